@@ -1,0 +1,63 @@
+# Provider Portal — developer tasks.  `make run` starts the demo locally,
+# `make test` runs the test-suite (what CI runs).
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+TRANSLATIONS := provider_portal/translations
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help venv install translations system-deps run test bench lint clean
+
+help:
+	@echo "make run          install everything and start the portal on http://127.0.0.1:5000"
+	@echo "make test         run the test-suite (PYTEST_ARGS='-k foo -x' to narrow it)"
+	@echo "make lint         ruff check"
+	@echo "make bench        run the benchmarks"
+	@echo "make system-deps  install the Debian packages (redis, postgresql, chromium, ...)"
+	@echo "make install      create .venv and install the app with its dev extras"
+	@echo "make clean        remove .venv, the local database and caches (keeps instance/ keys)"
+
+venv install: $(STAMP) translations
+
+# Re-install only when the packaging metadata changes.
+$(STAMP): setup.cfg pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+translations: $(STAMP)
+	@if compgen -G '$(TRANSLATIONS)/*/LC_MESSAGES/*.po' >/dev/null; then \
+		$(VENV)/bin/pybabel compile --statistics -d $(TRANSLATIONS); \
+	fi
+
+system-deps:
+	bash scripts/install-system-deps.sh
+
+run: system-deps install
+	bash scripts/run.sh
+
+test: system-deps install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: install
+	@if [ -d benchmarks ]; then \
+		$(PY) -m benchmarks; \
+	else \
+		echo "No benchmarks yet (benchmarks/ does not exist)."; \
+	fi
+
+lint: install
+	$(VENV)/bin/ruff check provider_portal contracts tests worker.py
+
+# Keeps instance/secret_key and instance/pseudonym_key: a new pseudonym key
+# would stop the portal from recognising citizens.
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info build dist
+	rm -f instance/*.db instance/*.db-journal instance/*.db-wal instance/*.db-shm \
+		instance/*.sqlite instance/*.sqlite3 instance/.demo-loaded instance/dump.rdb
+	find . -path ./.git -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +

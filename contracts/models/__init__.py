@@ -1,0 +1,17 @@
+"""The domain's models, on one declarative base with a constraint naming convention."""
+
+from .base import Base, utcnow
+from .contract import Amendment, Contract
+from .invoices import Invoice, InvoiceLine
+from .participants import Enrolment, Participant
+from .parties import Programme, Provider
+from .people import ROLES, ApiToken, AuditEvent, User
+from .procurement import Bid, Lot, Tender, tender_predecessor
+from .reports import MonthlyReport, ReportLine
+from .scores import Score
+
+__all__ = [
+    "ROLES", "Amendment", "ApiToken", "AuditEvent", "Base", "Bid", "Contract", "Enrolment",
+    "Invoice", "InvoiceLine", "Lot", "MonthlyReport", "Participant", "Programme", "Provider",
+    "ReportLine", "Score", "Tender", "User", "tender_predecessor", "utcnow",
+]

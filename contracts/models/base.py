@@ -1,0 +1,74 @@
+"""The declarative base shared by every model, with a constraint naming convention.
+
+Named constraints keep Alembic migrations stable and identical on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from decimal import Decimal
+from typing import Annotated
+
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """The current time in UTC, timezone-aware (stored as UTC everywhere)."""
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """A timestamp stored in UTC and always read back timezone-aware.
+
+    SQLite keeps no time zone, so the zone is attached again on the way out.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None:
+            if value.tzinfo is None:
+                raise ValueError("naive datetime given; use an aware UTC datetime")
+            value = value.astimezone(timezone.utc)
+            if dialect.name == "sqlite":
+                value = value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value
+
+
+# Money: DKK with two decimals, never float.
+Money = Annotated[Decimal, mapped_column(sa.Numeric(12, 2, asdecimal=True))]
+# Hours in a monthly report line (a month has at most 37 × 31 / 7 = 163.86 hours).
+Hours = Annotated[Decimal, mapped_column(sa.Numeric(7, 2, asdecimal=True))]
+# Rates as fractions (VAT 0.25, weights 0.6).
+Rate = Annotated[Decimal, mapped_column(sa.Numeric(6, 4, asdecimal=True))]
+Timestamp = Annotated[datetime, mapped_column(UTCDateTime())]
+
+
+class Base(DeclarativeBase):
+    """Base class of every model, carrying the naming convention."""
+
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def enum_check(column: str, values: tuple[str, ...], name: str) -> sa.CheckConstraint:
+    """A CHECK constraint that keeps a string column within its allowed values.
+
+    Plain strings with a check (not native enums) keep the migrations the same on both databases.
+    """
+    quoted = ", ".join(f"'{v}'" for v in values)
+    return sa.CheckConstraint(f"{column} IN ({quoted})", name=name)

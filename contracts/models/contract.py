@@ -1,0 +1,104 @@
+"""Contracts (aftaler) and their amendments (ændringer)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, Money, Rate, Timestamp, enum_check, utcnow
+
+if TYPE_CHECKING:
+    from .parties import Programme, Provider
+    from .people import User
+
+CONTRACT_KINDS = ("special_effort", "framework", "call_off")
+CONTRACT_STATUSES = ("draft", "active", "ended", "terminated")
+EXPIRING_WITHIN_DAYS = 90
+
+
+class Contract(Base):
+    """A contract with a provider for one programme, with its period and price terms."""
+
+    __tablename__ = "contract"
+    __table_args__ = (
+        enum_check("kind", CONTRACT_KINDS, "kind"),
+        enum_check("status", CONTRACT_STATUSES, "status"),
+        sa.CheckConstraint("end_on >= start_on", name="period"),
+        sa.CheckConstraint("max_end_on >= end_on", name="extension_option"),
+        sa.CheckConstraint(
+            "monthly_fee >= 0 AND hourly_rate >= 0 AND outcome_bonus >= 0 AND ceiling >= 0",
+            name="amounts_nonnegative",
+        ),
+        sa.CheckConstraint("vat_rate >= 0 AND vat_rate < 1", name="vat_rate_range"),
+        sa.CheckConstraint("predecessor_id IS NULL OR predecessor_id <> id", name="not_own_predecessor"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    title: Mapped[str] = mapped_column(sa.String(300), default="")
+    provider_id: Mapped[int] = mapped_column(sa.ForeignKey("provider.id"), index=True)
+    programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programme.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    status: Mapped[str] = mapped_column(sa.String(20), default="active")
+    start_on: Mapped[date]
+    end_on: Mapped[date]
+    # The latest end date the contract's extension option allows.
+    max_end_on: Mapped[date]
+    monthly_fee: Mapped[Money]
+    hourly_rate: Mapped[Money]
+    outcome_bonus: Mapped[Money]
+    vat_rate: Mapped[Rate] = mapped_column(default=Decimal("0.25"))
+    ceiling: Mapped[Money]
+    predecessor_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("contract.id"), unique=True)
+    framework_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("contract.id"), index=True)
+    lot_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("lot.id"), index=True)
+    bid_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("bid.id"), unique=True)
+    created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+
+    provider: Mapped[Provider] = relationship()
+    programme: Mapped[Programme] = relationship()
+    predecessor: Mapped[Optional[Contract]] = relationship(
+        remote_side=[id], foreign_keys=[predecessor_id], back_populates="successor"
+    )
+    successor: Mapped[Optional[Contract]] = relationship(
+        foreign_keys=[predecessor_id], back_populates="predecessor", uselist=False
+    )
+    amendments: Mapped[list[Amendment]] = relationship(
+        back_populates="contract", order_by="Amendment.created_at"
+    )
+
+    def days_left(self, today: date) -> int:
+        """Days from today to the last day of the contract (0 on the last day)."""
+        return (self.end_on - today).days
+
+    def is_expiring(self, today: date) -> bool:
+        """Ends within 90 days and nothing succeeds it."""
+        return (
+            self.status in ("draft", "active")
+            and 0 <= self.days_left(today) <= EXPIRING_WITHIN_DAYS
+            and self.successor is None
+        )
+
+
+class Amendment(Base):
+    """A change to a signed contract (above all an extension): old and new value, why, who, when."""
+
+    __tablename__ = "amendment"
+    __table_args__ = (enum_check("kind", ("extension", "termination", "price", "other"), "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(sa.ForeignKey("contract.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    field: Mapped[str] = mapped_column(sa.String(40))
+    old_value: Mapped[str] = mapped_column(sa.String(100))
+    new_value: Mapped[str] = mapped_column(sa.String(100))
+    reason: Mapped[str] = mapped_column(sa.Text)
+    user_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id"))
+    created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+
+    contract: Mapped[Contract] = relationship(back_populates="amendments")
+    user: Mapped[Optional[User]] = relationship()

@@ -1,0 +1,98 @@
+"""Invoices and credit notes per contract and month, and their lines per participant."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, Money, Rate, Timestamp, UTCDateTime, enum_check, utcnow
+from .reports import MONTH_PATTERN_CHECK
+
+if TYPE_CHECKING:
+    from .contract import Contract
+
+INVOICE_KINDS = ("invoice", "credit_note")
+INVOICE_STATUSES = ("draft", "approved", "credited")
+
+
+class Invoice(Base):
+    """An invoice or credit note. Once approved it is never edited; a correction credits it."""
+
+    __tablename__ = "invoice"
+    __table_args__ = (
+        sa.UniqueConstraint("contract_id", "month", "version", "kind"),
+        # Gap-free numbering per year: the pair is unique, given at approval.
+        sa.UniqueConstraint("number_year", "number_seq"),
+        enum_check("kind", INVOICE_KINDS, "kind"),
+        enum_check("status", INVOICE_STATUSES, "status"),
+        sa.CheckConstraint(MONTH_PATTERN_CHECK, name="month_format"),
+        sa.CheckConstraint("net >= 0 AND vat >= 0 AND total = net + vat", name="totals"),
+        sa.CheckConstraint(
+            "(kind = 'credit_note') = (credited_invoice_id IS NOT NULL)", name="credit_note_credits"
+        ),
+        sa.CheckConstraint("(number_year IS NULL) = (number_seq IS NULL)", name="number_pair"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(20), default="invoice")
+    contract_id: Mapped[int] = mapped_column(sa.ForeignKey("contract.id"), index=True)
+    month: Mapped[str] = mapped_column(sa.String(7))
+    version: Mapped[int] = mapped_column(default=1)
+    report_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("monthly_report.id"))
+    credited_invoice_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("invoice.id"), unique=True
+    )
+    status: Mapped[str] = mapped_column(sa.String(20), default="draft")
+    number_year: Mapped[Optional[int]]
+    number_seq: Mapped[Optional[int]]
+    vat_rate: Mapped[Rate]
+    net: Mapped[Money]
+    vat: Mapped[Money]
+    total: Mapped[Money]
+    # Crossing the contract's ceiling needs a second look by finance before approval.
+    exceeds_ceiling: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+    approved_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    approved_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id"))
+
+    contract: Mapped[Contract] = relationship()
+    lines: Mapped[list[InvoiceLine]] = relationship(
+        back_populates="invoice", order_by="InvoiceLine.id"
+    )
+
+    @property
+    def number(self) -> Optional[str]:
+        """The printed invoice number, such as 2019-000042, once approved."""
+        if self.number_year is None:
+            return None
+        return f"{self.number_year}-{self.number_seq:06d}"
+
+
+class InvoiceLine(Base):
+    """What one participant's month costs: days, base fee, hours and any outcome bonus."""
+
+    __tablename__ = "invoice_line"
+    __table_args__ = (
+        sa.UniqueConstraint("invoice_id", "participant_id"),
+        sa.CheckConstraint("days >= 0 AND days <= 31", name="days_range"),
+        sa.CheckConstraint(
+            "base_fee >= 0 AND hours_amount >= 0 AND bonus >= 0"
+            " AND amount = base_fee + hours_amount + bonus",
+            name="amounts",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(sa.ForeignKey("invoice.id"), index=True)
+    participant_id: Mapped[int] = mapped_column(sa.ForeignKey("participant.id"))
+    report_line_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("report_line.id"))
+    days: Mapped[int]
+    base_fee: Mapped[Money]
+    hours_amount: Mapped[Money]
+    bonus: Mapped[Money]
+    amount: Mapped[Money]
+
+    invoice: Mapped[Invoice] = relationship(back_populates="lines")

@@ -1,0 +1,98 @@
+"""Users, their API tokens and the append-only audit log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Optional
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, Timestamp, UTCDateTime, enum_check, utcnow
+
+if TYPE_CHECKING:
+    from .parties import Provider
+
+ROLES = ("procurement", "provider", "finance", "admin")
+
+
+class User(Base):
+    """A person who logs in. A provider user belongs to exactly one provider."""
+
+    __tablename__ = "user"
+    __table_args__ = (
+        enum_check("role", ROLES, "role"),
+        # A provider user is tied to one provider; the municipality's staff to none.
+        sa.CheckConstraint(
+            "(role = 'provider') = (provider_id IS NOT NULL)", name="provider_iff_provider_role"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200), default="")
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    role: Mapped[str] = mapped_column(sa.String(20))
+    provider_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("provider.id"), index=True)
+    is_active: Mapped[bool] = mapped_column(default=True)
+    locale: Mapped[Optional[str]] = mapped_column(sa.String(5))
+    created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+    last_login_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+
+    provider: Mapped[Optional[Provider]] = relationship()
+    tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
+
+    # The small protocol that session libraries (Flask-Login among them) expect of a user.
+    is_authenticated = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"
+
+
+class ApiToken(Base):
+    """A personal API token. Only its SHA-256 digest is stored; the token is shown once."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(100), default="")
+    # The first characters, to tell tokens apart in lists without revealing them.
+    prefix: Mapped[str] = mapped_column(sa.String(12))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+    last_used_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship(back_populates="tokens")
+
+
+class AuditEvent(Base):
+    """Who did what to which record, when. Append-only: rows are never updated or deleted."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (sa.Index("ix_audit_event_record", "record_type", "record_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[Timestamp] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    # The actor as text too (an email, "system", "cli"), so the log reads without joins.
+    actor_label: Mapped[str] = mapped_column(sa.String(254))
+    action: Mapped[str] = mapped_column(sa.String(60))
+    record_type: Mapped[Optional[str]] = mapped_column(sa.String(40))
+    record_id: Mapped[Optional[int]]
+    details: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    remote_addr: Mapped[Optional[str]] = mapped_column(sa.String(45))
+
+    actor: Mapped[Optional[User]] = relationship()
+
+
+@event.listens_for(AuditEvent, "before_update")
+@event.listens_for(AuditEvent, "before_delete")
+def _refuse_changing_the_audit_log(mapper, connection, target):
+    raise ValueError("audit events are append-only")

@@ -1,0 +1,121 @@
+"""Tenders (udbud), their lots (delaftaler) and the providers' bids (tilbud)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, Money, Rate, Timestamp, UTCDateTime, enum_check, utcnow
+
+if TYPE_CHECKING:
+    from .parties import Programme, Provider
+
+TENDER_STATUSES = ("draft", "published", "closed", "evaluated", "awarded", "concluded", "cancelled")
+PROCEDURES = ("open", "restricted", "competitive_negotiation", "light_regime")
+
+tender_predecessor = sa.Table(
+    "tender_predecessor",
+    Base.metadata,
+    sa.Column("tender_id", sa.ForeignKey("tender.id"), primary_key=True),
+    sa.Column("contract_id", sa.ForeignKey("contract.id"), primary_key=True),
+)
+
+
+class Tender(Base):
+    """A call for tenders with one lot per programme; a re-tender names the contracts it replaces."""
+
+    __tablename__ = "tender"
+    __table_args__ = (
+        enum_check("status", TENDER_STATUSES, "status"),
+        enum_check("procedure", PROCEDURES, "procedure"),
+        enum_check("contract_kind", ("special_effort", "framework"), "contract_kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    title: Mapped[str] = mapped_column(sa.String(300))
+    procedure: Mapped[str] = mapped_column(sa.String(30), default="open")
+    contract_kind: Mapped[str] = mapped_column(sa.String(20), default="special_effort")
+    status: Mapped[str] = mapped_column(sa.String(20), default="draft")
+    deadline_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    contract_start_on: Mapped[Optional[date]]
+    contract_end_on: Mapped[Optional[date]]
+    contract_max_end_on: Mapped[Optional[date]]
+    published_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    awarded_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    standstill_ends_on: Mapped[Optional[date]]
+    concluded_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    cancelled_reason: Mapped[Optional[str]] = mapped_column(sa.Text)
+    created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+
+    lots: Mapped[list[Lot]] = relationship(back_populates="tender", order_by="Lot.number")
+
+
+class Lot(Base):
+    """A lot of a tender, for one programme, with the expected values that price bids."""
+
+    __tablename__ = "lot"
+    __table_args__ = (
+        sa.UniqueConstraint("tender_id", "programme_id"),
+        sa.UniqueConstraint("tender_id", "number"),
+        sa.CheckConstraint(
+            "w_price >= 0 AND w_quality >= 0 AND w_price + w_quality = 1", name="award_weights"
+        ),
+        sa.CheckConstraint("expected_hours >= 0", name="expected_hours_nonnegative"),
+        sa.CheckConstraint(
+            "expected_outcome_rate >= 0 AND expected_outcome_rate <= 1", name="expected_outcome_rate"
+        ),
+        sa.CheckConstraint("max_awards >= 1", name="max_awards_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tender_id: Mapped[int] = mapped_column(sa.ForeignKey("tender.id"), index=True)
+    programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programme.id"))
+    number: Mapped[int]
+    title: Mapped[str] = mapped_column(sa.String(300))
+    estimated_value: Mapped[Optional[Money]]
+    expected_hours: Mapped[Decimal] = mapped_column(sa.Numeric(7, 2))
+    expected_outcome_rate: Mapped[Rate]
+    w_price: Mapped[Rate]
+    w_quality: Mapped[Rate]
+    # A framework lot may be awarded to several ranked providers.
+    max_awards: Mapped[int] = mapped_column(default=1)
+
+    tender: Mapped[Tender] = relationship(back_populates="lots")
+    programme: Mapped[Programme] = relationship()
+    bids: Mapped[list[Bid]] = relationship(back_populates="lot")
+
+
+class Bid(Base):
+    """A provider's bid on a lot, with its full price terms. Sealed until the deadline."""
+
+    __tablename__ = "bid"
+    __table_args__ = (
+        sa.UniqueConstraint("lot_id", "provider_id"),
+        sa.CheckConstraint(
+            "monthly_fee >= 0 AND hourly_rate >= 0 AND outcome_bonus >= 0", name="prices_nonnegative"
+        ),
+        sa.CheckConstraint(
+            "quality_points IS NULL OR (quality_points >= 0 AND quality_points <= 10)",
+            name="quality_points_range",
+        ),
+        sa.CheckConstraint("award_rank IS NULL OR award_rank >= 1", name="award_rank_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lot_id: Mapped[int] = mapped_column(sa.ForeignKey("lot.id"), index=True)
+    provider_id: Mapped[int] = mapped_column(sa.ForeignKey("provider.id"), index=True)
+    monthly_fee: Mapped[Money]
+    hourly_rate: Mapped[Money]
+    outcome_bonus: Mapped[Money]
+    vat_rate: Mapped[Rate] = mapped_column(default=Decimal("0.25"))
+    quality_points: Mapped[Optional[Decimal]] = mapped_column(sa.Numeric(4, 2))
+    award_rank: Mapped[Optional[int]]
+    submitted_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+
+    lot: Mapped[Lot] = relationship(back_populates="bids")
+    provider: Mapped[Provider] = relationship()

@@ -1,0 +1,1 @@
+"""Pure rules: values in, values out, no database and no Flask."""

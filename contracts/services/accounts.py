@@ -1,0 +1,118 @@
+"""Users, passwords and personal API tokens.
+
+Passwords are hashed with argon2id; tokens are random and only their SHA-256 digest is kept
+(a token has 256 bits of entropy, so a fast digest is safe and lets a lookup use an index).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Optional
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.orm import Session
+
+from ..models import ROLES, ApiToken, Provider, User, utcnow
+from . import DomainError
+from .audit import Actor, record
+
+_hasher = PasswordHasher()
+TOKEN_PREFIX = "pp_"
+MIN_PASSWORD_LENGTH = 10
+# Verified against when the email is unknown, so a wrong email costs as much time as a wrong
+# password and does not reveal which accounts exist.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+def hash_password(password: str) -> str:
+    """An argon2id hash of the password."""
+    return _hasher.hash(password)
+
+
+def check_password(user: Optional[User], password: str) -> bool:
+    """True when the password is the user's; constant work whether or not the user exists."""
+    try:
+        return _hasher.verify(user.password_hash if user else _DUMMY_HASH, password) and bool(
+            user and user.is_active
+        )
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def find_user(session: Session, email: str) -> Optional[User]:
+    """The user with this email, compared case-insensitively."""
+    return session.scalar(sa.select(User).where(sa.func.lower(User.email) == email.strip().lower()))
+
+
+def create_user(
+    session: Session,
+    actor: Actor,
+    email: str,
+    role: str,
+    password: str,
+    provider_id: Optional[int] = None,
+    name: str = "",
+) -> User:
+    """Create a user; a provider user must name an existing provider, staff must not."""
+    email = email.strip().lower()
+    if role not in ROLES:
+        raise DomainError(f"unknown role {role!r}; use one of {', '.join(ROLES)}", "role")
+    if "@" not in email:
+        raise DomainError("an email address is needed", "email")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise DomainError(
+            f"the password must have at least {MIN_PASSWORD_LENGTH} characters", "password"
+        )
+    if role == "provider":
+        if provider_id is None or session.get(Provider, provider_id) is None:
+            raise DomainError("a provider user needs an existing provider", "provider_id")
+    elif provider_id is not None:
+        raise DomainError("only provider users belong to a provider", "provider_id")
+    if find_user(session, email) is not None:
+        raise DomainError(f"a user with the email {email} exists already", "email", status=409)
+    user = User(
+        email=email, role=role, provider_id=provider_id, name=name,
+        password_hash=hash_password(password),
+    )
+    session.add(user)
+    session.flush()
+    record(session, actor, "user.created", "user", user.id, email=email, role=role)
+    return user
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_token(session: Session, actor: Actor, user: User, name: str = "") -> tuple[ApiToken, str]:
+    """Make a personal API token; returns the row and the token, which is shown only now."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken(user_id=user.id, name=name, prefix=token[:10], token_hash=_digest(token))
+    session.add(row)
+    session.flush()
+    record(session, actor, "token.created", "api_token", row.id, user_id=user.id, prefix=row.prefix)
+    return row, token
+
+
+def user_for_token(session: Session, token: str) -> Optional[User]:
+    """The active user a bearer token belongs to, or None; notes when the token was used."""
+    row = session.scalar(
+        sa.select(ApiToken).where(ApiToken.token_hash == _digest(token), ApiToken.revoked_at.is_(None))
+    )
+    if row is None or not row.user.is_active:
+        return None
+    row.last_used_at = utcnow()
+    return row.user
+
+
+def revoke_token(session: Session, actor: Actor, token_id: int) -> None:
+    """Revoke a token; it stops working at once."""
+    row = session.get(ApiToken, token_id)
+    if row is None:
+        raise DomainError("no such token", status=404)
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+        record(session, actor, "token.revoked", "api_token", row.id, prefix=row.prefix)

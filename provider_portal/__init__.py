@@ -1,0 +1,100 @@
+"""Provider Portal: the Flask app that is the edge of the domain in `contracts`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import Flask
+
+from . import config as portal_config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app: settings from the environment and instance folder, overridden by `config`."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=8 * 3600,
+        MAX_CONTENT_LENGTH=10 * 1024 * 1024 + 64 * 1024,
+        WTF_CSRF_TIME_LIMIT=8 * 3600,
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        BABEL_DEFAULT_LOCALE="da",
+        BABEL_DEFAULT_TIMEZONE="Europe/Copenhagen",
+        BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
+        RATELIMIT_HEADERS_ENABLED=True,
+        LOGIN_LIMITS=("5 per 15 minutes", "30 per 15 minutes"),
+    )
+    app.config.update(portal_config.from_environment(Path(app.instance_path)))
+    if config:
+        app.config.update(config)
+        if "DATABASE_URL" in config:
+            app.config["SQLALCHEMY_DATABASE_URI"] = portal_config.database_url(
+                config["DATABASE_URL"], Path(app.instance_path)
+            )
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"])
+    portal_config.check(app.config)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from . import cli, errors
+
+    errors.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from . import formatting, i18n, security
+    from .extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            sa.event.listen(db.engine, "connect", _sqlite_pragmas)
+    migrate.init_app(
+        app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True
+    )
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    i18n.init_app(app)
+    formatting.init_app(app)
+    security.init_app(app)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # SQLite enforces foreign keys only when asked, per connection.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .admin.views import bp as admin_bp
+    from .api import bp as api_bp
+    from .auth.views import bp as auth_bp
+    from .extensions import csrf
+    from .finance.views import bp as finance_bp
+    from .home.views import bp as home_bp
+    from .procurement.views import bp as procurement_bp
+    from .provider.views import bp as provider_bp
+
+    for bp in (auth_bp, home_bp, procurement_bp, provider_bp, finance_bp, admin_bp):
+        app.register_blueprint(bp)
+    # The API authenticates by bearer token only, never by cookie, so CSRF cannot reach it.
+    csrf.exempt(api_bp)
+    app.register_blueprint(api_bp)

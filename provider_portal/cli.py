@@ -1,0 +1,77 @@
+"""Commands: `flask --app provider_portal init-db | demo-data | create-user | create-token`."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask_migrate import upgrade
+
+from contracts.services import DomainError
+from contracts.services.accounts import create_token, create_user, find_user
+from contracts.services.audit import Actor
+
+from .extensions import db
+
+CLI = Actor("cli")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(init_db)
+    app.cli.add_command(demo_data)
+    app.cli.add_command(create_user_command)
+    app.cli.add_command(create_token_command)
+
+
+@click.command("init-db")
+def init_db() -> None:
+    """Create or upgrade the database schema (Alembic migrations to head)."""
+    upgrade()
+    click.echo("Database is at the newest schema.")
+
+
+@click.command("demo-data")
+def demo_data() -> None:
+    """Load the seed's history as of 24 January 2019 (once; refuses a database with data)."""
+    from contracts.services.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
+
+    try:
+        summary = load_demo(db.session, current_app.config["PSEUDONYM_KEY"].encode("utf-8"))
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from None
+    db.session.commit()
+    click.echo(summary)
+    click.echo("Demo users (password: %s):" % DEMO_PASSWORD)
+    for email, role in DEMO_USERS:
+        click.echo(f"  {email:24} {role}")
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option("--role", required=True, type=click.Choice(["procurement", "provider", "finance", "admin"]))
+@click.option("--provider-id", type=int, default=None, help="Required for provider users.")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--name", default="")
+def create_user_command(email, role, provider_id, password, name) -> None:
+    """Create a user who can log in."""
+    try:
+        user = create_user(db.session, CLI, email, role, password, provider_id, name)
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from None
+    db.session.commit()
+    click.echo(f"Created {user.role} user {user.email} (id {user.id}).")
+
+
+@click.command("create-token")
+@click.option("--email", required=True)
+@click.option("--name", default="", help="What the token is for, shown in lists.")
+def create_token_command(email, name) -> None:
+    """Make a personal API token; printed alone on the last line, shown this once."""
+    user = find_user(db.session, email)
+    if user is None or not user.is_active:
+        raise click.ClickException(f"no active user with the email {email}")
+    _, token = create_token(db.session, CLI, user, name or "cli")
+    db.session.commit()
+    click.echo(f"API token for {user.email} (store it now; it is not shown again):")
+    click.echo(token)

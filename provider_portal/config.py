@@ -1,0 +1,78 @@
+"""Configuration from the environment and the instance folder.
+
+The municipality (name, CVR, EAN, yearly budget) lives here, not in code, so another
+municipality's installation is a matter of settings.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+
+class ConfigError(RuntimeError):
+    """The app cannot start safely with this configuration."""
+
+
+def _secret(name: str, instance_path: Path) -> str | None:
+    """A secret from the environment, else from the file of that name in the instance folder."""
+    value = os.environ.get(name)
+    if value:
+        return value
+    path = instance_path / name.lower()
+    if path.is_file():
+        return path.read_text(encoding="utf-8").strip() or None
+    return None
+
+
+def database_url(url: str | None, instance_path: Path) -> str:
+    """The SQLAlchemy URL: a SQLite file in the instance folder by default; psycopg 3 for PostgreSQL."""
+    if not url:
+        return f"sqlite:///{instance_path / 'portal.db'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def from_environment(instance_path: Path) -> dict:
+    """Every setting the app reads, with its default."""
+    env = os.environ.get
+    return {
+        "SECRET_KEY": _secret("SECRET_KEY", instance_path),
+        "PSEUDONYM_KEY": _secret("PSEUDONYM_KEY", instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url(env("DATABASE_URL"), instance_path),
+        "REDIS_URL": env("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        "PORTAL_TODAY": env("PORTAL_TODAY") or None,
+        "MUNICIPALITY_NAME": env("MUNICIPALITY_NAME", "Københavns Kommune"),
+        "MUNICIPALITY_DEPARTMENT": env(
+            "MUNICIPALITY_DEPARTMENT", "Beskæftigelses- og Integrationsforvaltningen"
+        ),
+        "MUNICIPALITY_CVR": env("MUNICIPALITY_CVR", "64942212"),
+        "MUNICIPALITY_EAN": env("MUNICIPALITY_EAN", "5798009800275"),
+        "MUNICIPALITY_BUDGET": Decimal(env("MUNICIPALITY_BUDGET", "12600000.00")),
+    }
+
+
+MIN_SECRET_LENGTH = 32
+WEAK_SECRETS = {"dev", "secret", "changeme", "change-me", "development"}
+
+
+def check(config: dict) -> None:
+    """Refuse to start without a real secret key and pseudonym key, or with a bad clock."""
+    for name in ("SECRET_KEY", "PSEUDONYM_KEY"):
+        value = config.get(name)
+        if not value or value.lower() in WEAK_SECRETS or len(value) < MIN_SECRET_LENGTH:
+            raise ConfigError(
+                f"{name} must be set to a random value of at least {MIN_SECRET_LENGTH} characters "
+                f"(environment variable {name}, or the file {name.lower()} in the instance "
+                "folder; `make run` makes both once)"
+            )
+    today = config.get("PORTAL_TODAY")
+    if today and not isinstance(today, date):
+        try:
+            config["PORTAL_TODAY"] = date.fromisoformat(today)
+        except ValueError:
+            raise ConfigError(f"PORTAL_TODAY must be a date YYYY-MM-DD, not {today!r}") from None

@@ -1,0 +1,82 @@
+"""Error answers: JSON on the API (never an HTML page), a calm Danish page elsewhere."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from contracts.services import DomainError
+
+from .security import is_api_request
+
+log = logging.getLogger(__name__)
+
+API_MESSAGES = {
+    400: "The request could not be read.",
+    401: "A valid API token is needed: send it as 'Authorization: Bearer <token>'.",
+    403: "You may not do this.",
+    404: "Not found.",
+    405: "This method is not allowed here.",
+    409: "The record's state does not allow this.",
+    413: "The request body is too large.",
+    415: "Unsupported content type.",
+    422: "The request has errors.",
+    429: "Too many requests; wait a moment and try again.",
+    500: "Something went wrong on our side; nothing was changed.",
+}
+
+
+def api_error(status: int, message: str | None = None, field: str | None = None, errors=None):
+    """The API's error body: {"errors": [{"field", "message", "line"?}]}."""
+    body = errors if errors is not None else [
+        {"field": field, "message": message or API_MESSAGES.get(status, "Error.")}
+    ]
+    return jsonify({"errors": body}), status
+
+
+def _page_message(status: int) -> str:
+    return {
+        400: _("Forespørgslen kunne ikke læses. Prøv igen."),
+        403: _("Du har ikke adgang til denne side."),
+        404: _("Siden findes ikke."),
+        405: _("Det kan man ikke her."),
+        413: _("Filen er for stor. Den må højst være 10 MB."),
+        429: _("For mange forsøg. Vent lidt, og prøv igen."),
+    }.get(status, _("Der skete en fejl hos os. Intet er ændret."))
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        status = error.code or 500
+        if is_api_request():
+            response = api_error(status)
+            if status == 405 and error.get_response().headers.get("Allow"):
+                response[0].headers["Allow"] = error.get_response().headers["Allow"]
+            return response
+        if status == 401:
+            status = 403
+        return render_template("errors/error.html", status=status, message=_page_message(status)), status
+
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        if is_api_request():
+            return api_error(error.status, error.message, error.field)
+        return render_template("errors/error.html", status=error.status, message=error.message), error.status
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        if isinstance(error, HTTPException):
+            return http_error(error)
+        log.exception("unhandled error")
+        from .extensions import db
+
+        db.session.rollback()
+        if is_api_request():
+            return api_error(500)
+        return render_template(
+            "errors/error.html", status=500, message=_page_message(500)
+        ), InternalServerError.code

@@ -1,0 +1,19 @@
+"""The Flask extensions, created unbound and initialised in create_app."""
+
+from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+
+from contracts.models import Base
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+login_manager = LoginManager()
+csrf = CSRFProtect()
+babel = Babel()
+# Limits are declared on the views that need them (login); nothing by default.
+limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)

@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# Run Provider Portal locally: private redis-server + RQ worker + Flask.
+#
+# Usually started through `make run` (which installs system packages and the
+# virtualenv first).  Stops everything on Ctrl-C / SIGTERM.
+#
+# Environment knobs:
+#   REDIS_PORT    port for the private redis-server (default 6379; an already
+#                 running redis on that port that answers PING is reused)
+#   WEB_PORT      port for the web app (default 5000)
+#   PORTAL_TODAY  the app's "today" (default 2019-01-24, the demo's date)
+#   VENV          virtualenv directory (default .venv)
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT="$PWD"
+VENV="${VENV:-.venv}"
+FLASK=("$VENV/bin/flask" --app provider_portal)
+PY="$VENV/bin/python"
+REDIS_PORT="${REDIS_PORT:-6379}"
+WEB_PORT="${WEB_PORT:-5000}"
+INSTANCE="$ROOT/instance"
+
+log() { printf '[run] %s\n' "$*"; }
+die() { printf '[run] ERROR: %s\n' "$*" >&2; exit 1; }
+
+[[ -x "$PY" ]] || die "$VENV is missing; run 'make run' (or 'make install') first."
+
+# ---------------------------------------------------------------- instance
+mkdir -p "$INSTANCE"
+# Keys are generated ONCE and then kept: a new pseudonym key would stop the
+# portal from recognising citizens it has already pseudonymised.
+make_key() {
+    local file="$INSTANCE/$1"
+    if [[ ! -s "$file" ]]; then
+        (umask 077 && "$PY" -c 'import secrets; print(secrets.token_hex(32))' >"$file.tmp")
+        mv "$file.tmp" "$file"
+        log "created $1 in instance/ (keep it!)"
+    fi
+}
+make_key secret_key
+make_key pseudonym_key
+
+SECRET_KEY="$(<"$INSTANCE/secret_key")"
+PSEUDONYM_KEY="$(<"$INSTANCE/pseudonym_key")"
+export SECRET_KEY PSEUDONYM_KEY
+export REDIS_URL="redis://127.0.0.1:${REDIS_PORT}/0"
+export PORTAL_TODAY="${PORTAL_TODAY:-2019-01-24}"
+
+# ------------------------------------------------------- process handling
+# Job control: every background child gets its own process group, so we can
+# stop each one together with its own children (e.g. the RQ work horse), and
+# a terminal Ctrl-C reaches only this script, which then shuts down in order.
+set -m
+PIDS=()
+NAMES=()
+
+cleanup() {
+    local status=$?
+    trap - INT TERM EXIT
+    set +m  # no "[1]+ Terminated" job notices while stopping
+    if ((${#PIDS[@]})); then
+        log "stopping ${NAMES[*]} ..."
+        # reverse order: web, worker, then redis
+        local i
+        for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
+            kill -TERM -- "-${PIDS[i]}" 2>/dev/null || kill -TERM "${PIDS[i]}" 2>/dev/null || true
+        done
+        local deadline=$((SECONDS + 10)) alive
+        while ((SECONDS < deadline)); do
+            alive=0
+            for i in "${!PIDS[@]}"; do
+                kill -0 "${PIDS[i]}" 2>/dev/null && alive=1
+            done
+            ((alive)) || break
+            sleep 0.2
+        done
+        for i in "${!PIDS[@]}"; do
+            if kill -0 "${PIDS[i]}" 2>/dev/null; then
+                log "${NAMES[i]} did not stop in time; killing it"
+                kill -KILL -- "-${PIDS[i]}" 2>/dev/null || kill -KILL "${PIDS[i]}" 2>/dev/null || true
+            fi
+            wait "${PIDS[i]}" 2>/dev/null || true
+        done
+        log "stopped."
+    fi
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+start() {  # start NAME CMD...
+    local name=$1
+    shift
+    "$@" </dev/null &
+    PIDS+=("$!")
+    NAMES+=("$name")
+}
+
+redis_ping() {
+    if command -v redis-cli >/dev/null 2>&1; then
+        [[ "$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" == "PONG" ]]
+    else
+        "$PY" - "$REDIS_PORT" <<'EOF' >/dev/null 2>&1
+import sys, redis
+sys.exit(0 if redis.Redis(host="127.0.0.1", port=int(sys.argv[1]), socket_timeout=1).ping() else 1)
+EOF
+    fi
+}
+
+# ------------------------------------------------------------------ redis
+if redis_ping; then
+    log "reusing the redis already answering on 127.0.0.1:$REDIS_PORT"
+else
+    command -v redis-server >/dev/null 2>&1 || die "redis-server not installed; run 'make system-deps'."
+    start redis redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' \
+        --appendonly no --dir "$INSTANCE" --daemonize no --loglevel warning
+    for _ in $(seq 100); do
+        redis_ping && break
+        kill -0 "${PIDS[-1]}" 2>/dev/null || die "redis-server exited (is port $REDIS_PORT taken by something that is not redis? set REDIS_PORT)."
+        sleep 0.1
+    done
+    redis_ping || die "redis-server did not answer PING on port $REDIS_PORT."
+    log "redis-server running on 127.0.0.1:$REDIS_PORT"
+fi
+
+# --------------------------------------------------------------- database
+log "flask init-db"
+"${FLASK[@]}" init-db
+if [[ ! -e "$INSTANCE/.demo-loaded" ]]; then
+    log "flask demo-data"
+    "${FLASK[@]}" demo-data
+    touch "$INSTANCE/.demo-loaded"
+else
+    log "demo data already loaded (delete instance/.demo-loaded to force)"
+fi
+
+# ---------------------------------------------------------- worker + web
+start worker "$PY" worker.py
+start web "${FLASK[@]}" run --host 127.0.0.1 --port "$WEB_PORT"
+
+cat <<EOF
+
+  Provider Portal: http://127.0.0.1:${WEB_PORT}/login   (today is ${PORTAL_TODAY})
+  Demo users, all with password  demo-password
+    indkob@demo.dk       procurement
+    leverandor@demo.dk   provider
+    okonomi@demo.dk      finance
+    admin@demo.dk        admin
+  Press Ctrl-C to stop.
+
+EOF
+
+# Run until a child exits (then stop the rest) or we are signalled.
+set +e
+wait -n "${PIDS[@]}"
+status=$?
+set -e
+log "a process exited (status $status); shutting down"
+exit "$status"

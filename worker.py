@@ -1,0 +1,35 @@
+"""The RQ worker: create the app, prepare the mappers, run the worker. Nothing else.
+
+Run one or more with `python worker.py` (queues: aggregation, documents, default); all use
+REDIS_URL and DATABASE_URL from the environment, as the web app does.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from rq import Worker
+from sqlalchemy.orm import configure_mappers
+
+from provider_portal import create_app
+from provider_portal.extensions import db
+from provider_portal.jobs import QUEUES, AppContextJob, queue, redis_connection
+
+
+def main(argv: list[str]) -> None:
+    app = create_app()
+    configure_mappers()
+    with app.app_context():
+        # Forked work horses must not share the parent's database connections.
+        db.engine.dispose()
+        connection = redis_connection(app.config["REDIS_URL"])
+    AppContextJob.app = app
+    names = argv or list(QUEUES)
+    worker = Worker(
+        [queue(name, connection) for name in names], connection=connection, job_class=AppContextJob
+    )
+    worker.work(with_scheduler=False, logging_level="INFO")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
