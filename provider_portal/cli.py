@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
 from contracts.services import DomainError
@@ -23,6 +24,7 @@ def init_app(app: Flask) -> None:
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db() -> None:
     """Create or upgrade the database schema (Alembic migrations to head)."""
     upgrade()
@@ -30,6 +32,7 @@ def init_db() -> None:
 
 
 @click.command("demo-data")
+@with_appcontext
 def demo_data() -> None:
     """Load the seed's history as of 24 January 2019 (once; refuses a database with data)."""
     from contracts.services.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
@@ -47,6 +50,7 @@ def demo_data() -> None:
 
 
 @click.command("create-user")
+@with_appcontext
 @click.option("--email", required=True)
 @click.option("--role", required=True, type=click.Choice(["procurement", "provider", "finance", "admin"]))
 @click.option("--provider-id", type=int, default=None, help="Required for provider users.")
@@ -64,6 +68,7 @@ def create_user_command(email, role, provider_id, password, name) -> None:
 
 
 @click.command("create-token")
+@with_appcontext
 @click.option("--email", required=True)
 @click.option("--name", default="", help="What the token is for, shown in lists.")
 def create_token_command(email, name) -> None:
