@@ -1,0 +1,46 @@
+"""Problems found in input: where (line, field) and why, in words a person understands.
+
+The message is an English template with named parameters; pages translate the template
+(its msgid) to Danish, the API shows the English text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+
+def N_(template: str) -> str:
+    """Mark a message template for translation without translating it here (no Flask here)."""
+    return template
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem: the file's line number (None for the report as a whole), the column, why."""
+
+    template: str
+    params: dict[str, Any] = field(default_factory=dict)
+    line: Optional[int] = None
+    field: Optional[str] = None
+
+    @property
+    def message(self) -> str:
+        """The English message."""
+        return self.template % self.params if self.params else self.template
+
+    def as_json(self) -> dict[str, Any]:
+        """The API's error item: {"line"?, "field", "message"}."""
+        item: dict[str, Any] = {"field": self.field, "message": self.message}
+        if self.line is not None:
+            item = {"line": self.line, **item}
+        return item
+
+
+class InputRejected(ValueError):
+    """Input refused whole; `problems` lists every reason, and `status` the HTTP answer."""
+
+    def __init__(self, problems: list[Problem], status: int = 422):
+        super().__init__("; ".join(p.message for p in problems))
+        self.problems = problems
+        self.status = status

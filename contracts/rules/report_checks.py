@@ -1,0 +1,178 @@
+"""The rules a monthly report must keep (DESIGN.md §4), checked against who is enrolled.
+
+Every problem is collected, not just the first, so a provider can fix the whole file at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Optional
+
+from .money import round_money
+from .periods import overlap_days, parse_month
+from .problems import N_, InputRejected, Problem
+from .report_format import ReadReport
+
+WEEKLY_CEILING = Decimal("37")
+
+
+@dataclass(frozen=True)
+class Enrolled:
+    """An enrolment of the contract that overlaps the month: who must be reported."""
+
+    participant_ref: str
+    participant_id: int
+    enrolment_id: int
+    start_on: date
+    # An end already in effect (an exit accepted earlier, a transfer); None while open.
+    end_on: Optional[date] = None
+
+
+@dataclass(frozen=True)
+class CheckedLine:
+    """A line that keeps every rule, ready to store."""
+
+    position: int
+    participant_ref: str
+    participant_id: int
+    enrolment_id: int
+    hours_planned: Decimal
+    hours_delivered: Decimal
+    absence_hours: Optional[Decimal]
+    status: str
+    exit_on: Optional[date]
+    exit_reason: Optional[str]
+    enrolled_days: int
+
+
+def enrolled_days(start_on: date, end_on: Optional[date], month: str) -> int:
+    """Days enrolled in the month, the first and the last both counted."""
+    first, last = parse_month(month)
+    return overlap_days(start_on, end_on, first, last)
+
+
+def hours_ceiling(days: int, weekly: Decimal = WEEKLY_CEILING) -> Decimal:
+    """The exact ceiling for a number of enrolled days (37 h × days / 7), unrounded."""
+    return weekly * days / 7
+
+
+def within_ceiling(hours: Decimal, days: int, weekly: Decimal = WEEKLY_CEILING) -> bool:
+    """Compared exactly, in whole numbers: hours × 7 ≤ weekly × days."""
+    return hours * 7 <= weekly * days
+
+
+def check_report(
+    read: ReadReport, month: str, enrolled: list[Enrolled], weekly: Decimal = WEEKLY_CEILING
+) -> list[CheckedLine]:
+    """The lines, checked; raises InputRejected listing every problem when any line is bad."""
+    first, last = parse_month(month)
+    by_ref = {e.participant_ref: e for e in enrolled}
+    problems = list(read.problems)
+    seen: dict[str, int] = {}
+    checked: list[CheckedLine] = []
+
+    def problem(line: Optional[int], field: Optional[str], template: str, **params) -> None:
+        problems.append(Problem(template, params, line, field))
+
+    for position, line in enumerate(read.lines, start=1):
+        n = line.line
+        ok = True
+        for column in ("participant_ref", "hours_planned", "hours_delivered", "status"):
+            if getattr(line, column) is None and not any(
+                p.line == n and p.field == column for p in problems
+            ):
+                problem(n, column, N_("%(column)s is missing"), column=column)
+                ok = False
+        enrolment = None
+        ref = line.participant_ref
+        if ref is not None:
+            if ref in seen:
+                problem(n, "participant_ref", N_("%(ref)s appears a second time (first on line %(first)s)"),
+                        ref=ref, first=seen[ref])
+                ok = False
+            else:
+                seen[ref] = n
+                enrolment = by_ref.get(ref)
+                if enrolment is None:
+                    problem(n, "participant_ref", N_("%(ref)s is not enrolled in this contract in %(month)s"),
+                            ref=ref[:40], month=month)
+                    ok = False
+
+        exited = line.status == "exited"
+        if line.status is not None:
+            if exited and line.exit_date is None and not _has(problems, n, "exit_date"):
+                problem(n, "exit_date", N_("an exited participant needs an exit date"))
+                ok = False
+            if exited and line.exit_reason is None and not _has(problems, n, "exit_reason"):
+                problem(n, "exit_reason", N_("an exited participant needs an exit reason"))
+                ok = False
+            if not exited and line.exit_date is not None:
+                problem(n, "exit_date", N_("an active participant has no exit date"))
+                ok = False
+            if not exited and line.exit_reason is not None:
+                problem(n, "exit_reason", N_("an active participant has no exit reason"))
+                ok = False
+        if line.exit_date is not None and not (first <= line.exit_date <= last):
+            problem(n, "exit_date", N_("the exit date %(day)s is outside %(month)s"),
+                    day=line.exit_date.isoformat(), month=month)
+            ok = False
+        elif line.exit_date is not None and enrolment and line.exit_date < enrolment.start_on:
+            problem(n, "exit_date", N_("the exit date %(day)s is before the enrolment started (%(start)s)"),
+                    day=line.exit_date.isoformat(), start=enrolment.start_on.isoformat())
+            ok = False
+
+        for column in ("hours_planned", "hours_delivered", "absence_hours"):
+            value = getattr(line, column)
+            if value is not None and value < 0:
+                problem(n, column, N_("%(column)s cannot be negative (%(value)s)"), column=column,
+                        value=_plain(value))
+                ok = False
+        if line.absence_hours is not None and line.hours_planned is not None and (
+            0 <= line.hours_planned < line.absence_hours
+        ):
+            problem(n, "absence_hours", N_("absence (%(absence)s h) is more than the planned hours (%(planned)s h)"),
+                    absence=_plain(line.absence_hours), planned=_plain(line.hours_planned))
+            ok = False
+
+        days = 0
+        if enrolment is not None:
+            end = line.exit_date if exited and line.exit_date and first <= line.exit_date <= last else None
+            if enrolment.end_on is not None:
+                end = min(end, enrolment.end_on) if end else enrolment.end_on
+            days = enrolled_days(enrolment.start_on, end, month)
+            for column in ("hours_planned", "hours_delivered"):
+                value = getattr(line, column)
+                if value is not None and value >= 0 and not within_ceiling(value, days, weekly):
+                    problem(n, column, N_("%(hours)s hours is above the ceiling of %(ceiling)s h "
+                                          "(%(weekly)s h a week for %(days)s enrolled days)"),
+                            hours=_plain(value), ceiling=str(round_money(hours_ceiling(days, weekly))),
+                            weekly=str(weekly.normalize()), days=days)
+                    ok = False
+        if ok and enrolment is not None and not _has(problems, n, None, any_field=True):
+            checked.append(CheckedLine(
+                position=position, participant_ref=ref, participant_id=enrolment.participant_id,
+                enrolment_id=enrolment.enrolment_id, hours_planned=line.hours_planned,
+                hours_delivered=line.hours_delivered, absence_hours=line.absence_hours,
+                status=line.status, exit_on=line.exit_date if exited else None,
+                exit_reason=line.exit_reason if exited else None, enrolled_days=days,
+            ))
+
+    for ref, enrolment in by_ref.items():
+        if ref not in seen:
+            problem(None, "participant_ref", N_("%(ref)s is enrolled in this contract in %(month)s but "
+                                                "missing from the report"), ref=ref, month=month)
+    if problems:
+        problems.sort(key=lambda p: (p.line is None, p.line or 0))
+        raise InputRejected(problems)
+    return checked
+
+
+def _has(problems: list[Problem], line: int, column: Optional[str], any_field: bool = False) -> bool:
+    return any(p.line == line and (any_field or p.field == column) for p in problems)
+
+
+def _plain(value: Decimal) -> str:
+    """A number as people write it: 400, 131.5."""
+    return f"{value.normalize():f}"

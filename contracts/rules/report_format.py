@@ -1,0 +1,292 @@
+"""Reading monthly reports as providers really send them: CSV from Danish Excel, or JSON.
+
+This module only reads: it turns bytes into lines of typed values and lists every cell it
+cannot read. Whether the lines are true for the contract and month is `report_checks`' job.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any, Optional
+
+from .problems import N_, InputRejected, Problem
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_LINES = 20_000
+
+COLUMNS = (
+    "participant_ref", "hours_planned", "hours_delivered", "absence_hours",
+    "status", "exit_date", "exit_reason",
+)
+REQUIRED_COLUMNS = ("participant_ref", "hours_planned", "hours_delivered", "status")
+# Danish headers, with æ/ø/å also spelled ae/oe/aa (see _fold).
+ALIASES = {
+    "deltager": "participant_ref",
+    "timer_planlagt": "hours_planned",
+    "timer_leveret": "hours_delivered",
+    "fravaer_timer": "absence_hours",
+    "afgangsdato": "exit_date",
+    "afgangsaarsag": "exit_reason",
+}
+STATUS_WORDS = {"active": "active", "aktiv": "active", "exited": "exited", "afgaaet": "exited"}
+EXIT_REASON_CODES = (
+    "job", "education", "benefit_stopped", "imprisonment", "death", "moved", "other",
+)
+DATE_FORMATS = (
+    (re.compile(r"^(\d{4})-(\d{2})-(\d{2})$"), ("y", "m", "d")),
+    (re.compile(r"^(\d{2})-(\d{2})-(\d{4})$"), ("d", "m", "y")),
+    (re.compile(r"^(\d{2})\.(\d{2})\.(\d{4})$"), ("d", "m", "y")),
+)
+HOURS_RE = re.compile(r"^-?\d+([.,]\d+)?$")
+
+
+@dataclass(frozen=True)
+class RawLine:
+    """One line as read: typed values, None where empty or unreadable."""
+
+    line: int
+    participant_ref: Optional[str]
+    hours_planned: Optional[Decimal]
+    hours_delivered: Optional[Decimal]
+    absence_hours: Optional[Decimal]
+    status: Optional[str]
+    exit_date: Optional[date]
+    exit_reason: Optional[str]
+
+
+@dataclass
+class ReadReport:
+    """The lines read, and every problem met while reading them."""
+
+    lines: list[RawLine]
+    problems: list[Problem]
+
+
+def _fold(name: str) -> str:
+    """A header name compared case-insensitively, with æ/ø/å spelled ae/oe/aa."""
+    name = name.strip().lower().replace(" ", "_").replace("-", "_")
+    return name.replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+
+
+def _reject(template: str, **params: Any) -> InputRejected:
+    return InputRejected([Problem(template, params)], status=422)
+
+
+# Reading the bytes as text.
+
+
+def decode_text(data: bytes) -> str:
+    """Bytes as text: UTF-8 (with or without BOM) or Windows-1252; a clear refusal otherwise."""
+    if not data.strip():
+        raise _reject(N_("The file is empty."))
+    if len(data) > MAX_BYTES:
+        raise InputRejected([Problem(N_("The file is larger than 10 MB."))], status=413)
+    if data.startswith(b"PK\x03\x04"):
+        raise _reject(N_("This is an Excel workbook (xlsx), not a CSV file. In Excel, choose "
+                         "'Save as' and 'CSV (semicolon separated)'."))
+    if data.startswith(b"%PDF"):
+        raise _reject(N_("This is a PDF, not a CSV file."))
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or data[:200].count(b"\x00") > 0:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise _reject(N_("The file is UTF-16 text; save it as CSV in UTF-8 or Windows-1252."))
+        raise _reject(N_("The file contains NUL bytes: it is not a CSV text file."))
+    if b"\x00" in data:
+        raise _reject(N_("The file contains NUL bytes: it is not a CSV text file."))
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise _reject(N_("The file is neither UTF-8 nor Windows-1252 text.")) from None
+
+
+# Reading single cells: each reader returns the value, None when empty, or raises CellError.
+
+
+class CellError(ValueError):
+    """A cell that cannot be read; the template names the problem."""
+
+    def __init__(self, template: str):
+        super().__init__(template)
+        self.template = template
+
+
+def read_hours(text: str | Decimal | int | None) -> Decimal | None:
+    """Hours with a decimal comma or point, at most two decimals, no thousands separators."""
+    if text is None:
+        return None
+    if isinstance(text, (bool, float)):
+        raise CellError(N_("hours must be written as a number such as 131.5"))
+    if isinstance(text, (int, Decimal)):
+        value = Decimal(text)
+    else:
+        text = text.strip()
+        if not text:
+            return None
+        if not HOURS_RE.match(text):
+            raise CellError(N_("'%(value)s' is not a number of hours (no thousands separators; "
+                               "a decimal comma or point is fine)"))
+        value = Decimal(text.replace(",", "."))
+    if not value.is_finite() or abs(value) >= 100_000:
+        raise CellError(N_("'%(value)s' is not a number of hours"))
+    if value != value.quantize(Decimal("0.01")):
+        raise CellError(N_("'%(value)s' has more than two decimals"))
+    return value.quantize(Decimal("0.01"))
+
+
+def read_date(text: str | None) -> date | None:
+    """A date as YYYY-MM-DD, DD-MM-YYYY or DD.MM.YYYY."""
+    if text is None or not str(text).strip():
+        return None
+    text = str(text).strip()
+    for pattern, order in DATE_FORMATS:
+        match = pattern.match(text)
+        if match:
+            parts = dict(zip(order, (int(g) for g in match.groups())))
+            try:
+                return date(parts["y"], parts["m"], parts["d"])
+            except ValueError:
+                raise CellError(N_("'%(value)s' is not a real date")) from None
+    raise CellError(N_("'%(value)s' is not a date (write 2019-01-31, 31-01-2019 or 31.01.2019)"))
+
+
+def read_status(text: str | None) -> str | None:
+    """active or exited, also in Danish (aktiv, afgået)."""
+    if text is None or not str(text).strip():
+        return None
+    status = STATUS_WORDS.get(_fold(str(text)))
+    if status is None:
+        raise CellError(N_("'%(value)s' is not a status (active or exited; aktiv or afgået)"))
+    return status
+
+
+def read_exit_reason(text: str | None) -> str | None:
+    """One of the exit reason codes."""
+    if text is None or not str(text).strip():
+        return None
+    reason = str(text).strip().lower()
+    if reason not in EXIT_REASON_CODES:
+        raise CellError(N_("'%(value)s' is not an exit reason (%(codes)s)"))
+    return reason
+
+
+def read_ref(text: str | None) -> str | None:
+    """A participant reference, as given."""
+    if text is None or not str(text).strip():
+        return None
+    return str(text).strip()
+
+
+READERS = {
+    "participant_ref": read_ref,
+    "hours_planned": read_hours,
+    "hours_delivered": read_hours,
+    "absence_hours": read_hours,
+    "status": read_status,
+    "exit_date": read_date,
+    "exit_reason": read_exit_reason,
+}
+
+
+def _read_line(line_no: int, cells: dict[str, Any], problems: list[Problem]) -> RawLine:
+    values: dict[str, Any] = {}
+    for column, reader in READERS.items():
+        raw = cells.get(column)
+        try:
+            values[column] = reader(raw)
+        except CellError as error:
+            params = {"value": str(raw)[:40], "codes": ", ".join(EXIT_REASON_CODES)}
+            problems.append(Problem(error.template, params, line_no, column))
+            values[column] = None
+    return RawLine(line=line_no, **values)
+
+
+# Whole reports.
+
+
+def read_csv(data: bytes) -> ReadReport:
+    """Read a CSV report; raises InputRejected when it cannot be read as a report at all."""
+    text = decode_text(data)
+    first_line = text.splitlines()[0] if text.splitlines() else ""
+    delimiter = ";" if first_line.count(";") >= first_line.count(",") and ";" in first_line else ","
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+    except csv.Error as error:
+        raise _reject(N_("The file's quoting is broken (%(reason)s): check for a stray quote mark."),
+                      reason=str(error)) from None
+    header, body = rows[0], rows[1:]
+    columns = [ALIASES.get(_fold(name), _fold(name)) for name in header]
+    problems = []
+    for position, column in enumerate(columns, start=1):
+        if column not in COLUMNS:
+            problems.append(Problem(N_("unknown column '%(name)s' (column %(position)s)"),
+                                    {"name": header[position - 1][:40], "position": position}, 1, None))
+    seen = set()
+    for column in columns:
+        if column in seen and column in COLUMNS:
+            problems.append(Problem(N_("the column '%(name)s' appears twice"), {"name": column}, 1, column))
+        seen.add(column)
+    for column in REQUIRED_COLUMNS:
+        if column not in columns:
+            problems.append(Problem(N_("the required column '%(name)s' is missing"), {"name": column}, 1, column))
+    if problems:
+        raise InputRejected(problems)
+    numbered = [(number, row) for number, row in enumerate(body, start=2) if any(c.strip() for c in row)]
+    if not numbered:
+        raise _reject(N_("The file has a header but no lines."))
+    if len(numbered) > MAX_LINES:
+        raise _reject(N_("The report has more than %(max)s lines."), max=MAX_LINES)
+    lines = []
+    for number, row in numbered:
+        if len(row) != len(columns):
+            problems.append(Problem(N_("the line has %(found)s fields, the header %(expected)s"),
+                                    {"found": len(row), "expected": len(columns)}, number, None))
+            continue
+        lines.append(_read_line(number, dict(zip(columns, row)), problems))
+    return ReadReport(lines, problems)
+
+
+def read_json(data: bytes | dict) -> ReadReport:
+    """Read a JSON report {"lines": [...]}; line numbers are positions in `lines` from 1."""
+    if isinstance(data, (bytes, bytearray)):
+        if len(data) > MAX_BYTES:
+            raise InputRejected([Problem(N_("The file is larger than 10 MB."))], status=413)
+        try:
+            data = json.loads(data.decode("utf-8-sig"), parse_float=Decimal)
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            raise _reject(N_("The body is not valid JSON.")) from None
+    if not isinstance(data, dict) or not isinstance(data.get("lines"), list):
+        raise _reject(N_("The body must be a JSON object with a list 'lines'."))
+    if not data["lines"]:
+        raise _reject(N_("The report has no lines."))
+    if len(data["lines"]) > MAX_LINES:
+        raise _reject(N_("The report has more than %(max)s lines."), max=MAX_LINES)
+    problems: list[Problem] = []
+    lines = []
+    for number, item in enumerate(data["lines"], start=1):
+        if not isinstance(item, dict):
+            problems.append(Problem(N_("each line must be a JSON object"), {}, number, None))
+            continue
+        unknown = sorted(set(item) - set(COLUMNS))
+        for name in unknown:
+            problems.append(Problem(N_("unknown field '%(name)s'"), {"name": str(name)[:40]}, number, None))
+        cells = {}
+        for column in COLUMNS:
+            value = item.get(column)
+            if value is not None and not isinstance(value, (str, int, Decimal)) or isinstance(value, bool):
+                problems.append(Problem(N_("'%(name)s' must be a string or a number"), {"name": column},
+                                        number, column))
+                value = None
+            cells[column] = value
+        lines.append(_read_line(number, cells, problems))
+    return ReadReport(lines, problems)
