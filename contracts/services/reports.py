@@ -1,0 +1,162 @@
+"""Monthly reports: store a checked draft whole or not at all, submit, accept, reject.
+
+All three ways in (the page's form, a file upload, the API) end here with a ReadReport, so
+one set of rules decides and every stored report looks the same.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from ..models import Contract, Enrolment, MonthlyReport, Participant, ReportLine, utcnow
+from ..rules.periods import month_of, parse_month
+from ..rules.problems import InputRejected
+from ..rules.report_checks import Enrolled, check_report
+from ..rules.report_format import ReadReport
+from . import DomainError
+from .audit import Actor, record
+
+EDITABLE = ("draft", "rejected")
+
+
+def enrolled_for_month(session: Session, contract_id: int, month: str) -> list[Enrolled]:
+    """Every enrolment of the contract that overlaps the month, in order of reference."""
+    first, last = parse_month(month)
+    rows = session.execute(
+        sa.select(Participant.ref, Participant.id, Enrolment.id, Enrolment.start_on, Enrolment.end_on)
+        .join(Participant, Participant.id == Enrolment.participant_id)
+        .where(
+            Enrolment.contract_id == contract_id,
+            Enrolment.start_on <= last,
+            sa.or_(Enrolment.end_on.is_(None), Enrolment.end_on >= first),
+        )
+        .order_by(Participant.ref)
+    ).all()
+    return [Enrolled(ref, pid, eid, start, end) for ref, pid, eid, start, end in rows]
+
+
+def latest_report(session: Session, contract_id: int, month: str) -> Optional[MonthlyReport]:
+    """The newest version of a contract's report for a month, if any."""
+    return session.scalar(
+        sa.select(MonthlyReport)
+        .where(MonthlyReport.contract_id == contract_id, MonthlyReport.month == month)
+        .order_by(MonthlyReport.version.desc())
+        .limit(1)
+    )
+
+
+def _check_month(contract: Contract, month: str, today: date) -> None:
+    first, last = parse_month(month)
+    if last < contract.start_on or first > contract.end_on:
+        raise DomainError(
+            f"the contract runs from {contract.start_on.isoformat()} to {contract.end_on.isoformat()}; "
+            f"{month} is outside it", "month")
+    if month > month_of(today):
+        raise DomainError(f"{month} has not started yet; a month is reported when it has begun", "month")
+
+
+def save_draft(
+    session: Session, actor: Actor, contract: Contract, month: str, read: ReadReport,
+    today: date, source: str,
+) -> MonthlyReport:
+    """Check every line and store them as the month's draft, replacing an earlier draft whole.
+
+    Raises InputRejected with every problem (nothing stored, the earlier draft untouched), or
+    DomainError when the report's state forbids a change. A report already invoiced gets a
+    new version: the correction, whose money effect the next aggregation settles.
+    """
+    try:
+        parse_month(month)
+    except ValueError as error:
+        raise DomainError(str(error), "month") from None
+    _check_month(contract, month, today)
+    latest = latest_report(session, contract.id, month)
+    if latest is not None and latest.status == "submitted":
+        raise DomainError(f"the report for {month} is submitted and waiting for review; it can be "
+                          "changed if procurement rejects it", status=409)
+    if latest is not None and latest.status == "accepted":
+        raise DomainError(f"the report for {month} is accepted and locked", status=409)
+    lines = check_report(read, month, enrolled_for_month(session, contract.id, month),
+                         contract.programme.weekly_hours_ceiling)
+    if latest is None or latest.status == "invoiced":
+        report = MonthlyReport(contract_id=contract.id, month=month,
+                               version=latest.version + 1 if latest else 1)
+        session.add(report)
+        session.flush()
+    else:
+        report = latest
+        session.execute(sa.delete(ReportLine).where(ReportLine.report_id == report.id))
+        report.status = "draft"
+        report.rejection_reason = None
+        report.updated_at = utcnow()
+    session.execute(
+        sa.insert(ReportLine),
+        [
+            {
+                "report_id": report.id, "position": line.position,
+                "participant_id": line.participant_id, "enrolment_id": line.enrolment_id,
+                "hours_planned": line.hours_planned, "hours_delivered": line.hours_delivered,
+                "absence_hours": line.absence_hours, "status": line.status,
+                "exit_on": line.exit_on, "exit_reason": line.exit_reason,
+            }
+            for line in lines
+        ],
+    )
+    session.expire(report, ["lines"])
+    record(session, actor, "report.saved", "monthly_report", report.id, contract_id=contract.id,
+           month=month, version=report.version, lines=len(lines), source=source)
+    return report
+
+
+def submit(session: Session, actor: Actor, report: MonthlyReport, now: datetime | None = None) -> None:
+    """Send a draft to procurement for review."""
+    if report.status != "draft":
+        raise DomainError(f"only a draft can be submitted; this report is {report.status}", status=409)
+    report.status = "submitted"
+    report.submitted_at = now or utcnow()
+    report.submitted_by_id = actor.user_id
+    record(session, actor, "report.submitted", "monthly_report", report.id,
+           contract_id=report.contract_id, month=report.month, version=report.version)
+
+
+def accept(session: Session, actor: Actor, report: MonthlyReport, now: datetime | None = None) -> None:
+    """Accept a submitted report: it is locked, and its exits end their enrolments."""
+    if report.status != "submitted":
+        raise DomainError(f"only a submitted report can be accepted; this report is {report.status}",
+                          status=409)
+    exits = session.execute(
+        sa.select(ReportLine.enrolment_id, ReportLine.exit_on, ReportLine.exit_reason)
+        .where(ReportLine.report_id == report.id, ReportLine.status == "exited")
+    ).all()
+    for enrolment_id, exit_on, reason in exits:
+        enrolment = session.get(Enrolment, enrolment_id)
+        if enrolment.end_on is None or enrolment.end_reason != "transferred":
+            enrolment.end_on, enrolment.end_reason = exit_on, reason
+    report.status = "accepted"
+    report.decided_at = now or utcnow()
+    report.decided_by_id = actor.user_id
+    record(session, actor, "report.accepted", "monthly_report", report.id,
+           contract_id=report.contract_id, month=report.month, version=report.version, exits=len(exits))
+
+
+def reject(session: Session, actor: Actor, report: MonthlyReport, reason: str, now: datetime | None = None) -> None:
+    """Send a submitted report back to the provider with the reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("a rejection needs a reason the provider can act on", "reason")
+    if report.status != "submitted":
+        raise DomainError(f"only a submitted report can be rejected; this report is {report.status}",
+                          status=409)
+    report.status = "rejected"
+    report.rejection_reason = reason[:2000]
+    report.decided_at = now or utcnow()
+    report.decided_by_id = actor.user_id
+    record(session, actor, "report.rejected", "monthly_report", report.id,
+           contract_id=report.contract_id, month=report.month, version=report.version)
+
+
+__all__ = ["InputRejected", "accept", "enrolled_for_month", "latest_report", "reject", "save_draft", "submit"]
