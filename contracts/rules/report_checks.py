@@ -141,7 +141,7 @@ def check_report(
             end = line.exit_date if exited and line.exit_date and first <= line.exit_date <= last else None
             if enrolment.end_on is not None:
                 end = min(end, enrolment.end_on) if end else enrolment.end_on
-            days = enrolled_days(enrolment.start_on, end, month)
+            days = overlap_days(enrolment.start_on, end, first, last)
             for column in ("hours_planned", "hours_delivered"):
                 value = getattr(line, column)
                 if value is not None and value >= 0 and not within_ceiling(value, days, weekly):

@@ -12,7 +12,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Optional
 
 from .problems import N_, InputRejected, Problem
@@ -43,7 +43,7 @@ DATE_FORMATS = (
     (re.compile(r"^(\d{2})-(\d{2})-(\d{4})$"), ("d", "m", "y")),
     (re.compile(r"^(\d{2})\.(\d{2})\.(\d{4})$"), ("d", "m", "y")),
 )
-HOURS_RE = re.compile(r"^-?\d+([.,]\d+)?$")
+TWO_PLACES = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -127,21 +127,24 @@ def read_hours(text: str | Decimal | int | None) -> Decimal | None:
         return None
     if isinstance(text, (bool, float)):
         raise CellError(N_("hours must be written as a number such as 131.5"))
-    if isinstance(text, (int, Decimal)):
-        value = Decimal(text)
-    else:
+    if isinstance(text, str):
         text = text.strip()
         if not text:
             return None
-        if not HOURS_RE.match(text):
+        plain = text.replace(",", ".", 1)
+        digits = plain[1:] if plain.startswith("-") else plain
+        # Only ASCII digits and one separator: Decimal itself would also take "1e3" or "1_000".
+        if not (digits.replace(".", "", 1).isdigit() and digits.isascii()) or digits.startswith("."):
             raise CellError(N_("'%(value)s' is not a number of hours (no thousands separators; "
                                "a decimal comma or point is fine)"))
-        value = Decimal(text.replace(",", "."))
+        value = Decimal(plain)
+    else:
+        value = Decimal(text)
     if not value.is_finite() or abs(value) >= 100_000:
         raise CellError(N_("'%(value)s' is not a number of hours"))
-    if value != value.quantize(Decimal("0.01")):
+    if value.as_tuple().exponent < -2 and value != value.quantize(TWO_PLACES):
         raise CellError(N_("'%(value)s' has more than two decimals"))
-    return value.quantize(Decimal("0.01"))
+    return value.quantize(TWO_PLACES)
 
 
 def read_date(text: str | None) -> date | None:
@@ -164,7 +167,7 @@ def read_status(text: str | None) -> str | None:
     """active or exited, also in Danish (aktiv, afgået)."""
     if text is None or not str(text).strip():
         return None
-    status = STATUS_WORDS.get(_fold(str(text)))
+    status = STATUS_WORDS.get(text) or STATUS_WORDS.get(_fold(str(text)))
     if status is None:
         raise CellError(N_("'%(value)s' is not a status (active or exited; aktiv or afgået)"))
     return status
@@ -198,12 +201,21 @@ READERS = {
 }
 
 
-def _read_line(line_no: int, cells: dict[str, Any], problems: list[Problem]) -> RawLine:
+def _read_line(
+    line_no: int, cells: dict[str, Any], problems: list[Problem], seen: dict[tuple[str, Any], Any]
+) -> RawLine:
     values: dict[str, Any] = {}
     for column, reader in READERS.items():
         raw = cells.get(column)
         try:
+            # Reports repeat the same few cell texts (148, aktiv, ...): read each text once.
+            key = (column, raw)
+            if isinstance(raw, str) and key in seen:
+                values[column] = seen[key]
+                continue
             values[column] = reader(raw)
+            if isinstance(raw, str) and column != "participant_ref":
+                seen[key] = values[column]
         except CellError as error:
             params = {"value": str(raw)[:40], "codes": ", ".join(EXIT_REASON_CODES)}
             problems.append(Problem(error.template, params, line_no, column))
@@ -246,13 +258,14 @@ def read_csv(data: bytes) -> ReadReport:
         raise _reject(N_("The file has a header but no lines."))
     if len(numbered) > MAX_LINES:
         raise _reject(N_("The report has more than %(max)s lines."), max=MAX_LINES)
-    lines = []
+    lines: list[RawLine] = []
+    seen: dict[tuple[str, Any], Any] = {}
     for number, row in numbered:
         if len(row) != len(columns):
             problems.append(Problem(N_("the line has %(found)s fields, the header %(expected)s"),
                                     {"found": len(row), "expected": len(columns)}, number, None))
             continue
-        lines.append(_read_line(number, dict(zip(columns, row)), problems))
+        lines.append(_read_line(number, dict(zip(columns, row)), problems, seen))
     return ReadReport(lines, problems)
 
 
@@ -273,6 +286,7 @@ def read_json(data: bytes | dict) -> ReadReport:
         raise _reject(N_("The report has more than %(max)s lines."), max=MAX_LINES)
     problems: list[Problem] = []
     lines = []
+    seen: dict[tuple[str, Any], Any] = {}
     for number, item in enumerate(data["lines"], start=1):
         if not isinstance(item, dict):
             problems.append(Problem(N_("each line must be a JSON object"), {}, number, None))
@@ -288,5 +302,5 @@ def read_json(data: bytes | dict) -> ReadReport:
                                         number, column))
                 value = None
             cells[column] = value
-        lines.append(_read_line(number, cells, problems))
+        lines.append(_read_line(number, cells, problems, seen))
     return ReadReport(lines, problems)

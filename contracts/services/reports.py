@@ -26,7 +26,8 @@ EDITABLE = ("draft", "rejected")
 def enrolled_for_month(session: Session, contract_id: int, month: str) -> list[Enrolled]:
     """Every enrolment of the contract that overlaps the month, in order of reference."""
     first, last = parse_month(month)
-    rows = session.execute(
+    # Core rows, not ORM entities: a report may have thousands of lines.
+    rows = session.connection().execute(
         sa.select(Participant.ref, Participant.id, Enrolment.id, Enrolment.start_on, Enrolment.end_on)
         .join(Participant, Participant.id == Enrolment.participant_id)
         .where(
@@ -93,8 +94,9 @@ def save_draft(
         report.status = "draft"
         report.rejection_reason = None
         report.updated_at = utcnow()
+    # Core executemany: the ORM's bulk path adds nothing here but time.
     session.execute(
-        sa.insert(ReportLine),
+        ReportLine.__table__.insert(),
         [
             {
                 "report_id": report.id, "position": line.position,

@@ -1,0 +1,45 @@
+"""What every benchmark shares: a migrated throwaway database and the result line."""
+
+from __future__ import annotations
+
+import secrets
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator
+
+from flask import Flask
+from flask_migrate import upgrade
+
+
+def result_line(name: str, size: str, program: float, floor: float) -> str:
+    """`<name>: <size> program <s>s floor <s>s ratio=<program/floor>` (DESIGN.md §9)."""
+    return f"{name}: {size} program {program:.3f}s floor {floor:.3f}s ratio={program / floor:.2f}"
+
+
+def best_of(runs: int, setup: Callable[[], object], work: Callable[[object], None]) -> float:
+    """The fastest of several timed runs (the least disturbed by the rest of the machine)."""
+    best = float("inf")
+    for _ in range(runs):
+        state = setup()
+        started = time.perf_counter()
+        work(state)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+@contextmanager
+def sqlite_app() -> Iterator[tuple[Flask, Path]]:
+    """An app on a fresh, migrated SQLite file in a temporary folder."""
+    from provider_portal import create_app
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "bench.db"
+        app = create_app({
+            "SECRET_KEY": secrets.token_hex(32), "PSEUDONYM_KEY": secrets.token_hex(32),
+            "DATABASE_URL": f"sqlite:///{path}", "PORTAL_TODAY": "2019-02-05",
+        })
+        with app.app_context():
+            upgrade()
+        yield app, path
