@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from .contract import Contract
 
 INVOICE_KINDS = ("invoice", "credit_note")
-INVOICE_STATUSES = ("draft", "approved", "credited")
+INVOICE_STATUSES = ("draft", "approved")
 
 
 class Invoice(Base):
@@ -29,7 +29,8 @@ class Invoice(Base):
         enum_check("kind", INVOICE_KINDS, "kind"),
         enum_check("status", INVOICE_STATUSES, "status"),
         sa.CheckConstraint(MONTH_PATTERN_CHECK, name="month_format"),
-        sa.CheckConstraint("net >= 0 AND vat >= 0 AND total = net + vat", name="totals"),
+        # Within half an øre, not "=": SQLite keeps NUMERIC as binary floating point.
+        sa.CheckConstraint("net >= 0 AND vat >= 0 AND abs(total - (net + vat)) < 0.005", name="totals"),
         sa.CheckConstraint(
             "(kind = 'credit_note') = (credited_invoice_id IS NOT NULL)", name="credit_note_credits"
         ),
@@ -80,7 +81,7 @@ class InvoiceLine(Base):
         sa.CheckConstraint("days >= 0 AND days <= 31", name="days_range"),
         sa.CheckConstraint(
             "base_fee >= 0 AND hours_amount >= 0 AND bonus >= 0"
-            " AND amount = base_fee + hours_amount + bonus",
+            " AND abs(amount - (base_fee + hours_amount + bonus)) < 0.005",
             name="amounts",
         ),
     )

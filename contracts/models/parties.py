@@ -39,7 +39,7 @@ class Programme(Base):
         enum_check("age_rule", AGE_RULES, "age_rule"),
         sa.CheckConstraint("weekly_hours_ceiling > 0", name="weekly_hours_positive"),
         sa.CheckConstraint(
-            "w_outcome >= 0 AND w_delivery >= 0 AND w_outcome + w_delivery = 1",
+            "w_outcome >= 0 AND w_delivery >= 0 AND abs(w_outcome + w_delivery - 1) < 0.00005",
             name="score_weights",
         ),
     )

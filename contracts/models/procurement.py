@@ -63,7 +63,7 @@ class Lot(Base):
         sa.UniqueConstraint("tender_id", "programme_id"),
         sa.UniqueConstraint("tender_id", "number"),
         sa.CheckConstraint(
-            "w_price >= 0 AND w_quality >= 0 AND w_price + w_quality = 1", name="award_weights"
+            "w_price >= 0 AND w_quality >= 0 AND abs(w_price + w_quality - 1) < 0.00005", name="award_weights"
         ),
         sa.CheckConstraint("expected_hours >= 0", name="expected_hours_nonnegative"),
         sa.CheckConstraint(

@@ -1,0 +1,169 @@
+"""Invoices from accepted monthly reports, in set-based SQL, safe to run any number of times.
+
+One invoice per contract, month and report version: the unique constraint makes a second run
+find the first one's invoice and leave it be. A report corrected after invoicing (a newer
+version) gets a credit note for the old invoice and a new invoice; nothing approved is edited.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, aliased
+
+from ..models import Contract, Enrolment, Invoice, InvoiceLine, MonthlyReport, ReportLine
+from ..rules.periods import parse_month
+from ..rules.pricing import POSITIVE_EXIT_REASONS
+from .audit import SYSTEM, Actor, record
+from .sql import day_number, greatest, half_up_div, kroner, least, ore
+
+INVOICEABLE = ("accepted", "invoiced")
+
+
+def not_credited(invoice) -> sa.ColumnElement[bool]:
+    """No credit note credits this invoice (the invoice itself is never edited to say so)."""
+    note = aliased(Invoice)
+    return ~sa.select(note.id).where(note.credited_invoice_id == invoice.id).exists()
+
+
+def invoiceable_report(session: Session, contract_id: int, month: str) -> Optional[MonthlyReport]:
+    """The newest accepted (or already invoiced) version of the contract's report for the month."""
+    return session.scalar(
+        sa.select(MonthlyReport)
+        .where(MonthlyReport.contract_id == contract_id, MonthlyReport.month == month,
+               MonthlyReport.status.in_(INVOICEABLE))
+        .order_by(MonthlyReport.version.desc())
+        .limit(1)
+    )
+
+
+def invoice_contract_month(
+    session: Session, contract_id: int, month: str, actor: Actor = SYSTEM
+) -> Optional[Invoice]:
+    """Make (or find) the invoice for a contract's month from its newest accepted report."""
+    report = invoiceable_report(session, contract_id, month)
+    if report is None:
+        return None
+    existing = session.scalar(
+        sa.select(Invoice).where(Invoice.contract_id == contract_id, Invoice.month == month,
+                                 Invoice.version == report.version, Invoice.kind == "invoice")
+    )
+    if existing is not None:
+        return existing
+    for old in session.scalars(
+        sa.select(Invoice).where(Invoice.contract_id == contract_id, Invoice.month == month,
+                                 Invoice.kind == "invoice", not_credited(Invoice))
+    ):
+        credit(session, old, actor)
+    contract = session.get(Contract, contract_id)
+    invoice = Invoice(kind="invoice", contract_id=contract_id, month=month, version=report.version,
+                      report_id=report.id, vat_rate=contract.vat_rate, net=Decimal(0),
+                      vat=Decimal(0), total=Decimal(0))
+    session.add(invoice)
+    session.flush()
+    _insert_lines(session, invoice, contract, report, month)
+    _set_totals(session, invoice)
+    invoice.exceeds_ceiling = _invoiced_net(session, contract_id) > contract.ceiling
+    report.status = "invoiced"
+    record(session, actor, "invoice.created", "invoice", invoice.id, contract_id=contract_id,
+           month=month, version=report.version, total=str(invoice.total))
+    return invoice
+
+
+def _insert_lines(session: Session, invoice: Invoice, contract: Contract, report: MonthlyReport,
+                  month: str) -> None:
+    first, last = parse_month(month)
+    days_in_month = (last - first).days + 1
+    earlier_line, earlier_invoice = aliased(InvoiceLine), aliased(Invoice)
+    # The outcome bonus is paid once per participant and contract, whatever the month.
+    bonus_paid_before = (
+        sa.select(earlier_line.id)
+        .join(earlier_invoice, earlier_invoice.id == earlier_line.invoice_id)
+        .where(earlier_invoice.contract_id == contract.id, earlier_invoice.kind == "invoice",
+               not_credited(earlier_invoice), earlier_invoice.month != month,
+               earlier_line.participant_id == ReportLine.participant_id, earlier_line.bonus > 0)
+        .exists()
+    )
+    period_end = least(sa.func.coalesce(ReportLine.exit_on, Enrolment.end_on, last), last)
+    days = day_number(period_end) - day_number(greatest(Enrolment.start_on, first)) + 1
+    base = half_up_div(ore(Contract.monthly_fee) * days, days_in_month)
+    hours = half_up_div(ore(Contract.hourly_rate) * ore(ReportLine.hours_delivered), 100)
+    bonus = sa.case(
+        (sa.and_(ReportLine.exit_reason.in_(POSITIVE_EXIT_REASONS), ~bonus_paid_before),
+         ore(Contract.outcome_bonus)),
+        else_=0,
+    )
+    priced = (
+        sa.select(ReportLine.participant_id, ReportLine.id.label("report_line_id"),
+                  days.label("days"), base.label("base"), hours.label("hours"), bonus.label("bonus"))
+        .join(Enrolment, Enrolment.id == ReportLine.enrolment_id)
+        .join(Contract, Contract.id == Enrolment.contract_id)
+        .where(ReportLine.report_id == report.id)
+        .subquery()
+    )
+    session.execute(
+        sa.insert(InvoiceLine).from_select(
+            ["invoice_id", "participant_id", "report_line_id", "days", "base_fee", "hours_amount",
+             "bonus", "amount"],
+            sa.select(sa.literal(invoice.id), priced.c.participant_id, priced.c.report_line_id,
+                      priced.c.days, kroner(priced.c.base), kroner(priced.c.hours),
+                      kroner(priced.c.bonus), kroner(priced.c.base + priced.c.hours + priced.c.bonus)),
+        )
+    )
+
+
+def _set_totals(session: Session, invoice: Invoice) -> None:
+    """Net is the sum of rounded lines, VAT the rounded rate × net; both in whole øre."""
+    net_ore = session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(ore(InvoiceLine.amount)), 0))
+        .where(InvoiceLine.invoice_id == invoice.id)
+    )
+    rate_basis_points = int((invoice.vat_rate * 10_000).to_integral_value())
+    vat_ore = (net_ore * rate_basis_points * 2 + 10_000) // 20_000
+    invoice.net = Decimal(net_ore) / 100
+    invoice.vat = Decimal(vat_ore) / 100
+    invoice.total = Decimal(net_ore + vat_ore) / 100
+
+
+def _invoiced_net(session: Session, contract_id: int) -> Decimal:
+    """What the contract has been invoiced so far, credit notes deducted."""
+    rows = session.execute(
+        sa.select(Invoice.kind, sa.func.coalesce(sa.func.sum(Invoice.net), 0))
+        .where(Invoice.contract_id == contract_id).group_by(Invoice.kind)
+    ).all()
+    totals = {kind: Decimal(str(value)) for kind, value in rows}
+    return totals.get("invoice", Decimal(0)) - totals.get("credit_note", Decimal(0))
+
+
+def credit(session: Session, invoice: Invoice, actor: Actor = SYSTEM) -> Invoice:
+    """A credit note for the whole invoice, with its lines (positive amounts: it credits them)."""
+    note = Invoice(kind="credit_note", contract_id=invoice.contract_id, month=invoice.month,
+                   version=invoice.version, report_id=invoice.report_id, credited_invoice_id=invoice.id,
+                   vat_rate=invoice.vat_rate, net=invoice.net, vat=invoice.vat, total=invoice.total)
+    session.add(note)
+    session.flush()
+    session.execute(
+        sa.insert(InvoiceLine).from_select(
+            ["invoice_id", "participant_id", "report_line_id", "days", "base_fee", "hours_amount",
+             "bonus", "amount"],
+            sa.select(sa.literal(note.id), InvoiceLine.participant_id, InvoiceLine.report_line_id,
+                      InvoiceLine.days, InvoiceLine.base_fee, InvoiceLine.hours_amount,
+                      InvoiceLine.bonus, InvoiceLine.amount)
+            .where(InvoiceLine.invoice_id == invoice.id),
+        )
+    )
+    record(session, actor, "invoice.credited", "invoice", invoice.id, credit_note_id=note.id)
+    return note
+
+
+def accepted_contract_ids(session: Session, month: str) -> list[int]:
+    """Contracts with an accepted or invoiced report for the month: the month's invoicing work."""
+    return list(session.scalars(
+        sa.select(MonthlyReport.contract_id).distinct()
+        .where(MonthlyReport.month == month, MonthlyReport.status.in_(INVOICEABLE))
+        .order_by(MonthlyReport.contract_id)
+    ))
+
+

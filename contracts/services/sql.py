@@ -1,0 +1,79 @@
+"""SQL expressions that differ between SQLite and PostgreSQL, written once for both.
+
+Money in set-based SQL is computed in whole øre (BIGINT), never on NUMERIC values directly:
+SQLite keeps NUMERIC as binary floating point, so only integer arithmetic is exact on both.
+Integer division of non-negative integers truncates on both, which the rounding relies on.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import FunctionElement
+
+
+class day_number(FunctionElement):
+    """A date as a whole number of days, so that subtracting two gives the days between them."""
+
+    type = sa.BigInteger()
+    inherit_cache = True
+    name = "day_number"
+
+
+@compiles(day_number, "sqlite")
+def _day_number_sqlite(element, compiler, **kw):
+    return "CAST(julianday(%s) AS INTEGER)" % compiler.process(element.clauses, **kw)
+
+
+@compiles(day_number, "postgresql")
+def _day_number_postgresql(element, compiler, **kw):
+    return "(CAST(%s AS DATE) - DATE '2000-01-01')" % compiler.process(element.clauses, **kw)
+
+
+class greatest(FunctionElement):
+    """The larger of the arguments (SQLite's scalar MAX, PostgreSQL's GREATEST)."""
+
+    inherit_cache = True
+    name = "greatest"
+
+
+@compiles(greatest, "sqlite")
+def _greatest_sqlite(element, compiler, **kw):
+    return "max(%s)" % compiler.process(element.clauses, **kw)
+
+
+@compiles(greatest, "postgresql")
+def _greatest_postgresql(element, compiler, **kw):
+    return "GREATEST(%s)" % compiler.process(element.clauses, **kw)
+
+
+class least(FunctionElement):
+    """The smaller of the arguments (SQLite's scalar MIN, PostgreSQL's LEAST)."""
+
+    inherit_cache = True
+    name = "least"
+
+
+@compiles(least, "sqlite")
+def _least_sqlite(element, compiler, **kw):
+    return "min(%s)" % compiler.process(element.clauses, **kw)
+
+
+@compiles(least, "postgresql")
+def _least_postgresql(element, compiler, **kw):
+    return "LEAST(%s)" % compiler.process(element.clauses, **kw)
+
+
+def ore(amount) -> sa.ColumnElement:
+    """A NUMERIC money column as whole øre (exact: its value has at most two decimals)."""
+    return sa.cast(sa.func.round(amount * 100), sa.BigInteger)
+
+
+def half_up_div(numerator, denominator) -> sa.ColumnElement:
+    """numerator / denominator rounded half up, for non-negative integers."""
+    return (numerator * 2 + denominator) // (denominator * 2)
+
+
+def kroner(ore_value) -> sa.ColumnElement:
+    """Whole øre back to an amount: a NUMERIC literal divisor on PostgreSQL keeps it exact."""
+    return ore_value / sa.literal_column("100.0")

@@ -1,0 +1,136 @@
+"""Invoices from accepted reports: the sample invoice to the øre, exactly once, corrections credited."""
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from contracts.models import Contract, Invoice, InvoiceLine, MonthlyReport
+from contracts.rules.pricing import invoice_totals, price_line
+from contracts.rules.report_format import read_csv, read_json
+from contracts.services import invoicing, reports
+from contracts.services.audit import Actor
+from provider_portal.extensions import db
+from tests.scenarios import sample_scenario
+
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
+ACTOR = Actor("test")
+# The sample invoice of tests/data/samples/README.md.
+EXPECTED = {
+    "DL-4Q7K2": (31, "9500.00", "5917.50", "0.00", "15417.50"),
+    "DL-9XW3M": (31, "9500.00", "6660.00", "0.00", "16160.00"),
+    "DL-2HB8R": (16, "4903.23", "2700.00", "15000.00", "22603.23"),
+    "DL-7TZ5C": (31, "9500.00", "5411.25", "0.00", "14911.25"),
+    "DL-3PJ6N": (10, "3064.52", "945.00", "0.00", "4009.52"),
+    "DL-8KD4V": (19, "5822.58", "4275.00", "15000.00", "25097.58"),
+    "DL-5MR2F": (3, "919.35", "0.00", "0.00", "919.35"),
+}
+
+
+def accepted_report(session, contract, data: bytes, json: bool = False):
+    read = read_json(data) if json else read_csv(data)
+    report = reports.save_draft(session, ACTOR, contract, "2019-01", read, date(2019, 2, 5), "test")
+    reports.submit(session, ACTOR, report)
+    reports.accept(session, ACTOR, report)
+    return report
+
+
+def lines_of(session, invoice):
+    rows = session.execute(
+        sa.select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id)
+    ).scalars()
+    from contracts.models import Participant
+
+    return {
+        session.get(Participant, line.participant_id).ref: (
+            line.days, str(line.base_fee), str(line.hours_amount), str(line.bonus), str(line.amount))
+        for line in rows
+    }
+
+
+def test_the_sample_invoice_comes_out_to_the_ore(any_app):
+    with any_app.app_context():
+        scenario = sample_scenario(db.session)
+        contract = db.session.get(Contract, scenario.contract_id)
+        accepted_report(db.session, contract, (SAMPLES / "report-2019-01-excel-da.csv").read_bytes())
+        invoice = invoicing.invoice_contract_month(db.session, contract.id, "2019-01")
+        db.session.commit()
+        db.session.expire_all()
+        invoice = db.session.get(Invoice, invoice.id)
+        assert lines_of(db.session, invoice) == EXPECTED
+        assert (str(invoice.net), str(invoice.vat), str(invoice.total)) == ("99118.43", "24779.61", "123898.04")
+        assert invoice.kind == "invoice" and invoice.status == "draft" and invoice.number is None
+        assert db.session.get(MonthlyReport, invoice.report_id).status == "invoiced"
+        assert not invoice.exceeds_ceiling
+
+
+def test_the_sql_agrees_with_the_decimal_reference():
+    # The rule in Decimal gives the same figures as the SQL above: one definition, two proofs.
+    line = price_line(Decimal("9500.00"), Decimal("45.00"), Decimal("15000.00"), 16, 31,
+                      Decimal("60"), "job", False)
+    assert (line.base_fee, line.hours_amount, line.bonus, line.amount) == (
+        Decimal("4903.23"), Decimal("2700.00"), Decimal("15000.00"), Decimal("22603.23"))
+    amounts = [Decimal(v[4]) for v in EXPECTED.values()]
+    assert invoice_totals(amounts, Decimal("0.25")) == (
+        Decimal("99118.43"), Decimal("24779.61"), Decimal("123898.04"))
+
+
+def test_running_the_month_again_changes_nothing(any_app):
+    with any_app.app_context():
+        scenario = sample_scenario(db.session)
+        contract = db.session.get(Contract, scenario.contract_id)
+        accepted_report(db.session, contract, (SAMPLES / "report-2019-01.json").read_bytes(), json=True)
+        first = invoicing.invoice_contract_month(db.session, contract.id, "2019-01")
+        db.session.commit()
+        again = invoicing.invoice_contract_month(db.session, contract.id, "2019-01")
+        db.session.commit()
+        assert again.id == first.id
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Invoice)) == 1
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(InvoiceLine)) == 7
+
+
+def test_a_correction_after_invoicing_is_credited_and_invoiced_anew(any_app):
+    with any_app.app_context():
+        scenario = sample_scenario(db.session)
+        contract = db.session.get(Contract, scenario.contract_id)
+        accepted_report(db.session, contract, (SAMPLES / "report-2019-01-utf8-bom.csv").read_bytes())
+        old = invoicing.invoice_contract_month(db.session, contract.id, "2019-01")
+        db.session.commit()
+        # The provider finds DL-9XW3M delivered 140 hours, not 148: version 2 of the report.
+        corrected = (SAMPLES / "report-2019-01-utf8-bom.csv").read_bytes().replace(
+            b"DL-9XW3M,148,148,0", b"DL-9XW3M,148,140,8")
+        report = accepted_report(db.session, contract, corrected)
+        assert report.version == 2
+        new = invoicing.invoice_contract_month(db.session, contract.id, "2019-01")
+        invoicing.invoice_contract_month(db.session, contract.id, "2019-01")
+        db.session.commit()
+        invoices = db.session.scalars(sa.select(Invoice).order_by(Invoice.id)).all()
+        assert [(i.kind, i.version) for i in invoices] == [("invoice", 1), ("credit_note", 1), ("invoice", 2)]
+        note = invoices[1]
+        assert note.credited_invoice_id == old.id and note.total == old.total and note.total > 0
+        assert new.net == old.net - Decimal("360.00")  # 8 hours × 45 kr.
+        # The bonuses of the credited invoice are paid again on the new one, once.
+        assert lines_of(db.session, new)["DL-2HB8R"][3] == "15000.00"
+
+
+def test_the_outcome_bonus_is_paid_once_per_participant_and_contract(any_app):
+    with any_app.app_context():
+        scenario = sample_scenario(db.session)
+        contract = db.session.get(Contract, scenario.contract_id)
+        accepted_report(db.session, contract, (SAMPLES / "report-2019-01-utf8-bom.csv").read_bytes())
+        invoicing.invoice_contract_month(db.session, contract.id, "2019-01")
+        db.session.commit()
+        bonuses = db.session.scalar(sa.select(sa.func.sum(InvoiceLine.bonus)))
+        assert Decimal(str(bonuses)) == Decimal("30000.00")
+
+
+def test_an_invoice_past_the_ceiling_is_flagged(any_app):
+    with any_app.app_context():
+        scenario = sample_scenario(db.session)
+        contract = db.session.get(Contract, scenario.contract_id)
+        contract.ceiling = Decimal("50000.00")
+        accepted_report(db.session, contract, (SAMPLES / "report-2019-01-utf8-bom.csv").read_bytes())
+        invoice = invoicing.invoice_contract_month(db.session, contract.id, "2019-01")
+        db.session.commit()
+        assert invoice.exceeds_ceiling
