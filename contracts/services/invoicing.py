@@ -17,7 +17,7 @@ from ..models import Contract, Enrolment, Invoice, InvoiceLine, MonthlyReport, R
 from ..rules.periods import parse_month
 from ..rules.pricing import POSITIVE_EXIT_REASONS
 from .audit import SYSTEM, Actor, record
-from .sql import day_number, greatest, half_up_div, kroner, least, ore
+from .sql import day_number, greatest, half_up_div, from_hundredths, hundredths, least
 
 INVOICEABLE = ("accepted", "invoiced")
 
@@ -88,11 +88,11 @@ def _insert_lines(session: Session, invoice: Invoice, contract: Contract, report
     )
     period_end = least(sa.func.coalesce(ReportLine.exit_on, Enrolment.end_on, last), last)
     days = day_number(period_end) - day_number(greatest(Enrolment.start_on, first)) + 1
-    base = half_up_div(ore(Contract.monthly_fee) * days, days_in_month)
-    hours = half_up_div(ore(Contract.hourly_rate) * ore(ReportLine.hours_delivered), 100)
+    base = half_up_div(hundredths(Contract.monthly_fee) * days, days_in_month)
+    hours = half_up_div(hundredths(Contract.hourly_rate) * hundredths(ReportLine.hours_delivered), 100)
     bonus = sa.case(
         (sa.and_(ReportLine.exit_reason.in_(POSITIVE_EXIT_REASONS), ~bonus_paid_before),
-         ore(Contract.outcome_bonus)),
+         hundredths(Contract.outcome_bonus)),
         else_=0,
     )
     priced = (
@@ -108,8 +108,8 @@ def _insert_lines(session: Session, invoice: Invoice, contract: Contract, report
             ["invoice_id", "participant_id", "report_line_id", "days", "base_fee", "hours_amount",
              "bonus", "amount"],
             sa.select(sa.literal(invoice.id), priced.c.participant_id, priced.c.report_line_id,
-                      priced.c.days, kroner(priced.c.base), kroner(priced.c.hours),
-                      kroner(priced.c.bonus), kroner(priced.c.base + priced.c.hours + priced.c.bonus)),
+                      priced.c.days, from_hundredths(priced.c.base), from_hundredths(priced.c.hours),
+                      from_hundredths(priced.c.bonus), from_hundredths(priced.c.base + priced.c.hours + priced.c.bonus)),
         )
     )
 
@@ -117,7 +117,7 @@ def _insert_lines(session: Session, invoice: Invoice, contract: Contract, report
 def _set_totals(session: Session, invoice: Invoice) -> None:
     """Net is the sum of rounded lines, VAT the rounded rate × net; both in whole øre."""
     net_ore = session.scalar(
-        sa.select(sa.func.coalesce(sa.func.sum(ore(InvoiceLine.amount)), 0))
+        sa.select(sa.func.coalesce(sa.func.sum(hundredths(InvoiceLine.amount)), 0))
         .where(InvoiceLine.invoice_id == invoice.id)
     )
     rate_basis_points = int((invoice.vat_rate * 10_000).to_integral_value())

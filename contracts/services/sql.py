@@ -64,8 +64,8 @@ def _least_postgresql(element, compiler, **kw):
     return "LEAST(%s)" % compiler.process(element.clauses, **kw)
 
 
-def ore(amount) -> sa.ColumnElement:
-    """A NUMERIC money column as whole øre (exact: its value has at most two decimals)."""
+def hundredths(amount) -> sa.ColumnElement:
+    """A NUMERIC column with two decimals as a whole number of hundredths (øre, or centi-hours)."""
     return sa.cast(sa.func.round(amount * 100), sa.BigInteger)
 
 
@@ -74,6 +74,6 @@ def half_up_div(numerator, denominator) -> sa.ColumnElement:
     return (numerator * 2 + denominator) // (denominator * 2)
 
 
-def kroner(ore_value) -> sa.ColumnElement:
-    """Whole øre back to an amount: a NUMERIC literal divisor on PostgreSQL keeps it exact."""
-    return ore_value / sa.literal_column("100.0")
+def from_hundredths(value) -> sa.ColumnElement:
+    """Hundredths back to a two-decimal value; a NUMERIC literal divisor keeps PostgreSQL exact."""
+    return value / sa.literal_column("100.0")

@@ -134,3 +134,29 @@ def test_an_invoice_past_the_ceiling_is_flagged(any_app):
         invoice = invoicing.invoice_contract_month(db.session, contract.id, "2019-01")
         db.session.commit()
         assert invoice.exceeds_ceiling
+
+
+def test_the_sample_month_scores(any_app):
+    from contracts.services import scoring
+
+    with any_app.app_context():
+        scenario = sample_scenario(db.session)
+        contract = db.session.get(Contract, scenario.contract_id)
+        accepted_report(db.session, contract, (SAMPLES / "report-2019-01-excel-da.csv").read_bytes())
+        written = scoring.compute_month(db.session, "2019-01")
+        assert scoring.compute_month(db.session, "2019-01") == written  # replaced, not added
+        db.session.commit()
+        for scope, scope_id in [("all", 0), ("contract", contract.id), ("provider", contract.provider_id),
+                                ("programme", contract.programme_id)]:
+            for cumulative in (False, True):
+                figures = scoring.figures(db.session, scope, scope_id, "2019-01", cumulative)
+                body = figures.as_json()
+                assert (body["participants"], body["active_end"], body["exits"], body["positive"],
+                        body["benefit_stopped"], body["other"]) == (7, 3, 4, 2, 1, 1)
+                assert body["outcome_rate"] == "0.5000"
+                assert figures.hours_delivered == Decimal("575.75")
+                assert figures.hours_planned == Decimal("680.75")
+                assert body["delivery_rate"] == "0.8458" and body["absence_rate"] == "0.1322"
+                assert body["score"] is None  # fewer than 5 exits
+                # Wilson's 95 % interval for 2 of 4 is 0.150 to 0.850.
+                assert body["outcome_rate_ci"] == [0.15, 0.85]

@@ -1,0 +1,122 @@
+"""Scores (DESIGN.md §7) for every scope, monthly and cumulated, in set-based SQL.
+
+The figures come from the newest accepted version of each contract's monthly reports. A
+month's scores are replaced whole in one transaction, so running it twice changes nothing.
+Transfers never appear as exits: a report line's exit reason cannot be `transferred`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from ..models import Contract, MonthlyReport, Programme, ReportLine, Score, utcnow
+from ..models.base import UTCDateTime
+from ..models.participants import BENEFIT_STOPPED_EXITS, OTHER_EXITS, POSITIVE_EXITS
+from ..rules.periods import parse_month
+from ..rules.scoring import Figures
+from .invoicing import INVOICEABLE
+from .sql import from_hundredths, hundredths
+
+SCOPE_KEYS = {
+    "all": lambda lines: sa.literal(0),
+    "programme": lambda lines: lines.c.programme_id,
+    "provider": lambda lines: lines.c.provider_id,
+    "contract": lambda lines: lines.c.contract_id,
+}
+
+
+def effective_lines(up_to: str, only_month: bool) -> sa.Subquery:
+    """Report lines of the newest accepted version of each contract's month, with their scope keys."""
+    newest = (
+        sa.select(MonthlyReport.contract_id, MonthlyReport.month,
+                  sa.func.max(MonthlyReport.version).label("version"))
+        .where(MonthlyReport.status.in_(INVOICEABLE),
+               MonthlyReport.month == up_to if only_month else MonthlyReport.month <= up_to)
+        .group_by(MonthlyReport.contract_id, MonthlyReport.month)
+        .subquery()
+    )
+    return (
+        sa.select(ReportLine.participant_id, ReportLine.status, ReportLine.exit_reason,
+                  ReportLine.hours_planned, ReportLine.hours_delivered, ReportLine.absence_hours,
+                  MonthlyReport.month, Contract.id.label("contract_id"), Contract.provider_id,
+                  Contract.programme_id)
+        .join(MonthlyReport, MonthlyReport.id == ReportLine.report_id)
+        .join(newest, sa.and_(newest.c.contract_id == MonthlyReport.contract_id,
+                              newest.c.month == MonthlyReport.month,
+                              newest.c.version == MonthlyReport.version))
+        .join(Contract, Contract.id == MonthlyReport.contract_id)
+        .subquery()
+    )
+
+
+def _count(condition) -> sa.ColumnElement:
+    return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+
+def compute_month(session: Session, month: str) -> int:
+    """Write the month's scores for every scope, monthly and cumulated; returns the rows written."""
+    parse_month(month)
+    session.execute(sa.delete(Score).where(Score.month == month))
+    written = 0
+    for cumulative in (False, True):
+        lines = effective_lines(month, only_month=not cumulative)
+        exited = lines.c.status == "exited"
+        for scope, key in SCOPE_KEYS.items():
+            scope_id = key(lines)
+            select = (
+                sa.select(
+                    sa.literal(scope), scope_id, sa.literal(month), sa.literal(cumulative),
+                    sa.func.count(sa.distinct(lines.c.participant_id)),
+                    sa.func.count(sa.distinct(sa.case(
+                        (sa.and_(lines.c.month == month, lines.c.status == "active"),
+                         lines.c.participant_id)))),
+                    _count(exited),
+                    _count(sa.and_(exited, lines.c.exit_reason.in_(POSITIVE_EXITS))),
+                    _count(sa.and_(exited, lines.c.exit_reason.in_(BENEFIT_STOPPED_EXITS))),
+                    _count(sa.and_(exited, lines.c.exit_reason.in_(OTHER_EXITS))),
+                    from_hundredths(sa.func.coalesce(sa.func.sum(hundredths(lines.c.hours_planned)), 0)),
+                    from_hundredths(sa.func.coalesce(sa.func.sum(hundredths(lines.c.hours_delivered)), 0)),
+                    from_hundredths(sa.func.coalesce(sa.func.sum(
+                        hundredths(sa.func.coalesce(lines.c.absence_hours, 0))), 0)),
+                    sa.literal(utcnow(), UTCDateTime()),
+                )
+                .group_by(scope_id)
+            )
+            result = session.execute(
+                sa.insert(Score).from_select(
+                    ["scope", "scope_id", "month", "cumulative", "participants", "active_end", "exits",
+                     "positive", "benefit_stopped", "other", "hours_planned", "hours_delivered",
+                     "absence_hours", "computed_at"],
+                    select,
+                )
+            )
+            written += result.rowcount or 0
+    return written
+
+
+def figures(session: Session, scope: str, scope_id: int, month: str, cumulative: bool) -> Optional[Figures]:
+    """A scope's stored figures for a month, with the programme's score weights where it has one."""
+    score = session.scalar(sa.select(Score).where(
+        Score.scope == scope, Score.scope_id == scope_id, Score.month == month,
+        Score.cumulative == cumulative))
+    if score is None:
+        return None
+    weights = (Decimal("0.6"), Decimal("0.4"))
+    programme_id = None
+    if scope == "programme":
+        programme_id = scope_id
+    elif scope == "contract":
+        programme_id = session.scalar(sa.select(Contract.programme_id).where(Contract.id == scope_id))
+    if programme_id is not None:
+        programme = session.get(Programme, programme_id)
+        weights = (programme.w_outcome, programme.w_delivery)
+    return Figures(
+        participants=score.participants, active_end=score.active_end, exits=score.exits,
+        positive=score.positive, benefit_stopped=score.benefit_stopped, other=score.other,
+        hours_planned=score.hours_planned, hours_delivered=score.hours_delivered,
+        absence_hours=score.absence_hours, w_outcome=weights[0], w_delivery=weights[1],
+    )
