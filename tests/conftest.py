@@ -21,7 +21,7 @@ from psycopg import sql
 from contracts.services.audit import Actor
 from provider_portal import create_app
 
-pytest_plugins = ["tests.services"]
+pytest_plugins = ["tests.backing_services"]
 
 TEST_PASSWORD = "correct-horse-battery"
 SECRET_KEY = secrets.token_hex(32)

@@ -1,4 +1,4 @@
-"""The throwaway redis/PostgreSQL fixtures from tests/services.py really work."""
+"""The throwaway redis/PostgreSQL fixtures from tests/backing_services.py really work."""
 
 import psycopg
 import pytest

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Optional
 
 from sqlalchemy.orm import Session
 
-from ..models import AuditEvent
+from ..models import AuditEvent, utcnow
 
 
 @dataclass(frozen=True)
@@ -28,10 +29,12 @@ def record(
     action: str,
     record_type: Optional[str] = None,
     record_id: Optional[int] = None,
+    occurred_at: Optional[datetime] = None,
     **details: Any,
 ) -> AuditEvent:
     """Append an audit event. Details must never carry a CPR number or a secret."""
     event = AuditEvent(
+        occurred_at=occurred_at or utcnow(),
         actor_id=actor.user_id,
         actor_label=actor.label,
         action=action,

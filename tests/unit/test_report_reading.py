@@ -71,7 +71,7 @@ def test_the_ceiling_is_compared_exactly():
     # 37 × 31 / 7 = 163.857…: 163.85 is within, 163.86 (how it is shown) is just above.
     assert within_ceiling(Decimal("163.85"), 31)
     assert not within_ceiling(Decimal("163.86"), 31)
-    assert within_ceiling(Decimal("37"), 7)
+    assert within_ceiling(Decimal(37), 7)
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """Throwaway backing services for the test-suite (pytest plugin).
 
-Enable with ``pytest_plugins = ["tests.services"]`` in ``tests/conftest.py``.
+Enable with ``pytest_plugins = ["tests.backing_services"]`` in ``tests/conftest.py``.
 
 Session-scoped fixtures:
 
