@@ -31,8 +31,8 @@ def stored(session, report):
     lines = session.execute(
         sa.select(ReportLine).where(ReportLine.report_id == report.id).order_by(ReportLine.position)
     ).scalars()
-    return [(l.participant.ref, str(l.hours_planned), str(l.hours_delivered), str(l.absence_hours),
-             l.status, l.exit_on, l.exit_reason) for l in lines]
+    return [(line.participant.ref, str(line.hours_planned), str(line.hours_delivered), str(line.absence_hours),
+             line.status, line.exit_on, line.exit_reason) for line in lines]
 
 
 def test_the_three_good_files_store_the_same_report(any_app):
