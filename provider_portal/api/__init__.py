@@ -1,10 +1,11 @@
-"""The JSON API under /api/v1/, authenticated by personal bearer tokens."""
+"""The JSON API under /api/v1/, authenticated by personal bearer tokens.
 
-from flask import Blueprint, jsonify
+Each call is declared once (`declare.operation`): the declaration registers the route, checks
+the roles, validates the body and query with pydantic and feeds `/api/v1/openapi.json`.
+"""
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+# Importing the modules declares their operations on `bp`.
+from . import contracts, handlers, openapi, providers  # noqa: F401
+from .blueprint import bp
 
-
-@bp.route("/openapi.json")
-def openapi():
-    return jsonify({"openapi": "3.1.0", "info": {"title": "Provider Portal API", "version": "1"}, "paths": {}})
+__all__ = ["bp"]

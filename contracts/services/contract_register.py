@@ -1,0 +1,246 @@
+"""The contract register: entering a contract and reading the contracts a viewer may see.
+
+A contract's status follows its period: `draft` before the start date, `active` from the
+start to the end date (both included), `ended` after it; `terminated` is set by an
+amendment and stays. The stored status is written when the contract is created; reads
+derive it from the dates and today, so a contract never shows a stale status because no job
+happened to run on its start or end day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+from ..models import Contract, Programme, Provider
+from ..models.contract import CONTRACT_KINDS
+from . import DomainError, NotFound, scope
+from .audit import Actor, record
+from .scope import Viewer
+
+READ_STATUSES = ("draft", "active", "ended", "terminated")
+AMOUNT_FIELDS = ("monthly_fee", "hourly_rate", "outcome_bonus", "ceiling")
+REFERENCE_PREFIX = "AFT"
+
+
+class ContractRefused(DomainError):
+    """The contract cannot be entered: every problem found, each with its field."""
+
+    def __init__(self, problems: list[tuple[str, str]], status: int = 422):
+        field_name, message = problems[0]
+        super().__init__(message, field_name, status)
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class ContractTerms:
+    """What procurement enters for a new contract; dates are the API's start/end/max_end."""
+
+    provider_id: int
+    programme: str
+    kind: str
+    start_on: date
+    end_on: date
+    max_end_on: date
+    monthly_fee: Decimal
+    hourly_rate: Decimal
+    outcome_bonus: Decimal
+    vat_rate: Decimal
+    ceiling: Decimal
+    reference: str | None = None
+    title: str = ""
+    predecessor_id: int | None = None
+
+
+@dataclass
+class NewContract:
+    """A created contract and the warnings worth telling the person who entered it."""
+
+    contract: Contract
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+
+
+def status_on(contract: Contract, today: date) -> str:
+    """The contract's status on a day (see the module docstring)."""
+    if contract.status == "terminated":
+        return "terminated"
+    if today < contract.start_on:
+        return "draft"
+    if today > contract.end_on:
+        return "ended"
+    return "active"
+
+
+def status_clause(status: str, today: date) -> sa.ColumnElement[bool]:
+    """The SQL condition for `status_on(contract, today) == status`, to filter lists in the database."""
+    running = Contract.status != "terminated"
+    return {
+        "terminated": Contract.status == "terminated",
+        "draft": sa.and_(running, Contract.start_on > today),
+        "active": sa.and_(running, Contract.start_on <= today, Contract.end_on >= today),
+        "ended": sa.and_(running, Contract.end_on < today),
+    }[status]
+
+
+def days_left(contract: Contract, today: date) -> int | None:
+    """Days from today to the contract's last day, or None once it has ended or was terminated."""
+    if status_on(contract, today) in ("ended", "terminated"):
+        return None
+    return contract.days_left(today)
+
+
+def is_expiring(contract: Contract, today: date) -> bool:
+    """Ends within 90 days and has no successor (and is not over yet)."""
+    return status_on(contract, today) in ("draft", "active") and contract.is_expiring(today)
+
+
+def _problems(session: Session, viewer: Viewer, terms: ContractTerms):
+    """Every reason the terms cannot be entered, and the provider, programme and predecessor found."""
+    problems: list[tuple[str, str]] = []
+    provider = session.scalar(scope.providers(viewer).where(Provider.id == terms.provider_id))
+    if provider is None:
+        problems.append(("provider_id", f"there is no provider with id {terms.provider_id}"))
+    programme = session.scalar(sa.select(Programme).where(Programme.code == terms.programme))
+    if programme is None:
+        codes = session.scalars(sa.select(Programme.code).order_by(Programme.position)).all()
+        problems.append(
+            ("programme", f"there is no programme {terms.programme!r}; use one of {', '.join(codes)}")
+        )
+    if terms.kind not in CONTRACT_KINDS:
+        problems.append(("kind", f"the kind must be one of {', '.join(CONTRACT_KINDS)}"))
+    if terms.end_on < terms.start_on:
+        problems.append(("end_date", f"the contract cannot end ({terms.end_on}) before it starts ({terms.start_on})"))
+    if terms.max_end_on < terms.end_on:
+        problems.append(
+            ("max_end_date", f"the extension option ({terms.max_end_on}) cannot end before the contract ({terms.end_on})")
+        )
+    for name in AMOUNT_FIELDS:
+        if getattr(terms, name) < 0:
+            problems.append((name, "must not be negative"))
+    if not Decimal(0) <= terms.vat_rate < Decimal(1):
+        problems.append(("vat_rate", 'the VAT rate is a fraction from 0 up to, not including, 1 (25 % is "0.25")'))
+    if terms.reference and session.scalar(sa.select(Contract.id).where(Contract.reference == terms.reference)):
+        problems.append(("reference", f"the reference {terms.reference} is taken by another contract"))
+    predecessor = None
+    if terms.predecessor_id is not None:
+        predecessor = session.scalar(scope.contracts(viewer).where(Contract.id == terms.predecessor_id))
+        if predecessor is None:
+            problems.append(("predecessor_id", f"there is no contract with id {terms.predecessor_id}"))
+        elif predecessor.successor is not None:
+            problems.append(
+                ("predecessor_id", (f"contract {predecessor.reference} already has a successor "
+                                    f"({predecessor.successor.reference})"))
+            )
+        elif programme is not None and predecessor.programme_id != programme.id:
+            problems.append(
+                ("predecessor_id", (f"contract {predecessor.reference} is for another programme "
+                                    f"({predecessor.programme.code}); a successor continues the same "
+                                    "programme"))
+            )
+    return problems, provider, programme, predecessor
+
+
+def _succession_warnings(predecessor: Contract, start_on: date) -> list[tuple[str, str]]:
+    changeover = predecessor.end_on + timedelta(days=1)
+    if start_on > changeover:
+        gap = (start_on - changeover).days
+        return [("start_date", (f"{gap} day(s) without a contract between {predecessor.reference} "
+                                f"ending {predecessor.end_on} and this start"))]
+    if start_on < changeover:
+        overlap = (changeover - start_on).days
+        return [("start_date", f"overlaps {predecessor.reference} (ending {predecessor.end_on}) by {overlap} day(s)")]
+    return []
+
+
+def _next_reference(session: Session, start_on: date) -> str:
+    """The next free reference of the start year: AFT-2019-001, AFT-2019-002, …"""
+    prefix = f"{REFERENCE_PREFIX}-{start_on.year}-"
+    taken = set(session.scalars(sa.select(Contract.reference).where(Contract.reference.like(prefix + "%"))))
+    number = len(taken) + 1
+    while f"{prefix}{number:03d}" in taken:
+        number += 1
+    return f"{prefix}{number:03d}"
+
+
+def create_contract(
+    session: Session, actor: Actor, viewer: Viewer, terms: ContractTerms, today: date
+) -> NewContract:
+    """Enter a contract; refuses with every problem at once (ContractRefused), nothing stored."""
+    problems, provider, programme, predecessor = _problems(session, viewer, terms)
+    if problems:
+        raise ContractRefused(problems)
+    contract = Contract(
+        reference=terms.reference or _next_reference(session, terms.start_on),
+        title=terms.title or "",
+        provider_id=provider.id,
+        programme_id=programme.id,
+        kind=terms.kind,
+        start_on=terms.start_on,
+        end_on=terms.end_on,
+        max_end_on=terms.max_end_on,
+        monthly_fee=terms.monthly_fee,
+        hourly_rate=terms.hourly_rate,
+        outcome_bonus=terms.outcome_bonus,
+        vat_rate=terms.vat_rate,
+        ceiling=terms.ceiling,
+        predecessor_id=predecessor.id if predecessor else None,
+    )
+    contract.status = status_on(contract, today)
+    session.add(contract)
+    session.flush()
+    warnings = _succession_warnings(predecessor, terms.start_on) if predecessor else []
+    record(
+        session, actor, "contract.created", "contract", contract.id,
+        reference=contract.reference, provider_id=provider.id, programme=programme.code,
+        kind=contract.kind, start_on=contract.start_on.isoformat(), end_on=contract.end_on.isoformat(),
+        predecessor_id=contract.predecessor_id,
+    )
+    return NewContract(contract, warnings)
+
+
+def _with_details(stmt: sa.Select) -> sa.Select:
+    return stmt.options(
+        selectinload(Contract.provider),
+        selectinload(Contract.programme),
+        selectinload(Contract.successor),
+        selectinload(Contract.amendments),
+    )
+
+
+def list_contracts(
+    session: Session,
+    viewer: Viewer,
+    today: date,
+    provider_id: int | None = None,
+    programme: str | None = None,
+    status: str | None = None,
+    kind: str | None = None,
+) -> list[Contract]:
+    """The contracts the viewer may see, filtered; an unknown programme code is refused."""
+    stmt = scope.contracts(viewer)
+    if provider_id is not None:
+        stmt = stmt.where(Contract.provider_id == provider_id)
+    if programme is not None:
+        programme_id = session.scalar(sa.select(Programme.id).where(Programme.code == programme))
+        if programme_id is None:
+            raise DomainError(f"there is no programme {programme!r}", "programme")
+        stmt = stmt.where(Contract.programme_id == programme_id)
+    if status is not None:
+        if status not in READ_STATUSES:
+            raise DomainError(f"the status must be one of {', '.join(READ_STATUSES)}", "status")
+        stmt = stmt.where(status_clause(status, today))
+    if kind is not None:
+        stmt = stmt.where(Contract.kind == kind)
+    return list(session.scalars(_with_details(stmt).order_by(Contract.start_on, Contract.id)))
+
+
+def get_contract(session: Session, viewer: Viewer, contract_id: int) -> Contract:
+    """One contract the viewer may see; NotFound also when it exists but is not theirs."""
+    contract = session.scalar(_with_details(scope.contracts(viewer)).where(Contract.id == contract_id))
+    if contract is None:
+        raise NotFound("no such contract", "contract_id")
+    return contract

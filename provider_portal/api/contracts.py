@@ -1,0 +1,173 @@
+"""API calls on contracts: enter one (procurement), list and read them (scoped)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from contracts.models import Contract
+from contracts.services import contract_register as register
+
+from ..clock import today
+from ..extensions import db
+from ..security import actor, viewer
+from .declare import operation
+from .types import MAX_ID, Id, IsoDate, Model, Money, Rate
+
+READERS = ("procurement", "finance", "provider")
+Kind = Literal["special_effort", "framework", "call_off"]
+Status = Literal["draft", "active", "ended", "terminated"]
+
+
+class ContractIn(Model):
+    """A contract to enter. Amounts are decimal strings, the VAT rate a fraction ("0.25")."""
+
+    provider_id: Id
+    programme: str = Field(min_length=1, max_length=40, examples=["adult-employment"])
+    kind: Kind
+    start_date: IsoDate
+    end_date: IsoDate
+    max_end_date: IsoDate = Field(description="The latest end date the extension option allows")
+    monthly_fee: Money
+    hourly_rate: Money
+    outcome_bonus: Money
+    vat_rate: Rate
+    ceiling: Money = Field(description="The contract's ceiling value")
+    reference: str | None = Field(default=None, min_length=1, max_length=40,
+                                     description="Given automatically (AFT-<year>-<n>) when left out")
+    title: str = Field(default="", max_length=300)
+    predecessor_id: Id | None = None
+
+
+class ContractFilter(Model):
+    """Optional filters of the contract list."""
+
+    provider_id: int | None = Field(default=None, ge=1, le=MAX_ID, description="Only this provider's contracts")
+    programme: str | None = Field(default=None, examples=["youth-bridging"], description="A programme code")
+    status: Status | None = Field(default=None, description="The status today")
+    kind: Kind | None = Field(default=None, description="The kind of contract")
+
+
+class ProviderRef(BaseModel):
+    """The contract's provider, in short."""
+
+    id: int
+    name: str
+    cvr: str
+
+
+class AmendmentOut(BaseModel):
+    """A change of the contract: old and new value, why and when."""
+
+    id: int
+    kind: str
+    field: str
+    old_value: str
+    new_value: str
+    reason: str
+    created_at: datetime
+
+
+class ContractOut(BaseModel):
+    """A contract with its period, price terms, status and place in a succession."""
+
+    id: int
+    reference: str
+    title: str
+    kind: Kind
+    status: Status
+    provider: ProviderRef
+    programme: str
+    start_date: IsoDate
+    end_date: IsoDate
+    max_end_date: IsoDate
+    monthly_fee: Money
+    hourly_rate: Money
+    outcome_bonus: Money
+    vat_rate: Rate
+    ceiling: Money
+    expiring: bool = Field(description="Ends within 90 days and has no successor")
+    days_left: int | None = Field(description="Days to the last day; null once ended")
+    predecessor_id: int | None
+    successor_id: int | None
+    amendments: list[AmendmentOut]
+
+    @classmethod
+    def of(cls, contract: Contract, **extra) -> ContractOut:
+        day = today()
+        return cls(
+            **extra,
+            id=contract.id, reference=contract.reference, title=contract.title, kind=contract.kind,
+            status=register.status_on(contract, day),
+            provider=ProviderRef(id=contract.provider.id, name=contract.provider.name, cvr=contract.provider.cvr),
+            programme=contract.programme.code,
+            start_date=contract.start_on, end_date=contract.end_on, max_end_date=contract.max_end_on,
+            monthly_fee=contract.monthly_fee, hourly_rate=contract.hourly_rate,
+            outcome_bonus=contract.outcome_bonus, vat_rate=contract.vat_rate, ceiling=contract.ceiling,
+            expiring=register.is_expiring(contract, day), days_left=register.days_left(contract, day),
+            predecessor_id=contract.predecessor_id,
+            successor_id=contract.successor.id if contract.successor else None,
+            amendments=[
+                AmendmentOut(id=a.id, kind=a.kind, field=a.field, old_value=a.old_value,
+                             new_value=a.new_value, reason=a.reason, created_at=a.created_at)
+                for a in contract.amendments
+            ],
+        )
+
+
+class ContractWarning(BaseModel):
+    """Something worth a second look that did not stop the call."""
+
+    field: str | None
+    message: str
+
+
+class ContractCreated(ContractOut):
+    """The entered contract, with warnings (a gap or overlap with its predecessor)."""
+
+    warnings: list[ContractWarning]
+
+
+@operation(
+    "POST", "/contracts", summary="Enter a contract", roles=("procurement",), tag="contracts",
+    body=ContractIn, response=ContractCreated, status=201, response_description="The entered contract",
+)
+def create_contract(body: ContractIn):
+    """Every problem is answered at once (422), and nothing is stored."""
+    terms = register.ContractTerms(
+        provider_id=body.provider_id, programme=body.programme, kind=body.kind,
+        start_on=body.start_date, end_on=body.end_date, max_end_on=body.max_end_date,
+        monthly_fee=body.monthly_fee, hourly_rate=body.hourly_rate, outcome_bonus=body.outcome_bonus,
+        vat_rate=body.vat_rate, ceiling=body.ceiling, reference=body.reference, title=body.title,
+        predecessor_id=body.predecessor_id,
+    )
+    created = register.create_contract(db.session, actor(), viewer(), terms, today())
+    db.session.commit()
+    contract = register.get_contract(db.session, viewer(), created.contract.id)
+    return ContractCreated.of(
+        contract, warnings=[ContractWarning(field=f, message=m) for f, m in created.warnings]
+    )
+
+
+@operation(
+    "GET", "/contracts", summary="List contracts", roles=READERS, tag="contracts",
+    query=ContractFilter, response=ContractOut, many=True, response_description="The contracts you may see",
+)
+def list_contracts(query: ContractFilter):
+    """Procurement and finance see every contract; a provider user only its own provider's."""
+    contracts = register.list_contracts(
+        db.session, viewer(), today(), provider_id=query.provider_id, programme=query.programme,
+        status=query.status, kind=query.kind,
+    )
+    return [ContractOut.of(c) for c in contracts]
+
+
+@operation(
+    "GET", "/contracts/<int:contract_id>", summary="Read a contract", roles=READERS, tag="contracts",
+    response=ContractOut, response_description="The contract",
+)
+def get_contract(contract_id: int):
+    """Another provider's contract is answered 404, as if it did not exist."""
+    return ContractOut.of(register.get_contract(db.session, viewer(), contract_id))

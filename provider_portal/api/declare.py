@@ -1,0 +1,201 @@
+"""Declare an API call once: route, roles, request models, response; the rest follows from it.
+
+`operation(...)` registers the Flask route on the API blueprint behind `security.allow`,
+reads and validates the JSON body and the query string with the declared pydantic models
+(every problem becomes `{"errors": [{"field", "message"}]}` with 422), serialises the
+answer through the declared response model, and records the operation in `REGISTRY`, from
+which `openapi.py` writes the OpenAPI document.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import Any
+
+from flask import abort, jsonify, request
+from pydantic import BaseModel, ValidationError
+
+from ..errors import api_error
+from ..security import PUBLIC_ENDPOINTS, allow
+from .blueprint import bp
+from .types import MAX_ID
+
+# Flask's "<int:id>" converters and the JSON schema of each, for the OpenAPI parameters.
+PATH_PARAMETER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
+CONVERTER_SCHEMAS = {"int": {"type": "integer", "minimum": 0}, "string": {"type": "string"}}
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One API call as declared: everything the route and the OpenAPI document need."""
+
+    method: str
+    rule: str
+    endpoint: str
+    summary: str
+    roles: tuple[str, ...]
+    status: int
+    response: type[BaseModel] | None
+    response_description: str
+    many: bool = False
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    conflicts: str | None = None
+    tag: str | None = None
+    description: str = ""
+    extra_errors: tuple[int, ...] = field(default=())
+
+    @property
+    def public(self) -> bool:
+        return not self.roles
+
+    @property
+    def path(self) -> str:
+        """The full path in OpenAPI's spelling: /api/v1/contracts/{contract_id}."""
+        return PATH_PARAMETER.sub(lambda m: "{" + m.group("name") + "}", bp.url_prefix + self.rule)
+
+    @property
+    def path_parameters(self) -> list[tuple[str, dict]]:
+        return [
+            (m.group("name"), CONVERTER_SCHEMAS.get(m.group("converter") or "string", {"type": "string"}))
+            for m in PATH_PARAMETER.finditer(self.rule)
+        ]
+
+
+REGISTRY: list[Operation] = []
+
+
+class RequestProblem(Exception):
+    """The request could not be read or validated; carries the status and the error items."""
+
+    def __init__(self, status: int, errors: list[dict]):
+        super().__init__(errors)
+        self.status = status
+        self.errors = errors
+
+
+def operation(
+    method: str,
+    rule: str,
+    *,
+    summary: str,
+    roles: tuple[str, ...] | None,
+    response: type[BaseModel] | None,
+    response_description: str,
+    status: int = 200,
+    many: bool = False,
+    body: type[BaseModel] | None = None,
+    query: type[BaseModel] | None = None,
+    conflicts: str | None = None,
+    tag: str | None = None,
+    extra_errors: tuple[int, ...] = (),
+) -> Callable:
+    """Declare an API call and register its route on the API blueprint.
+
+    The view receives the path arguments, plus `body=` and/or `query=` as validated model
+    instances when declared. It returns a response-model instance (a list of them when
+    `many`), which is answered with `status`, a list wrapped as `{"items": [...]}`.
+    `roles=None` makes a public call; it must be listed in `security.PUBLIC_ENDPOINTS`.
+    `conflicts` describes when the call answers 409.
+    """
+
+    def decorate(view: Callable) -> Callable:
+        endpoint = view.__name__
+        declared = Operation(
+            method=method.upper(), rule=rule, endpoint=endpoint, summary=summary,
+            roles=tuple(roles or ()), status=status, response=response,
+            response_description=response_description, many=many, body=body, query=query,
+            conflicts=conflicts, tag=tag, description=(view.__doc__ or "").strip(),
+            extra_errors=extra_errors,
+        )
+        if declared.public and f"{bp.name}.{endpoint}" not in PUBLIC_ENDPOINTS:
+            raise ValueError(f"{endpoint} has no roles and is not a public endpoint")
+
+        @wraps(view)
+        def handle(**path_args: Any):
+            if any(isinstance(v, int) and not 0 < v <= MAX_ID for v in path_args.values()):
+                abort(404)  # no record has such an id; the database would refuse the number
+            try:
+                if body is not None:
+                    path_args["body"] = _validated(body, _json_object())
+                if query is not None:
+                    path_args["query"] = _validated(query, _query_values())
+            except RequestProblem as problem:
+                return api_error(problem.status, errors=problem.errors)
+            result = view(**path_args)
+            return jsonify(_serialised(result, many)), status
+
+        guarded = handle if declared.public else allow(*declared.roles)(handle)
+        bp.add_url_rule(rule, endpoint=endpoint, view_func=guarded, methods=[declared.method])
+        REGISTRY.append(declared)
+        return guarded
+
+    return decorate
+
+
+def _serialised(result: Any, many: bool) -> Any:
+    if many:
+        return {"items": [item.model_dump(mode="json") for item in result]}
+    if isinstance(result, BaseModel):
+        return result.model_dump(mode="json")
+    return result
+
+
+def _json_object() -> dict:
+    """The request body as a JSON object, or a RequestProblem saying why it is not one."""
+    if request.mimetype != "application/json" and not request.mimetype.endswith("+json"):
+        raise RequestProblem(
+            415, [{"field": None, "message": "Send the body as JSON with 'Content-Type: application/json'."}]
+        )
+    raw = request.get_data(cache=True)  # raises 413 beyond MAX_CONTENT_LENGTH
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise RequestProblem(400, [{"field": None, "message": "The body is not UTF-8."}]) from None
+    except json.JSONDecodeError as error:
+        raise RequestProblem(
+            400, [{"field": None, "message": f"The body is not valid JSON: {error.msg} "
+                   f"(line {error.lineno}, column {error.colno})."}]
+        ) from None
+    if not isinstance(data, dict):
+        raise RequestProblem(400, [{"field": None, "message": "The body must be a JSON object."}])
+    return data
+
+
+def _query_values() -> dict:
+    # Empty values are absent filters (a form that leaves a filter blank sends "status=").
+    return {name: value for name, value in request.args.items() if value != ""}
+
+
+def _validated(model: type[BaseModel], data: dict) -> BaseModel:
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise RequestProblem(422, validation_errors(error)) from None
+
+
+# Pydantic's own wording for the common cases, said the way the rest of the API says it.
+PLAIN_MESSAGES = {
+    "missing": "is required",
+    "extra_forbidden": "is not a known field",
+    "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number",
+    "string_type": "must be a string",
+}
+
+
+def validation_errors(error: ValidationError) -> list[dict]:
+    """Pydantic's errors as the API's {"field", "message"} items, one per problem."""
+    items = []
+    for problem in error.errors(include_url=False):
+        field_name = ".".join(str(part) for part in problem["loc"]) or None
+        message = PLAIN_MESSAGES.get(problem["type"]) or problem["msg"]
+        if problem["type"] == "value_error":
+            # Our validators' own messages, without pydantic's "Value error, " in front.
+            message = str(problem["ctx"]["error"]) if "ctx" in problem else problem["msg"]
+        items.append({"field": field_name, "message": message})
+    return items

@@ -1,0 +1,152 @@
+"""The OpenAPI 3.1 document, written from the declared operations (`declare.REGISTRY`).
+
+Schemas come from the same pydantic models that validate requests and shape answers, so the
+document cannot drift from what the API does.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from ..errors import API_MESSAGES
+from .declare import REGISTRY, Operation, operation
+from .types import ErrorBody
+
+REF = "#/components/schemas/{model}"
+ERROR_REF = {"$ref": "#/components/schemas/ErrorBody"}
+
+
+def _model_schemas() -> tuple[dict, dict]:
+    """(refs per (model, mode), components) for every model the operations name."""
+    wanted: list[tuple[type[BaseModel], str]] = [(ErrorBody, "serialization")]
+    for op in REGISTRY:
+        if op.body is not None:
+            wanted.append((op.body, "validation"))
+        if op.response is not None:
+            wanted.append((op.response, "serialization"))
+    unique = list(dict.fromkeys(wanted))
+    refs, top = models_json_schema(unique, ref_template=REF)
+    return refs, top.get("$defs", {})
+
+
+def _error(status: int, text: str) -> dict:
+    return {"description": text, "content": {"application/json": {"schema": ERROR_REF}}}
+
+
+def _without_null(schema: dict) -> dict:
+    # An absent query parameter is the "null" of an optional filter; the parameter itself
+    # is never null, so its schema is the non-null branch.
+    branches = [s for s in schema.get("anyOf", []) if s.get("type") != "null"]
+    if len(branches) == 1:
+        rest = {k: v for k, v in schema.items() if k not in ("anyOf", "default", "title")}
+        return {**branches[0], **rest}
+    return schema
+
+
+def _query_parameters(model: type[BaseModel]) -> list[dict]:
+    schema = model.model_json_schema(ref_template=REF)
+    required = set(schema.get("required", []))
+    return [
+        {"name": name, "in": "query", "required": name in required,
+         "description": prop.get("description", prop.get("title", name)),
+         "schema": _without_null(prop)}
+        for name, prop in schema["properties"].items()
+    ]
+
+
+def _operation(op: Operation, refs: dict) -> dict:
+    parameters = [
+        {"name": name, "in": "path", "required": True, "schema": schema}
+        for name, schema in op.path_parameters
+    ]
+    if op.query is not None:
+        parameters += _query_parameters(op.query)
+    if op.response is None:
+        success_schema = {"type": "object"}
+    else:
+        success_schema = refs[(op.response, "serialization")]
+        if op.many:
+            success_schema = {"type": "object", "required": ["items"],
+                              "properties": {"items": {"type": "array", "items": success_schema}}}
+    responses = {
+        str(op.status): {"description": op.response_description,
+                         "content": {"application/json": {"schema": success_schema}}}
+    }
+    errors = set(op.extra_errors)
+    if not op.public:
+        errors |= {401, 403}
+    if op.path_parameters:
+        errors.add(404)
+    if op.body is not None:
+        errors |= {400, 413, 415, 422}
+    if op.query is not None:
+        errors.add(422)
+    if op.conflicts:
+        errors.add(409)
+    for status in sorted(errors):
+        text = op.conflicts if status == 409 and op.conflicts else API_MESSAGES[status]
+        responses[str(status)] = _error(status, text)
+    document = {
+        "operationId": op.endpoint,
+        "summary": op.summary,
+        "responses": responses,
+    }
+    if op.description:
+        document["description"] = op.description
+    if op.tag:
+        document["tags"] = [op.tag]
+    if parameters:
+        document["parameters"] = parameters
+    if op.body is not None:
+        document["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": refs[(op.body, "validation")]}},
+        }
+    if op.public:
+        document["security"] = []
+    else:
+        document["x-roles"] = list(op.roles)
+        document["description"] = (
+            document.get("description", "") + f"\n\nRoles: {', '.join(op.roles)}."
+        ).strip()
+    return document
+
+
+@cache
+def document() -> dict:
+    """The whole OpenAPI document (built once: the declarations do not change at run time)."""
+    refs, components = _model_schemas()
+    paths: dict[str, dict] = {}
+    for op in REGISTRY:
+        paths.setdefault(op.path, {})[op.method.lower()] = _operation(op, refs)
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Provider Portal API",
+            "version": "1",
+            "description": (
+                "The job centre's provider contracts. Authenticate with a personal token: "
+                "'Authorization: Bearer <token>' (`flask create-token --email …`). Money is a "
+                'decimal string ("1234.50"), rates a decimal fraction ("0.25"), dates YYYY-MM-DD; '
+                'lists come as {"items": [...]}; errors as {"errors": [{"field", "message"}]}.'
+            ),
+        },
+        "paths": paths,
+        "components": {
+            "schemas": components,
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
+        },
+        "security": [{"bearerAuth": []}],
+    }
+
+
+@operation(
+    "GET", "/openapi.json", summary="This OpenAPI document", roles=None, tag="meta",
+    response=None, response_description="The OpenAPI 3.1 document",
+)
+def openapi():
+    """Public: it describes the calls, not the data."""
+    return document()

@@ -1,0 +1,58 @@
+"""Helpers for API tests: programmes, users with tokens, bearer headers, row counts."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from contracts.models import Programme
+from contracts.services.accounts import create_token
+from tests.conftest import TEST_ACTOR
+
+# The seed's four programmes (DESIGN.md §8), in seed order.
+PROGRAMMES = [
+    ("youth-bridging", "under_30"),
+    ("youth-placement", "under_30"),
+    ("adult-employment", "30_and_over"),
+    ("utility-work", "all"),
+]
+
+
+def add_programmes(session) -> dict[str, int]:
+    """Add the four programmes; returns their ids by code."""
+    ids = {}
+    for position, (code, age_rule) in enumerate(PROGRAMMES, start=1):
+        programme = Programme(code=code, position=position, name_da=code, name_en=code, age_rule=age_rule)
+        session.add(programme)
+        session.flush()
+        ids[code] = programme.id
+    return ids
+
+
+def bearer(token: str) -> dict:
+    """The Authorization header of an API call."""
+    return {"Authorization": f"Bearer {token}"}
+
+
+def count(app, model) -> int:
+    """Rows of a model, read in a fresh app context."""
+    from provider_portal.extensions import db
+
+    with app.app_context():
+        return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+@pytest.fixture
+def make_token(make_user):
+    """make_token(app, email, role, provider_id=None) -> a bearer token of a new user."""
+
+    def make(app, email: str, role: str, provider_id: int | None = None) -> str:
+        from provider_portal.extensions import db
+
+        with app.app_context():
+            user = make_user(db.session, email, role, provider_id)
+            _, token = create_token(db.session, TEST_ACTOR, user, "test")
+            db.session.commit()
+        return token
+
+    return make
