@@ -39,10 +39,9 @@ def seed(app) -> list[str]:
     from provider_portal.extensions import db
 
     with app.app_context():
-        programme = Programme(code="adult-employment", position=3, name_da="x", name_en="x",
-                              age_rule="30_and_over")
+        programme = db.session.scalar(sa.select(Programme).where(Programme.code == "adult-employment"))
         provider = Provider(name="Bench A/S", cvr="13585628")
-        db.session.add_all([programme, provider])
+        db.session.add(provider)
         db.session.flush()
         contract = Contract(reference="B-1", provider_id=provider.id, programme_id=programme.id,
                             kind="special_effort", start_on=date(2018, 1, 1), end_on=date(2019, 12, 31),

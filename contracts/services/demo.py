@@ -36,6 +36,7 @@ from ..models import (
     ReportLine,
     User,
 )
+from ..rules.programmes import STANDARD_PROGRAMMES
 from ..rules.cpr import age_on, parse_cpr, pseudonym
 from ..rules.periods import month_of, months_between, overlap_days, parse_month
 from . import DomainError
@@ -63,36 +64,6 @@ _USER_NAMES = {
 }
 
 # (code, position, Danish name, English name, age rule), seed order 1–4.
-PROGRAMMES = [
-    (
-        "youth-bridging", 1,
-        "Uddannelsesforløb med opkvalificering for unge under 30 (brobygning med mentor)",
-        "Education course with upskilling for young people under 30 (bridging, with mentor)",
-        "under_30",
-    ),
-    (
-        "youth-placement", 2,
-        ("Uddannelsesforløb med vejledning, opkvalificering og virksomhedspraktik for unge "
-         "under 30"),
-        ("Education course with guidance, upskilling and company placement for young people "
-         "under 30"),
-        "under_30",
-    ),
-    (
-        "adult-employment", 3,
-        ("Beskæftigelsesforløb med mentor, vejledning og opkvalificering for aktivitetsparate "
-        "borgere på 30 år og derover"),
-        ("Employment course with mentor, guidance and upskilling for citizens aged 30 and over "
-        "who are not job-ready"),
-        "30_and_over",
-    ),
-    (
-        "utility-work", 4,
-        "Nytteindsats eller lignende tilbud hos private leverandører",
-        "Utility work or similar offers run by private providers",
-        "all",
-    ),
-]
 
 # Made-up providers; the CVR numbers pass the modulus-11 check, the GLNs their check digit.
 # (key, name, CVR, GLN or None, contact name)
@@ -193,7 +164,7 @@ def plan_citizens(seed: int = DEMO_SEED) -> list[CitizenPlan]:
     day and a century digit that matches the birth year, so `parse_cpr` accepts it.
     """
     rng = random.Random(seed)
-    age_rules = {code: rule for code, _, _, _, rule in PROGRAMMES}
+    age_rules = {p.code: p.age_rule for p in STANDARD_PROGRAMMES}
     cprs: set[str] = set()
     refs: set[str] = set()
     referrals = []
@@ -280,22 +251,21 @@ def _at(day: date, hour: int) -> datetime:
 def load_demo(session: Session, pseudonym_key: bytes) -> str:
     """Load the seed's situation on 24 January 2019 into an empty database; flushes, never commits.
 
-    Refuses (DomainError) a database that already holds programmes or users, so it loads once.
+    Refuses (DomainError) a database that already holds users or providers, so it loads once.
+    The four programmes come with the schema (migration 0002).
     Returns a one-line summary.
     """
-    if session.scalar(sa.select(sa.func.count()).select_from(Programme)) or session.scalar(
+    if session.scalar(sa.select(sa.func.count()).select_from(Provider)) or session.scalar(
         sa.select(sa.func.count()).select_from(User)
     ):
         raise DomainError(
             "The database already holds data; the demo data is only loaded into an empty database.",
             status=409,
         )
-    programmes = {
-        code: Programme(code=code, position=position, name_da=da, name_en=en, age_rule=rule,
-                        weekly_hours_ceiling=WEEKLY_CEILING, w_outcome=Decimal("0.6"),
-                        w_delivery=Decimal("0.4"))
-        for code, position, da, en, rule in PROGRAMMES
-    }
+    programmes = {row.code: row for row in session.scalars(sa.select(Programme))}
+    missing = {p.code for p in STANDARD_PROGRAMMES} - set(programmes)
+    if missing:
+        raise DomainError(f"the programmes {sorted(missing)} are missing; run init-db first", status=409)
     providers = {
         key: Provider(name=name, cvr=cvr, gln=gln, contact_name=contact,
                       contact_email=f"kontakt@{key}.demo.dk")

@@ -186,7 +186,8 @@ def test_a_taken_reference_is_refused(app, client, setup):
 
 def test_list_filters(app, client, setup):
     token, a, b = setup(app)
-    post = lambda body: client.post("/api/v1/contracts", headers=bearer(token), json=body).get_json()["id"]
+    def post(body):
+        return client.post("/api/v1/contracts", headers=bearer(token), json=body).get_json()["id"]
     c1 = post(contract_body(a))
     c2 = post(contract_body(b, programme="youth-bridging", kind="framework"))
     c3 = post(contract_body(a, programme="utility-work", start_date="2019-09-01", end_date="2020-08-31",

@@ -23,12 +23,10 @@ from provider_portal.extensions import db
 
 
 def _base(session):
-    programme = Programme(
-        code="adult-employment", position=3, name_da="Beskæftigelsesforløb",
-        name_en="Employment course", age_rule="30_and_over",
-    )
+    # The four programmes come with the schema.
+    programme = session.scalar(sa.select(Programme).where(Programme.code == "adult-employment"))
     provider = Provider(name="Nyt Fodfæste A/S", cvr="13585628")
-    session.add_all([programme, provider])
+    session.add(provider)
     session.flush()
     contract = Contract(
         reference="SÆR-2018-03", provider_id=provider.id, programme_id=programme.id,

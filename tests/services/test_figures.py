@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+import sqlalchemy as sa
 
 from contracts.models import Contract, Enrolment, MonthlyReport, Participant, Programme
 from contracts.services.figures import EffortTotals, effort_totals
@@ -33,11 +34,7 @@ def history(any_app, make_provider):
 
     with any_app.app_context():
         session = db.session
-        programme = Programme(
-            code="adult-employment", position=3, name_da="Beskæftigelsesforløb",
-            name_en="Employment course", age_rule="30_and_over",
-        )
-        session.add(programme)
+        programme = session.scalar(sa.select(Programme).where(Programme.code == "adult-employment"))
         provider = make_provider(session)
         terms = {
             "provider_id": provider.id, "programme": programme, "kind": "special_effort",
