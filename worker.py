@@ -26,7 +26,9 @@ def main(argv: list[str]) -> None:
     AppContextJob.app = app
     names = argv or list(QUEUES)
     worker = Worker(
-        [queue(name, connection) for name in names], connection=connection, job_class=AppContextJob
+        [queue(name, connection) for name in names], connection=connection, job_class=AppContextJob,
+        # Frequent heartbeats let the app tell a dead worker's job from a running one quickly.
+        job_monitoring_interval=5,
     )
     worker.work(with_scheduler=False, logging_level="INFO")
 

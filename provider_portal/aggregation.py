@@ -1,0 +1,189 @@
+"""Aggregating a month on the workers: one job per contract, then the month's scores.
+
+`start(month)` enqueues, after the caller's commit, one `invoice-<contract>-<month>` job per
+contract with an accepted report and a final `aggregate-<month>` job that depends on them
+all (failures allowed, since it makes up any missing invoice itself) and writes the scores.
+The final job's id is the month's job id: it finishes when every invoice and score is written.
+
+A month counts as running only while a live worker holds or can still take its jobs: a job
+whose worker has stopped sending heartbeats is not running, whatever RQ's registries say,
+so a month whose worker died can be started again at once.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from redis import Redis
+from rq import Retry, Worker
+
+from rq.exceptions import NoSuchJobError
+from rq.job import Dependency, Job, JobStatus
+from sqlalchemy.exc import IntegrityError
+
+from contracts.rules.periods import parse_month
+from contracts.services import invoicing, scoring
+
+from .extensions import db
+from .jobs import AppContextJob, queue, redis_connection
+
+JOB_TIMEOUT = 600
+RESULT_TTL = 7 * 24 * 3600
+FAILURE_TTL = 30 * 24 * 3600
+# Workers heartbeat every few seconds while a job runs (worker.py); silence this long means dead.
+HEARTBEAT_GRACE = timedelta(seconds=20)
+# Retries for what can pass: a lost database connection, a lock held by another worker.
+RETRY = Retry(max=3, interval=[2, 10, 30])
+
+
+class AlreadyRunning(Exception):
+    """The month is being aggregated by a live worker."""
+
+
+def month_job_id(month: str) -> str:
+    return f"aggregate-{month}"
+
+
+def invoice_job_id(contract_id: int, month: str) -> str:
+    return f"invoice-{contract_id}-{month}"
+
+
+# The jobs themselves: edges like request handlers, ids in, one commit at the end.
+
+
+def invoice_contract_month(contract_id: int, month: str) -> int | None:
+    """Invoice one contract's month. Safe to run twice: a duplicate found is taken as done."""
+    try:
+        invoice = invoicing.invoice_contract_month(db.session, contract_id, month)
+        db.session.commit()
+    except IntegrityError:
+        # Another worker wrote the same invoice first; the unique constraint kept it single.
+        db.session.rollback()
+        invoice = invoicing.invoice_contract_month(db.session, contract_id, month)
+    return invoice.id if invoice else None
+
+
+def finish_month(month: str, contract_ids: list[int]) -> dict[str, Any]:
+    """Make up any invoice still missing, then write the month's scores for every scope."""
+    for contract_id in contract_ids:
+        invoice_contract_month(contract_id, month)
+    written = scoring.compute_month(db.session, month)
+    db.session.commit()
+    return {"month": month, "contracts": len(contract_ids), "scores": written}
+
+
+def scheduled_previous_month() -> str | None:
+    """For `rq cron` on the 11th: aggregate the month before, once its reports are due."""
+    from .clock import today
+
+    first = today().replace(day=1)
+    previous = (first - timedelta(days=1)).strftime("%Y-%m")
+    try:
+        return start(previous, started_by=None)
+    except AlreadyRunning:
+        return None
+
+
+# Starting and watching.
+
+
+def _alive(worker_name: str | None, connection: Redis) -> bool:
+    if not worker_name:
+        return False
+    worker = Worker.find_by_key(Worker.redis_worker_namespace_prefix + worker_name, connection=connection)
+    if worker is None or worker.last_heartbeat is None:
+        return False
+    return datetime.now(timezone.utc) - worker.last_heartbeat.replace(tzinfo=timezone.utc) < HEARTBEAT_GRACE
+
+
+def _live_workers(connection: Redis) -> bool:
+    return any(_alive(w.name, connection) for w in Worker.all(connection=connection))
+
+
+def _fetch(job_id: str, connection: Redis) -> Job | None:
+    try:
+        return AppContextJob.fetch(job_id, connection=connection)
+    except NoSuchJobError:
+        return None
+
+
+def _group(month_job: Job, connection: Redis) -> list[Job]:
+    ids = month_job.meta.get("invoice_jobs", [])
+    return [job for job in (_fetch(i, connection) for i in ids) if job is not None] + [month_job]
+
+
+def is_running(month_job: Job, connection: Redis) -> bool:
+    """True while a live worker holds, or can still take, one of the month's jobs."""
+    for job in _group(month_job, connection):
+        status = job.get_status(refresh=True)
+        if status == JobStatus.STARTED and _alive(job.worker_name, connection):
+            return True
+        if status in (JobStatus.QUEUED, JobStatus.DEFERRED, JobStatus.SCHEDULED) and _live_workers(connection):
+            return True
+    return False
+
+
+def start(month: str, started_by: int | None, connection: Redis | None = None) -> str:
+    """Enqueue the month's jobs (call after the commit of what they read); returns the month's job id."""
+    parse_month(month)
+    connection = connection or redis_connection()
+    existing = _fetch(month_job_id(month), connection)
+    if existing is not None:
+        if is_running(existing, connection):
+            raise AlreadyRunning(month)
+        for job in _group(existing, connection):
+            job.delete()
+    contract_ids = invoicing.accepted_contract_ids(db.session, month)
+    aggregation = queue("aggregation", connection)
+    options = dict(job_timeout=JOB_TIMEOUT, result_ttl=RESULT_TTL, failure_ttl=FAILURE_TTL, retry=RETRY)
+    children = []
+    for contract_id in contract_ids:
+        old = _fetch(invoice_job_id(contract_id, month), connection)
+        if old is not None:
+            old.delete()
+        children.append(aggregation.enqueue(
+            "provider_portal.aggregation.invoice_contract_month", contract_id, month,
+            job_id=invoice_job_id(contract_id, month), **options))
+    final = aggregation.enqueue(
+        "provider_portal.aggregation.finish_month", month, contract_ids,
+        job_id=month_job_id(month),
+        depends_on=Dependency(jobs=children, allow_failure=True) if children else None,
+        meta={"invoice_jobs": [c.id for c in children], "started_by": started_by, "month": month},
+        **options,
+    )
+    return final.id
+
+
+def status(job_id: str, connection: Redis | None = None) -> dict[str, Any] | None:
+    """The month job's status, progress and error, for the API and the job page; None if unknown."""
+    connection = connection or redis_connection()
+    job = _fetch(job_id, connection)
+    if job is None or not job.id.startswith("aggregate-"):
+        return None
+    group = _group(job, connection)
+    state = job.get_status(refresh=True)
+    done = sum(1 for j in group if j.get_status(refresh=False) == JobStatus.FINISHED)
+    answer: dict[str, Any] = {
+        "id": job.id, "month": job.meta.get("month"), "started_by": job.meta.get("started_by"),
+        "status": {JobStatus.DEFERRED: "queued", JobStatus.SCHEDULED: "queued"}.get(state, str(state.value)),
+        "progress": {"done": done, "total": len(group)},
+    }
+    if state == JobStatus.STARTED and not _alive(job.worker_name, connection):
+        answer["status"] = "failed"
+        answer["error"] = "The worker running this job stopped; start the month again."
+    if state == JobStatus.FAILED:
+        result = job.latest_result()
+        answer["error"] = _last_line(result.exc_string if result else None)
+    if state == JobStatus.FINISHED:
+        answer["result"] = job.return_value()
+    return answer
+
+
+def _last_line(text: str | None) -> str:
+    """The exception line of a traceback: what a person can act on, without the stack."""
+    lines = [line for line in (text or "").strip().splitlines() if line.strip()]
+    return lines[-1] if lines else "The job failed."
+
+
+__all__ = ["AlreadyRunning", "finish_month", "invoice_contract_month", "start", "status"]
