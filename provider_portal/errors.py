@@ -39,13 +39,13 @@ def api_error(status: int, message: str | None = None, field: str | None = None,
 
 def _page_message(status: int) -> str:
     return {
-        400: _("Forespørgslen kunne ikke læses. Prøv igen."),
-        403: _("Du har ikke adgang til denne side."),
-        404: _("Siden findes ikke."),
-        405: _("Det kan man ikke her."),
-        413: _("Filen er for stor. Den må højst være 10 MB."),
-        429: _("For mange forsøg. Vent lidt, og prøv igen."),
-    }.get(status, _("Der skete en fejl hos os. Intet er ændret."))
+        400: _("The request could not be read. Please try again."),
+        403: _("You do not have access to this page."),
+        404: _("The page does not exist."),
+        405: _("That cannot be done here."),
+        413: _("The file is too large. It may be at most 10 MB."),
+        429: _("Too many attempts. Wait a few minutes, then try again."),
+    }.get(status, _("Something went wrong on our side. Nothing was changed."))
 
 
 def init_app(app: Flask) -> None:
@@ -65,7 +65,9 @@ def init_app(app: Flask) -> None:
     def domain_error(error: DomainError):
         if is_api_request():
             return api_error(error.status, error.message, error.field)
-        return render_template("errors/error.html", status=error.status, message=error.message), error.status
+        # The domain speaks English; a message the Danish catalogue knows is shown in Danish.
+        message = _(error.message)
+        return render_template("errors/error.html", status=error.status, message=message), error.status
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

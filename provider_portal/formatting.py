@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -11,6 +12,9 @@ from flask import Flask
 from flask_babel import get_locale
 
 from contracts.rules.money import round_money
+from contracts.rules.periods import parse_month
+
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 
 
 def _locale() -> str:
@@ -32,10 +36,21 @@ def day(value: date | datetime | None) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
+        # Timestamps are stored in UTC; the day is the one it was in Copenhagen.
+        if value.tzinfo is not None:
+            value = value.astimezone(COPENHAGEN)
         value = value.date()
     if _locale() == "da":
         return value.strftime("%d-%m-%Y")
     return format_date(value, format="d MMM y", locale="en")
+
+
+def month(value: str | None) -> str:
+    """A YYYY-MM month as the locale names it: januar 2019 (Danish) or January 2019."""
+    if not value:
+        return ""
+    first, _last = parse_month(value)
+    return format_date(first, format="LLLL y", locale=_locale())
 
 
 def number(value, decimals: int = 0) -> str:
@@ -55,7 +70,9 @@ def percent(value) -> str:
 
 
 def init_app(app: Flask) -> None:
+    """Make the formatters template filters: {{ amount|money }}, {{ day|day }}, ..."""
     app.add_template_filter(money)
     app.add_template_filter(day)
+    app.add_template_filter(month)
     app.add_template_filter(number)
     app.add_template_filter(percent)

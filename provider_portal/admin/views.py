@@ -1,13 +1,105 @@
-"""The admin pages."""
+"""The admin pages: users and personal API tokens. No participant or contract data here."""
 
-from flask import Blueprint, render_template
+from __future__ import annotations
 
-from ..security import allow
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+
+from contracts.models import ROLES, ApiToken, Provider, User
+from contracts.services import DomainError
+from contracts.services.accounts import create_token, create_user, find_user, revoke_token
+
+from ..extensions import db
+from ..home.views import ROLE_LABELS
+from ..security import actor, allow, current
+from .forms import NO_PROVIDER, CreateTokenForm, CreateUserForm, RevokeTokenForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _user_form() -> CreateUserForm:
+    form = CreateUserForm(prefix="user")
+    form.role.choices = [("", "—")] + [(role, str(ROLE_LABELS[role])) for role in ROLES]
+    # Provider names only, for the select: the administrator sees no contract or participant
+    # data, and scope.providers() refuses the admin role, so this list is read here directly.
+    providers = db.session.execute(sa.select(Provider.id, Provider.name).order_by(Provider.name))
+    form.provider_id.choices = [(NO_PROVIDER, "—")] + [(p.id, p.name) for p in providers]
+    return form
+
+
+def _page(user_form: CreateUserForm | None = None, token_form: CreateTokenForm | None = None,
+          new_token: str | None = None, status: int = 200):
+    users = db.session.scalars(sa.select(User).options(selectinload(User.provider)).order_by(User.email))
+    tokens = db.session.scalars(
+        sa.select(ApiToken).options(selectinload(ApiToken.user)).order_by(ApiToken.created_at.desc())
+    )
+    return render_template(
+        "admin/home.html",
+        users=list(users),
+        tokens=list(tokens),
+        user_form=user_form or _user_form(),
+        token_form=token_form or CreateTokenForm(prefix="token"),
+        revoke_form=RevokeTokenForm(),
+        new_token=new_token,
+    ), status
 
 
 @bp.route("/")
 @allow("admin")
 def home():
-    return render_template("admin/home.html")
+    """Users, the form to create one, and the API tokens."""
+    return _page()
+
+
+@bp.route("/users", methods=["POST"])
+@allow("admin")
+def create_user_view():
+    """Create a user; bad input is shown next to its field and nothing is stored."""
+    form = _user_form()
+    if form.validate_on_submit():
+        if find_user(db.session, form.email.data) is not None:
+            form.email.errors.append(_("A user with this e-mail exists already."))
+        else:
+            provider_id = form.provider_id.data if form.role.data == "provider" else None
+            try:
+                create_user(
+                    db.session, actor(), form.email.data, form.role.data, form.password.data,
+                    provider_id, name=form.name.data or "",
+                )
+            except DomainError as refusal:
+                db.session.rollback()
+                field = getattr(form, refusal.field or "", None) or form.email
+                field.errors.append(_(refusal.message))
+            else:
+                db.session.commit()
+                flash(_("The user %(email)s was created.", email=form.email.data.strip().lower()), "success")
+                return redirect(url_for("admin.home"))
+    return _page(user_form=form, status=422)
+
+
+@bp.route("/tokens", methods=["POST"])
+@allow("admin")
+def create_token_view():
+    """Create a personal API token for the logged-in user and show it, this once only."""
+    form = CreateTokenForm(prefix="token")
+    if not form.validate_on_submit():
+        return _page(token_form=form, status=422)
+    _row, token = create_token(db.session, actor(), current(), name=form.name.data.strip())
+    db.session.commit()
+    # Rendered, not redirected: the token exists in clear text only in this one response,
+    # which the no-store header keeps out of caches and history.
+    return _page(new_token=token)
+
+
+@bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
+@allow("admin")
+def revoke_token_view(token_id: int):
+    """Revoke an API token; it stops working at once."""
+    form = RevokeTokenForm()
+    if form.validate_on_submit():
+        revoke_token(db.session, actor(), token_id)
+        db.session.commit()
+        flash(_("The token was revoked."), "success")
+    return redirect(url_for("admin.home"))

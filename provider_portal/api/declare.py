@@ -48,6 +48,8 @@ class Operation:
     tag: str | None = None
     description: str = ""
     extra_errors: tuple[int, ...] = field(default=())
+    # A body the view reads itself (a CSV or a JSON file): its OpenAPI content by media type.
+    raw_body: dict[str, dict] | None = None
 
     @property
     def public(self) -> bool:
@@ -93,6 +95,7 @@ def operation(
     conflicts: str | None = None,
     tag: str | None = None,
     extra_errors: tuple[int, ...] = (),
+    raw_body: dict[str, dict] | None = None,
 ) -> Callable:
     """Declare an API call and register its route on the API blueprint.
 
@@ -110,7 +113,7 @@ def operation(
             roles=tuple(roles or ()), status=status, response=response,
             response_description=response_description, many=many, body=body, query=query,
             conflicts=conflicts, tag=tag, description=(view.__doc__ or "").strip(),
-            extra_errors=extra_errors,
+            extra_errors=extra_errors, raw_body=raw_body,
         )
         if declared.public and f"{bp.name}.{endpoint}" not in PUBLIC_ENDPOINTS:
             raise ValueError(f"{endpoint} has no roles and is not a public endpoint")

@@ -6,6 +6,7 @@ import logging
 
 from sqlalchemy.exc import IntegrityError
 
+from contracts.rules.problems import InputRejected
 from contracts.services.contract_register import ContractRefused
 
 from ..errors import api_error
@@ -19,6 +20,12 @@ log = logging.getLogger(__name__)
 def _refused(error: ContractRefused):
     # Every problem at once, so a caller fixes them all in one round.
     return api_error(error.status, errors=[{"field": f, "message": m} for f, m in error.problems])
+
+
+@bp.errorhandler(InputRejected)
+def _rejected(error: InputRejected):
+    # A report or file refused whole: every problem by line and column, in English.
+    return api_error(error.status, errors=[problem.as_json() for problem in error.problems])
 
 
 @bp.errorhandler(IntegrityError)

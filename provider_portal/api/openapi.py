@@ -80,7 +80,7 @@ def _operation(op: Operation, refs: dict) -> dict:
         errors |= {401, 403}
     if op.path_parameters:
         errors.add(404)
-    if op.body is not None:
+    if op.body is not None or op.raw_body is not None:
         errors |= {400, 413, 415, 422}
     if op.query is not None:
         errors.add(422)
@@ -105,6 +105,8 @@ def _operation(op: Operation, refs: dict) -> dict:
             "required": True,
             "content": {"application/json": {"schema": refs[(op.body, "validation")]}},
         }
+    if op.raw_body is not None:
+        document["requestBody"] = {"required": True, "content": op.raw_body}
     if op.public:
         document["security"] = []
     else:

@@ -7,5 +7,15 @@ from wtforms.validators import DataRequired, Length
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
-    password = PasswordField(_l("Adgangskode"), validators=[DataRequired(), Length(max=200)])
+    """E-mail and password."""
+
+    email = EmailField(
+        _l("E-mail"),
+        validators=[DataRequired(_l("Fill in your e-mail.")), Length(max=254)],
+        render_kw={"autocomplete": "username", "autofocus": True},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(_l("Fill in your password.")), Length(max=200)],
+        render_kw={"autocomplete": "current-password"},
+    )

@@ -80,9 +80,9 @@ def login():
             email=form.email.data.strip().lower()[:254],
         )
         db.session.commit()
-        error = _("Forkert e-mail eller adgangskode.")
+        error = _("Wrong e-mail or password.")
     elif request.method == "POST":
-        error = _("Udfyld både e-mail og adgangskode.")
+        error = _("Fill in both e-mail and password.")
     return render_template("auth/login.html", form=form, error=error), 200
 
 

@@ -1,0 +1,183 @@
+"""API calls on monthly reports: send (CSV or JSON), read, submit, accept and reject.
+
+The body of PUT goes through the same reader and rules as the page's form and file upload
+(`contracts.rules.report_format`, `contracts.services.reports`), so all three ways in give
+the same stored report.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask import abort, request
+from pydantic import BaseModel, Field
+
+from contracts.models import Contract, MonthlyReport, ReportLine
+from contracts.rules.periods import parse_month
+from contracts.rules.problems import InputRejected, Problem
+from contracts.rules.report_format import read_csv, read_json
+from contracts.services import DomainError, reports, scope
+
+from ..clock import today
+from ..extensions import db
+from ..security import actor, viewer
+from .declare import operation
+from .types import Model
+
+READERS = ("procurement", "finance", "provider")
+ROUTE = "/contracts/<int:contract_id>/reports/<month>"
+
+
+class ReportLineOut(BaseModel):
+    """A stored line, by the §4 names; hours as decimal strings with two decimals."""
+
+    participant_ref: str
+    hours_planned: str
+    hours_delivered: str
+    absence_hours: str | None
+    status: str
+    exit_date: date | None
+    exit_reason: str | None
+
+
+class ReportOut(BaseModel):
+    """A contract's report for a month (its newest version)."""
+
+    contract_id: int
+    month: str
+    status: str
+    version: int
+    submitted_at: datetime | None
+    rejection_reason: str | None
+    lines: list[ReportLineOut]
+
+
+class StatusOut(BaseModel):
+    status: str
+    version: int
+
+
+class RejectIn(Model):
+    """Why the report goes back to the provider."""
+
+    reason: str = Field(min_length=1, max_length=2000, examples=["Timerne for DL-9XW3M mangler."])
+
+
+def _contract(contract_id: int) -> Contract:
+    """The contract if the caller may see it; 404 otherwise (never 403: existence is not told)."""
+    contract = db.session.scalar(scope.contracts(viewer()).where(Contract.id == contract_id))
+    if contract is None:
+        abort(404)
+    return contract
+
+
+def _month(month: str) -> str:
+    try:
+        parse_month(month)
+    except ValueError:
+        raise InputRejected([Problem("the month must be written YYYY-MM, such as 2019-01", field="month")])
+    return month
+
+
+def _report(contract: Contract, month: str) -> MonthlyReport:
+    report = reports.latest_report(db.session, contract.id, _month(month))
+    if report is None:
+        raise DomainError(f"there is no report for {month} yet", status=404)
+    return report
+
+
+def report_out(report: MonthlyReport) -> ReportOut:
+    # The report was found through its contract, which the caller may see.
+    lines = db.session.scalars(
+        sa.select(ReportLine).where(ReportLine.report_id == report.id).order_by(ReportLine.position)).all()
+    return ReportOut(
+        contract_id=report.contract_id, month=report.month, status=report.status,
+        version=report.version, submitted_at=report.submitted_at,
+        rejection_reason=report.rejection_reason,
+        lines=[ReportLineOut(
+            participant_ref=line.participant.ref, hours_planned=str(line.hours_planned),
+            hours_delivered=str(line.hours_delivered),
+            absence_hours=None if line.absence_hours is None else str(line.absence_hours),
+            status=line.status, exit_date=line.exit_on, exit_reason=line.exit_reason,
+        ) for line in lines],
+    )
+
+
+CSV_EXAMPLE = ("deltager;timer_planlagt;timer_leveret;fravær_timer;status;afgangsdato;afgangsårsag\r\n"
+               "DL-4Q7K2;148;131,5;16,5;aktiv;;\r\n")
+
+
+@operation(
+    "PUT", ROUTE, summary="Send the month's report (CSV or JSON)", roles=("provider",), tag="reports",
+    response=ReportOut, response_description="The stored draft, its lines in the order sent",
+    conflicts="The report is submitted, accepted or locked", extra_errors=(413, 415, 422),
+    raw_body={
+        "text/csv": {"schema": {"type": "string"}, "example": CSV_EXAMPLE},
+        "application/json": {"schema": {
+            "type": "object", "required": ["lines"],
+            "properties": {"lines": {"type": "array", "items": {"type": "object"}}}}},
+    },
+)
+def put_report(contract_id: int, month: str):
+    """One line per participant enrolled in the month; a report with any bad line is refused
+    whole with every problem (line, column, reason) and the report before it unchanged."""
+    contract = _contract(contract_id)
+    month = _month(month)
+    data = request.get_data(cache=False)  # 413 beyond the size limit
+    if request.mimetype in ("application/json",) or request.mimetype.endswith("+json"):
+        read = read_json(data)
+    elif request.mimetype in ("text/csv", "text/plain", "application/csv", "application/octet-stream", ""):
+        read = read_csv(data)
+    else:
+        raise InputRejected([Problem("send the report as text/csv or application/json")], status=415)
+    report = reports.save_draft(db.session, actor(), contract, month, read, today(), source="api")
+    db.session.commit()
+    return report_out(report)
+
+
+@operation(
+    "GET", ROUTE, summary="Read the month's report", roles=READERS, tag="reports",
+    response=ReportOut, response_description="The newest version of the report",
+)
+def get_report(contract_id: int, month: str):
+    """The newest version, with its lines as stored."""
+    return report_out(_report(_contract(contract_id), month))
+
+
+@operation(
+    "POST", ROUTE + "/submit", summary="Submit the draft for review", roles=("provider",), tag="reports",
+    response=StatusOut, response_description="Submitted", conflicts="Only a draft can be submitted",
+)
+def submit_report(contract_id: int, month: str):
+    """Sends the draft to procurement; it cannot be changed while it waits."""
+    report = _report(_contract(contract_id), month)
+    reports.submit(db.session, actor(), report)
+    db.session.commit()
+    return StatusOut(status=report.status, version=report.version)
+
+
+@operation(
+    "POST", ROUTE + "/accept", summary="Accept a submitted report", roles=("procurement",),
+    tag="reports", response=StatusOut, response_description="Accepted and locked",
+    conflicts="Only a submitted report can be accepted",
+)
+def accept_report(contract_id: int, month: str):
+    """Locks the report; its exits end their enrolments."""
+    report = _report(_contract(contract_id), month)
+    reports.accept(db.session, actor(), report)
+    db.session.commit()
+    return StatusOut(status=report.status, version=report.version)
+
+
+@operation(
+    "POST", ROUTE + "/reject", summary="Send a submitted report back", roles=("procurement",),
+    tag="reports", body=RejectIn, response=StatusOut, response_description="Rejected with the reason",
+    conflicts="Only a submitted report can be rejected",
+)
+def reject_report(contract_id: int, month: str, body: RejectIn):
+    """The provider sees the reason and can send a corrected report."""
+    report = _report(_contract(contract_id), month)
+    reports.reject(db.session, actor(), report, body.reason)
+    db.session.commit()
+    return StatusOut(status=report.status, version=report.version)

@@ -1,0 +1,133 @@
+"""Every page of every role: security headers, no inline script or style, deny by default."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import Flask
+
+from provider_portal.security import ALL_ROLES, CONTENT_SECURITY_POLICY, PUBLIC_ENDPOINTS
+from tests.web.conftest import PageParts
+
+# A sample value for each URL parameter of a page, so parameterised pages are visited too.
+SAMPLE_ARGUMENTS = {"contract_id": 1, "provider_id": 1, "token_id": 1}
+
+
+def _page_urls(app: Flask) -> list[tuple[str, str]]:
+    """(endpoint, URL) of every page reached by GET: parameterless ones and a sample of the rest."""
+    urls = []
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.endpoint == "static" or rule.rule.startswith("/api/"):
+            continue
+        if rule.arguments - SAMPLE_ARGUMENTS.keys():
+            continue
+        values = {name: SAMPLE_ARGUMENTS[name] for name in rule.arguments}
+        with app.test_request_context():
+            from flask import url_for
+
+            urls.append((rule.endpoint, url_for(rule.endpoint, **values)))
+    return urls
+
+
+def _assert_security_headers(response, url: str) -> None:
+    csp = response.headers.get("Content-Security-Policy", "")
+    assert csp == CONTENT_SECURITY_POLICY, url
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "script-src 'self'" in csp and "style-src 'self'" in csp
+    assert response.headers.get("X-Content-Type-Options") == "nosniff", url
+    assert response.headers.get("Referrer-Policy") in ("same-origin", "no-referrer", "strict-origin"), url
+
+
+def _assert_no_inline_code(html: str, url: str) -> None:
+    parts = PageParts(html)
+    assert parts.inline_scripts == 0, f"inline script on {url}"
+    assert not parts.find_all("style"), f"<style> block on {url}"
+    for tag, attrs in parts.tags:
+        assert "style" not in attrs, f"style attribute on <{tag}> on {url}"
+        handlers = [name for name in attrs if name.startswith("on")]
+        assert not handlers, f"inline event handler {handlers} on <{tag}> on {url}"
+        if tag == "script":
+            assert attrs.get("src", "").startswith("/static/"), f"script from elsewhere on {url}"
+        if tag == "a":
+            assert not (attrs.get("href") or "").lower().startswith("javascript:"), url
+
+
+def test_page_list_covers_every_role_home(demo_app):
+    endpoints = {endpoint for endpoint, _url in _page_urls(demo_app)}
+    assert {"procurement.home", "provider.home", "finance.home", "admin.home", "auth.login"} <= endpoints
+    assert "procurement.contract" in endpoints
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_every_page_has_security_headers_and_no_inline_code(demo_app, client_as, role):
+    client = client_as(role)
+    seen_ok = 0
+    for endpoint, url in _page_urls(demo_app):
+        view = demo_app.view_functions[endpoint]
+        response = client.get(url)
+        allowed = endpoint in PUBLIC_ENDPOINTS or role in getattr(view, "allowed_roles", ())
+        if endpoint == "home.index":
+            assert response.status_code == 302
+        elif allowed:
+            assert response.status_code == 200, f"{role} {url}: {response.status_code}"
+            seen_ok += 1
+        else:
+            assert response.status_code == 403, f"{role} may not see {url}, got {response.status_code}"
+        _assert_security_headers(response, url)
+        if response.mimetype == "text/html":
+            _assert_no_inline_code(response.get_data(as_text=True), url)
+    assert seen_ok >= 2  # the login page and the role's home at least
+
+
+def test_anonymous_pages_have_headers_and_no_inline_code(demo_app):
+    client = demo_app.test_client()
+    for url in ("/login", "/does-not-exist"):
+        response = client.get(url)
+        _assert_security_headers(response, url)
+        _assert_no_inline_code(response.get_data(as_text=True), url)
+
+
+def test_every_view_names_its_roles(app):
+    """Deny by default: a view without @allow would be refused to everyone; none may lack it."""
+    for endpoint, view in app.view_functions.items():
+        if endpoint in PUBLIC_ENDPOINTS:
+            continue
+        roles = getattr(view, "allowed_roles", None)
+        assert roles, f"{endpoint} has no @allow(...)"
+        assert set(roles) <= set(ALL_ROLES)
+
+
+def test_every_protected_endpoint_needs_a_login(app):
+    client = app.test_client()
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in PUBLIC_ENDPOINTS:
+            continue
+        url = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", lambda m: str(SAMPLE_ARGUMENTS.get(m.group(1), 1)), rule.rule)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = client.open(url, method=method)
+            if rule.rule.startswith("/api/"):
+                assert response.status_code == 401, f"{method} {url}"
+                assert response.is_json
+            elif method == "GET":
+                assert response.status_code == 302, f"{method} {url}"
+                assert response.headers["Location"].startswith("/login"), f"{method} {url}"
+            else:
+                # A form post without a session is refused before anything runs: no CSRF
+                # token (400) or no login (302 to the login page).
+                assert response.status_code in (302, 400), f"{method} {url}"
+                if response.status_code == 302:
+                    assert response.headers["Location"].startswith("/login")
+
+
+def test_session_cookie_is_httponly_and_samesite(demo_app):
+    from contracts.services.demo import DEMO_PASSWORD
+    from tests.conftest import login
+
+    client = demo_app.test_client()
+    response = login(client, "indkob@demo.dk", DEMO_PASSWORD)
+    cookies = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("session=")]
+    assert cookies, "no session cookie set at login"
+    assert "HttpOnly" in cookies[-1]
+    assert re.search(r"SameSite=(Lax|Strict)", cookies[-1])
