@@ -11,7 +11,7 @@ from typing import Optional
 
 import sqlalchemy as sa
 
-from ..models import Contract, Invoice, MonthlyReport, Provider
+from ..models import Contract, Enrolment, Invoice, MonthlyReport, Provider
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,18 @@ def reports(viewer: Viewer, stmt: Optional[sa.Select] = None) -> sa.Select:
         return stmt
     if viewer.is_provider:
         return stmt.join(Contract, MonthlyReport.contract_id == Contract.id).where(
+            Contract.provider_id == viewer.provider_id
+        )
+    return _deny(stmt)
+
+
+def enrolments(viewer: Viewer, stmt: Optional[sa.Select] = None) -> sa.Select:
+    """Enrolments (and so participants) the viewer may see: none for admin."""
+    stmt = sa.select(Enrolment) if stmt is None else stmt
+    if viewer.role in STAFF_READERS:
+        return stmt
+    if viewer.is_provider:
+        return stmt.join(Contract, Enrolment.contract_id == Contract.id).where(
             Contract.provider_id == viewer.provider_id
         )
     return _deny(stmt)

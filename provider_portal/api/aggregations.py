@@ -1,0 +1,158 @@
+"""API calls that start a month's aggregation and watch a job, and read the scores."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from flask import abort
+from pydantic import BaseModel, Field, field_validator
+
+from contracts.models import Contract, Provider
+from contracts.rules.periods import parse_month
+from contracts.services import DomainError, scope, scoring
+
+from .. import aggregation
+from ..extensions import db
+from ..security import current, viewer
+from .declare import operation
+from .types import MAX_ID, Model
+
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def _month(value: str) -> str:
+    if not isinstance(value, str) or not MONTH.match(value):
+        raise ValueError("must be a month written YYYY-MM, such as 2019-01")
+    return value
+
+
+class AggregationIn(Model):
+    """The month to aggregate."""
+
+    month: str = Field(examples=["2019-01"])
+
+    @field_validator("month")
+    @classmethod
+    def _month_format(cls, value: str) -> str:
+        return _month(value)
+
+
+class JobStarted(BaseModel):
+    job_id: str
+
+
+class Progress(BaseModel):
+    done: int
+    total: int
+
+
+class JobOut(BaseModel):
+    """A job's state: queued, started, finished or failed, with its progress and any error."""
+
+    id: str
+    status: Literal["queued", "started", "finished", "failed"]
+    progress: Progress
+    error: str | None = None
+    month: str | None = None
+
+
+@operation(
+    "POST", "/aggregations", summary="Aggregate a month: invoices and scores", status=202,
+    roles=("procurement", "finance"), tag="jobs", body=AggregationIn, response=JobStarted,
+    response_description="The month's job, finished when every invoice and score is written",
+    conflicts="The month is already being aggregated by a live worker",
+)
+def start_aggregation(body: AggregationIn):
+    """One job for the whole month: one job per contract on the workers, then the scores."""
+    try:
+        job_id = aggregation.start(body.month, started_by=current().id)
+    except aggregation.AlreadyRunning:
+        raise DomainError(f"{body.month} is already being aggregated; follow its job", status=409) from None
+    return JobStarted(job_id=job_id)
+
+
+@operation(
+    "GET", "/jobs/<job_id>", summary="A job's status and progress", roles=("procurement", "finance"),
+    tag="jobs", response=JobOut, response_description="The job",
+)
+def get_job(job_id: str):
+    """Only the user who started a job sees it (a scheduled job: every procurement and finance user)."""
+    answer = aggregation.status(job_id)
+    if answer is None or answer["started_by"] not in (None, current().id):
+        abort(404)
+    return JobOut(**{k: answer.get(k) for k in ("id", "status", "progress", "error", "month")})
+
+
+class ScoreQuery(Model):
+    """Which figures: a scope (and its id), a month, and whether cumulated from the start."""
+
+    scope: Literal["all", "programme", "provider", "contract"] = "all"
+    id: int | None = Field(default=None, ge=1, le=MAX_ID, description="The programme, provider or contract")
+    month: str = Field(examples=["2019-01"])
+    cumulative: Literal["true", "false"] = "false"
+
+    @field_validator("month")
+    @classmethod
+    def _month_format(cls, value: str) -> str:
+        return _month(value)
+
+
+class ScoreOut(BaseModel):
+    """The §7 figures; rates as fractions from 0 to 1 (decimal strings), null where undefined."""
+
+    scope: str
+    id: int | None
+    month: str
+    cumulative: bool
+    participants: int
+    active_end: int
+    exits: int
+    positive: int
+    benefit_stopped: int
+    other: int
+    outcome_rate: str | None
+    outcome_rate_ci: list[float] | None
+    placement_rate: str | None
+    delivery_rate: str | None
+    absence_rate: str | None
+    score: str | None = Field(description='null with fewer than 5 exits: "too few exits to score"')
+
+
+def _visible_scope_id(query: ScoreQuery) -> int:
+    """The scope's id if the viewer may see it; providers see their own provider and contracts."""
+    v = viewer()
+    if query.scope == "all":
+        if v.is_provider:
+            raise DomainError("providers see the scores of their own provider and contracts", "scope",
+                              status=403)
+        return 0
+    if query.id is None:
+        raise DomainError(f"the scope {query.scope} needs an id", "id")
+    if query.scope == "programme":
+        if v.is_provider:
+            raise DomainError("providers see the scores of their own provider and contracts", "scope",
+                              status=403)
+        return query.id
+    if query.scope == "provider":
+        found = db.session.scalar(scope.providers(v).where(Provider.id == query.id))
+    else:
+        found = db.session.scalar(scope.contracts(v).where(Contract.id == query.id))
+    if found is None:
+        abort(404)
+    return query.id
+
+
+@operation(
+    "GET", "/scores", summary="Outcome figures for a scope and month", roles=("procurement", "finance", "provider"),
+    tag="scores", query=ScoreQuery, response=ScoreOut, response_description="The figures of DESIGN §7",
+)
+def get_scores(query: ScoreQuery):
+    """Written by the month's aggregation; 404 until it has run for that month."""
+    parse_month(query.month)
+    scope_id = _visible_scope_id(query)
+    figures = scoring.figures(db.session, query.scope, scope_id, query.month, query.cumulative == "true")
+    if figures is None:
+        raise DomainError(f"no scores for {query.month} yet: aggregate the month first", status=404)
+    return ScoreOut(scope=query.scope, id=None if query.scope == "all" else scope_id, month=query.month,
+                    cumulative=query.cumulative == "true", **figures.as_json())
