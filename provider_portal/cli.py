@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
@@ -21,6 +22,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo_data)
     app.cli.add_command(create_user_command)
     app.cli.add_command(create_token_command)
+    app.cli.add_command(aggregate)
 
 
 @click.command("init-db")
@@ -80,3 +82,31 @@ def create_token_command(email, name) -> None:
     db.session.commit()
     click.echo(f"API token for {user.email} (store it now; it is not shown again):")
     click.echo(token)
+
+
+@click.command("aggregate")
+@with_appcontext
+@click.option("--month", "months", multiple=True, help="YYYY-MM; repeat for several months.")
+@click.option("--all-months", is_flag=True, help="Every month with accepted reports.")
+def aggregate(months, all_months) -> None:
+    """Enqueue the aggregation (invoices and scores) of months for the RQ workers."""
+    from contracts.models import MonthlyReport
+
+    from . import aggregation
+
+    if all_months:
+        months = db.session.scalars(
+            sa.select(MonthlyReport.month).distinct()
+            .where(MonthlyReport.status.in_(("accepted", "invoiced"))).order_by(MonthlyReport.month)
+        ).all()
+    if not months:
+        raise click.ClickException("name a --month YYYY-MM, or --all-months")
+    for month in months:
+        try:
+            job_id = aggregation.start(month, started_by=None)
+        except ValueError as error:
+            raise click.ClickException(str(error)) from None
+        except aggregation.AlreadyRunning:
+            click.echo(f"{month}: already being aggregated")
+            continue
+        click.echo(f"{month}: enqueued as {job_id}")

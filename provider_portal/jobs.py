@@ -50,3 +50,15 @@ def ping() -> str:
     from .extensions import db
 
     return f"{current_app.name} {db.engine.dialect.name}"
+
+
+def daily_changeover() -> int:
+    """Move the participants of contracts that ended yesterday to their successors (see cron.py)."""
+    from contracts.services.contract_changes import changeover
+
+    from .clock import today
+    from .extensions import db
+
+    moved = changeover(db.session, today())
+    db.session.commit()
+    return moved

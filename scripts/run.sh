@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Run Provider Portal locally: private redis-server + RQ worker + Flask.
+# Run Provider Portal locally: private redis-server + RQ worker + rq cron + Flask.
 #
 # Usually started through `make run` (which installs system packages and the
 # virtualenv first).  Stops everything on Ctrl-C / SIGTERM.
@@ -61,7 +61,7 @@ cleanup() {
     set +m  # no "[1]+ Terminated" job notices while stopping
     if ((${#PIDS[@]})); then
         log "stopping ${NAMES[*]} ..."
-        # reverse order: web, worker, then redis
+        # reverse order: web, cron, worker, then redis
         local i
         for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
             kill -TERM -- "-${PIDS[i]}" 2>/dev/null || kill -TERM "${PIDS[i]}" 2>/dev/null || true
@@ -132,12 +132,17 @@ if [[ ! -e "$INSTANCE/.demo-loaded" ]]; then
     log "flask demo-data"
     "${FLASK[@]}" demo-data
     touch "$INSTANCE/.demo-loaded"
+    # The worker started below turns the demo's accepted reports into invoices and scores.
+    log "flask aggregate --all-months"
+    "${FLASK[@]}" aggregate --all-months
 else
     log "demo data already loaded (delete instance/.demo-loaded to force)"
 fi
 
 # ---------------------------------------------------------- worker + web
 start worker "$PY" worker.py
+# Exactly one scheduler; cron strings are in Copenhagen time.
+start cron env TZ=Europe/Copenhagen "$VENV/bin/rq" cron --url "$REDIS_URL" --path "$ROOT" provider_portal.cron
 start web "${FLASK[@]}" run --host 127.0.0.1 --port "$WEB_PORT"
 
 cat <<EOF
