@@ -1,0 +1,1 @@
+"""Pages to start a month's aggregation and watch its job."""

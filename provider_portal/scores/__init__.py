@@ -1,0 +1,1 @@
+"""Score pages: outcome figures per scope and month, with trend charts."""
