@@ -27,8 +27,10 @@ def main(argv: list[str]) -> None:
     names = argv or list(QUEUES)
     worker = Worker(
         [queue(name, connection) for name in names], connection=connection, job_class=AppContextJob,
-        # Frequent heartbeats let the app tell a dead worker's job from a running one quickly.
+        # Frequent heartbeats (every 5 s in a job, every 20 s idle) let the app tell a dead
+        # worker from a live one within a minute (provider_portal.aggregation.HEARTBEAT_GRACE).
         job_monitoring_interval=5,
+        worker_ttl=35,
     )
     worker.work(with_scheduler=False, logging_level="INFO")
 

@@ -31,8 +31,9 @@ from .jobs import AppContextJob, queue, redis_connection
 JOB_TIMEOUT = 600
 RESULT_TTL = 7 * 24 * 3600
 FAILURE_TTL = 30 * 24 * 3600
-# Workers heartbeat every few seconds while a job runs (worker.py); silence this long means dead.
-HEARTBEAT_GRACE = timedelta(seconds=20)
+# Workers heartbeat every 5 s in a job and every 20 s when idle (worker.py); silence this
+# long means the worker is dead, so its month can be started again within a minute.
+HEARTBEAT_GRACE = timedelta(seconds=45)
 # Retries for what can pass: a lost database connection, a lock held by another worker.
 RETRY = Retry(max=3, interval=[2, 10, 30])
 
