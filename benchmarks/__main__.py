@@ -2,12 +2,15 @@
 
 import warnings
 
-from . import ingestion
+import logging
+
+from . import aggregation, ingestion
 
 
 def main() -> None:
     warnings.simplefilter("ignore")
-    for benchmark in (ingestion,):
+    logging.disable(logging.INFO)  # migration chatter
+    for benchmark in (ingestion, aggregation):
         for line in benchmark.run():
             print(line, flush=True)
 

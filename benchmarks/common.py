@@ -29,17 +29,35 @@ def best_of(runs: int, setup: Callable[[], object], work: Callable[[object], Non
     return best
 
 
+def _migrated_app(database_url: str) -> Flask:
+    from provider_portal import create_app
+
+    app = create_app({
+        "SECRET_KEY": secrets.token_hex(32), "PSEUDONYM_KEY": secrets.token_hex(32),
+        "DATABASE_URL": database_url, "PORTAL_TODAY": "2019-02-05",
+    })
+    with app.app_context():
+        upgrade()
+    return app
+
+
 @contextmanager
 def sqlite_app() -> Iterator[tuple[Flask, Path]]:
     """An app on a fresh, migrated SQLite file in a temporary folder."""
-    from provider_portal import create_app
-
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.db"
-        app = create_app({
-            "SECRET_KEY": secrets.token_hex(32), "PSEUDONYM_KEY": secrets.token_hex(32),
-            "DATABASE_URL": f"sqlite:///{path}", "PORTAL_TODAY": "2019-02-05",
-        })
+        yield _migrated_app(f"sqlite:///{path}"), path
+
+
+@contextmanager
+def postgres_app() -> Iterator[Flask]:
+    """An app on a fresh, migrated database of a throwaway PostgreSQL server."""
+    from tests.backing_services import running_postgres
+
+    with running_postgres() as server:
+        app = _migrated_app(server.create_database("bench"))
+        yield app
+        from provider_portal.extensions import db
+
         with app.app_context():
-            upgrade()
-        yield app, path
+            db.engine.dispose()

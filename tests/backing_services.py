@@ -21,6 +21,7 @@ missing; run ``make system-deps`` to install them.
 from __future__ import annotations
 
 import glob
+from contextlib import contextmanager
 import itertools
 import os
 import re
@@ -238,15 +239,13 @@ class PostgresServer:
             )
 
 
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[PostgresServer]:
-    """A private PostgreSQL server; ``.create_database()`` returns a fresh DB URL."""
+@contextmanager
+def running_postgres() -> Iterator[PostgresServer]:
+    """Start a private PostgreSQL server for as long as the block runs (tests and benchmarks)."""
     bindir = _postgres_bindir()
     if bindir is None:
-        pytest.fail(
-            f"PostgreSQL server binaries (initdb, pg_ctl) not found under "
+        raise RuntimeError(f"PostgreSQL server binaries (initdb, pg_ctl) not found under "
             f"/usr/lib/postgresql/*/bin or on PATH. {_INSTALL_HINT}",
-            pytrace=False,
         )
     root = os.geteuid() == 0
     if root:
@@ -255,10 +254,8 @@ def postgres_server() -> Iterator[PostgresServer]:
 
             pg_user = pwd.getpwnam("postgres")
         except KeyError:
-            pytest.fail(
-                "Running as root but there is no `postgres` OS user to run "
+            raise RuntimeError("Running as root but there is no `postgres` OS user to run "
                 f"PostgreSQL as (initdb refuses root). {_INSTALL_HINT}",
-                pytrace=False,
             )
 
     # Directly under /tmp: pytest's own tmp dirs are 0700 root, which the
@@ -291,7 +288,7 @@ def postgres_server() -> Iterator[PostgresServer]:
                 cwd=base,
             )
         except RuntimeError as exc:
-            pytest.fail(str(exc), pytrace=False)
+            raise RuntimeError(str(exc))
 
         errors = []
         for _attempt in range(3):
@@ -331,7 +328,7 @@ def postgres_server() -> Iterator[PostgresServer]:
             started = True
             break
         if not started:
-            pytest.fail("PostgreSQL did not start:\n" + "\n---\n".join(errors), pytrace=False)
+            raise RuntimeError("PostgreSQL did not start:\n" + "\n---\n".join(errors))
 
         yield PostgresServer(host="127.0.0.1", port=port)
     finally:
@@ -343,3 +340,17 @@ def postgres_server() -> Iterator[PostgresServer]:
                 check=False,
             )
         shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A private PostgreSQL server; ``.create_database()`` returns a fresh DB URL."""
+    try:
+        server = running_postgres()
+        started = server.__enter__()
+    except RuntimeError as error:
+        pytest.fail(str(error), pytrace=False)
+    try:
+        yield started
+    finally:
+        server.__exit__(None, None, None)
