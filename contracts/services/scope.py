@@ -39,57 +39,45 @@ def _deny(stmt: sa.Select) -> sa.Select:
     return stmt.where(sa.false())
 
 
-def providers(viewer: Viewer, stmt: Optional[sa.Select] = None) -> sa.Select:
-    """Providers the viewer may see."""
-    stmt = sa.select(Provider) if stmt is None else stmt
+def _scoped(viewer: Viewer, stmt: sa.Select, own: sa.ColumnElement[bool], join=None) -> sa.Select:
+    """Staff readers see all; a provider user what `own` admits (after `join`); anyone else nothing."""
     if viewer.role in STAFF_READERS:
         return stmt
     if viewer.is_provider:
-        return stmt.where(Provider.id == viewer.provider_id)
+        if join is not None:
+            stmt = stmt.join(Contract, join)
+        return stmt.where(own)
     return _deny(stmt)
+
+
+def providers(viewer: Viewer, stmt: Optional[sa.Select] = None) -> sa.Select:
+    """Providers the viewer may see."""
+    return _scoped(viewer, sa.select(Provider) if stmt is None else stmt,
+                   Provider.id == viewer.provider_id)
 
 
 def contracts(viewer: Viewer, stmt: Optional[sa.Select] = None) -> sa.Select:
     """Contracts the viewer may see."""
-    stmt = sa.select(Contract) if stmt is None else stmt
-    if viewer.role in STAFF_READERS:
-        return stmt
-    if viewer.is_provider:
-        return stmt.where(Contract.provider_id == viewer.provider_id)
-    return _deny(stmt)
+    return _scoped(viewer, sa.select(Contract) if stmt is None else stmt,
+                   Contract.provider_id == viewer.provider_id)
 
 
 def reports(viewer: Viewer, stmt: Optional[sa.Select] = None) -> sa.Select:
     """Monthly reports the viewer may see."""
-    stmt = sa.select(MonthlyReport) if stmt is None else stmt
-    if viewer.role in STAFF_READERS:
-        return stmt
-    if viewer.is_provider:
-        return stmt.join(Contract, MonthlyReport.contract_id == Contract.id).where(
-            Contract.provider_id == viewer.provider_id
-        )
-    return _deny(stmt)
+    return _scoped(viewer, sa.select(MonthlyReport) if stmt is None else stmt,
+                   Contract.provider_id == viewer.provider_id,
+                   join=MonthlyReport.contract_id == Contract.id)
 
 
 def enrolments(viewer: Viewer, stmt: Optional[sa.Select] = None) -> sa.Select:
     """Enrolments (and so participants) the viewer may see: none for admin."""
-    stmt = sa.select(Enrolment) if stmt is None else stmt
-    if viewer.role in STAFF_READERS:
-        return stmt
-    if viewer.is_provider:
-        return stmt.join(Contract, Enrolment.contract_id == Contract.id).where(
-            Contract.provider_id == viewer.provider_id
-        )
-    return _deny(stmt)
+    return _scoped(viewer, sa.select(Enrolment) if stmt is None else stmt,
+                   Contract.provider_id == viewer.provider_id,
+                   join=Enrolment.contract_id == Contract.id)
 
 
 def invoices(viewer: Viewer, stmt: Optional[sa.Select] = None) -> sa.Select:
     """Invoices the viewer may see."""
-    stmt = sa.select(Invoice) if stmt is None else stmt
-    if viewer.role in STAFF_READERS:
-        return stmt
-    if viewer.is_provider:
-        return stmt.join(Contract, Invoice.contract_id == Contract.id).where(
-            Contract.provider_id == viewer.provider_id
-        )
-    return _deny(stmt)
+    return _scoped(viewer, sa.select(Invoice) if stmt is None else stmt,
+                   Contract.provider_id == viewer.provider_id,
+                   join=Invoice.contract_id == Contract.id)
