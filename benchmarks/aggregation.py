@@ -59,7 +59,8 @@ UPDATE invoice SET
   vat = ((t.n * CAST(round(invoice.vat_rate * 10000) AS BIGINT) * 2 + 10000) / 20000) / 100.0,
   total = (t.n + (t.n * CAST(round(invoice.vat_rate * 10000) AS BIGINT) * 2 + 10000) / 20000) / 100.0
 FROM (SELECT invoice_id, CAST(sum(CAST(round(amount * 100) AS BIGINT)) AS BIGINT) AS n
-      FROM invoice_line GROUP BY invoice_id) t
+      FROM invoice_line WHERE invoice_id IN (SELECT id FROM invoice WHERE month = :month)
+      GROUP BY invoice_id) t
 WHERE t.invoice_id = invoice.id AND invoice.month = :month
 """
 
