@@ -56,6 +56,16 @@ def wait_until_done(job_id, seconds=60):
     raise AssertionError(f"still {aggregation.status(job_id)} after {seconds}s")
 
 
+def wait_for_a_worker(seconds=60):
+    """Until a worker has registered with Redis (starting Python with the app takes a moment)."""
+    from rq import Worker
+
+    deadline = time.monotonic() + seconds
+    while not Worker.all(connection=redis_connection()):
+        assert time.monotonic() < deadline, "no worker registered"
+        time.sleep(0.1)
+
+
 def invoice_totals(app):
     with app.app_context():
         return sorted((i.contract_id, i.kind, i.version, str(i.total))
@@ -91,8 +101,8 @@ def test_a_running_month_is_refused_and_a_bad_month_is_an_error(any_app):
     accepted_sample_month(any_app)
     worker = start_worker(any_app.config["DATABASE_URL"], any_app.config["REDIS_URL"], "default")
     try:
-        time.sleep(1.0)  # the worker registers; it does not listen on the aggregation queue
         with any_app.app_context():
+            wait_for_a_worker()  # it listens on "default", so the month's jobs stay queued
             aggregation.start("2019-01", started_by=None)
             # Queued while a live worker exists: refused.
             with pytest.raises(aggregation.AlreadyRunning):
