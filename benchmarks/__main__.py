@@ -4,13 +4,13 @@ import warnings
 
 import logging
 
-from . import aggregation, ingestion
+from . import aggregation, ingestion, pdf
 
 
 def main() -> None:
     warnings.simplefilter("ignore")
     logging.disable(logging.INFO)  # migration chatter
-    for benchmark in (ingestion, aggregation):
+    for benchmark in (ingestion, aggregation, pdf):
         for line in benchmark.run():
             print(line, flush=True)
 

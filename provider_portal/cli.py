@@ -23,6 +23,9 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(create_token_command)
     app.cli.add_command(aggregate)
+    from .procurement.commands import register as register_procurement_commands
+
+    register_procurement_commands(app)
 
 
 @click.command("init-db")

@@ -3,6 +3,7 @@
 from .base import Base, utcnow
 from .contract import Amendment, Contract
 from .invoices import Invoice, InvoiceLine
+from .numbering import InvoiceApproval, InvoiceNumberCounter  # noqa: F401
 from .participants import Enrolment, Participant
 from .parties import Programme, Provider
 from .people import ROLES, ApiToken, AuditEvent, User

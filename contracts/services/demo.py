@@ -298,6 +298,7 @@ def load_demo(session: Session, pseudonym_key: bytes) -> str:
     session.flush()
 
     report_count = _write_reports(session, contracts, enrolments, users)
+    _open_retender(session, contracts, users["procurement"])
     record(
         session, DEMO_ACTOR, "demo.loaded", None, None, as_of=DEMO_TODAY.isoformat(),
         programmes=len(programmes), providers=len(providers), contracts=len(contracts),
@@ -415,3 +416,24 @@ def _hours(rng: random.Random, weekly: int, days: int) -> tuple[Decimal, Decimal
     else:
         absence = _half_hours_down(missing * Decimal(rng.randint(30, 100)) / 100)
     return planned, delivered, absence
+
+
+RETENDER_CREATED_AT = datetime(2019, 1, 17, 9, 0, tzinfo=UTC)
+RETENDER_PUBLISHED_AT = datetime(2019, 1, 21, 9, 0, tzinfo=UTC)
+# Noon in Copenhagen on 15 March 2019 (winter time, UTC+1).
+RETENDER_DEADLINE = datetime(2019, 3, 15, 11, 0, tzinfo=UTC)
+
+
+def _open_retender(session: Session, contracts: dict, procurement: User) -> None:
+    """The re-tender under way on 24 January 2019: the four special-effort agreements, one lot per
+    programme, contracts from 1 September 2019, published with a deadline on 15 March 2019."""
+    from .scope import Viewer
+    from .tenders import publish, retender
+
+    actor = Actor(procurement.email, procurement.id)
+    viewer = Viewer(procurement.id, "procurement")
+    special = [c.id for c in contracts.values() if c.kind == "special_effort"]
+    tender, _ = retender(session, actor, viewer, special, RETENDER_CREATED_AT,
+                         title="Genudbud af særindsatsaftaler fra 1. september 2019",
+                         deadline_at=RETENDER_DEADLINE)
+    publish(session, actor, viewer, tender.id, RETENDER_PUBLISHED_AT)

@@ -7,11 +7,12 @@ sees only its own provider's records and nothing tells it that others exist.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Optional
 
 import sqlalchemy as sa
 
-from ..models import Contract, Enrolment, Invoice, MonthlyReport, Provider
+from ..models import Bid, Contract, Enrolment, Invoice, Lot, MonthlyReport, Provider, Tender
 
 
 @dataclass(frozen=True)
@@ -81,3 +82,21 @@ def invoices(viewer: Viewer, stmt: Optional[sa.Select] = None) -> sa.Select:
     return _scoped(viewer, sa.select(Invoice) if stmt is None else stmt,
                    Contract.provider_id == viewer.provider_id,
                    join=Invoice.contract_id == Contract.id)
+
+
+def tenders(viewer: Viewer, stmt: Optional[sa.Select] = None) -> sa.Select:
+    """Tenders the viewer may see: staff all; a provider only those ever published."""
+    stmt = sa.select(Tender) if stmt is None else stmt
+    return _scoped(viewer, stmt, Tender.published_at.is_not(None))
+
+
+def bids(viewer: Viewer, now: datetime, stmt: Optional[sa.Select] = None) -> sa.Select:
+    """Bids the viewer may see: a provider its own; staff a bid only once its deadline has passed."""
+    stmt = sa.select(Bid) if stmt is None else stmt
+    if viewer.is_provider:
+        return stmt.where(Bid.provider_id == viewer.provider_id)
+    if viewer.role in STAFF_READERS:
+        # Sealed: for staff a bid exists only from its tender's deadline on.
+        opened = sa.select(Lot.id).join(Tender, Lot.tender_id == Tender.id).where(Tender.deadline_at <= now)
+        return stmt.where(Bid.lot_id.in_(opened))
+    return _deny(stmt)

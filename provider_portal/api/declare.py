@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any
 
-from flask import abort, jsonify, request
+from flask import Response, abort, jsonify, request
 from pydantic import BaseModel, ValidationError
 
 from ..errors import api_error
@@ -50,6 +50,8 @@ class Operation:
     extra_errors: tuple[int, ...] = field(default=())
     # A body the view reads itself (a CSV or a JSON file): its OpenAPI content by media type.
     raw_body: dict[str, dict] | None = None
+    # The success answer's media type; a call that answers a file (PDF, XML) returns a Response.
+    media_type: str = "application/json"
 
     @property
     def public(self) -> bool:
@@ -96,6 +98,7 @@ def operation(
     tag: str | None = None,
     extra_errors: tuple[int, ...] = (),
     raw_body: dict[str, dict] | None = None,
+    media_type: str = "application/json",
 ) -> Callable:
     """Declare an API call and register its route on the API blueprint.
 
@@ -103,7 +106,8 @@ def operation(
     instances when declared. It returns a response-model instance (a list of them when
     `many`), which is answered with `status`, a list wrapped as `{"items": [...]}`.
     `roles=None` makes a public call; it must be listed in `security.PUBLIC_ENDPOINTS`.
-    `conflicts` describes when the call answers 409.
+    `conflicts` describes when the call answers 409. A call with another `media_type` (a PDF,
+    an XML file) returns a ready Flask `Response`, which is answered as it is.
     """
 
     def decorate(view: Callable) -> Callable:
@@ -113,7 +117,7 @@ def operation(
             roles=tuple(roles or ()), status=status, response=response,
             response_description=response_description, many=many, body=body, query=query,
             conflicts=conflicts, tag=tag, description=(view.__doc__ or "").strip(),
-            extra_errors=extra_errors, raw_body=raw_body,
+            extra_errors=extra_errors, raw_body=raw_body, media_type=media_type,
         )
         if declared.public and f"{bp.name}.{endpoint}" not in PUBLIC_ENDPOINTS:
             raise ValueError(f"{endpoint} has no roles and is not a public endpoint")
@@ -130,6 +134,8 @@ def operation(
             except RequestProblem as problem:
                 return api_error(problem.status, errors=problem.errors)
             result = view(**path_args)
+            if isinstance(result, Response):
+                return result
             return jsonify(_serialised(result, many)), status
 
         guarded = handle if declared.public else allow(*declared.roles)(handle)

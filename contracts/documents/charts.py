@@ -1,0 +1,95 @@
+"""Charts as SVG text from plain data, for the score pages and for PDFs alike.
+
+Drawn with matplotlib's object API and its SVG canvas (no pyplot, no global backend, so it
+is safe in a threaded web server). The output is deterministic: the SVG ids are salted with a
+fixed value and carry no date, so the same data gives byte-for-byte the same picture. Text
+stays text (`svg.fonttype = none`): nothing is fetched or embedded, the viewer's sans-serif
+font draws it, and the month labels can be read (and tested) in the SVG itself.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Optional
+
+import matplotlib
+from matplotlib.backends.backend_svg import FigureCanvasSVG
+from matplotlib.figure import Figure
+from matplotlib.ticker import FixedLocator, FuncFormatter, MultipleLocator
+
+# A colour-blind-safe palette (Okabe–Ito), in the order series are given.
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
+MARKERS = ("o", "s", "^", "D", "v", "P")
+
+_RC = {
+    "svg.hashsalt": "provider-portal-charts",
+    "svg.fonttype": "none",
+    "font.family": "sans-serif",
+    "font.sans-serif": ["DejaVu Sans", "Liberation Sans", "Arial", "Helvetica"],
+    "font.size": 10,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+
+
+@dataclass(frozen=True)
+class Series:
+    """One line of a chart: its label and a value per month (a fraction from 0 to 1, or None)."""
+
+    label: str
+    values: Sequence[Optional[float | Decimal]]
+
+
+def _number(value: Optional[float | Decimal]) -> float:
+    # None (a rate with a zero denominator) is a gap in the line, never a zero.
+    return math.nan if value is None else float(value)
+
+
+def trend_chart(
+    month_labels: Sequence[str],
+    series: Sequence[Series],
+    *,
+    title: str = "",
+    percent_sign: str = " %",
+    width: float = 8.0,
+    height: float = 3.6,
+) -> str:
+    """A line chart of rates (fractions) over months, as SVG text; None values are gaps."""
+    if not month_labels:
+        raise ValueError("a trend chart needs at least one month")
+    for line in series:
+        if len(line.values) != len(month_labels):
+            raise ValueError(f"series {line.label!r} has {len(line.values)} values for {len(month_labels)} months")
+
+    with matplotlib.rc_context(_RC):
+        figure = Figure(figsize=(width, height), dpi=100)
+        FigureCanvasSVG(figure)
+        axes = figure.add_subplot()
+        positions = list(range(len(month_labels)))
+        for n, line in enumerate(series):
+            axes.plot(
+                positions, [_number(v) for v in line.values], label=line.label,
+                color=PALETTE[n % len(PALETTE)], marker=MARKERS[n % len(MARKERS)], markersize=4,
+                linewidth=1.8,
+            )
+        axes.set_xlim(-0.5, len(month_labels) - 0.5)
+        axes.xaxis.set_major_locator(FixedLocator(positions))
+        axes.set_xticklabels(list(month_labels), rotation=45, ha="right", rotation_mode="anchor")
+        axes.set_ylim(0, 1)
+        axes.yaxis.set_major_locator(MultipleLocator(0.2))
+        axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{round(v * 100):d}{percent_sign}"))
+        axes.grid(axis="y", color="#d9dde3", linewidth=0.8)
+        axes.set_axisbelow(True)
+        if title:
+            axes.set_title(title, loc="left", fontsize=11, fontweight="bold")
+        if series:
+            axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=9)
+        figure.tight_layout()
+
+        out = io.StringIO()
+        figure.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
+    return out.getvalue()

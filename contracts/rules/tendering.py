@@ -1,0 +1,146 @@
+"""The pure rules of tendering (DESIGN.md §3): deadlines in Copenhagen time, the phase a tender
+is in, the evaluation formula, the ranking, the standstill and succession gaps.
+
+Values in, values out: nothing here reads or writes the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from .money import round_money
+
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+STANDSTILL_DAYS = 10
+POINTS = Decimal("0.01")
+MAX_POINTS = Decimal(10)
+# Statuses in which a tender may still be cancelled.
+CANCELLABLE = ("draft", "published", "closed", "evaluated", "awarded")
+
+
+def local_day(moment: datetime) -> date:
+    """The Copenhagen calendar day of an aware moment."""
+    return moment.astimezone(COPENHAGEN).date()
+
+
+def copenhagen_time(moment: datetime) -> datetime:
+    """An aware moment shown in Copenhagen time; a naive one is read as Copenhagen wall time.
+
+    `fold=0` picks the first of the two hours repeated when summer time ends, as a person
+    reading a deadline off a calendar would.
+    """
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=COPENHAGEN)
+    return moment.astimezone(COPENHAGEN)
+
+
+def phase(status: str, deadline_at: datetime | None, now: datetime) -> str:
+    """The status a tender is in now: a published tender is `closed` once its deadline has passed.
+
+    The stored status stays `published` until the next step (evaluation) writes a new one, so
+    the deadline closes the tender at the exact minute without a job having to run.
+    """
+    if status == "published" and deadline_at is not None and now >= deadline_at:
+        return "closed"
+    return status
+
+
+def bids_sealed(deadline_at: datetime | None, now: datetime) -> bool:
+    """Before the deadline nobody but the bidder may see a bid."""
+    return deadline_at is None or now < deadline_at
+
+
+def standstill_last_day(awarded_on: date) -> date:
+    """The last day of the 10-day standstill that starts the day after the award decision."""
+    return awarded_on + timedelta(days=STANDSTILL_DAYS)
+
+
+def evaluation_price(monthly_fee: Decimal, hourly_rate: Decimal, outcome_bonus: Decimal,
+                     expected_hours: Decimal, expected_outcome_rate: Decimal) -> Decimal:
+    """monthly_fee + expected_hours × hourly_rate + expected_outcome_rate × outcome_bonus, in øre."""
+    return round_money(monthly_fee + expected_hours * hourly_rate + expected_outcome_rate * outcome_bonus)
+
+
+@dataclass(frozen=True)
+class BidTerms:
+    """What the formula needs of one bid."""
+
+    bid_id: int
+    monthly_fee: Decimal
+    hourly_rate: Decimal
+    outcome_bonus: Decimal
+    quality_points: Decimal | None
+    submitted_at: datetime
+
+
+@dataclass(frozen=True)
+class Scored:
+    """One bid's line of the evaluation table, with every figure the total comes from."""
+
+    bid_id: int
+    evaluation_price: Decimal
+    lowest_price: Decimal
+    price_points: Decimal
+    quality_points: Decimal | None
+    total: Decimal | None
+    rank: int | None
+
+
+def _points(value: Decimal) -> Decimal:
+    return value.quantize(POINTS)
+
+
+def score_lot(bids: list[BidTerms], expected_hours: Decimal, expected_outcome_rate: Decimal,
+              w_price: Decimal, w_quality: Decimal) -> list[Scored]:
+    """The lot's evaluation table, best first.
+
+    price_points = 10 × lowest evaluation price / this one; total = w_price × price_points +
+    w_quality × quality_points. Points are shown to two decimals and the total is computed
+    from the shown points, so anyone can redo the sum from the table. Ties are broken by the
+    lower evaluation price, then the earlier bid. A bid without quality points has no total
+    and no rank yet. A lowest price of 0 gives every free bid 10 points and any other 0.
+    """
+    prices = {
+        b.bid_id: evaluation_price(b.monthly_fee, b.hourly_rate, b.outcome_bonus, expected_hours,
+                                   expected_outcome_rate)
+        for b in bids
+    }
+    if not bids:
+        return []
+    lowest = min(prices.values())
+    lines = []
+    for b in bids:
+        price = prices[b.bid_id]
+        if price == 0:
+            price_points = MAX_POINTS
+        else:
+            price_points = _points(MAX_POINTS * lowest / price)
+        total = None
+        if b.quality_points is not None:
+            total = _points(w_price * price_points + w_quality * _points(b.quality_points))
+        lines.append((b, price, price_points, total))
+    order = sorted(lines, key=lambda line: (line[3] is None, -(line[3] or 0), line[1], line[0].submitted_at,
+                                            line[0].bid_id))
+    table = []
+    rank = 0
+    for b, price, price_points, total in order:
+        if total is not None:
+            rank += 1
+        table.append(Scored(b.bid_id, price, lowest, price_points, b.quality_points, total,
+                            rank if total is not None else None))
+    return table
+
+
+def succession_warning(predecessor_reference: str, predecessor_end: date, start: date) -> str | None:
+    """A plain warning when a successor starting on `start` leaves a gap or overlaps; else None."""
+    changeover = predecessor_end + timedelta(days=1)
+    if start > changeover:
+        return (f"{(start - changeover).days} day(s) without a contract between {predecessor_reference} "
+                f"ending {predecessor_end.isoformat()} and the start on {start.isoformat()}")
+    if start < changeover:
+        return (f"the start on {start.isoformat()} overlaps {predecessor_reference} "
+                f"(ending {predecessor_end.isoformat()}) by {(changeover - start).days} day(s)")
+    return None

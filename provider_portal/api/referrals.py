@@ -1,0 +1,46 @@
+"""Referring a citizen to a contract by CPR number (DESIGN.md §5).
+
+The CPR number is checked, turned into the keyed pseudonym and forgotten: it is never
+stored, logged or written back, not even in an error message.
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+from pydantic import BaseModel, Field
+
+from contracts.services.referrals import refer
+
+from ..extensions import db
+from ..security import actor
+from .declare import operation
+from .types import Id, IsoDate, Model
+
+
+class ReferralIn(Model):
+    """The citizen's CPR number, the contract and the first day (a past day is allowed)."""
+
+    cpr: str = Field(min_length=1, max_length=20, description="DDMMYY-SSSS or DDMMYYSSSS; never stored",
+                     json_schema_extra={"writeOnly": True})
+    contract_id: Id
+    start_date: IsoDate
+
+
+class ReferralOut(BaseModel):
+    """The participant's reference (what providers use) and the new enrolment."""
+
+    participant_ref: str
+    enrolment_id: int
+
+
+@operation(
+    "POST", "/referrals", summary="Refer a citizen to a contract", roles=("procurement",), tag="referrals",
+    body=ReferralIn, response=ReferralOut, status=201, response_description="The participant's reference",
+    conflicts="The contract has ended or was terminated.", extra_errors=(404,),
+)
+def create_referral(body: ReferralIn):
+    """422 for a bad CPR number, the programme's age rule or a second open enrolment."""
+    key = current_app.config["PSEUDONYM_KEY"].encode("utf-8")
+    referral = refer(db.session, actor(), body.cpr, body.contract_id, body.start_date, key)
+    db.session.commit()
+    return ReferralOut(participant_ref=referral.participant_ref, enrolment_id=referral.enrolment_id)

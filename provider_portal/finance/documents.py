@@ -1,0 +1,82 @@
+"""Invoice documents at the edge: find the invoice the viewer may see, answer its PDF or e-invoice.
+
+Shared by the finance pages and the API. The e-invoice is validated by every available layer
+before it is offered: an XML we would not accept from others is never sent.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Response, current_app
+
+from contracts.documents import pdf, ubl
+from contracts.documents.data import InvoiceDocument, Municipality, invoice_document
+from contracts.documents.validation import DEFAULT_PEPPOL_DIR, validator
+from contracts.models import Invoice
+from contracts.services import DomainError, NotFound, scope
+
+from ..extensions import db
+from ..security import viewer
+
+log = logging.getLogger(__name__)
+
+
+def visible_invoice(invoice_id: int) -> Invoice:
+    """The invoice if the viewer may see it; 404 as if it did not exist otherwise."""
+    invoice = db.session.scalar(scope.invoices(viewer()).where(Invoice.id == invoice_id))
+    if invoice is None:
+        raise NotFound("No such invoice.")
+    return invoice
+
+
+def municipality() -> Municipality:
+    """The buyer, from configuration."""
+    return Municipality.from_config(current_app.config)
+
+
+def document(invoice_id: int) -> InvoiceDocument:
+    """The plain data of an invoice the viewer may see."""
+    return invoice_document(db.session, visible_invoice(invoice_id).id, municipality())
+
+
+def file_name(doc: InvoiceDocument, extension: str) -> str:
+    kind = "kreditnota" if doc.is_credit_note else "faktura"
+    label = doc.number or f"kladde-{doc.id}"
+    return f"{kind}-{label}.{extension}"
+
+
+def _attachment(data: bytes, mimetype: str, name: str) -> Response:
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def pdf_response(invoice_id: int) -> Response:
+    """The invoice's PDF as a download (a draft says on its face that it is one)."""
+    doc = document(invoice_id)
+    return _attachment(pdf.invoice_pdf(doc), "application/pdf", file_name(doc, "pdf"))
+
+
+def peppol_dir() -> Path:
+    """Where the Peppol BIS 3.0 rules are: PEPPOL_RULES_DIR, else ../shared/peppol-bis-3."""
+    return Path(current_app.config.get("PEPPOL_RULES_DIR") or DEFAULT_PEPPOL_DIR)
+
+
+def xml_response(invoice_id: int) -> Response:
+    """The Peppol BIS 3.0 e-invoice, only for an approved invoice and only when it validates."""
+    doc = document(invoice_id)
+    try:
+        xml = ubl.build(doc)
+    except ubl.NotIssuable as refused:
+        raise DomainError(str(refused), field="status", status=409) from None
+    report = validator(peppol_dir()).validate(xml)
+    if report.not_run:
+        log.warning("e-invoice %s checked without: %s", doc.number, "; ".join(report.not_run))
+    if not report.valid:
+        log.error("e-invoice %s failed validation: %s", doc.number, report.errors)
+        rules = ", ".join(sorted({f.rule for f in report.errors}))
+        raise DomainError(f"The e-invoice did not pass validation ({rules}); it is not offered.",
+                          status=409)
+    return _attachment(xml, "application/xml", file_name(doc, "xml"))

@@ -1,0 +1,303 @@
+"""Procurement pages for tenders (list, detail with every step, re-tender, bids), contract
+extensions and referrals. Registered on the procurement blueprint.
+
+Each page loads through the services (which scope to the viewer), acts through them, and
+commits once; a refusal is shown next to its field or as a notice, and nothing is changed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, DateTimeLocalField, DecimalField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from contracts.rules import tendering as rules
+from contracts.services import DomainError
+from contracts.services import contract_register as register
+from contracts.services import tenders as service
+from contracts.services.contract_changes import extend
+from contracts.services.referrals import refer
+
+from .. import clock
+from ..extensions import db
+from ..security import actor, allow, viewer
+from .views import bp
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""
+
+
+class CancelForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(_l("Give the reason.")), Length(max=2000)])
+
+
+class DeadlineForm(FlaskForm):
+    deadline = DateTimeLocalField(_l("Deadline for bids (Copenhagen time)"), format="%Y-%m-%dT%H:%M",
+                                  validators=[DataRequired(_l("Give the deadline."))])
+
+
+class RetenderForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=300)])
+    deadline = DateTimeLocalField(_l("Deadline for bids (Copenhagen time)"), format="%Y-%m-%dT%H:%M",
+                                  validators=[Optional()])
+
+
+class ExtensionForm(FlaskForm):
+    end_date = DateField(_l("New end date"), validators=[DataRequired(_l("Give the new end date."))])
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(_l("Give the reason.")), Length(max=2000)])
+
+
+class ReferralForm(FlaskForm):
+    cpr = StringField(_l("CPR number"), validators=[DataRequired(_l("Give the CPR number.")), Length(max=20)],
+                      render_kw={"autocomplete": "off", "inputmode": "numeric"})
+    start_date = DateField(_l("Start date"), validators=[DataRequired(_l("Give the start date."))])
+
+
+def _money_field(label):
+    return DecimalField(label, places=2, validators=[InputRequired(_l("Give the amount.")),
+                                                     NumberRange(min=0, message=_l("Must not be negative."))])
+
+
+class BidForm(FlaskForm):
+    monthly_fee = _money_field(_l("Monthly fee per participant"))
+    hourly_rate = _money_field(_l("Hourly rate"))
+    outcome_bonus = _money_field(_l("Outcome bonus (job or education)"))
+
+
+def _local(moment: datetime | None) -> datetime | None:
+    return rules.copenhagen_time(moment) if moment else None
+
+
+def _refusal(error: DomainError) -> str:
+    return _(error.message)
+
+
+def _tender_or_404(tender_id: int):
+    try:
+        return service.get_tender(db.session, viewer(), tender_id)
+    except DomainError:
+        abort(404)
+
+
+@bp.route("/tenders")
+@allow("procurement", "provider")
+def tenders():
+    """Every tender the viewer may see, with its status now."""
+    now = clock.now()
+    found = service.list_tenders(db.session, viewer(), now)
+    return render_template("procurement/tenders/list.html", tenders=found, now=now,
+                           status_now=service.status_now, local=_local)
+
+
+@bp.route("/tenders/<int:tender_id>")
+@allow("procurement", "provider")
+def tender(tender_id: int):
+    """A tender: lots, replaced contracts, bids (once open), the ranked evaluation and its history."""
+    v, now = viewer(), clock.now()
+    found = _tender_or_404(tender_id)
+    status = service.status_now(found, now)
+    staff = v.may("procurement")
+    evaluation = []
+    if staff and not rules.bids_sealed(found.deadline_at, now):
+        evaluation = service.evaluation(db.session, v, found, now)
+    return render_template(
+        "procurement/tenders/detail.html", tender=found, status=status, now=now, local=_local, staff=staff,
+        predecessors=service.predecessors(db.session, found) if staff else [],
+        warnings=service.succession_warnings(db.session, found) if staff else [],
+        bids=service.visible_bids(db.session, v, found, now), evaluation=evaluation,
+        sealed=rules.bids_sealed(found.deadline_at, now), history=service.history(db.session, v, found, now),
+        action_form=ActionForm(), cancel_form=CancelForm(), deadline_form=DeadlineForm(
+            deadline=_local(found.deadline_at).replace(tzinfo=None) if found.deadline_at else None),
+    )
+
+
+def _step(tender_id: int, step) -> object:
+    try:
+        step()
+    except DomainError as error:
+        db.session.rollback()
+        flash(_refusal(error), "error")
+    else:
+        db.session.commit()
+        flash(_("Saved."), "success")
+    return redirect(url_for("procurement.tender", tender_id=tender_id))
+
+
+@allow("procurement")
+def tender_step(tender_id: int, step: str):
+    """Publish, award or conclude: each guarded by the service, refused with its reason."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    action = getattr(service, step)
+    return _step(tender_id, lambda: action(db.session, actor(), viewer(), tender_id, clock.now()))
+
+
+# One plain URL per step (no `any()` converter), so every URL can be listed and probed as it is.
+for _name in ("publish", "award", "conclude"):
+    bp.add_url_rule(f"/tenders/<int:tender_id>/{_name}", endpoint=f"tender_{_name}", view_func=tender_step,
+                    methods=["POST"], defaults={"step": _name})
+
+
+@bp.route("/tenders/<int:tender_id>/deadline", methods=["POST"])
+@allow("procurement")
+def tender_deadline(tender_id: int):
+    """Set a draft's deadline, read as Copenhagen time."""
+    form = DeadlineForm()
+    if not form.validate_on_submit():
+        flash(_("Give the deadline."), "error")
+        return redirect(url_for("procurement.tender", tender_id=tender_id))
+    deadline = rules.copenhagen_time(form.deadline.data)
+    return _step(tender_id, lambda: service.update_draft(db.session, actor(), viewer(), tender_id,
+                                                         {"deadline_at": deadline}, clock.now()))
+
+
+@bp.route("/tenders/<int:tender_id>/cancel", methods=["POST"])
+@allow("procurement")
+def tender_cancel(tender_id: int):
+    """Cancel with a reason."""
+    form = CancelForm()
+    if not form.validate_on_submit():
+        flash(_("A cancellation needs a reason."), "error")
+        return redirect(url_for("procurement.tender", tender_id=tender_id))
+    return _step(tender_id, lambda: service.cancel(db.session, actor(), viewer(), tender_id, form.reason.data,
+                                                   clock.now()))
+
+
+@bp.route("/tenders/<int:tender_id>/evaluation", methods=["POST"])
+@allow("procurement")
+def tender_evaluate(tender_id: int):
+    """The evaluators' quality points, one field per bid (`points-<bid id>`)."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    points = {}
+    for name, value in request.form.items():
+        if name.startswith("points-") and name[7:].isdigit() and value.strip():
+            try:
+                points[int(name[7:])] = Decimal(value.strip().replace(",", "."))
+            except InvalidOperation:
+                flash(_("Quality points are numbers from 0 to 10."), "error")
+                return redirect(url_for("procurement.tender", tender_id=tender_id))
+    return _step(tender_id, lambda: service.evaluate(db.session, actor(), viewer(), tender_id, points,
+                                                     clock.now()))
+
+
+@bp.route("/tenders/retender", methods=["GET", "POST"])
+@allow("procurement")
+def retender():
+    """Choose the contracts to re-tender (expiring ones first and ticked); a draft tender follows."""
+    today, now = clock.today(), clock.now()
+    candidates = [c for c in register.list_contracts(db.session, viewer(), today)
+                  if register.status_on(c, today) in ("draft", "active") and c.successor is None]
+    candidates.sort(key=lambda c: (not register.is_expiring(c, today), c.end_on, c.reference))
+    form = RetenderForm()
+    chosen = [int(i) for i in request.form.getlist("contract_ids") if i.isdigit()] if request.method == "POST" \
+        else [int(i) for i in request.args.getlist("contract_id") if i.isdigit()] or \
+        [c.id for c in candidates if register.is_expiring(c, today)]
+    problem = None
+    if form.validate_on_submit():
+        deadline = rules.copenhagen_time(form.deadline.data) if form.deadline.data else None
+        try:
+            found, warnings = service.retender(db.session, actor(), viewer(), chosen, now,
+                                               form.title.data or None, deadline)
+        except DomainError as error:
+            db.session.rollback()
+            problem = _refusal(error)
+        else:
+            db.session.commit()
+            flash(_("The re-tender %(reference)s is a draft; check its lots, set the deadline and publish it.",
+                    reference=found.reference), "success")
+            for warning in warnings:
+                flash(warning, "warning")
+            return redirect(url_for("procurement.tender", tender_id=found.id))
+    return render_template("procurement/tenders/retender.html", form=form, candidates=candidates,
+                           chosen=set(chosen), problem=problem, today=today)
+
+
+@bp.route("/tenders/<int:tender_id>/lots/<int:lot_id>/bid", methods=["GET", "POST"])
+@allow("provider")
+def bid(tender_id: int, lot_id: int):
+    """A provider's bid on a lot: its full price terms, sealed until the deadline."""
+    v, now = viewer(), clock.now()
+    found = _tender_or_404(tender_id)
+    lot = next((lot for lot in found.lots if lot.id == lot_id), None)
+    if lot is None:
+        abort(404)
+    mine = next((b for b in service.visible_bids(db.session, v, found, now) if b.lot_id == lot_id), None)
+    form = BidForm(obj=mine)
+    problem = None
+    if form.validate_on_submit():
+        prices = service.BidPrices(form.monthly_fee.data, form.hourly_rate.data, form.outcome_bonus.data)
+        try:
+            service.submit_bid(db.session, actor(), v, tender_id, lot_id, prices, now)
+        except DomainError as error:
+            db.session.rollback()
+            problem = _refusal(error)
+        else:
+            db.session.commit()
+            flash(_("Your bid is received. It is sealed until the deadline."), "success")
+            return redirect(url_for("procurement.tender", tender_id=tender_id))
+    return render_template("procurement/tenders/bid.html", tender=found, lot=lot, form=form, bid=mine,
+                           problem=problem, local=_local)
+
+
+def _contract_or_404(contract_id: int):
+    try:
+        return register.get_contract(db.session, viewer(), contract_id)
+    except DomainError:
+        abort(404)
+
+
+@bp.route("/contracts/<int:contract_id>/extend", methods=["GET", "POST"])
+@allow("procurement")
+def extend_contract(contract_id: int):
+    """Extend a contract by an amendment, up to its extension option."""
+    contract = _contract_or_404(contract_id)
+    today = clock.today()
+    form = ExtensionForm(end_date=contract.max_end_on if contract.max_end_on > contract.end_on else None)
+    problem = None
+    if form.validate_on_submit():
+        try:
+            if register.status_on(contract, today) in ("ended", "terminated"):
+                raise DomainError(f"the contract is {register.status_on(contract, today)} and cannot be extended",
+                                  "end_date", status=409)
+            extend(db.session, actor(), contract, form.end_date.data, form.reason.data, today, clock.now())
+        except DomainError as error:
+            db.session.rollback()
+            problem = _refusal(error)
+        else:
+            db.session.commit()
+            flash(_("The contract now ends on %(day)s.", day=form.end_date.data.strftime("%d-%m-%Y")), "success")
+            return redirect(url_for("procurement.contract", contract_id=contract_id))
+    return render_template("procurement/contract_actions/extend.html", contract=contract, form=form,
+                           problem=problem, today=today)
+
+
+@bp.route("/contracts/<int:contract_id>/refer", methods=["GET", "POST"])
+@allow("procurement")
+def refer_citizen(contract_id: int):
+    """Refer a citizen by CPR number; the number is never stored, shown again or logged."""
+    contract = _contract_or_404(contract_id)
+    form = ReferralForm()
+    problem = None
+    if form.validate_on_submit():
+        key = current_app.config["PSEUDONYM_KEY"].encode("utf-8")
+        try:
+            referral = refer(db.session, actor(), form.cpr.data, contract_id, form.start_date.data, key)
+        except DomainError as error:
+            db.session.rollback()
+            problem = _refusal(error)
+        else:
+            db.session.commit()
+            flash(_("Referred as %(ref)s.", ref=referral.participant_ref), "success")
+            return redirect(url_for("procurement.contract", contract_id=contract_id))
+    # The CPR number is never sent back to the browser, not even to correct a typo.
+    form.cpr.data = ""
+    return render_template("procurement/contract_actions/refer.html", contract=contract, form=form,
+                           problem=problem)

@@ -1,0 +1,134 @@
+"""The OCDS export, validated offline against OCDS 1.1.5 with the Lots extension, formats checked."""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft4Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT4
+
+from contracts.services.demo import load_demo
+from provider_portal.extensions import db
+from tests.procurement.conftest import set_clock
+from tests.procurement.test_tender_guards import PRICES, TENDER
+
+SCHEMAS = Path(__file__).resolve().parent.parent / "data" / "ocds"
+
+
+def _merge(base: dict, patch: dict) -> dict:
+    """RFC 7386 JSON Merge Patch: objects merge, null deletes, anything else replaces."""
+    out = copy.deepcopy(base)
+    for key, value in patch.items():
+        if value is None:
+            out.pop(key, None)
+        elif isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+@pytest.fixture(scope="module")
+def validator() -> Draft4Validator:
+    release = json.loads((SCHEMAS / "release-schema.json").read_text("utf-8"))
+    patch = json.loads((SCHEMAS / "lots" / "release-schema.json").read_text("utf-8"))
+    merged = _merge(release, patch)
+    merged["id"] = release["id"]
+    # Defined by the separate Submission terms extension, which the export does not use.
+    merged["definitions"].setdefault("SubmissionTerms", {"type": "object"})
+    package = json.loads((SCHEMAS / "release-package-schema.json").read_text("utf-8"))
+    registry = Registry().with_resources([
+        (merged["id"], Resource(merged, specification=DRAFT4)),
+        (package["id"], Resource(package, specification=DRAFT4)),
+    ])
+    checker = Draft4Validator.FORMAT_CHECKER
+    # Without rfc3339-validator jsonschema silently skips date-time; make sure it checks.
+    assert not checker.conforms("2019-03-15 12:00", "date-time")
+    return Draft4Validator(package, registry=registry, format_checker=checker)
+
+
+def _errors(validator, package) -> list[str]:
+    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(package)]
+
+
+def test_the_demo_export_is_valid_and_links_the_retender_to_its_predecessors(app, api, make_token, validator):
+    with app.app_context():
+        load_demo(db.session, app.config["PSEUDONYM_KEY"].encode())
+        db.session.commit()
+    set_clock(app, date(2019, 1, 24))
+    staff = make_token(app, "ocds@example.dk", "procurement")
+    status, package = api("GET", "/api/v1/ocds/releases", staff)
+    assert status == 200
+    assert _errors(validator, package) == []
+    broken = copy.deepcopy(package)
+    broken["releases"][0]["date"] = "2019-01-24"  # a date, not an RFC 3339 date-time
+    assert len(_errors(validator, broken)) == 1
+    assert package["extensions"] == [
+        "https://raw.githubusercontent.com/open-contracting-extensions/ocds_lots_extension/master/extension.json"]
+    tags = {tag for release in package["releases"] for tag in release["tag"]}
+    assert {"tender", "award", "contract", "contractAmendment"} <= tags
+
+    [retender] = [r for r in package["releases"] if "tender" in r["tag"]]
+    assert [lot["description"] for lot in retender["tender"]["lots"]] == [
+        "youth-bridging", "youth-placement", "adult-employment", "utility-work"]
+    assert retender["tender"]["contractPeriod"]["startDate"] == "2019-08-31T22:00:00Z"  # 1 Sept., Copenhagen
+    assert retender["tender"]["tenderPeriod"]["endDate"] == "2019-03-15T11:00:00Z"  # noon, Copenhagen
+    prior = retender["relatedProcesses"]
+    assert {p["title"] for p in prior} == {"SÆR-2018-01", "SÆR-2018-02", "SÆR-2018-03", "SÆR-2018-04"}
+    assert all(p["relationship"] == ["prior"] and p["scheme"] == "ocid" for p in prior)
+    ocids = {r["ocid"] for r in package["releases"]}
+    assert {p["identifier"] for p in prior} <= ocids
+
+    extensions = [r for r in package["releases"] if "contractAmendment" in r["tag"]]
+    assert len(extensions) == 4
+    for release in extensions:
+        [contract] = release["contracts"]
+        assert contract["period"]["endDate"] == "2019-08-31T21:59:59Z"
+        assert isinstance(contract["value"]["amount"], (int, float))
+
+
+def test_an_awarded_and_concluded_tender_exports_awards_with_their_lots(app, api, make_token, validator):
+    set_clock(app, date(2019, 1, 24))
+    staff = make_token(app, "indkob@example.dk", "procurement")
+    provider_id = api("POST", "/api/v1/providers", staff, {"name": "Nyt Spor ApS", "cvr": "13585628"})[1]["id"]
+    bidder = make_token(app, "b@example.dk", "provider", provider_id)
+    tender = api("POST", "/api/v1/tenders", staff, TENDER)[1]
+    url = f"/api/v1/tenders/{tender['id']}"
+    api("POST", f"{url}/publish", staff)
+    bid = api("PUT", f"{url}/lots/{tender['lots'][0]['id']}/bid", bidder, PRICES)[1]["id"]
+    set_clock(app, date(2019, 3, 16))
+    api("POST", f"{url}/evaluation", staff, {"quality_points": [{"bid_id": bid, "points": "8"}]})
+    api("POST", f"{url}/award", staff)
+    pending = api("GET", "/api/v1/ocds/releases", staff)[1]
+    assert _errors(validator, pending) == []
+    [award] = [a for r in pending["releases"] if "award" in r["tag"] for a in r["awards"]]
+    assert award["status"] == "pending" and award["relatedLots"] == ["1"]
+    set_clock(app, date(2019, 3, 27))
+    assert api("POST", f"{url}/conclude", staff)[0] == 200
+    package = api("GET", "/api/v1/ocds/releases", staff)[1]
+    assert _errors(validator, package) == []
+    [award] = [a for r in package["releases"] if "award" in r["tag"] for a in r["awards"]]
+    [contract] = [c for r in package["releases"] if "contract" in r["tag"] for c in r["contracts"]]
+    assert award["status"] == "active" and contract["awardID"] == award["id"]
+    assert contract["value"] == {"amount": 1000000, "currency": "DKK"}
+    assert "9000" not in json.dumps(package)  # bids are never exported
+
+
+@pytest.mark.parametrize("role", ["provider", "admin"])
+def test_only_staff_export_ocds(app, api, make_token, role):
+    from contracts.models import Provider
+
+    provider_id = None
+    if role == "provider":
+        with app.app_context():
+            provider = Provider(name="L", cvr="13585628")
+            db.session.add(provider)
+            db.session.commit()
+            provider_id = provider.id
+    token = make_token(app, f"{role}@example.dk", role, provider_id)
+    assert api("GET", "/api/v1/ocds/releases", token)[0] == 403

@@ -1,0 +1,94 @@
+"""The procurement pages for tenders, extensions and referrals, driven through the real forms."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import sqlalchemy as sa
+
+from contracts.models import Amendment, Contract, Tender
+from contracts.services.demo import load_demo
+from provider_portal.extensions import db
+from tests.conftest import csrf_token, login
+from tests.procurement.conftest import set_clock
+
+
+def _demo(app):
+    with app.app_context():
+        load_demo(db.session, app.config["PSEUDONYM_KEY"].encode())
+        db.session.commit()
+        return {c.reference: c.id for c in db.session.scalars(sa.select(Contract))}
+
+
+def test_procurement_extends_a_contract_and_sees_a_refusal_past_the_option(app, client):
+    contracts = _demo(app)
+    set_clock(app, date(2019, 1, 24))
+    login(client, "indkob@demo.dk", "demo-password")
+    framework = contracts["RAM-2016-01"]
+    page = client.get(f"/procurement/contracts/{framework}/extend")
+    assert page.status_code == 200
+    token = csrf_token(page.get_data(as_text=True))
+    refused = client.post(f"/procurement/contracts/{framework}/extend",
+                          data={"csrf_token": token, "end_date": "2020-06-30", "reason": "Mere tid"})
+    assert refused.status_code == 200
+    assert "2020-03-31" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Contract, framework).end_on == date(2019, 3, 31)
+    done = client.post(f"/procurement/contracts/{framework}/extend",
+                       data={"csrf_token": token, "end_date": "2019-08-31", "reason": "Til genudbuddet"})
+    assert done.status_code == 302
+    with app.app_context():
+        assert db.session.get(Contract, framework).end_on == date(2019, 8, 31)
+        amendment = db.session.scalars(sa.select(Amendment).where(Amendment.contract_id == framework)).one()
+        assert (amendment.old_value, amendment.new_value, amendment.reason) == ("2019-03-31", "2019-08-31",
+                                                                                  "Til genudbuddet")
+
+
+def test_the_demo_shows_the_open_retender_with_its_four_lots_and_sealed_bids(app, client):
+    _demo(app)
+    set_clock(app, date(2019, 1, 24))
+    login(client, "indkob@demo.dk", "demo-password")
+    listing = client.get("/procurement/tenders").get_data(as_text=True)
+    with app.app_context():
+        tender = db.session.scalars(sa.select(Tender)).one()
+    assert tender.reference in listing
+    page = client.get(f"/procurement/tenders/{tender.id}").get_data(as_text=True)
+    assert all(ref in page for ref in ("SÆR-2018-01", "SÆR-2018-02", "SÆR-2018-03", "SÆR-2018-04"))
+    assert len(re.findall(r'<td class="num">[1-4]</td>\s*<td>', page)) == 4
+    assert "15-03-2019 12:00" in page
+
+
+def test_a_provider_bids_through_the_page_and_procurement_cannot_see_it(app, client):
+    _demo(app)
+    set_clock(app, date(2019, 1, 24))
+    with app.app_context():
+        tender = db.session.scalars(sa.select(Tender)).one()
+        lot = tender.lots[2]
+    login(client, "leverandor@demo.dk", "demo-password")
+    form = client.get(f"/procurement/tenders/{tender.id}/lots/{lot.id}/bid")
+    assert form.status_code == 200
+    sent = client.post(f"/procurement/tenders/{tender.id}/lots/{lot.id}/bid", data={
+        "csrf_token": csrf_token(form.get_data(as_text=True)), "monthly_fee": "10234.56", "hourly_rate": "50.00",
+        "outcome_bonus": "20000.00"})
+    assert sent.status_code == 302
+    assert "10.234,56" in client.get(f"/procurement/tenders/{tender.id}").get_data(as_text=True)
+    client.post("/logout", data={"csrf_token": csrf_token(client.get("/provider/").get_data(as_text=True))})
+    login(client, "indkob@demo.dk", "demo-password")
+    page = client.get(f"/procurement/tenders/{tender.id}").get_data(as_text=True)
+    assert "10.234,56" not in page and "10234.56" not in page
+    assert "sealed" in page.lower() or "forseglet" in page.lower()
+
+
+def test_referral_page_never_sends_the_cpr_number_back(app, client):
+    contracts = _demo(app)
+    set_clock(app, date(2019, 1, 24))
+    login(client, "indkob@demo.dk", "demo-password")
+    url = f"/procurement/contracts/{contracts['SÆR-2018-03']}/refer"
+    token = csrf_token(client.get(url).get_data(as_text=True))
+    refused = client.post(url, data={"csrf_token": token, "cpr": "010200-4321", "start_date": "2019-01-24"})
+    body = refused.get_data(as_text=True)
+    assert refused.status_code == 200 and "30" in body
+    assert "010200" not in body
+    done = client.post(url, data={"csrf_token": token, "cpr": "150785-1234", "start_date": "2019-01-24"})
+    assert done.status_code == 302
