@@ -236,6 +236,8 @@ def read_csv(data: bytes) -> ReadReport:
     except csv.Error as error:
         raise _reject(N_("The file's quoting is broken (%(reason)s): check for a stray quote mark."),
                       reason=str(error)) from None
+    if not rows:  # a file of a byte-order mark alone, say
+        raise _reject(N_("The file is empty."))
     header, body = rows[0], rows[1:]
     columns = [ALIASES.get(_fold(name), _fold(name)) for name in header]
     problems = []

@@ -19,6 +19,7 @@ from contracts.rules.problems import InputRejected, Problem
 from contracts.rules.report_format import read_csv, read_json
 from contracts.services import DomainError, reports, scope
 
+from .. import clock
 from ..clock import today
 from ..extensions import db
 from ..security import actor, viewer
@@ -152,7 +153,7 @@ def get_report(contract_id: int, month: str):
 def submit_report(contract_id: int, month: str):
     """Sends the draft to procurement; it cannot be changed while it waits."""
     report = _report(_contract(contract_id), month)
-    reports.submit(db.session, actor(), report)
+    reports.submit(db.session, actor(), report, now=clock.now())
     db.session.commit()
     return StatusOut(status=report.status, version=report.version)
 
@@ -165,7 +166,7 @@ def submit_report(contract_id: int, month: str):
 def accept_report(contract_id: int, month: str):
     """Locks the report; its exits end their enrolments."""
     report = _report(_contract(contract_id), month)
-    reports.accept(db.session, actor(), report)
+    reports.accept(db.session, actor(), report, now=clock.now())
     db.session.commit()
     return StatusOut(status=report.status, version=report.version)
 
@@ -178,6 +179,6 @@ def accept_report(contract_id: int, month: str):
 def reject_report(contract_id: int, month: str, body: RejectIn):
     """The provider sees the reason and can send a corrected report."""
     report = _report(_contract(contract_id), month)
-    reports.reject(db.session, actor(), report, body.reason)
+    reports.reject(db.session, actor(), report, body.reason, now=clock.now())
     db.session.commit()
     return StatusOut(status=report.status, version=report.version)

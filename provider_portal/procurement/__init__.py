@@ -1,3 +1,4 @@
 """procurement pages."""
 
+from . import reports  # noqa: F401,E402  (the report review pages register on the blueprint)
 from . import tenders  # noqa: F401,E402  (tenders, extensions and referrals register on the blueprint)

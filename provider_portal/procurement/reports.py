@@ -1,0 +1,121 @@
+"""Procurement's review of a monthly report: read the lines, then accept or reject with a reason.
+
+Acceptance locks the report and ends the enrolments of those who exited; a rejection sends it
+back to the provider with the reason. Both are the service's decisions and audit events.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy.orm import selectinload
+from wtforms import TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from contracts.models import Contract, MonthlyReport
+from contracts.rules.periods import parse_month, report_due_on
+from contracts.services import DomainError, reports, scope
+
+from .. import clock
+from ..extensions import db
+from ..provider.reports import stored_lines
+from ..security import actor, allow, viewer
+from .views import bp
+
+
+class AcceptForm(FlaskForm):
+    """Accept the submitted report: no fields beyond the CSRF token."""
+
+
+class RejectForm(FlaskForm):
+    """Send the report back; the provider sees the reason."""
+
+    reason = TextAreaField(
+        _l("Reason for rejecting"),
+        validators=[DataRequired(_l("Write why the report is rejected, so the provider can correct it.")),
+                    Length(max=2000, message=_l("The reason may be at most 2,000 characters."))],
+        render_kw={"rows": 3},
+    )
+
+
+def _report(contract_id: int, month: str) -> MonthlyReport:
+    """The newest version of the month's report of a contract the viewer may see, or 404."""
+    try:
+        parse_month(month)
+    except ValueError:
+        abort(404)
+    contract = db.session.scalar(
+        scope.contracts(viewer()).where(Contract.id == contract_id)
+        .options(selectinload(Contract.provider), selectinload(Contract.programme))
+    )
+    if contract is None:
+        abort(404)
+    found = db.session.scalar(
+        scope.reports(viewer())
+        .where(MonthlyReport.contract_id == contract.id, MonthlyReport.month == month)
+        .order_by(MonthlyReport.version.desc()).limit(1)
+    )
+    if found is None:
+        abort(404)
+    return found
+
+
+def _page(report: MonthlyReport, reject_form: RejectForm | None = None, status: int = 200):
+    return render_template(
+        "procurement/report.html",
+        report=report,
+        contract=report.contract,
+        lines=stored_lines(report),
+        due_on=report_due_on(report.month),
+        accept_form=AcceptForm(),
+        reject_form=reject_form or RejectForm(),
+        today=clock.today(),
+    ), status
+
+
+@bp.route("/contracts/<int:contract_id>/reports/<month>")
+@allow("procurement")
+def report(contract_id: int, month: str):
+    """The report's lines and, while it is submitted, the accept and reject buttons."""
+    return _page(_report(contract_id, month))
+
+
+@bp.route("/contracts/<int:contract_id>/reports/<month>/accept", methods=["POST"])
+@allow("procurement")
+def accept_report(contract_id: int, month: str):
+    """Accept the submitted report: it is locked and its exits end their enrolments."""
+    report = _report(contract_id, month)
+    if not AcceptForm().validate_on_submit():
+        abort(400)
+    try:
+        reports.accept(db.session, actor(), report, now=clock.now())
+    except DomainError as error:
+        db.session.rollback()
+        flash(_("Only a submitted report can be accepted or rejected."), "error")
+        return _page(report, status=error.status)
+    db.session.commit()
+    flash(_("The report is accepted."), "success")
+    return redirect(url_for("procurement.report", contract_id=contract_id, month=report.month))
+
+
+@bp.route("/contracts/<int:contract_id>/reports/<month>/reject", methods=["POST"])
+@allow("procurement")
+def reject_report(contract_id: int, month: str):
+    """Send the submitted report back to the provider with the reason."""
+    report = _report(contract_id, month)
+    form = RejectForm()
+    if not form.validate_on_submit():
+        if form.csrf_token.errors:
+            abort(400)
+        return _page(report, reject_form=form, status=422)
+    try:
+        reports.reject(db.session, actor(), report, form.reason.data, now=clock.now())
+    except DomainError as error:
+        db.session.rollback()
+        flash(_("Only a submitted report can be accepted or rejected."), "error")
+        return _page(report, reject_form=form, status=error.status)
+    db.session.commit()
+    flash(_("The report is rejected and sent back to the provider."), "success")
+    return redirect(url_for("procurement.report", contract_id=contract_id, month=report.month))

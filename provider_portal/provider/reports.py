@@ -1,0 +1,347 @@
+"""The provider's report page: one contract's month, sent by web form or file, then submitted.
+
+Both ways in end in the same reader (`read_json` for the form, `read_csv` for the file) and
+the same service (`contracts.services.reports.save_draft`) as the API, so every stored
+report looks the same and a bad report is refused whole with every problem listed.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from sqlalchemy.orm import selectinload
+from wtforms import FieldList, Form, FormField, HiddenField, StringField
+
+from contracts.models import Contract, MonthlyReport, ReportLine
+from contracts.rules.periods import month_of, parse_month, report_due_on
+from contracts.rules.problems import InputRejected, Problem
+from contracts.rules.report_checks import Enrolled
+from contracts.rules.report_format import EXIT_REASON_CODES, read_csv, read_json
+from contracts.services import DomainError, reports, scope
+from contracts.services.audit import record
+
+from .. import clock
+from ..extensions import db
+from ..security import actor, allow, viewer
+from .views import DONE_STATUSES, FIRST_REPORT_MONTH, bp
+
+EDITABLE_STATUSES = ("missing", "draft", "rejected")
+# The column names people see, in the report's own order (DESIGN.md §4).
+COLUMN_LABELS = {
+    "participant_ref": _l("Participant"),
+    "hours_planned": _l("Hours planned"),
+    "hours_delivered": _l("Hours delivered"),
+    "absence_hours": _l("Absence (hours)"),
+    "status": _l("Status"),
+    "exit_date": _l("Exit date"),
+    "exit_reason": _l("Exit reason"),
+}
+UPLOAD_ENDPOINT = "provider.upload_report"
+
+
+# Forms: shape only. Every cell is text here; the reader in contracts/ decides what it means,
+# so the form accepts exactly what a file or the API would (a decimal comma, say).
+
+
+class ReportLineForm(Form):
+    """One participant's line of the web form."""
+
+    participant_ref = HiddenField()
+    hours_planned = StringField(_l("Hours planned"), render_kw={"inputmode": "decimal", "size": 6})
+    hours_delivered = StringField(_l("Hours delivered"), render_kw={"inputmode": "decimal", "size": 6})
+    absence_hours = StringField(_l("Absence (hours)"), render_kw={"inputmode": "decimal", "size": 6})
+    # Chosen from a list on the page, but read as text: the reader decides what is valid.
+    status = StringField(_l("Status"))
+    exit_date = StringField(_l("Exit date"), render_kw={"type": "date"})
+    exit_reason = StringField(_l("Exit reason"))
+
+
+class ReportForm(FlaskForm):
+    """The month's lines, one per enrolled participant."""
+
+    lines = FieldList(FormField(ReportLineForm))
+
+
+class UploadForm(FlaskForm):
+    """One CSV file, as Danish Excel saves it."""
+
+    file = FileField(_l("Report file (CSV)"), render_kw={"accept": ".csv,text/csv"})
+
+
+class SubmitForm(FlaskForm):
+    """Send the draft for review: no fields beyond the CSRF token."""
+
+
+# Loading, scoped to what the viewer may see.
+
+
+def _contract(contract_id: int) -> Contract:
+    """The viewer's contract, or 404: another provider's contract does not exist for them."""
+    found = db.session.scalar(
+        scope.contracts(viewer()).where(Contract.id == contract_id).options(selectinload(Contract.programme))
+    )
+    if found is None:
+        abort(404)
+    return found
+
+
+def _month(contract: Contract, month: str) -> str:
+    """A month the contract is reported for (begun, inside the contract), or 404."""
+    try:
+        parse_month(month)
+    except ValueError:
+        abort(404)
+    first = max(month_of(contract.start_on), FIRST_REPORT_MONTH)
+    last = min(month_of(contract.end_on), month_of(clock.today()))
+    if not first <= month <= last:
+        abort(404)
+    return month
+
+
+def _latest(contract: Contract, month: str) -> MonthlyReport | None:
+    return db.session.scalar(
+        scope.reports(viewer())
+        .where(MonthlyReport.contract_id == contract.id, MonthlyReport.month == month)
+        .order_by(MonthlyReport.version.desc())
+        .limit(1)
+    )
+
+
+def stored_lines(report: MonthlyReport | None) -> list[ReportLine]:
+    """A report's lines in the order the provider sent them."""
+    if report is None:
+        return []
+    return list(db.session.scalars(
+        sa.select(ReportLine).where(ReportLine.report_id == report.id)
+        .options(selectinload(ReportLine.participant)).order_by(ReportLine.position)
+    ))
+
+
+@dataclass(frozen=True)
+class ShownProblem:
+    """A problem as the page shows it: where, and why in the page's language."""
+
+    line: int | None
+    field: str | None
+    column: str
+    message: str
+
+
+def shown(problem: Problem) -> ShownProblem:
+    """The problem in the page's language: its template through the catalogue, then the values."""
+    params: dict[str, Any] = dict(problem.params)
+    if isinstance(params.get("column"), str) and params["column"] in COLUMN_LABELS:
+        params["column"] = str(COLUMN_LABELS[params["column"]])
+    message = _(problem.template, **params) if params else _(problem.template)
+    column = str(COLUMN_LABELS.get(problem.field, "")) if problem.field else ""
+    return ShownProblem(problem.line, problem.field, column, message)
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _report_form(enrolled: list[Enrolled], report: MonthlyReport | None) -> ReportForm:
+    """The web form with a line per enrolled participant, prefilled from the editable report."""
+    by_ref = {}
+    if report is not None and report.status in ("draft", "rejected"):
+        by_ref = {line.participant.ref: line for line in stored_lines(report)}
+    data = []
+    for e in enrolled:
+        line = by_ref.get(e.participant_ref)
+        data.append({
+            "participant_ref": e.participant_ref,
+            "hours_planned": _cell(line.hours_planned) if line else "",
+            "hours_delivered": _cell(line.hours_delivered) if line else "",
+            "absence_hours": _cell(line.absence_hours) if line else "",
+            "status": line.status if line else "active",
+            "exit_date": _cell(line.exit_on) if line else "",
+            "exit_reason": (line.exit_reason or "") if line else "",
+        })
+    return ReportForm(formdata=None, data={"lines": data})
+
+
+@dataclass
+class PageState:
+    """What the page shows about the month, besides the forms."""
+
+    contract: Contract
+    month: str
+    report: MonthlyReport | None
+    status: str
+    due_on: date
+    late: bool
+    editable: bool
+    enrolled: list[Enrolled]
+
+
+def _state(contract_id: int, month: str) -> PageState:
+    contract = _contract(contract_id)
+    month = _month(contract, month)
+    report = _latest(contract, month)
+    status = report.status if report else "missing"
+    due_on = report_due_on(month)
+    return PageState(
+        contract=contract, month=month, report=report, status=status, due_on=due_on,
+        late=due_on < clock.today() and status not in DONE_STATUSES,
+        editable=status in EDITABLE_STATUSES,
+        enrolled=reports.enrolled_for_month(db.session, contract.id, month),
+    )
+
+
+def _page(state: PageState, *, report_form: ReportForm | None = None, problems: list[Problem] = (),
+          problem_source: str | None = None, read_lines=None, status: int = 200):
+    """Render the page; `problems` are shown by line of the form or of the uploaded file."""
+    shown_problems = [shown(p) for p in problems]
+    by_line: dict[int, list[ShownProblem]] = {}
+    for p in shown_problems:
+        if p.line is not None:
+            by_line.setdefault(p.line, []).append(p)
+    lines = stored_lines(state.report)
+    # Reading the participant list is an audit event (GDPR art. 10 data).
+    record(db.session, actor(), "participants.viewed", "contract", state.contract.id,
+           page="provider.report", month=state.month, count=len(state.enrolled))
+    db.session.commit()
+    file_refs = {line.line: line.participant_ref for line in (read_lines or [])}
+    return render_template(
+        "provider/report.html",
+        state=state,
+        lines=lines,
+        report_form=report_form or (_report_form(state.enrolled, state.report) if state.editable else None),
+        upload_form=UploadForm(),
+        submit_form=SubmitForm(),
+        problems=shown_problems,
+        general_problems=[p for p in shown_problems if p.line is None],
+        problems_by_line=by_line,
+        problem_source=problem_source,
+        file_refs=file_refs,
+        column_labels=COLUMN_LABELS,
+        exit_reasons=EXIT_REASON_CODES,
+        today=clock.today(),
+    ), status
+
+
+def _refuse_change(state: PageState):
+    """A report that is submitted, accepted or invoiced is not changed from this page."""
+    messages = {
+        "submitted": _("The report is waiting for review and cannot be changed now. "
+                       "If procurement rejects it, you can correct it."),
+        "accepted": _("The report is accepted and locked."),
+        "invoiced": _("The report is invoiced and locked."),
+    }
+    flash(messages.get(state.status, _("The report cannot be changed now.")), "error")
+    return _page(state, status=409)
+
+
+def _save(state: PageState, read, source: str):
+    """Store the lines read as the month's draft, or raise InputRejected with every problem."""
+    reports.save_draft(db.session, actor(), state.contract, state.month, read, clock.today(), source=source)
+    db.session.commit()
+
+
+@bp.route("/contracts/<int:contract_id>/reports/<month>")
+@allow("provider")
+def report(contract_id: int, month: str):
+    """The month's report: its state, the web form, the file upload and the submit button."""
+    return _page(_state(contract_id, month))
+
+
+@bp.route("/contracts/<int:contract_id>/reports/<month>/form", methods=["POST"])
+@allow("provider")
+def save_report_form(contract_id: int, month: str):
+    """Save the web form's lines as the draft; with any bad line nothing is stored."""
+    state = _state(contract_id, month)
+    if not state.editable:
+        return _refuse_change(state)
+    form = ReportForm()
+    if not form.validate_on_submit():
+        abort(400)
+    # The same reader as the API's JSON: a line's position in the form is its line number.
+    body = {"lines": [{key: (value or None) for key, value in entry.data.items()} for entry in form.lines]}
+    try:
+        _save(state, read_json(body), source="form")
+    except InputRejected as error:
+        db.session.rollback()
+        return _page(state, report_form=form, problems=error.problems, problem_source="form",
+                     status=error.status)
+    except DomainError as error:
+        db.session.rollback()
+        flash(_("The report could not be saved: %(reason)s", reason=_(error.message)), "error")
+        return _page(state, report_form=form, status=error.status)
+    flash(_("The report is saved as a draft. Submit it when it is complete."), "success")
+    return redirect(url_for("provider.report", contract_id=contract_id, month=state.month))
+
+
+def _memory_stream(total_content_length, content_type, filename=None, content_length=None):
+    # Uploads stay in memory (at most MAX_CONTENT_LENGTH): a report holds data about
+    # citizens, so it must never land in a temporary file on disk.
+    return io.BytesIO()
+
+
+@bp.url_value_preprocessor
+def _keep_uploads_in_memory(endpoint, values):
+    # Runs before every before_request function, so before CSRFProtect parses the form.
+    if endpoint == UPLOAD_ENDPOINT:
+        request._get_file_stream = _memory_stream
+
+
+@bp.route("/contracts/<int:contract_id>/reports/<month>/upload", methods=["POST"])
+@allow("provider")
+def upload_report(contract_id: int, month: str):
+    """Read an uploaded CSV file and save it as the draft; with any bad line nothing is stored."""
+    state = _state(contract_id, month)
+    if not state.editable:
+        return _refuse_change(state)
+    form = UploadForm()
+    if not form.validate_on_submit():
+        abort(400)
+    files = [f for f in request.files.getlist(form.file.name) if f.filename or f.content_length]
+    if len(files) != 1:
+        message = _("Choose one file to upload.") if not files else _("Upload one file at a time.")
+        flash(message, "error")
+        return _page(state, status=422)
+    data = files[0].read()
+    read = None
+    try:
+        read = read_csv(data)
+        _save(state, read, source="upload")
+    except InputRejected as error:
+        db.session.rollback()
+        return _page(state, problems=error.problems, problem_source="upload",
+                     read_lines=read.lines if read else [], status=error.status)
+    except DomainError as error:
+        db.session.rollback()
+        flash(_("The report could not be saved: %(reason)s", reason=_(error.message)), "error")
+        return _page(state, status=error.status)
+    flash(_("The file is read and saved as a draft. Check the lines, then submit the report."), "success")
+    return redirect(url_for("provider.report", contract_id=contract_id, month=state.month))
+
+
+@bp.route("/contracts/<int:contract_id>/reports/<month>/submit", methods=["POST"])
+@allow("provider")
+def submit_report(contract_id: int, month: str):
+    """Send the draft to procurement for review."""
+    state = _state(contract_id, month)
+    if not SubmitForm().validate_on_submit():
+        abort(400)
+    if state.report is None or state.status != "draft":
+        flash(_("Only a saved draft can be submitted."), "error")
+        return _page(state, status=409)
+    # The portal's clock, so a report sent on the demo date is stamped with that date.
+    reports.submit(db.session, actor(), state.report, now=clock.now())
+    db.session.commit()
+    flash(_("The report is submitted. Procurement will review it."), "success")
+    return redirect(url_for("provider.report", contract_id=contract_id, month=state.month))

@@ -1,0 +1,164 @@
+"""A month's report in chromium: upload the Danish Excel file, then the bad one, fix, submit;
+procurement accepts. On the demo data, with an extra contract of the demo provider whose seven
+participants are those of the sample files (`tests/data/samples/README.md`)."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import Page, expect
+from werkzeug.serving import make_server
+
+from contracts.models import Contract, Enrolment, Participant, Programme, Provider
+from contracts.services.demo import DEMO_PASSWORD
+from provider_portal import create_app
+from tests.browser.conftest import _free_port
+from tests.browser.test_journeys import ConsoleWatch, _screenshot
+from tests.conftest import app_config
+from tests.scenarios import SAMPLE_REFS
+
+pytestmark = pytest.mark.browser
+
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
+REFERENCE = "SÆR-2018-PRØVE"
+
+
+def add_sample_contract(session) -> int:
+    """An adult-employment contract of the demo provider with the sample files' participants."""
+    provider = session.scalar(sa.select(Provider).where(Provider.name == "Nyt Fodfæste A/S"))
+    programme = session.scalar(sa.select(Programme).where(Programme.code == "adult-employment"))
+    contract = Contract(
+        reference=REFERENCE, provider_id=provider.id, programme_id=programme.id, kind="special_effort",
+        status="active", start_on=date(2018, 3, 1), end_on=date(2019, 8, 31), max_end_on=date(2019, 8, 31),
+        monthly_fee=Decimal("9500.00"), hourly_rate=Decimal("45.00"), outcome_bonus=Decimal("15000.00"),
+        vat_rate=Decimal("0.25"), ceiling=Decimal("3000000.00"),
+    )
+    session.add(contract)
+    session.flush()
+    for n, ref in enumerate(SAMPLE_REFS):
+        participant = Participant(ref=ref, pseudonym=f"journey{n:057d}")
+        session.add(participant)
+        session.flush()
+        session.add(Enrolment(participant_id=participant.id, contract_id=contract.id,
+                              start_on=date(2018, 10, 1), age_at_start=35))
+    session.flush()
+    return contract.id
+
+
+@pytest.fixture(scope="module")
+def report_server(sqlite_template, redis_server, tmp_path_factory) -> Iterator[tuple[str, int]]:
+    """The live portal on the demo data plus the sample contract; yields (URL, contract id)."""
+    from contracts.services.demo import load_demo
+    from provider_portal.extensions import db
+
+    folder = tmp_path_factory.mktemp("live-reports")
+    path = folder / "portal.db"
+    shutil.copyfile(sqlite_template, path)
+    app = create_app(app_config(f"sqlite:///{path}", redis_server, folder, RATELIMIT_STORAGE_URI="memory://"))
+    with app.app_context():
+        load_demo(db.session, app.config["PSEUDONYM_KEY"].encode())
+        contract_id = add_sample_contract(db.session)
+        db.session.commit()
+    server = make_server("127.0.0.1", _free_port(), app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-reports", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", contract_id
+    server.shutdown()
+    thread.join(timeout=10)
+    server.server_close()
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _log_in(page: Page, url: str, email: str) -> None:
+    page.goto(f"{url}/login")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Adgangskode").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Log ind").click()
+
+
+def _upload(page: Page, name: str) -> None:
+    page.get_by_label("Indberetningsfil (CSV)").set_input_files(str(SAMPLES / name))
+    page.get_by_role("button", name="Upload og kontrollér").click()
+
+
+def test_provider_uploads_fixes_and_submits_then_procurement_accepts(page: Page, report_server):
+    url, contract_id = report_server
+    watch = ConsoleWatch(page)
+    _log_in(page, url, "leverandor@demo.dk")
+
+    # From the home page's month table to the month's report page.
+    block = page.locator("section.contract-block", has_text=REFERENCE)
+    block.get_by_role("link", name="januar 2019").click()
+    expect(page).to_have_url(f"{url}/provider/contracts/{contract_id}/reports/2019-01")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Indberetning for januar 2019")
+    expect(page.locator("table.report-form tbody tr")).to_have_count(7)
+    _screenshot(page, "report-empty")
+
+    _upload(page, "report-2019-01-excel-da.csv")
+    expect(page.locator(".notice-success")).to_contain_text("Filen er læst og gemt som kladde")
+    expect(page.locator("h1 .badge")).to_have_text("Kladde")
+    # The form is now prefilled with the stored draft.
+    row = page.locator("tr", has_text="DL-4Q7K2")
+    expect(row.locator("input[name$='hours_delivered']")).to_have_value("131.50")
+    _screenshot(page, "report-draft")
+
+    # The bad file: refused whole, every problem next to its line, the draft kept.
+    _upload(page, "bad-report-2019-01.csv")
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Indberetningen blev ikke gemt")
+    expect(alert).to_contain_text("den tidligere kladde er uændret")
+    problems = page.locator("table.file-problems")
+    expected = {
+        3: "DL-4Q7K2 står der igen (første gang på linje 2)",
+        4: "400 timer er over loftet på 163.86 t",
+        5: "en afgået deltager skal have en afgangsårsag",
+        6: "en aktiv deltager har ingen afgangsårsag",
+        7: "afgangsdatoen 2019-02-10 ligger uden for 2019-01",
+        8: "'vacation' er ikke en afgangsårsag",
+        9: "kan ikke være negativ (-5)",
+        10: "DL-6WQ1Z er ikke tilmeldt denne aftale",
+    }
+    for line, message in expected.items():
+        expect(problems.locator(f"tr[data-line='{line}']", has_text=message)).to_have_count(1)
+    expect(problems.locator("tr[data-line='10']", has_text="Timer planlagt mangler")).to_have_count(1)
+    expect(problems.locator("tr[data-line='4']", has_text="390 timer")).to_have_count(1)
+    expect(page.locator("tr", has_text="DL-4Q7K2").locator("input[name$='hours_delivered']")).to_have_value("131.50")
+    _screenshot(page, "report-bad-file")
+
+    # Fixed: the good file again, then submit.
+    _upload(page, "report-2019-01-excel-da.csv")
+    expect(page.locator(".notice-success")).to_be_visible()
+    page.get_by_role("button", name="Indsend til behandling").click()
+    expect(page.locator("h1 .badge")).to_have_text("Indsendt")
+    expect(page.locator("table.report-lines tbody tr")).to_have_count(7)
+    expect(page.get_by_role("button", name="Upload og kontrollér")).to_have_count(0)
+    _screenshot(page, "report-submitted")
+    page.get_by_role("button", name="Log ud").click()
+
+    # Procurement finds it among the reports waiting, and accepts it.
+    _log_in(page, url, "indkob@demo.dk")
+    waiting = page.locator("section", has=page.get_by_role("heading", name="Indberetninger der venter på behandling"))
+    waiting.locator("tr", has_text=REFERENCE).get_by_role("link", name="januar 2019").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Indberetning for januar 2019")
+    expect(page.locator("main")).to_contain_text("Nyt Fodfæste A/S")
+    expect(page.locator("table.report-lines tbody tr")).to_have_count(7)
+    _screenshot(page, "review-submitted")
+    page.get_by_role("button", name="Godkend indberetningen").click()
+    expect(page.locator(".notice-success")).to_have_text("Indberetningen er godkendt.")
+    expect(page.locator("h1 .badge")).to_have_text("Godkendt")
+    _screenshot(page, "review-accepted")
+    # The refused file is answered 422 on purpose (the page with every problem); nothing else failed.
+    upload = f"{url}/provider/contracts/{contract_id}/reports/2019-01/upload"
+    expected_refusal = {f"422 {upload}",
+                        "console error: Failed to load resource: the server responded with a status of 422 "
+                        "(UNPROCESSABLE ENTITY)"}
+    assert [p for p in watch.problems if p not in expected_refusal] == []
