@@ -34,9 +34,10 @@ def invoiced_net(year: int) -> Decimal:
         viewer(), sa.select(sa.func.coalesce(sa.func.sum(sign * Invoice.net), 0))
     ).where(
         Invoice.month.like(f"{year:04d}-%"),
-        Invoice.status.in_(("approved", "credited")),
+        Invoice.status == "approved",
     )
-    return Decimal(db.session.scalar(stmt) or 0).quantize(ZERO)
+    # str(): SQLite answers a float; Decimal(str(x)) keeps the øre it printed.
+    return Decimal(str(db.session.scalar(stmt) or 0)).quantize(ZERO)
 
 
 @bp.route("/")
