@@ -71,17 +71,30 @@ class Contract(Base):
         back_populates="contract", order_by="Amendment.created_at"
     )
 
-    def days_left(self, today: date) -> int:
-        """Days from today to the last day of the contract (0 on the last day)."""
+    def status_on(self, today: date) -> str:
+        """The status on a day, from the dates: the stored status only says "terminated".
+
+        A contract is a draft before its start and ended after its last day without any job
+        having to write that on the day.
+        """
+        if self.status == "terminated":
+            return "terminated"
+        if today < self.start_on:
+            return "draft"
+        if today > self.end_on:
+            return "ended"
+        return "active"
+
+    def days_left(self, today: date) -> int | None:
+        """Days from today to the last day (0 on the last day); None once ended or terminated."""
+        if self.status_on(today) in ("ended", "terminated"):
+            return None
         return (self.end_on - today).days
 
     def is_expiring(self, today: date) -> bool:
         """Ends within 90 days and nothing succeeds it."""
-        return (
-            self.status in ("draft", "active")
-            and 0 <= self.days_left(today) <= EXPIRING_WITHIN_DAYS
-            and self.successor is None
-        )
+        days = self.days_left(today)
+        return days is not None and days <= EXPIRING_WITHIN_DAYS and self.successor is None
 
 
 class Amendment(Base):

@@ -16,8 +16,9 @@ def extend(session: Session, actor: Actor, contract: Contract, new_end: date, re
            today: date, now: datetime | None = None) -> Amendment:
     """Move a contract's end date by an amendment, never past its extension option."""
     reason = (reason or "").strip()
-    if contract.status in ("ended", "terminated"):
-        raise DomainError(f"the contract is {contract.status} and cannot be extended", "end_date", status=409)
+    status = contract.status_on(today)
+    if status in ("ended", "terminated"):
+        raise DomainError(f"the contract is {status} and cannot be extended", "end_date", status=409)
     if not reason:
         raise DomainError("an extension needs a reason", "reason")
     if new_end <= contract.end_on:

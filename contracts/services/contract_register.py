@@ -64,19 +64,8 @@ class NewContract:
     warnings: list[tuple[str, str]] = field(default_factory=list)
 
 
-def status_on(contract: Contract, today: date) -> str:
-    """The contract's status on a day (see the module docstring)."""
-    if contract.status == "terminated":
-        return "terminated"
-    if today < contract.start_on:
-        return "draft"
-    if today > contract.end_on:
-        return "ended"
-    return "active"
-
-
 def status_clause(status: str, today: date) -> sa.ColumnElement[bool]:
-    """The SQL condition for `status_on(contract, today) == status`, to filter lists in the database."""
+    """The SQL condition for `contract.status_on(today) == status`, to filter lists in the database."""
     running = Contract.status != "terminated"
     return {
         "terminated": Contract.status == "terminated",
@@ -84,18 +73,6 @@ def status_clause(status: str, today: date) -> sa.ColumnElement[bool]:
         "active": sa.and_(running, Contract.start_on <= today, Contract.end_on >= today),
         "ended": sa.and_(running, Contract.end_on < today),
     }[status]
-
-
-def days_left(contract: Contract, today: date) -> int | None:
-    """Days from today to the contract's last day, or None once it has ended or was terminated."""
-    if status_on(contract, today) in ("ended", "terminated"):
-        return None
-    return contract.days_left(today)
-
-
-def is_expiring(contract: Contract, today: date) -> bool:
-    """Ends within 90 days and has no successor (and is not over yet)."""
-    return status_on(contract, today) in ("draft", "active") and contract.is_expiring(today)
 
 
 def _problems(session: Session, viewer: Viewer, terms: ContractTerms):
@@ -189,7 +166,7 @@ def create_contract(
         ceiling=terms.ceiling,
         predecessor_id=predecessor.id if predecessor else None,
     )
-    contract.status = status_on(contract, today)
+    contract.status = contract.status_on(today)
     session.add(contract)
     session.flush()
     warnings = _succession_warnings(predecessor, terms.start_on) if predecessor else []

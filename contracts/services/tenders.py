@@ -266,7 +266,7 @@ def retender(session: Session, actor: Actor, viewer: Viewer, contract_ids: list[
     olds = []
     for contract_id in dict.fromkeys(contract_ids):
         contract = contract_register.get_contract(session, viewer, contract_id)
-        status = contract_register.status_on(contract, today)
+        status = contract.status_on(today)
         if status in ("ended", "terminated"):
             raise DomainError(f"contract {contract.reference} is {status}; there is nothing to continue",
                               "contract_ids", status=409)
@@ -651,7 +651,7 @@ def _contract_data(contract: Contract, award_id: str, today: date) -> ocds.Contr
     extensions = [a for a in contract.amendments if a.field == "end_on"]
     return ocds.ContractData(
         id=contract.id, reference=contract.reference, award_id=award_id, title=contract.title or contract.reference,
-        status=CONTRACT_OCDS_STATUS[contract_register.status_on(contract, today)], start_on=contract.start_on,
+        status=CONTRACT_OCDS_STATUS[contract.status_on(today)], start_on=contract.start_on,
         end_on=contract.end_on, max_end_on=contract.max_end_on, ceiling=contract.ceiling,
         signed_at=contract.created_at, supplier=_party(contract.provider),
         amendments=[ocds.AmendmentData(a.id, a.created_at, a.reason, f"{a.field}: {a.old_value} → {a.new_value}",

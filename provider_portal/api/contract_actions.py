@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from contracts.services import DomainError
 from contracts.services import contract_register as register
 from contracts.services.contract_changes import extend
 
@@ -33,10 +32,6 @@ def extend_contract(contract_id: int, body: ExtensionIn):
     reason (422) past the extension option or not after the current end date."""
     day = today()
     contract = register.get_contract(db.session, viewer(), contract_id)
-    # The stored status is written at creation; whether the contract is over is read from its dates.
-    status = register.status_on(contract, day)
-    if status in ("ended", "terminated"):
-        raise DomainError(f"the contract is {status} and cannot be extended", "end_date", status=409)
     extend(db.session, actor(), contract, body.end_date, body.reason, day, now())
     db.session.commit()
     db.session.expire_all()

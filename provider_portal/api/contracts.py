@@ -100,13 +100,13 @@ class ContractOut(BaseModel):
         return cls(
             **extra,
             id=contract.id, reference=contract.reference, title=contract.title, kind=contract.kind,
-            status=register.status_on(contract, day),
+            status=contract.status_on(day),
             provider=ProviderRef(id=contract.provider.id, name=contract.provider.name, cvr=contract.provider.cvr),
             programme=contract.programme.code,
             start_date=contract.start_on, end_date=contract.end_on, max_end_date=contract.max_end_on,
             monthly_fee=contract.monthly_fee, hourly_rate=contract.hourly_rate,
             outcome_bonus=contract.outcome_bonus, vat_rate=contract.vat_rate, ceiling=contract.ceiling,
-            expiring=register.is_expiring(contract, day), days_left=register.days_left(contract, day),
+            expiring=contract.is_expiring(day), days_left=contract.days_left(day),
             predecessor_id=contract.predecessor_id,
             successor_id=contract.successor.id if contract.successor else None,
             amendments=[

@@ -71,9 +71,12 @@ def _operation(op: Operation, refs: dict) -> dict:
         if op.many:
             success_schema = {"type": "object", "required": ["items"],
                               "properties": {"items": {"type": "array", "items": success_schema}}}
+    if op.media_type != "application/json":
+        # A file: a PDF or an XML document.
+        success_schema = {"type": "string", "format": "binary"}
     responses = {
         str(op.status): {"description": op.response_description,
-                         "content": {"application/json": {"schema": success_schema}}}
+                         "content": {op.media_type: {"schema": success_schema}}}
     }
     errors = set(op.extra_errors)
     if not op.public:

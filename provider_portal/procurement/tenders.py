@@ -194,12 +194,12 @@ def retender():
     """Choose the contracts to re-tender (expiring ones first and ticked); a draft tender follows."""
     today, now = clock.today(), clock.now()
     candidates = [c for c in register.list_contracts(db.session, viewer(), today)
-                  if register.status_on(c, today) in ("draft", "active") and c.successor is None]
-    candidates.sort(key=lambda c: (not register.is_expiring(c, today), c.end_on, c.reference))
+                  if c.status_on(today) in ("draft", "active") and c.successor is None]
+    candidates.sort(key=lambda c: (not c.is_expiring(today), c.end_on, c.reference))
     form = RetenderForm()
     chosen = [int(i) for i in request.form.getlist("contract_ids") if i.isdigit()] if request.method == "POST" \
         else [int(i) for i in request.args.getlist("contract_id") if i.isdigit()] or \
-        [c.id for c in candidates if register.is_expiring(c, today)]
+        [c.id for c in candidates if c.is_expiring(today)]
     problem = None
     if form.validate_on_submit():
         deadline = rules.copenhagen_time(form.deadline.data) if form.deadline.data else None
@@ -264,9 +264,6 @@ def extend_contract(contract_id: int):
     problem = None
     if form.validate_on_submit():
         try:
-            if register.status_on(contract, today) in ("ended", "terminated"):
-                raise DomainError(f"the contract is {register.status_on(contract, today)} and cannot be extended",
-                                  "end_date", status=409)
             extend(db.session, actor(), contract, form.end_date.data, form.reason.data, today, clock.now())
         except DomainError as error:
             db.session.rollback()

@@ -1,5 +1,181 @@
-"""The score pages."""
+"""Score pages: the figures of DESIGN §7 per scope and month, and a trend chart per contract and provider.
 
-from flask import Blueprint
+Procurement and finance see every programme, provider and contract; a provider sees only its
+own provider and its contracts (through contracts.services.scope); the administrator sees no
+scores. The pages show aggregates only, never a participant, so reading them is not audited.
+The figures are exactly those of `contracts.services.scoring.figures`, which the API serves too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+from babel.dates import format_date
+from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from contracts.documents.charts import Series, trend_chart
+from contracts.models import Contract, Programme, Provider, Score
+from contracts.rules.periods import MONTH_RE, parse_month
+from contracts.rules.scoring import Figures
+from contracts.services import scope, scoring
+
+from ..extensions import db
+from ..formatting import month as month_name
+from ..security import allow, viewer
 
 bp = Blueprint("scores", __name__, url_prefix="/scores")
+
+READERS = ("procurement", "finance", "provider")
+VIEWS = ("monthly", "cumulative")
+DEFAULT_VIEW = "cumulative"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of a score table: what it is, where its details are, and its figures (None: no data)."""
+
+    label: str
+    figures: Optional[Figures]
+    note: str = ""
+    href: Optional[str] = None
+
+
+def _view() -> str:
+    chosen = request.args.get("view", DEFAULT_VIEW)
+    return chosen if chosen in VIEWS else DEFAULT_VIEW
+
+
+def _scored_months(kind: str | None = None, scope_id: int | None = None) -> list[str]:
+    """Months with written scores, newest first (for one scope, if given)."""
+    stmt = sa.select(Score.month).distinct().order_by(Score.month.desc())
+    if kind is not None:
+        stmt = stmt.where(Score.scope == kind, Score.scope_id == scope_id)
+    return list(db.session.scalars(stmt))
+
+
+def _programme_name(programme: Programme) -> str:
+    return programme.name_en if str(get_locale()) == "en" else programme.name_da
+
+
+def _figures(kind: str, scope_id: int, month: str, cumulative: bool) -> Optional[Figures]:
+    return scoring.figures(db.session, kind, scope_id, month, cumulative)
+
+
+def _sections(month: str, cumulative: bool, view: str) -> list[tuple[str, list[Row]]]:
+    """The table's sections: the effort, programmes, providers and contracts the viewer may see."""
+    v = viewer()
+    providers = list(db.session.scalars(scope.providers(v).order_by(Provider.name)))
+    contracts = list(db.session.scalars(
+        scope.contracts(v).options(selectinload(Contract.provider), selectinload(Contract.programme))
+        .order_by(Contract.reference)))
+    sections = []
+    if not v.is_provider:
+        programmes = db.session.scalars(sa.select(Programme).order_by(Programme.position))
+        sections.append((_("The whole effort"), [Row(_("All programmes"), _figures("all", 0, month, cumulative))]))
+        sections.append((_("Programmes"), [
+            Row(_programme_name(p), _figures("programme", p.id, month, cumulative)) for p in programmes]))
+    sections.append((_("Providers") if not v.is_provider else _("Your provider"), [
+        Row(p.name, _figures("provider", p.id, month, cumulative),
+            href=url_for(".detail", kind="provider", scope_id=p.id, view=view)) for p in providers]))
+    contract_rows = []
+    for c in contracts:
+        figures = _figures("contract", c.id, month, cumulative)
+        if figures is None:
+            # A contract without accepted reports in the period (not started yet) has no line.
+            continue
+        # Staff compare providers, so a contract's line names its provider; the programme's
+        # long name is on the contract's own page.
+        contract_rows.append(Row(c.reference, figures, note="" if v.is_provider else c.provider.name,
+                                 href=url_for(".detail", kind="contract", scope_id=c.id, view=view)))
+    sections.append((_("Contracts"), contract_rows))
+    return sections
+
+
+@bp.route("/")
+@allow(*READERS)
+def index():
+    """Every visible scope's figures for a month (default: the newest scored month)."""
+    view = _view()
+    months = _scored_months()
+    asked = request.args.get("month")
+    problem = None
+    if asked and not MONTH_RE.match(asked):
+        problem = _("Write the month as YYYY-MM, such as 2019-01.")
+        asked = None
+    month = asked or (months[0] if months else None)
+    if month is not None and month not in months:
+        problem = _("There are no scores for %(month)s yet: the month has not been aggregated.",
+                    month=month_name(month))
+        month = None
+    sections = _sections(month, view == "cumulative", view) if month else []
+    return render_template("scores/index.html", month=month, months=months, view=view, sections=sections,
+                           problem=problem)
+
+
+def _record(kind: str, scope_id: int):
+    """The provider or contract if the viewer may see it; 404 otherwise (nothing tells it exists)."""
+    v = viewer()
+    if kind == "provider":
+        found = db.session.scalar(scope.providers(v).where(Provider.id == scope_id))
+    else:
+        found = db.session.scalar(scope.contracts(v).where(Contract.id == scope_id))
+    if found is None:
+        abort(404)
+    return found
+
+
+# One view for both kinds; two plain rules (not an `any` converter) keep the URLs simple.
+@bp.route("/contract/<int:scope_id>", defaults={"kind": "contract"})
+@bp.route("/provider/<int:scope_id>", defaults={"kind": "provider"})
+@allow(*READERS)
+def detail(kind: str, scope_id: int):
+    """One contract's or provider's figures month by month, with the trend chart."""
+    record = _record(kind, scope_id)
+    view = _view()
+    months = sorted(_scored_months(kind, scope_id), reverse=True)
+    rows = [(m, _figures(kind, scope_id, m, view == "cumulative")) for m in months]
+    contracts = []
+    if kind == "provider":
+        contracts = list(db.session.scalars(
+            scope.contracts(viewer()).where(Contract.provider_id == scope_id).order_by(Contract.reference)))
+    return render_template(
+        "scores/detail.html", kind=kind, record=record, rows=rows, view=view, contracts=contracts,
+        programme_name=_programme_name(record.programme) if kind == "contract" else None,
+    )
+
+
+def _short_month(month: str) -> str:
+    first, _last = parse_month(month)
+    return format_date(first, format="MMM y", locale=str(get_locale() or "da"))
+
+
+@bp.route("/contract/<int:scope_id>/trend.svg", defaults={"kind": "contract"})
+@bp.route("/provider/<int:scope_id>/trend.svg", defaults={"kind": "provider"})
+@allow(*READERS)
+def chart(kind: str, scope_id: int):
+    """The trend chart as an SVG image: cumulated outcome and placement rates, monthly delivery and absence."""
+    _record(kind, scope_id)
+    months = sorted(_scored_months(kind, scope_id))
+    if not months:
+        abort(404)
+    cumulated = [_figures(kind, scope_id, m, True) for m in months]
+    monthly = [_figures(kind, scope_id, m, False) for m in months]
+
+    def values(figures: list[Optional[Figures]], name: str):
+        return [getattr(f, name) if f is not None else None for f in figures]
+
+    svg = trend_chart(
+        [_short_month(m) for m in months],
+        [
+            Series(_("Outcome rate (cumulated)"), values(cumulated, "outcome_rate")),
+            Series(_("Placement rate (cumulated)"), values(cumulated, "placement_rate")),
+            Series(_("Delivery rate (month)"), values(monthly, "delivery_rate")),
+            Series(_("Absence rate (month)"), values(monthly, "absence_rate")),
+        ],
+    )
+    return Response(svg, mimetype="image/svg+xml")

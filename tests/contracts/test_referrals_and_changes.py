@@ -89,10 +89,14 @@ def test_extension_up_to_the_option_and_refused_past_it(any_app):
         assert contract.end_on == date(2019, 8, 31)
         assert db.session.scalar(sa.select(AuditEvent.action).where(
             AuditEvent.record_id == contract.id, AuditEvent.record_type == "contract")) == "contract.extended"
-        contract.status = "ended"
+        # Over by its dates (no job has to write "ended" on the day), or terminated: 409.
+        with pytest.raises(DomainError) as caught:
+            extend(db.session, STAFF, contract, date(2019, 8, 31), "x", date(2019, 9, 2))
+        assert caught.value.status == 409 and "ended" in caught.value.message
+        contract.status = "terminated"
         with pytest.raises(DomainError) as caught:
             extend(db.session, STAFF, contract, date(2019, 8, 31), "x", date(2019, 1, 24))
-        assert caught.value.status == 409
+        assert caught.value.status == 409 and "terminated" in caught.value.message
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Amendment)) == 1
 
 

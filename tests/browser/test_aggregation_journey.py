@@ -1,0 +1,113 @@
+"""Finance starts a month's aggregation in chromium, watches the progress bar finish on a real
+RQ worker, then opens the month's scores and one of its invoices.
+
+The shared `live_server` fixture runs no worker and does not tell its database's URL, so this
+module serves the demo data the same way and starts `worker.py` against that database.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Page, expect
+from werkzeug.serving import make_server
+
+from contracts.services.demo import DEMO_PASSWORD
+from provider_portal import create_app
+from tests.browser.conftest import _free_port
+from tests.browser.test_journeys import ConsoleWatch, _screenshot
+from tests.conftest import app_config
+from tests.jobs.test_worker import start_worker, stop_worker
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def portal_with_worker(sqlite_template, redis_server, tmp_path_factory) -> Iterator[str]:
+    """The portal on the demo data (not yet aggregated) with one RQ worker on its database."""
+    import redis
+
+    from contracts.services.demo import load_demo
+    from provider_portal.extensions import db
+
+    folder = tmp_path_factory.mktemp("aggregation-journey")
+    path = folder / "portal.db"
+    shutil.copyfile(sqlite_template, path)
+    database_url = f"sqlite:///{path}"
+    with redis.Redis.from_url(redis_server) as connection:
+        connection.flushdb()  # no job ids or workers left by other tests
+    app = create_app(app_config(database_url, redis_server, folder, RATELIMIT_STORAGE_URI="memory://"))
+    with app.app_context():
+        load_demo(db.session, app.config["PSEUDONYM_KEY"].encode())
+        db.session.commit()
+    worker = start_worker(database_url, redis_server, "aggregation")
+    server = make_server("127.0.0.1", _free_port(), app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="aggregation-portal", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+        stop_worker(worker)
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+def test_finance_aggregates_a_month_and_opens_its_scores_and_an_invoice(page: Page, portal_with_worker: str):
+    url = portal_with_worker
+    watch = ConsoleWatch(page)
+    polls = []
+    page.on("request", lambda request: request.url.endswith("/status") and polls.append(request.url))
+    page.goto(f"{url}/login")
+    page.get_by_label("E-mail").fill("okonomi@demo.dk")
+    page.get_by_label("Adgangskode").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Log ind").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Økonomioverblik")
+
+    page.get_by_role("navigation", name="Hovedmenu").get_by_role("link", name="Opgørelse").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Opgør en måned")
+    page.get_by_label("Måned").fill("2019-01")
+    page.get_by_role("button", name="Start opgørelse").click()
+
+    expect(page).to_have_url(f"{url}/jobs/aggregate-2019-01")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Opgørelse af januar 2019")
+    bar = page.locator("progress")
+    expect(bar).to_be_visible()
+    status_at_load = page.locator("#job").get_attribute("data-status")
+    # The page updates itself: no reload here, the script polls until the job is done.
+    expect(page.locator('[data-role="label"]')).to_have_text("Færdig", timeout=60_000)
+    total = bar.get_attribute("max")
+    assert total is not None and int(total) > 1  # one job per contract, then the scores
+    expect(bar).to_have_attribute("value", total)
+    expect(page.locator('[data-role="progress-text"]')).to_have_text(f"{total} af {total} job færdige")
+    if status_at_load in ("queued", "started"):
+        assert polls, "the page reached the end without asking for the job's status"
+        assert all(p == f"{url}/jobs/aggregate-2019-01/status" for p in polls)
+    _screenshot(page, "aggregation-finished")
+
+    page.get_by_role("link", name="Resultatmålinger for januar 2019").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Resultatmålinger · januar 2019")
+    expect(page.locator("tr", has_text="Alle indsatser")).to_be_visible()
+    page.get_by_role("link", name="Akkumuleret fra start").click()
+    whole = page.locator("tr", has_text="Alle indsatser")
+    expect(whole.locator('[data-figure="participants"]')).to_have_text("107")
+    expect(whole.locator('[data-figure="exits"]')).to_have_text("37")
+    _screenshot(page, "aggregation-scores")
+    page.goto(f"{url}/jobs/aggregate-2019-01")
+
+    invoices = page.get_by_role("link", name="Fakturaer for januar 2019")
+    expect(invoices).to_be_visible()
+    invoices.click()
+    expect(page).to_have_url(re.compile(r"/finance/invoices\?month=2019-01$"))
+    page.locator("main table a[href^='/finance/invoices/']").first.click()
+    expect(page).to_have_url(re.compile(r"/finance/invoices/\d+$"))
+    expect(page.locator("main")).to_contain_text("januar 2019")
+    _screenshot(page, "aggregation-invoice")
+    assert watch.problems == []

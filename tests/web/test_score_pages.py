@@ -1,0 +1,223 @@
+"""The score pages show what scoring.figures says, Danish-formatted, to the roles that may see it.
+
+A provider sees only its own provider and contracts; the administrator sees no scores at all.
+The trend chart is an SVG image drawn from the same figures.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from decimal import Decimal
+from html.parser import HTMLParser
+
+import pytest
+import sqlalchemy as sa
+
+from contracts.documents.charts import Series, trend_chart
+from contracts.models import Contract, Provider
+from contracts.rules.periods import months_between
+from contracts.services import scoring
+from provider_portal import aggregation
+from provider_portal.extensions import db
+from tests.conftest import TEST_PASSWORD, login
+from tests.jobs.test_aggregation import accepted_sample_month, wait_until_done
+from tests.jobs.test_worker import start_worker, stop_worker
+from tests.web.conftest import PageParts
+
+SVG = "{http://www.w3.org/2000/svg}"
+DEMO_MONTHS = months_between("2018-03", "2019-01")
+
+
+class ScoreTable(HTMLParser):
+    """The rows of a page's score tables: row heading -> {figure name: the cell's text}."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.rows: dict[str, dict[str, str]] = {}
+        self._row: dict[str, str] | None = None
+        self._heading: list[str] | None = None
+        self._figure: str | None = None
+        self._depth = 0
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "tr":
+            self._row, self._heading = {}, []
+        elif tag == "th" and attrs.get("scope") == "row":
+            self._heading = []
+            self._figure = "__heading__"
+        elif "data-figure" in attrs and self._row is not None and self._figure is None:
+            self._figure = attrs["data-figure"]
+            self._row[self._figure] = ""
+            self._depth = 0
+        if self._figure and tag in ("td", "th", "span"):
+            self._depth += 1
+
+    def handle_endtag(self, tag):
+        if tag == "tr" and self._row is not None:
+            heading = self._row.pop("__heading__", "").strip()
+            if heading:
+                self.rows[heading] = {k: " ".join(v.split()) for k, v in self._row.items()}
+            self._row = None
+        if self._figure and tag in ("td", "th", "span"):
+            self._depth -= 1
+            if self._depth <= 0:
+                self._figure = None
+
+    def handle_data(self, data):
+        if self._figure and self._row is not None:
+            self._row[self._figure] = self._row.get(self._figure, "") + " " + data
+
+
+def _user(app, email: str, role: str, provider_id: int | None = None):
+    from contracts.services.accounts import create_user
+    from tests.conftest import TEST_ACTOR
+
+    with app.app_context():
+        create_user(db.session, TEST_ACTOR, email, role, TEST_PASSWORD, provider_id)
+        db.session.commit()
+    client = app.test_client()
+    assert login(client, email).status_code == 302
+    return client
+
+
+def _scored_sample(app, contracts: int = 1) -> list[int]:
+    """The sample month accepted and its scores written by the scoring service itself."""
+    ids = accepted_sample_month(app, contracts)
+    with app.app_context():
+        scoring.compute_month(db.session, "2019-01")
+        db.session.commit()
+    return ids
+
+
+def test_the_page_shows_the_sample_figures_that_a_real_worker_wrote(app):
+    [contract_id] = accepted_sample_month(app)
+    worker = start_worker(app.config["DATABASE_URL"], app.config["REDIS_URL"], "aggregation")
+    try:
+        with app.app_context():
+            answer = wait_until_done(aggregation.start("2019-01", started_by=None))
+        assert answer["status"] == "finished", answer
+    finally:
+        stop_worker(worker)
+    client = _user(app, "indkoeb@example.dk", "procurement")
+
+    page = client.get("/scores/?month=2019-01&view=monthly")
+
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    row = ScoreTable(html).rows["SÆR-0 Leverandør 0"]
+    assert row == {
+        "participants": "7", "active_end": "3", "exits": "4", "positive": "2", "benefit_stopped": "1",
+        "other": "1", "outcome_rate": "50,0 % 15,0 %–85,0 %",
+        "placement_rate": "28,6 %", "delivery_rate": "84,6 %", "absence_rate": "13,2 %",
+        "score": "for få afgange til en score",
+    }
+    # ... which is exactly what the scoring service says, for every scope on the page.
+    with app.app_context():
+        figures = scoring.figures(db.session, "contract", contract_id, "2019-01", False)
+    assert (figures.participants, figures.active_end, figures.exits) == (7, 3, 4)
+    assert figures.outcome_rate == Decimal("0.5") and figures.score is None
+    assert round(figures.delivery_rate * 1000) == 846 and round(figures.absence_rate * 1000) == 132
+    ci = figures.outcome_rate_ci
+    assert f"{ci[0] * 100:.1f}".replace(".", ",") == "15,0" and f"{ci[1] * 100:.1f}".replace(".", ",") == "85,0"
+    rows = ScoreTable(html).rows
+    assert rows["Alle indsatser"]["participants"] == "7"
+    assert rows["Leverandør 0"]["exits"] == "4"
+    assert "DL-4Q7K2" not in html  # aggregates only: no participant reference
+
+
+def test_demo_cumulative_figures_and_an_empty_rate_shows_a_dash(demo_app, client_as):
+    with demo_app.app_context():
+        for month in DEMO_MONTHS:
+            scoring.compute_month(db.session, month)
+        db.session.commit()
+        contract_id = db.session.scalar(sa.select(Contract.id).where(Contract.reference == "SÆR-2018-01"))
+    client = client_as("finance")
+
+    whole = ScoreTable(client.get("/scores/").get_data(as_text=True)).rows["Alle indsatser"]
+    detail = client.get(f"/scores/contract/{contract_id}?view=cumulative").get_data(as_text=True)
+
+    # The default is the newest month, cumulated: the seed's totals of DESIGN §7.
+    assert [whole[k] for k in ("participants", "active_end", "exits", "positive", "benefit_stopped", "other")] \
+        == ["107", "70", "37", "6", "17", "14"]
+    assert whole["outcome_rate"].startswith("16,2 %") and whole["placement_rate"] == "5,6 %"
+    # Before its first exit the contract has no outcome rate: a dash, never 0 %.
+    september = ScoreTable(detail).rows["september 2018"]
+    assert september["exits"] == "0" and september["outcome_rate"] == "–"
+    assert september["score"] == "for få afgange til en score"
+    assert f'src="/scores/contract/{contract_id}/trend.svg"' in detail
+
+
+def test_the_trend_chart_is_svg_with_the_months_of_the_data(demo_app, client_as):
+    with demo_app.app_context():
+        for month in DEMO_MONTHS:
+            scoring.compute_month(db.session, month)
+        db.session.commit()
+        provider_id = db.session.scalar(sa.select(Provider.id).where(Provider.name == "Nyt Fodfæste A/S"))
+    client = client_as("procurement")
+
+    first = client.get(f"/scores/provider/{provider_id}/trend.svg")
+    again = client.get(f"/scores/provider/{provider_id}/trend.svg")
+
+    assert first.status_code == 200 and first.mimetype == "image/svg+xml"
+    root = ET.fromstring(first.get_data())
+    assert root.tag == f"{SVG}svg"
+    texts = [" ".join("".join(t.itertext()).split()) for t in root.iter(f"{SVG}text")]
+    assert texts.count("mar. 2018") == 1 and texts.count("jan. 2019") == 1
+    assert len([t for t in texts if t.endswith(("2018", "2019"))]) == len(DEMO_MONTHS)
+    assert "Resultatrate (akkumuleret)" in texts
+    assert first.get_data() == again.get_data()  # deterministic: no date, fixed ids
+
+
+def test_charts_draw_gaps_for_empty_rates_and_refuse_mismatched_data():
+    svg = trend_chart(["2019-01", "2019-02"], [Series("Rate", [None, Decimal("0.5")])], title="T")
+    root = ET.fromstring(svg)
+    assert [t.text for t in root.iter(f"{SVG}text") if t.text in ("2019-01", "2019-02")] == ["2019-01", "2019-02"]
+    assert "<dc:date>" not in svg
+    assert svg == trend_chart(["2019-01", "2019-02"], [Series("Rate", [None, Decimal("0.5")])], title="T")
+    with pytest.raises(ValueError):
+        trend_chart(["2019-01"], [Series("Rate", [0.1, 0.2])])
+
+
+def test_a_provider_sees_only_its_own_provider_and_contracts(app):
+    own, other = _scored_sample(app, contracts=2)
+    with app.app_context():
+        own_provider = db.session.get(Contract, own).provider_id
+        other_provider = db.session.get(Contract, other).provider_id
+    client = _user(app, "koordinator@example.dk", "provider", own_provider)
+
+    page = client.get("/scores/").get_data(as_text=True)
+
+    rows = ScoreTable(page).rows
+    assert set(rows) == {"Leverandør 0", "SÆR-0"}
+    assert "Leverandør 1" not in page and "SÆR-1" not in page
+    assert "Alle indsatser" not in page
+    assert client.get(f"/scores/contract/{own}").status_code == 200
+    assert client.get(f"/scores/provider/{own_provider}/trend.svg").status_code == 200
+    for url in (f"/scores/contract/{other}", f"/scores/provider/{other_provider}",
+                f"/scores/contract/{other}/trend.svg", f"/scores/provider/{other_provider}/trend.svg"):
+        assert client.get(url).status_code == 404, url
+
+
+def test_the_administrator_sees_no_scores(app):
+    [contract_id] = _scored_sample(app)
+    client = _user(app, "admin@example.dk", "admin")
+    for url in ("/scores/", f"/scores/contract/{contract_id}", f"/scores/contract/{contract_id}/trend.svg"):
+        assert client.get(url).status_code == 403, url
+    assert "/scores/" not in client.get("/admin/").get_data(as_text=True)  # no link in the menu
+
+
+def test_score_pages_are_danish_safe_and_say_when_nothing_is_scored(app):
+    client = _user(app, "oekonomi@example.dk", "finance")
+    empty = client.get("/scores/")
+    assert empty.status_code == 200
+    assert "Der er endnu ingen resultatmålinger" in PageParts(empty.get_data(as_text=True)).text
+    _scored_sample(app)
+    for url in ("/scores/?month=2019-01", "/scores/?month=2018-13", "/scores/?month=2018-12&view=bogus"):
+        response = client.get(url)
+        parts = PageParts(response.get_data(as_text=True))
+        assert response.status_code == 200, url
+        assert parts.inline_scripts == 0 and not any("style" in a for _t, a in parts.tags), url
+    assert "Skriv måneden som ÅÅÅÅ-MM" in PageParts(client.get("/scores/?month=2018-13").get_data(as_text=True)).text
+    assert "ingen resultatmålinger for december 2018" in PageParts(client.get("/scores/?month=2018-12").get_data(as_text=True)).text
