@@ -53,6 +53,9 @@ def from_environment(instance_path: Path) -> dict:
         "MUNICIPALITY_CVR": env("MUNICIPALITY_CVR", "64942212"),
         "MUNICIPALITY_EAN": env("MUNICIPALITY_EAN", "5798009800275"),
         "MUNICIPALITY_BUDGET": Decimal(env("MUNICIPALITY_BUDGET", "12600000.00")),
+        # The ocid prefix the Open Contracting Partnership registers for a publisher; a
+        # placeholder until the municipality has its own.
+        "OCDS_OCID_PREFIX": env("OCDS_OCID_PREFIX", "ocds-kbhpp1"),
     }
 
 

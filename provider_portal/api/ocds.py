@@ -12,11 +12,6 @@ from ..extensions import db
 from ..security import viewer
 from .declare import operation
 
-# An ocid prefix is registered with the Open Contracting Partnership; until the municipality
-# has one, OCDS_OCID_PREFIX in the configuration can be left at this placeholder.
-DEFAULT_PREFIX = "ocds-kbhpp1"
-
-
 @operation(
     "GET", "/ocds/releases", summary="OCDS release package", roles=("procurement", "finance"), tag="ocds",
     response=None, response_description="An OCDS 1.1 release package with the Lots extension",
@@ -28,5 +23,5 @@ def ocds_releases():
     buyer = Party(config["MUNICIPALITY_NAME"], config["MUNICIPALITY_CVR"])
     moment = now()
     processes = ocds_processes(db.session, viewer(), moment)
-    return release_package(config.get("OCDS_OCID_PREFIX", DEFAULT_PREFIX), processes, buyer, moment,
+    return release_package(config["OCDS_OCID_PREFIX"], processes, buyer, moment,
                            request.base_url)
