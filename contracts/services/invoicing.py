@@ -8,6 +8,7 @@ version) gets a credit note for the old invoice and a new invoice; nothing appro
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import cache
 from typing import Optional
 
 import sqlalchemy as sa
@@ -72,17 +73,22 @@ def invoice_contract_month(
     return invoice
 
 
-def _insert_lines(session: Session, invoice: Invoice, contract: Contract, report: MonthlyReport,
-                  month: str) -> None:
-    first, last = parse_month(month)
-    days_in_month = (last - first).days + 1
+@cache
+def _pricing_statement() -> sa.Insert:
+    """INSERT … SELECT pricing a report's lines, built once: only its parameters change.
+
+    Parameters: target_invoice, report_id, contract_id, month, first, last, days_in_month.
+    """
+    first = sa.bindparam("first", type_=sa.Date)
+    last = sa.bindparam("last", type_=sa.Date)
+    days_in_month = sa.bindparam("days_in_month", type_=sa.BigInteger)
     earlier_line, earlier_invoice = aliased(InvoiceLine), aliased(Invoice)
     # The outcome bonus is paid once per participant and contract, whatever the month.
     bonus_paid_before = (
         sa.select(earlier_line.id)
         .join(earlier_invoice, earlier_invoice.id == earlier_line.invoice_id)
-        .where(earlier_invoice.contract_id == contract.id, earlier_invoice.kind == "invoice",
-               not_credited(earlier_invoice), earlier_invoice.month != month,
+        .where(earlier_invoice.contract_id == sa.bindparam("contract_id"), earlier_invoice.kind == "invoice",
+               not_credited(earlier_invoice), earlier_invoice.month != sa.bindparam("month"),
                earlier_line.participant_id == ReportLine.participant_id, earlier_line.bonus > 0)
         .exists()
     )
@@ -100,18 +106,26 @@ def _insert_lines(session: Session, invoice: Invoice, contract: Contract, report
                   days.label("days"), base.label("base"), hours.label("hours"), bonus.label("bonus"))
         .join(Enrolment, Enrolment.id == ReportLine.enrolment_id)
         .join(Contract, Contract.id == Enrolment.contract_id)
-        .where(ReportLine.report_id == report.id)
+        .where(ReportLine.report_id == sa.bindparam("report_id"))
         .subquery()
     )
-    session.execute(
-        sa.insert(InvoiceLine).from_select(
-            ["invoice_id", "participant_id", "report_line_id", "days", "base_fee", "hours_amount",
-             "bonus", "amount"],
-            sa.select(sa.literal(invoice.id), priced.c.participant_id, priced.c.report_line_id,
-                      priced.c.days, from_hundredths(priced.c.base), from_hundredths(priced.c.hours),
-                      from_hundredths(priced.c.bonus), from_hundredths(priced.c.base + priced.c.hours + priced.c.bonus)),
-        )
+    return sa.insert(InvoiceLine.__table__).from_select(
+        ["invoice_id", "participant_id", "report_line_id", "days", "base_fee", "hours_amount",
+         "bonus", "amount"],
+        sa.select(sa.bindparam("target_invoice", type_=sa.Integer), priced.c.participant_id,
+                  priced.c.report_line_id, priced.c.days, from_hundredths(priced.c.base),
+                  from_hundredths(priced.c.hours), from_hundredths(priced.c.bonus),
+                  from_hundredths(priced.c.base + priced.c.hours + priced.c.bonus)),
     )
+
+
+def _insert_lines(session: Session, invoice: Invoice, contract: Contract, report: MonthlyReport,
+                  month: str) -> None:
+    first, last = parse_month(month)
+    session.execute(_pricing_statement(), {
+        "target_invoice": invoice.id, "report_id": report.id, "contract_id": contract.id, "month": month,
+        "first": first, "last": last, "days_in_month": (last - first).days + 1,
+    })
 
 
 def _set_totals(session: Session, invoice: Invoice) -> None:
