@@ -17,7 +17,7 @@ from provider_portal.jobs import QUEUES, AppContextJob, queue, redis_connection
 
 
 def main(argv: list[str]) -> None:
-    app = create_app()
+    app = create_app({"SQLITE_BEGIN_IMMEDIATE": True})
     configure_mappers()
     with app.app_context():
         # Forked work horses must not share the parent's database connections.
@@ -32,7 +32,8 @@ def main(argv: list[str]) -> None:
         job_monitoring_interval=5,
         worker_ttl=35,
     )
-    worker.work(with_scheduler=False, logging_level="INFO")
+    # The scheduler runs the retries that Retry(interval=...) schedules; RQ lets one worker hold it.
+    worker.work(with_scheduler=True, logging_level="INFO")
 
 
 if __name__ == "__main__":

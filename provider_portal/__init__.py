@@ -63,6 +63,8 @@ def _init_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             sa.event.listen(db.engine, "connect", _sqlite_pragmas)
+            if app.config.get("SQLITE_BEGIN_IMMEDIATE"):
+                sa.event.listen(db.engine, "begin", _sqlite_begin)
     migrate.init_app(
         app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True
     )
@@ -83,6 +85,16 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+
+
+def _sqlite_begin(connection) -> None:
+    # In the workers, whose jobs always write: take the write lock at the start. A deferred
+    # transaction that reads and then writes fails at once ("database is locked") when
+    # another worker committed in between, which the busy timeout cannot wait out; with
+    # IMMEDIATE the jobs queue up instead. Pages keep deferred transactions, so a reader
+    # never holds the lock.
+    connection.connection.driver_connection.isolation_level = None
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _register_blueprints(app: Flask) -> None:

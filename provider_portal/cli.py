@@ -26,6 +26,9 @@ def init_app(app: Flask) -> None:
     from .procurement.commands import register as register_procurement_commands
 
     register_procurement_commands(app)
+    from .finance.commands import register as register_finance_commands
+
+    register_finance_commands(app)
 
 
 @click.command("init-db")

@@ -25,7 +25,7 @@ class AppContextJob(Job):
         from . import create_app
         from .extensions import db
 
-        app = AppContextJob.app or create_app()
+        app = AppContextJob.app or create_app({"SQLITE_BEGIN_IMMEDIATE": True})
         with app.app_context():
             try:
                 return super().perform()

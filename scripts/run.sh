@@ -135,12 +135,18 @@ if [[ ! -e "$INSTANCE/.demo-loaded" ]]; then
     # The worker started below turns the demo's accepted reports into invoices and scores.
     log "flask aggregate --all-months"
     "${FLASK[@]}" aggregate --all-months
+    DEMO_JUST_LOADED=1
 else
     log "demo data already loaded (delete instance/.demo-loaded to force)"
 fi
 
 # ---------------------------------------------------------- worker + web
 start worker "$PY" worker.py
+if [[ "${DEMO_JUST_LOADED:-0}" == 1 ]]; then
+    # By the demo's day finance has approved 2018; this waits for the worker's aggregation first.
+    log "flask approve-demo --up-to 2018-12"
+    "${FLASK[@]}" approve-demo --up-to 2018-12 --wait 600
+fi
 # Exactly one scheduler; cron strings are in Copenhagen time.
 start cron env TZ=Europe/Copenhagen "$VENV/bin/rq" cron --url "$REDIS_URL" --path "$ROOT" provider_portal.cron
 start web "${FLASK[@]}" run --host 127.0.0.1 --port "$WEB_PORT"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Optional
@@ -88,6 +88,67 @@ def trend_chart(
             axes.set_title(title, loc="left", fontsize=11, fontweight="bold")
         if series:
             axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=9)
+        figure.tight_layout()
+
+        out = io.StringIO()
+        figure.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
+    return out.getvalue()
+
+
+def _amount(value: Optional[float | Decimal]) -> float:
+    return math.nan if value is None else float(value)
+
+
+def burndown_chart(
+    month_labels: Sequence[str],
+    remaining: Sequence[Optional[Decimal]],
+    forecast: Sequence[Optional[Decimal]],
+    budget: Decimal,
+    *,
+    remaining_label: str,
+    forecast_label: str,
+    budget_label: str,
+    tick_label: Callable[[float], str],
+    title: str = "",
+    width: float = 8.0,
+    height: float = 3.4,
+) -> str:
+    """A budget burn-down as SVG text: what remains after each month, and the forecast after it.
+
+    `remaining` has the budget left at the end of each month so far (None after the last
+    month with approved invoices), `forecast` the projected remainder from that month on (None
+    before it); `tick_label` writes an amount on the y axis the way the reader's locale does.
+    Amounts can go below zero: an overspent budget is shown as such, not clipped.
+    """
+    if not month_labels:
+        raise ValueError("a burn-down chart needs at least one month")
+    for name, values in (("remaining", remaining), ("forecast", forecast)):
+        if len(values) != len(month_labels):
+            raise ValueError(f"{name} has {len(values)} values for {len(month_labels)} months")
+
+    with matplotlib.rc_context(_RC):
+        figure = Figure(figsize=(width, height), dpi=100)
+        FigureCanvasSVG(figure)
+        axes = figure.add_subplot()
+        positions = list(range(len(month_labels)))
+        axes.axhline(float(budget), color="#888888", linewidth=1, linestyle=":", label=budget_label)
+        axes.axhline(0, color="#111111", linewidth=0.8)
+        axes.plot(positions, [_amount(v) for v in remaining], label=remaining_label,
+                  color=PALETTE[0], marker=MARKERS[0], markersize=4, linewidth=2)
+        axes.plot(positions, [_amount(v) for v in forecast], label=forecast_label,
+                  color=PALETTE[1], linestyle="--", linewidth=1.8)
+        axes.set_xlim(-0.5, len(month_labels) - 0.5)
+        axes.xaxis.set_major_locator(FixedLocator(positions))
+        axes.set_xticklabels(list(month_labels), rotation=45, ha="right", rotation_mode="anchor")
+        known = [float(v) for v in (*remaining, *forecast) if v is not None]
+        low = min([0.0, *known])
+        axes.set_ylim(low - float(budget) * 0.05 if low < 0 else 0, float(budget) * 1.08)
+        axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: tick_label(v)))
+        axes.grid(axis="y", color="#d9dde3", linewidth=0.8)
+        axes.set_axisbelow(True)
+        if title:
+            axes.set_title(title, loc="left", fontsize=11, fontweight="bold")
+        axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=9)
         figure.tight_layout()
 
         out = io.StringIO()

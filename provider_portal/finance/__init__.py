@@ -1,3 +1,3 @@
 """finance pages."""
 
-from . import invoices  # noqa: F401,E402  (the invoice desk registers on the blueprint)
+from . import invoices, statements  # noqa: F401,E402  (the invoice desk and statements register on the blueprint)

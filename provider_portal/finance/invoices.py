@@ -13,8 +13,7 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
-from contracts.documents import exports, pdf
-from contracts.documents.data import provider_statement
+from contracts.documents import exports
 from contracts.models import (
     Contract,
     Invoice,
@@ -29,10 +28,10 @@ from contracts.rules.periods import MONTH_RE
 from contracts.services import DomainError, NotFound, approval, scope
 from contracts.services.audit import record
 
-from .. import clock
+from .. import clock, documents_jobs
 from ..extensions import db
 from ..security import actor, allow, viewer
-from . import documents
+from . import documents, statements
 from .views import bp
 
 STATUSES = ("draft", "approved")
@@ -153,7 +152,10 @@ def approve(invoice_id: int):
 @bp.route("/invoices/<int:invoice_id>.pdf")
 @allow("finance")
 def invoice_pdf(invoice_id: int):
-    """The invoice as PDF."""
+    """The invoice as PDF: inline, or made on the queue when it is long (see documents_jobs)."""
+    documents.visible_invoice(invoice_id)
+    if documents_jobs.invoice_goes_to_queue(invoice_id):
+        return statements.queued(documents_jobs.invoice_job_id(invoice_id), "render_invoice", invoice_id)
     return documents.pdf_response(invoice_id)
 
 
@@ -183,16 +185,14 @@ def report_line(line_id: int):
 @bp.route("/statements/<int:provider_id>/<month>.pdf")
 @allow("finance")
 def statement_pdf(provider_id: int, month: str):
-    """A provider's monthly statement: every contract, its outcomes and amounts."""
+    """A provider's monthly statement: every contract, its outcomes and amounts (made on the queue)."""
     if not MONTH_RE.match(month):
         raise NotFound("No such month.")
     provider = db.session.scalar(scope.providers(viewer()).where(Provider.id == provider_id))
     if provider is None:
         raise NotFound("No such provider.")
-    statement = provider_statement(db.session, provider.id, month, documents.municipality())
-    response = Response(pdf.provider_statement_pdf(statement), mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="maanedsopgoerelse-{provider.cvr}-{month}.pdf"'
-    return response
+    return statements.queued(documents_jobs.statement_job_id(provider.id, month), "render_statement",
+                             provider.id, month)
 
 
 @bp.route("/invoices/export.csv")

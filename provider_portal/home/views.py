@@ -1,5 +1,7 @@
 """The start page, which sends each role to its own home page, and what every page's frame shows."""
 
+from dataclasses import dataclass
+
 from flask import Blueprint, redirect, url_for
 from flask_babel import lazy_gettext as _l
 
@@ -16,14 +18,41 @@ ROLE_HOMES = {
 }
 
 # The navigation of each role: (endpoint, label). The first entry is the role's home page.
+@dataclass(frozen=True)
+class NavItem:
+    """A menu item; it is marked current on its own page and on the deeper pages of its section."""
+
+    endpoint: str
+    label: str
+    section: tuple[str, ...] = ()  # endpoints, or "blueprint." for a whole blueprint
+
+    def is_current(self, endpoint: str | None) -> bool:
+        if endpoint is None:
+            return False
+        return endpoint == self.endpoint or any(
+            endpoint == s or (s.endswith(".") and endpoint.startswith(s)) for s in self.section
+        )
+
+
+_CONTRACTS = NavItem("procurement.contracts", _l("Contracts"), (
+    "procurement.contract", "procurement.new_contract", "procurement.report",
+    "procurement.extend_contract", "procurement.refer_citizen"))
+_PROVIDERS = NavItem("procurement.providers", _l("Providers"), (
+    "procurement.provider", "procurement.new_provider", "procurement.edit_provider"))
+_TENDERS = NavItem("procurement.tenders", _l("Tenders"), (
+    "procurement.tender", "procurement.new_tender", "procurement.retender", "procurement.bid"))
+_INVOICES = NavItem("finance.invoices", _l("Invoices"), (
+    "finance.invoice", "finance.report_line", "finance.document"))
+_SCORES = NavItem("scores.index", _l("Scores"), ("scores.",))
+_AGGREGATION = NavItem("aggregations.index", _l("Aggregation"), ("aggregations.job",))
+
 NAVIGATION = {
-    "procurement": [
-        ("procurement.home", _l("Overview")),
-        ("procurement.contracts", _l("Contracts")),
-    ],
-    "provider": [("provider.home", _l("Overview"))],
-    "finance": [("finance.home", _l("Overview"))],
-    "admin": [("admin.home", _l("Users and tokens"))],
+    "procurement": [NavItem("procurement.home", _l("Overview")), _CONTRACTS, _PROVIDERS, _TENDERS,
+                    _SCORES, _AGGREGATION],
+    "provider": [NavItem("provider.home", _l("Overview"), ("provider.report",)), _TENDERS, _SCORES],
+    "finance": [NavItem("finance.home", _l("Overview")), _INVOICES, _SCORES, _AGGREGATION],
+    "admin": [NavItem("admin.home", _l("Users and tokens")),
+              NavItem("aggregations.failed", _l("Failed jobs"))],
 }
 
 ROLE_LABELS = {

@@ -92,7 +92,7 @@ def world(sqlite_template, redis_server, tmp_path_factory) -> World:
             "participant_ref": participant.ref, "ref": participant.ref, "report_id": report.id,
             "line_id": line_id, "report_line_id": line_id,
             "token_id": b_token.id, "user_id": b_user.id, "job_id": f"invoice-{b_contract.id}-2019-01",
-            "id": b.id,
+            "id": b.id, "year": 2019,
         }
         b_refs = session.scalars(
             sa.select(Participant.ref).join(Enrolment, Enrolment.participant_id == Participant.id)

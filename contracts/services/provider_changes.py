@@ -1,0 +1,138 @@
+"""Registering a provider with its contact, and changing a registered provider.
+
+`providers.create_provider` registers the name, CVR and GLN; this module adds the contact
+person and the later edits. Every problem is found before anything changes, so a refusal
+(`ProviderRefused`, each problem with its field) stores nothing. CVR and GLN are checked by
+the same rules as at registration (`providers.cvr_problem`, `providers.gln_problem`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from ..models import Provider
+from . import DomainError
+from .audit import Actor, record
+from .providers import compact_cvr, compact_gln, create_provider, cvr_problem, get_provider, gln_problem
+from .scope import Viewer
+
+NAME_LENGTH = 200
+EMAIL_LENGTH = 254
+
+
+class ProviderRefused(DomainError):
+    """The provider cannot be registered or changed: every problem, each with its field."""
+
+    def __init__(self, problems: list[tuple[str, str]], status: int = 422):
+        field_name, message = problems[0]
+        super().__init__(message, field_name, status)
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class ProviderDetails:
+    """What procurement enters about a provider."""
+
+    name: str
+    cvr: str
+    gln: str | None = None
+    contact_name: str = ""
+    contact_email: str = ""
+
+
+def _require_procurement(viewer: Viewer) -> None:
+    if not viewer.may("procurement"):
+        raise DomainError("only procurement may register or change providers", status=403)
+
+
+def _problems(details: ProviderDetails) -> list[tuple[str, str]]:
+    problems = []
+    if not details.name.strip():
+        problems.append(("name", "a provider needs a name"))
+    elif len(details.name.strip()) > NAME_LENGTH:
+        problems.append(("name", f"a provider's name has at most {NAME_LENGTH} characters"))
+    problem = cvr_problem(details.cvr)
+    if problem:
+        problems.append(("cvr", problem))
+    if details.gln and details.gln.strip():
+        problem = gln_problem(details.gln)
+        if problem:
+            problems.append(("gln", problem))
+    if len(details.contact_name.strip()) > NAME_LENGTH:
+        problems.append(("contact_name", f"a contact name has at most {NAME_LENGTH} characters"))
+    if len(details.contact_email.strip()) > EMAIL_LENGTH:
+        problems.append(("contact_email", f"an email address has at most {EMAIL_LENGTH} characters"))
+    return problems
+
+
+def _cvr_taken(session: Session, cvr: str, other_than: int | None) -> Provider | None:
+    stmt = sa.select(Provider).where(Provider.cvr == cvr)
+    if other_than is not None:
+        stmt = stmt.where(Provider.id != other_than)
+    return session.scalar(stmt)
+
+
+def _taken_problem(existing: Provider, cvr: str) -> ProviderRefused:
+    return ProviderRefused(
+        [("cvr", f"a provider with CVR {cvr} is registered already ({existing.name}, id {existing.id})")],
+        status=409,
+    )
+
+
+def register_provider(session: Session, actor: Actor, viewer: Viewer, details: ProviderDetails) -> Provider:
+    """Register a provider with its contact; refuses every problem at once, a taken CVR with 409."""
+    _require_procurement(viewer)
+    problems = _problems(details)
+    if problems:
+        raise ProviderRefused(problems)
+    cvr = compact_cvr(details.cvr)
+    existing = _cvr_taken(session, cvr, None)
+    if existing is not None:
+        raise _taken_problem(existing, cvr)
+    provider = create_provider(session, actor, details.name, details.cvr, details.gln or None)
+    contact = {"contact_name": details.contact_name.strip(), "contact_email": details.contact_email.strip()}
+    changes = {name: ["", value] for name, value in contact.items() if value}
+    if changes:
+        # create_provider records the registration without the contact; the contact is a
+        # change of its own in the history rather than a silent addition.
+        for name, value in contact.items():
+            setattr(provider, name, value)
+        session.flush()
+        record(session, actor, "provider.updated", "provider", provider.id, changes=changes)
+    return provider
+
+
+def update_provider(session: Session, actor: Actor, viewer: Viewer, provider_id: int,
+                    details: ProviderDetails) -> Provider:
+    """Change a provider's name, CVR, GLN or contact; the audit event names old and new values.
+
+    Refuses every problem at once (422), a CVR registered to another provider with 409, and an
+    unknown provider with 404. Nothing changes on a refusal; no event when nothing changed.
+    """
+    _require_procurement(viewer)
+    provider = get_provider(session, viewer, provider_id)
+    problems = _problems(details)
+    if problems:
+        raise ProviderRefused(problems)
+    cvr = compact_cvr(details.cvr)
+    existing = _cvr_taken(session, cvr, provider.id)
+    if existing is not None:
+        raise _taken_problem(existing, cvr)
+    new = {
+        "name": details.name.strip(),
+        "cvr": cvr,
+        "gln": compact_gln(details.gln) if details.gln and details.gln.strip() else None,
+        "contact_name": details.contact_name.strip(),
+        "contact_email": details.contact_email.strip(),
+    }
+    changes = {name: [getattr(provider, name), value] for name, value in new.items()
+               if getattr(provider, name) != value}
+    if changes:
+        for name, value in new.items():
+            setattr(provider, name, value)
+        session.flush()
+        record(session, actor, "provider.updated", "provider", provider.id, changes=changes)
+    return provider

@@ -1,0 +1,122 @@
+"""`flask --app provider_portal approve-demo --up-to YYYY-MM`: finance's approvals in the demo.
+
+The demo runs on 24 January 2019, when a working municipality has long approved 2018's
+invoices and has January's waiting. This command plays finance's part: it approves every
+draft invoice and credit note up to a month, in month order, through the same service as the
+invoice desk (`approval.approve`), as the demo's finance user. Each month is approved on the
+15th of the month after (reports are due on the 10th and aggregated on the 11th), never later
+than the portal's today, so 2018's invoices carry 2018 numbers and dates and December's get the
+first numbers of 2019. An invoice that crosses its contract's ceiling is approved with the
+reason a person would have given. Run again, it finds nothing left to approve.
+
+`--wait SECONDS` first waits for the months' aggregation jobs (`make run` enqueues them just
+before the worker starts), so the command can follow `flask aggregate --all-months` directly.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+
+import click
+import sqlalchemy as sa
+from flask import Flask
+from flask.cli import with_appcontext
+
+from contracts.models import Invoice
+from contracts.rules.periods import MONTH_RE, parse_month
+from contracts.services import DomainError
+from contracts.services.accounts import find_user
+from contracts.services.audit import Actor
+from contracts.services.scope import Viewer
+
+from .. import clock
+from ..extensions import db
+
+DEMO_FINANCE_EMAIL = "okonomi@demo.dk"
+CEILING_REASON = ("Loftet overskrides efter aftalens forlængelse til 31-08-2019; "
+                  "merforbruget er godkendt af afdelingschefen.")
+
+
+def approval_day(month: str, today: date) -> date:
+    """The 15th of the month after `month`, or today if that is earlier."""
+    _first, last = parse_month(month)
+    following = date(last.year + (last.month == 12), last.month % 12 + 1, 15)
+    return min(following, today)
+
+
+def wait_for_aggregation(months: list[str], seconds: float) -> None:
+    """Wait until no aggregation job of these months is queued or running; refuse a failed one."""
+    from .. import aggregation
+
+    deadline = time.monotonic() + seconds
+    while True:
+        states = {m: (aggregation.status(aggregation.month_job_id(m)) or {}).get("status") for m in months}
+        failed = sorted(m for m, s in states.items() if s == "failed")
+        if failed:
+            raise click.ClickException(f"the aggregation of {', '.join(failed)} failed; fix it first")
+        if not any(s in ("queued", "started") for s in states.values()):
+            return
+        if time.monotonic() > deadline:
+            raise click.ClickException(f"the aggregation did not finish within {seconds:.0f} s")
+        time.sleep(1)
+
+
+def approve_up_to(up_to: str, email: str, today: date) -> list[Invoice]:
+    """Approve every draft of the months up to `up_to` in month order; flushes, the caller commits."""
+    from contracts.services import approval
+
+    user = find_user(db.session, email)
+    if user is None or user.role != "finance" or not user.is_active:
+        raise click.ClickException(f"no active finance user with the email {email}")
+    actor = Actor(user.email, user.id)
+    viewer = Viewer(user_id=user.id, role=user.role)
+    drafts = db.session.execute(
+        sa.select(Invoice.id, Invoice.month, Invoice.kind, Invoice.exceeds_ceiling)
+        .where(Invoice.status == "draft", Invoice.month <= up_to)
+        .order_by(Invoice.month, Invoice.id)
+    ).all()
+    approved = []
+    for invoice_id, month, kind, exceeds in drafts:
+        reason = CEILING_REASON if exceeds and kind == "invoice" else None
+        approved.append(approval.approve(db.session, actor, viewer, invoice_id,
+                                         approval_day(month, today), reason))
+    return approved
+
+
+@click.command("approve-demo")
+@click.option("--up-to", "up_to", required=True, help="The last month to approve (YYYY-MM).")
+@click.option("--email", default=DEMO_FINANCE_EMAIL, show_default=True, help="The finance user who approves.")
+@click.option("--wait", "wait_seconds", type=float, default=0,
+              help="First wait this many seconds at most for the months' aggregation jobs.")
+@with_appcontext
+def approve_demo(up_to: str, email: str, wait_seconds: float) -> None:
+    """Approve the demo's draft invoices up to a month, as finance would have done."""
+    if not MONTH_RE.match(up_to):
+        raise click.ClickException("--up-to must be a month, YYYY-MM")
+    today = clock.today()
+    if up_to >= today.strftime("%Y-%m"):
+        raise click.ClickException(f"--up-to must be before the portal's month ({today:%Y-%m})")
+    if wait_seconds:
+        from contracts.models import MonthlyReport
+
+        months = db.session.scalars(sa.select(MonthlyReport.month).distinct()
+                                    .where(MonthlyReport.month <= up_to)).all()
+        db.session.rollback()  # no transaction held open while the worker writes
+        wait_for_aggregation(sorted(months), wait_seconds)
+    try:
+        approved = approve_up_to(up_to, email, today)
+    except DomainError as refused:
+        db.session.rollback()
+        raise click.ClickException(refused.message) from None
+    db.session.commit()
+    if approved:
+        click.echo(f"Approved {len(approved)} invoice(s) and credit note(s) up to {up_to}: "
+                   f"numbers {approved[0].number} … {approved[-1].number}.")
+    else:
+        click.echo(f"Nothing to approve up to {up_to}.")
+
+
+def register(app: Flask) -> None:
+    """Add the command to the app's CLI (called from provider_portal.cli)."""
+    app.cli.add_command(approve_demo)

@@ -1,0 +1,61 @@
+"""Documents made on the queue, as finance meets them: start, "being made", download.
+
+A link to a large PDF (the provider statement, the budget statement, a long invoice) starts
+its render on the `documents` queue and leads to a page that says the document is being made
+and reloads itself until the download is there (see `provider_portal.documents_jobs` for which
+PDFs go this way and why).
+"""
+
+from __future__ import annotations
+
+from flask import Response, redirect, render_template, url_for
+
+from contracts.services import NotFound
+
+from .. import clock, documents_jobs
+from ..security import allow
+from .views import bp
+
+
+def queued(job_id: str, function: str, *args) -> Response:
+    """Start (or join) the render of a document and send the user to its page."""
+    documents_jobs.start(job_id, function, *args)
+    return redirect(url_for("finance.document", job_id=job_id))
+
+
+def _known(job_id: str) -> str:
+    if not documents_jobs.JOB_ID.match(job_id):
+        raise NotFound("No such document.")
+    return job_id
+
+
+@bp.route("/budget/<int:year>.pdf")
+@allow("finance")
+def budget_pdf(year: int):
+    """The annual budget statement with its burn-down chart, made on the queue."""
+    if not 2000 <= year <= 2100:
+        raise NotFound("No such year.")
+    return queued(documents_jobs.budget_job_id(year), "render_budget", year)
+
+
+@bp.route("/documents/<job_id>")
+@allow("finance")
+def document(job_id: str):
+    """A queued document: being made (the page reloads itself), ready to download, or failed."""
+    found = documents_jobs.state(_known(job_id))
+    if found is None:
+        raise NotFound("No such document; it may have expired. Ask for it again.")
+    return render_template("finance/documents/status.html", document=found, today=clock.today())
+
+
+@bp.route("/documents/<job_id>/download")
+@allow("finance")
+def document_download(job_id: str):
+    """The made PDF; back to the document's page while it is not (or no longer) there."""
+    found = documents_jobs.stored(_known(job_id))
+    if found is None:
+        return redirect(url_for("finance.document", job_id=job_id))
+    data, filename = found
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

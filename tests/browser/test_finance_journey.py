@@ -1,0 +1,128 @@
+"""Finance in chromium: approves an invoice of January 2019, downloads its PDF and the month's
+provider statement (made by a real RQ worker on the documents queue), and reads both back.
+
+The shared `live_server` runs no worker, so this module serves the demo data the same way,
+invoices January 2019 as the aggregation would, and starts `worker.py` on the documents queue.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import threading
+from collections.abc import Iterator
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import Page, expect
+from werkzeug.serving import make_server
+
+from contracts.documents.formatting import money
+from contracts.services.demo import DEMO_PASSWORD
+from provider_portal import create_app
+from tests.browser.conftest import _free_port
+from tests.browser.test_journeys import ConsoleWatch, _screenshot
+from tests.conftest import app_config
+from tests.jobs.test_worker import start_worker, stop_worker
+
+pytestmark = pytest.mark.browser
+
+PROVIDER = "Nyt Fodfæste A/S"
+
+
+@pytest.fixture(scope="module")
+def finance_portal(sqlite_template, redis_server, tmp_path_factory) -> Iterator[dict]:
+    """The demo with January 2019 invoiced as drafts, a documents worker, and the web app."""
+    import redis
+
+    from contracts.models import Contract, Invoice, Provider
+    from contracts.services import invoicing
+    from contracts.services.demo import load_demo
+    from provider_portal.extensions import db
+
+    folder = tmp_path_factory.mktemp("finance-journey")
+    path = folder / "portal.db"
+    shutil.copyfile(sqlite_template, path)
+    database_url = f"sqlite:///{path}"
+    with redis.Redis.from_url(redis_server) as connection:
+        connection.flushdb()
+    app = create_app(app_config(database_url, redis_server, folder, RATELIMIT_STORAGE_URI="memory://"))
+    with app.app_context():
+        load_demo(db.session, app.config["PSEUDONYM_KEY"].encode())
+        for contract_id in invoicing.accepted_contract_ids(db.session, "2019-01"):
+            invoicing.invoice_contract_month(db.session, contract_id, "2019-01")
+        db.session.commit()
+        provider_id = db.session.scalar(sa.select(Provider.id).where(Provider.name == PROVIDER))
+        invoices = db.session.scalars(
+            sa.select(Invoice).join(Contract, Contract.id == Invoice.contract_id)
+            .where(Contract.provider_id == provider_id, Invoice.month == "2019-01").order_by(Invoice.id)).all()
+        chosen = invoices[0]
+        facts = {"invoice_id": chosen.id, "invoice_total": chosen.total, "ceiling": chosen.exceeds_ceiling,
+                 "statement_total": sum((i.total for i in invoices), Decimal(0)), "provider_id": provider_id}
+    worker = start_worker(database_url, redis_server, "documents")
+    server = make_server("127.0.0.1", _free_port(), app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="finance-portal", daemon=True)
+    thread.start()
+    try:
+        yield {"url": f"http://127.0.0.1:{server.server_port}", **facts}
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+        stop_worker(worker)
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+def read_pdf(download) -> str:
+    """The downloaded PDF's text as pdftotext reads it, whitespace collapsed."""
+    with open(download.path(), "rb") as handle:
+        data = handle.read()
+    assert data.startswith(b"%PDF")
+    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True).stdout
+    return " ".join(text.decode("utf-8").split())
+
+
+def test_finance_approves_an_invoice_and_reads_back_its_pdf_and_the_provider_statement(
+        page: Page, finance_portal: dict):
+    url, invoice_id = finance_portal["url"], finance_portal["invoice_id"]
+    watch = ConsoleWatch(page)
+    page.goto(f"{url}/login")
+    page.get_by_label("E-mail").fill("okonomi@demo.dk")
+    page.get_by_label("Adgangskode").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Log ind").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Økonomioverblik")
+
+    page.goto(f"{url}/finance/invoices?month=2019-01&status=draft")
+    page.locator(f"main a[href='/finance/invoices/{invoice_id}']").first.click()
+    expect(page).to_have_url(f"{url}/finance/invoices/{invoice_id}")
+    total = money(finance_portal["invoice_total"])
+    expect(page.locator("main")).to_contain_text(total)
+    if finance_portal["ceiling"]:
+        page.get_by_label("Hvorfor overskridelsen af loftet godkendes").fill("Rammen er udvidet ved forlængelsen")
+    page.get_by_role("button", name="Godkend og tildel nummer").click()
+    expect(page.locator("main")).to_contain_text("Godkendt som nummer 2019-000001")
+    _screenshot(page, "finance-approved")
+
+    with page.expect_download() as invoice_download:
+        page.get_by_role("link", name="Hent PDF").click()
+    text = read_pdf(invoice_download.value)
+    assert "Faktura 2019-000001" in text and f"I alt at betale {total}" in text and PROVIDER in text
+
+    page.get_by_role("link", name="Leverandørens opgørelse for måneden (PDF)").click()
+    expect(page).to_have_url(f"{url}/finance/documents/pdf-statement-{finance_portal['provider_id']}-2019-01")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dokument")
+    # The page reloads itself while the worker makes the statement, then offers the download.
+    ready = page.get_by_role("link", name=re.compile(r"^Hent maanedsopgoerelse-\d+-2019-01\.pdf$"))
+    expect(ready).to_be_visible(timeout=60_000)
+    _screenshot(page, "finance-statement-ready")
+    with page.expect_download() as statement_download:
+        ready.click()
+    text = read_pdf(statement_download.value)
+    assert "Månedsopgørelse januar 2019" in text and PROVIDER in text
+    assert f"I alt {money(finance_portal['statement_total'])}" in text
+    assert "2019-000001 Godkendt" in text
+    assert watch.problems == []

@@ -1,0 +1,95 @@
+"""The demo as a working municipality on 24 January 2019: 2018 approved and numbered by
+`approve-demo`, January 2019 waiting; every e-invoice of it, and a credit note, valid."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+
+from contracts.documents import ubl
+from contracts.documents.data import invoice_document
+from contracts.models import Invoice, InvoiceApproval, User
+from contracts.services import approval, invoicing
+from contracts.services.audit import Actor
+from provider_portal.extensions import db
+from provider_portal.finance import commands
+from tests.finance.demo_books import invoice_demo
+from tests.finance.documents import BUYER, three_layers
+from tests.finance.helpers import FINANCE
+
+
+@pytest.fixture
+def books(app):
+    """The demo with every month up to January 2019 invoiced as drafts, committed."""
+    with app.app_context():
+        made = invoice_demo(db.session, app.config["PSEUDONYM_KEY"].encode())
+        db.session.commit()
+    commands.register(app)
+    return made
+
+
+def test_approve_demo_approves_2018_in_month_order_and_leaves_january_waiting(app, books):
+    result = app.test_cli_runner().invoke(args=["approve-demo", "--up-to", "2018-12"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        rows = db.session.execute(
+            sa.select(Invoice.month, Invoice.status, Invoice.number_year, Invoice.number_seq,
+                      InvoiceApproval.issued_on, InvoiceApproval.approved_by_id)
+            .outerjoin(InvoiceApproval, InvoiceApproval.invoice_id == Invoice.id)
+            .order_by(Invoice.month, Invoice.id)).all()
+        finance_id = db.session.scalar(sa.select(User.id).where(User.email == "okonomi@demo.dk"))
+    assert len(rows) == books
+    done = [r for r in rows if r.month <= "2018-12"]
+    waiting = [r for r in rows if r.month == "2019-01"]
+    assert done and waiting
+    assert {r.month for r in done} == {f"2018-{m:02d}" for m in range(3, 13)}
+    assert all(r.status == "approved" and r.approved_by_id == finance_id for r in done)
+    assert all(r.status == "draft" and r.number_seq is None for r in waiting)
+    # Approved the 15th of the month after: 2018's months numbered in 2018, gap-free in month
+    # order; December's approved in January 2019, so the first numbers of 2019.
+    in_2018 = [r for r in done if r.month < "2018-12"]
+    assert [r.number_seq for r in in_2018] == list(range(1, len(in_2018) + 1))
+    assert {r.number_year for r in in_2018} == {2018}
+    assert [r.issued_on for r in in_2018][:1] == [date(2018, 4, 15)]
+    december = [r for r in done if r.month == "2018-12"]
+    assert [(r.number_year, r.number_seq) for r in december] == [(2019, n) for n in range(1, len(december) + 1)]
+    assert {r.issued_on for r in december} == {date(2019, 1, 15)}
+    assert "Approved" in result.output
+    again = app.test_cli_runner().invoke(args=["approve-demo", "--up-to", "2018-12"])
+    assert again.exit_code == 0 and "Nothing to approve" in again.output
+
+
+def test_approve_demo_refuses_the_current_month_and_a_missing_user(app, books):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["approve-demo", "--up-to", "2019-01"]).exit_code != 0
+    assert runner.invoke(args=["approve-demo", "--up-to", "2018-13"]).exit_code != 0
+    missing = runner.invoke(args=["approve-demo", "--up-to", "2018-12", "--email", "nobody@demo.dk"])
+    assert missing.exit_code != 0 and "no active finance user" in missing.output
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).where(Invoice.status == "approved")) == 0
+
+
+def test_every_e_invoice_of_the_approved_demo_months_and_a_credit_note_pass_all_three_layers(app, books):
+    assert app.test_cli_runner().invoke(args=["approve-demo", "--up-to", "2018-12"]).exit_code == 0
+    validator = three_layers()
+    with app.app_context():
+        ids = db.session.scalars(sa.select(Invoice.id).where(Invoice.status == "approved")
+                                 .order_by(Invoice.id)).all()
+        assert len(ids) >= 30
+        failures = {}
+        for invoice_id in ids:
+            report = validator.validate(ubl.build(invoice_document(db.session, invoice_id, BUYER)))
+            if not report.valid:
+                failures[invoice_id] = report.errors
+        assert failures == {}
+        # A correction of an approved demo invoice: its credit note, approved, is valid too.
+        credited = db.session.get(Invoice, ids[-1])
+        note = invoicing.credit(db.session, credited)
+        approval.approve(db.session, Actor("test"), FINANCE, note.id, date(2019, 1, 24))
+        doc = invoice_document(db.session, note.id, BUYER)
+        report = validator.validate(ubl.build(doc))
+    assert report.valid, report.errors
+    assert doc.is_credit_note and doc.total == credited.total and doc.total > Decimal(0)
