@@ -217,7 +217,7 @@ def retender():
                 flash(warning, "warning")
             return redirect(url_for("procurement.tender", tender_id=found.id))
     return render_template("procurement/tenders/retender.html", form=form, candidates=candidates,
-                           chosen=set(chosen), problem=problem, today=today)
+                           chosen=set(chosen), problem=problem, today=today), _answer_status(form, problem)
 
 
 @bp.route("/tenders/<int:tender_id>/lots/<int:lot_id>/bid", methods=["GET", "POST"])
@@ -244,7 +244,12 @@ def bid(tender_id: int, lot_id: int):
             flash(_("Your bid is received. It is sealed until the deadline."), "success")
             return redirect(url_for("procurement.tender", tender_id=tender_id))
     return render_template("procurement/tenders/bid.html", tender=found, lot=lot, form=form, bid=mine,
-                           problem=problem, local=_local)
+                           problem=problem, local=_local), _answer_status(form, problem)
+
+
+def _answer_status(form, problem: str | None) -> int:
+    """422 when a posted form was refused (by its shape or by the rules), else 200."""
+    return 422 if problem is not None or (request.method == "POST" and form.errors) else 200
 
 
 def _contract_or_404(contract_id: int):
@@ -273,7 +278,7 @@ def extend_contract(contract_id: int):
             flash(_("The contract now ends on %(day)s.", day=form.end_date.data.strftime("%d-%m-%Y")), "success")
             return redirect(url_for("procurement.contract", contract_id=contract_id))
     return render_template("procurement/contract_actions/extend.html", contract=contract, form=form,
-                           problem=problem, today=today)
+                           problem=problem, today=today), _answer_status(form, problem)
 
 
 @bp.route("/contracts/<int:contract_id>/refer", methods=["GET", "POST"])
@@ -297,4 +302,4 @@ def refer_citizen(contract_id: int):
     # The CPR number is never sent back to the browser, not even to correct a typo.
     form.cpr.data = ""
     return render_template("procurement/contract_actions/refer.html", contract=contract, form=form,
-                           problem=problem)
+                           problem=problem), _answer_status(form, problem)
