@@ -201,26 +201,34 @@ READERS = {
 }
 
 
-def _read_line(
-    line_no: int, cells: dict[str, Any], problems: list[Problem], seen: dict[tuple[str, Any], Any]
-) -> RawLine:
+_UNREAD = object()
+
+
+def _read_line(line_no: int, cells: dict[str, Any], problems: list[Problem],
+               read_before: dict[str, dict[Any, Any]]) -> RawLine:
     values: dict[str, Any] = {}
     for column, reader in READERS.items():
         raw = cells.get(column)
-        try:
-            # Reports repeat the same few cell texts (148, aktiv, ...): read each text once.
-            key = (column, raw)
-            if isinstance(raw, str) and key in seen:
-                values[column] = seen[key]
-                continue
-            values[column] = reader(raw)
-            if isinstance(raw, str) and column != "participant_ref":
-                seen[key] = values[column]
-        except CellError as error:
-            params = {"value": str(raw)[:40], "codes": ", ".join(EXIT_REASON_CODES)}
-            problems.append(Problem(error.template, params, line_no, column))
-            values[column] = None
+        # Reports repeat the same few cell texts (148, aktiv, ...): read each text once.
+        known = read_before.get(column)
+        value = _UNREAD if known is None else known.get(raw, _UNREAD)
+        if value is _UNREAD:
+            try:
+                value = reader(raw)
+            except CellError as error:
+                params = {"value": str(raw)[:40], "codes": ", ".join(EXIT_REASON_CODES)}
+                problems.append(Problem(error.template, params, line_no, column))
+                value = None
+            else:
+                if known is not None:
+                    known[raw] = value
+        values[column] = value
     return RawLine(line=line_no, **values)
+
+
+def _read_before() -> dict[str, dict[Any, Any]]:
+    """Per column, the cells read so far (not references: each is different)."""
+    return {column: {} for column in READERS if column != "participant_ref"}
 
 
 # Whole reports.
@@ -229,7 +237,7 @@ def _read_line(
 def read_csv(data: bytes) -> ReadReport:
     """Read a CSV report; raises InputRejected when it cannot be read as a report at all."""
     text = decode_text(data)
-    first_line = text.splitlines()[0] if text.splitlines() else ""
+    first_line = text.partition("\n")[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") and ";" in first_line else ","
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
@@ -245,29 +253,26 @@ def read_csv(data: bytes) -> ReadReport:
         if column not in COLUMNS:
             problems.append(Problem(N_("unknown column '%(name)s' (column %(position)s)"),
                                     {"name": header[position - 1][:40], "position": position}, 1, None))
-    seen = set()
-    for column in columns:
-        if column in seen and column in COLUMNS:
-            problems.append(Problem(N_("the column '%(name)s' appears twice"), {"name": column}, 1, column))
-        seen.add(column)
+    for column in sorted({c for c in columns if c in COLUMNS and columns.count(c) > 1}):
+        problems.append(Problem(N_("the column '%(name)s' appears twice"), {"name": column}, 1, column))
     for column in REQUIRED_COLUMNS:
         if column not in columns:
             problems.append(Problem(N_("the required column '%(name)s' is missing"), {"name": column}, 1, column))
     if problems:
         raise InputRejected(problems)
-    numbered = [(number, row) for number, row in enumerate(body, start=2) if any(c.strip() for c in row)]
+    numbered = [(number, row) for number, row in enumerate(body, start=2) if "".join(row).strip()]
     if not numbered:
         raise _reject(N_("The file has a header but no lines."))
     if len(numbered) > MAX_LINES:
         raise _reject(N_("The report has more than %(max)s lines."), max=MAX_LINES)
     lines: list[RawLine] = []
-    seen: dict[tuple[str, Any], Any] = {}
+    read_before = _read_before()
     for number, row in numbered:
         if len(row) != len(columns):
             problems.append(Problem(N_("the line has %(found)s fields, the header %(expected)s"),
                                     {"found": len(row), "expected": len(columns)}, number, None))
             continue
-        lines.append(_read_line(number, dict(zip(columns, row)), problems, seen))
+        lines.append(_read_line(number, dict(zip(columns, row)), problems, read_before))
     return ReadReport(lines, problems)
 
 
@@ -288,7 +293,7 @@ def read_json(data: bytes | dict) -> ReadReport:
         raise _reject(N_("The report has more than %(max)s lines."), max=MAX_LINES)
     problems: list[Problem] = []
     lines = []
-    seen: dict[tuple[str, Any], Any] = {}
+    read_before = _read_before()
     for number, item in enumerate(data["lines"], start=1):
         if not isinstance(item, dict):
             problems.append(Problem(N_("each line must be a JSON object"), {}, number, None))
@@ -304,5 +309,5 @@ def read_json(data: bytes | dict) -> ReadReport:
                                         number, column))
                 value = None
             cells[column] = value
-        lines.append(_read_line(number, cells, problems, seen))
+        lines.append(_read_line(number, cells, problems, read_before))
     return ReadReport(lines, problems)
