@@ -88,7 +88,8 @@ class InvoiceLine(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     invoice_id: Mapped[int] = mapped_column(sa.ForeignKey("invoice.id"), index=True)
-    participant_id: Mapped[int] = mapped_column(sa.ForeignKey("participant.id"))
+    # Indexed: the outcome bonus looks up whether a participant was paid one before.
+    participant_id: Mapped[int] = mapped_column(sa.ForeignKey("participant.id"), index=True)
     report_line_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("report_line.id"))
     days: Mapped[int]
     base_fee: Mapped[Money]
