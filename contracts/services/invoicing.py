@@ -47,17 +47,16 @@ def invoice_contract_month(
     report = invoiceable_report(session, contract_id, month)
     if report is None:
         return None
-    existing = session.scalar(
-        sa.select(Invoice).where(Invoice.contract_id == contract_id, Invoice.month == month,
-                                 Invoice.version == report.version, Invoice.kind == "invoice")
-    )
-    if existing is not None:
-        return existing
-    for old in session.scalars(
-        sa.select(Invoice).where(Invoice.contract_id == contract_id, Invoice.month == month,
-                                 Invoice.kind == "invoice", not_credited(Invoice))
-    ):
-        credit(session, old, actor)
+    earlier = session.execute(
+        sa.select(Invoice, not_credited(Invoice).label("open"))
+        .where(Invoice.contract_id == contract_id, Invoice.month == month, Invoice.kind == "invoice")
+    ).all()
+    for invoice, _open in earlier:
+        if invoice.version == report.version:
+            return invoice
+    for invoice, still_open in earlier:
+        if still_open:
+            credit(session, invoice, actor)
     contract = session.get(Contract, contract_id)
     invoice = Invoice(kind="invoice", contract_id=contract_id, month=month, version=report.version,
                       report_id=report.id, vat_rate=contract.vat_rate, net=Decimal(0),
@@ -65,8 +64,8 @@ def invoice_contract_month(
     session.add(invoice)
     session.flush()
     _insert_lines(session, invoice, contract, report, month)
-    _set_totals(session, invoice)
-    invoice.exceeds_ceiling = _invoiced_net(session, contract_id) > contract.ceiling
+    invoiced_before = _set_totals(session, invoice)
+    invoice.exceeds_ceiling = invoiced_before + invoice.net > contract.ceiling
     report.status = "invoiced"
     record(session, actor, "invoice.created", "invoice", invoice.id, contract_id=contract_id,
            month=month, version=report.version, total=str(invoice.total))
@@ -128,27 +127,26 @@ def _insert_lines(session: Session, invoice: Invoice, contract: Contract, report
     })
 
 
-def _set_totals(session: Session, invoice: Invoice) -> None:
-    """Net is the sum of rounded lines, VAT the rounded rate × net; both in whole øre."""
-    net_ore = session.scalar(
+def _set_totals(session: Session, invoice: Invoice) -> Decimal:
+    """Net is the sum of rounded lines, VAT the rounded rate × net; both in whole øre.
+
+    Returns what the contract was invoiced before this invoice (net, credit notes deducted),
+    read in the same query, for the ceiling check.
+    """
+    signed_net = sa.case((Invoice.kind == "credit_note", -Invoice.net), else_=Invoice.net)
+    net_ore, before = session.execute(sa.select(
         sa.select(sa.func.coalesce(sa.func.sum(hundredths(InvoiceLine.amount)), 0))
-        .where(InvoiceLine.invoice_id == invoice.id)
-    )
+        .where(InvoiceLine.invoice_id == invoice.id).scalar_subquery(),
+        sa.select(sa.func.coalesce(sa.func.sum(signed_net), 0))
+        .where(Invoice.contract_id == invoice.contract_id, Invoice.id != invoice.id).scalar_subquery(),
+    )).one()
     rate_basis_points = int((invoice.vat_rate * 10_000).to_integral_value())
     vat_ore = (net_ore * rate_basis_points * 2 + 10_000) // 20_000
     invoice.net = Decimal(net_ore) / 100
     invoice.vat = Decimal(vat_ore) / 100
     invoice.total = Decimal(net_ore + vat_ore) / 100
-
-
-def _invoiced_net(session: Session, contract_id: int) -> Decimal:
-    """What the contract has been invoiced so far, credit notes deducted."""
-    rows = session.execute(
-        sa.select(Invoice.kind, sa.func.coalesce(sa.func.sum(Invoice.net), 0))
-        .where(Invoice.contract_id == contract_id).group_by(Invoice.kind)
-    ).all()
-    totals = {kind: Decimal(str(value)) for kind, value in rows}
-    return totals.get("invoice", Decimal(0)) - totals.get("credit_note", Decimal(0))
+    # str(): SQLite answers a float; Decimal(str(x)) keeps the øre it printed.
+    return Decimal(str(before)).quantize(Decimal("0.01"))
 
 
 def credit(session: Session, invoice: Invoice, actor: Actor = SYSTEM) -> Invoice:
