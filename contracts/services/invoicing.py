@@ -31,12 +31,28 @@ def not_credited(invoice) -> sa.ColumnElement[bool]:
 
 def invoiceable_report(session: Session, contract_id: int, month: str) -> Optional[MonthlyReport]:
     """The newest accepted (or already invoiced) version of the contract's report for the month."""
-    return session.scalar(
+    return session.scalar(_newest_report_statement(), {"contract_id": contract_id, "month": month})
+
+
+@cache
+def _newest_report_statement() -> sa.Select:
+    # Built once: a month's aggregation asks this for every contract.
+    return (
         sa.select(MonthlyReport)
-        .where(MonthlyReport.contract_id == contract_id, MonthlyReport.month == month,
-               MonthlyReport.status.in_(INVOICEABLE))
+        .where(MonthlyReport.contract_id == sa.bindparam("contract_id"),
+               MonthlyReport.month == sa.bindparam("month"), MonthlyReport.status.in_(INVOICEABLE))
         .order_by(MonthlyReport.version.desc())
         .limit(1)
+    )
+
+
+@cache
+def _month_invoices_statement() -> sa.Select:
+    # The contract's invoices for the month, each with whether a credit note still leaves it open.
+    return (
+        sa.select(Invoice, not_credited(Invoice).label("open"))
+        .where(Invoice.contract_id == sa.bindparam("contract_id"), Invoice.month == sa.bindparam("month"),
+               Invoice.kind == "invoice")
     )
 
 
@@ -47,10 +63,7 @@ def invoice_contract_month(
     report = invoiceable_report(session, contract_id, month)
     if report is None:
         return None
-    earlier = session.execute(
-        sa.select(Invoice, not_credited(Invoice).label("open"))
-        .where(Invoice.contract_id == contract_id, Invoice.month == month, Invoice.kind == "invoice")
-    ).all()
+    earlier = session.execute(_month_invoices_statement(), {"contract_id": contract_id, "month": month}).all()
     for invoice, _open in earlier:
         if invoice.version == report.version:
             return invoice
