@@ -108,9 +108,11 @@ def _pricing_statement() -> sa.Insert:
     days = day_number(period_end) - day_number(greatest(Enrolment.start_on, first)) + 1
     base = half_up_div(hundredths(Contract.monthly_fee) * days, days_in_month)
     hours = half_up_div(hundredths(Contract.hourly_rate) * hundredths(ReportLine.hours_delivered), 100)
+    # Nested, so the look-up of earlier bonuses runs only for the few lines that exit to a
+    # job or education (one CASE with AND lets PostgreSQL hash every earlier line first).
     bonus = sa.case(
-        (sa.and_(ReportLine.exit_reason.in_(POSITIVE_EXIT_REASONS), ~bonus_paid_before),
-         hundredths(Contract.outcome_bonus)),
+        (ReportLine.exit_reason.in_(POSITIVE_EXIT_REASONS),
+         sa.case((~bonus_paid_before, hundredths(Contract.outcome_bonus)), else_=0)),
         else_=0,
     )
     priced = (
