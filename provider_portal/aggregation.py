@@ -71,6 +71,8 @@ def finish_month(month: str, contract_ids: list[int]) -> dict[str, Any]:
         invoice_contract_month(contract_id, month)
     written = scoring.compute_month(db.session, month)
     db.session.commit()
+    invoicing.month_done(db.session)
+    db.session.commit()
     return {"month": month, "contracts": len(contract_ids), "scores": written}
 
 

@@ -18,7 +18,7 @@ from ..models import Contract, Enrolment, Invoice, InvoiceLine, MonthlyReport, R
 from ..rules.periods import parse_month
 from ..rules.pricing import POSITIVE_EXIT_REASONS
 from .audit import SYSTEM, Actor, record
-from .sql import day_number, greatest, half_up_div, from_hundredths, hundredths, least
+from .sql import analyze, day_number, greatest, half_up_div, from_hundredths, hundredths, least
 
 INVOICEABLE = ("accepted", "invoiced")
 
@@ -120,7 +120,9 @@ def _pricing_statement() -> sa.Insert:
                   days.label("days"), base.label("base"), hours.label("hours"), bonus.label("bonus"))
         .join(Enrolment, Enrolment.id == ReportLine.enrolment_id)
         .join(Contract, Contract.id == Enrolment.contract_id)
-        .where(ReportLine.report_id == sa.bindparam("report_id"))
+        # The contract's own enrolments: without it PostgreSQL hashes every enrolment there is.
+        .where(ReportLine.report_id == sa.bindparam("report_id"),
+               Enrolment.contract_id == sa.bindparam("contract_id"))
         .subquery()
     )
     return sa.insert(InvoiceLine.__table__).from_select(
@@ -183,6 +185,11 @@ def credit(session: Session, invoice: Invoice, actor: Actor = SYSTEM) -> Invoice
     )
     record(session, actor, "invoice.credited", "invoice", invoice.id, credit_note_id=note.id)
     return note
+
+
+def month_done(session: Session) -> None:
+    """After a month's invoices: the tables they grew get fresh planner statistics."""
+    analyze(session, Invoice, InvoiceLine)
 
 
 def accepted_contract_ids(session: Session, month: str) -> list[int]:

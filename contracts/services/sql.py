@@ -77,3 +77,15 @@ def half_up_div(numerator, denominator) -> sa.ColumnElement:
 def from_hundredths(value) -> sa.ColumnElement:
     """Hundredths back to a two-decimal value; a NUMERIC literal divisor keeps PostgreSQL exact."""
     return value / sa.literal_column("100.0")
+
+
+def analyze(session, *models) -> None:
+    """Fresh planner statistics for the models' tables, after a bulk write (PostgreSQL only).
+
+    PostgreSQL's documentation asks for ANALYZE after loading much data: autovacuum gets there
+    only after a while, and until then a connection keeps plans made while a table was nearly
+    empty (its foreign-key checks' among them), scanning the whole table where an index would
+    do. SQLite keeps no such plans and is left alone.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.text("ANALYZE " + ", ".join(model.__table__.name for model in models)))
