@@ -234,19 +234,29 @@ def _read_before() -> dict[str, dict[Any, Any]]:
 # Whole reports.
 
 
+def _records(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
+    """Each record with the file line it starts on: a quoted line break makes a record span lines."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    records, starts_on = [], 1
+    for row in reader:
+        records.append((starts_on, row))
+        starts_on = reader.line_num + 1
+    return records
+
+
 def read_csv(data: bytes) -> ReadReport:
     """Read a CSV report; raises InputRejected when it cannot be read as a report at all."""
     text = decode_text(data)
     first_line = text.partition("\n")[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") and ";" in first_line else ","
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+        rows = _records(text, delimiter)
     except csv.Error as error:
         raise _reject(N_("The file's quoting is broken (%(reason)s): check for a stray quote mark."),
                       reason=str(error)) from None
     if not rows:  # a file of a byte-order mark alone, say
         raise _reject(N_("The file is empty."))
-    header, body = rows[0], rows[1:]
+    (_, header), body = rows[0], rows[1:]
     columns = [ALIASES.get(_fold(name), _fold(name)) for name in header]
     problems = []
     for position, column in enumerate(columns, start=1):
@@ -260,7 +270,7 @@ def read_csv(data: bytes) -> ReadReport:
             problems.append(Problem(N_("the required column '%(name)s' is missing"), {"name": column}, 1, column))
     if problems:
         raise InputRejected(problems)
-    numbered = [(number, row) for number, row in enumerate(body, start=2) if "".join(row).strip()]
+    numbered = [(number, row) for number, row in body if "".join(row).strip()]
     if not numbered:
         raise _reject(N_("The file has a header but no lines."))
     if len(numbered) > MAX_LINES:

@@ -139,3 +139,15 @@ def test_a_formula_looking_cell_stays_text():
     data = b"participant_ref;hours_planned;hours_delivered;status\n=HYPERLINK(\"x\");1;1;active\n"
     [line] = read_csv(data).lines
     assert line.participant_ref == '=HYPERLINK("x")'
+
+
+def test_a_quoted_line_break_keeps_the_problems_on_the_file_s_lines():
+    # A quoted cell may hold a line break; its record then spans two lines of the file, and the
+    # next record's problem is on the line a text editor shows it on.
+    data = (
+        "participant_ref;hours_planned;hours_delivered;status\r\n"
+        'DL-4Q7K2;120;"10\r\n0";active\r\n'
+        "DL-9XW3M;120;lots;active\r\n"
+    ).encode()
+    problems = read_csv(data).problems
+    assert [(p.line, p.field) for p in problems] == [(2, "hours_delivered"), (4, "hours_delivered")]
