@@ -12,7 +12,7 @@ from functools import cache
 from typing import Optional
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, joinedload
 
 from ..models import Contract, Enrolment, Invoice, InvoiceLine, MonthlyReport, ReportLine
 from ..rules.periods import parse_month
@@ -36,9 +36,10 @@ def invoiceable_report(session: Session, contract_id: int, month: str) -> Option
 
 @cache
 def _newest_report_statement() -> sa.Select:
-    # Built once: a month's aggregation asks this for every contract.
+    # Built once: a month's aggregation asks this for every contract. The contract comes along.
     return (
         sa.select(MonthlyReport)
+        .options(joinedload(MonthlyReport.contract))
         .where(MonthlyReport.contract_id == sa.bindparam("contract_id"),
                MonthlyReport.month == sa.bindparam("month"), MonthlyReport.status.in_(INVOICEABLE))
         .order_by(MonthlyReport.version.desc())
@@ -70,7 +71,7 @@ def invoice_contract_month(
     for invoice, still_open in earlier:
         if still_open:
             credit(session, invoice, actor)
-    contract = session.get(Contract, contract_id)
+    contract = report.contract
     invoice = Invoice(kind="invoice", contract_id=contract_id, month=month, version=report.version,
                       report_id=report.id, vat_rate=contract.vat_rate, net=Decimal(0),
                       vat=Decimal(0), total=Decimal(0))
