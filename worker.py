@@ -28,7 +28,7 @@ def main(argv: list[str]) -> None:
     worker = Worker(
         [queue(name, connection) for name in names], connection=connection, job_class=AppContextJob,
         # Frequent heartbeats (every 5 s in a job, every 20 s idle) let the app tell a dead
-        # worker from a live one within a minute (provider_portal.aggregation.HEARTBEAT_GRACE).
+        # worker from a live one within a minute (provider_portal.jobs.HEARTBEAT_GRACE).
         job_monitoring_interval=5,
         worker_ttl=35,
     )

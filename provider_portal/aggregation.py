@@ -5,18 +5,18 @@ contract with an accepted report and a final `aggregate-<month>` job that depend
 all (failures allowed, since it makes up any missing invoice itself) and writes the scores.
 The final job's id is the month's job id: it finishes when every invoice and score is written.
 
-A month counts as running only while a live worker holds or can still take its jobs: a job
-whose worker has stopped sending heartbeats is not running, whatever RQ's registries say,
-so a month whose worker died can be started again at once.
+A month counts as running only while a live worker holds or can still take its jobs
+(`jobs.held_by_live_worker`): a job whose worker has stopped sending heartbeats is not
+running, whatever RQ's registries say, so a month whose worker died can be started again.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from typing import Any
 
 from redis import Redis
-from rq import Retry, Worker
+from rq import Retry
 
 from rq.exceptions import NoSuchJobError
 from rq.job import Dependency, Job, JobStatus
@@ -26,14 +26,11 @@ from contracts.rules.periods import parse_month
 from contracts.services import invoicing, scoring
 
 from .extensions import db
-from .jobs import AppContextJob, queue, redis_connection
+from .jobs import AppContextJob, held_by_live_worker, queue, redis_connection, worker_alive
 
 JOB_TIMEOUT = 600
 RESULT_TTL = 7 * 24 * 3600
 FAILURE_TTL = 30 * 24 * 3600
-# Workers heartbeat every 5 s in a job and every 20 s when idle (worker.py); silence this
-# long means the worker is dead, so its month can be started again within a minute.
-HEARTBEAT_GRACE = timedelta(seconds=45)
 # Retries for what can pass: a lost database connection, a lock held by another worker.
 RETRY = Retry(max=3, interval=[2, 10, 30])
 
@@ -91,19 +88,6 @@ def scheduled_previous_month() -> str | None:
 # Starting and watching.
 
 
-def _alive(worker_name: str | None, connection: Redis) -> bool:
-    if not worker_name:
-        return False
-    worker = Worker.find_by_key(Worker.redis_worker_namespace_prefix + worker_name, connection=connection)
-    if worker is None or worker.last_heartbeat is None:
-        return False
-    return datetime.now(timezone.utc) - worker.last_heartbeat.replace(tzinfo=timezone.utc) < HEARTBEAT_GRACE
-
-
-def _live_workers(connection: Redis) -> bool:
-    return any(_alive(w.name, connection) for w in Worker.all(connection=connection))
-
-
 def _fetch(job_id: str, connection: Redis) -> Job | None:
     try:
         return AppContextJob.fetch(job_id, connection=connection)
@@ -118,13 +102,7 @@ def _group(month_job: Job, connection: Redis) -> list[Job]:
 
 def is_running(month_job: Job, connection: Redis) -> bool:
     """True while a live worker holds, or can still take, one of the month's jobs."""
-    for job in _group(month_job, connection):
-        status = job.get_status(refresh=True)
-        if status == JobStatus.STARTED and _alive(job.worker_name, connection):
-            return True
-        if status in (JobStatus.QUEUED, JobStatus.DEFERRED, JobStatus.SCHEDULED) and _live_workers(connection):
-            return True
-    return False
+    return any(held_by_live_worker(job, connection) for job in _group(month_job, connection))
 
 
 def start(month: str, started_by: int | None, connection: Redis | None = None) -> str:
@@ -172,7 +150,7 @@ def status(job_id: str, connection: Redis | None = None) -> dict[str, Any] | Non
         "status": {JobStatus.DEFERRED: "queued", JobStatus.SCHEDULED: "queued"}.get(state, str(state.value)),
         "progress": {"done": done, "total": len(group)},
     }
-    if state == JobStatus.STARTED and not _alive(job.worker_name, connection):
+    if state == JobStatus.STARTED and not worker_alive(job.worker_name, connection):
         answer["status"] = "failed"
         answer["error"] = "The worker running this job stopped; start the month again."
     if state == JobStatus.FAILED:

@@ -18,6 +18,11 @@ twice just stores the same document twice. The stored file's name is made here f
 same keys; nothing a user typed ever names a key or a file.
 The job renders as the system with finance's view: the page that enqueued it has already
 checked that its user may see the document.
+
+A job is shared only while it can still finish: one STARTED on a worker whose heartbeats have
+stopped, or waiting longer than `jobs.HEARTBEAT_GRACE` with no live worker at all, is
+"stalled". The page says so instead of waiting forever, and asking again replaces the job
+under the same id. The grace on waiting spares a job enqueued while the workers restart.
 """
 
 from __future__ import annotations
@@ -39,8 +44,9 @@ from contracts.models import InvoiceLine, Provider
 from contracts.services.budget import budget_statement
 from contracts.services.scope import Viewer
 
+from . import jobs
 from .extensions import db
-from .jobs import AppContextJob, queue, redis_connection
+from .jobs import AppContextJob, held_by_live_worker, queue, redis_connection
 
 QUEUE = "documents"
 # More lines than this and an invoice's PDF is made on the queue (see the module docstring).
@@ -134,18 +140,26 @@ def _fetch(job_id: str, connection: Redis) -> Optional[Job]:
         return None
 
 
+def _stalled(job: Job, status: JobStatus, connection: Redis) -> bool:
+    """True when a job in one of the WAITING states will not get done (see the module docstring)."""
+    if held_by_live_worker(job, connection):
+        return False
+    return status == JobStatus.STARTED or jobs.age(job.enqueued_at) >= jobs.HEARTBEAT_GRACE
+
+
 def start(job_id: str, function: str, *args, connection: Optional[Redis] = None) -> str:
     """Enqueue a render unless the same document is being made already; returns the job id.
 
-    A finished or failed job of the same id is replaced, and its stored PDF dropped, so the
-    new file shows the data as it is now (an invoice approved since, say).
+    A finished, failed or stalled job of the same id is replaced, and its stored PDF dropped,
+    so the new file shows the data as it is now (an invoice approved since, say).
     """
     if not JOB_ID.match(job_id):
         raise ValueError(f"not a document job id: {job_id!r}")
     connection = connection or redis_connection()
     existing = _fetch(job_id, connection)
     if existing is not None:
-        if existing.get_status(refresh=True) in WAITING:
+        status = existing.get_status(refresh=True)
+        if status in WAITING and not _stalled(existing, status, connection):
             return job_id
         existing.delete()
     connection.delete(document_key(job_id))
@@ -159,7 +173,8 @@ def start(job_id: str, function: str, *args, connection: Optional[Redis] = None)
 
 @dataclass(frozen=True)
 class DocumentState:
-    """Where a document stands: being made, ready (with its file name), failed, or unknown."""
+    """Where a document stands: queued or started (being made), ready (with its file name),
+    failed (with RQ's error), stalled (no live worker will make it), or expired."""
 
     job_id: str
     status: str
@@ -183,6 +198,8 @@ def state(job_id: str, connection: Optional[Redis] = None) -> Optional[DocumentS
         return DocumentState(job_id, "failed", error=lines[-1] if lines else "The job failed.")
     if status == JobStatus.FINISHED:
         return DocumentState(job_id, "expired")
+    if status in WAITING and _stalled(job, status, connection):
+        return DocumentState(job_id, "stalled")
     return DocumentState(job_id, "queued" if status != JobStatus.STARTED else "started")
 
 

@@ -3,16 +3,27 @@
 Jobs are edges like request handlers: ids in, a service of `contracts` called with the
 session, one commit at the end. They are enqueued only after the request's commit, with a
 deterministic id built from domain keys, an explicit timeout and TTLs.
+
+Whether a job can still get done is decided here, once, by worker heartbeats: a job counts as
+held only while a live worker runs it or, still waiting, while any worker is alive. RQ's own
+registries keep a job "started" long after its worker died (SIGKILL, a lost machine), so the
+app would otherwise wait on it forever.
 """
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
 from flask import Flask, current_app
 from redis import Redis
-from rq import Queue
-from rq.job import Job
+from rq import Queue, Worker
+from rq.job import Job, JobStatus
 
 QUEUES = ("aggregation", "documents", "default")
+# Workers heartbeat every 5 s in a job and every 20 s when idle (worker.py); silence this
+# long means the worker is dead, so its jobs can be started again within a minute.
+HEARTBEAT_GRACE = timedelta(seconds=45)
+_NOT_STARTED = (JobStatus.QUEUED, JobStatus.DEFERRED, JobStatus.SCHEDULED)
 
 
 class AppContextJob(Job):
@@ -43,6 +54,38 @@ def queue(name: str, connection: Redis | None = None) -> Queue:
     if name not in QUEUES:
         raise ValueError(f"unknown queue {name!r}")
     return Queue(name, connection=connection or redis_connection(), job_class=AppContextJob)
+
+
+def age(moment: datetime | None) -> timedelta:
+    """How long ago a moment RQ recorded (UTC) was; forever ago when it was never recorded."""
+    if moment is None:
+        return timedelta.max
+    return datetime.now(timezone.utc) - moment.replace(tzinfo=timezone.utc)
+
+
+def worker_alive(name: str | None, connection: Redis) -> bool:
+    """True when the named worker has sent a heartbeat within HEARTBEAT_GRACE."""
+    if not name:
+        return False
+    worker = Worker.find_by_key(Worker.redis_worker_namespace_prefix + name, connection=connection)
+    return worker is not None and _beating(worker)
+
+
+def any_live_worker(connection: Redis) -> bool:
+    """True when any live worker runs: the workers of worker.py listen on every queue."""
+    return any(_beating(w) for w in Worker.all(connection=connection))
+
+
+def _beating(worker: Worker) -> bool:
+    return age(worker.last_heartbeat) < HEARTBEAT_GRACE
+
+
+def held_by_live_worker(job: Job, connection: Redis) -> bool:
+    """True while a live worker runs the job or, while it waits, any worker is alive to take it."""
+    status = job.get_status(refresh=True)
+    if status == JobStatus.STARTED:
+        return worker_alive(job.worker_name, connection)
+    return status in _NOT_STARTED and any_live_worker(connection)
 
 
 def ping() -> str:

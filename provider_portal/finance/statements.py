@@ -29,6 +29,17 @@ def _known(job_id: str) -> str:
     return job_id
 
 
+def _ask_again_url(job_id: str) -> str:
+    """The link that asked for the document, rebuilt from its job id, to try a stalled one again."""
+    kind, _, keys = job_id.removeprefix("pdf-").partition("-")
+    if kind == "statement":
+        provider_id, month = keys.split("-", 1)
+        return url_for("finance.statement_pdf", provider_id=int(provider_id), month=month)
+    if kind == "budget":
+        return url_for("finance.budget_pdf", year=int(keys))
+    return url_for("finance.invoice_pdf", invoice_id=int(keys))
+
+
 @bp.route("/budget/<int:year>.pdf")
 @allow("finance")
 def budget_pdf(year: int):
@@ -41,11 +52,13 @@ def budget_pdf(year: int):
 @bp.route("/documents/<job_id>")
 @allow("finance")
 def document(job_id: str):
-    """A queued document: being made (the page reloads itself), ready to download, or failed."""
+    """A queued document: being made (the page reloads itself), ready to download, failed, or
+    stalled (no worker will make it: the page stops reloading and offers to ask again)."""
     found = documents_jobs.state(_known(job_id))
     if found is None:
         raise NotFound("No such document; it may have expired. Ask for it again.")
-    return render_template("finance/documents/status.html", document=found, today=clock.today())
+    return render_template("finance/documents/status.html", document=found, today=clock.today(),
+                           ask_again_url=_ask_again_url(job_id))
 
 
 @bp.route("/documents/<job_id>/download")

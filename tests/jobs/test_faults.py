@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from benchmarks.data import make_reports
 from contracts.models import Invoice, InvoiceLine
-from provider_portal import aggregation
+from provider_portal import aggregation, jobs
 from provider_portal.extensions import db
 from tests.jobs.test_worker import start_worker, stop_worker
 
@@ -51,7 +51,7 @@ def test_a_worker_killed_mid_month_is_replaced_and_the_month_restarted(any_app, 
         db.session.commit()
     expected = expected_totals(any_app)
     # Heartbeats come every 5 s while a job runs; a shorter grace keeps the test short.
-    monkeypatch.setattr(aggregation, "HEARTBEAT_GRACE", aggregation.timedelta(seconds=8))
+    monkeypatch.setattr(jobs, "HEARTBEAT_GRACE", aggregation.timedelta(seconds=8))
     url, redis_url = any_app.config["DATABASE_URL"], any_app.config["REDIS_URL"]
     worker = start_worker(url, redis_url, "aggregation")
     with any_app.app_context():
