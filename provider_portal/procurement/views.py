@@ -8,11 +8,12 @@ from __future__ import annotations
 from collections import OrderedDict
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, current_app, render_template
 from sqlalchemy.orm import selectinload
 
 from contracts.models import Contract, Enrolment, MonthlyReport
 from contracts.services import scope
+from contracts.services.contract_invoices import contract_invoices
 
 from .. import clock
 from ..extensions import db
@@ -31,6 +32,12 @@ def _visible_contracts() -> list[Contract]:
     """The viewer's contracts with what the tables show, loaded in a few queries."""
     stmt = scope.contracts(viewer()).options(*_CONTRACT_DETAILS).order_by(Contract.reference)
     return list(db.session.scalars(stmt))
+
+
+def may_open(endpoint: str) -> bool:
+    """True when the viewer's role is among the roles the endpoint's view allows (deny by default)."""
+    roles = getattr(current_app.view_functions.get(endpoint), "allowed_roles", ())
+    return viewer().role in roles
 
 
 def _expiring_first(contracts: list[Contract], today) -> list[Contract]:
@@ -81,7 +88,7 @@ def contracts():
 @bp.route("/contracts/<int:contract_id>")
 @allow("procurement")
 def contract(contract_id: int):
-    """One contract: price terms, period, amendments, participants and reports by month."""
+    """One contract: price terms, period, amendments, participants, reports by month and invoices."""
     v = viewer()
     found = db.session.scalar(
         scope.contracts(v)
@@ -118,4 +125,7 @@ def contract(contract_id: int):
         participants=participants,
         active=active,
         reports=list(by_month.values()),
+        invoices=contract_invoices(db.session, v, found),
+        # Finance's invoice pages are for finance; others see the list without links.
+        invoice_links=may_open("finance.invoice"),
     )

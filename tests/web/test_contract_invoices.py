@@ -1,0 +1,102 @@
+"""The procurement contract page lists the contract's invoices and its invoiced net against the ceiling."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+
+from contracts.models import Contract, User
+from contracts.services import approval
+from contracts.services.contract_invoices import contract_invoices
+from contracts.services.invoicing import credit, invoice_contract_month
+from contracts.services.scope import Viewer
+from tests.conftest import TEST_ACTOR
+from tests.web.conftest import PageParts
+
+REFERENCE = "SÆR-2018-01"
+
+
+def danish(amount: Decimal) -> str:
+    """Written out here, not with the portal's helper: 1234567.5 -> 1.234.567,50 kr."""
+    return f"{amount:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".") + " kr."
+
+
+@pytest.fixture
+def invoiced(demo_app):
+    """October to December 2018 invoiced, October approved, December credited; the ceiling
+    set so that December's invoice crossed it."""
+    from provider_portal.extensions import db
+
+    with demo_app.app_context():
+        session = db.session
+        contract = session.scalar(sa.select(Contract).where(Contract.reference == REFERENCE))
+        october = invoice_contract_month(session, contract.id, "2018-10")
+        november = invoice_contract_month(session, contract.id, "2018-11")
+        # Only December's invoice is made after the lowered ceiling, so only it crosses it.
+        contract.ceiling = october.net + november.net + Decimal("1.00")
+        december = invoice_contract_month(session, contract.id, "2018-12")
+        finance = session.scalar(sa.select(User).where(User.role == "finance"))
+        approval.approve(session, TEST_ACTOR, Viewer(finance.id, "finance"), october.id, date(2018, 11, 15))
+        note = credit(session, december)
+        session.commit()
+        return {
+            "contract_id": contract.id, "provider_id": contract.provider_id, "number": october.number,
+            "invoices": [(i.net, i.vat, i.total) for i in (october, november, december)],
+            "so_far": october.net + november.net, "exceeds": [december.exceeds_ceiling, note.exceeds_ceiling],
+        }
+
+
+def test_contract_page_lists_invoices_in_danish_with_the_invoiced_net_so_far(client_as, invoiced):
+    assert invoiced["exceeds"] == [True, False]  # the setup did what it says
+    response = client_as("procurement").get(f"/procurement/contracts/{invoiced['contract_id']}")
+    assert response.status_code == 200
+    page = PageParts(response.get_data(as_text=True))
+    text = page.text
+    assert "Fakturaer og kreditnotaer" in text
+    for net, vat, total in invoiced["invoices"]:
+        assert danish(net) in text and danish(vat) in text and danish(total) in text
+    assert invoiced["number"] and invoiced["number"] in text
+    for month in ("oktober 2018", "november 2018", "december 2018"):
+        assert month in text
+    assert "Kreditnota" in text and "Krediteret" in text and "Kladde" in text and "Godkendt" in text
+    # Net, the credit note deducted: October and November only.
+    assert f"Faktureret indtil nu (netto) {danish(invoiced['so_far'])}" in text
+    assert text.count("Overskrider aftalens loft") == 1
+    # Procurement may not open finance's invoice pages, so the list does not link to them.
+    assert not [a for a in page.find_all("a") if (a.get("href") or "").startswith("/finance/")]
+
+
+def test_contract_without_invoices_says_so(client_as, demo_app):
+    from provider_portal.extensions import db
+
+    with demo_app.app_context():
+        contract_id = db.session.scalar(sa.select(Contract.id).where(Contract.reference == REFERENCE))
+    text = PageParts(client_as("procurement").get(f"/procurement/contracts/{contract_id}")
+                     .get_data(as_text=True)).text
+    assert "Ingen fakturaer på kontrakten endnu." in text
+    assert f"Faktureret indtil nu (netto) {danish(Decimal('0'))}" in text
+
+
+@pytest.mark.parametrize("role", ["provider", "finance", "admin"])
+def test_only_procurement_reaches_the_contract_page(client_as, invoiced, role):
+    response = client_as(role).get(f"/procurement/contracts/{invoiced['contract_id']}")
+    assert response.status_code in (403, 404)
+    html = response.get_data(as_text=True)
+    assert REFERENCE not in html
+    assert not any(danish(net) in html for net, _vat, _total in invoiced["invoices"])
+
+
+def test_another_providers_viewer_gets_none_of_the_contracts_invoices(demo_app, invoiced):
+    from provider_portal.extensions import db
+
+    with demo_app.app_context():
+        contract = db.session.get(Contract, invoiced["contract_id"])
+        other = Viewer(None, "provider", invoiced["provider_id"] + 1)
+        own = Viewer(None, "provider", invoiced["provider_id"])
+        seen_by_other = contract_invoices(db.session, other, contract)
+        seen_by_own = contract_invoices(db.session, own, contract)
+    assert seen_by_other.rows == [] and seen_by_other.invoiced_net == Decimal("0.00")
+    assert len(seen_by_own.rows) == 4 and seen_by_own.invoiced_net == invoiced["so_far"]
