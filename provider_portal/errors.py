@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from contracts.services import DomainError
 
+from .i18n import say
 from .security import is_api_request
 
 log = logging.getLogger(__name__)
@@ -65,9 +66,7 @@ def init_app(app: Flask) -> None:
     def domain_error(error: DomainError):
         if is_api_request():
             return api_error(error.status, error.message, error.field)
-        # The domain speaks English; a message the Danish catalogue knows is shown in Danish.
-        message = _(error.message)
-        return render_template("errors/error.html", status=error.status, message=message), error.status
+        return render_template("errors/error.html", status=error.status, message=say(error)), error.status
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

@@ -1,14 +1,22 @@
 """Languages: Danish by default, English by a switch that sticks (cookie, and the user's profile).
 
-English is written as the msgids themselves, so only a Danish catalogue exists.
+English is written as the msgids themselves, so only a Danish catalogue exists. The domain's
+refusals and problems carry an English template and its values; `say` puts them in the
+page's language.
 """
 
 from __future__ import annotations
 
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Protocol
+
 from flask import Flask, g, request
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext, pgettext
 from flask_login import current_user
 
+from . import formatting
 from .extensions import babel
 
 LANGUAGES = ("da", "en")
@@ -32,6 +40,49 @@ def select_locale() -> str:
         return user.locale
     chosen = request.cookies.get(LANGUAGE_COOKIE)
     return chosen if chosen in LANGUAGES else "da"
+
+
+class Message(Protocol):
+    """A domain message: a DomainError or a Problem."""
+
+    template: str
+    params: dict[str, Any]
+    field: str | None
+
+
+def _state(value: str) -> str:
+    # A record's state as a refusal names it ("the tender is closed; …"); unknown ones as they are.
+    return {
+        "draft": pgettext("state", "draft"), "published": pgettext("state", "published"),
+        "closed": pgettext("state", "closed"), "evaluated": pgettext("state", "evaluated"),
+        "awarded": pgettext("state", "awarded"), "concluded": pgettext("state", "concluded"),
+        "cancelled": pgettext("state", "cancelled"), "submitted": pgettext("state", "submitted"),
+        "accepted": pgettext("state", "accepted"), "rejected": pgettext("state", "rejected"),
+        "invoiced": pgettext("state", "invoiced"), "active": pgettext("state", "active"),
+        "ended": pgettext("state", "ended"), "terminated": pgettext("state", "terminated"),
+    }.get(value, value)
+
+
+def _shown(name: str, value: Any) -> Any:
+    """A value as the page's locale writes it: dates, times, decimals, months and states."""
+    if isinstance(value, datetime):
+        return f"{formatting.day(value)} {value:%H:%M}"
+    if isinstance(value, date):
+        return formatting.day(value)
+    if isinstance(value, Decimal):
+        return formatting.number(value, max(0, -value.as_tuple().exponent))
+    if name == "month" and isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}", value):
+        return formatting.month(value)
+    if name == "state" and isinstance(value, str):
+        return _state(value)
+    return value
+
+
+def say(message: Message) -> str:
+    """A refusal or problem of the domain in the page's language: the template through the
+    catalogue, then its values (a param named `month` is a YYYY-MM month, `state` a record's state)."""
+    params = {name: _shown(name, value) for name, value in message.params.items()}
+    return gettext(message.template, **params) if params else gettext(message.template)
 
 
 def init_app(app: Flask) -> None:

@@ -17,6 +17,7 @@ from lxml import etree
 
 from ..rules.money import round_money
 from ..rules.periods import parse_month
+from ..rules.problems import N_
 from . import formatting
 from .data import DocumentLine, InvoiceDocument
 
@@ -87,7 +88,7 @@ def check_figures(doc: InvoiceDocument) -> list[str]:
 def build(doc: InvoiceDocument) -> bytes:
     """The UBL 2.1 XML of an approved invoice or credit note, UTF-8 with an XML declaration."""
     if doc.number is None or doc.issued_on is None:
-        raise NotIssuable("A draft has no invoice number yet; approve it first.")
+        raise NotIssuable(N_("A draft has no invoice number yet; approve it first."))
     problems = check_figures(doc)
     if problems:
         raise NotIssuable("; ".join(problems))

@@ -10,11 +10,25 @@ import hmac
 from datetime import date
 
 from stdnum.dk import cpr as stdnum_cpr
-from stdnum.exceptions import ValidationError
+from stdnum.exceptions import InvalidComponent, InvalidFormat, InvalidLength, ValidationError
+
+from .problems import N_
 
 
 class InvalidCPR(ValueError):
-    """The text is not a CPR number. The message never repeats the number."""
+    """The text is not a CPR number; `template` says why (never repeating the number)."""
+
+    def __init__(self, template: str):
+        super().__init__(template)
+        self.template = template
+
+
+# stdnum's kind of error → why, in words a caseworker acts on.
+_WHY = (
+    (InvalidLength, N_("not a valid CPR number: it has 10 digits (DDMMYY-XXXX)")),
+    (InvalidFormat, N_("not a valid CPR number: it has only digits (DDMMYY-XXXX)")),
+    (InvalidComponent, N_("not a valid CPR number: the first six digits are not a birth date (DDMMYY)")),
+)
 
 
 def parse_cpr(text: str) -> tuple[str, date]:
@@ -23,10 +37,10 @@ def parse_cpr(text: str) -> tuple[str, date]:
         compact = stdnum_cpr.validate(text)
         born = stdnum_cpr.get_birth_date(compact)
     except ValidationError as error:
-        # stdnum's messages name the problem, not the number.
-        raise InvalidCPR(f"not a valid CPR number: {error.message}") from None
+        why = next((template for kind, template in _WHY if isinstance(error, kind)), None)
+        raise InvalidCPR(why or N_("not a valid CPR number")) from None
     except Exception:
-        raise InvalidCPR("not a valid CPR number") from None
+        raise InvalidCPR(N_("not a valid CPR number")) from None
     return compact, born
 
 

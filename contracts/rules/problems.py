@@ -7,12 +7,21 @@ The message is an English template with named parameters; pages translate the te
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from datetime import datetime
+from typing import Any, Mapping, Optional
 
 
 def N_(template: str) -> str:
     """Mark a message template for translation without translating it here (no Flask here)."""
     return template
+
+
+def english(template: str, params: Mapping[str, Any]) -> str:
+    """The English sentence: the template with its values, a timestamp to the minute."""
+    if not params:
+        return template
+    return template % {name: f"{value:%Y-%m-%d %H:%M}" if isinstance(value, datetime) else value
+                       for name, value in params.items()}
 
 
 @dataclass(frozen=True)
@@ -27,7 +36,7 @@ class Problem:
     @property
     def message(self) -> str:
         """The English message."""
-        return self.template % self.params if self.params else self.template
+        return english(self.template, self.params)
 
     def as_json(self) -> dict[str, Any]:
         """The API's error item: {"line"?, "field", "message"}."""

@@ -3,19 +3,29 @@
 The edges (a request handler, a job, a command) commit once when the use case is done.
 """
 
+from __future__ import annotations
+
+from typing import Any
+
+from ..rules.problems import english
+
 
 class DomainError(Exception):
-    """A use case refused: the message says why in plain words, and nothing was changed.
+    """A use case refused: a message template and its values say why, and nothing was changed.
 
+    The template is marked with `N_()` where it is raised: `.message` is the English sentence
+    (the API and the CLI show it), pages translate the template and fill in the values.
     ``status`` tells an edge how to answer: 422 when the rules forbid it, 409 when the
     record's state does, 404 when the record is not there (or not visible).
     """
 
     status = 422
 
-    def __init__(self, message: str, field: str | None = None, status: int | None = None):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, template: str, field: str | None = None, status: int | None = None, **params: Any):
+        self.template = template
+        self.params = params
+        self.message = english(template, params)
+        super().__init__(self.message)
         self.field = field
         if status is not None:
             self.status = status

@@ -16,6 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
 from ..models import ROLES, ApiToken, Provider, User, utcnow
+from ..rules.problems import N_
 from . import DomainError
 from .audit import Actor, record
 
@@ -59,20 +60,20 @@ def create_user(
     """Create a user; a provider user must name an existing provider, staff must not."""
     email = email.strip().lower()
     if role not in ROLES:
-        raise DomainError(f"unknown role {role!r}; use one of {', '.join(ROLES)}", "role")
+        raise DomainError(N_("unknown role '%(role)s'; use one of %(roles)s"), "role", role=role,
+                          roles=", ".join(ROLES))
     if "@" not in email:
-        raise DomainError("an email address is needed", "email")
+        raise DomainError(N_("an email address is needed"), "email")
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise DomainError(
-            f"the password must have at least {MIN_PASSWORD_LENGTH} characters", "password"
-        )
+        raise DomainError(N_("the password must have at least %(count)s characters"), "password",
+                          count=MIN_PASSWORD_LENGTH)
     if role == "provider":
         if provider_id is None or session.get(Provider, provider_id) is None:
-            raise DomainError("a provider user needs an existing provider", "provider_id")
+            raise DomainError(N_("a provider user needs an existing provider"), "provider_id")
     elif provider_id is not None:
-        raise DomainError("only provider users belong to a provider", "provider_id")
+        raise DomainError(N_("only provider users belong to a provider"), "provider_id")
     if find_user(session, email) is not None:
-        raise DomainError(f"a user with the email {email} exists already", "email", status=409)
+        raise DomainError(N_("a user with the email %(email)s exists already"), "email", status=409, email=email)
     user = User(
         email=email, role=role, provider_id=provider_id, name=name,
         password_hash=hash_password(password),
@@ -112,7 +113,7 @@ def revoke_token(session: Session, actor: Actor, token_id: int) -> None:
     """Revoke a token; it stops working at once."""
     row = session.get(ApiToken, token_id)
     if row is None:
-        raise DomainError("no such token", status=404)
+        raise DomainError(N_("no such token"), status=404)
     if row.revoked_at is None:
         row.revoked_at = utcnow()
         record(session, actor, "token.revoked", "api_token", row.id, prefix=row.prefix)

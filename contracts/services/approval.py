@@ -20,6 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ..models import Invoice, InvoiceApproval, InvoiceNumberCounter, utcnow
+from ..rules.problems import N_
 from . import DomainError, NotFound, scope
 from .audit import Actor, record
 from .scope import Viewer
@@ -65,21 +66,21 @@ def approve(
         .with_for_update(of=Invoice).execution_options(populate_existing=True)
     )
     if invoice is None:
-        raise NotFound("No such invoice.")
+        raise NotFound(N_("No such invoice."))
     if not viewer.may(*APPROVERS):
-        raise DomainError("Only finance approves invoices.", status=403)
+        raise DomainError(N_("Only finance approves invoices."), status=403)
     if invoice.status != "draft":
-        raise DomainError(f"The invoice is approved already, as number {invoice.number}.",
-                          field="status", status=409)
+        raise DomainError(N_("The invoice is approved already, as number %(number)s."),
+                          field="status", status=409, number=invoice.number)
     reason = (ceiling_reason or "").strip() or None
     if invoice.exceeds_ceiling and invoice.kind == "invoice":
         if reason is None:
             raise DomainError(
-                "The invoice takes the contract past its ceiling. Give a reason for accepting "
-                "that before approving.", field="ceiling_reason", status=409)
+                N_("The invoice takes the contract past its ceiling. Give a reason for accepting "
+                   "that before approving."), field="ceiling_reason", status=409)
         if len(reason) < MIN_CEILING_REASON:
-            raise DomainError(f"Write the reason in at least {MIN_CEILING_REASON} characters.",
-                              field="ceiling_reason")
+            raise DomainError(N_("Write the reason in at least %(count)s characters."),
+                              field="ceiling_reason", count=MIN_CEILING_REASON)
     else:
         reason = None  # nothing to confirm: a reason would claim a look that was not needed
     now = utcnow()

@@ -16,6 +16,7 @@ from ..documents.budget import BudgetStatement, programme_spend
 from ..documents.data import Municipality
 from ..models import Contract, Invoice, Programme
 from ..rules.money import round_money
+from ..rules.problems import N_
 from . import DomainError, scope
 from .scope import Viewer
 
@@ -37,9 +38,9 @@ def budget_statement(session: Session, viewer: Viewer, year: int, budget: Decima
     Raises DomainError 403 for anyone but finance and procurement, 422 for a year outside 2000–2100.
     """
     if not viewer.may(*READERS):
-        raise DomainError("Only finance and procurement read the budget statement.", status=403)
+        raise DomainError(N_("Only finance and procurement read the budget statement."), status=403)
     if not 2000 <= year <= 2100:
-        raise DomainError("Give a year between 2000 and 2100.", field="year")
+        raise DomainError(N_("Give a year between 2000 and 2100."), field="year")
     spent = session.execute(
         scope.invoices(viewer, sa.select(Programme.position, Programme.code, Programme.name_da,
                                          Invoice.month, sa.func.sum(_signed_net())))

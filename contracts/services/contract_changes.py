@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..models import Amendment, Contract, Enrolment, utcnow
+from ..rules.problems import N_
 from . import DomainError
 from .audit import SYSTEM, Actor, record
 
@@ -18,18 +19,19 @@ def extend(session: Session, actor: Actor, contract: Contract, new_end: date, re
     reason = (reason or "").strip()
     status = contract.status_on(today)
     if status in ("ended", "terminated"):
-        raise DomainError(f"the contract is {status} and cannot be extended", "end_date", status=409)
+        raise DomainError(N_("the contract is %(state)s and cannot be extended"), "end_date", status=409,
+                          state=status)
     if not reason:
-        raise DomainError("an extension needs a reason", "reason")
+        raise DomainError(N_("an extension needs a reason"), "reason")
     if new_end <= contract.end_on:
-        raise DomainError(
-            f"the new end date must be after the current one, {contract.end_on.isoformat()}", "end_date")
+        raise DomainError(N_("the new end date must be after the current one, %(end)s"), "end_date",
+                          end=contract.end_on)
     if new_end > contract.max_end_on:
         raise DomainError(
-            f"the contract's extension option runs to {contract.max_end_on.isoformat()} at the latest; "
-            f"{new_end.isoformat()} is past it", "end_date")
+            N_("the contract's extension option runs to %(max_end)s at the latest; %(end)s is past it"),
+            "end_date", max_end=contract.max_end_on, end=new_end)
     if new_end < today:
-        raise DomainError("the new end date is in the past", "end_date")
+        raise DomainError(N_("the new end date is in the past"), "end_date")
     amendment = Amendment(contract_id=contract.id, kind="extension", field="end_on",
                           old_value=contract.end_on.isoformat(), new_value=new_end.isoformat(),
                           reason=reason[:2000], user_id=actor.user_id, created_at=now or utcnow())

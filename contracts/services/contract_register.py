@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..models import Contract, Programme, Provider
 from ..models.contract import CONTRACT_KINDS
+from ..rules.problems import N_, Problem
 from . import DomainError, NotFound, scope
 from .audit import Actor, record
 from .scope import Viewer
@@ -30,9 +31,9 @@ REFERENCE_PREFIX = "AFT"
 class ContractRefused(DomainError):
     """The contract cannot be entered: every problem found, each with its field."""
 
-    def __init__(self, problems: list[tuple[str, str]], status: int = 422):
-        field_name, message = problems[0]
-        super().__init__(message, field_name, status)
+    def __init__(self, problems: list[Problem], status: int = 422):
+        first = problems[0]
+        super().__init__(first.template, first.field, status, **first.params)
         self.problems = problems
 
 
@@ -61,7 +62,7 @@ class NewContract:
     """A created contract and the warnings worth telling the person who entered it."""
 
     contract: Contract
-    warnings: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
 
 
 def status_clause(status: str, today: date) -> sa.ColumnElement[bool]:
@@ -77,59 +78,61 @@ def status_clause(status: str, today: date) -> sa.ColumnElement[bool]:
 
 def _problems(session: Session, viewer: Viewer, terms: ContractTerms):
     """Every reason the terms cannot be entered, and the provider, programme and predecessor found."""
-    problems: list[tuple[str, str]] = []
+    problems: list[Problem] = []
     provider = session.scalar(scope.providers(viewer).where(Provider.id == terms.provider_id))
     if provider is None:
-        problems.append(("provider_id", f"there is no provider with id {terms.provider_id}"))
+        problems.append(Problem(N_("Choose a provider from the list."), field="provider_id"))
     programme = session.scalar(sa.select(Programme).where(Programme.code == terms.programme))
     if programme is None:
         codes = session.scalars(sa.select(Programme.code).order_by(Programme.position)).all()
-        problems.append(
-            ("programme", f"there is no programme {terms.programme!r}; use one of {', '.join(codes)}")
-        )
+        problems.append(Problem(N_("there is no programme '%(code)s'; use one of %(codes)s"),
+                                {"code": terms.programme, "codes": ", ".join(codes)}, field="programme"))
     if terms.kind not in CONTRACT_KINDS:
-        problems.append(("kind", f"the kind must be one of {', '.join(CONTRACT_KINDS)}"))
+        problems.append(Problem(N_("the kind must be one of %(kinds)s"), {"kinds": ", ".join(CONTRACT_KINDS)},
+                                field="kind"))
     if terms.end_on < terms.start_on:
-        problems.append(("end_date", f"the contract cannot end ({terms.end_on}) before it starts ({terms.start_on})"))
+        problems.append(Problem(N_("The contract cannot end (%(end)s) before it starts (%(start)s)."),
+                                {"end": terms.end_on, "start": terms.start_on}, field="end_date"))
     if terms.max_end_on < terms.end_on:
-        problems.append(
-            ("max_end_date", f"the extension option ({terms.max_end_on}) cannot end before the contract ({terms.end_on})")
-        )
+        problems.append(Problem(N_("The extension option (%(max_end)s) cannot end before the contract ends (%(end)s)."),
+                                {"max_end": terms.max_end_on, "end": terms.end_on}, field="max_end_date"))
     for name in AMOUNT_FIELDS:
         if getattr(terms, name) < 0:
-            problems.append((name, "must not be negative"))
+            problems.append(Problem(N_("Must not be negative."), field=name))
     if not Decimal(0) <= terms.vat_rate < Decimal(1):
-        problems.append(("vat_rate", 'the VAT rate is a fraction from 0 up to, not including, 1 (25 % is "0.25")'))
+        problems.append(Problem(N_("The VAT rate is from 0 up to, not including, 100 %."), field="vat_rate"))
     if terms.reference and session.scalar(sa.select(Contract.id).where(Contract.reference == terms.reference)):
-        problems.append(("reference", f"the reference {terms.reference} is taken by another contract"))
+        problems.append(Problem(N_("The reference %(reference)s is taken by another contract."),
+                                {"reference": terms.reference}, field="reference"))
     predecessor = None
     if terms.predecessor_id is not None:
         predecessor = session.scalar(scope.contracts(viewer).where(Contract.id == terms.predecessor_id))
         if predecessor is None:
-            problems.append(("predecessor_id", f"there is no contract with id {terms.predecessor_id}"))
+            problems.append(Problem(N_("Choose a contract from the list."), field="predecessor_id"))
         elif predecessor.successor is not None:
-            problems.append(
-                ("predecessor_id", (f"contract {predecessor.reference} already has a successor "
-                                    f"({predecessor.successor.reference})"))
-            )
+            problems.append(Problem(N_("Contract %(reference)s already has a successor (%(successor)s)."),
+                                    {"reference": predecessor.reference,
+                                     "successor": predecessor.successor.reference}, field="predecessor_id"))
         elif programme is not None and predecessor.programme_id != programme.id:
-            problems.append(
-                ("predecessor_id", (f"contract {predecessor.reference} is for another programme "
-                                    f"({predecessor.programme.code}); a successor continues the same "
-                                    "programme"))
-            )
+            problems.append(Problem(N_("Contract %(reference)s is for another programme; a successor continues "
+                                       "the same programme."), {"reference": predecessor.reference},
+                                    field="predecessor_id"))
     return problems, provider, programme, predecessor
 
 
-def _succession_warnings(predecessor: Contract, start_on: date) -> list[tuple[str, str]]:
+def _succession_warnings(predecessor: Contract, start_on: date) -> list[Problem]:
     changeover = predecessor.end_on + timedelta(days=1)
     if start_on > changeover:
         gap = (start_on - changeover).days
-        return [("start_date", (f"{gap} day(s) without a contract between {predecessor.reference} "
-                                f"ending {predecessor.end_on} and this start"))]
+        return [Problem(N_("%(days)s day(s) without a contract between %(reference)s, which ends %(end)s, and "
+                           "this contract's start."),
+                        {"days": gap, "reference": predecessor.reference, "end": predecessor.end_on},
+                        field="start_date")]
     if start_on < changeover:
         overlap = (changeover - start_on).days
-        return [("start_date", f"overlaps {predecessor.reference} (ending {predecessor.end_on}) by {overlap} day(s)")]
+        return [Problem(N_("The contract overlaps %(reference)s (which ends %(end)s) by %(days)s day(s)."),
+                        {"reference": predecessor.reference, "end": predecessor.end_on, "days": overlap},
+                        field="start_date")]
     return []
 
 
@@ -204,11 +207,11 @@ def list_contracts(
     if programme is not None:
         programme_id = session.scalar(sa.select(Programme.id).where(Programme.code == programme))
         if programme_id is None:
-            raise DomainError(f"there is no programme {programme!r}", "programme")
+            raise DomainError(N_("there is no programme '%(code)s'"), "programme", code=programme)
         stmt = stmt.where(Contract.programme_id == programme_id)
     if status is not None:
         if status not in READ_STATUSES:
-            raise DomainError(f"the status must be one of {', '.join(READ_STATUSES)}", "status")
+            raise DomainError(N_("the status must be one of %(states)s"), "status", states=", ".join(READ_STATUSES))
         stmt = stmt.where(status_clause(status, today))
     if kind is not None:
         stmt = stmt.where(Contract.kind == kind)
@@ -219,5 +222,5 @@ def get_contract(session: Session, viewer: Viewer, contract_id: int) -> Contract
     """One contract the viewer may see; NotFound also when it exists but is not theirs."""
     contract = session.scalar(_with_details(scope.contracts(viewer)).where(Contract.id == contract_id))
     if contract is None:
-        raise NotFound("no such contract", "contract_id")
+        raise NotFound(N_("no such contract"), "contract_id")
     return contract

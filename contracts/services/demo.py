@@ -38,6 +38,7 @@ from ..models import (
 )
 from ..rules.programmes import STANDARD_PROGRAMMES
 from ..rules.cpr import age_on, parse_cpr, pseudonym
+from ..rules.problems import N_
 from ..rules.periods import month_of, months_between, overlap_days, parse_month
 from . import DomainError
 from .accounts import create_user
@@ -231,7 +232,8 @@ def _refer(
     compact, born = parse_cpr(cpr_text)
     age = age_on(born, start_on)
     if not age_allowed(contract.programme.age_rule, age):
-        raise DomainError(f"age {age} does not fit the programme {contract.programme.code}", "cpr")
+        raise DomainError(N_("age %(age)s does not fit the programme %(code)s"), "cpr", age=age,
+                          code=contract.programme.code)
     participant = Participant(
         ref=ref, pseudonym=pseudonym(compact, key), created_at=_at(start_on, 9)
     )
@@ -259,13 +261,14 @@ def load_demo(session: Session, pseudonym_key: bytes) -> str:
         sa.select(sa.func.count()).select_from(User)
     ):
         raise DomainError(
-            "The database already holds data; the demo data is only loaded into an empty database.",
+            N_("The database already holds data; the demo data is only loaded into an empty database."),
             status=409,
         )
     programmes = {row.code: row for row in session.scalars(sa.select(Programme))}
     missing = {p.code for p in STANDARD_PROGRAMMES} - set(programmes)
     if missing:
-        raise DomainError(f"the programmes {sorted(missing)} are missing; run init-db first", status=409)
+        raise DomainError(N_("the programmes %(codes)s are missing; run init-db first"), status=409,
+                          codes=sorted(missing))
     providers = {
         key: Provider(name=name, cvr=cvr, gln=gln, contact_name=contact,
                       contact_email=f"kontakt@{key}.demo.dk")

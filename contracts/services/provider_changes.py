@@ -14,9 +14,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..models import Provider
+from ..rules.problems import N_, Problem
 from . import DomainError
 from .audit import Actor, record
-from .providers import compact_cvr, compact_gln, create_provider, cvr_problem, get_provider, gln_problem
+from .providers import (compact_cvr, compact_gln, create_provider, cvr_problem, cvr_taken, get_provider,
+                        gln_problem)
 from .scope import Viewer
 
 NAME_LENGTH = 200
@@ -26,9 +28,9 @@ EMAIL_LENGTH = 254
 class ProviderRefused(DomainError):
     """The provider cannot be registered or changed: every problem, each with its field."""
 
-    def __init__(self, problems: list[tuple[str, str]], status: int = 422):
-        field_name, message = problems[0]
-        super().__init__(message, field_name, status)
+    def __init__(self, problems: list[Problem], status: int = 422):
+        first = problems[0]
+        super().__init__(first.template, first.field, status, **first.params)
         self.problems = problems
 
 
@@ -45,26 +47,29 @@ class ProviderDetails:
 
 def _require_procurement(viewer: Viewer) -> None:
     if not viewer.may("procurement"):
-        raise DomainError("only procurement may register or change providers", status=403)
+        raise DomainError(N_("only procurement may register or change providers"), status=403)
 
 
-def _problems(details: ProviderDetails) -> list[tuple[str, str]]:
+def _problems(details: ProviderDetails) -> list[Problem]:
     problems = []
     if not details.name.strip():
-        problems.append(("name", "a provider needs a name"))
+        problems.append(Problem(N_("Give the provider's name."), field="name"))
     elif len(details.name.strip()) > NAME_LENGTH:
-        problems.append(("name", f"a provider's name has at most {NAME_LENGTH} characters"))
+        problems.append(Problem(N_("a provider's name has at most %(count)s characters"), {"count": NAME_LENGTH},
+                                field="name"))
     problem = cvr_problem(details.cvr)
     if problem:
-        problems.append(("cvr", problem))
+        problems.append(problem)
     if details.gln and details.gln.strip():
         problem = gln_problem(details.gln)
         if problem:
-            problems.append(("gln", problem))
+            problems.append(problem)
     if len(details.contact_name.strip()) > NAME_LENGTH:
-        problems.append(("contact_name", f"a contact name has at most {NAME_LENGTH} characters"))
+        problems.append(Problem(N_("a contact name has at most %(count)s characters"), {"count": NAME_LENGTH},
+                                field="contact_name"))
     if len(details.contact_email.strip()) > EMAIL_LENGTH:
-        problems.append(("contact_email", f"an email address has at most {EMAIL_LENGTH} characters"))
+        problems.append(Problem(N_("an email address has at most %(count)s characters"), {"count": EMAIL_LENGTH},
+                                field="contact_email"))
     return problems
 
 
@@ -76,10 +81,7 @@ def _cvr_taken(session: Session, cvr: str, other_than: int | None) -> Provider |
 
 
 def _taken_problem(existing: Provider, cvr: str) -> ProviderRefused:
-    return ProviderRefused(
-        [("cvr", f"a provider with CVR {cvr} is registered already ({existing.name}, id {existing.id})")],
-        status=409,
-    )
+    return ProviderRefused([cvr_taken(cvr, existing)], status=409)
 
 
 def register_provider(session: Session, actor: Actor, viewer: Viewer, details: ProviderDetails) -> Provider:

@@ -13,6 +13,7 @@ from stdnum.dk import cvr as stdnum_cvr
 from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
 
 from ..models import Provider
+from ..rules.problems import N_, Problem
 from . import DomainError, NotFound, scope
 from .audit import Actor, record
 from .scope import Viewer
@@ -26,19 +27,22 @@ def compact_cvr(text: str) -> str:
     return stdnum_cvr.compact(text)
 
 
-def cvr_problem(text: str) -> str | None:
+def cvr_problem(text: str) -> Problem | None:
     """Why the text is not a valid CVR number, or None when it is one."""
     number = compact_cvr(text)
     try:
         stdnum_cvr.validate(number)
     except InvalidLength:
-        return f"a CVR number has {CVR_LENGTH} digits; {number!r} has {len(number)}"
+        return Problem(N_("A CVR number has %(expected)s digits; “%(number)s” has %(count)s."),
+                       {"expected": CVR_LENGTH, "number": number, "count": len(number)}, field="cvr")
     except InvalidFormat:
         if not number.isdigit():
-            return f"a CVR number has only digits; {number!r} has other characters"
-        return "a CVR number never starts with 0"
+            return Problem(N_("A CVR number has only digits; “%(number)s” has other characters."),
+                           {"number": number}, field="cvr")
+        return Problem(N_("A CVR number never starts with 0."), field="cvr")
     except InvalidChecksum:
-        return f"{number} is not a CVR number: its digits fail the check (modulus 11); look for a typo"
+        return Problem(N_("%(number)s is not a CVR number: the check digit does not match the other digits "
+                          "(modulus 11). Look for a typo."), {"number": number}, field="cvr")
     return None
 
 
@@ -47,18 +51,27 @@ def compact_gln(text: str) -> str:
     return ean.compact(text)
 
 
-def gln_problem(text: str) -> str | None:
+def gln_problem(text: str) -> Problem | None:
     """Why the text is not a valid 13-digit GLN/EAN location number, or None when it is one."""
     number = compact_gln(text)
     if not number.isdigit():
-        return f"a GLN (EAN location number) has only digits; {number!r} has other characters"
+        return Problem(N_("A GLN/EAN number has only digits; “%(number)s” has other characters."),
+                       {"number": number}, field="gln")
     if len(number) != GLN_LENGTH:
-        return f"a GLN (EAN location number) has {GLN_LENGTH} digits; {number!r} has {len(number)}"
+        return Problem(N_("A GLN/EAN number has %(expected)s digits; “%(number)s” has %(count)s."),
+                       {"expected": GLN_LENGTH, "number": number, "count": len(number)}, field="gln")
     try:
         ean.validate(number)
     except InvalidChecksum:
-        return f"{number} is not a GLN: its last digit is not the check digit of the others; look for a typo"
+        return Problem(N_("%(number)s is not a GLN/EAN number: the last digit is not the check digit of the "
+                          "others. Look for a typo."), {"number": number}, field="gln")
     return None
+
+
+def cvr_taken(cvr: str, existing: Provider) -> Problem:
+    """The problem of a CVR number another provider is registered with."""
+    return Problem(N_("A provider with CVR %(cvr)s is registered already: %(name)s."),
+                   {"cvr": cvr, "name": existing.name}, field="cvr")
 
 
 def create_provider(
@@ -67,24 +80,22 @@ def create_provider(
     """Register a provider. Refuses a bad CVR or GLN (422) and a CVR already registered (409)."""
     name = name.strip()
     if not name:
-        raise DomainError("a provider needs a name", "name")
+        raise DomainError(N_("Give the provider's name."), "name")
     problem = cvr_problem(cvr)
     if problem:
-        raise DomainError(problem, "cvr")
+        raise DomainError(problem.template, "cvr", **problem.params)
     if gln is not None and gln.strip():
         problem = gln_problem(gln)
         if problem:
-            raise DomainError(problem, "gln")
+            raise DomainError(problem.template, "gln", **problem.params)
         gln = compact_gln(gln)
     else:
         gln = None
     cvr = compact_cvr(cvr)
     existing = session.scalar(sa.select(Provider).where(Provider.cvr == cvr))
     if existing is not None:
-        raise DomainError(
-            f"a provider with CVR {cvr} is registered already ({existing.name}, id {existing.id})",
-            "cvr", status=409,
-        )
+        taken = cvr_taken(cvr, existing)
+        raise DomainError(taken.template, "cvr", status=409, **taken.params)
     provider = Provider(name=name, cvr=cvr, gln=gln)
     session.add(provider)
     session.flush()
@@ -101,5 +112,5 @@ def get_provider(session: Session, viewer: Viewer, provider_id: int) -> Provider
     """One provider the viewer may see; NotFound also when it exists but is not theirs."""
     provider = session.scalar(scope.providers(viewer).where(Provider.id == provider_id))
     if provider is None:
-        raise NotFound("no such provider", "provider_id")
+        raise NotFound(N_("no such provider"), "provider_id")
     return provider

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from ..models import Contract, Enrolment, Participant, Programme
 from ..rules.cpr import InvalidCPR, age_on, parse_cpr, pseudonym
+from ..rules.problems import N_
 from . import DomainError
 from .audit import Actor, record
 
@@ -54,26 +55,27 @@ def refer(
     try:
         compact, born = parse_cpr(cpr or "")
     except InvalidCPR as error:
-        raise DomainError(str(error), "cpr") from None
+        raise DomainError(error.template, "cpr") from None
     contract = session.get(Contract, contract_id)
     if contract is None:
-        raise DomainError("no such contract", "contract_id", status=404)
+        raise DomainError(N_("no such contract"), "contract_id", status=404)
     if contract.status in ("ended", "terminated"):
-        raise DomainError(f"the contract is {contract.status}; refer to its successor", "contract_id",
-                          status=409)
+        raise DomainError(N_("the contract is %(state)s; refer to its successor"), "contract_id",
+                          status=409, state=contract.status)
     if not contract.start_on <= start_on <= contract.end_on:
-        raise DomainError(
-            f"the start date must be within the contract's period, {contract.start_on.isoformat()} "
-            f"to {contract.end_on.isoformat()}", "start_date")
+        raise DomainError(N_("the start date must be within the contract's period, %(start)s to %(end)s"),
+                          "start_date", start=contract.start_on, end=contract.end_on)
     age = age_on(born, start_on)
     programme = session.get(Programme, contract.programme_id)
     if age < MIN_AGE:
-        raise DomainError(f"the citizen is {age} on the start date; the effort is for {MIN_AGE} and over",
-                          "cpr")
+        raise DomainError(N_("the citizen is %(age)s on the start date; the effort is for %(min_age)s and over"),
+                          "cpr", age=age, min_age=MIN_AGE)
     if not age_allowed(programme.age_rule, age):
-        rule = {"under_30": "under 30", "30_and_over": "30 and over"}[programme.age_rule]
-        raise DomainError(f"the citizen is {age} on the start date; {programme.name_en} is for "
-                          f"citizens {rule}", "cpr")
+        template = {
+            "under_30": N_("the citizen is %(age)s on the start date; the programme is for citizens under 30"),
+            "30_and_over": N_("the citizen is %(age)s on the start date; the programme is for citizens 30 and over"),
+        }[programme.age_rule]
+        raise DomainError(template, "cpr", age=age)
     digest = pseudonym(compact, key)
     participant = session.scalar(sa.select(Participant).where(Participant.pseudonym == digest))
     if participant is None:
@@ -84,9 +86,9 @@ def refer(
         open_enrolment = session.scalar(sa.select(Enrolment).where(
             Enrolment.participant_id == participant.id, Enrolment.end_on.is_(None)))
         if open_enrolment is not None:
-            raise DomainError(
-                f"{participant.ref} is already enrolled (since {open_enrolment.start_on.isoformat()}); "
-                "a citizen has one open enrolment at a time", "cpr", status=422)
+            raise DomainError(N_("%(ref)s is already enrolled (since %(start)s); a citizen has one open "
+                                 "enrolment at a time"), "cpr", status=422, ref=participant.ref,
+                              start=open_enrolment.start_on)
     enrolment = Enrolment(participant_id=participant.id, contract_id=contract.id, start_on=start_on,
                           age_at_start=age)
     session.add(enrolment)

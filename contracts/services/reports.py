@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from ..models import Contract, Enrolment, MonthlyReport, Participant, ReportLine, utcnow
 from ..rules.periods import month_of, parse_month
-from ..rules.problems import InputRejected
+from ..rules.problems import InputRejected, N_
 from ..rules.report_checks import Enrolled, check_report
 from ..rules.report_format import ReadReport
 from . import DomainError
@@ -53,11 +53,11 @@ def latest_report(session: Session, contract_id: int, month: str) -> Optional[Mo
 def _check_month(contract: Contract, month: str, today: date) -> None:
     first, last = parse_month(month)
     if last < contract.start_on or first > contract.end_on:
-        raise DomainError(
-            f"the contract runs from {contract.start_on.isoformat()} to {contract.end_on.isoformat()}; "
-            f"{month} is outside it", "month")
+        raise DomainError(N_("the contract runs from %(start)s to %(end)s; %(month)s is outside it"), "month",
+                          start=contract.start_on, end=contract.end_on, month=month)
     if month > month_of(today):
-        raise DomainError(f"{month} has not started yet; a month is reported when it has begun", "month")
+        raise DomainError(N_("%(month)s has not started yet; a month is reported when it has begun"), "month",
+                          month=month)
 
 
 def save_draft(
@@ -72,15 +72,15 @@ def save_draft(
     """
     try:
         parse_month(month)
-    except ValueError as error:
-        raise DomainError(str(error), "month") from None
+    except ValueError:
+        raise DomainError(N_("'%(text)s' is not a month in the form YYYY-MM"), "month", text=month) from None
     _check_month(contract, month, today)
     latest = latest_report(session, contract.id, month)
     if latest is not None and latest.status == "submitted":
-        raise DomainError(f"the report for {month} is submitted and waiting for review; it can be "
-                          "changed if procurement rejects it", status=409)
+        raise DomainError(N_("the report for %(month)s is submitted and waiting for review; it can be "
+                             "changed if procurement rejects it"), status=409, month=month)
     if latest is not None and latest.status == "accepted":
-        raise DomainError(f"the report for {month} is accepted and locked", status=409)
+        raise DomainError(N_("the report for %(month)s is accepted and locked"), status=409, month=month)
     lines = check_report(read, month, enrolled_for_month(session, contract.id, month),
                          contract.programme.weekly_hours_ceiling)
     if latest is None or latest.status == "invoiced":
@@ -117,7 +117,8 @@ def save_draft(
 def submit(session: Session, actor: Actor, report: MonthlyReport, now: datetime | None = None) -> None:
     """Send a draft to procurement for review."""
     if report.status != "draft":
-        raise DomainError(f"only a draft can be submitted; this report is {report.status}", status=409)
+        raise DomainError(N_("only a draft can be submitted; this report is %(state)s"), status=409,
+                          state=report.status)
     report.status = "submitted"
     report.submitted_at = now or utcnow()
     report.submitted_by_id = actor.user_id
@@ -128,8 +129,8 @@ def submit(session: Session, actor: Actor, report: MonthlyReport, now: datetime 
 def accept(session: Session, actor: Actor, report: MonthlyReport, now: datetime | None = None) -> None:
     """Accept a submitted report: it is locked, and its exits end their enrolments."""
     if report.status != "submitted":
-        raise DomainError(f"only a submitted report can be accepted; this report is {report.status}",
-                          status=409)
+        raise DomainError(N_("only a submitted report can be accepted; this report is %(state)s"),
+                          status=409, state=report.status)
     exits = session.execute(
         sa.select(ReportLine.enrolment_id, ReportLine.exit_on, ReportLine.exit_reason)
         .where(ReportLine.report_id == report.id, ReportLine.status == "exited")
@@ -149,10 +150,10 @@ def reject(session: Session, actor: Actor, report: MonthlyReport, reason: str, n
     """Send a submitted report back to the provider with the reason."""
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("a rejection needs a reason the provider can act on", "reason")
+        raise DomainError(N_("a rejection needs a reason the provider can act on"), "reason")
     if report.status != "submitted":
-        raise DomainError(f"only a submitted report can be rejected; this report is {report.status}",
-                          status=409)
+        raise DomainError(N_("only a submitted report can be rejected; this report is %(state)s"),
+                          status=409, state=report.status)
     report.status = "rejected"
     report.rejection_reason = reason[:2000]
     report.decided_at = now or utcnow()

@@ -40,6 +40,7 @@ from sqlalchemy.orm import Session, selectinload
 from ..documents import ocds
 from ..models import AuditEvent, Bid, Contract, Lot, Programme, Tender, tender_predecessor
 from ..models.procurement import PROCEDURES
+from ..rules.problems import N_, Problem
 from ..rules import tendering as rules
 from . import DomainError, NotFound, contract_register
 from .audit import Actor, record
@@ -53,6 +54,9 @@ DEFAULT_OUTCOME_RATE = Decimal("0.15")
 DEFAULT_W_PRICE = Decimal("0.6")
 DEFAULT_W_QUALITY = Decimal("0.4")
 ONE = Decimal(1)
+_PROCEDURE_PROBLEM = Problem(N_("the procedure must be one of %(procedures)s"),
+                             {"procedures": ", ".join(PROCEDURES)}, field="procedure")
+_KIND_PROBLEM = Problem(N_("the contracts are special_effort or framework agreements"), field="contract_kind")
 
 
 # --- what a viewer may see (kept beside the tenders until scope.py takes them over) ---
@@ -98,7 +102,7 @@ class Concluded:
 
 def _require_procurement(viewer: Viewer) -> None:
     if not viewer.may("procurement"):
-        raise DomainError("only procurement may do this", status=403)
+        raise DomainError(N_("only procurement may do this"), status=403)
 
 
 def _today(now: datetime) -> date:
@@ -112,7 +116,7 @@ def get_tender(session: Session, viewer: Viewer, tender_id: int) -> Tender:
         .options(selectinload(Tender.lots).selectinload(Lot.programme))
     )
     if tender is None:
-        raise NotFound("no such tender", "tender_id")
+        raise NotFound(N_("no such tender"), "tender_id")
     return tender
 
 
@@ -164,18 +168,18 @@ def _next_reference(session: Session, year: int) -> str:
     return f"{prefix}{number:03d}"
 
 
-def _lot_problems(session: Session, lots: list[LotTerms]) -> tuple[list[tuple[str, str]], dict[str, Programme]]:
-    problems: list[tuple[str, str]] = []
+def _lot_problems(session: Session, lots: list[LotTerms]) -> tuple[list[Problem], dict[str, Programme]]:
+    problems: list[Problem] = []
     programmes = {p.code: p for p in session.scalars(sa.select(Programme))}
     seen = set()
     for n, lot in enumerate(lots, start=1):
         where = f"lots.{n}"
         if lot.programme not in programmes:
-            problems.append((f"{where}.programme", f"there is no programme {lot.programme!r}; use one of "
-                             f"{', '.join(sorted(programmes, key=lambda c: programmes[c].position))}"))
+            codes = ", ".join(sorted(programmes, key=lambda c: programmes[c].position))
+            problems.append(Problem(N_("there is no programme '%(code)s'; use one of %(codes)s"),
+                                    {"code": lot.programme, "codes": codes}, field=f"{where}.programme"))
         elif lot.programme in seen:
-            problems.append((f"{where}.programme", f"a tender has one lot per programme; {lot.programme} "
-                             "is there twice"))
+            problems.append(Problem(N_("A tender has one lot per programme."), field=f"{where}.programme"))
         seen.add(lot.programme)
         problems += _lot_value_problems(where, lot.estimated_value, lot.expected_hours,
                                         lot.expected_outcome_rate, lot.w_price, lot.w_quality, lot.max_awards)
@@ -183,33 +187,36 @@ def _lot_problems(session: Session, lots: list[LotTerms]) -> tuple[list[tuple[st
 
 
 def _lot_value_problems(where, estimated_value, expected_hours, outcome_rate, w_price, w_quality,
-                        max_awards) -> list[tuple[str, str]]:
+                        max_awards) -> list[Problem]:
     problems = []
     if estimated_value is not None and estimated_value < 0:
-        problems.append((f"{where}.estimated_value", "must not be negative"))
+        problems.append(Problem(N_("Must not be negative."), field=f"{where}.estimated_value"))
     if expected_hours < 0:
-        problems.append((f"{where}.expected_hours", "must not be negative"))
+        problems.append(Problem(N_("Must not be negative."), field=f"{where}.expected_hours"))
     if not 0 <= outcome_rate <= 1:
-        problems.append((f"{where}.expected_outcome_rate", "is a fraction from 0 to 1 (15 % is \"0.15\")"))
+        problems.append(Problem(N_("The expected outcome rate is from 0 to 100 %."),
+                                field=f"{where}.expected_outcome_rate"))
     if w_price < 0 or w_quality < 0 or w_price + w_quality != ONE:
-        problems.append((f"{where}.w_price", f"the price and quality weights must add up to 1 "
-                         f"({w_price} + {w_quality} = {w_price + w_quality})"))
+        problems.append(Problem(N_("The price and quality weights must add up to 1 (%(price)s + %(quality)s = "
+                                   "%(sum)s)."), {"price": w_price, "quality": w_quality, "sum": w_price + w_quality},
+                                field=f"{where}.w_price"))
     if max_awards < 1:
-        problems.append((f"{where}.max_awards", "at least one provider is awarded a lot"))
+        problems.append(Problem(N_("At least one provider is awarded a lot."), field=f"{where}.max_awards"))
     return problems
 
 
-def _period_problems(start: date | None, end: date | None, max_end: date | None) -> list[tuple[str, str]]:
+def _period_problems(start: date | None, end: date | None, max_end: date | None) -> list[Problem]:
     problems = []
     if start and end and end < start:
-        problems.append(("contract_end_date", f"the contracts cannot end ({end}) before they start ({start})"))
+        problems.append(Problem(N_("The contracts cannot end (%(end)s) before they start (%(start)s)."),
+                                {"end": end, "start": start}, field="contract_end_date"))
     if end and max_end and max_end < end:
-        problems.append(("contract_max_end_date",
-                         f"the extension option ({max_end}) cannot end before the contracts ({end})"))
+        problems.append(Problem(N_("The extension option (%(max_end)s) cannot end before the contracts end "
+                                   "(%(end)s)."), {"max_end": max_end, "end": end}, field="contract_max_end_date"))
     return problems
 
 
-def _refuse(problems: list[tuple[str, str]]) -> None:
+def _refuse(problems: list[Problem]) -> None:
     if problems:
         raise contract_register.ContractRefused(problems)
 
@@ -219,14 +226,15 @@ def create_tender(session: Session, actor: Actor, viewer: Viewer, terms: TenderT
     _require_procurement(viewer)
     problems, programmes = _lot_problems(session, terms.lots)
     if not terms.title.strip():
-        problems.insert(0, ("title", "a tender needs a title"))
+        problems.insert(0, Problem(N_("Give the tender a title."), field="title"))
     if terms.procedure not in PROCEDURES:
-        problems.append(("procedure", f"the procedure must be one of {', '.join(PROCEDURES)}"))
+        problems.append(_PROCEDURE_PROBLEM)
     if terms.contract_kind not in ("special_effort", "framework"):
-        problems.append(("contract_kind", "the contracts are special_effort or framework agreements"))
+        problems.append(_KIND_PROBLEM)
     problems += _period_problems(terms.contract_start_on, terms.contract_end_on, terms.contract_max_end_on)
     if terms.reference and session.scalar(sa.select(Tender.id).where(Tender.reference == terms.reference)):
-        problems.append(("reference", f"the reference {terms.reference} is taken by another tender"))
+        problems.append(Problem(N_("The reference %(reference)s is taken by another tender."),
+                                {"reference": terms.reference}, field="reference"))
     _refuse(problems)
     tender = Tender(
         reference=terms.reference or _next_reference(session, _today(now).year),
@@ -262,24 +270,25 @@ def retender(session: Session, actor: Actor, viewer: Viewer, contract_ids: list[
     _require_procurement(viewer)
     today = _today(now)
     if not contract_ids:
-        raise DomainError("choose at least one contract to re-tender", "contract_ids")
+        raise DomainError(N_("choose at least one contract to re-tender"), "contract_ids")
     olds = []
     for contract_id in dict.fromkeys(contract_ids):
         contract = contract_register.get_contract(session, viewer, contract_id)
         status = contract.status_on(today)
         if status in ("ended", "terminated"):
-            raise DomainError(f"contract {contract.reference} is {status}; there is nothing to continue",
-                              "contract_ids", status=409)
+            raise DomainError(N_("contract %(reference)s is %(state)s; there is nothing to continue"),
+                              "contract_ids", status=409, reference=contract.reference, state=status)
         if contract.successor is not None:
-            raise DomainError(f"contract {contract.reference} already has a successor "
-                              f"({contract.successor.reference})", "contract_ids", status=409)
+            raise DomainError(N_("Contract %(reference)s already has a successor (%(successor)s)."),
+                              "contract_ids", status=409, reference=contract.reference,
+                              successor=contract.successor.reference)
         live = session.scalar(
             sa.select(Tender).join(tender_predecessor, tender_predecessor.c.tender_id == Tender.id)
             .where(tender_predecessor.c.contract_id == contract.id, Tender.status.in_(LIVE_STATUSES))
         )
         if live is not None:
-            raise DomainError(f"contract {contract.reference} is already being re-tendered in "
-                              f"{live.reference}", "contract_ids", status=409)
+            raise DomainError(N_("contract %(reference)s is already being re-tendered in %(tender)s"),
+                              "contract_ids", status=409, reference=contract.reference, tender=live.reference)
         olds.append(contract)
     olds.sort(key=lambda c: (c.programme.position, c.end_on, c.id))
     start = max(c.end_on for c in olds) + timedelta(days=1)
@@ -315,10 +324,10 @@ LOT_FIELDS = ("title", "estimated_value", "expected_hours", "expected_outcome_ra
               "max_awards")
 
 
-def _require_draft(tender: Tender, now: datetime, doing: str) -> None:
+def _require_draft(tender: Tender, now: datetime, template: str) -> None:
+    """Refuse with the template ("the tender is %(state)s; only a draft can be …") unless a draft."""
     if tender.status != "draft":
-        raise DomainError(f"the tender is {status_now(tender, now)}; only a draft can be {doing}",
-                          "status", status=409)
+        raise DomainError(template, "status", status=409, state=status_now(tender, now))
 
 
 def _text(value: Any) -> Any:
@@ -330,19 +339,19 @@ def update_draft(session: Session, actor: Actor, viewer: Viewer, tender_id: int,
     """Change a draft's title, procedure, deadline or contract period."""
     _require_procurement(viewer)
     tender = get_tender(session, viewer, tender_id)
-    _require_draft(tender, now, "changed")
+    _require_draft(tender, now, N_("the tender is %(state)s; only a draft can be changed"))
     unknown = set(changes) - set(TENDER_FIELDS)
     if unknown:
-        raise DomainError(f"{', '.join(sorted(unknown))} cannot be changed here")
+        raise DomainError(N_("%(names)s cannot be changed here"), names=", ".join(sorted(unknown)))
     merged = {name: changes.get(name, getattr(tender, name)) for name in TENDER_FIELDS}
     problems = _period_problems(merged["contract_start_on"], merged["contract_end_on"],
                                 merged["contract_max_end_on"])
     if not (merged["title"] or "").strip():
-        problems.append(("title", "a tender needs a title"))
+        problems.append(Problem(N_("Give the tender a title."), field="title"))
     if merged["procedure"] not in PROCEDURES:
-        problems.append(("procedure", f"the procedure must be one of {', '.join(PROCEDURES)}"))
+        problems.append(_PROCEDURE_PROBLEM)
     if merged["contract_kind"] not in ("special_effort", "framework"):
-        problems.append(("contract_kind", "the contracts are special_effort or framework agreements"))
+        problems.append(_KIND_PROBLEM)
     _refuse(problems)
     changed = {}
     for name, value in changes.items():
@@ -360,10 +369,10 @@ def update_lot(session: Session, actor: Actor, viewer: Viewer, tender_id: int, l
     """Change a draft lot's title, estimated value, expected values, weights or number of awards."""
     _require_procurement(viewer)
     tender = get_tender(session, viewer, tender_id)
-    _require_draft(tender, now, "changed")
+    _require_draft(tender, now, N_("the tender is %(state)s; only a draft can be changed"))
     lot = next((lot for lot in tender.lots if lot.id == lot_id), None)
     if lot is None:
-        raise NotFound("no such lot in this tender", "lot_id")
+        raise NotFound(N_("no such lot in this tender"), "lot_id")
     merged = {name: changes.get(name, getattr(lot, name)) for name in LOT_FIELDS}
     _refuse(_lot_value_problems("lot", merged["estimated_value"], merged["expected_hours"],
                                 merged["expected_outcome_rate"], merged["w_price"], merged["w_quality"],
@@ -384,17 +393,16 @@ def publish(session: Session, actor: Actor, viewer: Viewer, tender_id: int, now:
     """Publish a draft: it needs a lot, a deadline in the future and the contract period."""
     _require_procurement(viewer)
     tender = get_tender(session, viewer, tender_id)
-    _require_draft(tender, now, "published")
+    _require_draft(tender, now, N_("the tender is %(state)s; only a draft can be published"))
     if not tender.lots:
-        raise DomainError("a tender needs at least one lot before it is published", "lots")
+        raise DomainError(N_("a tender needs at least one lot before it is published"), "lots")
     if tender.deadline_at is None:
-        raise DomainError("set the deadline for bids before publishing", "deadline")
+        raise DomainError(N_("set the deadline for bids before publishing"), "deadline")
     if tender.deadline_at <= now:
-        local = rules.copenhagen_time(tender.deadline_at)
-        raise DomainError(f"the deadline {local:%Y-%m-%d %H:%M} (Copenhagen time) has passed; "
-                          "set a deadline in the future", "deadline")
+        raise DomainError(N_("the deadline %(deadline)s (Copenhagen time) has passed; set a deadline in the future"),
+                          "deadline", deadline=rules.copenhagen_time(tender.deadline_at))
     if tender.contract_start_on is None or tender.contract_end_on is None:
-        raise DomainError("set the contract period (start and end) before publishing", "contract_start_date")
+        raise DomainError(N_("set the contract period (start and end) before publishing"), "contract_start_date")
     tender.status, tender.published_at = "published", now
     session.flush()
     record(session, actor, "tender.published", "tender", tender.id, occurred_at=now,
@@ -416,23 +424,22 @@ def submit_bid(session: Session, actor: Actor, viewer: Viewer, tender_id: int, l
                prices: BidPrices, now: datetime) -> Bid:
     """A provider bids on a lot, or revises its bid, while the tender is published and open."""
     if not viewer.is_provider or viewer.provider_id is None:
-        raise DomainError("only a provider's staff can bid", status=403)
+        raise DomainError(N_("only a provider's staff can bid"), status=403)
     tender = get_tender(session, viewer, tender_id)
     lot = next((lot for lot in tender.lots if lot.id == lot_id), None)
     if lot is None:
-        raise NotFound("no such lot in this tender", "lot_id")
+        raise NotFound(N_("no such lot in this tender"), "lot_id")
     status = status_now(tender, now)
     if status == "closed":
-        local = rules.copenhagen_time(tender.deadline_at)
-        raise DomainError(f"the deadline for bids was {local:%Y-%m-%d %H:%M} (Copenhagen time); "
-                          "no bid is accepted after it", "deadline", status=409)
+        raise DomainError(N_("the deadline for bids was %(deadline)s (Copenhagen time); no bid is accepted after it"),
+                          "deadline", status=409, deadline=rules.copenhagen_time(tender.deadline_at))
     if status != "published":
-        raise DomainError(f"the tender is {status}; bids are accepted only while it is published",
-                          "status", status=409)
-    problems = [(name, "must not be negative") for name in ("monthly_fee", "hourly_rate", "outcome_bonus")
-                if getattr(prices, name) < 0]
+        raise DomainError(N_("the tender is %(state)s; bids are accepted only while it is published"),
+                          "status", status=409, state=status)
+    problems = [Problem(N_("Must not be negative."), field=name)
+                for name in ("monthly_fee", "hourly_rate", "outcome_bonus") if getattr(prices, name) < 0]
     if not Decimal(0) <= prices.vat_rate < ONE:
-        problems.append(("vat_rate", 'the VAT rate is a fraction from 0 up to 1 (25 % is "0.25")'))
+        problems.append(Problem(N_("The VAT rate is from 0 up to, not including, 100 %."), field="vat_rate"))
     _refuse(problems)
     bid = session.scalar(sa.select(Bid).where(Bid.lot_id == lot.id, Bid.provider_id == viewer.provider_id))
     action = "bid.revised" if bid is not None else "bid.submitted"
@@ -470,9 +477,9 @@ def evaluation(session: Session, viewer: Viewer, tender: Tender, now: datetime) 
     Only for staff, and only once the deadline has passed (before it the bids are sealed).
     """
     if viewer.role not in ("procurement", "finance"):
-        raise DomainError("only the job centre's staff see the evaluation", status=403)
+        raise DomainError(N_("only the job centre's staff see the evaluation"), status=403)
     if rules.bids_sealed(tender.deadline_at, now):
-        raise DomainError("the bids are sealed until the deadline", "deadline", status=409)
+        raise DomainError(N_("the bids are sealed until the deadline"), "deadline", status=409)
     bids = visible_bids(session, viewer, tender, now)
     tables = []
     for lot in tender.lots:
@@ -496,26 +503,29 @@ def evaluate(session: Session, actor: Actor, viewer: Viewer, tender_id: int,
     tender = get_tender(session, viewer, tender_id)
     status = status_now(tender, now)
     if status == "published":
-        local = rules.copenhagen_time(tender.deadline_at)
-        raise DomainError(f"the bids are sealed until the deadline, {local:%Y-%m-%d %H:%M} (Copenhagen time); "
-                          "evaluation starts after it", "status", status=409)
+        raise DomainError(N_("the bids are sealed until the deadline, %(deadline)s (Copenhagen time); "
+                             "evaluation starts after it"), "status", status=409,
+                          deadline=rules.copenhagen_time(tender.deadline_at))
     if status not in ("closed", "evaluated"):
-        raise DomainError(f"the tender is {status}; only a closed tender can be evaluated", "status",
-                          status=409)
+        raise DomainError(N_("the tender is %(state)s; only a closed tender can be evaluated"), "status",
+                          status=409, state=status)
     bids = {b.id: b for b in visible_bids(session, viewer, tender, now)}
     if not bids:
-        raise DomainError("no bids arrived; there is nothing to evaluate (cancel the tender with a reason)",
+        raise DomainError(N_("no bids arrived; there is nothing to evaluate (cancel the tender with a reason)"),
                           "quality_points", status=409)
     problems = []
     for bid_id, points in quality_points.items():
         if bid_id not in bids:
-            problems.append(("quality_points", f"there is no bid {bid_id} in this tender"))
+            problems.append(Problem(N_("there is no bid %(bid)s in this tender"), {"bid": bid_id},
+                                    field="quality_points"))
         elif not 0 <= points <= rules.MAX_POINTS:
-            problems.append(("quality_points", f"the quality points of bid {bid_id} must be from 0 to 10"))
+            problems.append(Problem(N_("the quality points of bid %(bid)s must be from 0 to 10"), {"bid": bid_id},
+                                    field="quality_points"))
     missing = [b for b in bids.values() if b.id not in quality_points]
     for bid in missing:
-        problems.append(("quality_points", f"quality points are missing for the bid of {bid.provider.name} "
-                         f"(bid {bid.id}) on lot {bid.lot.number}"))
+        problems.append(Problem(N_("quality points are missing for the bid of %(provider)s (bid %(bid)s) on lot "
+                                   "%(lot)s"), {"provider": bid.provider.name, "bid": bid.id, "lot": bid.lot.number},
+                                field="quality_points"))
     _refuse(problems)
     for bid_id, points in quality_points.items():
         bids[bid_id].quality_points = points
@@ -535,8 +545,8 @@ def award(session: Session, actor: Actor, viewer: Viewer, tender_id: int, now: d
     tender = get_tender(session, viewer, tender_id)
     status = status_now(tender, now)
     if status != "evaluated":
-        raise DomainError(f"the tender is {status}; it is awarded only after the evaluation", "status",
-                          status=409)
+        raise DomainError(N_("the tender is %(state)s; it is awarded only after the evaluation"), "status",
+                          status=409, state=status)
     tables = evaluation(session, viewer, tender, now)
     awarded = {}
     for table in tables:
@@ -545,7 +555,7 @@ def award(session: Session, actor: Actor, viewer: Viewer, tender_id: int, now: d
             if bid.award_rank is not None:
                 awarded.setdefault(table.lot.number, []).append(bid.provider.name)
     if not awarded:
-        raise DomainError("no lot has a bid to award", status=409)
+        raise DomainError(N_("no lot has a bid to award"), status=409)
     today = _today(now)
     tender.status, tender.awarded_at = "awarded", now
     tender.standstill_ends_on = rules.standstill_last_day(today)
@@ -576,13 +586,13 @@ def conclude(session: Session, actor: Actor, viewer: Viewer, tender_id: int, now
     tender = get_tender(session, viewer, tender_id)
     status = status_now(tender, now)
     if status != "awarded":
-        raise DomainError(f"the tender is {status}; contracts are concluded only after the award",
-                          "status", status=409)
+        raise DomainError(N_("the tender is %(state)s; contracts are concluded only after the award"),
+                          "status", status=409, state=status)
     today = _today(now)
     if today <= tender.standstill_ends_on:
-        raise DomainError(f"the standstill runs to {tender.standstill_ends_on.isoformat()}; the contracts can "
-                          f"be concluded from {(tender.standstill_ends_on + timedelta(days=1)).isoformat()}",
-                          "status", status=409)
+        raise DomainError(N_("the standstill runs to %(end)s; the contracts can be concluded from %(start)s"),
+                          "status", status=409, end=tender.standstill_ends_on,
+                          start=tender.standstill_ends_on + timedelta(days=1))
     olds = [c for c in predecessors(session, tender) if c.successor is None]
     created, warnings = [], []
     for bid in awarded_bids(session, tender):
@@ -601,7 +611,7 @@ def conclude(session: Session, actor: Actor, viewer: Viewer, tender_id: int, now
         new = contract_register.create_contract(session, actor, viewer, terms, today)
         new.contract.lot_id, new.contract.bid_id = lot.id, bid.id
         created.append(new.contract)
-        warnings += [message for _, message in new.warnings]
+        warnings += [warning.message for warning in new.warnings]
     for old in olds:
         warnings.append(f"contract {old.reference} has no successor: no awarded bid continues its programme")
     tender.status, tender.concluded_at = "concluded", now
@@ -618,9 +628,10 @@ def cancel(session: Session, actor: Actor, viewer: Viewer, tender_id: int, reaso
     status = status_now(tender, now)
     reason = (reason or "").strip()
     if status not in rules.CANCELLABLE:
-        raise DomainError(f"the tender is {status} and can no longer be cancelled", "status", status=409)
+        raise DomainError(N_("the tender is %(state)s and can no longer be cancelled"), "status", status=409,
+                          state=status)
     if not reason:
-        raise DomainError("a cancellation needs a reason", "reason")
+        raise DomainError(N_("a cancellation needs a reason"), "reason")
     tender.status, tender.cancelled_reason = "cancelled", reason[:2000]
     session.flush()
     record(session, actor, "tender.cancelled", "tender", tender.id, occurred_at=now, previous=status,
@@ -673,7 +684,7 @@ def ocds_processes(session: Session, viewer: Viewer, now: datetime) -> list[ocds
     Drafts are internal and never exported; bids never are.
     """
     if viewer.role not in ("procurement", "finance"):
-        raise DomainError("only the job centre's staff export OCDS", status=403)
+        raise DomainError(N_("only the job centre's staff export OCDS"), status=403)
     today = _today(now)
     contracts = list(session.scalars(
         contract_register._with_details(sa.select(Contract)).order_by(Contract.start_on, Contract.id)

@@ -13,6 +13,7 @@ from contracts.services.accounts import create_token, create_user, find_user, re
 
 from ..extensions import db
 from ..home.views import ROLE_LABELS
+from ..i18n import say
 from ..security import actor, allow, current
 from .forms import NO_PROVIDER, CreateTokenForm, CreateUserForm, RevokeTokenForm
 
@@ -71,7 +72,7 @@ def create_user_view():
             except DomainError as refusal:
                 db.session.rollback()
                 field = getattr(form, refusal.field or "", None) or form.email
-                field.errors.append(_(refusal.message))
+                field.errors.append(say(refusal))
             else:
                 db.session.commit()
                 flash(_("The user %(email)s was created.", email=form.email.data.strip().lower()), "success")

@@ -147,7 +147,7 @@ def create_contract(body: ContractIn):
     db.session.commit()
     contract = register.get_contract(db.session, viewer(), created.contract.id)
     return ContractCreated.of(
-        contract, warnings=[ContractWarning(field=f, message=m) for f, m in created.warnings]
+        contract, warnings=[ContractWarning(field=w.field, message=w.message) for w in created.warnings]
     )
 
 

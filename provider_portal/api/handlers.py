@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 @bp.errorhandler(ContractRefused)
 def _refused(error: ContractRefused):
     # Every problem at once, so a caller fixes them all in one round.
-    return api_error(error.status, errors=[{"field": f, "message": m} for f, m in error.problems])
+    return api_error(error.status, errors=[problem.as_json() for problem in error.problems])
 
 
 @bp.errorhandler(InputRejected)

@@ -30,7 +30,7 @@ class ProviderIn(Model):
     def _cvr(cls, value: str) -> str:
         problem = register.cvr_problem(value)
         if problem:
-            raise ValueError(problem)
+            raise ValueError(problem.message)
         return register.compact_cvr(value)
 
     @field_validator("gln")
@@ -40,7 +40,7 @@ class ProviderIn(Model):
             return None
         problem = register.gln_problem(value)
         if problem:
-            raise ValueError(problem)
+            raise ValueError(problem.message)
         return register.compact_gln(value)
 
 

@@ -15,6 +15,7 @@ from contracts.documents import pdf, ubl
 from contracts.documents.data import InvoiceDocument, Municipality, invoice_document
 from contracts.documents.validation import DEFAULT_PEPPOL_DIR, validator
 from contracts.models import Invoice
+from contracts.rules.problems import N_
 from contracts.services import DomainError, NotFound, scope
 
 from ..extensions import db
@@ -27,7 +28,7 @@ def visible_invoice(invoice_id: int) -> Invoice:
     """The invoice if the viewer may see it; 404 as if it did not exist otherwise."""
     invoice = db.session.scalar(scope.invoices(viewer()).where(Invoice.id == invoice_id))
     if invoice is None:
-        raise NotFound("No such invoice.")
+        raise NotFound(N_("No such invoice."))
     return invoice
 
 
@@ -70,6 +71,7 @@ def xml_response(invoice_id: int) -> Response:
     try:
         xml = ubl.build(doc)
     except ubl.NotIssuable as refused:
+        # The refusal's text is its template (ubl marks the one a person meets: a draft).
         raise DomainError(str(refused), field="status", status=409) from None
     report = validator(peppol_dir()).validate(xml)
     if report.not_run:
@@ -77,6 +79,6 @@ def xml_response(invoice_id: int) -> Response:
     if not report.valid:
         log.error("e-invoice %s failed validation: %s", doc.number, report.errors)
         rules = ", ".join(sorted({f.rule for f in report.errors}))
-        raise DomainError(f"The e-invoice did not pass validation ({rules}); it is not offered.",
-                          status=409)
+        raise DomainError(N_("The e-invoice did not pass validation (%(rules)s); it is not offered."),
+                          status=409, rules=rules)
     return _attachment(xml, "application/xml", file_name(doc, "xml"))

@@ -30,6 +30,7 @@ from contracts.services.audit import record
 
 from .. import clock, documents_jobs
 from ..extensions import db
+from ..i18n import say
 from ..security import actor, allow, viewer
 from . import documents, statements
 from .views import bp
@@ -141,7 +142,7 @@ def approve(invoice_id: int):
         db.session.rollback()
         if refused.status == 404:
             raise
-        flash(_(refused.message), "error")
+        flash(say(refused), "error")
         return redirect(url_for("finance.invoice", invoice_id=invoice_id))
     number = approved.number
     db.session.commit()

@@ -29,7 +29,8 @@ from .. import clock
 from ..extensions import db
 from ..security import actor, allow, viewer
 from .forms import ContractForm, TenderForm
-from .problems import say, show_problems
+from ..i18n import say
+from .problems import show_problems
 from .views import bp
 
 HUNDRED = Decimal(100)
@@ -43,7 +44,7 @@ def _programmes() -> list[Programme]:
 def _refused(error: DomainError, fields: dict) -> list[str]:
     """Put a refusal next to its fields; return what belongs to no field."""
     db.session.rollback()
-    problems = error.problems if isinstance(error, ContractRefused) else [(error.field or "", error.message)]
+    problems = error.problems if isinstance(error, ContractRefused) else [error]
     return show_problems(problems, fields)
 
 
@@ -165,7 +166,7 @@ def new_contract():
             else:
                 db.session.commit()
                 flash(_("The contract %(reference)s is entered.", reference=created.contract.reference), "success")
-                for _field, warning in created.warnings:
+                for warning in created.warnings:
                     flash(say(warning), "warning")
                 return redirect(url_for("procurement.contract", contract_id=created.contract.id))
     return render_template("procurement/contract_new.html", form=form, problems=problems), status

@@ -20,7 +20,8 @@ from ..extensions import db
 from ..security import actor, allow, viewer
 from .forms import ProviderForm
 from .history import record_history
-from .problems import say, show_problems
+from ..i18n import say
+from .problems import show_problems
 from .views import bp
 
 
@@ -51,9 +52,9 @@ def _save(form: ProviderForm, act) -> tuple[object | None, list[str], int]:
         db.session.rollback()
         field = getattr(form, error.field, None) if error.field else None
         if field is not None:
-            field.errors = list(field.errors) + [say(error.message)]
+            field.errors = list(field.errors) + [say(error)]
             return None, [], error.status
-        return None, [say(error.message)], error.status
+        return None, [say(error)], error.status
     db.session.commit()
     return provider, [], 200
 

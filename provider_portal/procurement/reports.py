@@ -20,6 +20,7 @@ from contracts.services import DomainError, reports, scope
 
 from .. import clock
 from ..extensions import db
+from ..i18n import say
 from ..provider.reports import stored_lines
 from ..security import actor, allow, viewer
 from .views import bp
@@ -93,7 +94,7 @@ def accept_report(contract_id: int, month: str):
         reports.accept(db.session, actor(), report, now=clock.now())
     except DomainError as error:
         db.session.rollback()
-        flash(_("Only a submitted report can be accepted or rejected."), "error")
+        flash(say(error), "error")
         return _page(report, status=error.status)
     db.session.commit()
     flash(_("The report is accepted."), "success")
@@ -114,7 +115,7 @@ def reject_report(contract_id: int, month: str):
         reports.reject(db.session, actor(), report, form.reason.data, now=clock.now())
     except DomainError as error:
         db.session.rollback()
-        flash(_("Only a submitted report can be accepted or rejected."), "error")
+        flash(say(error), "error")
         return _page(report, reject_form=form, status=error.status)
     db.session.commit()
     flash(_("The report is rejected and sent back to the provider."), "success")

@@ -26,6 +26,7 @@ from contracts.services.referrals import refer
 
 from .. import clock
 from ..extensions import db
+from ..i18n import say
 from ..security import actor, allow, viewer
 from .views import bp
 
@@ -75,10 +76,6 @@ def _local(moment: datetime | None) -> datetime | None:
     return rules.copenhagen_time(moment) if moment else None
 
 
-def _refusal(error: DomainError) -> str:
-    return _(error.message)
-
-
 def _tender_or_404(tender_id: int):
     try:
         return service.get_tender(db.session, viewer(), tender_id)
@@ -123,7 +120,7 @@ def _step(tender_id: int, step) -> object:
         step()
     except DomainError as error:
         db.session.rollback()
-        flash(_refusal(error), "error")
+        flash(say(error), "error")
     else:
         db.session.commit()
         flash(_("Saved."), "success")
@@ -208,7 +205,7 @@ def retender():
                                                form.title.data or None, deadline)
         except DomainError as error:
             db.session.rollback()
-            problem = _refusal(error)
+            problem = say(error)
         else:
             db.session.commit()
             flash(_("The re-tender %(reference)s is a draft; check its lots, set the deadline and publish it.",
@@ -238,7 +235,7 @@ def bid(tender_id: int, lot_id: int):
             service.submit_bid(db.session, actor(), v, tender_id, lot_id, prices, now)
         except DomainError as error:
             db.session.rollback()
-            problem = _refusal(error)
+            problem = say(error)
         else:
             db.session.commit()
             flash(_("Your bid is received. It is sealed until the deadline."), "success")
@@ -272,7 +269,7 @@ def extend_contract(contract_id: int):
             extend(db.session, actor(), contract, form.end_date.data, form.reason.data, today, clock.now())
         except DomainError as error:
             db.session.rollback()
-            problem = _refusal(error)
+            problem = say(error)
         else:
             db.session.commit()
             flash(_("The contract now ends on %(day)s.", day=form.end_date.data.strftime("%d-%m-%Y")), "success")
@@ -294,7 +291,7 @@ def refer_citizen(contract_id: int):
             referral = refer(db.session, actor(), form.cpr.data, contract_id, form.start_date.data, key)
         except DomainError as error:
             db.session.rollback()
-            problem = _refusal(error)
+            problem = say(error)
         else:
             db.session.commit()
             flash(_("Referred as %(ref)s.", ref=referral.participant_ref), "success")

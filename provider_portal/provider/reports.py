@@ -31,6 +31,7 @@ from contracts.services.audit import record
 
 from .. import clock
 from ..extensions import db
+from ..i18n import say
 from ..security import actor, allow, viewer
 from .views import DONE_STATUSES, FIRST_REPORT_MONTH, bp
 
@@ -279,7 +280,7 @@ def save_report_form(contract_id: int, month: str):
                      status=error.status)
     except DomainError as error:
         db.session.rollback()
-        flash(_("The report could not be saved: %(reason)s", reason=_(error.message)), "error")
+        flash(_("The report could not be saved: %(reason)s", reason=say(error)), "error")
         return _page(state, report_form=form, status=error.status)
     flash(_("The report is saved as a draft. Submit it when it is complete."), "success")
     return redirect(url_for("provider.report", contract_id=contract_id, month=state.month))
@@ -324,7 +325,7 @@ def upload_report(contract_id: int, month: str):
                      read_lines=read.lines if read else [], status=error.status)
     except DomainError as error:
         db.session.rollback()
-        flash(_("The report could not be saved: %(reason)s", reason=_(error.message)), "error")
+        flash(_("The report could not be saved: %(reason)s", reason=say(error)), "error")
         return _page(state, status=error.status)
     flash(_("The file is read and saved as a draft. Check the lines, then submit the report."), "success")
     return redirect(url_for("provider.report", contract_id=contract_id, month=state.month))

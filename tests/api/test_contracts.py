@@ -134,10 +134,10 @@ def test_successor_links_both_ways_and_warns_of_a_gap(app, client, setup):
 @pytest.mark.parametrize("changes,field,words", [
     ({"end_date": "2018-02-28"}, "end_date", "cannot end"),
     ({"max_end_date": "2019-01-31"}, "max_end_date", "extension option"),
-    ({"provider_id": 999999}, "provider_id", "no provider with id 999999"),
+    ({"provider_id": 999999}, "provider_id", "Choose a provider from the list."),
     ({"programme": "knitting"}, "programme", "youth-bridging, youth-placement, adult-employment, utility-work"),
-    ({"monthly_fee": "-1.00"}, "monthly_fee", "must not be negative"),
-    ({"ceiling": "-0.01"}, "ceiling", "must not be negative"),
+    ({"monthly_fee": "-1.00"}, "monthly_fee", "Must not be negative."),
+    ({"ceiling": "-0.01"}, "ceiling", "Must not be negative."),
     ({"vat_rate": "1"}, "vat_rate", "up to, not including, 1"),
     ({"vat_rate": "-0.25"}, "vat_rate", "must not be negative"),
     ({"vat_rate": 0.25}, "vat_rate", "not a JSON number"),
@@ -151,7 +151,7 @@ def test_successor_links_both_ways_and_warns_of_a_gap(app, client, setup):
     ({"start_date": "2018-02-30"}, "start_date", "not a date in the calendar"),
     ({"kind": "handshake"}, "kind", "special_effort"),
     ({"provider_id": "1"}, "provider_id", "whole number"),
-    ({"predecessor_id": 999999}, "predecessor_id", "no contract with id 999999"),
+    ({"predecessor_id": 999999}, "predecessor_id", "Choose a contract from the list."),
     ({"reference": "x" * 41}, "reference", "at most 40 characters"),
     ({"monthly_fees": "1.00"}, "monthly_fees", "not a known field"),
 ])

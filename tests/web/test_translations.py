@@ -21,17 +21,17 @@ CATALOGUE = ROOT / "provider_portal" / "translations" / "da" / "LC_MESSAGES" / "
 KEYWORDS = {**DEFAULT_KEYWORDS, "lazy_gettext": None, "_l": None, "N_": None}
 
 
-def _extracted() -> dict[str, list[str]]:
-    """Every msgid the extractor finds, with where it was found."""
+def _extracted() -> dict[tuple[str | None, str], list[str]]:
+    """Every (context, msgid) the extractor finds, with where it was found."""
     with open(ROOT / "babel.cfg", encoding="utf-8") as cfg:
         method_map, options_map = parse_mapping_cfg(cfg)
-    found: dict[str, list[str]] = {}
-    for filename, lineno, message, _comments, _context in extract_from_dir(
+    found: dict[tuple[str | None, str], list[str]] = {}
+    for filename, lineno, message, _comments, context in extract_from_dir(
         str(ROOT), method_map, options_map, keywords=KEYWORDS
     ):
         msgid = message[0] if isinstance(message, tuple) else message
         if msgid:
-            found.setdefault(msgid, []).append(f"{filename}:{lineno}")
+            found.setdefault((context, msgid), []).append(f"{filename}:{lineno}")
     return found
 
 
@@ -39,12 +39,13 @@ def test_every_extracted_message_has_a_danish_translation():
     with open(CATALOGUE, "rb") as po:
         catalogue = read_po(po, locale="da")
     missing = []
-    for msgid, where in _extracted().items():
-        entry = catalogue.get(msgid)
+    for (context, msgid), where in _extracted().items():
+        # pgettext("button", "Award") and pgettext("column", "Award") are two entries.
+        entry = catalogue.get(msgid, context=context)
         strings = entry.string if entry is not None and isinstance(entry.string, tuple) else (
             (entry.string,) if entry is not None else ("",))
         if not all(strings) or (entry is not None and entry.fuzzy):
-            missing.append(f"{msgid!r} ({where[0]})")
+            missing.append(f"{context + ': ' if context else ''}{msgid!r} ({where[0]})")
     assert not missing, "untranslated in messages.po:\n" + "\n".join(missing)
 
 
