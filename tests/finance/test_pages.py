@@ -9,6 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from contracts.models import AuditEvent, Invoice
+from contracts.services.approval import MIN_CEILING_REASON
 from provider_portal.extensions import db
 from tests.conftest import csrf_token, login
 from tests.finance.helpers import corrected_invoice, sample_invoice
@@ -71,6 +72,10 @@ def test_a_ceiling_crossing_is_approved_only_with_a_reason(app, client, desk):
     refused = client.post(f"/finance/invoices/{desk}/approve", data={"csrf_token": csrf_token(html)},
                           follow_redirects=True)
     assert refused.status_code == 200
+    assert "Fakturaen bringer aftalen over loftet." in refused.get_data(as_text=True)
+    short = client.post(f"/finance/invoices/{desk}/approve",
+                        data={"csrf_token": csrf_token(html), "ceiling_reason": "ok"}, follow_redirects=True)
+    assert f"Skriv begrundelsen med mindst {MIN_CEILING_REASON} tegn." in short.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Invoice, desk).number is None
     client.post(f"/finance/invoices/{desk}/approve",

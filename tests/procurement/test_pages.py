@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, time
 
 import sqlalchemy as sa
 
@@ -11,7 +11,7 @@ from contracts.models import Amendment, Contract, Tender
 from contracts.services.demo import load_demo
 from provider_portal.extensions import db
 from tests.conftest import csrf_token, login
-from tests.procurement.conftest import set_clock
+from tests.procurement.conftest import bearer, set_clock
 
 
 def _demo(app):
@@ -80,6 +80,34 @@ def test_a_provider_bids_through_the_page_and_procurement_cannot_see_it(app, cli
     page = client.get(f"/procurement/tenders/{tender.id}").get_data(as_text=True)
     assert "10.234,56" not in page and "10234.56" not in page
     assert "sealed" in page.lower() or "forseglet" in page.lower()
+
+
+def test_a_bid_after_the_deadline_is_refused_in_danish_on_the_page_and_in_english_on_the_api(
+        app, client, make_token):
+    _demo(app)
+    set_clock(app, date(2019, 1, 24))
+    with app.app_context():
+        tender = db.session.scalars(sa.select(Tender)).one()
+        lot = tender.lots[2]
+        provider_id = db.session.scalar(sa.select(Contract.provider_id).where(Contract.reference == "SÆR-2018-03"))
+    login(client, "leverandor@demo.dk", "demo-password")
+    url = f"/procurement/tenders/{tender.id}/lots/{lot.id}/bid"
+    token = csrf_token(client.get(url).get_data(as_text=True))
+    # The provider fills in the form while the tender is open and sends it after the deadline.
+    set_clock(app, date(2019, 3, 15), time(12, 0))
+    late = client.post(url, data={"csrf_token": token, "monthly_fee": "10234.56", "hourly_rate": "50.00",
+                                  "outcome_bonus": "20000.00"})
+    assert late.status_code == 422
+    assert ("tilbudsfristen var 15-03-2019 12:00 (dansk tid); der modtages ingen tilbud efter den"
+            in late.get_data(as_text=True))
+    api_token = make_token(app, "tilbud@example.dk", "provider", provider_id)
+    answer = client.put(f"/api/v1/tenders/{tender.id}/lots/{lot.id}/bid", headers=bearer(api_token),
+                        json={"monthly_fee": "10234.56", "hourly_rate": "50.00", "outcome_bonus": "20000.00"})
+    assert answer.status_code == 409
+    assert answer.get_json()["errors"] == [{
+        "field": "deadline",
+        "message": "the deadline for bids was 2019-03-15 12:00 (Copenhagen time); no bid is accepted after it",
+    }]
 
 
 def test_referral_page_never_sends_the_cpr_number_back(app, client):
