@@ -25,6 +25,7 @@ from contracts.models import (
     ReportLine,
 )
 from contracts.rules.periods import MONTH_RE
+from contracts.rules.problems import N_
 from contracts.services import DomainError, NotFound, approval, scope
 from contracts.services.audit import record
 
@@ -174,7 +175,7 @@ def report_line(line_id: int):
     line = db.session.get(ReportLine, line_id)
     report = db.session.scalar(scope.reports(viewer()).where(MonthlyReport.id == line.report_id)) if line else None
     if report is None:
-        raise NotFound("No such report line.")
+        raise NotFound(N_("No such report line."))
     participant = db.session.get(Participant, line.participant_id)
     priced = db.session.scalars(
         scope.invoices(viewer()).where(Invoice.report_id == report.id).order_by(Invoice.id)).all()
