@@ -8,9 +8,7 @@ document could not be made and offers to make it again, which replaces the stuck
 
 from __future__ import annotations
 
-import os
 import re
-import signal
 import time
 from datetime import timedelta
 
@@ -24,8 +22,8 @@ from tests.conftest import login
 from tests.finance.helpers import sample_invoice
 from tests.finance.queue import pdf_text
 from tests.finance.test_documents_jobs import wait_for_download
-from tests.jobs.test_faults import children
 from tests.jobs.test_worker import start_worker, stop_worker
+from tests.jobs.workers import kill_worker
 
 STALLED = "Dokumentet kunne ikke laves, fordi der ikke kører nogen baggrundsproces, der kan lave det."
 # Lines enough that the render takes seconds, so the worker can be killed in the middle of it.
@@ -87,18 +85,6 @@ def test_with_no_worker_the_statement_page_says_it_cannot_be_made_and_asking_aga
 def danish(amount) -> str:
     """An amount as the PDF prints it: 123.898,04."""
     return f"{amount:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
-
-
-def kill_worker(process) -> None:
-    """SIGKILL the worker and its work horse, which RQ moves to a process group of its own."""
-    horses = children(process.pid)
-    os.killpg(process.pid, signal.SIGKILL)
-    for horse in horses:
-        try:
-            os.killpg(horse, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-    process.communicate()
 
 
 def test_a_worker_killed_mid_render_leaves_a_stalled_page_and_asking_again_makes_the_pdf(

@@ -5,11 +5,8 @@ own), a new worker and the month started again leave exactly one invoice per con
 month, with the right totals.
 """
 
-import os
-import signal
 import time
 from decimal import Decimal
-from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -18,14 +15,9 @@ from contracts.models import Invoice, InvoiceLine
 from provider_portal import aggregation, jobs
 from provider_portal.extensions import db
 from tests.jobs.test_worker import start_worker, stop_worker
+from tests.jobs.workers import kill_worker
 
 CONTRACTS, PARTICIPANTS = 24, 150
-
-
-def children(pid: int) -> list[int]:
-    """The direct child processes of a process (the worker's work horse)."""
-    path = Path(f"/proc/{pid}/task/{pid}/children")
-    return [int(p) for p in path.read_text().split()] if path.exists() else []
 
 
 def expected_totals(app) -> dict[int, Decimal]:
@@ -60,14 +52,7 @@ def test_a_worker_killed_mid_month_is_replaced_and_the_month_restarted(any_app, 
         while aggregation.status(job_id)["progress"]["done"] < 3:
             assert time.monotonic() < deadline, aggregation.status(job_id)
             time.sleep(0.02)
-        horses = children(worker.pid)
-        os.killpg(worker.pid, signal.SIGKILL)
-        for horse in horses:
-            try:
-                os.killpg(horse, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        worker.communicate()
+        kill_worker(worker)
         progress = aggregation.status(job_id)["progress"]
         assert progress["done"] < progress["total"], "the month finished before the kill"
         # The dead worker's month is not "running" once its heartbeats stop: it starts again.
