@@ -1,17 +1,15 @@
 """The invoice desk: filter, read, approve; PDFs, e-invoices, provider statements and exports.
 
-Every query goes through contracts.services.scope with the request's viewer; approval is the
-service's decision (gap-free number, ceiling's second look); every export is an audit event.
+Every query goes through contracts.services.scope with the request's viewer (finding and
+summing through contracts.services.invoice_search); approval is the service's decision
+(gap-free number, ceiling's second look); every export is an audit event.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import sqlalchemy as sa
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload
 
 from contracts.documents import exports
 from contracts.models import (
@@ -26,7 +24,7 @@ from contracts.models import (
 )
 from contracts.rules.periods import MONTH_RE
 from contracts.rules.problems import N_
-from contracts.services import DomainError, NotFound, approval, scope
+from contracts.services import DomainError, NotFound, approval, invoice_search, scope
 from contracts.services.audit import record
 
 from .. import clock, documents_jobs
@@ -34,90 +32,45 @@ from ..extensions import db
 from ..i18n import say
 from ..security import actor, allow, viewer
 from . import documents, statements
+from .forms import DeskFilter
 from .views import bp
 
-STATUSES = ("draft", "approved")
+
+def _desk_page(desk: DeskFilter, choices: dict, status: int = 200):
+    """The desk: the form, and unless the filter has a problem, the page of invoices and their sums."""
+    found = None
+    if not desk.errors:
+        found = invoice_search.find_page(db.session, viewer(), desk.invoice_filter, desk.page)
+    return render_template("finance/invoices/list.html", desk=desk, found=found, **choices), status
 
 
-@dataclass(frozen=True)
-class DeskFilter:
-    """The desk's filters as read from the query string; a bad value is simply no filter."""
-
-    month: str | None
-    provider_id: int | None
-    programme: str | None
-    status: str | None
-
-    @classmethod
-    def from_request(cls) -> DeskFilter:
-        args = request.args
-        month = args.get("month") or None
-        provider = args.get("provider_id", "")
-        status = args.get("status") or None
-        return cls(month=month if month and MONTH_RE.match(month) else None,
-                   provider_id=int(provider) if provider.isdigit() and len(provider) < 10 else None,
-                   programme=args.get("programme") or None,
-                   status=status if status in STATUSES else None)
-
-    def as_args(self) -> dict:
-        return {k: v for k, v in vars(self).items() if v is not None}
-
-
-def _filtered(desk: DeskFilter) -> sa.Select:
-    stmt = scope.invoices(viewer())
-    if not viewer().is_provider:  # the provider's scope joins the contract already
-        stmt = stmt.join(Contract, Contract.id == Invoice.contract_id)
-    if desk.month:
-        stmt = stmt.where(Invoice.month == desk.month)
-    if desk.provider_id:
-        stmt = stmt.where(Contract.provider_id == desk.provider_id)
-    if desk.programme:
-        stmt = stmt.where(Contract.programme_id == sa.select(Programme.id).where(
-            Programme.code == desk.programme).scalar_subquery())
-    if desk.status:
-        stmt = stmt.where(Invoice.status == desk.status)
-    return stmt
-
-
-def desk_invoices(desk: DeskFilter) -> list[Invoice]:
-    """The filtered invoices, each invoice followed by the credit note that credits it."""
-    found = db.session.scalars(
-        _filtered(desk).options(selectinload(Invoice.contract).selectinload(Contract.provider),
-                                selectinload(Invoice.contract).selectinload(Contract.programme))
-        .order_by(Invoice.month.desc(), Invoice.contract_id, Invoice.version, Invoice.id)
-    ).all()
-    notes = {i.credited_invoice_id: i for i in found if i.kind == "credit_note"}
-    ordered, placed = [], set()
-    for invoice in found:
-        if invoice.id in placed or (invoice.kind == "credit_note" and invoice.credited_invoice_id in
-                                    {i.id for i in found}):
-            continue
-        ordered.append(invoice)
-        placed.add(invoice.id)
-        note = notes.get(invoice.id)
-        if note is not None:
-            ordered.append(note)
-            placed.add(note.id)
-    for invoice in found:  # credit notes whose invoice the filter left out
-        if invoice.id not in placed:
-            ordered.append(invoice)
-    return ordered
+def _read_desk() -> tuple[DeskFilter, dict]:
+    """The filter from the query string, checked against what the form's lists offer the viewer."""
+    providers = db.session.execute(scope.providers(viewer(), sa.select(Provider.id, Provider.name))
+                                   .order_by(Provider.name)).all()
+    contracts = db.session.execute(
+        scope.contracts(viewer(), sa.select(Contract.id, Contract.reference, Provider.name))
+        .join(Provider, Provider.id == Contract.provider_id).order_by(Contract.reference)).all()
+    programmes = db.session.scalars(sa.select(Programme).order_by(Programme.position)).all()
+    choices = {
+        "provider_choices": [(p.id, p.name) for p in providers],
+        "contract_choices": [(c.id, f"{c.reference} · {c.name}") for c in contracts],
+        "programmes": programmes,
+    }
+    desk = DeskFilter.read(request.args, {p.id for p in providers}, {c.id for c in contracts},
+                           {p.code for p in programmes})
+    return desk, choices
 
 
 @bp.route("/invoices")
 @allow("finance")
 def invoices():
-    """The invoice desk: filter by month, provider, programme and status."""
-    desk = DeskFilter.from_request()
-    rows = desk_invoices(desk)
-    credited_by = {i.credited_invoice_id: i for i in rows if i.kind == "credit_note"}
-    return render_template(
-        "finance/invoices/list.html", invoices=rows, desk=desk, credited_by=credited_by,
-        providers=db.session.scalars(scope.providers(viewer()).order_by(Provider.name)).all(),
-        programmes=db.session.scalars(sa.select(Programme).order_by(Programme.position)).all(),
-        months=db.session.scalars(scope.invoices(viewer()).with_only_columns(Invoice.month)
-                                  .distinct().order_by(Invoice.month.desc())).all(),
-    )
+    """The invoice desk: filter by provider, contract, programme, months, status, kind and ceiling.
+
+    A filter value that cannot be used answers 400 with the form and a message at the field.
+    """
+    desk, choices = _read_desk()
+    return _desk_page(desk, choices, 400 if desk.errors else 200)
 
 
 @bp.route("/invoices/<int:invoice_id>")
@@ -212,18 +165,16 @@ def export_xlsx():
 
 
 def _export(kind: str):
-    """The filtered invoices as CSV (Danish Excel) or xlsx; the export is an audit event."""
-    desk = DeskFilter.from_request()
-    rows = desk_invoices(desk)
-    table = [
-        (i.number or "", "Kreditnota" if i.kind == "credit_note" else "Faktura",
-         "Godkendt" if i.status == "approved" else "Kladde", i.contract.provider.name,
-         i.contract.provider.cvr, i.contract.reference, i.contract.programme.code, i.month, i.version,
-         _credited_number(i), i.net, i.vat, i.total, i.exceeds_ceiling,
-         i.approved_at.date() if i.approved_at else None)
-        for i in rows
-    ]
-    name = f"fakturaer-{desk.month or 'alle'}"
+    """The filtered invoices as CSV (Danish Excel) or xlsx; the export is an audit event.
+
+    A filter with a problem gets the desk's 400 page rather than a file of something else.
+    """
+    desk, choices = _read_desk()
+    if desk.errors:
+        return _desk_page(desk, choices, 400)
+    rows = invoice_search.find_all(db.session, viewer(), desk.invoice_filter)
+    table = [_export_row(row) for row in rows]
+    name = f"fakturaer-{desk.month_span()}"
     if kind == "csv":
         data, mimetype = exports.csv_bytes(exports.INVOICE_HEADER, table), "text/csv; charset=utf-8"
     else:
@@ -237,8 +188,10 @@ def _export(kind: str):
     return response
 
 
-def _credited_number(invoice: Invoice) -> str:
-    if invoice.credited_invoice_id is None:
-        return ""
-    credited = db.session.get(Invoice, invoice.credited_invoice_id)
-    return credited.number or f"kladde {credited.id}"
+def _export_row(row: invoice_search.FoundInvoice) -> tuple:
+    i, credited = row.invoice, row.credits
+    return (i.number or "", "Kreditnota" if i.kind == "credit_note" else "Faktura",
+            "Godkendt" if i.status == "approved" else "Kladde", i.contract.provider.name,
+            i.contract.provider.cvr, i.contract.reference, i.contract.programme.code, i.month, i.version,
+            "" if credited is None else credited.number or f"kladde {credited.id}",
+            i.net, i.vat, i.total, i.exceeds_ceiling, i.approved_at.date() if i.approved_at else None)

@@ -93,7 +93,8 @@ def test_exports_are_audited_and_open_in_excel(app, client, desk):
     with app.app_context():
         events = db.session.query(AuditEvent).filter_by(action="invoices.exported").all()
         assert sorted(e.details["format"] for e in events) == ["csv", "xlsx"]
-        assert all(e.details["month"] == "2019-01" and e.actor_label == "okonomi@example.dk" for e in events)
+        assert all(e.details["month_from"] == e.details["month_to"] == "2019-01"
+                   and e.actor_label == "okonomi@example.dk" for e in events)
 
 
 @pytest.mark.parametrize("role", ["procurement", "provider", "admin"])

@@ -1,0 +1,148 @@
+"""Finding invoices and credit notes: the finance desk's filters, one page of them, and their sums.
+
+Everything is filtered in SQL on top of `scope.invoices`, so a viewer finds only what it may
+see. The sums are one aggregate query in whole øre (see `sql.hundredths`) with credit notes
+deducted, the way "invoiced so far" is counted against a contract's ceiling.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, aliased, selectinload
+
+from ..models import Contract, Invoice, Programme
+from . import scope
+from .invoicing import not_credited
+from .scope import Viewer
+from .sql import hundredths
+
+PER_PAGE = 50  # about a month of a municipality's invoices
+CENTS = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class InvoiceFilter:
+    """What to find; None (or False) leaves a criterion out. Months are YYYY-MM, both ends included."""
+
+    provider_id: Optional[int] = None
+    contract_id: Optional[int] = None
+    programme: Optional[str] = None
+    month_from: Optional[str] = None
+    month_to: Optional[str] = None
+    status: Optional[str] = None
+    kind: Optional[str] = None
+    exceeds_ceiling: bool = False
+
+
+@dataclass(frozen=True)
+class FoundInvoice:
+    """An invoice or credit note as the desk lists it."""
+
+    invoice: Invoice
+    credited: bool  # a credit note credits this invoice
+    credits: Optional[Invoice]  # for a credit note, the invoice it credits
+
+
+@dataclass(frozen=True)
+class InvoiceSums:
+    """How many were found, and their amounts with credit notes deducted."""
+
+    count: int
+    net: Decimal
+    vat: Decimal
+    total: Decimal
+
+
+@dataclass(frozen=True)
+class InvoicePage:
+    """One page of what was found, and the count and sums of all of it."""
+
+    rows: list[FoundInvoice]
+    sums: InvoiceSums
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.sums.count // self.per_page))
+
+    @property
+    def first(self) -> int:
+        """The position of the page's first row, counted from 1 (0 when nothing was found)."""
+        return (self.page - 1) * self.per_page + 1 if self.rows else 0
+
+    @property
+    def last(self) -> int:
+        return (self.page - 1) * self.per_page + len(self.rows)
+
+
+def _where(stmt: sa.Select, found: InvoiceFilter) -> sa.Select:
+    # Contract criteria as subqueries: the provider's scope joins Contract itself, staff's does not.
+    if found.provider_id is not None:
+        stmt = stmt.where(Invoice.contract_id.in_(
+            sa.select(Contract.id).where(Contract.provider_id == found.provider_id)))
+    if found.contract_id is not None:
+        stmt = stmt.where(Invoice.contract_id == found.contract_id)
+    if found.programme is not None:
+        stmt = stmt.where(Invoice.contract_id.in_(
+            sa.select(Contract.id).join(Programme, Programme.id == Contract.programme_id)
+            .where(Programme.code == found.programme)))
+    if found.month_from is not None:
+        stmt = stmt.where(Invoice.month >= found.month_from)
+    if found.month_to is not None:
+        stmt = stmt.where(Invoice.month <= found.month_to)
+    if found.status is not None:
+        stmt = stmt.where(Invoice.status == found.status)
+    if found.kind is not None:
+        stmt = stmt.where(Invoice.kind == found.kind)
+    if found.exceeds_ceiling:
+        stmt = stmt.where(Invoice.exceeds_ceiling.is_(True))
+    return stmt
+
+
+def sums(session: Session, viewer: Viewer, found: InvoiceFilter) -> InvoiceSums:
+    """Count, net, VAT and total of everything the filter finds, in one aggregate query."""
+    sign = sa.case((Invoice.kind == "credit_note", -1), else_=1)
+    row = session.execute(_where(scope.invoices(viewer, sa.select(
+        sa.func.count(Invoice.id),
+        *(sa.func.coalesce(sa.func.sum(sign * hundredths(amount)), 0)
+          for amount in (Invoice.net, Invoice.vat, Invoice.total)),
+    )), found)).one()
+    count, *ore = row
+    return InvoiceSums(int(count), *((Decimal(int(x)) / 100).quantize(CENTS) for x in ore))
+
+
+def _rows(viewer: Viewer, found: InvoiceFilter) -> sa.Select:
+    credited = aliased(Invoice)
+    return (
+        _where(scope.invoices(viewer, sa.select(Invoice, ~not_credited(Invoice), credited)), found)
+        .outerjoin(credited, credited.id == Invoice.credited_invoice_id)
+        .options(selectinload(Invoice.contract).selectinload(Contract.provider),
+                 selectinload(Invoice.contract).selectinload(Contract.programme))
+        # Newest month first; a credit note right after the invoice it credits (same contract,
+        # month and version), so a page boundary is all that can part them.
+        .order_by(Invoice.month.desc(), Invoice.contract_id, Invoice.version,
+                  sa.case((Invoice.kind == "invoice", 0), else_=1), Invoice.id)
+    )
+
+
+def _found(result) -> list[FoundInvoice]:
+    return [FoundInvoice(invoice, bool(is_credited), credits) for invoice, is_credited, credits in result]
+
+
+def find_page(session: Session, viewer: Viewer, found: InvoiceFilter, page: int = 1,
+              per_page: int = PER_PAGE) -> InvoicePage:
+    """The page (counted from 1; one past the last gives the last) and the sums of all pages."""
+    totals = sums(session, viewer, found)
+    page = min(max(page, 1), max(1, -(-totals.count // per_page)))
+    result = session.execute(_rows(viewer, found).limit(per_page).offset((page - 1) * per_page))
+    return InvoicePage(_found(result), totals, page, per_page)
+
+
+def find_all(session: Session, viewer: Viewer, found: InvoiceFilter) -> list[FoundInvoice]:
+    """Everything the filter finds, in the desk's order (for the exports)."""
+    return _found(session.execute(_rows(viewer, found)))
