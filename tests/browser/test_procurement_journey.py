@@ -28,7 +28,7 @@ def test_procurement_extends_an_expiring_contract_and_starts_the_retender(page: 
     page.locator("#end_date").fill("2020-06-30")
     page.locator("#reason").fill("Mere tid")
     main.locator("form button[type=submit]").click()
-    expect(page.get_by_role("alert")).to_contain_text("2020-03-31")
+    expect(page.get_by_role("alert")).to_contain_text("31-03-2020")
     _screenshot(page, "extension-refused")
 
     page.locator("#end_date").fill("2019-08-31")
