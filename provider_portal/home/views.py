@@ -49,7 +49,10 @@ _AGGREGATION = NavItem("aggregations.index", _l("Aggregation"), ("aggregations.j
 NAVIGATION = {
     "procurement": [NavItem("procurement.home", _l("Overview")), _CONTRACTS, _PROVIDERS, _TENDERS,
                     _SCORES, _AGGREGATION],
-    "provider": [NavItem("provider.home", _l("Overview"), ("provider.report",)), _TENDERS, _SCORES],
+    "provider": [NavItem("provider.home", _l("Overview"), ("provider.report",)),
+                 NavItem("provider.invoices", _l("Invoices"), (
+                     "provider.invoice", "provider.invoice_document")),
+                 _TENDERS, _SCORES],
     "finance": [NavItem("finance.home", _l("Overview")), _INVOICES, _SCORES, _AGGREGATION],
     "admin": [NavItem("admin.home", _l("Users and tokens")),
               NavItem("aggregations.failed", _l("Failed jobs"))],

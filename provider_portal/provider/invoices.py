@@ -1,0 +1,112 @@
+"""The provider's invoices and credit notes: a list of its own, each read-only, and their PDFs.
+
+Found through contracts.services.invoice_search (on scope.invoices), so a provider user finds
+its own provider's invoices only; another provider's invoice is answered exactly like a
+missing one (`documents.visible_invoice`: one scoped query, the same 404).
+
+Drafts are shown, marked as not yet approved: the API hands them to providers already, and a
+coordinator wants to see what is coming and catch a mistake before finance approves it. A
+draft has no number, its amounts may still change, and its PDF says so on its face.
+
+A long invoice's PDF is made on the documents queue like finance's (see documents_jobs); the
+invoice is checked visible here before the job is started, before its state is shown and
+before the made file is handed out, since the job itself renders as the system.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
+
+from contracts.models import Contract, Invoice
+from contracts.rules.problems import N_
+from contracts.services import NotFound, invoice_search, scope
+from contracts.services.audit import record
+
+from .. import documents_jobs
+from ..extensions import db
+from ..finance import documents
+from ..finance.forms import DeskFilter
+from ..security import actor, allow, viewer
+from .views import bp
+
+
+def _filter_args(desk: DeskFilter) -> dict[str, str]:
+    """The filter as query-string arguments (without the page) for the pager's links."""
+    args = {"contract_id": desk.values["contract_id"], "month": desk.values["month_from"]}
+    return {name: value for name, value in args.items() if value}
+
+
+@bp.route("/invoices")
+@allow("provider")
+def invoices():
+    """The provider's invoices and credit notes, newest month first, by contract and month.
+
+    A filter value that cannot be used answers 400 with the form and a message at the field.
+    """
+    contracts = db.session.execute(
+        scope.contracts(viewer(), sa.select(Contract.id, Contract.reference)).order_by(Contract.reference)).all()
+    # The finance desk's reading of a filter, offered only its contract and month.
+    args = MultiDict({name: request.args.get(name, "") for name in ("contract_id", "month", "page")})
+    desk = DeskFilter.read(args, set(), {c.id for c in contracts}, set())
+    found = None
+    if not desk.errors:
+        found = invoice_search.find_page(db.session, viewer(), desk.invoice_filter, desk.page)
+    return render_template("provider/invoices.html", desk=desk, found=found, args=_filter_args(desk),
+                           contract_choices=[(c.id, c.reference) for c in contracts]), 400 if desk.errors else 200
+
+
+@bp.route("/invoices/<int:invoice_id>")
+@allow("provider")
+def invoice(invoice_id: int):
+    """One invoice or credit note with its lines, read-only."""
+    doc = documents.document(invoice_id)
+    note = db.session.scalar(scope.invoices(viewer()).where(Invoice.credited_invoice_id == doc.id))
+    # Its lines name participants: reading them is an audit event, as on the other provider pages.
+    record(db.session, actor(), "participants.viewed", "invoice", doc.id, page="provider.invoice",
+           count=len(doc.lines))
+    db.session.commit()
+    return render_template("provider/invoice.html", doc=doc, credit_note=note)
+
+
+@bp.route("/invoices/<int:invoice_id>.pdf")
+@allow("provider")
+def invoice_pdf(invoice_id: int):
+    """The invoice as PDF: inline, or made on the queue when it is long (see documents_jobs)."""
+    documents.visible_invoice(invoice_id)
+    if documents_jobs.invoice_goes_to_queue(invoice_id):
+        documents_jobs.start(documents_jobs.invoice_job_id(invoice_id), "render_invoice", invoice_id)
+        return redirect(url_for("provider.invoice_document", invoice_id=invoice_id))
+    return documents.pdf_response(invoice_id)
+
+
+@bp.route("/invoices/<int:invoice_id>/document")
+@allow("provider")
+def invoice_document(invoice_id: int):
+    """A long invoice's PDF being made on the queue (the page reloads itself), ready, or failed."""
+    documents.visible_invoice(invoice_id)
+    found = documents_jobs.state(documents_jobs.invoice_job_id(invoice_id))
+    if found is None:
+        raise NotFound(N_("No such document; it may have expired. Ask for it again."))
+    return render_template(
+        "finance/documents/status.html", document=found,
+        ask_again_url=url_for("provider.invoice_pdf", invoice_id=invoice_id),
+        back_url=url_for("provider.invoice", invoice_id=invoice_id), back_label=_("Back to the invoice"),
+        refresh_url=url_for("provider.invoice_document", invoice_id=invoice_id),
+        download_url=url_for("provider.invoice_document_download", invoice_id=invoice_id))
+
+
+@bp.route("/invoices/<int:invoice_id>/document/download")
+@allow("provider")
+def invoice_document_download(invoice_id: int):
+    """The made PDF; back to the document's page while it is not (or no longer) there."""
+    documents.visible_invoice(invoice_id)
+    found = documents_jobs.stored(documents_jobs.invoice_job_id(invoice_id))
+    if found is None:
+        return redirect(url_for("provider.invoice_document", invoice_id=invoice_id))
+    data, filename = found
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
