@@ -12,6 +12,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from .money import round_money
+from .problems import N_, Problem
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 STANDSTILL_DAYS = 10
@@ -134,13 +135,14 @@ def score_lot(bids: list[BidTerms], expected_hours: Decimal, expected_outcome_ra
     return table
 
 
-def succession_warning(predecessor_reference: str, predecessor_end: date, start: date) -> str | None:
-    """A plain warning when a successor starting on `start` leaves a gap or overlaps; else None."""
+def succession_warning(predecessor_reference: str, predecessor_end: date, start: date) -> Problem | None:
+    """A warning when a successor starting on `start` leaves a gap or overlaps; else None."""
     changeover = predecessor_end + timedelta(days=1)
+    values = {"reference": predecessor_reference, "end": predecessor_end, "start": start}
     if start > changeover:
-        return (f"{(start - changeover).days} day(s) without a contract between {predecessor_reference} "
-                f"ending {predecessor_end.isoformat()} and the start on {start.isoformat()}")
+        return Problem(N_("%(days)s day(s) without a contract between %(reference)s, which ends %(end)s, "
+                          "and the start on %(start)s."), {"days": (start - changeover).days, **values})
     if start < changeover:
-        return (f"the start on {start.isoformat()} overlaps {predecessor_reference} "
-                f"(ending {predecessor_end.isoformat()}) by {(changeover - start).days} day(s)")
+        return Problem(N_("The start on %(start)s overlaps %(reference)s (which ends %(end)s) by %(days)s day(s)."),
+                       {"days": (changeover - start).days, **values})
     return None

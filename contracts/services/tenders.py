@@ -97,7 +97,7 @@ class Concluded:
     """The contracts a conclusion created, and what is worth a second look."""
 
     contracts: list[Contract]
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
 
 
 def _require_procurement(viewer: Viewer) -> None:
@@ -147,7 +147,7 @@ def predecessors(session: Session, tender: Tender) -> list[Contract]:
     ))
 
 
-def succession_warnings(session: Session, tender: Tender) -> list[str]:
+def succession_warnings(session: Session, tender: Tender) -> list[Problem]:
     """A gap or an overlap between each replaced contract and the tender's contract start."""
     if tender.contract_start_on is None:
         return []
@@ -261,7 +261,7 @@ def create_tender(session: Session, actor: Actor, viewer: Viewer, terms: TenderT
 
 
 def retender(session: Session, actor: Actor, viewer: Viewer, contract_ids: list[int], now: datetime,
-             title: str | None = None, deadline_at: datetime | None = None) -> tuple[Tender, list[str]]:
+             title: str | None = None, deadline_at: datetime | None = None) -> tuple[Tender, list[Problem]]:
     """Start a re-tender of contracts: a draft tender with one lot per programme, linked to them.
 
     Its contracts start the day after the (latest) predecessor ends; a gap or an overlap with
@@ -611,9 +611,10 @@ def conclude(session: Session, actor: Actor, viewer: Viewer, tender_id: int, now
         new = contract_register.create_contract(session, actor, viewer, terms, today)
         new.contract.lot_id, new.contract.bid_id = lot.id, bid.id
         created.append(new.contract)
-        warnings += [warning.message for warning in new.warnings]
+        warnings += new.warnings
     for old in olds:
-        warnings.append(f"contract {old.reference} has no successor: no awarded bid continues its programme")
+        warnings.append(Problem(N_("Contract %(reference)s has no successor: no awarded bid continues its "
+                                   "programme."), {"reference": old.reference}))
     tender.status, tender.concluded_at = "concluded", now
     session.flush()
     record(session, actor, "tender.concluded", "tender", tender.id, occurred_at=now,

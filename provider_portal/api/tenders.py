@@ -215,7 +215,7 @@ class TenderOut(BaseModel):
             standstill_ends_on=tender.standstill_ends_on, concluded_at=tender.concluded_at,
             cancelled_reason=tender.cancelled_reason, lots=[LotOut.of(lot) for lot in tender.lots],
             predecessor_ids=[c.id for c in service.predecessors(db.session, tender)] if staff else None,
-            warnings=service.succession_warnings(db.session, tender) if staff else None,
+            warnings=[w.message for w in service.succession_warnings(db.session, tender)] if staff else None,
         )
 
 
@@ -499,5 +499,5 @@ def conclude_tender(tender_id: int):
     ids = [c.id for c in concluded.contracts]
     tender = _fresh(tender_id)
     contracts = [ContractOut.of(register.get_contract(db.session, viewer(), i)) for i in ids]
-    return ConcludedOut(tender=tender, contracts=contracts, warnings=concluded.warnings)
+    return ConcludedOut(tender=tender, contracts=contracts, warnings=[w.message for w in concluded.warnings])
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flask import Response, redirect, render_template, url_for
 
+from contracts.rules.problems import N_
 from contracts.services import NotFound
 
 from .. import clock, documents_jobs
@@ -25,7 +26,7 @@ def queued(job_id: str, function: str, *args) -> Response:
 
 def _known(job_id: str) -> str:
     if not documents_jobs.JOB_ID.match(job_id):
-        raise NotFound("No such document.")
+        raise NotFound(N_("No such document."))
     return job_id
 
 
@@ -45,7 +46,7 @@ def _ask_again_url(job_id: str) -> str:
 def budget_pdf(year: int):
     """The annual budget statement with its burn-down chart, made on the queue."""
     if not 2000 <= year <= 2100:
-        raise NotFound("No such year.")
+        raise NotFound(N_("No such year."))
     return queued(documents_jobs.budget_job_id(year), "render_budget", year)
 
 
@@ -56,7 +57,7 @@ def document(job_id: str):
     stalled (no worker will make it: the page stops reloading and offers to ask again)."""
     found = documents_jobs.state(_known(job_id))
     if found is None:
-        raise NotFound("No such document; it may have expired. Ask for it again.")
+        raise NotFound(N_("No such document; it may have expired. Ask for it again."))
     return render_template("finance/documents/status.html", document=found, today=clock.today(),
                            ask_again_url=_ask_again_url(job_id))
 

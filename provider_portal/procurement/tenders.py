@@ -107,7 +107,7 @@ def tender(tender_id: int):
     return render_template(
         "procurement/tenders/detail.html", tender=found, status=status, now=now, local=_local, staff=staff,
         predecessors=service.predecessors(db.session, found) if staff else [],
-        warnings=service.succession_warnings(db.session, found) if staff else [],
+        warnings=[say(w) for w in service.succession_warnings(db.session, found)] if staff else [],
         bids=service.visible_bids(db.session, v, found, now), evaluation=evaluation,
         sealed=rules.bids_sealed(found.deadline_at, now), history=service.history(db.session, v, found, now),
         action_form=ActionForm(), cancel_form=CancelForm(), deadline_form=DeadlineForm(
@@ -117,13 +117,17 @@ def tender(tender_id: int):
 
 def _step(tender_id: int, step) -> object:
     try:
-        step()
+        done = step()
     except DomainError as error:
         db.session.rollback()
         flash(say(error), "error")
     else:
         db.session.commit()
         flash(_("Saved."), "success")
+        # A conclusion tells what is worth a second look: a predecessor left without a
+        # successor, a gap or an overlap at the changeover.
+        for warning in getattr(done, "warnings", []):
+            flash(say(warning), "warning")
     return redirect(url_for("procurement.tender", tender_id=tender_id))
 
 
@@ -211,7 +215,7 @@ def retender():
             flash(_("The re-tender %(reference)s is a draft; check its lots, set the deadline and publish it.",
                     reference=found.reference), "success")
             for warning in warnings:
-                flash(warning, "warning")
+                flash(say(warning), "warning")
             return redirect(url_for("procurement.tender", tender_id=found.id))
     return render_template("procurement/tenders/retender.html", form=form, candidates=candidates,
                            chosen=set(chosen), problem=problem, today=today), _answer_status(form, problem)
