@@ -140,7 +140,8 @@ NAVIGATION = {
                     "Leverandører": "/procurement/providers", "Udbud": "/procurement/tenders", "Resultatmålinger": "/scores/", "Opgørelse": "/jobs/"},
     "finance": {"Overblik": "/finance/", "Fakturaer": "/finance/invoices", "Resultatmålinger": "/scores/",
                 "Opgørelse": "/jobs/"},
-    "provider": {"Overblik": "/provider/", "Udbud": "/procurement/tenders", "Resultatmålinger": "/scores/"},
+    "provider": {"Overblik": "/provider/", "Fakturaer": "/provider/invoices", "Udbud": "/procurement/tenders",
+                 "Resultatmålinger": "/scores/"},
     "admin": {"Brugere og API-nøgler": "/admin/", "Fejlede job": "/jobs/failed"},
 }
 
