@@ -142,10 +142,10 @@ def report_line(line_id: int):
 def statement_pdf(provider_id: int, month: str):
     """A provider's monthly statement: every contract, its outcomes and amounts (made on the queue)."""
     if not MONTH_RE.match(month):
-        raise NotFound("No such month.")
+        raise NotFound(N_("No such month."))
     provider = db.session.scalar(scope.providers(viewer()).where(Provider.id == provider_id))
     if provider is None:
-        raise NotFound("No such provider.")
+        raise NotFound(N_("No such provider."))
     return statements.queued(documents_jobs.statement_job_id(provider.id, month), "render_statement",
                              provider.id, month)
 
