@@ -49,8 +49,13 @@ def rate(value) -> str:
     return rules.rate(value, _locale())
 
 
+def amended(value: str, field: str) -> str:
+    """An amendment's value before or after: a date field's ISO date as the locale writes dates."""
+    return day(date.fromisoformat(value)) if field.endswith("_on") else value
+
+
 def init_app(app: Flask) -> None:
     """Make the formatters template filters: {{ amount|money }}, {{ day|day }}, ..."""
     for name, fn in (("money", money), ("day", day), ("month", month), ("number", number),
-                     ("percent", percent), ("rate", rate)):
+                     ("percent", percent), ("rate", rate), ("amended", amended)):
         app.add_template_filter(fn, name)

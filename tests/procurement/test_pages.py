@@ -45,6 +45,9 @@ def test_procurement_extends_a_contract_and_sees_a_refusal_past_the_option(app, 
         amendment = db.session.scalars(sa.select(Amendment).where(Amendment.contract_id == framework)).one()
         assert (amendment.old_value, amendment.new_value, amendment.reason) == ("2019-03-31", "2019-08-31",
                                                                                   "Til genudbuddet")
+    # The contract page lists the amendment with its dates as Danish pages write them.
+    page = client.get(f"/procurement/contracts/{framework}").get_data(as_text=True)
+    assert re.search(r"<td[^>]*>31-03-2019</td>\s*<td[^>]*>31-08-2019</td>\s*<td>Til genudbuddet</td>", page)
 
 
 def test_the_demo_shows_the_open_retender_with_its_four_lots_and_sealed_bids(app, client):
