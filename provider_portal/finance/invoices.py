@@ -74,9 +74,14 @@ def invoices():
 
 
 @bp.route("/invoices/<int:invoice_id>")
-@allow("finance")
+@allow("finance", "procurement")
 def invoice(invoice_id: int):
-    """One invoice with its lines, each linked to the report line it was priced from."""
+    """One invoice with its lines, each linked to the report line it was priced from.
+
+    Procurement reads it from a contract's page (DESIGN §8 lets it read invoices); approving,
+    e-invoices, statements and the desk stay finance's, and the page offers each only to a
+    viewer whose role its view allows.
+    """
     found = documents.visible_invoice(invoice_id)
     doc = documents.document(invoice_id)
     note = db.session.scalar(scope.invoices(viewer()).where(Invoice.credited_invoice_id == found.id))
@@ -105,11 +110,15 @@ def approve(invoice_id: int):
 
 
 @bp.route("/invoices/<int:invoice_id>.pdf")
-@allow("finance")
+@allow("finance", "procurement")
 def invoice_pdf(invoice_id: int):
-    """The invoice as PDF: inline, or made on the queue when it is long (see documents_jobs)."""
+    """The invoice as PDF: inline, or made on the queue when it is long (see documents_jobs).
+
+    The queue's document pages are finance's (they also hand out statements and budgets), so
+    procurement, which reads an invoice now and then, waits for a long one inline instead.
+    """
     documents.visible_invoice(invoice_id)
-    if documents_jobs.invoice_goes_to_queue(invoice_id):
+    if documents_jobs.invoice_goes_to_queue(invoice_id) and viewer().may("finance"):
         return statements.queued(documents_jobs.invoice_job_id(invoice_id), "render_invoice", invoice_id)
     return documents.pdf_response(invoice_id)
 

@@ -36,7 +36,12 @@ class NavItem:
 
 _CONTRACTS = NavItem("procurement.contracts", _l("Contracts"), (
     "procurement.contract", "procurement.new_contract", "procurement.report",
-    "procurement.extend_contract", "procurement.refer_citizen"))
+    "procurement.extend_contract", "procurement.refer_citizen",
+    "finance.invoice"))  # procurement reads an invoice from its contract's page
+# Finance reads the contracts (DESIGN §1: read-only elsewhere) to check an invoice against its
+# price terms and ceiling, and the list is where it finds a contract without an invoice in hand;
+# it is an item of its own because finance reaches only the list and a contract's page.
+_CONTRACTS_READ = NavItem("procurement.contracts", _l("Contracts"), ("procurement.contract",))
 _PROVIDERS = NavItem("procurement.providers", _l("Providers"), (
     "procurement.provider", "procurement.new_provider", "procurement.edit_provider"))
 _TENDERS = NavItem("procurement.tenders", _l("Tenders"), (
@@ -53,7 +58,7 @@ NAVIGATION = {
                  NavItem("provider.invoices", _l("Invoices"), (
                      "provider.invoice", "provider.invoice_document")),
                  _TENDERS, _SCORES],
-    "finance": [NavItem("finance.home", _l("Overview")), _INVOICES, _SCORES, _AGGREGATION],
+    "finance": [NavItem("finance.home", _l("Overview")), _INVOICES, _CONTRACTS_READ, _SCORES, _AGGREGATION],
     "admin": [NavItem("admin.home", _l("Users and tokens")),
               NavItem("aggregations.failed", _l("Failed jobs"))],
 }

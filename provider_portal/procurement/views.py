@@ -40,6 +40,10 @@ def may_open(endpoint: str) -> bool:
     return viewer().role in roles
 
 
+# Templates decide their links and buttons with it, so a page shared by roles offers each only what it may open.
+bp.add_app_template_global(may_open, "may_open")
+
+
 def _expiring_first(contracts: list[Contract], today) -> list[Contract]:
     """Expiring contracts first, soonest end first; then the rest in reference order."""
     expiring = sorted((c for c in contracts if c.is_expiring(today)), key=lambda c: c.end_on)
@@ -74,9 +78,9 @@ def home():
 
 
 @bp.route("/contracts")
-@allow("procurement")
+@allow("procurement", "finance")
 def contracts():
-    """Every contract, expiring ones first."""
+    """Every contract, expiring ones first; finance reads it (DESIGN §1: read-only elsewhere)."""
     today = clock.today()
     return render_template(
         "procurement/contracts.html",
@@ -86,9 +90,14 @@ def contracts():
 
 
 @bp.route("/contracts/<int:contract_id>")
-@allow("procurement")
+@allow("procurement", "finance")
 def contract(contract_id: int):
-    """One contract: price terms, period, amendments, participants, reports by month and invoices."""
+    """One contract: price terms, period, amendments, participants, reports by month and invoices.
+
+    Finance reads it too, to check an invoice against its contract; the actions on it stay
+    procurement's (their routes allow only procurement, and the template offers each link only
+    to a viewer who may open it).
+    """
     v = viewer()
     found = db.session.scalar(
         scope.contracts(v)
@@ -126,6 +135,4 @@ def contract(contract_id: int):
         active=active,
         reports=list(by_month.values()),
         invoices=contract_invoices(db.session, v, found),
-        # Finance's invoice pages are for finance; others see the list without links.
-        invoice_links=may_open("finance.invoice"),
     )

@@ -97,7 +97,7 @@ def test_exports_are_audited_and_open_in_excel(app, client, desk):
                    and e.actor_label == "okonomi@example.dk" for e in events)
 
 
-@pytest.mark.parametrize("role", ["procurement", "provider", "admin"])
+@pytest.mark.parametrize("role", ["provider", "admin"])
 def test_only_finance_uses_the_desk(app, client, make_user, make_provider, role):
     with app.app_context():
         invoice = sample_invoice(db.session)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -65,8 +66,9 @@ def test_contract_page_lists_invoices_in_danish_with_the_invoiced_net_so_far(cli
     # Net, the credit note deducted: October and November only.
     assert f"Faktureret indtil nu (netto) {danish(invoiced['so_far'])}" in text
     assert text.count("Overskrider aftalens loft") == 1
-    # Procurement may not open finance's invoice pages, so the list does not link to them.
-    assert not [a for a in page.find_all("a") if (a.get("href") or "").startswith("/finance/")]
+    # Procurement may read an invoice's page, so each of the four numbers links to its own.
+    links = [a["href"] for a in page.find_all("a") if (a.get("href") or "").startswith("/finance/")]
+    assert len(links) == 4 and all(re.fullmatch(r"/finance/invoices/\d+", href) for href in links)
 
 
 def test_contract_without_invoices_says_so(client_as, demo_app):
@@ -80,8 +82,15 @@ def test_contract_without_invoices_says_so(client_as, demo_app):
     assert f"Faktureret indtil nu (netto) {danish(Decimal('0'))}" in text
 
 
-@pytest.mark.parametrize("role", ["provider", "finance", "admin"])
-def test_only_procurement_reaches_the_contract_page(client_as, invoiced, role):
+def test_finance_reads_the_contract_page_with_links_to_its_invoices(client_as, invoiced):
+    page = PageParts(client_as("finance").get(f"/procurement/contracts/{invoiced['contract_id']}")
+                     .get_data(as_text=True))
+    assert f"Faktureret indtil nu (netto) {danish(invoiced['so_far'])}" in page.text
+    assert len([a for a in page.find_all("a") if (a.get("href") or "").startswith("/finance/invoices/")]) == 4
+
+
+@pytest.mark.parametrize("role", ["provider", "admin"])
+def test_only_staff_readers_reach_the_contract_page(client_as, invoiced, role):
     response = client_as(role).get(f"/procurement/contracts/{invoiced['contract_id']}")
     assert response.status_code in (403, 404)
     html = response.get_data(as_text=True)

@@ -138,7 +138,8 @@ def test_the_same_pages_switch_to_english(demo_app, client_as):
 NAVIGATION = {
     "procurement": {"Overblik": "/procurement/", "Aftaler": "/procurement/contracts",
                     "Leverandører": "/procurement/providers", "Udbud": "/procurement/tenders", "Resultatmålinger": "/scores/", "Opgørelse": "/jobs/"},
-    "finance": {"Overblik": "/finance/", "Fakturaer": "/finance/invoices", "Resultatmålinger": "/scores/",
+    "finance": {"Overblik": "/finance/", "Fakturaer": "/finance/invoices", "Aftaler": "/procurement/contracts",
+                "Resultatmålinger": "/scores/",
                 "Opgørelse": "/jobs/"},
     "provider": {"Overblik": "/provider/", "Fakturaer": "/provider/invoices", "Udbud": "/procurement/tenders",
                  "Resultatmålinger": "/scores/"},
@@ -172,6 +173,8 @@ def test_each_role_menu_reaches_its_sections(demo_app, client_as, role):
     ("procurement", "contract", "Aftaler"),
     ("provider", "tender", "Udbud"),
     ("finance", "invoice", "Fakturaer"),
+    ("finance", "contract", "Aftaler"),
+    ("procurement", "invoice", "Aftaler"),
 ])
 def test_a_page_deeper_in_a_section_marks_the_section(demo_app, client_as, role, url, current):
     ids = _demo_ids(demo_app)
