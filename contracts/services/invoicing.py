@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from ..models import Contract, Enrolment, Invoice, InvoiceLine, MonthlyReport, ReportLine
+from ..rules.money import round_money
 from ..rules.periods import parse_month
 from ..rules.pricing import POSITIVE_EXIT_REASONS
 from .audit import SYSTEM, Actor, record
@@ -146,25 +147,23 @@ def _insert_lines(session: Session, invoice: Invoice, contract: Contract, report
 
 
 def _set_totals(session: Session, invoice: Invoice) -> Decimal:
-    """Net is the sum of rounded lines, VAT the rounded rate × net; both in whole øre.
+    """Net is the sum of the rounded lines (summed in whole øre), VAT the rounded rate × net.
 
     Returns what the contract was invoiced before this invoice (net, credit notes deducted),
     read in the same query, for the ceiling check.
     """
     signed_net = sa.case((Invoice.kind == "credit_note", -Invoice.net), else_=Invoice.net)
-    net_ore, before = session.execute(sa.select(
+    # Summed in whole øre: SQLite would sum NUMERIC values as binary floating point.
+    net_ore, before_ore = session.execute(sa.select(
         sa.select(sa.func.coalesce(sa.func.sum(hundredths(InvoiceLine.amount)), 0))
         .where(InvoiceLine.invoice_id == invoice.id).scalar_subquery(),
-        sa.select(sa.func.coalesce(sa.func.sum(signed_net), 0))
+        sa.select(sa.func.coalesce(sa.func.sum(hundredths(signed_net)), 0))
         .where(Invoice.contract_id == invoice.contract_id, Invoice.id != invoice.id).scalar_subquery(),
     )).one()
-    rate_basis_points = int((invoice.vat_rate * 10_000).to_integral_value())
-    vat_ore = (net_ore * rate_basis_points * 2 + 10_000) // 20_000
     invoice.net = Decimal(net_ore) / 100
-    invoice.vat = Decimal(vat_ore) / 100
-    invoice.total = Decimal(net_ore + vat_ore) / 100
-    # str(): SQLite answers a float; Decimal(str(x)) keeps the øre it printed.
-    return Decimal(str(before)).quantize(Decimal("0.01"))
+    invoice.vat = round_money(invoice.net * invoice.vat_rate)
+    invoice.total = invoice.net + invoice.vat
+    return Decimal(before_ore) / 100
 
 
 def credit(session: Session, invoice: Invoice, actor: Actor = SYSTEM) -> Invoice:
