@@ -177,6 +177,6 @@ def programme_spend(rows: Sequence[tuple[int, str, str, str, Decimal]], year: in
         if month is not None:
             month_year, number = int(month[:4]), int(month[5:7])
             if month_year == year:
-                entry[2][number - 1] += round_money(Decimal(str(net)))
+                entry[2][number - 1] += net
     return tuple(ProgrammeSpend(position, code, name, tuple(amounts))
                  for code, (position, name, amounts) in sorted(found.items(), key=lambda kv: kv[1][0]))

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Optional
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, Money, Rate, Timestamp, UTCDateTime, enum_check, utcnow
@@ -63,6 +65,16 @@ class Invoice(Base):
     lines: Mapped[list[InvoiceLine]] = relationship(
         back_populates="invoice", order_by="InvoiceLine.id"
     )
+
+    @hybrid_property
+    def signed_net(self) -> Decimal:
+        """The net as it counts towards what a contract has been invoiced: a credit note's takes off."""
+        return -self.net if self.kind == "credit_note" else self.net
+
+    @signed_net.inplace.expression
+    @classmethod
+    def _signed_net_expression(cls) -> sa.ColumnElement[Decimal]:
+        return sa.case((cls.kind == "credit_note", -cls.net), else_=cls.net)
 
     @property
     def number(self) -> Optional[str]:

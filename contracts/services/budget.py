@@ -19,12 +19,9 @@ from ..rules.money import round_money
 from ..rules.problems import N_
 from . import DomainError, scope
 from .scope import Viewer
+from .sql import decimal_from_hundredths, sum_hundredths
 
 READERS = ("finance", "procurement")
-
-
-def _signed_net() -> sa.ColumnElement:
-    return sa.case((Invoice.kind == "credit_note", -Invoice.net), else_=Invoice.net)
 
 
 def _year(year: int) -> sa.ColumnElement[bool]:
@@ -43,7 +40,7 @@ def budget_statement(session: Session, viewer: Viewer, year: int, budget: Decima
         raise DomainError(N_("Give a year between 2000 and 2100."), field="year")
     spent = session.execute(
         scope.invoices(viewer, sa.select(Programme.position, Programme.code, Programme.name_da,
-                                         Invoice.month, sa.func.sum(_signed_net())))
+                                         Invoice.month, sum_hundredths(Invoice.signed_net)))
         .join(Contract, Contract.id == Invoice.contract_id)
         .join(Programme, Programme.id == Contract.programme_id)
         .where(_year(year), Invoice.status == "approved")
@@ -52,10 +49,11 @@ def budget_statement(session: Session, viewer: Viewer, year: int, budget: Decima
     every = session.execute(sa.select(Programme.position, Programme.code, Programme.name_da,
                                       sa.null(), sa.null())).all()
     waiting = session.scalar(
-        scope.invoices(viewer, sa.select(sa.func.coalesce(sa.func.sum(_signed_net()), 0)))
+        scope.invoices(viewer, sa.select(sum_hundredths(Invoice.signed_net)))
         .where(_year(year), Invoice.status == "draft"))
     return BudgetStatement(
         year=year, budget=round_money(Decimal(budget)), buyer=buyer, as_of=today,
-        programmes=programme_spend([*every, *spent], year),
-        waiting_net=round_money(Decimal(str(waiting or 0))),
+        programmes=programme_spend(
+            [*every, *((p, c, n, month, decimal_from_hundredths(ore)) for p, c, n, month, ore in spent)], year),
+        waiting_net=decimal_from_hundredths(waiting),
     )

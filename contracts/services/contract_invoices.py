@@ -16,9 +16,8 @@ from ..models import Contract, Invoice
 from . import scope
 from .invoicing import not_credited
 from .scope import Viewer
-from .sql import hundredths
+from .sql import decimal_from_hundredths, sum_hundredths
 
-CENTS = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -55,13 +54,12 @@ def contract_invoices(session: Session, viewer: Viewer, contract: Contract) -> C
         # Newest first; a credit note (same version, later id) above the invoice it credits.
         .order_by(Invoice.month.desc(), Invoice.version.desc(), Invoice.id.desc())
     ).all()
-    signed_ore = sa.case((Invoice.kind == "credit_note", -hundredths(Invoice.net)), else_=hundredths(Invoice.net))
     net_ore = session.scalar(
-        scope.invoices(viewer, sa.select(sa.func.coalesce(sa.func.sum(signed_ore), 0)))
+        scope.invoices(viewer, sa.select(sum_hundredths(Invoice.signed_net)))
         .where(Invoice.contract_id == contract.id)
     )
     return ContractInvoices(
         rows=[InvoiceRow(invoice, bool(credited)) for invoice, credited in found],
-        invoiced_net=(Decimal(int(net_ore)) / 100).quantize(CENTS),
+        invoiced_net=decimal_from_hundredths(net_ore),
         ceiling=contract.ceiling,
     )

@@ -18,10 +18,9 @@ from ..models import Contract, Invoice, Programme
 from . import scope
 from .invoicing import not_credited
 from .scope import Viewer
-from .sql import hundredths
+from .sql import decimal_from_hundredths, sum_hundredths
 
 PER_PAGE = 50  # about a month of a municipality's invoices
-CENTS = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -109,11 +108,10 @@ def sums(session: Session, viewer: Viewer, found: InvoiceFilter) -> InvoiceSums:
     sign = sa.case((Invoice.kind == "credit_note", -1), else_=1)
     row = session.execute(_where(scope.invoices(viewer, sa.select(
         sa.func.count(Invoice.id),
-        *(sa.func.coalesce(sa.func.sum(sign * hundredths(amount)), 0)
-          for amount in (Invoice.net, Invoice.vat, Invoice.total)),
+        *(sum_hundredths(sign * amount) for amount in (Invoice.net, Invoice.vat, Invoice.total)),
     )), found)).one()
     count, *ore = row
-    return InvoiceSums(int(count), *((Decimal(int(x)) / 100).quantize(CENTS) for x in ore))
+    return InvoiceSums(int(count), *(decimal_from_hundredths(x) for x in ore))
 
 
 def _rows(viewer: Viewer, found: InvoiceFilter) -> sa.Select:

@@ -19,7 +19,10 @@ from ..rules.money import round_money
 from ..rules.periods import parse_month
 from ..rules.pricing import POSITIVE_EXIT_REASONS
 from .audit import SYSTEM, Actor, record
-from .sql import analyze, day_number, greatest, half_up_div, from_hundredths, hundredths, least
+from .sql import (
+    analyze, day_number, decimal_from_hundredths, from_hundredths, greatest, half_up_div, hundredths, least,
+    sum_hundredths,
+)
 
 INVOICEABLE = ("accepted", "invoiced")
 
@@ -152,18 +155,16 @@ def _set_totals(session: Session, invoice: Invoice) -> Decimal:
     Returns what the contract was invoiced before this invoice (net, credit notes deducted),
     read in the same query, for the ceiling check.
     """
-    signed_net = sa.case((Invoice.kind == "credit_note", -Invoice.net), else_=Invoice.net)
-    # Summed in whole øre: SQLite would sum NUMERIC values as binary floating point.
     net_ore, before_ore = session.execute(sa.select(
-        sa.select(sa.func.coalesce(sa.func.sum(hundredths(InvoiceLine.amount)), 0))
-        .where(InvoiceLine.invoice_id == invoice.id).scalar_subquery(),
-        sa.select(sa.func.coalesce(sa.func.sum(hundredths(signed_net)), 0))
+        sa.select(sum_hundredths(InvoiceLine.amount)).where(InvoiceLine.invoice_id == invoice.id)
+        .scalar_subquery(),
+        sa.select(sum_hundredths(Invoice.signed_net))
         .where(Invoice.contract_id == invoice.contract_id, Invoice.id != invoice.id).scalar_subquery(),
     )).one()
-    invoice.net = Decimal(net_ore) / 100
+    invoice.net = decimal_from_hundredths(net_ore)
     invoice.vat = round_money(invoice.net * invoice.vat_rate)
     invoice.total = invoice.net + invoice.vat
-    return Decimal(before_ore) / 100
+    return decimal_from_hundredths(before_ore)
 
 
 def credit(session: Session, invoice: Invoice, actor: Actor = SYSTEM) -> Invoice:

@@ -7,6 +7,8 @@ Integer division of non-negative integers truncates on both, which the rounding 
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
@@ -72,6 +74,16 @@ def hundredths(amount) -> sa.ColumnElement:
 def half_up_div(numerator, denominator) -> sa.ColumnElement:
     """numerator / denominator rounded half up, for non-negative integers."""
     return (numerator * 2 + denominator) // (denominator * 2)
+
+
+def sum_hundredths(value) -> sa.ColumnElement:
+    """The sum of two-decimal values in whole hundredths (øre), 0 for none: exact on SQLite too."""
+    return sa.func.coalesce(sa.func.sum(hundredths(value)), 0)
+
+
+def decimal_from_hundredths(count) -> Decimal:
+    """Whole hundredths read from the database as a two-decimal amount."""
+    return (Decimal(int(count)) / 100).quantize(Decimal("0.01"))
 
 
 def from_hundredths(value) -> sa.ColumnElement:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from contracts.models import Contract, Invoice
 from contracts.services import scope
+from contracts.services.sql import decimal_from_hundredths, sum_hundredths
 
 from .. import clock
 from ..extensions import db
@@ -29,15 +30,11 @@ def invoiced_net(year: int) -> Decimal:
     Net, because the municipality recovers the VAT it pays, so VAT is not spent of the budget.
     An invoice that was later credited still counts; its credit note takes it off again.
     """
-    sign = sa.case((Invoice.kind == "credit_note", -1), else_=1)
-    stmt = scope.invoices(
-        viewer(), sa.select(sa.func.coalesce(sa.func.sum(sign * Invoice.net), 0))
-    ).where(
+    stmt = scope.invoices(viewer(), sa.select(sum_hundredths(Invoice.signed_net))).where(
         Invoice.month.like(f"{year:04d}-%"),
         Invoice.status == "approved",
     )
-    # str(): SQLite answers a float; Decimal(str(x)) keeps the øre it printed.
-    return Decimal(str(db.session.scalar(stmt) or 0)).quantize(ZERO)
+    return decimal_from_hundredths(db.session.scalar(stmt))
 
 
 @bp.route("/")
