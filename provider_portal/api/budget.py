@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app
+from flask import current_app
 
 from contracts.documents.budget import budget_statement_pdf
 from contracts.services import NotFound
@@ -30,6 +30,4 @@ def get_budget_pdf(year: int):
         raise NotFound("No such year.")
     statement = budget_statement(db.session, viewer(), year, current_app.config["MUNICIPALITY_BUDGET"],
                                  documents.municipality(), today())
-    response = Response(budget_statement_pdf(statement), mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="budgetopfoelgning-{year}.pdf"'
-    return response
+    return documents.attachment(budget_statement_pdf(statement), "application/pdf", f"budgetopfoelgning-{year}.pdf")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from flask import Response, current_app
+from flask import Response, current_app, redirect
 
 from contracts.documents import pdf, ubl
 from contracts.documents.data import InvoiceDocument, Municipality, invoice_document
@@ -18,6 +18,7 @@ from contracts.models import Invoice
 from contracts.rules.problems import N_
 from contracts.services import DomainError, NotFound, scope
 
+from .. import documents_jobs
 from ..extensions import db
 from ..security import viewer
 
@@ -48,16 +49,26 @@ def file_name(doc: InvoiceDocument, extension: str) -> str:
     return f"{kind}-{label}.{extension}"
 
 
-def _attachment(data: bytes, mimetype: str, name: str) -> Response:
+def attachment(data: bytes, mimetype: str, name: str) -> Response:
+    """A file to download under the name given (names are made by the portal, never typed)."""
     response = Response(data, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
+def stored_download(job_id: str, page_url: str):
+    """A PDF made on the documents queue; back to its page while it is not (or no longer) kept."""
+    found = documents_jobs.stored(job_id)
+    if found is None:
+        return redirect(page_url)
+    data, filename = found
+    return attachment(data, "application/pdf", filename)
+
+
 def pdf_response(invoice_id: int) -> Response:
     """The invoice's PDF as a download (a draft says on its face that it is one)."""
     doc = document(invoice_id)
-    return _attachment(pdf.invoice_pdf(doc), "application/pdf", file_name(doc, "pdf"))
+    return attachment(pdf.invoice_pdf(doc), "application/pdf", file_name(doc, "pdf"))
 
 
 def peppol_dir() -> Path:
@@ -81,4 +92,4 @@ def xml_response(invoice_id: int) -> Response:
         rules = ", ".join(sorted({f.rule for f in report.errors}))
         raise DomainError(N_("The e-invoice did not pass validation (%(rules)s); it is not offered."),
                           status=409, rules=rules)
-    return _attachment(xml, "application/xml", file_name(doc, "xml"))
+    return attachment(xml, "application/xml", file_name(doc, "xml"))

@@ -8,7 +8,7 @@ summing through contracts.services.invoice_search); approval is the service's de
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from contracts.documents import exports
@@ -192,9 +192,7 @@ def _export(kind: str):
     record(db.session, actor(), "invoices.exported", "invoice", None, format=kind, rows=len(table),
            **desk.as_args())
     db.session.commit()
-    response = Response(data, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
-    return response
+    return documents.attachment(data, mimetype, f"{name}.{kind}")
 
 
 def _export_row(row: invoice_search.FoundInvoice) -> tuple:

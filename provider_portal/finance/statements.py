@@ -15,6 +15,7 @@ from contracts.services import NotFound
 
 from .. import clock, documents_jobs
 from ..security import allow
+from . import documents
 from .views import bp
 
 
@@ -66,10 +67,4 @@ def document(job_id: str):
 @allow("finance")
 def document_download(job_id: str):
     """The made PDF; back to the document's page while it is not (or no longer) there."""
-    found = documents_jobs.stored(_known(job_id))
-    if found is None:
-        return redirect(url_for("finance.document", job_id=job_id))
-    data, filename = found
-    response = Response(data, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return documents.stored_download(_known(job_id), url_for("finance.document", job_id=job_id))

@@ -16,7 +16,7 @@ before the made file is handed out, since the job itself renders as the system.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Response, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
@@ -103,10 +103,5 @@ def invoice_document(invoice_id: int):
 def invoice_document_download(invoice_id: int):
     """The made PDF; back to the document's page while it is not (or no longer) there."""
     documents.visible_invoice(invoice_id)
-    found = documents_jobs.stored(documents_jobs.invoice_job_id(invoice_id))
-    if found is None:
-        return redirect(url_for("provider.invoice_document", invoice_id=invoice_id))
-    data, filename = found
-    response = Response(data, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return documents.stored_download(documents_jobs.invoice_job_id(invoice_id),
+                                     url_for("provider.invoice_document", invoice_id=invoice_id))
