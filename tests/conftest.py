@@ -178,6 +178,18 @@ def make_user() -> Callable:
     return make
 
 
+@pytest.fixture
+def finance(app, client, make_user):
+    """The test client, logged in as a finance user."""
+    from provider_portal.extensions import db
+
+    with app.app_context():
+        make_user(db.session, "okonomi@example.dk", "finance")
+        db.session.commit()
+    login(client, "okonomi@example.dk")
+    return client
+
+
 def login(client, email: str, password: str = TEST_PASSWORD):
     """Log in through the real form, CSRF token included."""
     page = client.get("/login")

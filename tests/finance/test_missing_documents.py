@@ -5,16 +5,6 @@ from __future__ import annotations
 import pytest
 
 from provider_portal import documents_jobs
-from provider_portal.extensions import db
-from tests.conftest import login
-
-
-@pytest.fixture
-def finance(app, client, make_user):
-    with app.app_context():
-        make_user(db.session, "okonomi@example.dk", "finance")
-        db.session.commit()
-    login(client, "okonomi@example.dk")
 
 
 @pytest.mark.parametrize("url, danish, english", [

@@ -12,13 +12,11 @@ import re
 import time
 from datetime import timedelta
 
-import pytest
 
 from benchmarks.data import make_reports
 from contracts.services import invoicing
 from provider_portal import documents_jobs, jobs
 from provider_portal.extensions import db
-from tests.conftest import login
 from tests.finance.helpers import sample_invoice
 from tests.finance.queue import pdf_text
 from tests.finance.test_documents_jobs import wait_for_download
@@ -28,15 +26,6 @@ from tests.jobs.workers import kill_worker
 STALLED = "Dokumentet kunne ikke laves, fordi der ikke kører nogen baggrundsproces, der kan lave det."
 # Lines enough that the render takes seconds, so the worker can be killed in the middle of it.
 LONG_INVOICE_LINES = 600
-
-
-@pytest.fixture
-def finance(app, client, make_user):
-    with app.app_context():
-        make_user(db.session, "okonomi@example.dk", "finance")
-        db.session.commit()
-    login(client, "okonomi@example.dk")
-    return client
 
 
 def page_status(page: str) -> str:
