@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..rules.problems import english
+from ..rules.problems import Problem, english
 
 
 class DomainError(Exception):
@@ -29,6 +29,18 @@ class DomainError(Exception):
         self.field = field
         if status is not None:
             self.status = status
+
+
+class Refused(DomainError):
+    """A use case refused for several reasons at once: every problem, each with its field.
+
+    The first one is the error's own message, for an edge that shows only one.
+    """
+
+    def __init__(self, problems: list[Problem], status: int = 422):
+        first = problems[0]
+        super().__init__(first.template, first.field, status, **first.params)
+        self.problems = problems
 
 
 class NotFound(DomainError):

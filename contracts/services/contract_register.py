@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from ..models import Contract, Programme, Provider
 from ..models.contract import CONTRACT_KINDS
 from ..rules.problems import N_, Problem
-from . import DomainError, NotFound, scope
+from . import DomainError, NotFound, Refused, scope
 from .audit import Actor, record
 from .scope import Viewer
 
@@ -28,13 +28,8 @@ AMOUNT_FIELDS = ("monthly_fee", "hourly_rate", "outcome_bonus", "ceiling")
 REFERENCE_PREFIX = "AFT"
 
 
-class ContractRefused(DomainError):
+class ContractRefused(Refused):
     """The contract cannot be entered: every problem found, each with its field."""
-
-    def __init__(self, problems: list[Problem], status: int = 422):
-        first = problems[0]
-        super().__init__(first.template, first.field, status, **first.params)
-        self.problems = problems
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from ..models import Provider
 from ..rules.problems import N_, Problem
-from . import DomainError
+from . import DomainError, Refused
 from .audit import Actor, record
 from .providers import (compact_cvr, compact_gln, create_provider, cvr_problem, cvr_taken, get_provider,
                         gln_problem)
@@ -25,13 +25,8 @@ NAME_LENGTH = 200
 EMAIL_LENGTH = 254
 
 
-class ProviderRefused(DomainError):
+class ProviderRefused(Refused):
     """The provider cannot be registered or changed: every problem, each with its field."""
-
-    def __init__(self, problems: list[Problem], status: int = 422):
-        first = problems[0]
-        super().__init__(first.template, first.field, status, **first.params)
-        self.problems = problems
 
 
 @dataclass(frozen=True)
