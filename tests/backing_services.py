@@ -41,7 +41,7 @@ STARTUP_TIMEOUT = 30.0
 _INSTALL_HINT = "Install the system dependencies with `make system-deps`."
 
 
-def _free_port() -> int:
+def free_port() -> int:
     """A TCP port on 127.0.0.1 that was free a moment ago."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -66,7 +66,7 @@ def _start_redis(redis_bin: str, workdir: Path) -> tuple[subprocess.Popen, str]:
 
     last_error = ""
     for attempt in range(3):
-        port = _free_port()
+        port = free_port()
         log_path = workdir / f"redis-{attempt}.log"
         with open(log_path, "wb") as log:
             proc = subprocess.Popen(
@@ -292,7 +292,7 @@ def running_postgres() -> Iterator[PostgresServer]:
 
         errors = []
         for _attempt in range(3):
-            port = _free_port()
+            port = free_port()
             options = (
                 f"-p {port} -k {sockdir} -c listen_addresses=127.0.0.1 "
                 "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"

@@ -6,14 +6,17 @@ The browser is Debian's chromium, driven by Playwright; `playwright install` is 
 from __future__ import annotations
 
 import shutil
-import socket
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
+from flask import Flask
 from werkzeug.serving import make_server
 
 from provider_portal import create_app
+from tests.backing_services import free_port
 from tests.conftest import app_config
 
 CHROMIUM = "/usr/bin/chromium"
@@ -35,34 +38,44 @@ def base_url() -> None:
     return
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def demo_app(sqlite_template: Path, redis_server: str, folder: Path) -> Flask:
+    """The app on a copy of the migrated template database with the demo loaded (24 January 2019).
+
+    Login throttling is kept in memory, so that no server shares counters with other tests.
+    """
+    from contracts.services.demo import load_demo
+    from provider_portal.extensions import db
+
+    path = folder / "portal.db"
+    shutil.copyfile(sqlite_template, path)
+    app = create_app(app_config(f"sqlite:///{path}", redis_server, folder, RATELIMIT_STORAGE_URI="memory://"))
+    with app.app_context():
+        load_demo(db.session, app.config["PSEUDONYM_KEY"].encode())
+        db.session.commit()
+    return app
+
+
+@contextmanager
+def serving(app: Flask, name: str) -> Iterator[str]:
+    """The app served on a free port of 127.0.0.1 in a thread; yields its URL, then stops it."""
+    from provider_portal.extensions import db
+
+    server = make_server("127.0.0.1", free_port(), app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 @pytest.fixture(scope="module")
 def live_server(sqlite_template, redis_server, tmp_path_factory) -> Iterator[str]:
     """The portal serving the demo data (as of 24 January 2019) on 127.0.0.1; yields its URL."""
-    from contracts.services.demo import load_demo
-    from provider_portal.extensions import db
-
-    folder = tmp_path_factory.mktemp("live")
-    path = folder / "portal.db"
-    shutil.copyfile(sqlite_template, path)
-    # Login throttling is kept in memory here so this server shares no counters with other tests.
-    app = create_app(app_config(f"sqlite:///{path}", redis_server, folder, RATELIMIT_STORAGE_URI="memory://"))
-    with app.app_context():
-        load_demo(db.session, app.config["PSEUDONYM_KEY"].encode())
-        db.session.commit()
-    port = _free_port()
-    server = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-portal", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    server.server_close()
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    with serving(demo_app(sqlite_template, redis_server, tmp_path_factory.mktemp("live")), "live-portal") as url:
+        yield url

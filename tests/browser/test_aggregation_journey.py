@@ -8,19 +8,14 @@ module serves the demo data the same way and starts `worker.py` against that dat
 from __future__ import annotations
 
 import re
-import shutil
-import threading
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Page, expect
-from werkzeug.serving import make_server
 
 from contracts.services.demo import DEMO_PASSWORD
-from provider_portal import create_app
-from tests.browser.conftest import _free_port
+from tests.browser.conftest import demo_app, serving
 from tests.browser.test_journeys import ConsoleWatch, _screenshot
-from tests.conftest import app_config
 from tests.jobs.test_worker import start_worker, stop_worker
 
 pytestmark = pytest.mark.browser
@@ -31,33 +26,15 @@ def portal_with_worker(sqlite_template, redis_server, tmp_path_factory) -> Itera
     """The portal on the demo data (not yet aggregated) with one RQ worker on its database."""
     import redis
 
-    from contracts.services.demo import load_demo
-    from provider_portal.extensions import db
-
-    folder = tmp_path_factory.mktemp("aggregation-journey")
-    path = folder / "portal.db"
-    shutil.copyfile(sqlite_template, path)
-    database_url = f"sqlite:///{path}"
     with redis.Redis.from_url(redis_server) as connection:
         connection.flushdb()  # no job ids or workers left by other tests
-    app = create_app(app_config(database_url, redis_server, folder, RATELIMIT_STORAGE_URI="memory://"))
-    with app.app_context():
-        load_demo(db.session, app.config["PSEUDONYM_KEY"].encode())
-        db.session.commit()
-    worker = start_worker(database_url, redis_server, "aggregation")
-    server = make_server("127.0.0.1", _free_port(), app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="aggregation-portal", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
-        stop_worker(worker)
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
+    app = demo_app(sqlite_template, redis_server, tmp_path_factory.mktemp("aggregation-journey"))
+    with serving(app, "aggregation-portal") as url:
+        worker = start_worker(app.config["DATABASE_URL"], redis_server, "aggregation")
+        try:
+            yield url
+        finally:
+            stop_worker(worker)
 
 
 def test_finance_aggregates_a_month_and_opens_its_scores_and_an_invoice(page: Page, portal_with_worker: str):

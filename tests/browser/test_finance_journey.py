@@ -8,23 +8,18 @@ invoices January 2019 as the aggregation would, and starts `worker.py` on the do
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
-import threading
 from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
-from werkzeug.serving import make_server
 
 from contracts.documents.formatting import money
 from contracts.services.demo import DEMO_PASSWORD
-from provider_portal import create_app
-from tests.browser.conftest import _free_port
+from tests.browser.conftest import demo_app, serving
 from tests.browser.test_journeys import ConsoleWatch, _screenshot
-from tests.conftest import app_config
 from tests.jobs.test_worker import start_worker, stop_worker
 
 pytestmark = pytest.mark.browser
@@ -39,18 +34,12 @@ def finance_portal(sqlite_template, redis_server, tmp_path_factory) -> Iterator[
 
     from contracts.models import Contract, Invoice, Provider
     from contracts.services import invoicing
-    from contracts.services.demo import load_demo
     from provider_portal.extensions import db
 
-    folder = tmp_path_factory.mktemp("finance-journey")
-    path = folder / "portal.db"
-    shutil.copyfile(sqlite_template, path)
-    database_url = f"sqlite:///{path}"
     with redis.Redis.from_url(redis_server) as connection:
         connection.flushdb()
-    app = create_app(app_config(database_url, redis_server, folder, RATELIMIT_STORAGE_URI="memory://"))
+    app = demo_app(sqlite_template, redis_server, tmp_path_factory.mktemp("finance-journey"))
     with app.app_context():
-        load_demo(db.session, app.config["PSEUDONYM_KEY"].encode())
         for contract_id in invoicing.accepted_contract_ids(db.session, "2019-01"):
             invoicing.invoice_contract_month(db.session, contract_id, "2019-01")
         db.session.commit()
@@ -61,20 +50,12 @@ def finance_portal(sqlite_template, redis_server, tmp_path_factory) -> Iterator[
         chosen = invoices[0]
         facts = {"invoice_id": chosen.id, "invoice_total": chosen.total, "ceiling": chosen.exceeds_ceiling,
                  "statement_total": sum((i.total for i in invoices), Decimal(0)), "provider_id": provider_id}
-    worker = start_worker(database_url, redis_server, "documents")
-    server = make_server("127.0.0.1", _free_port(), app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="finance-portal", daemon=True)
-    thread.start()
-    try:
-        yield {"url": f"http://127.0.0.1:{server.server_port}", **facts}
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
-        stop_worker(worker)
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
+    with serving(app, "finance-portal") as url:
+        worker = start_worker(app.config["DATABASE_URL"], redis_server, "documents")
+        try:
+            yield {"url": url, **facts}
+        finally:
+            stop_worker(worker)
 
 
 def read_pdf(download) -> str:

@@ -4,8 +4,6 @@ participants are those of the sample files (`tests/data/samples/README.md`)."""
 
 from __future__ import annotations
 
-import shutil
-import threading
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -14,14 +12,11 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
-from werkzeug.serving import make_server
 
 from contracts.models import Contract, Enrolment, Participant, Programme, Provider
 from contracts.services.demo import DEMO_PASSWORD
-from provider_portal import create_app
-from tests.browser.conftest import _free_port
+from tests.browser.conftest import demo_app, serving
 from tests.browser.test_journeys import ConsoleWatch, _screenshot
-from tests.conftest import app_config
 from tests.scenarios import SAMPLE_REFS
 
 pytestmark = pytest.mark.browser
@@ -55,27 +50,14 @@ def add_sample_contract(session) -> int:
 @pytest.fixture(scope="module")
 def report_server(sqlite_template, redis_server, tmp_path_factory) -> Iterator[tuple[str, int]]:
     """The live portal on the demo data plus the sample contract; yields (URL, contract id)."""
-    from contracts.services.demo import load_demo
     from provider_portal.extensions import db
 
-    folder = tmp_path_factory.mktemp("live-reports")
-    path = folder / "portal.db"
-    shutil.copyfile(sqlite_template, path)
-    app = create_app(app_config(f"sqlite:///{path}", redis_server, folder, RATELIMIT_STORAGE_URI="memory://"))
+    app = demo_app(sqlite_template, redis_server, tmp_path_factory.mktemp("live-reports"))
     with app.app_context():
-        load_demo(db.session, app.config["PSEUDONYM_KEY"].encode())
         contract_id = add_sample_contract(db.session)
         db.session.commit()
-    server = make_server("127.0.0.1", _free_port(), app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-reports", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", contract_id
-    server.shutdown()
-    thread.join(timeout=10)
-    server.server_close()
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    with serving(app, "live-reports") as url:
+        yield url, contract_id
 
 
 def _log_in(page: Page, url: str, email: str) -> None:
