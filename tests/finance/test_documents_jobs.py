@@ -18,14 +18,12 @@ from tests.jobs.test_worker import start_worker, stop_worker
 
 
 @pytest.fixture
-def desk(app, client, make_user):
+def desk(app, finance):
+    """The sample invoice's and its provider's ids, with finance logged in."""
     with app.app_context():
-        make_user(db.session, "okonomi@example.dk", "finance")
         invoice = sample_invoice(db.session)
         db.session.commit()
-        ids = invoice.id, invoice.contract.provider_id
-    login(client, "okonomi@example.dk")
-    return ids
+        return invoice.id, invoice.contract.provider_id
 
 
 def wait_for_download(client, page_url: str, seconds: float = 60) -> bytes:

@@ -17,14 +17,12 @@ from tests.finance.queue import pdf_text, queued_pdf
 
 
 @pytest.fixture
-def desk(app, client, make_user):
+def desk(app, finance):
+    """The sample invoice's id, with finance logged in."""
     with app.app_context():
-        make_user(db.session, "okonomi@example.dk", "finance")
         invoice = sample_invoice(db.session)
         db.session.commit()
-        invoice_id = invoice.id
-    login(client, "okonomi@example.dk")
-    return invoice_id
+        return invoice.id
 
 
 def test_finance_approves_from_the_desk_and_downloads_the_documents(app, client, desk, monkeypatch):
