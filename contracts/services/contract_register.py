@@ -22,6 +22,7 @@ from ..rules.problems import N_, Problem
 from . import DomainError, NotFound, Refused, scope
 from .audit import Actor, record
 from .scope import Viewer
+from .sql import next_reference
 
 READ_STATUSES = ("draft", "active", "ended", "terminated")
 AMOUNT_FIELDS = ("monthly_fee", "hourly_rate", "outcome_bonus", "ceiling")
@@ -131,16 +132,6 @@ def _succession_warnings(predecessor: Contract, start_on: date) -> list[Problem]
     return []
 
 
-def _next_reference(session: Session, start_on: date) -> str:
-    """The next free reference of the start year: AFT-2019-001, AFT-2019-002, …"""
-    prefix = f"{REFERENCE_PREFIX}-{start_on.year}-"
-    taken = set(session.scalars(sa.select(Contract.reference).where(Contract.reference.like(prefix + "%"))))
-    number = len(taken) + 1
-    while f"{prefix}{number:03d}" in taken:
-        number += 1
-    return f"{prefix}{number:03d}"
-
-
 def create_contract(
     session: Session, actor: Actor, viewer: Viewer, terms: ContractTerms, today: date
 ) -> NewContract:
@@ -149,7 +140,8 @@ def create_contract(
     if problems:
         raise ContractRefused(problems)
     contract = Contract(
-        reference=terms.reference or _next_reference(session, terms.start_on),
+        reference=terms.reference
+        or next_reference(session, Contract.reference, f"{REFERENCE_PREFIX}-{terms.start_on.year}-"),
         title=terms.title or "",
         provider_id=provider.id,
         programme_id=programme.id,

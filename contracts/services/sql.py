@@ -91,6 +91,18 @@ def from_hundredths(value) -> sa.ColumnElement:
     return value / sa.literal_column("100.0")
 
 
+def next_reference(session, column, prefix: str) -> str:
+    """The first free reference `<prefix>NNN` of the column, counting from how many are taken.
+
+    ("AFT-2019-" gives AFT-2019-001, AFT-2019-002, …; one typed by hand is stepped over.)
+    """
+    taken = set(session.scalars(sa.select(column).where(column.like(prefix + "%"))))
+    number = len(taken) + 1
+    while f"{prefix}{number:03d}" in taken:
+        number += 1
+    return f"{prefix}{number:03d}"
+
+
 def analyze(session, *models) -> None:
     """Fresh planner statistics for the models' tables, after a bulk write (PostgreSQL only).
 

@@ -46,6 +46,7 @@ from . import DomainError, NotFound, contract_register
 from .audit import Actor, record
 from . import scope
 from .scope import Viewer
+from .sql import next_reference
 
 REFERENCE_PREFIX = "UDB"
 LIVE_STATUSES = ("draft", "published", "closed", "evaluated", "awarded")
@@ -159,15 +160,6 @@ def succession_warnings(session: Session, tender: Tender) -> list[Problem]:
     return found
 
 
-def _next_reference(session: Session, year: int) -> str:
-    prefix = f"{REFERENCE_PREFIX}-{year}-"
-    taken = set(session.scalars(sa.select(Tender.reference).where(Tender.reference.like(prefix + "%"))))
-    number = len(taken) + 1
-    while f"{prefix}{number:03d}" in taken:
-        number += 1
-    return f"{prefix}{number:03d}"
-
-
 def _lot_problems(session: Session, lots: list[LotTerms]) -> tuple[list[Problem], dict[str, Programme]]:
     problems: list[Problem] = []
     programmes = {p.code: p for p in session.scalars(sa.select(Programme))}
@@ -237,7 +229,8 @@ def create_tender(session: Session, actor: Actor, viewer: Viewer, terms: TenderT
                                 {"reference": terms.reference}, field="reference"))
     _refuse(problems)
     tender = Tender(
-        reference=terms.reference or _next_reference(session, _today(now).year),
+        reference=terms.reference
+        or next_reference(session, Tender.reference, f"{REFERENCE_PREFIX}-{_today(now).year}-"),
         title=terms.title.strip(), procedure=terms.procedure, contract_kind=terms.contract_kind,
         status="draft", deadline_at=terms.deadline_at, contract_start_on=terms.contract_start_on,
         contract_end_on=terms.contract_end_on,
