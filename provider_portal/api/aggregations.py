@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from typing import Literal
 
 from flask import abort
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field
 
 from contracts.models import Contract, Provider
 from contracts.rules.periods import parse_month
@@ -16,26 +15,12 @@ from .. import aggregation
 from ..extensions import db
 from ..security import current, viewer
 from .declare import operation
-from .types import MAX_ID, Model
-
-MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-
-
-def _month(value: str) -> str:
-    if not isinstance(value, str) or not MONTH.match(value):
-        raise ValueError("must be a month written YYYY-MM, such as 2019-01")
-    return value
-
+from .types import MAX_ID, Model, Month
 
 class AggregationIn(Model):
     """The month to aggregate."""
 
-    month: str = Field(examples=["2019-01"])
-
-    @field_validator("month")
-    @classmethod
-    def _month_format(cls, value: str) -> str:
-        return _month(value)
+    month: Month
 
 
 class JobStarted(BaseModel):
@@ -89,13 +74,8 @@ class ScoreQuery(Model):
 
     scope: Literal["all", "programme", "provider", "contract"] = "all"
     id: int | None = Field(default=None, ge=1, le=MAX_ID, description="The programme, provider or contract")
-    month: str = Field(examples=["2019-01"])
+    month: Month
     cumulative: Literal["true", "false"] = "false"
-
-    @field_validator("month")
-    @classmethod
-    def _month_format(cls, value: str) -> str:
-        return _month(value)
 
 
 class ScoreOut(BaseModel):

@@ -26,6 +26,7 @@ from pydantic import (
 )
 
 from contracts.rules.money import parse_money
+from contracts.rules.periods import MONTH_RE
 
 # Numeric(12, 2): the largest amount a money column holds.
 MAX_AMOUNT = Decimal("9999999999.99")
@@ -112,6 +113,19 @@ IsoDate = Annotated[
     BeforeValidator(_iso_date),
     PlainSerializer(date.isoformat, return_type=str),
     WithJsonSchema({"type": "string", "format": "date", "examples": ["2019-09-01"]}),
+]
+
+
+def _month(value: object) -> str:
+    if not isinstance(value, str) or not MONTH_RE.match(value):
+        raise ValueError("must be a month written YYYY-MM, such as 2019-01")
+    return value
+
+
+Month = Annotated[
+    str,
+    BeforeValidator(_month),
+    WithJsonSchema({"type": "string", "pattern": MONTH_RE.pattern, "examples": ["2019-01"]}),
 ]
 # The largest id an integer column holds on PostgreSQL; a larger one would fail in the database.
 MAX_ID = 2**31 - 1
