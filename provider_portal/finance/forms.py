@@ -48,25 +48,22 @@ class DeskFilter:
             text = values[name]
             return text if len(text) <= 40 else text[:39] + "…"
 
-        def known_id(name: str, known: set[int], message: str) -> None:
+        def one_of(name: str, known, message: str, read=str) -> None:
+            # An empty field filters on nothing; a value must be one the form offers.
             text = values[name]
             if not text:
                 return
-            if not ID_RE.match(text) or int(text) not in known:
+            if (read is int and not ID_RE.match(text)) or read(text) not in known:
                 errors[name] = message
             else:
-                criteria[name] = int(text)
+                criteria[name] = read(text)
 
-        known_id("provider_id", provider_ids,
-                 _("There is no provider “%(value)s”: choose one from the list.", value=shown("provider_id")))
-        known_id("contract_id", contract_ids,
-                 _("There is no contract “%(value)s”: choose one from the list.", value=shown("contract_id")))
-        if values["programme"]:
-            if values["programme"] in programmes:
-                criteria["programme"] = values["programme"]
-            else:
-                errors["programme"] = _("There is no programme “%(value)s”: choose one from the list.",
-                                        value=shown("programme"))
+        one_of("provider_id", provider_ids,
+               _("There is no provider “%(value)s”: choose one from the list.", value=shown("provider_id")), int)
+        one_of("contract_id", contract_ids,
+               _("There is no contract “%(value)s”: choose one from the list.", value=shown("contract_id")), int)
+        one_of("programme", programmes,
+               _("There is no programme “%(value)s”: choose one from the list.", value=shown("programme")))
         for name in ("month_from", "month_to"):
             if values[name]:
                 if MONTH_RE.match(values[name]):
@@ -76,18 +73,10 @@ class DeskFilter:
                                      value=shown(name))
         if criteria.get("month_from", "") > criteria.get("month_to", "9999-12"):
             errors["month_to"] = _("The last month comes before the first.")
-        if values["status"]:
-            if values["status"] in INVOICE_STATUSES:
-                criteria["status"] = values["status"]
-            else:
-                errors["status"] = _("“%(value)s” is not a status: choose draft or approved.",
-                                     value=shown("status"))
-        if values["kind"]:
-            if values["kind"] in INVOICE_KINDS:
-                criteria["kind"] = values["kind"]
-            else:
-                errors["kind"] = _("“%(value)s” is not a kind: choose invoice or credit note.",
-                                   value=shown("kind"))
+        one_of("status", INVOICE_STATUSES,
+               _("“%(value)s” is not a status: choose draft or approved.", value=shown("status")))
+        one_of("kind", INVOICE_KINDS,
+               _("“%(value)s” is not a kind: choose invoice or credit note.", value=shown("kind")))
         if values["exceeds_ceiling"] not in ("", "1"):
             errors["exceeds_ceiling"] = _("Tick the box or leave it empty.")
         criteria["exceeds_ceiling"] = values["exceeds_ceiling"] == "1"
