@@ -26,7 +26,9 @@ from contracts.rules.periods import parse_month
 from contracts.services import invoicing, scoring
 
 from .extensions import db
-from .jobs import AppContextJob, held_by_live_worker, queue, redis_connection, worker_alive
+from .jobs import (
+    AppContextJob, held_by_live_worker, queue, redis_connection, status_as_fetched, worker_alive,
+)
 
 JOB_TIMEOUT = 600
 RESULT_TTL = 7 * 24 * 3600
@@ -143,7 +145,7 @@ def status(job_id: str, connection: Redis | None = None) -> dict[str, Any] | Non
     if job is None or not job.id.startswith("aggregate-"):
         return None
     group = _group(job, connection)
-    state = job.get_status(refresh=True)
+    state = status_as_fetched(job)
     done = sum(1 for j in group if j.get_status(refresh=False) == JobStatus.FINISHED)
     answer: dict[str, Any] = {
         "id": job.id, "month": job.meta.get("month"), "started_by": job.meta.get("started_by"),

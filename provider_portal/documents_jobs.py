@@ -46,7 +46,7 @@ from contracts.services.scope import Viewer
 
 from . import jobs
 from .extensions import db
-from .jobs import AppContextJob, held_by_live_worker, queue, redis_connection
+from .jobs import AppContextJob, held_by_live_worker, queue, redis_connection, status_as_fetched
 
 QUEUE = "documents"
 # More lines than this and an invoice's PDF is made on the queue (see the module docstring).
@@ -158,7 +158,7 @@ def start(job_id: str, function: str, *args, connection: Optional[Redis] = None)
     connection = connection or redis_connection()
     existing = _fetch(job_id, connection)
     if existing is not None:
-        status = existing.get_status(refresh=True)
+        status = status_as_fetched(existing)
         if status in WAITING and not _stalled(existing, status, connection):
             return job_id
         existing.delete()
@@ -191,7 +191,7 @@ def state(job_id: str, connection: Optional[Redis] = None) -> Optional[DocumentS
     job = _fetch(job_id, connection)
     if job is None:
         return None
-    status = job.get_status(refresh=True)
+    status = status_as_fetched(job)
     if status == JobStatus.FAILED:
         result = job.latest_result()
         lines = [x for x in ((result.exc_string if result else "") or "").splitlines() if x.strip()]

@@ -80,9 +80,19 @@ def _beating(worker: Worker) -> bool:
     return age(worker.last_heartbeat) < HEARTBEAT_GRACE
 
 
+def status_as_fetched(job: Job) -> JobStatus:
+    """The status read with the rest of the job when it was fetched.
+
+    Never `get_status(refresh=True)` here: it rereads the status alone, so a job that started
+    after the fetch would be STARTED with the worker name of its queued days (none), and look
+    abandoned by a dead worker.
+    """
+    return job.get_status(refresh=False)
+
+
 def held_by_live_worker(job: Job, connection: Redis) -> bool:
     """True while a live worker runs the job or, while it waits, any worker is alive to take it."""
-    status = job.get_status(refresh=True)
+    status = status_as_fetched(job)
     if status == JobStatus.STARTED:
         return worker_alive(job.worker_name, connection)
     return status in _NOT_STARTED and any_live_worker(connection)

@@ -62,3 +62,26 @@ def test_worker_runs_a_job_in_an_app_context(any_app, tmp_path):
     finally:
         log = stop_worker(process)
     assert "ping-test" in log
+
+
+def test_a_job_that_starts_after_it_was_fetched_is_still_held(app):
+    """A page fetches a job while it waits; a worker starts it before the page asks who holds it.
+    The job must count as held, not as left behind by a dead worker (which once showed a running
+    month as failed, and would have let it be started a second time)."""
+    from provider_portal.jobs import AppContextJob, held_by_live_worker
+
+    process = start_worker(app.config["DATABASE_URL"], app.config["REDIS_URL"], "default")
+    try:
+        with app.app_context():
+            connection = redis_connection()
+            queue("default", connection).enqueue("time.sleep", 3, job_id="slow", job_timeout=30)
+            fetched_while_waiting = AppContextJob.fetch("slow", connection=connection)
+            deadline = time.monotonic() + 30
+            while AppContextJob.fetch("slow", connection=connection).get_status() != JobStatus.STARTED:
+                assert time.monotonic() < deadline, "the worker never started the job"
+                time.sleep(0.05)
+            assert held_by_live_worker(fetched_while_waiting, connection)
+            assert held_by_live_worker(AppContextJob.fetch("slow", connection=connection), connection)
+            connection.close()
+    finally:
+        stop_worker(process)
