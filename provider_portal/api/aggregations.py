@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from contracts.models import Contract, Provider
 from contracts.rules.periods import parse_month
+from contracts.rules.problems import N_
 from contracts.services import DomainError, scope, scoring
 
 from .. import aggregation
@@ -53,7 +54,8 @@ def start_aggregation(body: AggregationIn):
     try:
         job_id = aggregation.start(body.month, started_by=current().id)
     except aggregation.AlreadyRunning:
-        raise DomainError(f"{body.month} is already being aggregated; follow its job", status=409) from None
+        raise DomainError(N_("%(month)s is already being aggregated: follow its job."), status=409,
+                          month=body.month) from None
     return JobStarted(job_id=job_id)
 
 
@@ -102,17 +104,14 @@ class ScoreOut(BaseModel):
 def _visible_scope_id(query: ScoreQuery) -> int:
     """The scope's id if the viewer may see it; providers see their own provider and contracts."""
     v = viewer()
+    if v.is_provider and query.scope in ("all", "programme"):
+        raise DomainError(N_("Providers see the scores of their own provider and contracts."), "scope",
+                          status=403)
     if query.scope == "all":
-        if v.is_provider:
-            raise DomainError("providers see the scores of their own provider and contracts", "scope",
-                              status=403)
         return 0
     if query.id is None:
-        raise DomainError(f"the scope {query.scope} needs an id", "id")
+        raise DomainError(N_("The scope %(scope)s needs an id."), "id", scope=query.scope)
     if query.scope == "programme":
-        if v.is_provider:
-            raise DomainError("providers see the scores of their own provider and contracts", "scope",
-                              status=403)
         return query.id
     if query.scope == "provider":
         found = db.session.scalar(scope.providers(v).where(Provider.id == query.id))
@@ -133,6 +132,7 @@ def get_scores(query: ScoreQuery):
     scope_id = _visible_scope_id(query)
     figures = scoring.figures(db.session, query.scope, scope_id, query.month, query.cumulative == "true")
     if figures is None:
-        raise DomainError(f"no scores for {query.month} yet: aggregate the month first", status=404)
+        raise DomainError(N_("There are no scores for %(month)s yet: aggregate the month first."), status=404,
+                          month=query.month)
     return ScoreOut(scope=query.scope, id=None if query.scope == "all" else scope_id, month=query.month,
                     cumulative=query.cumulative == "true", **figures.as_json())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app
 
 from contracts.documents.budget import budget_statement_pdf
+from contracts.rules.problems import N_
 from contracts.services import NotFound
 from contracts.services.budget import budget_statement
 
@@ -27,7 +28,7 @@ def get_budget_pdf(year: int):
     Rendered in the answer (the pages make it on the documents queue instead).
     """
     if not 2000 <= year <= 2100:
-        raise NotFound("No such year.")
+        raise NotFound(N_("No such year."))
     statement = budget_statement(db.session, viewer(), year, current_app.config["MUNICIPALITY_BUDGET"],
                                  documents.municipality(), today())
     return documents.attachment(budget_statement_pdf(statement), "application/pdf", f"budgetopfoelgning-{year}.pdf")

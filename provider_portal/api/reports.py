@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from contracts.models import Contract, MonthlyReport, ReportLine
 from contracts.rules.periods import parse_month
-from contracts.rules.problems import InputRejected, Problem
+from contracts.rules.problems import N_, InputRejected, Problem
 from contracts.rules.report_format import read_csv, read_json
 from contracts.services import DomainError, reports, scope
 
@@ -77,14 +77,14 @@ def _month(month: str) -> str:
     try:
         parse_month(month)
     except ValueError:
-        raise InputRejected([Problem("the month must be written YYYY-MM, such as 2019-01", field="month")])
+        raise InputRejected([Problem(N_("The month must be written YYYY-MM, such as 2019-01."), field="month")])
     return month
 
 
 def _report(contract: Contract, month: str) -> MonthlyReport:
     report = reports.latest_report(db.session, contract.id, _month(month))
     if report is None:
-        raise DomainError(f"there is no report for {month} yet", status=404)
+        raise DomainError(N_("There is no report for %(month)s yet."), status=404, month=month)
     return report
 
 

@@ -55,8 +55,19 @@ def test_finance_aggregates_a_month_and_reads_its_scores(any_app):
     mine = client.get(f"/api/v1/scores?scope=contract&id={contract_id}&month=2019-01",
                       headers=bearer(token["provider"]))
     assert mine.status_code == 200 and mine.get_json()["exits"] == 4
-    assert client.get("/api/v1/scores?scope=all&month=2019-01", headers=bearer(token["provider"])).status_code == 403
-    assert client.get("/api/v1/scores?scope=all&month=2019-02", headers=bearer(token["finance"])).status_code == 404
+    refusals = [  # what an API client is told, in English sentences naming what to do
+        ("scope=all&month=2019-01", "provider", 403, "scope",
+         "Providers see the scores of their own provider and contracts."),
+        ("scope=programme&id=1&month=2019-01", "provider", 403, "scope",
+         "Providers see the scores of their own provider and contracts."),
+        ("scope=contract&month=2019-01", "finance", 422, "id", "The scope contract needs an id."),
+        ("scope=all&month=2019-02", "finance", 404, None,
+         "There are no scores for 2019-02 yet: aggregate the month first."),
+    ]
+    for query, role, status, field, message in refusals:
+        answer = client.get(f"/api/v1/scores?{query}", headers=bearer(token[role]))
+        assert answer.status_code == status, (query, answer.get_json())
+        assert answer.get_json()["errors"] == [{"field": field, "message": message}], query
     bad = client.post("/api/v1/aggregations", json={"month": "2019-13"}, headers=bearer(token["finance"]))
     assert bad.status_code == 422 and bad.get_json()["errors"][0]["field"] == "month"
     assert client.post("/api/v1/aggregations", json={"month": "2019-01"},

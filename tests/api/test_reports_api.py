@@ -108,3 +108,9 @@ def test_flow_and_isolation(app, client):
     bad_month = client.get(URL.format(scenario.contract_id).replace("2019-01", "2019-13"),
                            headers=bearer(tokens["procurement"]))
     assert bad_month.status_code == 422
+    assert bad_month.get_json()["errors"] == [
+        {"field": "month", "message": "The month must be written YYYY-MM, such as 2019-01."}]
+    missing = client.get(URL.format(scenario.contract_id).replace("2019-01", "2019-02"),
+                         headers=bearer(tokens["provider"]))
+    assert missing.status_code == 404
+    assert missing.get_json()["errors"][0]["message"] == "There is no report for 2019-02 yet."
