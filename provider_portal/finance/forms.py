@@ -1,5 +1,5 @@
-"""The invoice desk's filter, read from the query string (a GET form: it can be bookmarked, and
-it changes nothing, so it carries no CSRF token).
+"""The invoice desk's filter, a Flask-WTF form read from the query string (a GET form: it can be
+bookmarked, and it changes nothing, so it carries no CSRF token).
 
 A value that cannot be used is not dropped silently: it is kept with a message in Danish for
 its field, and the desk answers 400 with the form instead of a list whose count and sums would
@@ -9,92 +9,192 @@ not be what the user asked for.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
+from wtforms import BooleanField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import StopValidation, ValidationError
+from wtforms.widgets import Select
 
-from contracts.models.invoices import INVOICE_KINDS, INVOICE_STATUSES
 from contracts.rules.periods import MONTH_RE
 from contracts.services.invoice_search import InvoiceFilter
 
 ID_RE = re.compile(r"^\d{1,9}$")  # an id column's range on PostgreSQL, with room to spare
 PAGE_RE = re.compile(r"^[1-9]\d{0,5}$")
-# The query-string names, in the order a URL of the desk spells them.
+MONTH_INPUT = {"type": "month", "placeholder": "2019-01", "autocomplete": "off"}
+# The query-string names, in the order a URL of the desk spells them; the page comes last.
 NAMES = ("provider_id", "contract_id", "programme", "month_from", "month_to", "status", "kind",
-         "exceeds_ceiling")
+         "exceeds_ceiling", "page")
 
 
-@dataclass
-class DeskFilter:
-    """The filter as typed (to show it back), what it means, and a message per unusable field."""
+def _typed(field) -> str:
+    """The field's value as it came in the query string."""
+    return field.raw_data[0] if field.raw_data else ""
 
-    values: dict[str, str]
-    invoice_filter: InvoiceFilter
-    page: int = 1
-    errors: dict[str, str] = field(default_factory=dict)
+
+def _shown(field) -> str:
+    """The value typed, cut short for a message."""
+    text = _typed(field)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _id(value):
+    """An id as its number; other text stays text, which no choice matches."""
+    text = str(value)
+    return int(text) if ID_RE.match(text) else text
+
+
+class _Select(Select):
+    """WTForms' select with each option written `<option value="x" selected>`, as the desk always has."""
 
     @classmethod
-    def read(cls, args: MultiDict, provider_ids: set[int], contract_ids: set[int],
-             programmes: set[str]) -> DeskFilter:
-        """Read the query string; `?month=YYYY-MM` (what other pages link to) is one month."""
-        values = {name: args.get(name, "").strip() for name in NAMES}
-        if args.get("month") and not (values["month_from"] or values["month_to"]):
-            values["month_from"] = values["month_to"] = args.get("month", "").strip()
-        errors: dict[str, str] = {}
-        criteria: dict = {}
+    def render_option(cls, choice, **kwargs):
+        selected = " selected" if choice.selected else ""
+        return Markup(f'<option value="{escape(choice.value)}"{selected}>{escape(choice.label)}</option>')
 
-        def shown(name: str) -> str:
-            text = values[name]
-            return text if len(text) <= 40 else text[:39] + "…"
 
-        def one_of(name: str, known, message: str, read=str) -> None:
-            # An empty field filters on nothing; a value must be one the form offers.
-            text = values[name]
-            if not text:
-                return
-            if (read is int and not ID_RE.match(text)) or read(text) not in known:
-                errors[name] = message
-            else:
-                criteria[name] = read(text)
+class OfferedField(SelectField):
+    """A select whose first, empty choice filters on nothing; a value it does not offer is refused
+    with `refusal`, a message quoting the value (%(value)s)."""
 
-        one_of("provider_id", provider_ids,
-               _("There is no provider “%(value)s”: choose one from the list.", value=shown("provider_id")), int)
-        one_of("contract_id", contract_ids,
-               _("There is no contract “%(value)s”: choose one from the list.", value=shown("contract_id")), int)
-        one_of("programme", programmes,
-               _("There is no programme “%(value)s”: choose one from the list.", value=shown("programme")))
-        for name in ("month_from", "month_to"):
-            if values[name]:
-                if MONTH_RE.match(values[name]):
-                    criteria[name] = values[name]
-                else:
-                    errors[name] = _("“%(value)s” is not a month: write it as YYYY-MM, such as 2019-01.",
-                                     value=shown(name))
-        if criteria.get("month_from", "") > criteria.get("month_to", "9999-12"):
-            errors["month_to"] = _("The last month comes before the first.")
-        one_of("status", INVOICE_STATUSES,
-               _("“%(value)s” is not a status: choose draft or approved.", value=shown("status")))
-        one_of("kind", INVOICE_KINDS,
-               _("“%(value)s” is not a kind: choose invoice or credit note.", value=shown("kind")))
-        if values["exceeds_ceiling"] not in ("", "1"):
-            errors["exceeds_ceiling"] = _("Tick the box or leave it empty.")
-        criteria["exceeds_ceiling"] = values["exceeds_ceiling"] == "1"
-        page = args.get("page", "").strip() or "1"
-        if not PAGE_RE.match(page):
-            errors["page"] = _("“%(value)s” is not a page number: use a whole number from 1.",
-                               value=page if len(page) <= 40 else page[:39] + "…")
-        return cls(values, InvoiceFilter(**criteria), int(page) if PAGE_RE.match(page) else 1, errors)
+    widget = _Select()
+
+    def __init__(self, label, refusal, **kwargs):
+        super().__init__(label, **kwargs)
+        self.refusal = refusal
+
+    def pre_validate(self, form):
+        if not any(choice.selected for choice in self.iter_choices()):
+            raise ValidationError(self.refusal % {"value": _shown(self)})
+
+
+class TickField(BooleanField):
+    """A checkbox that sends 1: any other value is refused, not read as a tick."""
+
+    def process_formdata(self, valuelist):
+        self.data = valuelist[:1] == ["1"]
+
+    def pre_validate(self, form):
+        if _typed(self) not in ("", "1"):
+            raise ValidationError(_("Tick the box or leave it empty."))
+
+
+def _month(form, field) -> None:
+    """Empty, or a month written YYYY-MM; a wrong one ends the field's checks."""
+    if field.data and not MONTH_RE.match(field.data):
+        raise StopValidation(_("“%(value)s” is not a month: write it as YYYY-MM, such as 2019-01.",
+                               value=_shown(field)))
+
+
+class InvoiceFilterForm(FlaskForm):
+    """Provider, contract, programme, months, status, kind, the ceiling and the page.
+
+    Read it with `read`, which gives the selects their choices: the ones the page offers the viewer.
+    """
+
+    class Meta:
+        csrf = False
+
+        def bind_field(self, form, unbound_field, options):
+            # Ids of their own on the page (a "status" or a "kind" could be anything's), as they always were.
+            return unbound_field.bind(form=form, id=f"filter-{options['name']}", **options)
+
+    provider_id = OfferedField(_l("Provider"), _l("There is no provider “%(value)s”: choose one from the list."),
+                               coerce=_id)
+    contract_id = OfferedField(_l("Contract"), _l("There is no contract “%(value)s”: choose one from the list."),
+                               coerce=_id)
+    programme = OfferedField(_l("Programme"), _l("There is no programme “%(value)s”: choose one from the list."))
+    month_from = StringField(_l("From month"), validators=[_month], render_kw=MONTH_INPUT)
+    month_to = StringField(_l("To month"), validators=[_month], render_kw=MONTH_INPUT)
+    status = OfferedField(_l("Status"), _l("“%(value)s” is not a status: choose draft or approved."), choices=[
+        SelectChoice("", _l("All")), SelectChoice("draft", _l("Draft")), SelectChoice("approved", _l("Approved"))])
+    kind = OfferedField(_l("Kind"), _l("“%(value)s” is not a kind: choose invoice or credit note."), choices=[
+        SelectChoice("", _l("All kinds")), SelectChoice("invoice", _l("Invoice")),
+        SelectChoice("credit_note", _l("Credit note"))])
+    exceeds_ceiling = TickField(_l("Ceiling"), description=_l("Only above the ceiling"), render_kw={"value": "1"})
+    page = StringField()  # not a field of the form: the pager's links carry it
+
+    @classmethod
+    def read(cls, args: MultiDict, providers: list[SelectChoice], contracts: list[SelectChoice],
+             programmes: list[SelectChoice]) -> InvoiceFilterForm:
+        """The filter in the query string, checked; `?month=YYYY-MM` (what other pages link to) is one month."""
+        typed = MultiDict({name: args.get(name, "").strip() for name in NAMES})
+        if args.get("month") and not (typed["month_from"] or typed["month_to"]):
+            typed["month_from"] = typed["month_to"] = args.get("month", "").strip()
+        form = cls(formdata=typed)
+        form.provider_id.choices = [SelectChoice("", _("All providers")), *providers]
+        form.contract_id.choices = [SelectChoice("", _("All contracts")), *contracts]
+        form.programme.choices = [SelectChoice("", _("All programmes")), *programmes]
+        form.validate()
+        return form
+
+    def validate_month_to(self, field) -> None:
+        if MONTH_RE.match(self.month_from.data) and field.data and field.data < self.month_from.data:
+            raise ValidationError(_("The last month comes before the first."))
+
+    def validate_page(self, field) -> None:
+        if not PAGE_RE.match(field.data or "1"):
+            raise ValidationError(_("“%(value)s” is not a page number: use a whole number from 1.",
+                                    value=_shown(field)))
+
+    @property
+    def invoice_filter(self) -> InvoiceFilter:
+        """What the filter finds (of a form without errors)."""
+        return InvoiceFilter(
+            provider_id=self.provider_id.data or None, contract_id=self.contract_id.data or None,
+            programme=self.programme.data or None, month_from=self.month_from.data or None,
+            month_to=self.month_to.data or None, status=self.status.data or None, kind=self.kind.data or None,
+            exceeds_ceiling=self.exceeds_ceiling.data)
+
+    @property
+    def page_number(self) -> int:
+        return int(self.page.data) if PAGE_RE.match(self.page.data or "") else 1
 
     def as_args(self) -> dict[str, str]:
         """The filter as query-string arguments (without the page), for links and exports."""
-        return {name: value for name, value in self.values.items() if value}
+        return {name: _typed(self[name]) for name in NAMES[:-1] if _typed(self[name])}
 
     def month_span(self) -> str:
         """The months filtered on, for an export's file name: 2019-01, 2018-11-2019-01 or alle."""
-        first, last = self.invoice_filter.month_from, self.invoice_filter.month_to
+        first, last = self.month_from.data, self.month_to.data
         if first and first == last:
             return first
         if first or last:
             return f"{first or 'start'}-{last or 'slut'}"
         return "alle"
+
+
+@dataclass
+class DeskFilter:
+    """The provider's invoice page's reading of the same form (values as typed, messages per field,
+    what it finds and the page), until that page renders the form's fields itself."""
+
+    form: InvoiceFilterForm
+
+    @classmethod
+    def read(cls, args: MultiDict, provider_ids: set[int], contract_ids: set[int],
+             programmes: set[str]) -> DeskFilter:
+        return cls(InvoiceFilterForm.read(args, [SelectChoice(i) for i in sorted(provider_ids)],
+                                          [SelectChoice(i) for i in sorted(contract_ids)],
+                                          [SelectChoice(code) for code in sorted(programmes)]))
+
+    @property
+    def values(self) -> dict[str, str]:
+        return {name: _typed(self.form[name]) for name in NAMES}
+
+    @property
+    def errors(self) -> dict[str, list[str]]:
+        return self.form.errors
+
+    @property
+    def invoice_filter(self) -> InvoiceFilter:
+        return self.form.invoice_filter
+
+    @property
+    def page(self) -> int:
+        return self.form.page_number

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from wtforms.fields.choices import SelectChoice
 
 from contracts.documents import exports
 from contracts.models import (
@@ -32,19 +34,19 @@ from ..extensions import db
 from ..i18n import say
 from ..security import actor, allow, viewer
 from . import documents, statements
-from .forms import DeskFilter
+from .forms import InvoiceFilterForm
 from .views import bp
 
 
-def _desk_page(desk: DeskFilter, choices: dict, status: int = 200):
+def _desk_page(form: InvoiceFilterForm, status: int = 200):
     """The desk: the form, and unless the filter has a problem, the page of invoices and their sums."""
     found = None
-    if not desk.errors:
-        found = invoice_search.find_page(db.session, viewer(), desk.invoice_filter, desk.page)
-    return render_template("finance/invoices/list.html", desk=desk, found=found, **choices), status
+    if not form.errors:
+        found = invoice_search.find_page(db.session, viewer(), form.invoice_filter, form.page_number)
+    return render_template("finance/invoices/list.html", form=form, found=found), status
 
 
-def _read_desk() -> tuple[DeskFilter, dict]:
+def _read_desk() -> InvoiceFilterForm:
     """The filter from the query string, checked against what the form's lists offer the viewer."""
     providers = db.session.execute(scope.providers(viewer(), sa.select(Provider.id, Provider.name))
                                    .order_by(Provider.name)).all()
@@ -52,14 +54,11 @@ def _read_desk() -> tuple[DeskFilter, dict]:
         scope.contracts(viewer(), sa.select(Contract.id, Contract.reference, Provider.name))
         .join(Provider, Provider.id == Contract.provider_id).order_by(Contract.reference)).all()
     programmes = db.session.scalars(sa.select(Programme).order_by(Programme.position)).all()
-    choices = {
-        "provider_choices": [(p.id, p.name) for p in providers],
-        "contract_choices": [(c.id, f"{c.reference} · {c.name}") for c in contracts],
-        "programmes": programmes,
-    }
-    desk = DeskFilter.read(request.args, {p.id for p in providers}, {c.id for c in contracts},
-                           {p.code for p in programmes})
-    return desk, choices
+    english = str(get_locale()) == "en"
+    return InvoiceFilterForm.read(
+        request.args, [SelectChoice(p.id, p.name) for p in providers],
+        [SelectChoice(c.id, f"{c.reference} · {c.name}") for c in contracts],
+        [SelectChoice(p.code, p.name_en if english else p.name_da) for p in programmes])
 
 
 @bp.route("/invoices")
@@ -69,8 +68,8 @@ def invoices():
 
     A filter value that cannot be used answers 400 with the form and a message at the field.
     """
-    desk, choices = _read_desk()
-    return _desk_page(desk, choices, 400 if desk.errors else 200)
+    form = _read_desk()
+    return _desk_page(form, 400 if form.errors else 200)
 
 
 @bp.route("/invoices/<int:invoice_id>")
@@ -178,19 +177,19 @@ def _export(kind: str):
 
     A filter with a problem gets the desk's 400 page rather than a file of something else.
     """
-    desk, choices = _read_desk()
-    if desk.errors:
-        return _desk_page(desk, choices, 400)
-    rows = invoice_search.find_all(db.session, viewer(), desk.invoice_filter)
+    form = _read_desk()
+    if form.errors:
+        return _desk_page(form, 400)
+    rows = invoice_search.find_all(db.session, viewer(), form.invoice_filter)
     table = [_export_row(row) for row in rows]
-    name = f"fakturaer-{desk.month_span()}"
+    name = f"fakturaer-{form.month_span()}"
     if kind == "csv":
         data, mimetype = exports.csv_bytes(exports.INVOICE_HEADER, table), "text/csv; charset=utf-8"
     else:
         data = exports.xlsx_bytes("Fakturaer", exports.INVOICE_HEADER, table)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     record(db.session, actor(), "invoices.exported", "invoice", None, format=kind, rows=len(table),
-           **desk.as_args())
+           **form.as_args())
     db.session.commit()
     return documents.attachment(data, mimetype, f"{name}.{kind}")
 
