@@ -1,15 +1,15 @@
-"""The invoice desk's filter, a Flask-WTF form read from the query string (a GET form: it can be
-bookmarked, and it changes nothing, so it carries no CSRF token).
+"""The invoice filters of finance's desk and of a provider's invoice page: Flask-WTF forms read
+from the query string (GET forms: they can be bookmarked, and they change nothing, so they carry
+no CSRF token).
 
 A value that cannot be used is not dropped silently: it is kept with a message in Danish for
-its field, and the desk answers 400 with the form instead of a list whose count and sums would
+its field, and the page answers 400 with the form instead of a list whose count and sums would
 not be what the user asked for.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -27,9 +27,6 @@ from contracts.services.invoice_search import InvoiceFilter
 ID_RE = re.compile(r"^\d{1,9}$")  # an id column's range on PostgreSQL, with room to spare
 PAGE_RE = re.compile(r"^[1-9]\d{0,5}$")
 MONTH_INPUT = {"type": "month", "placeholder": "2019-01", "autocomplete": "off"}
-# The query-string names, in the order a URL of the desk spells them; the page comes last.
-NAMES = ("provider_id", "contract_id", "programme", "month_from", "month_to", "status", "kind",
-         "exceeds_ceiling", "page")
 
 
 def _typed(field) -> str:
@@ -91,11 +88,11 @@ def _month(form, field) -> None:
                                value=_shown(field)))
 
 
-class InvoiceFilterForm(FlaskForm):
-    """Provider, contract, programme, months, status, kind, the ceiling and the page.
+class _QueryForm(FlaskForm):
+    """A filter read from the query string: no CSRF token, its fields' ids `filter-<name>`, and the
+    page number the pager's links carry. `NAMES` are its query-string names, page last."""
 
-    Read it with `read`, which gives the selects their choices: the ones the page offers the viewer.
-    """
+    NAMES: tuple[str, ...] = ("page",)
 
     class Meta:
         csrf = False
@@ -103,6 +100,36 @@ class InvoiceFilterForm(FlaskForm):
         def bind_field(self, form, unbound_field, options):
             # Ids of their own on the page (a "status" or a "kind" could be anything's), as they always were.
             return unbound_field.bind(form=form, id=f"filter-{options['name']}", **options)
+
+    page = StringField()  # not a field of the form: the pager's links carry it
+
+    @classmethod
+    def typed(cls, args: MultiDict) -> MultiDict:
+        """The form's values in the query string, trimmed."""
+        return MultiDict({name: args.get(name, "").strip() for name in cls.NAMES})
+
+    def validate_page(self, field) -> None:
+        if not PAGE_RE.match(field.data or "1"):
+            raise ValidationError(_("“%(value)s” is not a page number: use a whole number from 1.",
+                                    value=_shown(field)))
+
+    @property
+    def page_number(self) -> int:
+        return int(self.page.data) if PAGE_RE.match(self.page.data or "") else 1
+
+    def as_args(self) -> dict[str, str]:
+        """The filter as query-string arguments (without the page), for links and exports."""
+        return {name: _typed(self[name]) for name in self.NAMES[:-1] if _typed(self[name])}
+
+
+class InvoiceFilterForm(_QueryForm):
+    """The finance desk's filter: provider, contract, programme, months, status, kind, the ceiling.
+
+    Read it with `read`, which gives the selects their choices: the ones the page offers the viewer.
+    """
+
+    NAMES = ("provider_id", "contract_id", "programme", "month_from", "month_to", "status", "kind",
+             "exceeds_ceiling", "page")
 
     provider_id = OfferedField(_l("Provider"), _l("There is no provider “%(value)s”: choose one from the list."),
                                coerce=_id)
@@ -117,13 +144,12 @@ class InvoiceFilterForm(FlaskForm):
         SelectChoice("", _l("All kinds")), SelectChoice("invoice", _l("Invoice")),
         SelectChoice("credit_note", _l("Credit note"))])
     exceeds_ceiling = TickField(_l("Ceiling"), description=_l("Only above the ceiling"), render_kw={"value": "1"})
-    page = StringField()  # not a field of the form: the pager's links carry it
 
     @classmethod
     def read(cls, args: MultiDict, providers: list[SelectChoice], contracts: list[SelectChoice],
              programmes: list[SelectChoice]) -> InvoiceFilterForm:
         """The filter in the query string, checked; `?month=YYYY-MM` (what other pages link to) is one month."""
-        typed = MultiDict({name: args.get(name, "").strip() for name in NAMES})
+        typed = cls.typed(args)
         if args.get("month") and not (typed["month_from"] or typed["month_to"]):
             typed["month_from"] = typed["month_to"] = args.get("month", "").strip()
         form = cls(formdata=typed)
@@ -137,11 +163,6 @@ class InvoiceFilterForm(FlaskForm):
         if MONTH_RE.match(self.month_from.data) and field.data and field.data < self.month_from.data:
             raise ValidationError(_("The last month comes before the first."))
 
-    def validate_page(self, field) -> None:
-        if not PAGE_RE.match(field.data or "1"):
-            raise ValidationError(_("“%(value)s” is not a page number: use a whole number from 1.",
-                                    value=_shown(field)))
-
     @property
     def invoice_filter(self) -> InvoiceFilter:
         """What the filter finds (of a form without errors)."""
@@ -150,14 +171,6 @@ class InvoiceFilterForm(FlaskForm):
             programme=self.programme.data or None, month_from=self.month_from.data or None,
             month_to=self.month_to.data or None, status=self.status.data or None, kind=self.kind.data or None,
             exceeds_ceiling=self.exceeds_ceiling.data)
-
-    @property
-    def page_number(self) -> int:
-        return int(self.page.data) if PAGE_RE.match(self.page.data or "") else 1
-
-    def as_args(self) -> dict[str, str]:
-        """The filter as query-string arguments (without the page), for links and exports."""
-        return {name: _typed(self[name]) for name in NAMES[:-1] if _typed(self[name])}
 
     def month_span(self) -> str:
         """The months filtered on, for an export's file name: 2019-01, 2018-11-2019-01 or alle."""
@@ -169,32 +182,25 @@ class InvoiceFilterForm(FlaskForm):
         return "alle"
 
 
-@dataclass
-class DeskFilter:
-    """The provider's invoice page's reading of the same form (values as typed, messages per field,
-    what it finds and the page), until that page renders the form's fields itself."""
+class ProviderInvoiceFilterForm(_QueryForm):
+    """A provider's filter of its own invoices: one of its contracts, and a month."""
 
-    form: InvoiceFilterForm
+    NAMES = ("contract_id", "month", "page")
+
+    contract_id = OfferedField(_l("Contract"), _l("There is no contract “%(value)s”: choose one from the list."),
+                               coerce=_id)
+    month = StringField(_l("Month"), validators=[_month], render_kw=MONTH_INPUT)
 
     @classmethod
-    def read(cls, args: MultiDict, provider_ids: set[int], contract_ids: set[int],
-             programmes: set[str]) -> DeskFilter:
-        return cls(InvoiceFilterForm.read(args, [SelectChoice(i) for i in sorted(provider_ids)],
-                                          [SelectChoice(i) for i in sorted(contract_ids)],
-                                          [SelectChoice(code) for code in sorted(programmes)]))
-
-    @property
-    def values(self) -> dict[str, str]:
-        return {name: _typed(self.form[name]) for name in NAMES}
-
-    @property
-    def errors(self) -> dict[str, list[str]]:
-        return self.form.errors
+    def read(cls, args: MultiDict, contracts: list[SelectChoice]) -> ProviderInvoiceFilterForm:
+        """The filter in the query string, checked; the contracts are the provider's own."""
+        form = cls(formdata=cls.typed(args))
+        form.contract_id.choices = [SelectChoice("", _("All contracts")), *contracts]
+        form.validate()
+        return form
 
     @property
     def invoice_filter(self) -> InvoiceFilter:
-        return self.form.invoice_filter
-
-    @property
-    def page(self) -> int:
-        return self.form.page_number
+        """What the filter finds (of a form without errors)."""
+        return InvoiceFilter(contract_id=self.contract_id.data or None, month_from=self.month.data or None,
+                             month_to=self.month.data or None)

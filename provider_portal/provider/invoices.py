@@ -18,7 +18,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from werkzeug.datastructures import MultiDict
+from wtforms.fields.choices import SelectChoice
 
 from contracts.models import Contract, Invoice
 from contracts.rules.problems import N_
@@ -28,15 +28,9 @@ from contracts.services.audit import record
 from .. import documents_jobs
 from ..extensions import db
 from ..finance import documents
-from ..finance.forms import DeskFilter
+from ..finance.forms import ProviderInvoiceFilterForm
 from ..security import actor, allow, viewer
 from .views import bp
-
-
-def _filter_args(desk: DeskFilter) -> dict[str, str]:
-    """The filter as query-string arguments (without the page) for the pager's links."""
-    args = {"contract_id": desk.values["contract_id"], "month": desk.values["month_from"]}
-    return {name: value for name, value in args.items() if value}
 
 
 @bp.route("/invoices")
@@ -48,14 +42,11 @@ def invoices():
     """
     contracts = db.session.execute(
         scope.contracts(viewer(), sa.select(Contract.id, Contract.reference)).order_by(Contract.reference)).all()
-    # The finance desk's reading of a filter, offered only its contract and month.
-    args = MultiDict({name: request.args.get(name, "") for name in ("contract_id", "month", "page")})
-    desk = DeskFilter.read(args, set(), {c.id for c in contracts}, set())
+    form = ProviderInvoiceFilterForm.read(request.args, [SelectChoice(c.id, c.reference) for c in contracts])
     found = None
-    if not desk.errors:
-        found = invoice_search.find_page(db.session, viewer(), desk.invoice_filter, desk.page)
-    return render_template("provider/invoices.html", desk=desk, found=found, args=_filter_args(desk),
-                           contract_choices=[(c.id, c.reference) for c in contracts]), 400 if desk.errors else 200
+    if not form.errors:
+        found = invoice_search.find_page(db.session, viewer(), form.invoice_filter, form.page_number)
+    return render_template("provider/invoices.html", form=form, found=found), 400 if form.errors else 200
 
 
 @bp.route("/invoices/<int:invoice_id>")
