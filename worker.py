@@ -1,4 +1,4 @@
-"""The RQ worker: create the app, prepare the mappers, run the worker. Nothing else.
+"""The RQ worker: create the app, prepare the mappers and statements, run the worker. Nothing else.
 
 Run one or more with `python worker.py` (queues: aggregation, documents, default); all use
 REDIS_URL and DATABASE_URL from the environment, as the web app does.
@@ -6,20 +6,38 @@ REDIS_URL and DATABASE_URL from the environment, as the web app does.
 
 from __future__ import annotations
 
+import logging
 import sys
 
 from rq import Worker
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import configure_mappers
+
+from contracts.services import invoicing
 
 from provider_portal import create_app
 from provider_portal.extensions import db
 from provider_portal.jobs import QUEUES, AppContextJob, queue, redis_connection
+
+log = logging.getLogger("worker")
+
+
+def warm_up() -> None:
+    """Compile the invoicing statements once here, so that each job's forked work horse
+    inherits them rather than compiling them again (half of a small contract's job time)."""
+    try:
+        invoicing.prepare(db.session)
+    except SQLAlchemyError:
+        log.warning("could not prepare the invoicing statements; each job will compile its own", exc_info=True)
+    finally:
+        db.session.rollback()
 
 
 def main(argv: list[str]) -> None:
     app = create_app({"SQLITE_BEGIN_IMMEDIATE": True})
     configure_mappers()
     with app.app_context():
+        warm_up()
         # Forked work horses must not share the parent's database connections.
         db.engine.dispose()
         connection = redis_connection(app.config["REDIS_URL"])

@@ -5,7 +5,8 @@ The program is the portal's own invoicing (`invoice_contract_month` per contract
 connection); the floor is one hand-written INSERT … SELECT writing
 the same invoice lines and one UPDATE writing the same totals, in one transaction. Both run
 on SQLite and PostgreSQL; the year (1.2 million report lines) shows whether the time per
-line stays flat as the data grows.
+line stays flat as the data grows. The month is then run once more on a real worker
+(benchmarks.workers), to show what the queue adds.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import time
 
 import sqlalchemy as sa
 
+from benchmarks import workers
 from benchmarks.common import result_line
 
 CONTRACTS = int(os.environ.get("BENCH_CONTRACTS", 100))
@@ -131,23 +133,33 @@ def run_on(app, dialect: str) -> list[str]:
             with engine.begin() as connection:
                 connection.execute(sa.text("ANALYZE"))
     lines = []
-    per_line = {}
+    per_line, floors, results = {}, {}, {}
     for label, chosen in (("month", months[:1]), ("year", months)):
         size = CONTRACTS * PARTICIPANTS * len(chosen)
         _reset(engine)
         program = _program(app, chosen)
         program_result = _check_same(engine)
         _reset(engine)
-        floor = _floor(engine, dialect, chosen)
-        floor_result = _check_same(engine)
-        if program_result != floor_result:
-            raise AssertionError(f"program and floor disagree: {program_result} vs {floor_result}")
+        floors[label] = _floor(engine, dialect, chosen)
+        results[label] = _check_same(engine)
+        _agree(program_result, results[label])
         per_line[label] = program / size
-        lines.append(result_line(f"aggregation {label} ({dialect})",
-                                 f"{CONTRACTS}x{PARTICIPANTS}x{len(chosen)} = {size} lines", program, floor))
+        lines.append(result_line(f"aggregation {label} ({dialect})", _size(len(chosen)), program, floors[label]))
     lines.append(f"aggregation per-line time year/month ({dialect}): "
                  f"ratio={per_line['year'] / per_line['month']:.2f}")
+    _reset(engine)
+    lines.append(workers.run_on(app, dialect, months[0], floors["month"], _size(1)))
+    _agree(_check_same(engine), results["month"])
     return lines
+
+
+def _size(months: int) -> str:
+    return f"{CONTRACTS}x{PARTICIPANTS}x{months} = {CONTRACTS * PARTICIPANTS * months} lines"
+
+
+def _agree(program_result: str, floor_result: str) -> None:
+    if program_result != floor_result:
+        raise AssertionError(f"program and floor disagree: {program_result} vs {floor_result}")
 
 
 def run() -> list[str]:

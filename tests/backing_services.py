@@ -70,27 +70,9 @@ def _start_redis(redis_bin: str, workdir: Path) -> tuple[subprocess.Popen, str]:
         log_path = workdir / f"redis-{attempt}.log"
         with open(log_path, "wb") as log:
             proc = subprocess.Popen(
-                [
-                    redis_bin,
-                    "--port",
-                    str(port),
-                    "--bind",
-                    "127.0.0.1",
-                    "--save",
-                    "",
-                    "--appendonly",
-                    "no",
-                    "--dir",
-                    str(workdir),
-                    "--daemonize",
-                    "no",
-                    "--protected-mode",
-                    "yes",
-                ],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                cwd=workdir,
+                [redis_bin, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                 "--dir", str(workdir), "--daemonize", "no", "--protected-mode", "yes"],
+                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=workdir,
             )
         url = f"redis://127.0.0.1:{port}/0"
         deadline = time.monotonic() + STARTUP_TIMEOUT
@@ -105,9 +87,7 @@ def _start_redis(redis_bin: str, workdir: Path) -> tuple[subprocess.Popen, str]:
                 time.sleep(0.05)
         _stop_process(proc)
         last_error = _tail(log_path)
-    pytest.fail(
-        f"redis-server did not start (tried 3 ports). Last log:\n{last_error}", pytrace=False
-    )
+    raise RuntimeError(f"redis-server did not start (tried 3 ports). Last log:\n{last_error}")
 
 
 def _stop_process(proc: subprocess.Popen) -> None:
@@ -120,18 +100,32 @@ def _stop_process(proc: subprocess.Popen) -> None:
     proc.wait()
 
 
-@pytest.fixture(scope="session")
-def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """URL (``redis://127.0.0.1:PORT/0``) of a private, throwaway redis-server."""
+@contextmanager
+def running_redis() -> Iterator[str]:
+    """A private redis-server for as long as the block runs (tests and benchmarks); yields its URL."""
     redis_bin = shutil.which("redis-server")
     if redis_bin is None:
-        pytest.fail(f"redis-server is not installed. {_INSTALL_HINT}", pytrace=False)
-    workdir = tmp_path_factory.mktemp("redis")
-    proc, url = _start_redis(redis_bin, workdir)
+        raise RuntimeError(f"redis-server is not installed. {_INSTALL_HINT}")
+    with tempfile.TemporaryDirectory(prefix="provider-portal-redis-") as workdir:
+        proc, url = _start_redis(redis_bin, Path(workdir))
+        try:
+            yield url
+        finally:
+            _stop_process(proc)
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[str]:
+    """URL (``redis://127.0.0.1:PORT/0``) of a private, throwaway redis-server."""
+    server = running_redis()
+    try:
+        url = server.__enter__()
+    except RuntimeError as error:
+        pytest.fail(str(error), pytrace=False)
     try:
         yield url
     finally:
-        _stop_process(proc)
+        server.__exit__(None, None, None)
 
 
 # --------------------------------------------------------------------------

@@ -188,6 +188,20 @@ def credit(session: Session, invoice: Invoice, actor: Actor = SYSTEM) -> Invoice
     return note
 
 
+def prepare(session: Session) -> None:
+    """Build and compile the invoicing statements without writing anything (the caller rolls back).
+
+    A worker calls this once before it forks a process per job, so that each job starts with
+    them compiled instead of compiling them again.
+    """
+    first, last = parse_month("2000-01")
+    nothing = {"contract_id": -1, "month": "2000-01"}
+    session.execute(_newest_report_statement(), nothing)
+    session.execute(_month_invoices_statement(), nothing)
+    session.execute(_pricing_statement(), {**nothing, "target_invoice": -1, "report_id": -1, "first": first,
+                                            "last": last, "days_in_month": 31})
+
+
 def month_done(session: Session) -> None:
     """After a month's invoices: the tables they grew get fresh planner statistics."""
     analyze(session, Invoice, InvoiceLine)

@@ -65,6 +65,22 @@ def test_the_sample_invoice_comes_out_to_the_ore(any_app):
         assert not invoice.exceeds_ceiling
 
 
+def test_a_worker_prepares_the_statements_without_writing_or_changing_an_invoice(any_app):
+    """worker.py compiles the invoicing statements before it forks; that must touch no row."""
+    with any_app.app_context():
+        scenario = sample_scenario(db.session)
+        contract = db.session.get(Contract, scenario.contract_id)
+        accepted_report(db.session, contract, (SAMPLES / "report-2019-01-excel-da.csv").read_bytes())
+        db.session.commit()
+        invoicing.prepare(db.session)
+        counts = [db.session.scalar(sa.select(sa.func.count()).select_from(table))
+                  for table in (Invoice, InvoiceLine)]
+        db.session.rollback()
+        assert counts == [0, 0]
+        invoice = invoicing.invoice_contract_month(db.session, contract.id, "2019-01")
+        assert (str(invoice.net), str(invoice.total)) == ("99118.43", "123898.04")
+
+
 def test_the_sql_agrees_with_the_decimal_reference():
     # The rule in Decimal gives the same figures as the SQL above: one definition, two proofs.
     line = price_line(Decimal("9500.00"), Decimal("45.00"), Decimal("15000.00"), 16, 31,

@@ -4,6 +4,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -16,22 +17,33 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def start_worker(database_url: str, redis_url: str, *queues: str) -> subprocess.Popen:
-    """Start `python worker.py` as its own process, as `make run` does."""
+    """Start `python worker.py` as its own process, as `make run` does.
+
+    Its log goes to a file, not a pipe: a pipe nobody reads fills up after a few hundred jobs
+    and then blocks the worker.
+    """
     env = dict(os.environ, SECRET_KEY=SECRET_KEY, PSEUDONYM_KEY=PSEUDONYM_KEY,
                DATABASE_URL=database_url, REDIS_URL=redis_url, PORTAL_TODAY="2019-01-24")
-    return subprocess.Popen(
+    log = tempfile.TemporaryFile()
+    process = subprocess.Popen(
         [sys.executable, "worker.py", *queues], cwd=ROOT, env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+        stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
+    process.log = log
+    return process
 
 
 def stop_worker(process: subprocess.Popen) -> str:
+    """Stop the worker (and its work horse) and return what it logged."""
     os.killpg(process.pid, signal.SIGTERM)
     try:
-        output, _ = process.communicate(timeout=20)
+        process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
-        output, _ = process.communicate()
+        process.wait()
+    process.log.seek(0)
+    output = process.log.read()
+    process.log.close()
     return output.decode("utf-8", "replace")
 
 

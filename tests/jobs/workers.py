@@ -26,4 +26,5 @@ def kill_worker(process: subprocess.Popen) -> None:
             os.killpg(horse, signal.SIGKILL)
         except ProcessLookupError:
             pass
-    process.communicate()
+    process.wait()
+    process.log.close()
