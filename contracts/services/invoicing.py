@@ -155,16 +155,24 @@ def _set_totals(session: Session, invoice: Invoice) -> Decimal:
     Returns what the contract was invoiced before this invoice (net, credit notes deducted),
     read in the same query, for the ceiling check.
     """
-    net_ore, before_ore = session.execute(sa.select(
-        sa.select(sum_hundredths(InvoiceLine.amount)).where(InvoiceLine.invoice_id == invoice.id)
-        .scalar_subquery(),
-        sa.select(sum_hundredths(Invoice.signed_net))
-        .where(Invoice.contract_id == invoice.contract_id, Invoice.id != invoice.id).scalar_subquery(),
-    )).one()
+    net_ore, before_ore = session.execute(
+        _totals_statement(), {"invoice_id": invoice.id, "contract_id": invoice.contract_id}).one()
     invoice.net = decimal_from_hundredths(net_ore)
     invoice.vat = round_money(invoice.net * invoice.vat_rate)
     invoice.total = invoice.net + invoice.vat
     return decimal_from_hundredths(before_ore)
+
+
+@cache
+def _totals_statement() -> sa.Select:
+    # The invoice's net in whole øre, and the contract's other invoices' net (credit notes deducted).
+    return sa.select(
+        sa.select(sum_hundredths(InvoiceLine.amount))
+        .where(InvoiceLine.invoice_id == sa.bindparam("invoice_id")).scalar_subquery(),
+        sa.select(sum_hundredths(Invoice.signed_net))
+        .where(Invoice.contract_id == sa.bindparam("contract_id"), Invoice.id != sa.bindparam("invoice_id"))
+        .scalar_subquery(),
+    )
 
 
 def credit(session: Session, invoice: Invoice, actor: Actor = SYSTEM) -> Invoice:
@@ -200,6 +208,7 @@ def prepare(session: Session) -> None:
     session.execute(_month_invoices_statement(), nothing)
     session.execute(_pricing_statement(), {**nothing, "target_invoice": -1, "report_id": -1, "first": first,
                                             "last": last, "days_in_month": 31})
+    session.execute(_totals_statement(), {"invoice_id": -1, "contract_id": -1})
 
 
 def month_done(session: Session) -> None:
