@@ -75,6 +75,12 @@ def invoice_job_id(invoice_id: int) -> str:
     return f"pdf-invoice-{invoice_id}"
 
 
+def invoice_of(job_id: str) -> Optional[int]:
+    """The invoice a document job renders; None for a statement or a budget."""
+    kind, _, key = job_id.removeprefix("pdf-").partition("-")
+    return int(key) if kind == "invoice" else None
+
+
 def document_key(job_id: str) -> str:
     """The Redis key a job's PDF is kept under."""
     return f"documents:{job_id}"

@@ -111,13 +111,9 @@ def approve(invoice_id: int):
 @bp.route("/invoices/<int:invoice_id>.pdf")
 @allow("finance", "procurement")
 def invoice_pdf(invoice_id: int):
-    """The invoice as PDF: inline, or made on the queue when it is long (see documents_jobs).
-
-    The queue's document pages are finance's (they also hand out statements and budgets), so
-    procurement, which reads an invoice now and then, waits for a long one inline instead.
-    """
+    """The invoice as PDF: inline, or made on the queue when it is long (see documents_jobs)."""
     documents.visible_invoice(invoice_id)
-    if documents_jobs.invoice_goes_to_queue(invoice_id) and viewer().may("finance"):
+    if documents_jobs.invoice_goes_to_queue(invoice_id):
         return statements.queued(documents_jobs.invoice_job_id(invoice_id), "render_invoice", invoice_id)
     return documents.pdf_response(invoice_id)
 

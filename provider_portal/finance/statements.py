@@ -1,5 +1,8 @@
 """Documents made on the queue, as finance meets them: start, "being made", download.
 
+Procurement, which reads invoices (DESIGN §1), meets a long invoice's PDF here too; the
+statements and budgets stay finance's.
+
 A link to a large PDF (the provider statement, the budget statement, a long invoice) starts
 its render on the `documents` queue and leads to a page that says the document is being made
 and reloads itself until the download is there (see `provider_portal.documents_jobs` for which
@@ -8,13 +11,14 @@ PDFs go this way and why).
 
 from __future__ import annotations
 
-from flask import Response, redirect, render_template, url_for
+from flask import Response, abort, redirect, render_template, url_for
+from flask_babel import gettext as _
 
 from contracts.rules.problems import N_
 from contracts.services import NotFound
 
 from .. import clock, documents_jobs
-from ..security import allow
+from ..security import allow, viewer
 from . import documents
 from .views import bp
 
@@ -25,9 +29,15 @@ def queued(job_id: str, function: str, *args) -> Response:
     return redirect(url_for("finance.document", job_id=job_id))
 
 
-def _known(job_id: str) -> str:
+def _readable(job_id: str) -> str:
+    """The job id of a document this viewer may have: any for finance, an invoice's for procurement."""
     if not documents_jobs.JOB_ID.match(job_id):
         raise NotFound(N_("No such document."))
+    invoice_id = documents_jobs.invoice_of(job_id)
+    if invoice_id is not None:
+        documents.visible_invoice(invoice_id)
+    elif not viewer().may("finance"):
+        abort(403)
     return job_id
 
 
@@ -42,6 +52,14 @@ def _ask_again_url(job_id: str) -> str:
     return url_for("finance.invoice_pdf", invoice_id=int(keys))
 
 
+def _way_back(job_id: str) -> dict[str, str]:
+    """An invoice's document leads back to the invoice; the others to the finance overview."""
+    invoice_id = documents_jobs.invoice_of(job_id)
+    if invoice_id is None:
+        return {}
+    return {"back_url": url_for("finance.invoice", invoice_id=invoice_id), "back_label": _("Back to the invoice")}
+
+
 @bp.route("/budget/<int:year>.pdf")
 @allow("finance")
 def budget_pdf(year: int):
@@ -52,19 +70,19 @@ def budget_pdf(year: int):
 
 
 @bp.route("/documents/<job_id>")
-@allow("finance")
+@allow("finance", "procurement")
 def document(job_id: str):
     """A queued document: being made (the page reloads itself), ready to download, failed, or
     stalled (no worker will make it: the page stops reloading and offers to ask again)."""
-    found = documents_jobs.state(_known(job_id))
+    found = documents_jobs.state(_readable(job_id))
     if found is None:
         raise NotFound(N_("No such document; it may have expired. Ask for it again."))
     return render_template("finance/documents/status.html", document=found, today=clock.today(),
-                           ask_again_url=_ask_again_url(job_id))
+                           ask_again_url=_ask_again_url(job_id), **_way_back(job_id))
 
 
 @bp.route("/documents/<job_id>/download")
-@allow("finance")
+@allow("finance", "procurement")
 def document_download(job_id: str):
     """The made PDF; back to the document's page while it is not (or no longer) there."""
-    return documents.stored_download(_known(job_id), url_for("finance.document", job_id=job_id))
+    return documents.stored_download(_readable(job_id), url_for("finance.document", job_id=job_id))

@@ -3,8 +3,6 @@ statements stay finance's (DESIGN §1), on the page and at the routes."""
 
 from __future__ import annotations
 
-import subprocess
-
 import pytest
 
 from contracts.models import Invoice
@@ -12,6 +10,7 @@ from provider_portal import documents_jobs
 from provider_portal.extensions import db
 from tests.conftest import csrf_token, login
 from tests.finance.helpers import sample_invoice
+from tests.finance.queue import pdf_text, queued_pdf
 from tests.web.conftest import PageParts
 
 
@@ -42,14 +41,24 @@ def test_procurement_reads_the_invoice_page_without_finances_buttons(client, rea
     assert "Godkend og tildel nummer" not in page.text
 
 
-def test_procurement_downloads_the_pdf_inline_even_when_long(app, client, reader, monkeypatch):
-    for lines in (documents_jobs.INLINE_INVOICE_LINES, 0):  # short, then "long"
-        monkeypatch.setattr(documents_jobs, "INLINE_INVOICE_LINES", lines)
-        document = client.get(f"/finance/invoices/{reader['id']}.pdf")
-        assert document.status_code == 200 and document.mimetype == "application/pdf"
-        text = subprocess.run(["pdftotext", "-", "-"], input=document.data, capture_output=True,
-                              check=True).stdout
-        assert "123.898,04".encode() in text
+def test_procurement_gets_a_long_pdf_from_the_queue_as_finance_does(app, client, reader, monkeypatch):
+    short = client.get(f"/finance/invoices/{reader['id']}.pdf")
+    assert short.status_code == 200 and short.mimetype == "application/pdf"
+    assert "123.898,04" in pdf_text(short.data)
+    monkeypatch.setattr(documents_jobs, "INLINE_INVOICE_LINES", 0)  # the sample's lines count as long now
+    long = queued_pdf(app, client, monkeypatch, f"/finance/invoices/{reader['id']}.pdf")
+    assert "123.898,04" in pdf_text(long)
+    page = PageParts(client.get(f"/finance/documents/{documents_jobs.invoice_job_id(reader['id'])}")
+                     .get_data(as_text=True))
+    # The way back is to the invoice, not to finance's overview, which procurement may not open.
+    assert f"/finance/invoices/{reader['id']}" in {a.get("href") for a in page.find_all("a")}
+    assert "/finance/" not in {a.get("href") for a in page.find_all("a")}
+
+
+def test_procurement_may_not_have_finances_other_documents(app, client, reader):
+    for job_id in (documents_jobs.budget_job_id(2019), documents_jobs.statement_job_id(reader["provider_id"], "2019-01")):
+        assert client.get(f"/finance/documents/{job_id}").status_code == 403, job_id
+        assert client.get(f"/finance/documents/{job_id}/download").status_code == 403, job_id
 
 
 def test_procurement_may_not_approve_export_or_use_the_desk(app, client, reader):
@@ -59,8 +68,7 @@ def test_procurement_may_not_approve_export_or_use_the_desk(app, client, reader)
     with app.app_context():
         assert db.session.get(Invoice, reader["id"]).number is None
     for url in [f"/finance/invoices/{reader['id']}.xml", "/finance/invoices", "/finance/invoices/export.csv",
-                f"/finance/statements/{reader['provider_id']}/2019-01.pdf",
-                f"/finance/documents/{documents_jobs.invoice_job_id(reader['id'])}"]:
+                f"/finance/statements/{reader['provider_id']}/2019-01.pdf"]:
         assert client.get(url).status_code == 403, url
 
 
