@@ -81,6 +81,16 @@ class TickField(BooleanField):
             raise ValidationError(_("Tick the box or leave it empty."))
 
 
+class MonthField(StringField):
+    """A month box. A value that is not a month is drawn as a text box, which shows it back as
+    typed: the browser's month control would show it as empty beside the message that quotes it."""
+
+    def __call__(self, **kwargs):
+        if self.data and not MONTH_RE.match(self.data):
+            kwargs["type"] = "text"
+        return super().__call__(**kwargs)
+
+
 def _month(form, field) -> None:
     """Empty, or a month written YYYY-MM; a wrong one ends the field's checks."""
     if field.data and not MONTH_RE.match(field.data):
@@ -136,8 +146,8 @@ class InvoiceFilterForm(_QueryForm):
     contract_id = OfferedField(_l("Contract"), _l("There is no contract “%(value)s”: choose one from the list."),
                                coerce=_id)
     programme = OfferedField(_l("Programme"), _l("There is no programme “%(value)s”: choose one from the list."))
-    month_from = StringField(_l("From month"), validators=[_month], render_kw=MONTH_INPUT)
-    month_to = StringField(_l("To month"), validators=[_month], render_kw=MONTH_INPUT)
+    month_from = MonthField(_l("From month"), validators=[_month], render_kw=MONTH_INPUT)
+    month_to = MonthField(_l("To month"), validators=[_month], render_kw=MONTH_INPUT)
     status = OfferedField(_l("Status"), _l("“%(value)s” is not a status: choose draft or approved."), choices=[
         SelectChoice("", _l("All")), SelectChoice("draft", _l("Draft")), SelectChoice("approved", _l("Approved"))])
     kind = OfferedField(_l("Kind"), _l("“%(value)s” is not a kind: choose invoice or credit note."), choices=[
@@ -189,7 +199,7 @@ class ProviderInvoiceFilterForm(_QueryForm):
 
     contract_id = OfferedField(_l("Contract"), _l("There is no contract “%(value)s”: choose one from the list."),
                                coerce=_id)
-    month = StringField(_l("Month"), validators=[_month], render_kw=MONTH_INPUT)
+    month = MonthField(_l("Month"), validators=[_month], render_kw=MONTH_INPUT)
 
     @classmethod
     def read(cls, args: MultiDict, contracts: list[SelectChoice]) -> ProviderInvoiceFilterForm:

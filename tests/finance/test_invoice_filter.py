@@ -198,6 +198,15 @@ def test_the_form_shows_the_filter_back_and_pages_keep_it(app, books, finance):
     assert len(re.findall(r'href="/finance/invoices/(\d+)"', last)) == 10
 
 
+def test_a_month_that_is_not_one_is_shown_back_as_typed(app, books, finance):
+    """The browser's month control shows a value it cannot read as empty: such a value is drawn in
+    a text box, so the user sees what the message beside it quotes."""
+    text = finance.get("/finance/invoices?month_from=januar&month_to=2019-01").get_data(as_text=True)
+    assert re.search(r'<input[^>]*id="filter-month_from"[^>]*>', text).group(0).count('type="text"') == 1
+    assert 'value="januar"' in text
+    assert 'type="month"' in re.search(r'<input[^>]*id="filter-month_to"[^>]*>', text).group(0)
+
+
 @pytest.mark.parametrize("email, role", [("leverandor@demo.dk", "provider"), ("indkob@demo.dk", "procurement"),
                                          ("admin@demo.dk", "admin")])
 def test_only_finance_reaches_the_filtered_desk_and_its_exports(app, books, email, role):
