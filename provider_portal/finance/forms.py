@@ -24,9 +24,10 @@ from wtforms.widgets import Select
 from contracts.rules.periods import MONTH_RE
 from contracts.services.invoice_search import InvoiceFilter
 
+from ..form_fields import MonthField
+
 ID_RE = re.compile(r"^\d{1,9}$")  # an id column's range on PostgreSQL, with room to spare
 PAGE_RE = re.compile(r"^[1-9]\d{0,5}$")
-MONTH_INPUT = {"type": "month", "placeholder": "2019-01", "autocomplete": "off"}
 
 
 def _typed(field) -> str:
@@ -79,16 +80,6 @@ class TickField(BooleanField):
     def pre_validate(self, form):
         if _typed(self) not in ("", "1"):
             raise ValidationError(_("Tick the box or leave it empty."))
-
-
-class MonthField(StringField):
-    """A month box. A value that is not a month is drawn as a text box, which shows it back as
-    typed: the browser's month control would show it as empty beside the message that quotes it."""
-
-    def __call__(self, **kwargs):
-        if self.data and not MONTH_RE.match(self.data):
-            kwargs["type"] = "text"
-        return super().__call__(**kwargs)
 
 
 def _month(form, field) -> None:
@@ -146,8 +137,8 @@ class InvoiceFilterForm(_QueryForm):
     contract_id = OfferedField(_l("Contract"), _l("There is no contract “%(value)s”: choose one from the list."),
                                coerce=_id)
     programme = OfferedField(_l("Programme"), _l("There is no programme “%(value)s”: choose one from the list."))
-    month_from = MonthField(_l("From month"), validators=[_month], render_kw=MONTH_INPUT)
-    month_to = MonthField(_l("To month"), validators=[_month], render_kw=MONTH_INPUT)
+    month_from = MonthField(_l("From month"), validators=[_month])
+    month_to = MonthField(_l("To month"), validators=[_month])
     status = OfferedField(_l("Status"), _l("“%(value)s” is not a status: choose draft or approved."), choices=[
         SelectChoice("", _l("All")), SelectChoice("draft", _l("Draft")), SelectChoice("approved", _l("Approved"))])
     kind = OfferedField(_l("Kind"), _l("“%(value)s” is not a kind: choose invoice or credit note."), choices=[
@@ -199,7 +190,7 @@ class ProviderInvoiceFilterForm(_QueryForm):
 
     contract_id = OfferedField(_l("Contract"), _l("There is no contract “%(value)s”: choose one from the list."),
                                coerce=_id)
-    month = MonthField(_l("Month"), validators=[_month], render_kw=MONTH_INPUT)
+    month = MonthField(_l("Month"), validators=[_month])
 
     @classmethod
     def read(cls, args: MultiDict, contracts: list[SelectChoice]) -> ProviderInvoiceFilterForm:

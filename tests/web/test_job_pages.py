@@ -151,7 +151,11 @@ def test_a_running_month_is_refused_with_a_link_and_a_bad_month_is_explained(app
     assert "Måneden januar 2019 er allerede ved at blive opgjort." in parts.text
     assert parts.find_all("a", href="/jobs/aggregate-2019-01")
     assert malformed.status_code == 422
-    assert "Skriv måneden som ÅÅÅÅ-MM, fx 2019-01." in PageParts(malformed.get_data(as_text=True)).text
+    malformed_page = PageParts(malformed.get_data(as_text=True))
+    assert "Skriv måneden som ÅÅÅÅ-MM, fx 2019-01." in malformed_page.text
+    # Shown back as typed: the browser's month control would show 2019-13 as empty.
+    [box] = malformed_page.find_all("input", id="month")
+    assert (box.get("type"), box.get("value")) == ("text", "2019-13")
 
 
 def test_a_job_that_failed_on_a_worker_shows_its_error(app, worker):
