@@ -49,6 +49,11 @@ def rate(value) -> str:
     return rules.rate(value, _locale())
 
 
+def programme_name(programme) -> str:
+    """A programme's name in the request's language."""
+    return programme.name_en if _locale() == "en" else programme.name_da
+
+
 def amended(value: str, field: str) -> str:
     """An amendment's value before or after: a date field's ISO date as the locale writes dates."""
     return day(date.fromisoformat(value)) if field.endswith("_on") else value
@@ -57,5 +62,6 @@ def amended(value: str, field: str) -> str:
 def init_app(app: Flask) -> None:
     """Make the formatters template filters: {{ amount|money }}, {{ day|day }}, ..."""
     for name, fn in (("money", money), ("day", day), ("month", month), ("number", number),
-                     ("percent", percent), ("rate", rate), ("amended", amended)):
+                     ("percent", percent), ("rate", rate), ("amended", amended),
+                     ("programme_name", programme_name)):
         app.add_template_filter(fn, name)

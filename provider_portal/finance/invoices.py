@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
@@ -31,6 +30,7 @@ from contracts.services.audit import record
 
 from .. import clock, documents_jobs
 from ..extensions import db
+from ..formatting import programme_name
 from ..i18n import say
 from ..security import actor, allow, viewer
 from . import documents, statements
@@ -54,11 +54,10 @@ def _read_desk() -> InvoiceFilterForm:
         scope.contracts(viewer(), sa.select(Contract.id, Contract.reference, Provider.name))
         .join(Provider, Provider.id == Contract.provider_id).order_by(Contract.reference)).all()
     programmes = db.session.scalars(sa.select(Programme).order_by(Programme.position)).all()
-    english = str(get_locale()) == "en"
     return InvoiceFilterForm.read(
         request.args, [SelectChoice(p.id, p.name) for p in providers],
         [SelectChoice(c.id, f"{c.reference} · {c.name}") for c in contracts],
-        [SelectChoice(p.code, p.name_en if english else p.name_da) for p in programmes])
+        [SelectChoice(p.code, programme_name(p)) for p in programmes])
 
 
 @bp.route("/invoices")

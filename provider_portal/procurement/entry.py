@@ -14,7 +14,6 @@ from decimal import Decimal
 import sqlalchemy as sa
 from wtforms.fields.choices import SelectChoice
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from contracts.models import Programme
@@ -27,6 +26,7 @@ from contracts.services.contract_register import ContractRefused, ContractTerms
 
 from .. import clock
 from ..extensions import db
+from ..formatting import programme_name
 from ..security import actor, allow, viewer
 from .forms import ContractForm, TenderForm
 from ..i18n import say
@@ -127,8 +127,7 @@ def _contract_choices(form: ContractForm, programmes: list[Programme]) -> None:
     v, today = viewer(), clock.today()
     form.provider_id.choices = [SelectChoice(p.id, f"{p.name} (CVR {p.cvr})")
                                 for p in provider_service.visible_providers(db.session, v)]
-    english = str(get_locale()) == "en"
-    form.programme.choices = [SelectChoice(p.code, p.name_en if english else p.name_da) for p in programmes]
+    form.programme.choices = [SelectChoice(p.code, programme_name(p)) for p in programmes]
     running = [c for c in register.list_contracts(db.session, v, today) if c.successor is None]
     form.predecessor_id.choices = [SelectChoice(0, _("None"))] + [
         SelectChoice(c.id, f"{c.reference} · {c.provider.name} · {_('ends')} {c.end_on:%d-%m-%Y}") for c in running]

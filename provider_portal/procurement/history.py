@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import get_locale, gettext
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from contracts.models import AuditEvent, Programme
@@ -22,7 +22,7 @@ from contracts.rules.tendering import copenhagen_time
 from contracts.services.audit_trail import record_history as _record_history
 
 from ..extensions import db
-from ..formatting import day
+from ..formatting import day, programme_name
 from ..security import viewer
 from .forms import CONTRACT_KINDS, PROCEDURE_LABELS
 from .views import bp
@@ -126,8 +126,7 @@ def _label(name: str) -> str:
 
 def _codes() -> dict[str, str]:
     """Names for the codes details carry: programmes, kinds of contract, procedures."""
-    english = str(get_locale()) == "en"
-    names = {p.code: (p.name_en if english else p.name_da) for p in db.session.scalars(sa.select(Programme))}
+    names = {p.code: programme_name(p) for p in db.session.scalars(sa.select(Programme))}
     names.update({str(choice.value): str(choice.label) for choice in CONTRACT_KINDS})
     names.update({code: str(label) for code, label in PROCEDURE_LABELS.items()})
     return names

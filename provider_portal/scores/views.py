@@ -26,6 +26,7 @@ from contracts.services import scope, scoring
 
 from ..extensions import db
 from ..formatting import month as month_name
+from ..formatting import programme_name
 from ..security import allow, viewer
 
 bp = Blueprint("scores", __name__, url_prefix="/scores")
@@ -58,10 +59,6 @@ def _scored_months(kind: str | None = None, scope_id: int | None = None) -> list
     return list(db.session.scalars(stmt))
 
 
-def _programme_name(programme: Programme) -> str:
-    return programme.name_en if str(get_locale()) == "en" else programme.name_da
-
-
 def _figures(kind: str, scope_id: int, month: str, cumulative: bool) -> Optional[Figures]:
     return scoring.figures(db.session, kind, scope_id, month, cumulative)
 
@@ -78,7 +75,7 @@ def _sections(month: str, cumulative: bool, view: str) -> list[tuple[str, list[R
         programmes = db.session.scalars(sa.select(Programme).order_by(Programme.position))
         sections.append((_("The whole effort"), [Row(_("All programmes"), _figures("all", 0, month, cumulative))]))
         sections.append((_("Programmes"), [
-            Row(_programme_name(p), _figures("programme", p.id, month, cumulative)) for p in programmes]))
+            Row(programme_name(p), _figures("programme", p.id, month, cumulative)) for p in programmes]))
     sections.append((_("Providers") if not v.is_provider else _("Your provider"), [
         Row(p.name, _figures("provider", p.id, month, cumulative),
             href=url_for(".detail", kind="provider", scope_id=p.id, view=view)) for p in providers]))
@@ -145,7 +142,7 @@ def detail(kind: str, scope_id: int):
             scope.contracts(viewer()).where(Contract.provider_id == scope_id).order_by(Contract.reference)))
     return render_template(
         "scores/detail.html", kind=kind, record=record, rows=rows, view=view, contracts=contracts,
-        programme_name=_programme_name(record.programme) if kind == "contract" else None,
+        programme_name=programme_name(record.programme) if kind == "contract" else None,
     )
 
 
