@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import sys
 from datetime import date
-from pathlib import Path
 
 from contracts.documents.data import Municipality, invoice_document
+from contracts.documents.validation import DEFAULT_PEPPOL_DIR as PEPPOL_DIR
 from contracts.documents.validation import Validator
 from contracts.services import approval
 from contracts.services.audit import Actor
 from tests.finance.helpers import FINANCE, sample_invoice
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-PEPPOL_DIR = REPO_ROOT.parent / "shared" / "peppol-bis-3"
 BUYER = Municipality(name="Københavns Kommune", cvr="64942212", ean="5798009800275",
                      department="Beskæftigelses- og Integrationsforvaltningen")
 DAY = date(2019, 2, 5)
