@@ -74,7 +74,12 @@ class Invoice(Base):
     @signed_net.inplace.expression
     @classmethod
     def _signed_net_expression(cls) -> sa.ColumnElement[Decimal]:
-        return sa.case((cls.kind == "credit_note", -cls.net), else_=cls.net)
+        return cls.signed(cls.net)
+
+    @classmethod
+    def signed(cls, amount: sa.ColumnElement[Decimal]) -> sa.ColumnElement[Decimal]:
+        """One of the amount columns in SQL as it counts: a credit note's takes off."""
+        return sa.case((cls.kind == "credit_note", -amount), else_=amount)
 
     @property
     def number(self) -> Optional[str]:

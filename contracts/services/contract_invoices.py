@@ -19,7 +19,6 @@ from .scope import Viewer
 from .sql import decimal_from_hundredths, sum_hundredths
 
 
-
 @dataclass(frozen=True)
 class InvoiceRow:
     """An invoice or credit note as the contract's list shows it."""

@@ -67,7 +67,7 @@ class InvoicePage:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.sums.count // self.per_page))
+        return _pages(self.sums.count, self.per_page)
 
     @property
     def first(self) -> int:
@@ -77,6 +77,10 @@ class InvoicePage:
     @property
     def last(self) -> int:
         return (self.page - 1) * self.per_page + len(self.rows)
+
+
+def _pages(count: int, per_page: int) -> int:
+    return max(1, -(-count // per_page))
 
 
 def _where(stmt: sa.Select, found: InvoiceFilter) -> sa.Select:
@@ -105,10 +109,9 @@ def _where(stmt: sa.Select, found: InvoiceFilter) -> sa.Select:
 
 def sums(session: Session, viewer: Viewer, found: InvoiceFilter) -> InvoiceSums:
     """Count, net, VAT and total of everything the filter finds, in one aggregate query."""
-    sign = sa.case((Invoice.kind == "credit_note", -1), else_=1)
     row = session.execute(_where(scope.invoices(viewer, sa.select(
         sa.func.count(Invoice.id),
-        *(sum_hundredths(sign * amount) for amount in (Invoice.net, Invoice.vat, Invoice.total)),
+        *(sum_hundredths(Invoice.signed(amount)) for amount in (Invoice.net, Invoice.vat, Invoice.total)),
     )), found)).one()
     count, *ore = row
     return InvoiceSums(int(count), *(decimal_from_hundredths(x) for x in ore))
@@ -136,7 +139,7 @@ def find_page(session: Session, viewer: Viewer, found: InvoiceFilter, page: int 
               per_page: int = PER_PAGE) -> InvoicePage:
     """The page (counted from 1; one past the last gives the last) and the sums of all pages."""
     totals = sums(session, viewer, found)
-    page = min(max(page, 1), max(1, -(-totals.count // per_page)))
+    page = min(max(page, 1), _pages(totals.count, per_page))
     result = session.execute(_rows(viewer, found).limit(per_page).offset((page - 1) * per_page))
     return InvoicePage(_found(result), totals, page, per_page)
 
