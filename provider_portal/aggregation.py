@@ -27,7 +27,7 @@ from contracts.services import invoicing, scoring
 
 from .extensions import db
 from .jobs import (
-    AppContextJob, held_by_live_worker, queue, redis_connection, status_as_fetched, worker_alive,
+    AppContextJob, error_line, held_by_live_worker, queue, redis_connection, status_as_fetched, worker_alive,
 )
 
 JOB_TIMEOUT = 600
@@ -156,17 +156,10 @@ def status(job_id: str, connection: Redis | None = None) -> dict[str, Any] | Non
         answer["status"] = "failed"
         answer["error"] = "The worker running this job stopped; start the month again."
     if state == JobStatus.FAILED:
-        result = job.latest_result()
-        answer["error"] = _last_line(result.exc_string if result else None)
+        answer["error"] = error_line(job) or "The job failed."
     if state == JobStatus.FINISHED:
         answer["result"] = job.return_value()
     return answer
-
-
-def _last_line(text: str | None) -> str:
-    """The exception line of a traceback: what a person can act on, without the stack."""
-    lines = [line for line in (text or "").strip().splitlines() if line.strip()]
-    return lines[-1] if lines else "The job failed."
 
 
 __all__ = ["AlreadyRunning", "finish_month", "invoice_contract_month", "start", "status"]

@@ -199,9 +199,7 @@ def state(job_id: str, connection: Optional[Redis] = None) -> Optional[DocumentS
         return None
     status = status_as_fetched(job)
     if status == JobStatus.FAILED:
-        result = job.latest_result()
-        lines = [x for x in ((result.exc_string if result else "") or "").splitlines() if x.strip()]
-        return DocumentState(job_id, "failed", error=lines[-1] if lines else "The job failed.")
+        return DocumentState(job_id, "failed", error=jobs.error_line(job) or "The job failed.")
     if status == JobStatus.FINISHED:
         return DocumentState(job_id, "expired")
     if status in WAITING and _stalled(job, status, connection):

@@ -7,7 +7,6 @@ page's language.
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Protocol
@@ -15,6 +14,8 @@ from typing import Any, Protocol
 from flask import Flask, g, request
 from flask_babel import get_locale, gettext, pgettext
 from flask_login import current_user
+
+from contracts.rules.periods import MONTH_RE
 
 from . import formatting
 from .extensions import babel
@@ -71,7 +72,7 @@ def _shown(name: str, value: Any) -> Any:
         return formatting.day(value)
     if isinstance(value, Decimal):
         return formatting.number(value, max(0, -value.as_tuple().exponent))
-    if name == "month" and isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}", value):
+    if name == "month" and isinstance(value, str) and MONTH_RE.match(value):
         return formatting.month(value)
     if name == "state" and isinstance(value, str):
         return _state(value)

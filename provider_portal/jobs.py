@@ -24,6 +24,8 @@ QUEUES = ("aggregation", "documents", "default")
 # long means the worker is dead, so its jobs can be started again within a minute.
 HEARTBEAT_GRACE = timedelta(seconds=45)
 _NOT_STARTED = (JobStatus.QUEUED, JobStatus.DEFERRED, JobStatus.SCHEDULED)
+# An error line longer than this is cut: a page shows what a person can act on.
+MAX_ERROR_LENGTH = 400
 
 
 class AppContextJob(Job):
@@ -96,6 +98,20 @@ def held_by_live_worker(job: Job, connection: Redis) -> bool:
     if status == JobStatus.STARTED:
         return worker_alive(job.worker_name, connection)
     return status in _NOT_STARTED and any_live_worker(connection)
+
+
+def error_line(job: Job) -> str | None:
+    """The exception line of a failed job's traceback: the last frame's exception, without the
+    stack before it or the SQL and links an exception adds after it; None when there is none."""
+    result = job.latest_result()
+    lines = ((result.exc_string if result else job.exc_info) or "").rstrip().splitlines()
+    frames = [n for n, line in enumerate(lines) if line.startswith("  File ")]
+    start = frames[-1] + 1 if frames else 0
+    for line in lines[start:]:
+        if line and not line.startswith(" "):
+            line = line.strip()
+            return line if len(line) <= MAX_ERROR_LENGTH else line[: MAX_ERROR_LENGTH - 1] + "…"
+    return None
 
 
 def ping() -> str:

@@ -20,7 +20,7 @@ from werkzeug.routing import RequestRedirect
 
 from .. import aggregation, clock
 from ..formatting import month as month_name
-from ..jobs import QUEUES, AppContextJob, queue, redis_connection
+from ..jobs import QUEUES, AppContextJob, error_line, queue, redis_connection
 from ..security import allow, current
 from .forms import StartAggregationForm
 
@@ -37,8 +37,6 @@ STATUS_LABELS = {
 STARTERS = ("procurement", "finance")
 # The finance invoice desk, linked with ?month= when the portal has it.
 INVOICE_DESK = "/finance/invoices"
-# An error line longer than this is cut: the page shows what a person can act on.
-MAX_ERROR_LENGTH = 400
 
 
 def _default_month() -> str:
@@ -132,16 +130,13 @@ def _links(answer: dict[str, Any]) -> dict[str, str | None]:
 
 def _public(answer: dict[str, Any]) -> dict[str, Any]:
     """What the page and its script show: no user ids, the error's one line, the result's links."""
-    error = answer.get("error")
-    if error and len(error) > MAX_ERROR_LENGTH:
-        error = error[: MAX_ERROR_LENGTH - 1] + "…"
     return {
         "id": answer["id"],
         "month": answer.get("month"),
         "status": answer["status"],
         "label": str(STATUS_LABELS.get(answer["status"], answer["status"])),
         "progress": answer["progress"],
-        "error": error,
+        "error": answer.get("error"),
         "links": _links(answer) if answer["status"] == "finished" else {"scores": None, "invoices": None},
     }
 
@@ -171,18 +166,6 @@ def job_status(job_id: str):
     return response
 
 
-def _error_line(text: str | None) -> str:
-    """The exception line of a traceback (the last frame's exception, not the stack, not SQL)."""
-    lines = (text or "").rstrip().splitlines()
-    frames = [n for n, line in enumerate(lines) if line.startswith("  File ")]
-    start = frames[-1] + 1 if frames else 0
-    for line in lines[start:]:
-        if line and not line.startswith(" "):
-            line = line.strip()
-            return line if len(line) <= MAX_ERROR_LENGTH else line[: MAX_ERROR_LENGTH - 1] + "…"
-    return _("The job failed without an error message.")
-
-
 def _failed_jobs() -> list[dict[str, Any]]:
     connection = redis_connection()
     rows = []
@@ -198,7 +181,7 @@ def _failed_jobs() -> list[dict[str, Any]]:
                 "queue": name,
                 "function": found.func_name.rsplit(".", 1)[-1],
                 "failed_at": found.ended_at or (result.created_at if result else None),
-                "error": _error_line(result.exc_string if result else found.exc_info),
+                "error": error_line(found) or _("The job failed without an error message."),
             })
     rows.sort(key=lambda row: row["failed_at"].timestamp() if row["failed_at"] else 0.0, reverse=True)
     return rows
