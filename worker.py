@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import sys
 
-from rq import Worker
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import configure_mappers
 
@@ -17,7 +16,10 @@ from contracts.services import invoicing
 
 from provider_portal import create_app
 from provider_portal.extensions import db
-from provider_portal.jobs import QUEUES, AppContextJob, queue, redis_connection
+from provider_portal.jobs import (
+    JOB_MONITORING_INTERVAL, MAINTENANCE_INTERVAL, QUEUES, WORKER_TTL, AppContextJob, PortalWorker, note_abandoned, queue,
+    redis_connection,
+)
 
 log = logging.getLogger("worker")
 
@@ -43,12 +45,14 @@ def main(argv: list[str]) -> None:
         connection = redis_connection(app.config["REDIS_URL"])
     AppContextJob.app = app
     names = argv or list(QUEUES)
-    worker = Worker(
+    worker = PortalWorker(
         [queue(name, connection) for name in names], connection=connection, job_class=AppContextJob,
-        # Frequent heartbeats (every 5 s in a job, every 20 s idle) let the app tell a dead
-        # worker from a live one within a minute (provider_portal.jobs.HEARTBEAT_GRACE).
-        job_monitoring_interval=5,
-        worker_ttl=35,
+        # Heartbeats every 5 s, in a job or idle, and frequent cleanups hand a dead
+        # worker's jobs back within a minute (see provider_portal.jobs).
+        job_monitoring_interval=JOB_MONITORING_INTERVAL,
+        worker_ttl=WORKER_TTL,
+        maintenance_interval=MAINTENANCE_INTERVAL,
+        exception_handlers=[note_abandoned],
     )
     # The scheduler runs the retries that Retry(interval=...) schedules; RQ lets one worker hold it.
     worker.work(with_scheduler=True, logging_level="INFO")

@@ -32,8 +32,9 @@ def _cvr(n: int) -> str:
 
 
 def make_reports(session: Session, contracts: int, participants: int, first_month: str,
-                 last_month: str) -> list[int]:
-    """`contracts` contracts of `participants` each, with an accepted report for every month.
+                 last_month: str, first: int = 0) -> list[int]:
+    """`contracts` contracts of `participants` each, with an accepted report for every month;
+    numbered from `first`, so that calls for contracts of different sizes can follow each other.
 
     Every 40th participant leaves in the last month to a job, so bonuses and exits occur.
     Returns the contract ids. Flushes; the caller commits.
@@ -42,7 +43,7 @@ def make_reports(session: Session, contracts: int, participants: int, first_mont
     start = parse_month(first_month)[0]
     months = months_between(first_month, last_month)
     contract_ids = []
-    for c in range(contracts):
+    for c in range(first, first + contracts):
         provider = Provider(name=f"Leverandør {c:03d} ApS", cvr=_cvr(c))
         session.add(provider)
         session.flush()

@@ -5,9 +5,11 @@ contract with an accepted report and a final `aggregate-<month>` job that depend
 all (failures allowed, since it makes up any missing invoice itself) and writes the scores.
 The final job's id is the month's job id: it finishes when every invoice and score is written.
 
-A month counts as running only while a live worker holds or can still take its jobs
-(`jobs.held_by_live_worker`): a job whose worker has stopped sending heartbeats is not
-running, whatever RQ's registries say, so a month whose worker died can be started again.
+A month counts as running only while a live worker holds or can still take one of its jobs
+(`jobs.Liveness`), judged after the jobs of dead workers are handed back (`jobs.reap_abandoned`).
+A contract job whose worker died is run again at once by a live worker, and the month goes on
+by itself; with no worker alive, or with a month job that nothing will release, the month is
+not running and can be started again. Its status says so either way.
 """
 
 from __future__ import annotations
@@ -23,11 +25,12 @@ from rq.job import Dependency, Job, JobStatus
 from sqlalchemy.exc import IntegrityError
 
 from contracts.rules.periods import parse_month
+from contracts.rules.problems import N_
 from contracts.services import invoicing, scoring
 
 from .extensions import db
 from .jobs import (
-    AppContextJob, error_line, held_by_live_worker, queue, redis_connection, status_as_fetched, worker_alive,
+    AppContextJob, Liveness, delete, error_line, queue, reap_abandoned, redis_connection, status_as_fetched, times_abandoned,
 )
 
 JOB_TIMEOUT = 600
@@ -102,21 +105,24 @@ def _group(month_job: Job, connection: Redis) -> list[Job]:
     return [job for job in (_fetch(i, connection) for i in ids) if job is not None] + [month_job]
 
 
-def is_running(month_job: Job, connection: Redis) -> bool:
-    """True while a live worker holds, or can still take, one of the month's jobs."""
-    return any(held_by_live_worker(job, connection) for job in _group(month_job, connection))
+def _running(group: list[Job], liveness: Liveness) -> bool:
+    """True while the month can still finish: its month job (the last of the group) is held,
+    directly or through the contract jobs it waits on."""
+    return liveness.holds(group[-1])
 
 
 def start(month: str, started_by: int | None, connection: Redis | None = None) -> str:
     """Enqueue the month's jobs (call after the commit of what they read); returns the month's job id."""
     parse_month(month)
     connection = connection or redis_connection()
+    reap_abandoned(connection)
     existing = _fetch(month_job_id(month), connection)
     if existing is not None:
-        if is_running(existing, connection):
+        group = _group(existing, connection)
+        if _running(group, Liveness(connection)):
             raise AlreadyRunning(month)
-        for job in _group(existing, connection):
-            job.delete()
+        for job in group:
+            delete(job)
     contract_ids = invoicing.accepted_contract_ids(db.session, month)
     aggregation = queue("aggregation", connection)
     options = dict(job_timeout=JOB_TIMEOUT, result_ttl=RESULT_TTL, failure_ttl=FAILURE_TTL, retry=RETRY)
@@ -124,7 +130,7 @@ def start(month: str, started_by: int | None, connection: Redis | None = None) -
     for contract_id in contract_ids:
         old = _fetch(invoice_job_id(contract_id, month), connection)
         if old is not None:
-            old.delete()
+            delete(old)
         children.append(aggregation.enqueue(
             "provider_portal.aggregation.invoice_contract_month", contract_id, month,
             job_id=invoice_job_id(contract_id, month), **options))
@@ -138,27 +144,45 @@ def start(month: str, started_by: int | None, connection: Redis | None = None) -
     return final.id
 
 
+# What the month's status says when a worker died holding one of its jobs, or when it is stuck.
+RERUN_NOTICE = N_("A worker stopped while running this month's jobs; the jobs it held are being run again.")
+WAITING_NOTICE = N_("A worker stopped while running this month's jobs, and no worker is running now. "
+                  "The jobs wait for a worker; the month can also be started again.")
+STALLED_ERROR = N_("The month's jobs stopped and cannot finish by themselves; start the month again.")
+
+
 def status(job_id: str, connection: Redis | None = None) -> dict[str, Any] | None:
-    """The month job's status, progress and error, for the API and the job page; None if unknown."""
+    """The month job's status, progress, error and notice, for the API and the job page; None if unknown.
+
+    `queued`, `started`, `finished` or `failed` as RQ has it, or `stalled` when live workers run
+    but nothing will finish the month (a job it waits on went missing); `notice` says when a
+    worker died holding one of its jobs.
+    """
     connection = connection or redis_connection()
+    reap_abandoned(connection)
     job = _fetch(job_id, connection)
     if job is None or not job.id.startswith("aggregate-"):
         return None
     group = _group(job, connection)
     state = status_as_fetched(job)
-    done = sum(1 for j in group if j.get_status(refresh=False) == JobStatus.FINISHED)
+    done = sum(1 for j in group if status_as_fetched(j) == JobStatus.FINISHED)
     answer: dict[str, Any] = {
         "id": job.id, "month": job.meta.get("month"), "started_by": job.meta.get("started_by"),
         "status": {JobStatus.DEFERRED: "queued", JobStatus.SCHEDULED: "queued"}.get(state, str(state.value)),
         "progress": {"done": done, "total": len(group)},
     }
-    if state == JobStatus.STARTED and not worker_alive(job.worker_name, connection):
-        answer["status"] = "failed"
-        answer["error"] = "The worker running this job stopped; start the month again."
     if state == JobStatus.FAILED:
         answer["error"] = error_line(job) or "The job failed."
-    if state == JobStatus.FINISHED:
+    elif state == JobStatus.FINISHED:
         answer["result"] = job.return_value()
+    else:
+        liveness = Liveness(connection)
+        running = _running(group, liveness)
+        if not running and liveness.workers_alive:
+            answer["status"] = "stalled"
+            answer["error"] = STALLED_ERROR
+        elif times_abandoned(group):
+            answer["notice"] = RERUN_NOTICE if running else WAITING_NOTICE
     return answer
 
 

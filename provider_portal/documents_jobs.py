@@ -19,8 +19,9 @@ same keys; nothing a user typed ever names a key or a file.
 The job renders as the system with finance's view: the page that enqueued it has already
 checked that its user may see the document.
 
-A job is shared only while it can still finish: one STARTED on a worker whose heartbeats have
-stopped, or waiting longer than `jobs.HEARTBEAT_GRACE` with no live worker at all, is
+A job is shared only while it can still finish. A render whose worker died is handed back and
+made again by a live worker (`jobs.reap_abandoned`, run before a job is judged); with no live
+worker at all, a job handed back so, or one waiting longer than `jobs.HEARTBEAT_GRACE`, is
 "stalled". The page says so instead of waiting forever, and asking again replaces the job
 under the same id. The grace on waiting spares a job enqueued while the workers restart.
 """
@@ -46,7 +47,7 @@ from contracts.services.scope import Viewer
 
 from . import jobs
 from .extensions import db
-from .jobs import AppContextJob, held_by_live_worker, queue, redis_connection, status_as_fetched
+from .jobs import AppContextJob, held_by_live_worker, queue, reap_abandoned, redis_connection, status_as_fetched
 
 QUEUE = "documents"
 # More lines than this and an invoice's PDF is made on the queue (see the module docstring).
@@ -150,7 +151,8 @@ def _stalled(job: Job, status: JobStatus, connection: Redis) -> bool:
     """True when a job in one of the WAITING states will not get done (see the module docstring)."""
     if held_by_live_worker(job, connection):
         return False
-    return status == JobStatus.STARTED or jobs.age(job.enqueued_at) >= jobs.HEARTBEAT_GRACE
+    return (status == JobStatus.STARTED or jobs.times_abandoned([job]) > 0
+            or jobs.age(job.enqueued_at) >= jobs.HEARTBEAT_GRACE)
 
 
 def start(job_id: str, function: str, *args, connection: Optional[Redis] = None) -> str:
@@ -162,12 +164,13 @@ def start(job_id: str, function: str, *args, connection: Optional[Redis] = None)
     if not JOB_ID.match(job_id):
         raise ValueError(f"not a document job id: {job_id!r}")
     connection = connection or redis_connection()
+    reap_abandoned(connection)
     existing = _fetch(job_id, connection)
     if existing is not None:
         status = status_as_fetched(existing)
         if status in WAITING and not _stalled(existing, status, connection):
             return job_id
-        existing.delete()
+        jobs.delete(existing)
     connection.delete(document_key(job_id))
     queue(QUEUE, connection).enqueue(
         f"provider_portal.documents_jobs.{function}", *args, job_id=job_id,
@@ -194,6 +197,7 @@ def state(job_id: str, connection: Optional[Redis] = None) -> Optional[DocumentS
     filename = connection.hget(document_key(job_id), "filename")
     if filename is not None:
         return DocumentState(job_id, "ready", filename.decode("utf-8"))
+    reap_abandoned(connection)
     job = _fetch(job_id, connection)
     if job is None:
         return None

@@ -4,10 +4,15 @@ Jobs are edges like request handlers: ids in, a service of `contracts` called wi
 session, one commit at the end. They are enqueued only after the request's commit, with a
 deterministic id built from domain keys, an explicit timeout and TTLs.
 
-Whether a job can still get done is decided here, once, by worker heartbeats: a job counts as
-held only while a live worker runs it or, still waiting, while any worker is alive. RQ's own
-registries keep a job "started" long after its worker died (SIGKILL, a lost machine), so the
-app would otherwise wait on it forever.
+Whether a job can still get done is decided here, once (`Liveness`). A started job is held
+while its execution keeps beating in RQ's started registry; a waiting job while any worker is
+alive; a deferred job while what it waits on is itself held. A job whose worker died (SIGKILL,
+a lost machine) is handed back by RQ's own cleanup of expired executions, which the workers run
+every few seconds and the app runs before it judges a job (`reap_abandoned`): it is run again
+at once while it has retries left, and failed otherwise, which releases the jobs that wait on
+it. RQ's defaults (a minute's slack on every heartbeat, a cleanup every ten minutes, a retry
+after its pause on a scheduler that may have died with the worker) would leave a month stuck
+for minutes.
 """
 
 from __future__ import annotations
@@ -17,13 +22,26 @@ from datetime import datetime, timedelta, timezone
 from flask import Flask, current_app
 from redis import Redis
 from rq import Queue, Worker
+from rq.exceptions import AbandonedJobError
+from rq.executions import Execution
 from rq.job import Job, JobStatus
+from rq.registry import StartedJobRegistry
+from rq.utils import current_timestamp
 
 QUEUES = ("aggregation", "documents", "default")
-# Workers heartbeat every 5 s in a job and every 20 s when idle (worker.py); silence this
-# long means the worker is dead, so its jobs can be started again within a minute.
-HEARTBEAT_GRACE = timedelta(seconds=45)
-_NOT_STARTED = (JobStatus.QUEUED, JobStatus.DEFERRED, JobStatus.SCHEDULED)
+# A worker heartbeats every JOB_MONITORING_INTERVAL s while it runs a job, and each beat keeps
+# the job's execution registered for EXECUTION_SLACK s more: a job whose worker died is known
+# abandoned within 20 s, and handed back by the next cleanup (MAINTENANCE_INTERVAL).
+JOB_MONITORING_INTERVAL = 5
+EXECUTION_SLACK = 15
+MAINTENANCE_INTERVAL = 15
+# Idle workers heartbeat every 5 s too (WORKER_TTL less RQ's 15 s). Silence this long means no
+# worker is there to take a waiting job; it is shorter than a job's registration outlives its
+# worker's last beat, so a dead worker's job is handed back when the worker is known dead.
+WORKER_TTL = 20
+HEARTBEAT_GRACE = timedelta(seconds=15)
+_WAITING = (JobStatus.QUEUED, JobStatus.SCHEDULED)
+_ENDED = (JobStatus.FINISHED, JobStatus.FAILED, JobStatus.CANCELED, JobStatus.STOPPED)
 # An error line longer than this is cut: a page shows what a person can act on.
 MAX_ERROR_LENGTH = 400
 
@@ -46,6 +64,56 @@ class AppContextJob(Job):
                 db.session.remove()
 
 
+class PortalWorker(Worker):
+    """RQ's worker with a short slack on each job heartbeat (see EXECUTION_SLACK)."""
+
+    def get_heartbeat_ttl(self, job: Job, working_time: float = 0.0) -> int:
+        interval = self.job_monitoring_interval
+        if job.timeout and job.timeout > 0:
+            interval = min(job.timeout - working_time, interval)
+        return int(interval) + EXECUTION_SLACK
+
+
+def note_abandoned(job: Job, exc_type, exc_value, traceback) -> None:
+    """Exception handler for RQ's cleanup of a job whose worker died: count it in the job's
+    meta (the job pages say so), and have its retry run at once, since nothing is wrong with
+    the job itself and the scheduler that would run a paused retry may have died with it."""
+    if exc_type is not AbandonedJobError:
+        return None
+    job.meta["abandoned"] = int(job.meta.get("abandoned", 0)) + 1
+    job.save_meta()
+    job.retry_intervals = None
+    return None
+
+
+def reap_abandoned(connection: Redis) -> None:
+    """Hand back the jobs whose execution stopped beating, as the workers' maintenance does,
+    under the same per-queue lock so that a job is never handed back twice."""
+    for name in QUEUES:
+        waiting = queue(name, connection)
+        registry = waiting.started_job_registry
+        if not registry.get_expired_job_ids():
+            continue
+        if waiting.acquire_maintenance_lock():
+            try:
+                registry.cleanup(exception_handlers=[note_abandoned])
+            finally:
+                waiting.release_maintenance_lock()
+
+
+def delete(job: Job) -> None:
+    """`job.delete()`, after dropping the job's executions whose record has expired: RQ keeps
+    their entries a minute longer than the records, and `delete` fails on such an entry
+    (ValueError) when the job's worker died within the last minute or so."""
+    connection = job.connection
+    registry = job.execution_registry
+    for execution_id in connection.zrange(registry.key, 0, -1):
+        execution = Execution(execution_id.decode(), job.id, connection)
+        if not connection.exists(execution.key):
+            connection.zrem(registry.key, execution_id)
+    job.delete()
+
+
 def redis_connection(url: str | None = None) -> Redis:
     """A Redis connection to the configured server."""
     return Redis.from_url(url or current_app.config["REDIS_URL"])
@@ -63,14 +131,6 @@ def age(moment: datetime | None) -> timedelta:
     if moment is None:
         return timedelta.max
     return datetime.now(timezone.utc) - moment.replace(tzinfo=timezone.utc)
-
-
-def worker_alive(name: str | None, connection: Redis) -> bool:
-    """True when the named worker has sent a heartbeat within HEARTBEAT_GRACE."""
-    if not name:
-        return False
-    worker = Worker.find_by_key(Worker.redis_worker_namespace_prefix + name, connection=connection)
-    return worker is not None and _beating(worker)
 
 
 def any_live_worker(connection: Redis) -> bool:
@@ -92,12 +152,53 @@ def status_as_fetched(job: Job) -> JobStatus:
     return job.get_status(refresh=False)
 
 
+def execution_alive(job: Job, connection: Redis) -> bool:
+    """True while the job's execution is registered as started and not yet expired."""
+    registry = StartedJobRegistry(job.origin, connection=connection, job_class=type(job))
+    entries = connection.zrangebyscore(registry.key, current_timestamp(), "+inf")
+    return any(StartedJobRegistry.parse_job_id(entry.decode()) == job.id for entry in entries)
+
+
+class Liveness:
+    """Whether jobs can still get done, with what it reads from Redis read once per question."""
+
+    def __init__(self, connection: Redis):
+        self.connection = connection
+        self._workers: bool | None = None
+
+    @property
+    def workers_alive(self) -> bool:
+        if self._workers is None:
+            self._workers = any_live_worker(self.connection)
+        return self._workers
+
+    def holds(self, job: Job) -> bool:
+        """True while a live worker runs the job, or can still take it: waiting with a worker
+        alive, or deferred on jobs that are themselves held (a deferred job whose dependencies
+        all ended, or went missing, was never released and never will be)."""
+        status = status_as_fetched(job)
+        if status == JobStatus.STARTED:
+            return execution_alive(job, self.connection)
+        if status == JobStatus.DEFERRED:
+            return self.workers_alive and self._dependencies_held(job)
+        return status in _WAITING and self.workers_alive
+
+    def _dependencies_held(self, job: Job) -> bool:
+        found = type(job).fetch_many(job.dependency_ids, connection=self.connection)
+        if any(dependency is None for dependency in found):
+            return False
+        pending = [d for d in found if status_as_fetched(d) not in _ENDED]
+        return bool(pending) and all(self.holds(d) for d in pending)
+
+
 def held_by_live_worker(job: Job, connection: Redis) -> bool:
-    """True while a live worker runs the job or, while it waits, any worker is alive to take it."""
-    status = status_as_fetched(job)
-    if status == JobStatus.STARTED:
-        return worker_alive(job.worker_name, connection)
-    return status in _NOT_STARTED and any_live_worker(connection)
+    """True while a live worker runs the job or can still take it (see `Liveness.holds`)."""
+    return Liveness(connection).holds(job)
+
+
+def times_abandoned(jobs: list[Job]) -> int:
+    """How often a worker died holding one of these jobs (each was handed back, see above)."""
+    return sum(int(job.meta.get("abandoned", 0)) for job in jobs)
 
 
 def error_line(job: Job) -> str | None:

@@ -18,6 +18,8 @@ from redis.exceptions import RedisError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
+from contracts.rules.periods import parse_month
+
 from .. import aggregation, clock
 from ..formatting import month as month_name
 from ..jobs import QUEUES, AppContextJob, error_line, queue, redis_connection
@@ -32,7 +34,10 @@ STATUS_LABELS = {
     "started": _l("Running"),
     "finished": _l("Finished"),
     "failed": _l("Failed"),
+    "stalled": _l("Stalled"),
 }
+# The month's own sentences (aggregation.py), said in the page's language; RQ's errors are not.
+OWN_MESSAGES = (aggregation.RERUN_NOTICE, aggregation.WAITING_NOTICE, aggregation.STALLED_ERROR)
 # Roles that start aggregations and see scheduled (unowned) jobs.
 STARTERS = ("procurement", "finance")
 # The finance invoice desk, linked with ?month= when the portal has it.
@@ -67,15 +72,17 @@ def start():
         return _start_page(form, status=422)
     month = form.month.data
     try:
+        parse_month(month)
+    except ValueError:
+        form.month.errors = [_("Write the month as YYYY-MM, such as 2019-01.")]
+        return _start_page(form, status=422)
+    try:
         job_id = aggregation.start(month, started_by=current().id)
     except aggregation.AlreadyRunning:
         job_id = aggregation.month_job_id(month)
         answer = aggregation.status(job_id)
         running = {"month": month, "job_id": job_id, "visible": answer is not None and _may_see(answer)}
         return _start_page(form, running=running, status=409)
-    except ValueError:
-        form.month.errors = [_("Write the month as YYYY-MM, such as 2019-01.")]
-        return _start_page(form, status=422)
     except RedisError:
         current_app.logger.exception("could not enqueue the aggregation of %s", month)
         return _start_page(form, problem=_("The job queue cannot be reached just now. Try again in a minute."),
@@ -136,9 +143,18 @@ def _public(answer: dict[str, Any]) -> dict[str, Any]:
         "status": answer["status"],
         "label": str(STATUS_LABELS.get(answer["status"], answer["status"])),
         "progress": answer["progress"],
-        "error": answer.get("error"),
+        "error": _said(answer.get("error")),
+        "notice": _said(answer.get("notice")),
+        # Offered where starting again is what helps: the month failed, stalled, or waits for
+        # a worker after one died (aggregation.start refuses a month that is running).
+        "may_start_again": answer["status"] in ("failed", "stalled")
+                           or answer.get("notice") == aggregation.WAITING_NOTICE,
         "links": _links(answer) if answer["status"] == "finished" else {"scores": None, "invoices": None},
     }
+
+
+def _said(message: str | None) -> str | None:
+    return _(message) if message in OWN_MESSAGES else message
 
 
 @bp.route("/<job_id>")

@@ -34,12 +34,15 @@ class Progress(BaseModel):
 
 
 class JobOut(BaseModel):
-    """A job's state: queued, started, finished or failed, with its progress and any error."""
+    """A job's state: queued, started, finished or failed, or stalled when live workers run but
+    nothing will finish it (start the month again); with its progress, any error, and a notice
+    when a worker died holding one of its jobs."""
 
     id: str
-    status: Literal["queued", "started", "finished", "failed"]
+    status: Literal["queued", "started", "finished", "failed", "stalled"]
     progress: Progress
     error: str | None = None
+    notice: str | None = None
     month: str | None = None
 
 
@@ -68,7 +71,7 @@ def get_job(job_id: str):
     answer = aggregation.status(job_id)
     if answer is None or answer["started_by"] not in (None, current().id):
         abort(404)
-    return JobOut(**{k: answer.get(k) for k in ("id", "status", "progress", "error", "month")})
+    return JobOut(**{k: answer.get(k) for k in ("id", "status", "progress", "error", "notice", "month")})
 
 
 class ScoreQuery(Model):

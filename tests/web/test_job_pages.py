@@ -90,7 +90,7 @@ def test_finance_starts_a_month_and_follows_it_to_its_result(app, worker):
     has_desk = any(rule.rule == "/finance/invoices" for rule in app.url_map.iter_rules())
     assert answer == {
         "id": "aggregate-2019-01", "month": "2019-01", "status": "finished", "label": "Færdig",
-        "progress": {"done": 3, "total": 3}, "error": None,
+        "progress": {"done": 3, "total": 3}, "error": None, "notice": None, "may_start_again": False,
         "links": {"scores": "/scores/?month=2019-01&view=monthly",
                   "invoices": "/finance/invoices?month=2019-01" if has_desk else None},
     }

@@ -1,5 +1,5 @@
 // The job page: ask the job's status endpoint every second and show its progress, until the
-// job has finished (links to the month's invoices and scores) or failed (its error).
+// job has finished (links to the month's invoices and scores), failed or stalled (its error).
 // Everything it needs comes from data attributes on #job; the page works without it too.
 (function () {
   "use strict";
@@ -52,14 +52,20 @@
       }
       show(result, true);
     }
-    if (job.status === "failed") {
+    var notice = part("notice");
+    notice.textContent = job.notice || "";
+    show(notice, Boolean(job.notice));
+    if (job.status === "failed" || job.status === "stalled") {
       errorText.textContent = job.error || "";
+      var heading = part("error-heading");
+      heading.textContent = heading.dataset[job.status];
       show(error, true);
     }
+    show(part("again"), job.may_start_again);
   }
 
   function done(status) {
-    return status === "finished" || status === "failed";
+    return status === "finished" || status === "failed" || status === "stalled";
   }
 
   function poll() {
