@@ -1,0 +1,33 @@
+"""The finance home: what waits for approval, summed with credit notes taken off."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import lxml.html
+
+from provider_portal.extensions import db
+from tests.finance.helpers import corrected_invoice, sample_invoice
+
+
+def danish(amount: Decimal) -> str:
+    """An amount as the Danish pages write it: 123.898,04 kr."""
+    return f"{amount:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".") + " kr."
+
+
+def test_waiting_sums_take_draft_credit_notes_off(app, finance):
+    with app.app_context():
+        invoice = sample_invoice(db.session)
+        note, new = corrected_invoice(db.session, invoice)
+        assert (invoice.status, note.status, new.status) == ("draft", "draft", "draft")
+        assert note.kind == "credit_note" and note.total == invoice.total
+        expected = [invoice.net + new.net - note.net, invoice.vat + new.vat - note.vat,
+                    invoice.total + new.total - note.total]
+        assert expected[2] == new.total  # the credit note takes the first invoice off again
+        db.session.commit()
+
+    page = lxml.html.fromstring(finance.get("/finance/").get_data(as_text=True))
+    waiting = page.get_element_by_id("waiting-heading").getparent()
+    assert len(waiting.xpath(".//tbody/tr")) == 3
+    sums = [cell.text_content().strip() for cell in waiting.xpath(".//tfoot//td[@class='num']")]
+    assert sums == [danish(amount) for amount in expected]
