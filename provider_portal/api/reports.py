@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-import sqlalchemy as sa
 from flask import abort, request
 from pydantic import BaseModel, Field
 
-from contracts.models import Contract, MonthlyReport, ReportLine
+from contracts.models import Contract, MonthlyReport
 from contracts.rules.periods import parse_month
 from contracts.rules.problems import N_, InputRejected, Problem
 from contracts.rules.report_format import read_csv, read_json
 from contracts.services import DomainError, reports, scope
+from contracts.services.report_lines import stored_lines
 
 from .. import clock
 from ..clock import today
@@ -90,8 +90,7 @@ def _report(contract: Contract, month: str) -> MonthlyReport:
 
 def report_out(report: MonthlyReport) -> ReportOut:
     # The report was found through its contract, which the caller may see.
-    lines = db.session.scalars(
-        sa.select(ReportLine).where(ReportLine.report_id == report.id).order_by(ReportLine.position)).all()
+    lines = stored_lines(db.session, report.id)
     return ReportOut(
         contract_id=report.contract_id, month=report.month, status=report.status,
         version=report.version, submitted_at=report.submitted_at,
