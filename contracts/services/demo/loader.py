@@ -1,0 +1,201 @@
+"""The planned rows written into an empty database through the same services the portal uses.
+
+Users, extensions and the re-tender go through `create_user`, `extend`, `retender` and
+`publish`, so the demo's audit trail and amendments are what the portal itself would write;
+only referrals and reports, which in real life arrive over months, are written directly.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from ...models import (
+    Contract,
+    Enrolment,
+    MonthlyReport,
+    Participant,
+    Programme,
+    Provider,
+    ReportLine,
+    User,
+)
+from ...rules.cpr import age_on, parse_cpr, pseudonym
+from ...rules.problems import N_
+from ...rules.programmes import STANDARD_PROGRAMMES
+from .. import DomainError
+from ..accounts import create_user
+from ..audit import Actor, record
+from ..contract_changes import extend
+from ..referrals import age_allowed
+from . import plan
+from .generator import CitizenPlan, ReportPlan, plan_citizens, plan_reports
+
+
+def load_demo(session: Session, pseudonym_key: bytes) -> str:
+    """Load the seed's situation on 24 January 2019 into an empty database; flushes, never commits.
+
+    Refuses (DomainError) a database that already holds users or providers, so it loads once.
+    The four programmes come with the schema (migration 0002).
+    Returns a one-line summary.
+    """
+    if session.scalar(sa.select(sa.func.count()).select_from(Provider)) or session.scalar(
+        sa.select(sa.func.count()).select_from(User)
+    ):
+        raise DomainError(
+            N_("The database already holds data; the demo data is only loaded into an empty database."),
+            status=409,
+        )
+    programmes = {row.code: row for row in session.scalars(sa.select(Programme))}
+    missing = {p.code for p in STANDARD_PROGRAMMES} - set(programmes)
+    if missing:
+        raise DomainError(N_("the programmes %(codes)s are missing; run init-db first"), status=409,
+                          codes=sorted(missing))
+    providers = {
+        key: Provider(name=name, cvr=cvr, gln=gln, contact_name=contact,
+                      contact_email=f"kontakt@{key}.demo.dk")
+        for key, name, cvr, gln, contact in plan.PROVIDERS
+    }
+    session.add_all([*programmes.values(), *providers.values()])
+    session.flush()
+
+    users = {}
+    for email, role in plan.DEMO_USERS:
+        provider_id = providers[plan.DEMO_PROVIDER_KEY].id if role == "provider" else None
+        users[role] = create_user(
+            session, plan.DEMO_ACTOR, email, role, plan.DEMO_PASSWORD, provider_id,
+            plan.USER_NAMES[email],
+        )
+
+    contracts = {
+        terms.reference: _contract(terms, programmes, providers) for terms in plan.CONTRACTS
+    }
+    session.add_all(contracts.values())
+    session.flush()
+    _extend_special_effort(session, contracts, users["procurement"])
+
+    citizens = plan_citizens()
+    enrolments = {}
+    for citizen in citizens:
+        enrolment = _refer(session, pseudonym_key, citizen, contracts[citizen.contract])
+        # Exits took effect when the report carrying them was accepted (below).
+        enrolment.end_on, enrolment.end_reason = citizen.exit_on, citizen.exit_reason
+        enrolments[citizen.ref] = enrolment
+    session.flush()
+
+    report_count = _write_reports(session, contracts, enrolments, users, plan_reports(citizens))
+    _open_retender(session, contracts, users["procurement"])
+    record(
+        session, plan.DEMO_ACTOR, "demo.loaded", None, None, as_of=plan.DEMO_TODAY.isoformat(),
+        programmes=len(programmes), providers=len(providers), contracts=len(contracts),
+        participants=len(enrolments), reports=report_count,
+    )
+    session.flush()
+    return (
+        f"Demo loaded: {len(programmes)} programmes, {len(providers)} providers, "
+        f"{len(contracts)} contracts, {len(enrolments)} participants, {report_count} reports "
+        f"(as of {plan.DEMO_TODAY:%d-%m-%Y})."
+    )
+
+
+def _refer(session: Session, key: bytes, citizen: CitizenPlan, contract: Contract) -> Enrolment:
+    """Refer a citizen to a contract as the demo's history did; the CPR is dropped here.
+
+    A minimal stand-in for the referral use case: it validates the CPR, keeps only its
+    pseudonym, and checks the programme's age rule on the start day.
+    """
+    compact, born = parse_cpr(citizen.cpr)
+    age = age_on(born, citizen.start_on)
+    if not age_allowed(contract.programme.age_rule, age):
+        raise DomainError(N_("age %(age)s does not fit the programme %(code)s"), "cpr", age=age,
+                          code=contract.programme.code)
+    participant = Participant(
+        ref=citizen.ref, pseudonym=pseudonym(compact, key),
+        created_at=plan.at(citizen.start_on, 9),
+    )
+    session.add(participant)
+    enrolment = Enrolment(
+        participant=participant, contract=contract, start_on=citizen.start_on, age_at_start=age,
+        created_at=plan.at(citizen.start_on, 9),
+    )
+    session.add(enrolment)
+    return enrolment
+
+
+def _contract(terms: plan.ContractPlan, programmes, providers) -> Contract:
+    special = terms.kind == "special_effort"
+    start = plan.SPECIAL_START if special else plan.FRAMEWORK_START
+    return Contract(
+        reference=terms.reference, title=terms.title, kind=terms.kind, status="active",
+        provider=providers[terms.provider], programme=programmes[terms.programme],
+        start_on=start,
+        end_on=plan.SPECIAL_ORIGINAL_END if special else plan.FRAMEWORK_END,
+        max_end_on=plan.SPECIAL_EXTENDED_END if special else plan.FRAMEWORK_MAX_END,
+        monthly_fee=terms.monthly_fee, hourly_rate=terms.hourly_rate,
+        outcome_bonus=terms.outcome_bonus, vat_rate=Decimal("0.25"), ceiling=terms.ceiling,
+        created_at=plan.at(start - timedelta(days=14), 9),
+    )
+
+
+def _extend_special_effort(session: Session, contracts: dict, procurement: User) -> None:
+    """January 2019: every special-effort agreement extended to the end of its option."""
+    actor = Actor(procurement.email, procurement.id)
+    for contract in contracts.values():
+        if contract.kind != "special_effort":
+            continue
+        extend(session, actor, contract, plan.SPECIAL_EXTENDED_END, plan.EXTENSION_REASON,
+               today=plan.EXTENDED_AT.date(), now=plan.EXTENDED_AT)
+
+
+def _write_reports(
+    session: Session, contracts: dict, enrolments: dict, users: dict, planned: list[ReportPlan]
+) -> int:
+    """The planned reports, accepted by procurement; the demo provider user sent its own."""
+    provider_user = users["provider"]
+    reports = []
+    for sent in planned:
+        contract = contracts[sent.contract]
+        own_provider = contract.provider_id == provider_user.provider_id
+        reports.append(MonthlyReport(
+            contract=contract, month=sent.month, version=1, status="accepted",
+            submitted_at=sent.submitted_at,
+            submitted_by_id=provider_user.id if own_provider else None,
+            decided_at=sent.decided_at, decided_by_id=users["procurement"].id,
+            created_at=sent.submitted_at, updated_at=sent.decided_at,
+        ))
+    session.add_all(reports)
+    session.flush()
+
+    rows = []
+    for report, sent in zip(reports, planned):
+        for position, line in enumerate(sent.lines, start=1):
+            enrolment = enrolments[line.citizen.ref]
+            rows.append({
+                "report_id": report.id, "position": position,
+                "participant_id": enrolment.participant_id, "enrolment_id": enrolment.id,
+                "hours_planned": line.hours_planned, "hours_delivered": line.hours_delivered,
+                "absence_hours": line.absence_hours,
+                "status": "exited" if line.exits else "active",
+                "exit_on": enrolment.end_on if line.exits else None,
+                "exit_reason": enrolment.end_reason if line.exits else None,
+            })
+    if rows:
+        session.execute(sa.insert(ReportLine), rows)
+    return len(reports)
+
+
+def _open_retender(session: Session, contracts: dict, procurement: User) -> None:
+    """The re-tender under way on 24 January 2019: the four special-effort agreements, one lot per
+    programme, contracts from 1 September 2019, published with a deadline on 15 March 2019."""
+    from ..scope import Viewer
+    from ..tenders import publish, retender
+
+    actor = Actor(procurement.email, procurement.id)
+    viewer = Viewer(procurement.id, "procurement")
+    special = [c.id for c in contracts.values() if c.kind == "special_effort"]
+    tender, _ = retender(session, actor, viewer, special, plan.RETENDER_CREATED_AT,
+                         title=plan.RETENDER_TITLE, deadline_at=plan.RETENDER_DEADLINE)
+    publish(session, actor, viewer, tender.id, plan.RETENDER_PUBLISHED_AT)
