@@ -1,0 +1,48 @@
+"""Tenders from draft to concluded contracts (DESIGN.md §3), and the re-tender of expiring contracts.
+
+Every step is guarded: it checks everything first and refuses with a plain reason
+(`DomainError`: 422 when the rules forbid it, 409 when the tender's state does), so a refusal
+changes nothing. Every step that changes something is an audit event.
+
+The steps live by what they do; callers import this package and use `tenders.<name>`:
+- `reading`: a tender as a viewer may see it, its status now, the contracts it replaces;
+- `drafting`: the draft and its lots, publication, cancellation;
+- `bids`: a provider's bid, and who sees which bid;
+- `awarding`: evaluation, award, standstill, conclusion;
+- `retendering`: the re-tender of expiring contracts;
+- `ocds_export`: the tenders and contracts as OCDS processes;
+- `guards`: the checks every step starts with.
+The decisions where the design is silent are written in the module they concern.
+"""
+
+from .awarding import Concluded, LotEvaluation, award, awarded_bids, conclude, evaluate, evaluation
+from .bids import BidPrices, submit_bid, visible_bids
+from .drafting import (
+    DEFAULT_EXPECTED_HOURS,
+    DEFAULT_OUTCOME_RATE,
+    DEFAULT_W_PRICE,
+    DEFAULT_W_QUALITY,
+    LOT_FIELDS,
+    ONE,
+    REFERENCE_PREFIX,
+    TENDER_FIELDS,
+    LotTerms,
+    TenderTerms,
+    cancel,
+    create_tender,
+    publish,
+    update_draft,
+    update_lot,
+)
+from .ocds_export import CONTRACT_OCDS_STATUS, ocds_processes
+from .reading import get_tender, history, list_tenders, predecessors, status_now, succession_warnings
+from .retendering import LIVE_STATUSES, retender
+
+__all__ = [
+    "CONTRACT_OCDS_STATUS", "DEFAULT_EXPECTED_HOURS", "DEFAULT_OUTCOME_RATE", "DEFAULT_W_PRICE",
+    "DEFAULT_W_QUALITY", "LIVE_STATUSES", "LOT_FIELDS", "ONE", "REFERENCE_PREFIX", "TENDER_FIELDS",
+    "BidPrices", "Concluded", "LotEvaluation", "LotTerms", "TenderTerms",
+    "award", "awarded_bids", "cancel", "conclude", "create_tender", "evaluate", "evaluation",
+    "get_tender", "history", "list_tenders", "ocds_processes", "predecessors", "publish", "retender",
+    "status_now", "submit_bid", "succession_warnings", "update_draft", "update_lot", "visible_bids",
+]

@@ -1,0 +1,28 @@
+"""The checks every tender step starts with, kept in one place so each step refuses alike.
+
+Every step checks everything first and refuses with a plain reason (`DomainError`: 422 when
+the rules forbid it, 409 when the tender's state does), so a refusal changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from ...rules.problems import N_, Problem
+from ...rules import tendering as rules
+from .. import DomainError, contract_register
+from ..scope import Viewer
+
+
+def _require_procurement(viewer: Viewer) -> None:
+    if not viewer.may("procurement"):
+        raise DomainError(N_("only procurement may do this"), status=403)
+
+
+def _today(now: datetime) -> date:
+    return rules.local_day(now)
+
+
+def _refuse(problems: list[Problem]) -> None:
+    if problems:
+        raise contract_register.ContractRefused(problems)

@@ -1,0 +1,82 @@
+"""A tender as a viewer may see it: found under the viewer's scope, its status now, the
+contracts a re-tender replaces, and its history.
+
+"closed" is not written by a job: a published tender is closed from the minute of its
+deadline (`rules.tendering.phase`); evaluation writes the next status.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+from ...models import AuditEvent, Bid, Contract, Lot, Tender, tender_predecessor
+from ...rules.problems import N_, Problem
+from ...rules import tendering as rules
+from .. import NotFound
+from .. import scope
+from ..scope import Viewer
+
+
+def get_tender(session: Session, viewer: Viewer, tender_id: int) -> Tender:
+    """One tender the viewer may see; NotFound also when it exists but is not for their eyes."""
+    tender = session.scalar(
+        scope.tenders(viewer).where(Tender.id == tender_id)
+        .options(selectinload(Tender.lots).selectinload(Lot.programme))
+    )
+    if tender is None:
+        raise NotFound(N_("no such tender"), "tender_id")
+    return tender
+
+
+def list_tenders(session: Session, viewer: Viewer, now: datetime, status: str | None = None) -> list[Tender]:
+    """The tenders the viewer may see, newest first, optionally only those in a status now."""
+    tenders = session.scalars(
+        scope.tenders(viewer).options(selectinload(Tender.lots).selectinload(Lot.programme))
+        .order_by(Tender.created_at.desc(), Tender.id.desc())
+    ).all()
+    if status is not None:
+        tenders = [t for t in tenders if status_now(t, now) == status]
+    return list(tenders)
+
+
+def status_now(tender: Tender, now: datetime) -> str:
+    """The tender's status at a moment (published turns closed at the deadline)."""
+    return rules.phase(tender.status, tender.deadline_at, now)
+
+
+def predecessors(session: Session, tender: Tender) -> list[Contract]:
+    """The contracts a re-tender replaces, by end date."""
+    return list(session.scalars(
+        sa.select(Contract).join(tender_predecessor, tender_predecessor.c.contract_id == Contract.id)
+        .where(tender_predecessor.c.tender_id == tender.id)
+        .options(selectinload(Contract.provider), selectinload(Contract.programme),
+                 selectinload(Contract.successor))
+        .order_by(Contract.end_on, Contract.id)
+    ))
+
+
+def succession_warnings(session: Session, tender: Tender) -> list[Problem]:
+    """A gap or an overlap between each replaced contract and the tender's contract start."""
+    if tender.contract_start_on is None:
+        return []
+    found = []
+    for old in predecessors(session, tender):
+        warning = rules.succession_warning(old.reference, old.end_on, tender.contract_start_on)
+        if warning:
+            found.append(warning)
+    return found
+
+
+def history(session: Session, viewer: Viewer, tender: Tender, now: datetime) -> list[AuditEvent]:
+    """The tender's audit events a viewer may see; bid events only once the bids are open."""
+    if viewer.role not in ("procurement", "finance"):
+        return []
+    condition = sa.and_(AuditEvent.record_type == "tender", AuditEvent.record_id == tender.id)
+    if not rules.bids_sealed(tender.deadline_at, now):
+        bid_ids = sa.select(Bid.id).join(Lot, Bid.lot_id == Lot.id).where(Lot.tender_id == tender.id)
+        condition = sa.or_(condition, sa.and_(AuditEvent.record_type == "bid", AuditEvent.record_id.in_(bid_ids)))
+    return list(session.scalars(sa.select(AuditEvent).where(condition)
+                                .order_by(AuditEvent.occurred_at, AuditEvent.id)))
