@@ -1,0 +1,292 @@
+"""The shapes of the tender API calls: the pydantic models that validate what comes in and
+write what goes out, and from which the OpenAPI document takes its schemas.
+
+Deadlines are read as Copenhagen wall-clock time unless they carry an offset, and written
+back in Copenhagen time with the offset (RFC 3339).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, Field, PlainSerializer, WithJsonSchema
+
+from contracts.models import Bid, Lot, Tender
+from contracts.rules import tendering as rules
+from contracts.services import tenders as service
+
+from ..clock import now
+from ..extensions import db
+from ..security import viewer
+from .contracts import ContractOut
+from .types import Id, IsoDate, Model, Money, Rate, format_money
+
+STAFF = ("procurement", "finance")
+READERS = ("procurement", "finance", "provider")
+Procedure = Literal["open", "restricted", "competitive_negotiation", "light_regime"]
+ContractKind = Literal["special_effort", "framework"]
+Status = Literal["draft", "published", "closed", "evaluated", "awarded", "concluded", "cancelled"]
+DECIMAL_TEXT = re.compile(r"^\d{1,5}(\.\d{1,2})?$")
+
+
+def _two_decimals(value: object) -> Decimal:
+    if isinstance(value, Decimal):
+        return value
+    if not isinstance(value, str) or not DECIMAL_TEXT.match(value.strip()):
+        raise ValueError('must be a decimal string with at most two decimals, such as "80.00"')
+    try:
+        return Decimal(value.strip())
+    except InvalidOperation:  # pragma: no cover - the pattern admits only decimals
+        raise ValueError(f"{value!r} is not a number") from None
+
+
+def _moment(value: object) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("must be a date and time such as 2019-03-15T12:00 (Copenhagen time)")
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(f"{value!r} is not a date and time such as 2019-03-15T12:00") from None
+    return rules.copenhagen_time(moment)
+
+
+def _write_moment(moment: datetime) -> str:
+    return rules.copenhagen_time(moment).isoformat()
+
+
+Decimal2 = Annotated[
+    Decimal, BeforeValidator(_two_decimals), PlainSerializer(format_money, return_type=str),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{1,5}(\.\d{1,2})?$", "examples": ["80.00"]}),
+]
+Moment = Annotated[
+    datetime, BeforeValidator(_moment), PlainSerializer(_write_moment, return_type=str),
+    WithJsonSchema({"type": "string", "format": "date-time", "examples": ["2019-03-15T12:00:00+01:00"],
+                    "description": "Copenhagen time when no offset is given"}),
+]
+
+
+class LotIn(Model):
+    """A lot: one programme, the expected values that price the bids, the award weights."""
+
+    programme: str = Field(min_length=1, max_length=40, examples=["adult-employment"])
+    title: str = Field(default="", max_length=300)
+    estimated_value: Money | None = Field(default=None, description="Becomes the contracts' ceiling")
+    expected_hours: Decimal2 = Field(default=service.DEFAULT_EXPECTED_HOURS,
+                                     description="Hours a participant is expected to get a month")
+    expected_outcome_rate: Rate = service.DEFAULT_OUTCOME_RATE
+    w_price: Rate = service.DEFAULT_W_PRICE
+    w_quality: Rate = service.DEFAULT_W_QUALITY
+    max_awards: int = Field(default=1, ge=1, le=20, description="Providers awarded (framework: several)")
+
+
+class TenderIn(Model):
+    """A tender to enter as a draft."""
+
+    title: str = Field(min_length=1, max_length=300)
+    procedure: Procedure = "open"
+    contract_kind: ContractKind = "special_effort"
+    deadline: Moment | None = None
+    contract_start_date: IsoDate | None = None
+    contract_end_date: IsoDate | None = None
+    contract_max_end_date: IsoDate | None = None
+    reference: str | None = Field(default=None, min_length=1, max_length=40)
+    lots: list[LotIn] = Field(default_factory=list, max_length=20)
+
+
+class TenderChange(Model):
+    """Changes to a draft; fields left out stay as they are."""
+
+    title: str | None = Field(default=None, min_length=1, max_length=300)
+    procedure: Procedure | None = None
+    contract_kind: ContractKind | None = None
+    deadline: Moment | None = None
+    contract_start_date: IsoDate | None = None
+    contract_end_date: IsoDate | None = None
+    contract_max_end_date: IsoDate | None = None
+
+
+class LotChange(Model):
+    """Changes to a draft's lot; fields left out stay as they are."""
+
+    title: str | None = Field(default=None, min_length=1, max_length=300)
+    estimated_value: Money | None = None
+    expected_hours: Decimal2 | None = None
+    expected_outcome_rate: Rate | None = None
+    w_price: Rate | None = None
+    w_quality: Rate | None = None
+    max_awards: int | None = Field(default=None, ge=1, le=20)
+
+
+class RetenderIn(Model):
+    """The contracts to re-tender (one lot per programme), and optionally a title and deadline."""
+
+    contract_ids: list[Id] = Field(min_length=1, max_length=50)
+    title: str | None = Field(default=None, min_length=1, max_length=300)
+    deadline: Moment | None = None
+
+
+class CancelIn(Model):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class BidIn(Model):
+    """A bid's full price terms."""
+
+    monthly_fee: Money
+    hourly_rate: Money
+    outcome_bonus: Money
+    vat_rate: Rate = Decimal("0.25")
+
+
+class QualityPoints(Model):
+    bid_id: Id
+    points: Decimal2 = Field(description="0 to 10")
+
+
+class EvaluationIn(Model):
+    """The evaluators' quality points, one for every bid."""
+
+    quality_points: list[QualityPoints] = Field(max_length=500)
+
+
+class TenderFilter(Model):
+    status: Status | None = Field(default=None, description="The status now")
+
+
+class LotOut(BaseModel):
+    id: int
+    number: int
+    programme: str
+    title: str
+    estimated_value: Money | None
+    expected_hours: Decimal2
+    expected_outcome_rate: Rate
+    w_price: Rate
+    w_quality: Rate
+    max_awards: int
+
+    @classmethod
+    def of(cls, lot: Lot) -> LotOut:
+        return cls(id=lot.id, number=lot.number, programme=lot.programme.code, title=lot.title,
+                   estimated_value=lot.estimated_value, expected_hours=lot.expected_hours,
+                   expected_outcome_rate=lot.expected_outcome_rate, w_price=lot.w_price,
+                   w_quality=lot.w_quality, max_awards=lot.max_awards)
+
+
+class TenderOut(BaseModel):
+    """A tender with its lots; the replaced contracts and warnings only for staff."""
+
+    id: int
+    reference: str
+    title: str
+    procedure: Procedure
+    contract_kind: ContractKind
+    status: Status = Field(description="The status now: a published tender is closed from its deadline")
+    deadline: Moment | None
+    contract_start_date: IsoDate | None
+    contract_end_date: IsoDate | None
+    contract_max_end_date: IsoDate | None
+    published_at: Moment | None
+    awarded_at: Moment | None
+    standstill_ends_on: IsoDate | None = Field(description="The last day of the standstill")
+    concluded_at: Moment | None
+    cancelled_reason: str | None
+    lots: list[LotOut]
+    predecessor_ids: list[int] | None = Field(description="The contracts a re-tender replaces (staff only)")
+    warnings: list[str] | None = Field(description="A gap or overlap with a replaced contract (staff only)")
+
+    @classmethod
+    def of(cls, tender: Tender) -> TenderOut:
+        v, moment = viewer(), now()
+        staff = v.role in STAFF
+        return cls(
+            id=tender.id, reference=tender.reference, title=tender.title, procedure=tender.procedure,
+            contract_kind=tender.contract_kind, status=service.status_now(tender, moment),
+            deadline=tender.deadline_at, contract_start_date=tender.contract_start_on,
+            contract_end_date=tender.contract_end_on, contract_max_end_date=tender.contract_max_end_on,
+            published_at=tender.published_at, awarded_at=tender.awarded_at,
+            standstill_ends_on=tender.standstill_ends_on, concluded_at=tender.concluded_at,
+            cancelled_reason=tender.cancelled_reason, lots=[LotOut.of(lot) for lot in tender.lots],
+            predecessor_ids=[c.id for c in service.predecessors(db.session, tender)] if staff else None,
+            warnings=[w.message for w in service.succession_warnings(db.session, tender)] if staff else None,
+        )
+
+
+class BidderRef(BaseModel):
+    id: int
+    name: str
+
+
+class BidOut(BaseModel):
+    """A bid with its price terms; quality points and award rank once evaluated and awarded."""
+
+    id: int
+    tender_id: int
+    lot_id: int
+    lot_number: int
+    provider: BidderRef
+    monthly_fee: Money
+    hourly_rate: Money
+    outcome_bonus: Money
+    vat_rate: Rate
+    submitted_at: Moment
+    quality_points: Decimal2 | None
+    award_rank: int | None
+
+    @classmethod
+    def of(cls, bid: Bid) -> BidOut:
+        return cls(id=bid.id, tender_id=bid.lot.tender_id, lot_id=bid.lot_id, lot_number=bid.lot.number,
+                   provider=BidderRef(id=bid.provider.id, name=bid.provider.name),
+                   monthly_fee=bid.monthly_fee, hourly_rate=bid.hourly_rate, outcome_bonus=bid.outcome_bonus,
+                   vat_rate=bid.vat_rate, submitted_at=bid.submitted_at, quality_points=bid.quality_points,
+                   award_rank=bid.award_rank)
+
+
+class EvaluationLine(BaseModel):
+    """One bid's arithmetic: price points = 10 × lowest / evaluation price; total = weighted sum."""
+
+    bid_id: int
+    provider: BidderRef
+    monthly_fee: Money
+    hourly_rate: Money
+    outcome_bonus: Money
+    evaluation_price: Money
+    price_points: Decimal2
+    quality_points: Decimal2 | None
+    total: Decimal2 | None
+    rank: int | None
+    awarded: bool
+
+
+class LotEvaluationOut(BaseModel):
+    lot_id: int
+    number: int
+    programme: str
+    expected_hours: Decimal2
+    expected_outcome_rate: Rate
+    w_price: Rate
+    w_quality: Rate
+    max_awards: int
+    lowest_evaluation_price: Money | None
+    lines: list[EvaluationLine]
+
+
+class EvaluationOut(BaseModel):
+    """The ranked table of every lot."""
+
+    tender_id: int
+    status: Status
+    lots: list[LotEvaluationOut]
+
+
+class ConcludedOut(BaseModel):
+    """The concluded tender, the contracts created, and warnings worth a second look."""
+
+    tender: TenderOut
+    contracts: list[ContractOut]
+    warnings: list[str]
