@@ -2,21 +2,25 @@
 
 Everything is filtered in SQL on top of `scope.invoices`, so a viewer finds only what it may
 see. The sums are one aggregate query in whole øre (see `sql.hundredths`) with credit notes
-deducted, the way "invoiced so far" is counted against a contract's ceiling.
+deducted, the way "invoiced so far" is counted against a contract's ceiling. The API's list
+(`invoice_list`) is paged the same way and brings each invoice's lines in one query for the page.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased, selectinload
 
-from ..models import Contract, Invoice, Programme
+from ..documents.data import DocumentLine
+from ..models import Contract, Invoice, InvoiceLine, Participant, Programme, ReportLine
 from . import scope
 from .invoicing import not_credited
+from .paging import Page, page_count, page_of
 from .scope import Viewer
 from .sql import decimal_from_hundredths, sum_hundredths
 
@@ -67,7 +71,7 @@ class InvoicePage:
 
     @property
     def pages(self) -> int:
-        return _pages(self.sums.count, self.per_page)
+        return page_count(self.sums.count, self.per_page)
 
     @property
     def first(self) -> int:
@@ -77,10 +81,6 @@ class InvoicePage:
     @property
     def last(self) -> int:
         return (self.page - 1) * self.per_page + len(self.rows)
-
-
-def _pages(count: int, per_page: int) -> int:
-    return max(1, -(-count // per_page))
 
 
 def _where(stmt: sa.Select, found: InvoiceFilter) -> sa.Select:
@@ -139,7 +139,7 @@ def find_page(session: Session, viewer: Viewer, found: InvoiceFilter, page: int 
               per_page: int = PER_PAGE) -> InvoicePage:
     """The page (counted from 1; one past the last gives the last) and the sums of all pages."""
     totals = sums(session, viewer, found)
-    page = min(max(page, 1), _pages(totals.count, per_page))
+    page = min(max(page, 1), page_count(totals.count, per_page))
     result = session.execute(_rows(viewer, found).limit(per_page).offset((page - 1) * per_page))
     return InvoicePage(_found(result), totals, page, per_page)
 
@@ -147,3 +147,57 @@ def find_page(session: Session, viewer: Viewer, found: InvoiceFilter, page: int 
 def find_all(session: Session, viewer: Viewer, found: InvoiceFilter) -> list[FoundInvoice]:
     """Everything the filter finds, in the desk's order (for the exports)."""
     return _found(session.execute(_rows(viewer, found)))
+
+
+@dataclass(frozen=True)
+class ListedInvoice:
+    """An invoice or credit note as the API lists it, with its lines, as plain data."""
+
+    id: int
+    kind: str
+    number: Optional[str]
+    status: str
+    contract_id: int
+    month: str
+    version: int
+    vat_rate: Decimal
+    net: Decimal
+    vat: Decimal
+    total: Decimal
+    exceeds_ceiling: bool
+    credited_id: Optional[int]
+    lines: tuple[DocumentLine, ...]
+
+
+def invoice_lines(session: Session, invoice_ids: list[int]) -> dict[int, list[DocumentLine]]:
+    """The lines of the invoices (found visible by the caller) by invoice id, in participant order,
+    as their PDFs show them: one statement however many invoices and lines."""
+    lines = defaultdict(list)
+    for invoice_id, *line in session.execute(
+        sa.select(InvoiceLine.invoice_id, Participant.ref, InvoiceLine.days, ReportLine.hours_delivered,
+                  InvoiceLine.base_fee, InvoiceLine.hours_amount, InvoiceLine.bonus, InvoiceLine.amount,
+                  InvoiceLine.report_line_id)
+        .join(Participant, Participant.id == InvoiceLine.participant_id)
+        .outerjoin(ReportLine, ReportLine.id == InvoiceLine.report_line_id)
+        .where(InvoiceLine.invoice_id.in_(invoice_ids))
+        .order_by(InvoiceLine.invoice_id, Participant.ref)
+    ):
+        lines[invoice_id].append(DocumentLine(*line))
+    return lines
+
+
+def invoice_list(session: Session, viewer: Viewer, found: InvoiceFilter, page: int,
+                 per_page: int) -> Page[ListedInvoice]:
+    """One page (from 1) of what the filter finds, oldest first (month, then id), with their lines.
+
+    Three statements whatever the page's size: the count, the page's invoices and all their lines
+    (each invoice's in participant order, as on its PDF). A page past the last is empty.
+    """
+    invoices = page_of(session, _where(scope.invoices(viewer), found).order_by(Invoice.month, Invoice.id),
+                       page, per_page)
+    lines = invoice_lines(session, [invoice.id for invoice in invoices.items])
+    return replace(invoices, items=[ListedInvoice(
+        id=i.id, kind=i.kind, number=i.number, status=i.status, contract_id=i.contract_id, month=i.month,
+        version=i.version, vat_rate=i.vat_rate, net=i.net, vat=i.vat, total=i.total,
+        exceeds_ceiling=i.exceeds_ceiling, credited_id=i.credited_invoice_id, lines=tuple(lines[i.id]),
+    ) for i in invoices.items])

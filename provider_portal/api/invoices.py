@@ -2,28 +2,50 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import (
+    BaseModel,
+    Field,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    field_validator,
+)
 
-from contracts.models import Invoice
-from contracts.rules.periods import MONTH_RE
-from contracts.services import approval, scope
+from contracts.services import approval, invoice_search
+from contracts.services.paging import MAX_PER_PAGE
 
 from ..clock import today
 from ..extensions import db
 from ..finance import documents
 from ..security import actor, viewer
 from .declare import operation
-from .types import MAX_ID, Model, Money, Rate
+from .types import MAX_ID, Model, Money, Month, Rate
 
 READERS = ("finance", "procurement", "provider")
 
 
-class InvoiceFilter(Model):
-    """Optional filters of the invoice list."""
+class InvoiceListQuery(Model):
+    """Optional filters of the invoice list, and which page of it (DESIGN.md §8)."""
 
     contract_id: int | None = Field(default=None, ge=1, le=MAX_ID, description="Only this contract's invoices")
-    month: str | None = Field(default=None, pattern=MONTH_RE.pattern, examples=["2019-01"],
-                              description="Only this month's (YYYY-MM)")
+    month: Month | None = Field(default=None, description="Only this month's (YYYY-MM)")
+    page: int = Field(default=1, ge=1, le=MAX_ID,
+                      description="The page, counted from 1; a page past the last is empty")
+    per_page: int = Field(default=invoice_search.PER_PAGE, ge=1, le=MAX_PER_PAGE,
+                          description=f"How many on a page, 1 to {MAX_PER_PAGE}")
+
+    @field_validator("page", "per_page", mode="wrap")
+    @classmethod
+    def _in_range(cls, value: object, handler: ValidatorFunctionWrapHandler) -> int:
+        # Said plainly ("must be at most 200"), not in pydantic's words ("Input should be ...").
+        try:
+            return handler(value)
+        except ValidationError as error:
+            problem = error.errors()[0]
+            if problem["type"] == "greater_than_equal":
+                raise ValueError(f"must be at least {problem['ctx']['ge']}") from None
+            if problem["type"] == "less_than_equal":
+                raise ValueError(f"must be at most {problem['ctx']['le']}") from None
+            raise
 
 
 class InvoiceLineOut(BaseModel):
@@ -70,6 +92,15 @@ class InvoiceOut(BaseModel):
         )
 
 
+class InvoicePageOut(BaseModel):
+    """One page of the invoices and credit notes you may see, oldest first, each with its lines."""
+
+    items: list[InvoiceOut]
+    page: int = Field(description="This page, counted from 1")
+    pages: int = Field(description="How many pages the filters fill (at least 1)")
+    total: int = Field(description="How many invoices and credit notes the filters find")
+
+
 class ApprovalIn(Model):
     """Approval; an invoice past the contract's ceiling needs the reason it is accepted."""
 
@@ -79,21 +110,16 @@ class ApprovalIn(Model):
 
 @operation(
     "GET", "/invoices", summary="List invoices and credit notes", roles=READERS, tag="invoices",
-    query=InvoiceFilter, response=InvoiceOut, many=True,
-    response_description="The invoices you may see, oldest first",
+    query=InvoiceListQuery, response=InvoicePageOut,
+    response_description="A page of the invoices you may see, oldest first, with the page count and total",
 )
-def list_invoices(query: InvoiceFilter):
+def list_invoices(query: InvoiceListQuery):
     """Finance and procurement see every invoice; a provider user only its own provider's."""
-    stmt = scope.invoices(viewer())
-    if query.contract_id is not None:
-        stmt = stmt.where(Invoice.contract_id == query.contract_id)
-    if query.month is not None:
-        stmt = stmt.where(Invoice.month == query.month)
-    ids = db.session.scalars(stmt.with_only_columns(Invoice.id).order_by(Invoice.month, Invoice.id)).all()
-    buyer = documents.municipality()
-    from contracts.documents.data import invoice_document
-
-    return [InvoiceOut.of(invoice_document(db.session, invoice_id, buyer)) for invoice_id in ids]
+    found = invoice_search.InvoiceFilter(contract_id=query.contract_id, month_from=query.month,
+                                         month_to=query.month)
+    listed = invoice_search.invoice_list(db.session, viewer(), found, query.page, query.per_page)
+    return InvoicePageOut(items=[InvoiceOut.of(invoice) for invoice in listed.items],
+                          page=listed.page, pages=listed.pages, total=listed.total)
 
 
 @operation(

@@ -2,32 +2,12 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
-import sqlalchemy as sa
-
 from provider_portal.extensions import db
 from tests.api.conftest import bearer
+from tests.api.sql_statements import statements
 from tests.scenarios import sample_scenario
 
 URL = "/api/v1/contracts/{}/reports/2019-01"
-
-
-@contextmanager
-def statements(app):
-    """The SQL statements the app sends while the block runs."""
-    sent: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        sent.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield sent
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", record)
 
 
 def report_of(app, client, make_token, size: int, cvr: str) -> tuple[int, list[dict]]:

@@ -39,7 +39,8 @@ def test_finance_reads_the_invoice_as_design_section_8_says(app, client, make_to
         "days": 16, "base_fee": "4903.23", "hours_amount": "2700.00", "bonus": "15000.00", "amount": "22603.23"}
     listed = client.get(f"/api/v1/invoices?month=2019-01&contract_id={body['contract_id']}", headers=bearer(token))
     assert [i["id"] for i in listed.get_json()["items"]] == [invoice_id]
-    assert client.get("/api/v1/invoices?month=2019-02", headers=bearer(token)).get_json() == {"items": []}
+    assert client.get("/api/v1/invoices?month=2019-02", headers=bearer(token)).get_json() == {
+        "items": [], "page": 1, "pages": 1, "total": 0}
     assert client.get("/api/v1/invoices?month=2019-13", headers=bearer(token)).status_code == 422
 
 
@@ -81,7 +82,8 @@ def test_a_provider_sees_its_own_invoices_and_nothing_of_others(app, client, mak
     for suffix in ("", ".pdf", ".xml"):
         response = client.get(f"/api/v1/invoices/{invoice_id}{suffix}", headers=bearer(stranger))
         assert response.status_code == 404 and response.is_json
-    assert client.get("/api/v1/invoices", headers=bearer(stranger)).get_json() == {"items": []}
+    assert client.get("/api/v1/invoices", headers=bearer(stranger)).get_json() == {
+        "items": [], "page": 1, "pages": 1, "total": 0}
     admin = make_token(app, "admin@example.dk", "admin")
     assert client.get(f"/api/v1/invoices/{invoice_id}", headers=bearer(admin)).status_code == 403
 

@@ -1,0 +1,47 @@
+"""One page of a query's rows, and how many there are in all: the list calls' paging (DESIGN.md §8).
+
+A list call pages on the server, `per_page` at most MAX_PER_PAGE, so a year of records with
+their details never comes back in one answer. Pages count from 1; there is always a first page,
+empty when nothing is found, and a page past the last is empty too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+MAX_PER_PAGE = 200
+
+T = TypeVar("T")
+
+
+def page_count(total: int, per_page: int) -> int:
+    """How many pages `total` rows fill, at least one."""
+    return max(1, -(-total // per_page))
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """The rows of one page, which page it is, and how many rows the whole query finds."""
+
+    items: list[T]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return page_count(self.total, self.per_page)
+
+
+def page_of(session: Session, stmt: sa.Select, page: int, per_page: int) -> Page:
+    """Page `page` (from 1) of the ordered query's entities, `per_page` (1 to MAX_PER_PAGE) of them.
+
+    Two statements whatever the page: the count of the whole query, and the page's rows.
+    """
+    total = session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
+    rows = session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).all()
+    return Page(list(rows), page, per_page, int(total))

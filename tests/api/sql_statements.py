@@ -1,0 +1,26 @@
+"""Count the SQL statements an app sends, to show that a call's cost does not grow with its data."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import sqlalchemy as sa
+
+from provider_portal.extensions import db
+
+
+@contextmanager
+def statements(app):
+    """The SQL statements the app sends while the block runs."""
+    sent: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        sent.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
