@@ -16,10 +16,10 @@ from contracts.services import invoicing
 
 from provider_portal import create_app
 from provider_portal.extensions import db
-from provider_portal.jobs import (
-    JOB_MONITORING_INTERVAL, MAINTENANCE_INTERVAL, QUEUES, WORKER_TTL, AppContextJob, PortalWorker, note_abandoned, queue,
-    redis_connection,
+from provider_portal.jobs.liveness import (
+    JOB_MONITORING_INTERVAL, MAINTENANCE_INTERVAL, WORKER_TTL, PortalWorker, note_abandoned,
 )
+from provider_portal.jobs.queues import QUEUES, AppContextJob, queue, redis_connection
 
 log = logging.getLogger("worker")
 

@@ -25,8 +25,8 @@ def _wait(jobs, deadline: float) -> None:
 
 
 def _invoice_jobs(month: str) -> list:
-    from provider_portal import aggregation
-    from provider_portal.jobs import AppContextJob, redis_connection
+    from provider_portal.jobs import aggregation
+    from provider_portal.jobs.queues import AppContextJob, redis_connection
 
     connection = redis_connection()
     month_job = AppContextJob.fetch(aggregation.month_job_id(month), connection=connection)
@@ -38,8 +38,8 @@ def program(app, month: str) -> tuple[float, int]:
 
     Returns once the scores are written too, so that they do not hold up the floor's jobs.
     """
-    from provider_portal import aggregation
-    from provider_portal.jobs import AppContextJob, redis_connection
+    from provider_portal.jobs import aggregation
+    from provider_portal.jobs.queues import AppContextJob, redis_connection
 
     with app.app_context():
         started = time.perf_counter()
@@ -53,7 +53,7 @@ def program(app, month: str) -> tuple[float, int]:
 
 def no_op_jobs(app, count: int) -> float:
     """Seconds for `count` jobs that do nothing, through the same queue and worker."""
-    from provider_portal.jobs import queue
+    from provider_portal.jobs.queues import queue
 
     with app.app_context():
         aggregation_queue = queue("aggregation")

@@ -11,6 +11,7 @@ from functools import wraps
 from typing import Callable
 
 from flask import Flask, abort, current_app, g, request, session
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from contracts.models import User
@@ -22,6 +23,13 @@ from .extensions import db, login_manager
 
 PUBLIC_ENDPOINTS = frozenset({"static", "auth.login", "auth.set_language", "api.openapi"})
 ALL_ROLES = ("procurement", "provider", "finance", "admin")
+# Each role's name as a person reads it, in the page's language.
+ROLE_LABELS = {
+    "procurement": _l("Procurement"),
+    "provider": _l("Provider"),
+    "finance": _l("Finance"),
+    "admin": _l("Administrator"),
+}
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [

@@ -148,7 +148,7 @@ if [[ "${DEMO_JUST_LOADED:-0}" == 1 ]]; then
     "${FLASK[@]}" approve-demo --up-to 2018-12 --wait 600
 fi
 # Exactly one scheduler; cron strings are in Copenhagen time.
-start cron env TZ=Europe/Copenhagen "$VENV/bin/rq" cron --url "$REDIS_URL" --path "$ROOT" provider_portal.cron
+start cron env TZ=Europe/Copenhagen "$VENV/bin/rq" cron --url "$REDIS_URL" --path "$ROOT" provider_portal.jobs.schedule
 start web "${FLASK[@]}" run --host 127.0.0.1 --port "$WEB_PORT"
 
 cat <<EOF

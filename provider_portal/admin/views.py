@@ -12,9 +12,8 @@ from contracts.services import DomainError
 from contracts.services.accounts import create_token, create_user, find_user, revoke_token
 
 from ..extensions import db
-from ..home.views import ROLE_LABELS
 from ..i18n import say
-from ..security import actor, allow, current
+from ..security import ROLE_LABELS, actor, allow, current
 from .forms import NO_PROVIDER, CreateTokenForm, CreateUserForm, RevokeTokenForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

@@ -12,7 +12,7 @@ from contracts.rules.periods import parse_month
 from contracts.rules.problems import N_
 from contracts.services import DomainError, scope, scoring
 
-from .. import aggregation
+from ..jobs import aggregation
 from ..extensions import db
 from ..security import current, viewer
 from .declare import operation

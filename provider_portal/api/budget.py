@@ -11,7 +11,7 @@ from contracts.services.budget import budget_statement
 
 from ..clock import today
 from ..extensions import db
-from ..finance import documents
+from .. import downloads as documents
 from ..security import viewer
 from .declare import operation
 

@@ -15,7 +15,7 @@ from contracts.services.paging import MAX_PER_PAGE
 
 from ..clock import today
 from ..extensions import db
-from ..finance import documents
+from .. import downloads as documents
 from ..security import actor, viewer
 from .declare import operation
 from .types import MAX_ID, Model, Money, Month, Rate

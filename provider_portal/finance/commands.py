@@ -47,7 +47,7 @@ def approval_day(month: str, today: date) -> date:
 
 def wait_for_aggregation(months: list[str], seconds: float) -> None:
     """Wait until no aggregation job of these months is queued or running; refuse a failed one."""
-    from .. import aggregation
+    from ..jobs import aggregation
 
     deadline = time.monotonic() + seconds
     while True:

@@ -28,13 +28,15 @@ from contracts.rules.problems import N_
 from contracts.services import DomainError, NotFound, approval, invoice_search, scope
 from contracts.services.audit import record
 
-from .. import clock, documents_jobs
+from .. import clock
+from ..jobs import documents as documents_jobs
 from ..extensions import db
 from ..formatting import programme_name
 from ..i18n import say
 from ..security import actor, allow, viewer
-from . import documents, statements
-from .forms import InvoiceFilterForm
+from .. import downloads as documents
+from . import statements
+from ..invoice_filters import InvoiceFilterForm
 from .views import bp
 
 
@@ -110,7 +112,7 @@ def approve(invoice_id: int):
 @bp.route("/invoices/<int:invoice_id>.pdf")
 @allow("finance", "procurement")
 def invoice_pdf(invoice_id: int):
-    """The invoice as PDF: inline, or made on the queue when it is long (see documents_jobs)."""
+    """The invoice as PDF: inline, or made on the queue when it is long (see jobs.documents)."""
     documents.visible_invoice(invoice_id)
     if documents_jobs.invoice_goes_to_queue(invoice_id):
         return statements.queued(documents_jobs.invoice_job_id(invoice_id), "render_invoice", invoice_id)

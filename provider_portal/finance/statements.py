@@ -5,7 +5,7 @@ statements and budgets stay finance's.
 
 A link to a large PDF (the provider statement, the budget statement, a long invoice) starts
 its render on the `documents` queue and leads to a page that says the document is being made
-and reloads itself until the download is there (see `provider_portal.documents_jobs` for which
+and reloads itself until the download is there (see `provider_portal.jobs.documents` for which
 PDFs go this way and why).
 """
 
@@ -17,9 +17,10 @@ from flask_babel import gettext as _
 from contracts.rules.problems import N_
 from contracts.services import NotFound
 
-from .. import clock, documents_jobs
+from .. import clock
+from ..jobs import documents as documents_jobs
 from ..security import allow, viewer
-from . import documents
+from .. import downloads as documents
 from .views import bp
 
 

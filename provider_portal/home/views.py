@@ -6,7 +6,7 @@ from flask import Blueprint, redirect, url_for
 from flask_babel import lazy_gettext as _l
 
 from .. import clock
-from ..security import ALL_ROLES, allow, current
+from ..security import ALL_ROLES, ROLE_LABELS, allow, current
 
 bp = Blueprint("home", __name__)
 
@@ -49,7 +49,7 @@ _TENDERS = NavItem("procurement.tenders", _l("Tenders"), (
 _INVOICES = NavItem("finance.invoices", _l("Invoices"), (
     "finance.invoice", "finance.report_line", "finance.document"))
 _SCORES = NavItem("scores.index", _l("Scores"), ("scores.",))
-_AGGREGATION = NavItem("aggregations.index", _l("Aggregation"), ("aggregations.job",))
+_AGGREGATION = NavItem("job_pages.index", _l("Aggregation"), ("job_pages.job",))
 
 NAVIGATION = {
     "procurement": [NavItem("procurement.home", _l("Overview")), _CONTRACTS, _PROVIDERS, _TENDERS,
@@ -60,15 +60,9 @@ NAVIGATION = {
                  _TENDERS, _SCORES],
     "finance": [NavItem("finance.home", _l("Overview")), _INVOICES, _CONTRACTS_READ, _SCORES, _AGGREGATION],
     "admin": [NavItem("admin.home", _l("Users and tokens")),
-              NavItem("aggregations.failed", _l("Failed jobs"))],
+              NavItem("job_pages.failed", _l("Failed jobs"))],
 }
 
-ROLE_LABELS = {
-    "procurement": _l("Procurement"),
-    "provider": _l("Provider"),
-    "finance": _l("Finance"),
-    "admin": _l("Administrator"),
-}
 
 
 @bp.route("/")

@@ -16,12 +16,11 @@ from wtforms.validators import DataRequired, Length
 
 from contracts.models import Contract, MonthlyReport
 from contracts.rules.periods import parse_month, report_due_on
-from contracts.services import DomainError, reports, scope
+from contracts.services import DomainError, report_lines, reports, scope
 
 from .. import clock
 from ..extensions import db
 from ..i18n import say
-from ..provider.reports import stored_lines
 from ..security import actor, allow, viewer
 from .views import bp
 
@@ -68,7 +67,7 @@ def _page(report: MonthlyReport, reject_form: RejectForm | None = None, status: 
         "procurement/report.html",
         report=report,
         contract=report.contract,
-        lines=stored_lines(report),
+        lines=report_lines.stored_lines(db.session, report.id),
         due_on=report_due_on(report.month),
         accept_form=AcceptForm(),
         reject_form=reject_form or RejectForm(),

@@ -8,7 +8,7 @@ Drafts are shown, marked as not yet approved: the API hands them to providers al
 coordinator wants to see what is coming and catch a mistake before finance approves it. A
 draft has no number, its amounts may still change, and its PDF says so on its face.
 
-A long invoice's PDF is made on the documents queue like finance's (see documents_jobs); the
+A long invoice's PDF is made on the documents queue like finance's (see jobs.documents); the
 invoice is checked visible here before the job is started, before its state is shown and
 before the made file is handed out, since the job itself renders as the system.
 """
@@ -25,10 +25,10 @@ from contracts.rules.problems import N_
 from contracts.services import NotFound, invoice_search, scope
 from contracts.services.audit import record
 
-from .. import documents_jobs
+from ..jobs import documents as documents_jobs
 from ..extensions import db
-from ..finance import documents
-from ..finance.forms import ProviderInvoiceFilterForm
+from .. import downloads as documents
+from ..invoice_filters import ProviderInvoiceFilterForm
 from ..security import actor, allow, viewer
 from .views import bp
 
@@ -65,7 +65,7 @@ def invoice(invoice_id: int):
 @bp.route("/invoices/<int:invoice_id>.pdf")
 @allow("provider")
 def invoice_pdf(invoice_id: int):
-    """The invoice as PDF: inline, or made on the queue when it is long (see documents_jobs)."""
+    """The invoice as PDF: inline, or made on the queue when it is long (see jobs.documents)."""
     documents.visible_invoice(invoice_id)
     if documents_jobs.invoice_goes_to_queue(invoice_id):
         documents_jobs.start(documents_jobs.invoice_job_id(invoice_id), "render_invoice", invoice_id)

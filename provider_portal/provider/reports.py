@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -26,7 +25,7 @@ from contracts.rules.periods import month_of, parse_month, report_due_on
 from contracts.rules.problems import InputRejected, Problem
 from contracts.rules.report_checks import Enrolled
 from contracts.rules.report_format import EXIT_REASON_CODES, read_csv, read_json
-from contracts.services import DomainError, reports, scope
+from contracts.services import DomainError, report_lines, reports, scope
 from contracts.services.audit import record
 
 from .. import clock
@@ -118,13 +117,8 @@ def _latest(contract: Contract, month: str) -> MonthlyReport | None:
 
 
 def stored_lines(report: MonthlyReport | None) -> list[ReportLine]:
-    """A report's lines in the order the provider sent them."""
-    if report is None:
-        return []
-    return list(db.session.scalars(
-        sa.select(ReportLine).where(ReportLine.report_id == report.id)
-        .options(selectinload(ReportLine.participant)).order_by(ReportLine.position)
-    ))
+    """A report's lines in the order the provider sent them; none before there is a report."""
+    return report_lines.stored_lines(db.session, report.id) if report is not None else []
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,18 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from provider_portal import create_app
 from tests.backing_services import free_port
 from tests.conftest import app_config
+
+# Playwright waits for what a step needs (a heading, a label's text), never for a fixed time;
+# these bound the wait. On a machine busy with other work a page can take longer than
+# Playwright's 5 s default, and a wait that ends as soon as the page is there costs nothing more.
+EXPECT_TIMEOUT_MS = 30_000
+expect.set_options(timeout=EXPECT_TIMEOUT_MS)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -29,6 +36,13 @@ def browser_type_launch_args(browser_type_launch_args) -> dict:
     if not shutil.which(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (`make system-deps`).")
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(autouse=True)
+def _patient_page(request) -> None:
+    """Actions (a click, a fill) wait as long as the expectations do."""
+    if "page" in request.fixturenames:
+        request.getfixturevalue("page").set_default_timeout(EXPECT_TIMEOUT_MS)
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@ import subprocess
 
 from rq import SimpleWorker
 
-from provider_portal.jobs import AppContextJob, queue, redis_connection
+from provider_portal.jobs.queues import AppContextJob, queue, redis_connection
 
 
 def run_documents(app, monkeypatch) -> None:

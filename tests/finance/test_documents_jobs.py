@@ -9,7 +9,7 @@ import time
 import pytest
 
 from contracts.models import Invoice
-from provider_portal import documents_jobs
+from provider_portal.jobs import documents as documents_jobs
 from provider_portal.extensions import db
 from tests.conftest import login
 from tests.finance.helpers import sample_invoice
@@ -76,7 +76,7 @@ def test_asking_again_makes_a_fresh_document_and_one_render_serves_two_at_once(a
         assert documents_jobs.start(job_id, "render_statement", provider_id, "2019-01") == job_id
         # A second request while the first waits joins it instead of queueing another render.
         documents_jobs.start(job_id, "render_statement", provider_id, "2019-01")
-        from provider_portal.jobs import queue
+        from provider_portal.jobs.queues import queue
 
         assert queue("documents").count == 1
     page = client.get(f"/finance/documents/{job_id}").get_data(as_text=True)

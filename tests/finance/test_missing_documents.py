@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from provider_portal import documents_jobs
+from provider_portal.jobs import documents as documents_jobs
 
 
 @pytest.mark.parametrize("url, danish, english", [

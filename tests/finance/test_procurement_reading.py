@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from contracts.models import Invoice
-from provider_portal import documents_jobs
+from provider_portal.jobs import documents as documents_jobs
 from provider_portal.extensions import db
 from tests.conftest import csrf_token, login
 from tests.finance.helpers import sample_invoice

@@ -12,9 +12,9 @@ from contracts.models import Contract, Invoice, InvoiceLine, Score
 from contracts.rules.report_format import read_csv
 from contracts.services import reports
 from contracts.services.audit import Actor
-from provider_portal import aggregation
+from provider_portal.jobs import aggregation
 from provider_portal.extensions import db
-from provider_portal.jobs import redis_connection
+from provider_portal.jobs.queues import redis_connection
 from tests.jobs.test_worker import start_worker, stop_worker
 from tests.scenarios import sample_scenario
 

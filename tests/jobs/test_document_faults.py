@@ -15,7 +15,8 @@ from datetime import timedelta
 
 from benchmarks.data import make_reports
 from contracts.services import invoicing
-from provider_portal import documents_jobs, jobs
+from provider_portal.jobs import documents as documents_jobs
+from provider_portal.jobs import liveness, queues
 from provider_portal.extensions import db
 from tests.finance.helpers import sample_invoice
 from tests.finance.queue import pdf_text
@@ -49,8 +50,8 @@ def test_with_no_worker_the_statement_page_says_it_cannot_be_made_and_asking_aga
     with app.app_context():
         provider_id = sample_invoice(db.session).contract.provider_id
         db.session.commit()
-        assert not jobs.any_live_worker(jobs.redis_connection())
-    monkeypatch.setattr(jobs, "HEARTBEAT_GRACE", timedelta(seconds=2))
+        assert not liveness.any_live_worker(queues.redis_connection())
+    monkeypatch.setattr(liveness, "HEARTBEAT_GRACE", timedelta(seconds=2))
     statement_url = f"/finance/statements/{provider_id}/2019-01.pdf"
     asked = time.monotonic()
     page_url = finance.get(statement_url).headers["Location"]
@@ -68,7 +69,7 @@ def test_with_no_worker_the_statement_page_says_it_cannot_be_made_and_asking_aga
     assert again.headers["Location"] == page_url
     assert page_status(finance.get(page_url).get_data(as_text=True)) == "queued"
     with app.app_context():
-        assert jobs.queue(documents_jobs.QUEUE).job_ids == [documents_jobs.statement_job_id(provider_id, "2019-01")]
+        assert queues.queue(documents_jobs.QUEUE).job_ids == [documents_jobs.statement_job_id(provider_id, "2019-01")]
 
 
 def danish(amount) -> str:
@@ -84,7 +85,7 @@ def test_a_worker_killed_mid_render_leaves_a_stalled_page_and_asking_again_makes
         invoice_id, total = invoice.id, danish(invoice.total)
         db.session.commit()
     # Heartbeats come every 5 s while a job runs; a shorter grace than 45 s keeps the test short.
-    monkeypatch.setattr(jobs, "HEARTBEAT_GRACE", timedelta(seconds=8))
+    monkeypatch.setattr(liveness, "HEARTBEAT_GRACE", timedelta(seconds=8))
     invoice_url = f"/finance/invoices/{invoice_id}.pdf"
     job_id = documents_jobs.invoice_job_id(invoice_id)
     url, redis_url = app.config["DATABASE_URL"], app.config["REDIS_URL"]

@@ -15,7 +15,7 @@ from rq.job import JobStatus
 
 from benchmarks.data import make_reports
 from contracts.models import Invoice, InvoiceLine, Score
-from provider_portal import aggregation, jobs
+from provider_portal.jobs import aggregation, liveness, queues
 from provider_portal.extensions import db
 from tests.jobs.test_worker import start_worker, stop_worker
 from tests.jobs.workers import kill_worker
@@ -71,11 +71,11 @@ def procurement_token(app) -> str:
 def wait_until_started(app, job_id: str, seconds: float = 120) -> None:
     """Until a worker has started the job: read straight from Redis, as often as it can."""
     with app.app_context():
-        connection = jobs.redis_connection()
+        connection = queues.redis_connection()
         deadline = time.monotonic() + seconds
         while True:
             try:
-                if jobs.AppContextJob.fetch(job_id, connection=connection).get_status() == JobStatus.STARTED:
+                if queues.AppContextJob.fetch(job_id, connection=connection).get_status() == JobStatus.STARTED:
                     return
             except NoSuchJobError:
                 pass
@@ -85,7 +85,7 @@ def wait_until_started(app, job_id: str, seconds: float = 120) -> None:
 
 def still_started(app, job_id: str) -> bool:
     with app.app_context():
-        return jobs.AppContextJob.fetch(job_id, connection=jobs.redis_connection()).get_status() == JobStatus.STARTED
+        return queues.AppContextJob.fetch(job_id, connection=queues.redis_connection()).get_status() == JobStatus.STARTED
 
 
 def assert_one_right_invoice_per_contract(app, expected: dict[int, Decimal]) -> None:
@@ -239,9 +239,9 @@ def test_a_month_waiting_on_a_job_that_went_missing_is_stalled_and_can_be_starte
     bystander = start_worker(app.config["DATABASE_URL"], app.config["REDIS_URL"], "default")
     try:
         with app.app_context():
-            connection = jobs.redis_connection()
+            connection = queues.redis_connection()
             deadline = time.monotonic() + 30
-            while not jobs.any_live_worker(connection):
+            while not liveness.any_live_worker(connection):
                 assert time.monotonic() < deadline, "the worker never registered"
                 time.sleep(0.1)
             job_id = aggregation.start(MONTH, started_by=None)
@@ -251,7 +251,7 @@ def test_a_month_waiting_on_a_job_that_went_missing_is_stalled_and_can_be_starte
                 raise AssertionError("a month with live workers and its jobs waiting was started twice")
             except aggregation.AlreadyRunning:
                 pass
-            jobs.AppContextJob.fetch(aggregation.invoice_job_id(contract_id, MONTH), connection=connection).delete()
+            queues.AppContextJob.fetch(aggregation.invoice_job_id(contract_id, MONTH), connection=connection).delete()
             answer = aggregation.status(job_id)
             assert answer["status"] == "stalled" and answer["error"] == aggregation.STALLED_ERROR, answer
             assert aggregation.start(MONTH, started_by=None) == job_id

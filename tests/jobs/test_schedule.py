@@ -4,7 +4,7 @@ import pytest
 from redis import Redis
 from rq.cron import CronScheduler
 
-from provider_portal import aggregation
+from provider_portal.jobs import aggregation
 from provider_portal.extensions import db
 from tests.jobs.test_aggregation import accepted_sample_month
 
@@ -12,11 +12,11 @@ from tests.jobs.test_aggregation import accepted_sample_month
 def test_the_cron_config_schedules_the_11th_and_a_daily_changeover(clean_redis):
     with Redis.from_url(clean_redis) as connection:
         scheduler = CronScheduler(connection=connection)
-        scheduler.load_config_from_file("provider_portal.cron")
+        scheduler.load_config_from_file("provider_portal.jobs.schedule")
         jobs = {job.func_name: (job.cron, job.queue_name) for job in scheduler.get_jobs()}
     assert jobs == {
-        "provider_portal.aggregation.scheduled_previous_month": ("0 6 11 * *", "aggregation"),
-        "provider_portal.jobs.daily_changeover": ("5 0 * * *", "default"),
+        "provider_portal.jobs.aggregation.scheduled_previous_month": ("0 6 11 * *", "aggregation"),
+        "provider_portal.jobs.changeover.daily_changeover": ("5 0 * * *", "default"),
     }
 
 

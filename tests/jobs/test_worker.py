@@ -10,7 +10,7 @@ from pathlib import Path
 
 from rq.job import JobStatus
 
-from provider_portal.jobs import queue, redis_connection
+from provider_portal.jobs.queues import queue, redis_connection
 from tests.conftest import PSEUDONYM_KEY, SECRET_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,7 +64,7 @@ def test_worker_runs_a_job_in_an_app_context(any_app, tmp_path):
         with any_app.app_context():
             connection = redis_connection()
             job = queue("default", connection).enqueue(
-                "provider_portal.jobs.ping", job_id="ping-test", job_timeout=30, result_ttl=60
+                "provider_portal.jobs.queues.ping", job_id="ping-test", job_timeout=30, result_ttl=60
             )
             status = wait_for(job)
             connection.close()
@@ -80,7 +80,8 @@ def test_a_job_that_starts_after_it_was_fetched_is_still_held(app):
     """A page fetches a job while it waits; a worker starts it before the page asks who holds it.
     The job must count as held, not as left behind by a dead worker (which once showed a running
     month as failed, and would have let it be started a second time)."""
-    from provider_portal.jobs import AppContextJob, held_by_live_worker
+    from provider_portal.jobs.liveness import held_by_live_worker
+    from provider_portal.jobs.queues import AppContextJob
 
     process = start_worker(app.config["DATABASE_URL"], app.config["REDIS_URL"], "default")
     try:
@@ -94,6 +95,29 @@ def test_a_job_that_starts_after_it_was_fetched_is_still_held(app):
                 time.sleep(0.05)
             assert held_by_live_worker(fetched_while_waiting, connection)
             assert held_by_live_worker(AppContextJob.fetch("slow", connection=connection), connection)
+            connection.close()
+    finally:
+        stop_worker(process)
+
+
+def test_a_job_is_retried_for_a_lost_connection_and_fails_at_once_for_anything_else(app):
+    """Retries are for what passes by itself: a bug fails on its first run, not after three more."""
+    from provider_portal.jobs.queues import RETRY
+
+    process = start_worker(app.config["DATABASE_URL"], app.config["REDIS_URL"], "default")
+    try:
+        with app.app_context():
+            connection = redis_connection()
+            default = queue("default", connection)
+            transient = default.enqueue("tests.jobs.flaky.lost_connection_once", "runs:transient",
+                                        job_id="transient", job_timeout=30, retry=RETRY)
+            bug = default.enqueue("tests.jobs.flaky.wrong", "runs:bug", job_id="bug", job_timeout=30, retry=RETRY)
+            assert wait_for(bug) == JobStatus.FAILED
+            assert wait_for(transient, seconds=60) == JobStatus.FINISHED
+            assert transient.return_value() == "done"
+            assert int(connection.get("runs:transient")) == 2
+            assert int(connection.get("runs:bug")) == 1, "a job that fails for a bug was run again"
+            assert "ValueError: not something a retry mends" in bug.latest_result().exc_string
             connection.close()
     finally:
         stop_worker(process)

@@ -10,8 +10,8 @@ import time
 
 import pytest
 
-from provider_portal import aggregation
-from provider_portal.jobs import queue, redis_connection
+from provider_portal.jobs import aggregation
+from provider_portal.jobs.queues import queue, redis_connection
 from tests.conftest import TEST_ACTOR, TEST_PASSWORD, csrf_token, login
 from tests.jobs.test_aggregation import accepted_sample_month
 from tests.jobs.test_worker import start_worker, stop_worker, wait_for
@@ -165,7 +165,7 @@ def test_a_job_that_failed_on_a_worker_shows_its_error(app, worker):
         connection = redis_connection()
         # A real job function given a month it cannot work with: it raises on the worker.
         job = queue("aggregation", connection).enqueue(
-            "provider_portal.aggregation.finish_month", "2019-13", [], job_id="aggregate-2019-13",
+            "provider_portal.jobs.aggregation.finish_month", "2019-13", [], job_id="aggregate-2019-13",
             job_timeout=30, failure_ttl=600, meta={"month": "2019-13", "started_by": None},
         )
         wait_for(job)

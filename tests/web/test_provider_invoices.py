@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from contracts.models import AuditEvent, Contract, Invoice, Participant
 from contracts.services import approval
 from contracts.services.invoicing import invoice_contract_month
-from provider_portal import documents_jobs
+from provider_portal.jobs import documents as documents_jobs
 from provider_portal.extensions import db
 from tests.conftest import login
 from tests.finance.helpers import FINANCE, corrected_invoice, finance_actor

@@ -17,7 +17,7 @@ from contracts.documents.charts import Series, trend_chart
 from contracts.models import Contract, Provider
 from contracts.rules.periods import months_between
 from contracts.services import scoring
-from provider_portal import aggregation
+from provider_portal.jobs import aggregation
 from provider_portal.extensions import db
 from tests.conftest import TEST_PASSWORD, login
 from tests.jobs.test_aggregation import accepted_sample_month, wait_until_done

@@ -1,6 +1,6 @@
 """Invoice documents at the edge: find the invoice the viewer may see, answer its PDF or e-invoice.
 
-Shared by the finance pages and the API. The e-invoice is validated by every available layer
+Shared by the finance and provider pages and the API, so it lives below all three. The e-invoice is validated by every available layer
 before it is offered: an XML we would not accept from others is never sent.
 """
 
@@ -18,9 +18,9 @@ from contracts.models import Invoice
 from contracts.rules.problems import N_
 from contracts.services import DomainError, NotFound, scope
 
-from .. import documents_jobs
-from ..extensions import db
-from ..security import viewer
+from .jobs import documents as documents_jobs
+from .extensions import db
+from .security import viewer
 
 log = logging.getLogger(__name__)
 

@@ -20,13 +20,14 @@ from werkzeug.routing import RequestRedirect
 
 from contracts.rules.periods import parse_month
 
-from .. import aggregation, clock
+from .. import clock
+from ..jobs import aggregation
 from ..formatting import month as month_name
-from ..jobs import QUEUES, AppContextJob, error_line, queue, redis_connection
+from ..jobs.queues import QUEUES, AppContextJob, error_line, queue, redis_connection
 from ..security import allow, current
 from .forms import StartAggregationForm
 
-bp = Blueprint("aggregations", __name__, url_prefix="/jobs")
+bp = Blueprint("job_pages", __name__, url_prefix="/jobs")
 
 # What a person reads for each state of a job.
 STATUS_LABELS = {
@@ -52,7 +53,7 @@ def _default_month() -> str:
 
 def _start_page(form: StartAggregationForm, running: dict | None = None, problem: str | None = None,
                 status: int = 200):
-    return render_template("aggregations/start.html", form=form, running=running, problem=problem), status
+    return render_template("jobs/start.html", form=form, running=running, problem=problem), status
 
 
 @bp.route("/")
@@ -162,7 +163,7 @@ def _said(message: str | None) -> str | None:
 def job(job_id: str):
     """The job page: a progress bar kept up to date by job.js, ending in the result or the error."""
     job = _public(_visible_status(job_id))
-    return render_template("aggregations/job.html", job=job, month_label=_month_label(job["month"]))
+    return render_template("jobs/job.html", job=job, month_label=_month_label(job["month"]))
 
 
 def _month_label(month: str | None) -> str:
@@ -212,5 +213,5 @@ def failed():
     except RedisError:
         current_app.logger.exception("could not read the failed-job registries")
         rows, problem = [], _("The job queue cannot be reached just now. Try again in a minute.")
-    return render_template("aggregations/failed.html", jobs=rows, problem=problem,
+    return render_template("jobs/failed.html", jobs=rows, problem=problem,
                            may_restart=current().role in STARTERS)

@@ -1,34 +1,29 @@
-"""RQ: the queues, the Job class that runs every job in an app context, and enqueueing.
+"""Whether a job can still get done, and handing back the jobs of workers that died.
 
-Jobs are edges like request handlers: ids in, a service of `contracts` called with the
-session, one commit at the end. They are enqueued only after the request's commit, with a
-deterministic id built from domain keys, an explicit timeout and TTLs.
-
-Whether a job can still get done is decided here, once (`Liveness`). A started job is held
-while its execution keeps beating in RQ's started registry; a waiting job while any worker is
-alive; a deferred job while what it waits on is itself held. A job whose worker died (SIGKILL,
-a lost machine) is handed back by RQ's own cleanup of expired executions, which the workers run
-every few seconds and the app runs before it judges a job (`reap_abandoned`): it is run again
-at once while it has retries left, and failed otherwise, which releases the jobs that wait on
-it. RQ's defaults (a minute's slack on every heartbeat, a cleanup every ten minutes, a retry
-after its pause on a scheduler that may have died with the worker) would leave a month stuck
-for minutes.
+Decided here, once (`Liveness`). A started job is held while its execution keeps beating in
+RQ's started registry; a waiting job while any worker is alive; a deferred job while what it
+waits on is itself held. A job whose worker died (SIGKILL, a lost machine) is handed back by
+RQ's own cleanup of expired executions, which the workers run every few seconds and the app
+runs before it judges a job (`reap_abandoned`): it is run again at once while it has retries
+left, and failed otherwise, which releases the jobs that wait on it. RQ's defaults (a minute's
+slack on every heartbeat, a cleanup every ten minutes, a retry after its pause on a scheduler
+that may have died with the worker) would leave a month stuck for minutes.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from flask import Flask, current_app
 from redis import Redis
-from rq import Queue, Worker
+from rq import Worker
 from rq.exceptions import AbandonedJobError
 from rq.executions import Execution
 from rq.job import Job, JobStatus
 from rq.registry import StartedJobRegistry
 from rq.utils import current_timestamp
 
-QUEUES = ("aggregation", "documents", "default")
+from .queues import QUEUES, queue, status_as_fetched
+
 # A worker heartbeats every JOB_MONITORING_INTERVAL s while it runs a job, and each beat keeps
 # the job's execution registered for EXECUTION_SLACK s more: a job whose worker died is known
 # abandoned within 20 s, and handed back by the next cleanup (MAINTENANCE_INTERVAL).
@@ -42,26 +37,6 @@ WORKER_TTL = 20
 HEARTBEAT_GRACE = timedelta(seconds=15)
 _WAITING = (JobStatus.QUEUED, JobStatus.SCHEDULED)
 _ENDED = (JobStatus.FINISHED, JobStatus.FAILED, JobStatus.CANCELED, JobStatus.STOPPED)
-# An error line longer than this is cut: a page shows what a person can act on.
-MAX_ERROR_LENGTH = 400
-
-
-class AppContextJob(Job):
-    """Runs each job inside a fresh app context, as Flask-RQ does, and cleans the session up."""
-
-    # The app the worker created before forking; a job run outside a worker creates its own.
-    app: Flask | None = None
-
-    def perform(self):
-        from . import create_app
-        from .extensions import db
-
-        app = AppContextJob.app or create_app({"SQLITE_BEGIN_IMMEDIATE": True})
-        with app.app_context():
-            try:
-                return super().perform()
-            finally:
-                db.session.remove()
 
 
 class PortalWorker(Worker):
@@ -114,18 +89,6 @@ def delete(job: Job) -> None:
     job.delete()
 
 
-def redis_connection(url: str | None = None) -> Redis:
-    """A Redis connection to the configured server."""
-    return Redis.from_url(url or current_app.config["REDIS_URL"])
-
-
-def queue(name: str, connection: Redis | None = None) -> Queue:
-    """One of the named queues, using the app-context Job class."""
-    if name not in QUEUES:
-        raise ValueError(f"unknown queue {name!r}")
-    return Queue(name, connection=connection or redis_connection(), job_class=AppContextJob)
-
-
 def age(moment: datetime | None) -> timedelta:
     """How long ago a moment RQ recorded (UTC) was; forever ago when it was never recorded."""
     if moment is None:
@@ -140,16 +103,6 @@ def any_live_worker(connection: Redis) -> bool:
 
 def _beating(worker: Worker) -> bool:
     return age(worker.last_heartbeat) < HEARTBEAT_GRACE
-
-
-def status_as_fetched(job: Job) -> JobStatus:
-    """The status read with the rest of the job when it was fetched.
-
-    Never `get_status(refresh=True)` here: it rereads the status alone, so a job that started
-    after the fetch would be STARTED with the worker name of its queued days (none), and look
-    abandoned by a dead worker.
-    """
-    return job.get_status(refresh=False)
 
 
 def execution_alive(job: Job, connection: Redis) -> bool:
@@ -199,36 +152,3 @@ def held_by_live_worker(job: Job, connection: Redis) -> bool:
 def times_abandoned(jobs: list[Job]) -> int:
     """How often a worker died holding one of these jobs (each was handed back, see above)."""
     return sum(int(job.meta.get("abandoned", 0)) for job in jobs)
-
-
-def error_line(job: Job) -> str | None:
-    """The exception line of a failed job's traceback: the last frame's exception, without the
-    stack before it or the SQL and links an exception adds after it; None when there is none."""
-    result = job.latest_result()
-    lines = ((result.exc_string if result else job.exc_info) or "").rstrip().splitlines()
-    frames = [n for n, line in enumerate(lines) if line.startswith("  File ")]
-    start = frames[-1] + 1 if frames else 0
-    for line in lines[start:]:
-        if line and not line.startswith(" "):
-            line = line.strip()
-            return line if len(line) <= MAX_ERROR_LENGTH else line[: MAX_ERROR_LENGTH - 1] + "…"
-    return None
-
-
-def ping() -> str:
-    """A trivial job, for checking that a worker runs jobs in an app context."""
-    from .extensions import db
-
-    return f"{current_app.name} {db.engine.dialect.name}"
-
-
-def daily_changeover() -> int:
-    """Move the participants of contracts that ended yesterday to their successors (see cron.py)."""
-    from contracts.services.contract_changes import changeover
-
-    from .clock import today
-    from .extensions import db
-
-    moved = changeover(db.session, today())
-    db.session.commit()
-    return moved

@@ -11,7 +11,7 @@ The API answers every PDF inline: a system calling it wants the file in its answ
 page to poll.
 
 Each job takes ids only, loads plain data inside the worker's app context (the Job class of
-`jobs.py`) and stores the PDF under `documents:<job id>` with a TTL. Job ids are built from
+`queues.py`) and stores the PDF under `documents:<job id>` with a TTL. Job ids are built from
 domain keys (`pdf-statement-<provider>-<YYYY-MM>`, `pdf-budget-<YYYY>`, `pdf-invoice-<id>`),
 so two people asking for the same document at once share one render, and running a job
 twice just stores the same document twice. The stored file's name is made here from the
@@ -20,8 +20,8 @@ The job renders as the system with finance's view: the page that enqueued it has
 checked that its user may see the document.
 
 A job is shared only while it can still finish. A render whose worker died is handed back and
-made again by a live worker (`jobs.reap_abandoned`, run before a job is judged); with no live
-worker at all, a job handed back so, or one waiting longer than `jobs.HEARTBEAT_GRACE`, is
+made again by a live worker (`liveness.reap_abandoned`, run before a job is judged); with no live
+worker at all, a job handed back so, or one waiting longer than `liveness.HEARTBEAT_GRACE`, is
 "stalled". The page says so instead of waiting forever, and asking again replaces the job
 under the same id. The grace on waiting spares a job enqueued while the workers restart.
 """
@@ -34,8 +34,6 @@ from typing import Optional
 
 from flask import current_app
 from redis import Redis
-from rq import Retry
-from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 
 from contracts.documents import pdf
@@ -45,9 +43,11 @@ from contracts.models import InvoiceLine, Provider
 from contracts.services.budget import budget_statement
 from contracts.services.scope import Viewer
 
-from . import jobs
-from .extensions import db
-from .jobs import AppContextJob, held_by_live_worker, queue, reap_abandoned, redis_connection, status_as_fetched
+from ..clock import today
+from ..extensions import db
+from . import liveness
+from .liveness import held_by_live_worker, reap_abandoned
+from .queues import RETRY, error_line, fetch, queue, redis_connection, status_as_fetched
 
 QUEUE = "documents"
 # More lines than this and an invoice's PDF is made on the queue (see the module docstring).
@@ -57,8 +57,6 @@ RESULT_TTL = 3600
 FAILURE_TTL = 7 * 24 * 3600
 # How long a made PDF can be downloaded; asking again makes a fresh one from current data.
 DOCUMENT_TTL = 3600
-# Retries for what can pass: a lost database connection, a lock held by another writer.
-RETRY = Retry(max=3, interval=[2, 10, 30])
 JOB_ID = re.compile(r"^pdf-(statement-\d{1,9}-\d{4}-(0[1-9]|1[0-2])|budget-\d{4}|invoice-\d{1,9})$")
 SYSTEM_FINANCE = Viewer(user_id=None, role="finance")
 WAITING = (JobStatus.QUEUED, JobStatus.STARTED, JobStatus.DEFERRED, JobStatus.SCHEDULED)
@@ -122,8 +120,6 @@ def render_statement(provider_id: int, month: str) -> dict:
 
 def render_budget(year: int) -> dict:
     """Render the annual budget statement as of the portal's today and keep it for download."""
-    from .clock import today
-
     statement = budget_statement(db.session, SYSTEM_FINANCE, year,
                                  current_app.config["MUNICIPALITY_BUDGET"], _buyer(), today())
     return _store(budget_job_id(year), budget_statement_pdf(statement), f"budgetopfoelgning-{year}.pdf")
@@ -140,19 +136,12 @@ def render_invoice(invoice_id: int) -> dict:
 # Starting, watching, handing out.
 
 
-def _fetch(job_id: str, connection: Redis) -> Optional[Job]:
-    try:
-        return AppContextJob.fetch(job_id, connection=connection)
-    except NoSuchJobError:
-        return None
-
-
 def _stalled(job: Job, status: JobStatus, connection: Redis) -> bool:
     """True when a job in one of the WAITING states will not get done (see the module docstring)."""
     if held_by_live_worker(job, connection):
         return False
-    return (status == JobStatus.STARTED or jobs.times_abandoned([job]) > 0
-            or jobs.age(job.enqueued_at) >= jobs.HEARTBEAT_GRACE)
+    return (status == JobStatus.STARTED or liveness.times_abandoned([job]) > 0
+            or liveness.age(job.enqueued_at) >= liveness.HEARTBEAT_GRACE)
 
 
 def start(job_id: str, function: str, *args, connection: Optional[Redis] = None) -> str:
@@ -165,15 +154,15 @@ def start(job_id: str, function: str, *args, connection: Optional[Redis] = None)
         raise ValueError(f"not a document job id: {job_id!r}")
     connection = connection or redis_connection()
     reap_abandoned(connection)
-    existing = _fetch(job_id, connection)
+    existing = fetch(job_id, connection)
     if existing is not None:
         status = status_as_fetched(existing)
         if status in WAITING and not _stalled(existing, status, connection):
             return job_id
-        jobs.delete(existing)
+        liveness.delete(existing)
     connection.delete(document_key(job_id))
     queue(QUEUE, connection).enqueue(
-        f"provider_portal.documents_jobs.{function}", *args, job_id=job_id,
+        f"provider_portal.jobs.documents.{function}", *args, job_id=job_id,
         job_timeout=JOB_TIMEOUT, result_ttl=RESULT_TTL, failure_ttl=FAILURE_TTL, ttl=JOB_TIMEOUT,
         retry=RETRY,
     )
@@ -198,12 +187,12 @@ def state(job_id: str, connection: Optional[Redis] = None) -> Optional[DocumentS
     if filename is not None:
         return DocumentState(job_id, "ready", filename.decode("utf-8"))
     reap_abandoned(connection)
-    job = _fetch(job_id, connection)
+    job = fetch(job_id, connection)
     if job is None:
         return None
     status = status_as_fetched(job)
     if status == JobStatus.FAILED:
-        return DocumentState(job_id, "failed", error=jobs.error_line(job) or "The job failed.")
+        return DocumentState(job_id, "failed", error=error_line(job) or "The job failed.")
     if status == JobStatus.FINISHED:
         return DocumentState(job_id, "expired")
     if status in WAITING and _stalled(job, status, connection):

@@ -24,7 +24,7 @@ from wtforms.widgets import Select
 from contracts.rules.periods import MONTH_RE
 from contracts.services.invoice_search import InvoiceFilter
 
-from ..form_fields import MonthField
+from .form_fields import MonthField
 
 ID_RE = re.compile(r"^\d{1,9}$")  # an id column's range on PostgreSQL, with room to spare
 PAGE_RE = re.compile(r"^[1-9]\d{0,5}$")

@@ -6,7 +6,7 @@ all (failures allowed, since it makes up any missing invoice itself) and writes 
 The final job's id is the month's job id: it finishes when every invoice and score is written.
 
 A month counts as running only while a live worker holds or can still take one of its jobs
-(`jobs.Liveness`), judged after the jobs of dead workers are handed back (`jobs.reap_abandoned`).
+(`liveness.Liveness`), judged after dead workers' jobs are handed back (`liveness.reap_abandoned`).
 A contract job whose worker died is run again at once by a live worker, and the month goes on
 by itself; with no worker alive, or with a month job that nothing will release, the month is
 not running and can be started again. Its status says so either way.
@@ -18,9 +18,6 @@ from datetime import timedelta
 from typing import Any
 
 from redis import Redis
-from rq import Retry
-
-from rq.exceptions import NoSuchJobError
 from rq.job import Dependency, Job, JobStatus
 from sqlalchemy.exc import IntegrityError
 
@@ -28,16 +25,14 @@ from contracts.rules.periods import parse_month
 from contracts.rules.problems import N_
 from contracts.services import invoicing, scoring
 
-from .extensions import db
-from .jobs import (
-    AppContextJob, Liveness, delete, error_line, queue, reap_abandoned, redis_connection, status_as_fetched, times_abandoned,
-)
+from ..clock import today
+from ..extensions import db
+from .liveness import Liveness, delete, reap_abandoned, times_abandoned
+from .queues import RETRY, AppContextJob, error_line, fetch, queue, redis_connection, status_as_fetched
 
 JOB_TIMEOUT = 600
 RESULT_TTL = 7 * 24 * 3600
 FAILURE_TTL = 30 * 24 * 3600
-# Retries for what can pass: a lost database connection, a lock held by another worker.
-RETRY = Retry(max=3, interval=[2, 10, 30])
 
 
 class AlreadyRunning(Exception):
@@ -80,8 +75,6 @@ def finish_month(month: str, contract_ids: list[int]) -> dict[str, Any]:
 
 def scheduled_previous_month() -> str | None:
     """For `rq cron` on the 11th: aggregate the month before, once its reports are due."""
-    from .clock import today
-
     first = today().replace(day=1)
     previous = (first - timedelta(days=1)).strftime("%Y-%m")
     try:
@@ -93,16 +86,10 @@ def scheduled_previous_month() -> str | None:
 # Starting and watching.
 
 
-def _fetch(job_id: str, connection: Redis) -> Job | None:
-    try:
-        return AppContextJob.fetch(job_id, connection=connection)
-    except NoSuchJobError:
-        return None
-
-
 def _group(month_job: Job, connection: Redis) -> list[Job]:
-    ids = month_job.meta.get("invoice_jobs", [])
-    return [job for job in (_fetch(i, connection) for i in ids) if job is not None] + [month_job]
+    """The month's contract jobs still in Redis, read in one round trip, then the month job."""
+    found = AppContextJob.fetch_many(month_job.meta.get("invoice_jobs", []), connection=connection)
+    return [job for job in found if job is not None] + [month_job]
 
 
 def _running(group: list[Job], liveness: Liveness) -> bool:
@@ -116,7 +103,7 @@ def start(month: str, started_by: int | None, connection: Redis | None = None) -
     parse_month(month)
     connection = connection or redis_connection()
     reap_abandoned(connection)
-    existing = _fetch(month_job_id(month), connection)
+    existing = fetch(month_job_id(month), connection)
     if existing is not None:
         group = _group(existing, connection)
         if _running(group, Liveness(connection)):
@@ -126,16 +113,17 @@ def start(month: str, started_by: int | None, connection: Redis | None = None) -
     contract_ids = invoicing.accepted_contract_ids(db.session, month)
     aggregation = queue("aggregation", connection)
     options = dict(job_timeout=JOB_TIMEOUT, result_ttl=RESULT_TTL, failure_ttl=FAILURE_TTL, retry=RETRY)
+    ids = [invoice_job_id(contract_id, month) for contract_id in contract_ids]
+    for old in AppContextJob.fetch_many(ids, connection=connection):
+        if old is not None:  # left by a month run before, under the same id
+            delete(old)
     children = []
     for contract_id in contract_ids:
-        old = _fetch(invoice_job_id(contract_id, month), connection)
-        if old is not None:
-            delete(old)
         children.append(aggregation.enqueue(
-            "provider_portal.aggregation.invoice_contract_month", contract_id, month,
+            "provider_portal.jobs.aggregation.invoice_contract_month", contract_id, month,
             job_id=invoice_job_id(contract_id, month), **options))
     final = aggregation.enqueue(
-        "provider_portal.aggregation.finish_month", month, contract_ids,
+        "provider_portal.jobs.aggregation.finish_month", month, contract_ids,
         job_id=month_job_id(month),
         depends_on=Dependency(jobs=children, allow_failure=True) if children else None,
         meta={"invoice_jobs": [c.id for c in children], "started_by": started_by, "month": month},
@@ -160,7 +148,7 @@ def status(job_id: str, connection: Redis | None = None) -> dict[str, Any] | Non
     """
     connection = connection or redis_connection()
     reap_abandoned(connection)
-    job = _fetch(job_id, connection)
+    job = fetch(job_id, connection)
     if job is None or not job.id.startswith("aggregate-"):
         return None
     group = _group(job, connection)

@@ -1,0 +1,101 @@
+"""RQ's queues and the Job class every job runs with, for the web app, the worker and `rq cron`.
+
+Jobs are edges like request handlers: ids in, a service of `contracts` called with the
+session, one commit at the end. They are enqueued only after the commit that wrote what they
+read, with a deterministic id built from domain keys, an explicit timeout and TTLs.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, current_app
+from redis import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from rq import Queue, Retry
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
+from sqlalchemy.exc import DisconnectionError, OperationalError
+
+QUEUES = ("aggregation", "documents", "default")
+# Retries for what can pass by itself (TRANSIENT): a refused or lost database connection, a
+# lock another writer holds, Redis out of reach for a moment. Any other error fails at once.
+RETRY = Retry(max=3, interval=[2, 10, 30])
+TRANSIENT = (OperationalError, DisconnectionError, RedisConnectionError, RedisTimeoutError)
+# An error line longer than this is cut: a page shows what a person can act on.
+MAX_ERROR_LENGTH = 400
+
+
+class AppContextJob(Job):
+    """Runs each job inside an app context of the app the worker made before forking, as
+    Flask-RQ does, and cleans the session up; only TRANSIENT errors are retried."""
+
+    # Set once by worker.py; a job is never run where no app was made.
+    app: Flask | None = None
+
+    def perform(self):
+        from ..extensions import db
+
+        if AppContextJob.app is None:
+            raise RuntimeError("jobs run on worker.py's workers, which make the app first")
+        with AppContextJob.app.app_context():
+            try:
+                return super().perform()
+            except TRANSIENT:
+                raise
+            except Exception:
+                # Running it again would fail the same way: no retry (RQ reads this on failure).
+                self.retries_left = 0
+                raise
+            finally:
+                db.session.remove()
+
+
+def redis_connection(url: str | None = None) -> Redis:
+    """A Redis connection to the configured server."""
+    return Redis.from_url(url or current_app.config["REDIS_URL"])
+
+
+def fetch(job_id: str, connection: Redis) -> Job | None:
+    """The job of that id, or None when there is none (never made, deleted, or expired)."""
+    try:
+        return AppContextJob.fetch(job_id, connection=connection)
+    except NoSuchJobError:
+        return None
+
+
+def queue(name: str, connection: Redis | None = None) -> Queue:
+    """One of the named queues, using the app-context Job class."""
+    if name not in QUEUES:
+        raise ValueError(f"unknown queue {name!r}")
+    return Queue(name, connection=connection or redis_connection(), job_class=AppContextJob)
+
+
+def status_as_fetched(job: Job) -> JobStatus:
+    """The status read with the rest of the job when it was fetched.
+
+    Never `get_status(refresh=True)` here: it rereads the status alone, so a job that started
+    after the fetch would be STARTED with the worker name of its queued days (none), and look
+    abandoned by a dead worker.
+    """
+    return job.get_status(refresh=False)
+
+
+def error_line(job: Job) -> str | None:
+    """The exception line of a failed job's traceback: the last frame's exception, without the
+    stack before it or the SQL and links an exception adds after it; None when there is none."""
+    result = job.latest_result()
+    lines = ((result.exc_string if result else job.exc_info) or "").rstrip().splitlines()
+    frames = [n for n, line in enumerate(lines) if line.startswith("  File ")]
+    start = frames[-1] + 1 if frames else 0
+    for line in lines[start:]:
+        if line and not line.startswith(" "):
+            line = line.strip()
+            return line if len(line) <= MAX_ERROR_LENGTH else line[: MAX_ERROR_LENGTH - 1] + "…"
+    return None
+
+
+def ping() -> str:
+    """A trivial job, for checking that a worker runs jobs in an app context."""
+    from ..extensions import db
+
+    return f"{current_app.name} {db.engine.dialect.name}"

@@ -1,0 +1,20 @@
+"""Jobs for the retry tests, run by a real worker (which imports this module by its path)."""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import OperationalError
+
+from provider_portal.jobs.queues import redis_connection
+
+
+def lost_connection_once(key: str) -> str:
+    """Fails the first time as a refused database connection does, then succeeds."""
+    if redis_connection().incr(key) == 1:
+        raise OperationalError("SELECT 1", {}, ConnectionRefusedError("connection refused"))
+    return "done"
+
+
+def wrong(key: str) -> None:
+    """Fails as a bug does, every time; counts its runs."""
+    redis_connection().incr(key)
+    raise ValueError("not something a retry mends")

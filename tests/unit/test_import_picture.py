@@ -1,0 +1,84 @@
+"""The import picture: each layer imports only from below it.
+
+`contracts/` (the domain) knows neither Flask nor the portal. In `provider_portal/`, the shared
+modules (extensions, security, clock, formatting, downloads, ...) sit at the bottom, the jobs
+above them, and the blueprints on top; a blueprint never imports another blueprint (what two
+share moves down), the jobs never import the app factory or a blueprint, and only the factory
+and the command-line module, which assemble the app, reach into the blueprints.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BLUEPRINTS = {"auth", "home", "procurement", "provider", "finance", "admin", "scores", "job_pages", "api"}
+# The modules that assemble the app from its blueprints.
+ASSEMBLERS = {"provider_portal", "provider_portal.cli"}
+
+
+def _module(path: Path) -> tuple[str, str]:
+    """The module's dotted name and the package its relative imports start from."""
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+        return ".".join(parts), ".".join(parts)
+    return ".".join(parts), ".".join(parts[:-1])
+
+
+def imports(package: str) -> list[tuple[str, str]]:
+    """(importing module, imported module or `package.name`) for every import, at any depth."""
+    found = []
+    for path in sorted((ROOT / package).rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        module, base = _module(path)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found += [(module, alias.name) for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                target = node.module or ""
+                if node.level:
+                    parts = base.split(".")[: len(base.split(".")) - node.level + 1]
+                    target = ".".join(parts + ([node.module] if node.module else []))
+                # `from provider_portal import finance` imports the package finance.
+                found += [(module, f"{target}.{alias.name}") for alias in node.names]
+    return found
+
+
+def _area(name: str) -> str | None:
+    """The part of provider_portal a dotted name lies in (`jobs`, a blueprint, ...); None outside it."""
+    parts = name.split(".")
+    if parts[0] != "provider_portal":
+        return None
+    return parts[1] if len(parts) > 1 else ""
+
+
+def test_the_domain_imports_neither_flask_nor_the_portal():
+    wrong = [(m, t) for m, t in imports("contracts") if t.split(".")[0] in ("flask", "flask_babel", "provider_portal")]
+    assert wrong == []
+
+
+def test_the_jobs_import_no_blueprint_and_not_the_app_factory():
+    wrong = [(m, t) for m, t in imports("provider_portal") if _area(m) == "jobs"
+             and (_area(t) in BLUEPRINTS or t == "provider_portal.create_app")]
+    assert wrong == []
+
+
+def test_no_blueprint_imports_another():
+    wrong = []
+    for module, target in imports("provider_portal"):
+        if module in ASSEMBLERS:
+            continue
+        mine, theirs = _area(module), _area(target)
+        if theirs in BLUEPRINTS and mine != theirs:
+            wrong.append((module, target))
+    assert wrong == [], "what two blueprints share belongs in a module below them"
+
+
+def test_the_walk_sees_relative_and_nested_imports():
+    """The checks above would pass on a walk that saw nothing: make sure it sees these."""
+    found = set(imports("provider_portal"))
+    assert ("provider_portal.job_pages.views", "provider_portal.jobs.aggregation") in found
+    assert ("provider_portal.cli", "provider_portal.finance.commands.register") in found
