@@ -49,8 +49,10 @@ def create_app(config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from . import cli, errors
+    from . import cli, errors, transaction
 
+    # Every view commits once, at the edge: wrapped after all are registered.
+    transaction.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     # What start-up made (modules, mappers, the app) lives as long as the process: keep it out

@@ -13,6 +13,7 @@ from contracts.services.accounts import create_token, create_user, find_user
 from contracts.services.audit import Actor
 
 from .extensions import db
+from .transaction import after_commit, committed
 
 CLI = Actor("cli")
 
@@ -41,6 +42,7 @@ def init_db() -> None:
 
 @click.command("demo-data")
 @with_appcontext
+@committed
 def demo_data() -> None:
     """Load the seed's history as of 24 January 2019 (once; refuses a database with data)."""
     from contracts.services.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
@@ -48,13 +50,10 @@ def demo_data() -> None:
     try:
         summary = load_demo(db.session, current_app.config["PSEUDONYM_KEY"].encode("utf-8"))
     except DomainError as error:
-        db.session.rollback()
         raise click.ClickException(error.message) from None
-    db.session.commit()
-    click.echo(summary)
-    click.echo("Demo users (password: %s):" % DEMO_PASSWORD)
-    for email, role in DEMO_USERS:
-        click.echo(f"  {email:24} {role}")
+    lines = [summary, "Demo users (password: %s):" % DEMO_PASSWORD]
+    lines += [f"  {email:24} {role}" for email, role in DEMO_USERS]
+    after_commit(click.echo, "\n".join(lines))
 
 
 @click.command("create-user")
@@ -64,30 +63,29 @@ def demo_data() -> None:
 @click.option("--provider-id", type=int, default=None, help="Required for provider users.")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--name", default="")
+@committed
 def create_user_command(email, role, provider_id, password, name) -> None:
     """Create a user who can log in."""
     try:
         user = create_user(db.session, CLI, email, role, password, provider_id, name)
     except DomainError as error:
-        db.session.rollback()
         raise click.ClickException(error.message) from None
-    db.session.commit()
-    click.echo(f"Created {user.role} user {user.email} (id {user.id}).")
+    after_commit(click.echo, f"Created {user.role} user {user.email} (id {user.id}).")
 
 
 @click.command("create-token")
 @with_appcontext
 @click.option("--email", required=True)
 @click.option("--name", default="", help="What the token is for, shown in lists.")
+@committed
 def create_token_command(email, name) -> None:
     """Make a personal API token; printed alone on the last line, shown this once."""
     user = find_user(db.session, email)
     if user is None or not user.is_active:
         raise click.ClickException(f"no active user with the email {email}")
     _, token = create_token(db.session, CLI, user, name or "cli")
-    db.session.commit()
-    click.echo(f"API token for {user.email} (store it now; it is not shown again):")
-    click.echo(token)
+    # Printed only once it is stored: a token shown but never saved would fail its first call.
+    after_commit(click.echo, f"API token for {user.email} (store it now; it is not shown again):\n{token}")
 
 
 @click.command("aggregate")
@@ -98,7 +96,7 @@ def aggregate(months, all_months) -> None:
     """Enqueue the aggregation (invoices and scores) of months for the RQ workers."""
     from contracts.models import MonthlyReport
 
-    from . import aggregation
+    from .jobs import aggregation
 
     if all_months:
         months = db.session.scalars(

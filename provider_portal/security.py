@@ -97,11 +97,9 @@ def _bearer_user() -> User | None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
-    user = user_for_token(db.session, token.strip())
-    if user is not None:
-        # Recording last use is worth a commit of its own, before the view's work.
-        db.session.commit()
-    return user
+    # The token's last use is recorded in the call's own transaction (transaction.py), which
+    # commits when the call succeeds.
+    return user_for_token(db.session, token.strip())
 
 
 def _gate():

@@ -12,6 +12,7 @@ from contracts.services import DomainError
 from contracts.services.accounts import create_token, create_user, find_user, revoke_token
 
 from ..extensions import db
+from .. import transaction
 from ..i18n import say
 from ..security import ROLE_LABELS, actor, allow, current
 from .forms import NO_PROVIDER, CreateTokenForm, CreateUserForm, RevokeTokenForm
@@ -69,11 +70,10 @@ def create_user_view():
                     provider_id, name=form.name.data or "",
                 )
             except DomainError as refusal:
-                db.session.rollback()
+                transaction.rollback()
                 field = getattr(form, refusal.field or "", None) or form.email
                 field.errors.append(say(refusal))
             else:
-                db.session.commit()
                 flash(_("The user %(email)s was created.", email=form.email.data.strip().lower()), "success")
                 return redirect(url_for("admin.home"))
     return _page(user_form=form, status=422)
@@ -87,7 +87,6 @@ def create_token_view():
     if not form.validate_on_submit():
         return _page(token_form=form, status=422)
     _row, token = create_token(db.session, actor(), current(), name=form.name.data.strip())
-    db.session.commit()
     # Rendered, not redirected: the token exists in clear text only in this one response,
     # which the no-store header keeps out of caches and history.
     return _page(new_token=token)
@@ -100,6 +99,5 @@ def revoke_token_view(token_id: int):
     form = RevokeTokenForm()
     if form.validate_on_submit():
         revoke_token(db.session, actor(), token_id)
-        db.session.commit()
         flash(_("The token was revoked."), "success")
     return redirect(url_for("admin.home"))

@@ -33,6 +33,6 @@ def extend_contract(contract_id: int, body: ExtensionIn):
     day = today()
     contract = register.get_contract(db.session, viewer(), contract_id)
     extend(db.session, actor(), contract, body.end_date, body.reason, day, now())
-    db.session.commit()
+    db.session.flush()
     db.session.expire_all()
     return ContractOut.of(register.get_contract(db.session, viewer(), contract_id))

@@ -144,7 +144,6 @@ def create_contract(body: ContractIn):
         predecessor_id=body.predecessor_id,
     )
     created = register.create_contract(db.session, actor(), viewer(), terms, today())
-    db.session.commit()
     contract = register.get_contract(db.session, viewer(), created.contract.id)
     return ContractCreated.of(
         contract, warnings=[ContractWarning(field=w.field, message=w.message) for w in created.warnings]

@@ -162,5 +162,4 @@ def approve_invoice(invoice_id: int, body: ApprovalIn):
     """Gives the year's next gap-free number; an approved invoice is never changed again."""
     documents.visible_invoice(invoice_id)
     approval.approve(db.session, actor(), viewer(), invoice_id, today(), body.ceiling_reason)
-    db.session.commit()
     return InvoiceOut.of(documents.document(invoice_id))

@@ -65,7 +65,6 @@ class ProviderOut(BaseModel):
 def create_provider(body: ProviderIn):
     """CVR and GLN are checked digit by digit; nothing is stored when anything is wrong."""
     provider = register.create_provider(db.session, actor(), body.name, body.cvr, body.gln)
-    db.session.commit()
     return ProviderOut.of(provider)
 
 

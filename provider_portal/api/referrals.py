@@ -42,5 +42,4 @@ def create_referral(body: ReferralIn):
     """422 for a bad CPR number, the programme's age rule or a second open enrolment."""
     key = current_app.config["PSEUDONYM_KEY"].encode("utf-8")
     referral = refer(db.session, actor(), body.cpr, body.contract_id, body.start_date, key)
-    db.session.commit()
     return ReferralOut(participant_ref=referral.participant_ref, enrolment_id=referral.enrolment_id)

@@ -132,7 +132,6 @@ def put_report(contract_id: int, month: str):
     else:
         raise InputRejected([Problem("send the report as text/csv or application/json")], status=415)
     report = reports.save_draft(db.session, actor(), contract, month, read, today(), source="api")
-    db.session.commit()
     return report_out(report)
 
 
@@ -153,7 +152,6 @@ def submit_report(contract_id: int, month: str):
     """Sends the draft to procurement; it cannot be changed while it waits."""
     report = _report(_contract(contract_id), month)
     reports.submit(db.session, actor(), report, now=clock.now())
-    db.session.commit()
     return StatusOut(status=report.status, version=report.version)
 
 
@@ -166,7 +164,6 @@ def accept_report(contract_id: int, month: str):
     """Locks the report; its exits end their enrolments."""
     report = _report(_contract(contract_id), month)
     reports.accept(db.session, actor(), report, now=clock.now())
-    db.session.commit()
     return StatusOut(status=report.status, version=report.version)
 
 
@@ -179,5 +176,4 @@ def reject_report(contract_id: int, month: str, body: RejectIn):
     """The provider sees the reason and can send a corrected report."""
     report = _report(_contract(contract_id), month)
     reports.reject(db.session, actor(), report, body.reason, now=clock.now())
-    db.session.commit()
     return StatusOut(status=report.status, version=report.version)

@@ -98,7 +98,6 @@ def create_tender(body: TenderIn):
         reference=body.reference,
     )
     tender = service.create_tender(db.session, actor(), viewer(), terms, now())
-    db.session.commit()
     return _fresh(tender.id)
 
 
@@ -112,7 +111,6 @@ def retender(body: RetenderIn):
     after they end; `warnings` names any gap or overlap."""
     tender, _ = service.retender(db.session, actor(), viewer(), body.contract_ids, now(), body.title,
                                  body.deadline)
-    db.session.commit()
     return _fresh(tender.id)
 
 
@@ -136,7 +134,6 @@ def change_tender(tender_id: int, body: TenderChange):
              "contract_end_date": "contract_end_on", "contract_max_end_date": "contract_max_end_on"}
     changes = {names.get(k, k): v for k, v in _values(body, only_sent=True).items()}
     service.update_draft(db.session, actor(), viewer(), tender_id, changes, now())
-    db.session.commit()
     return _fresh(tender_id)
 
 
@@ -149,14 +146,12 @@ def change_lot(tender_id: int, lot_id: int, body: LotChange):
     """Only the fields sent are changed; the weights must still add up to 1."""
     lot = service.update_lot(db.session, actor(), viewer(), tender_id, lot_id,
                              _values(body, only_sent=True), now())
-    db.session.commit()
     return LotOut.of(lot)
 
 
 def _step(name: str, summary: str, conflicts: str, doc: str):
     def view(tender_id: int):
         getattr(service, name)(db.session, actor(), viewer(), tender_id, now())
-        db.session.commit()
         return _fresh(tender_id)
 
     view.__name__ = f"{name}_tender"
@@ -181,7 +176,6 @@ _step("award", "Award the lots", "The tender has not been evaluated.",
 def cancel_tender(tender_id: int, body: CancelIn):
     """Any state before `concluded`; the reason is required."""
     service.cancel(db.session, actor(), viewer(), tender_id, body.reason, now())
-    db.session.commit()
     return _fresh(tender_id)
 
 
@@ -194,7 +188,6 @@ def put_bid(tender_id: int, lot_id: int, body: BidIn):
     """Sealed until the deadline: nobody but your own provider's staff sees it before then."""
     prices = service.BidPrices(body.monthly_fee, body.hourly_rate, body.outcome_bonus, body.vat_rate)
     bid = service.submit_bid(db.session, actor(), viewer(), tender_id, lot_id, prices, now())
-    db.session.commit()
     return BidOut.of(bid)
 
 
@@ -228,7 +221,7 @@ def evaluate_tender(tender_id: int, body: EvaluationIn):
     """Quality points 0–10 for every bid; may be redone until the award."""
     points = {item.bid_id: item.points for item in body.quality_points}
     service.evaluate(db.session, actor(), viewer(), tender_id, points, now())
-    db.session.commit()
+    db.session.flush()
     db.session.expire_all()
     return _evaluation_out(service.get_tender(db.session, viewer(), tender_id))
 
@@ -242,7 +235,6 @@ def conclude_tender(tender_id: int):
     """One contract per awarded bid with its price terms, linked to the lot, the bid and the contract
     it continues."""
     concluded = service.conclude(db.session, actor(), viewer(), tender_id, now())
-    db.session.commit()
     ids = [c.id for c in concluded.contracts]
     tender = _fresh(tender_id)
     contracts = [ContractOut.of(register.get_contract(db.session, viewer(), i)) for i in ids]

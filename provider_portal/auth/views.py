@@ -69,7 +69,6 @@ def login():
             session["_stamp"] = password_stamp(user)
             user.last_login_at = utcnow()
             record(db.session, Actor(user.email, user.id, request.remote_addr), "login.succeeded", "user", user.id)
-            db.session.commit()
             return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
         record(
             db.session,
@@ -79,7 +78,6 @@ def login():
             user.id if user else None,
             email=form.email.data.strip().lower()[:254],
         )
-        db.session.commit()
         error = _("Wrong e-mail or password.")
     elif request.method == "POST":
         error = _("Fill in both e-mail and password.")
@@ -91,7 +89,6 @@ def login():
 def logout():
     user = current()
     record(db.session, Actor(user.email, user.id, request.remote_addr), "logout", "user", user.id)
-    db.session.commit()
     logout_user()
     session.clear()
     return redirect(url_for("auth.login"))
@@ -106,7 +103,6 @@ def set_language():
     user = current()
     if user is not None:
         user.locale = language
-        db.session.commit()
     target = _safe_next(request.form.get("next")) or url_for("home.index")
     response = redirect(target)
     response.set_cookie(

@@ -32,6 +32,7 @@ from contracts.services.scope import Viewer
 
 from .. import clock
 from ..extensions import db
+from ..transaction import after_commit, committed, rollback
 
 DEMO_FINANCE_EMAIL = "okonomi@demo.dk"
 CEILING_REASON = ("Loftet overskrides efter aftalens forlængelse til 31-08-2019; "
@@ -90,6 +91,7 @@ def approve_up_to(up_to: str, email: str, today: date) -> list[Invoice]:
 @click.option("--wait", "wait_seconds", type=float, default=0,
               help="First wait this many seconds at most for the months' aggregation jobs.")
 @with_appcontext
+@committed
 def approve_demo(up_to: str, email: str, wait_seconds: float) -> None:
     """Approve the demo's draft invoices up to a month, as finance would have done."""
     if not MONTH_RE.match(up_to):
@@ -102,17 +104,15 @@ def approve_demo(up_to: str, email: str, wait_seconds: float) -> None:
 
         months = db.session.scalars(sa.select(MonthlyReport.month).distinct()
                                     .where(MonthlyReport.month <= up_to)).all()
-        db.session.rollback()  # no transaction held open while the worker writes
+        rollback()  # no transaction held open while the worker writes
         wait_for_aggregation(sorted(months), wait_seconds)
     try:
         approved = approve_up_to(up_to, email, today)
     except DomainError as refused:
-        db.session.rollback()
         raise click.ClickException(refused.message) from None
-    db.session.commit()
     if approved:
-        click.echo(f"Approved {len(approved)} invoice(s) and credit note(s) up to {up_to}: "
-                   f"numbers {approved[0].number} … {approved[-1].number}.")
+        after_commit(click.echo, f"Approved {len(approved)} invoice(s) and credit note(s) up to {up_to}: "
+                                 f"numbers {approved[0].number} … {approved[-1].number}.")
     else:
         click.echo(f"Nothing to approve up to {up_to}.")
 

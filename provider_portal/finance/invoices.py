@@ -31,6 +31,7 @@ from contracts.services.audit import record
 from .. import clock
 from ..jobs import documents as documents_jobs
 from ..extensions import db
+from .. import transaction
 from ..formatting import programme_name
 from ..i18n import say
 from ..security import actor, allow, viewer
@@ -98,13 +99,12 @@ def approve(invoice_id: int):
         approved = approval.approve(db.session, actor(), viewer(), invoice_id, clock.today(),
                                     request.form.get("ceiling_reason"))
     except DomainError as refused:
-        db.session.rollback()
+        transaction.rollback()
         if refused.status == 404:
             raise
         flash(say(refused), "error")
         return redirect(url_for("finance.invoice", invoice_id=invoice_id))
     number = approved.number
-    db.session.commit()
     flash(_("Approved as number %(number)s.", number=number), "success")
     return redirect(url_for("finance.invoice", invoice_id=invoice_id))
 
@@ -187,7 +187,6 @@ def _export(kind: str):
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     record(db.session, actor(), "invoices.exported", "invoice", None, format=kind, rows=len(table),
            **form.as_args())
-    db.session.commit()
     return documents.attachment(data, mimetype, f"{name}.{kind}")
 
 

@@ -27,6 +27,7 @@ from contracts.services import invoicing, scoring
 
 from ..clock import today
 from ..extensions import db
+from ..transaction import after_writes
 from .liveness import Liveness, delete, reap_abandoned, times_abandoned
 from .queues import RETRY, AppContextJob, error_line, fetch, queue, redis_connection, status_as_fetched
 
@@ -47,17 +48,16 @@ def invoice_job_id(contract_id: int, month: str) -> str:
     return f"invoice-{contract_id}-{month}"
 
 
-# The jobs themselves: edges like request handlers, ids in, one commit at the end.
+# The jobs themselves: edges like request handlers, ids in; the Job class commits once at the end.
 
 
 def invoice_contract_month(contract_id: int, month: str) -> int | None:
     """Invoice one contract's month. Safe to run twice: a duplicate found is taken as done."""
     try:
-        invoice = invoicing.invoice_contract_month(db.session, contract_id, month)
-        db.session.commit()
+        with db.session.begin_nested():
+            invoice = invoicing.invoice_contract_month(db.session, contract_id, month)
     except IntegrityError:
         # Another worker wrote the same invoice first; the unique constraint kept it single.
-        db.session.rollback()
         invoice = invoicing.invoice_contract_month(db.session, contract_id, month)
     return invoice.id if invoice else None
 
@@ -67,9 +67,7 @@ def finish_month(month: str, contract_ids: list[int]) -> dict[str, Any]:
     for contract_id in contract_ids:
         invoice_contract_month(contract_id, month)
     written = scoring.compute_month(db.session, month)
-    db.session.commit()
     invoicing.month_done(db.session)
-    db.session.commit()
     return {"month": month, "contracts": len(contract_ids), "scores": written}
 
 
@@ -99,37 +97,42 @@ def _running(group: list[Job], liveness: Liveness) -> bool:
 
 
 def start(month: str, started_by: int | None, connection: Redis | None = None) -> str:
-    """Enqueue the month's jobs (call after the commit of what they read); returns the month's job id."""
+    """Enqueue the month's jobs, once what they read is committed (transaction.after_writes);
+    returns the month's job id. Refuses a month that is running (AlreadyRunning) at once."""
     parse_month(month)
     connection = connection or redis_connection()
     reap_abandoned(connection)
     existing = fetch(month_job_id(month), connection)
-    if existing is not None:
-        group = _group(existing, connection)
-        if _running(group, Liveness(connection)):
-            raise AlreadyRunning(month)
-        for job in group:
-            delete(job)
+    if existing is not None and _running(_group(existing, connection), Liveness(connection)):
+        raise AlreadyRunning(month)
+    after_writes(_enqueue, month, started_by, connection)
+    return month_job_id(month)
+
+
+def _enqueue(month: str, started_by: int | None, connection: Redis) -> None:
+    """Replace whatever jobs of the month are left, then enqueue one per contract and the month's."""
+    existing = fetch(month_job_id(month), connection)
+    for job in _group(existing, connection) if existing is not None else []:
+        delete(job)
     contract_ids = invoicing.accepted_contract_ids(db.session, month)
-    aggregation = queue("aggregation", connection)
-    options = dict(job_timeout=JOB_TIMEOUT, result_ttl=RESULT_TTL, failure_ttl=FAILURE_TTL, retry=RETRY)
     ids = [invoice_job_id(contract_id, month) for contract_id in contract_ids]
     for old in AppContextJob.fetch_many(ids, connection=connection):
         if old is not None:  # left by a month run before, under the same id
             delete(old)
-    children = []
-    for contract_id in contract_ids:
-        children.append(aggregation.enqueue(
-            "provider_portal.jobs.aggregation.invoice_contract_month", contract_id, month,
-            job_id=invoice_job_id(contract_id, month), **options))
-    final = aggregation.enqueue(
+    aggregation = queue("aggregation", connection)
+    options = dict(job_timeout=JOB_TIMEOUT, result_ttl=RESULT_TTL, failure_ttl=FAILURE_TTL, retry=RETRY)
+    children = [
+        aggregation.enqueue("provider_portal.jobs.aggregation.invoice_contract_month", contract_id, month,
+                            job_id=job_id, **options)
+        for contract_id, job_id in zip(contract_ids, ids)
+    ]
+    aggregation.enqueue(
         "provider_portal.jobs.aggregation.finish_month", month, contract_ids,
         job_id=month_job_id(month),
         depends_on=Dependency(jobs=children, allow_failure=True) if children else None,
-        meta={"invoice_jobs": [c.id for c in children], "started_by": started_by, "month": month},
+        meta={"invoice_jobs": ids, "started_by": started_by, "month": month},
         **options,
     )
-    return final.id
 
 
 # What the month's status says when a worker died holding one of its jobs, or when it is stuck.

@@ -10,6 +10,4 @@ from ..extensions import db
 
 def daily_changeover() -> int:
     """Move the participants of contracts that ended yesterday to their successors (see schedule.py)."""
-    moved = changeover(db.session, today())
-    db.session.commit()
-    return moved
+    return changeover(db.session, today())

@@ -45,6 +45,7 @@ from contracts.services.scope import Viewer
 
 from ..clock import today
 from ..extensions import db
+from ..transaction import after_writes
 from . import liveness
 from .liveness import held_by_live_worker, reap_abandoned
 from .queues import RETRY, error_line, fetch, queue, redis_connection, status_as_fetched
@@ -161,11 +162,11 @@ def start(job_id: str, function: str, *args, connection: Optional[Redis] = None)
             return job_id
         liveness.delete(existing)
     connection.delete(document_key(job_id))
-    queue(QUEUE, connection).enqueue(
-        f"provider_portal.jobs.documents.{function}", *args, job_id=job_id,
-        job_timeout=JOB_TIMEOUT, result_ttl=RESULT_TTL, failure_ttl=FAILURE_TTL, ttl=JOB_TIMEOUT,
-        retry=RETRY,
-    )
+    # Once what the render reads is committed (at once when this transaction wrote nothing).
+    after_writes(queue(QUEUE, connection).enqueue,
+                 f"provider_portal.jobs.documents.{function}", *args, job_id=job_id,
+                 job_timeout=JOB_TIMEOUT, result_ttl=RESULT_TTL, failure_ttl=FAILURE_TTL, ttl=JOB_TIMEOUT,
+                 retry=RETRY)
     return job_id
 
 

@@ -22,7 +22,7 @@ from rq.job import Job, JobStatus
 from rq.registry import StartedJobRegistry
 from rq.utils import current_timestamp
 
-from .queues import QUEUES, queue, status_as_fetched
+from .queues import QUEUES, fetch, queue, status_as_fetched
 
 # A worker heartbeats every JOB_MONITORING_INTERVAL s while it runs a job, and each beat keeps
 # the job's execution registered for EXECUTION_SLACK s more: a job whose worker died is known
@@ -133,8 +133,14 @@ class Liveness:
         if status == JobStatus.STARTED:
             return execution_alive(job, self.connection)
         if status == JobStatus.DEFERRED:
-            return self.workers_alive and self._dependencies_held(job)
+            return self.workers_alive and (self._dependencies_held(job) or self._released_since(job))
         return status in _WAITING and self.workers_alive
+
+    def _released_since(self, job: Job) -> bool:
+        """True when the job, read before its dependencies, was released by the last of them
+        in between (their end and its release are one step in RQ): it is waiting now."""
+        fresh = fetch(job.id, self.connection)
+        return fresh is not None and status_as_fetched(fresh) != JobStatus.DEFERRED and self.holds(fresh)
 
     def _dependencies_held(self, job: Job) -> bool:
         found = type(job).fetch_many(job.dependency_ids, connection=self.connection)

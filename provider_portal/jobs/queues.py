@@ -1,7 +1,7 @@
 """RQ's queues and the Job class every job runs with, for the web app, the worker and `rq cron`.
 
 Jobs are edges like request handlers: ids in, a service of `contracts` called with the
-session, one commit at the end. They are enqueued only after the commit that wrote what they
+session, one commit at the end, made here. They are enqueued only after the commit that wrote what they
 read, with a deterministic id built from domain keys, an explicit timeout and TTLs.
 """
 
@@ -16,6 +16,9 @@ from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 from sqlalchemy.exc import DisconnectionError, OperationalError
 
+from .. import transaction
+from ..extensions import db
+
 QUEUES = ("aggregation", "documents", "default")
 # Retries for what can pass by itself (TRANSIENT): a refused or lost database connection, a
 # lock another writer holds, Redis out of reach for a moment. Any other error fails at once.
@@ -27,22 +30,25 @@ MAX_ERROR_LENGTH = 400
 
 class AppContextJob(Job):
     """Runs each job inside an app context of the app the worker made before forking, as
-    Flask-RQ does, and cleans the session up; only TRANSIENT errors are retried."""
+    Flask-RQ does; commits once when the job returns (transaction.py) and rolls back when it
+    raises; only TRANSIENT errors are retried."""
 
     # Set once by worker.py; a job is never run where no app was made.
     app: Flask | None = None
 
     def perform(self):
-        from ..extensions import db
-
         if AppContextJob.app is None:
             raise RuntimeError("jobs run on worker.py's workers, which make the app first")
         with AppContextJob.app.app_context():
             try:
-                return super().perform()
+                result = super().perform()
+                transaction.commit()
+                return result
             except TRANSIENT:
+                transaction.rollback()
                 raise
             except Exception:
+                transaction.rollback()
                 # Running it again would fail the same way: no retry (RQ reads this on failure).
                 self.retries_left = 0
                 raise
@@ -96,6 +102,5 @@ def error_line(job: Job) -> str | None:
 
 def ping() -> str:
     """A trivial job, for checking that a worker runs jobs in an app context."""
-    from ..extensions import db
 
     return f"{current_app.name} {db.engine.dialect.name}"

@@ -19,6 +19,7 @@ from contracts.services.contract_changes import changeover
 
 from .. import clock
 from ..extensions import db
+from ..transaction import after_commit, committed
 
 CLI = Actor("cli")
 
@@ -27,12 +28,12 @@ CLI = Actor("cli")
 @click.option("--day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="The changeover day (default: the portal's today).")
 @with_appcontext
+@committed
 def changeover_command(day) -> None:
     """Move the participants of contracts that ended yesterday to their successor contracts."""
     on: date = day.date() if day else clock.today()
     moved = changeover(db.session, on, CLI)
-    db.session.commit()
-    click.echo(f"Changeover {on.isoformat()}: {moved} participant(s) moved to successor contracts.")
+    after_commit(click.echo, f"Changeover {on.isoformat()}: {moved} participant(s) moved to successor contracts.")
 
 
 def register(app: Flask) -> None:

@@ -26,6 +26,7 @@ from contracts.services.contract_register import ContractRefused, ContractTerms
 
 from .. import clock
 from ..extensions import db
+from .. import transaction
 from ..formatting import programme_name
 from ..security import actor, allow, viewer
 from .forms import ContractForm, TenderForm
@@ -43,7 +44,7 @@ def _programmes() -> list[Programme]:
 
 def _refused(error: DomainError, fields: dict) -> list[str]:
     """Put a refusal next to its fields; return what belongs to no field."""
-    db.session.rollback()
+    transaction.rollback()
     problems = error.problems if isinstance(error, ContractRefused) else [error]
     return show_problems(problems, fields)
 
@@ -101,11 +102,10 @@ def new_tender():
                 status = error.status
             else:
                 if not deadline_passed:
-                    db.session.commit()
                     flash(_("The tender %(reference)s is a draft; check it and publish it.",
                             reference=tender.reference), "success")
                     return redirect(url_for("procurement.tender", tender_id=tender.id))
-                db.session.rollback()
+                transaction.rollback()
             if deadline_passed:
                 form.deadline.errors = [_("The deadline has passed; set a deadline in the future.")]
     names = {p.code: p for p in programmes}
@@ -163,7 +163,6 @@ def new_contract():
                 problems = _refused(error, _contract_fields(form))
                 status = error.status
             else:
-                db.session.commit()
                 flash(_("The contract %(reference)s is entered.", reference=created.contract.reference), "success")
                 for warning in created.warnings:
                     flash(say(warning), "warning")

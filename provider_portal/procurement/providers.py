@@ -17,6 +17,7 @@ from contracts.services.provider_changes import ProviderDetails, ProviderRefused
 
 from .. import clock
 from ..extensions import db
+from .. import transaction
 from ..security import actor, allow, viewer
 from .forms import ProviderForm
 from .history import record_history
@@ -44,18 +45,17 @@ def _save(form: ProviderForm, act) -> tuple[object | None, list[str], int]:
     try:
         provider = act(_details(form))
     except ProviderRefused as error:
-        db.session.rollback()
+        transaction.rollback()
         return None, show_problems(error.problems, {name: getattr(form, name) for name in
                                                     ("name", "cvr", "gln", "contact_name", "contact_email")}), \
             error.status
     except DomainError as error:
-        db.session.rollback()
+        transaction.rollback()
         field = getattr(form, error.field, None) if error.field else None
         if field is not None:
             field.errors = list(field.errors) + [say(error)]
             return None, [], error.status
         return None, [say(error)], error.status
-    db.session.commit()
     return provider, [], 200
 
 

@@ -20,6 +20,7 @@ from contracts.services import DomainError, report_lines, reports, scope
 
 from .. import clock
 from ..extensions import db
+from .. import transaction
 from ..i18n import say
 from ..security import actor, allow, viewer
 from .views import bp
@@ -92,10 +93,9 @@ def accept_report(contract_id: int, month: str):
     try:
         reports.accept(db.session, actor(), report, now=clock.now())
     except DomainError as error:
-        db.session.rollback()
+        transaction.rollback()
         flash(say(error), "error")
         return _page(report, status=error.status)
-    db.session.commit()
     flash(_("The report is accepted."), "success")
     return redirect(url_for("procurement.report", contract_id=contract_id, month=report.month))
 
@@ -113,9 +113,8 @@ def reject_report(contract_id: int, month: str):
     try:
         reports.reject(db.session, actor(), report, form.reason.data, now=clock.now())
     except DomainError as error:
-        db.session.rollback()
+        transaction.rollback()
         flash(say(error), "error")
         return _page(report, reject_form=form, status=error.status)
-    db.session.commit()
     flash(_("The report is rejected and sent back to the provider."), "success")
     return redirect(url_for("procurement.report", contract_id=contract_id, month=report.month))

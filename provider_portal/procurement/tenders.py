@@ -26,6 +26,7 @@ from contracts.services.referrals import refer
 
 from .. import clock
 from ..extensions import db
+from .. import transaction
 from ..i18n import say
 from ..security import actor, allow, viewer
 from .views import bp
@@ -119,10 +120,9 @@ def _step(tender_id: int, step) -> object:
     try:
         done = step()
     except DomainError as error:
-        db.session.rollback()
+        transaction.rollback()
         flash(say(error), "error")
     else:
-        db.session.commit()
         flash(_("Saved."), "success")
         # A conclusion tells what is worth a second look: a predecessor left without a
         # successor, a gap or an overlap at the changeover.
@@ -208,10 +208,9 @@ def retender():
             found, warnings = service.retender(db.session, actor(), viewer(), chosen, now,
                                                form.title.data or None, deadline)
         except DomainError as error:
-            db.session.rollback()
+            transaction.rollback()
             problem = say(error)
         else:
-            db.session.commit()
             flash(_("The re-tender %(reference)s is a draft; check its lots, set the deadline and publish it.",
                     reference=found.reference), "success")
             for warning in warnings:
@@ -238,10 +237,9 @@ def bid(tender_id: int, lot_id: int):
         try:
             service.submit_bid(db.session, actor(), v, tender_id, lot_id, prices, now)
         except DomainError as error:
-            db.session.rollback()
+            transaction.rollback()
             problem = say(error)
         else:
-            db.session.commit()
             flash(_("Your bid is received. It is sealed until the deadline."), "success")
             return redirect(url_for("procurement.tender", tender_id=tender_id))
     return render_template("procurement/tenders/bid.html", tender=found, lot=lot, form=form, bid=mine,
@@ -272,10 +270,9 @@ def extend_contract(contract_id: int):
         try:
             extend(db.session, actor(), contract, form.end_date.data, form.reason.data, today, clock.now())
         except DomainError as error:
-            db.session.rollback()
+            transaction.rollback()
             problem = say(error)
         else:
-            db.session.commit()
             flash(_("The contract now ends on %(day)s.", day=form.end_date.data.strftime("%d-%m-%Y")), "success")
             return redirect(url_for("procurement.contract", contract_id=contract_id))
     return render_template("procurement/contract_actions/extend.html", contract=contract, form=form,
@@ -294,10 +291,9 @@ def refer_citizen(contract_id: int):
         try:
             referral = refer(db.session, actor(), form.cpr.data, contract_id, form.start_date.data, key)
         except DomainError as error:
-            db.session.rollback()
+            transaction.rollback()
             problem = say(error)
         else:
-            db.session.commit()
             flash(_("Referred as %(ref)s.", ref=referral.participant_ref), "success")
             return redirect(url_for("procurement.contract", contract_id=contract_id))
     # The CPR number is never sent back to the browser, not even to correct a typo.

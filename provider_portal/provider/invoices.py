@@ -58,7 +58,6 @@ def invoice(invoice_id: int):
     # Its lines name participants: reading them is an audit event, as on the other provider pages.
     record(db.session, actor(), "participants.viewed", "invoice", doc.id, page="provider.invoice",
            count=len(doc.lines))
-    db.session.commit()
     return render_template("provider/invoice.html", doc=doc, credit_note=note)
 
 

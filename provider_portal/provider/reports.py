@@ -30,6 +30,7 @@ from contracts.services.audit import record
 
 from .. import clock
 from ..extensions import db
+from .. import transaction
 from ..i18n import say
 from ..security import actor, allow, viewer
 from .views import DONE_STATUSES, FIRST_REPORT_MONTH, bp
@@ -209,7 +210,6 @@ def _page(state: PageState, *, report_form: ReportForm | None = None, problems: 
     # Reading the participant list is an audit event (GDPR art. 10 data).
     record(db.session, actor(), "participants.viewed", "contract", state.contract.id,
            page="provider.report", month=state.month, count=len(state.enrolled))
-    db.session.commit()
     file_refs = {line.line: line.participant_ref for line in (read_lines or [])}
     return render_template(
         "provider/report.html",
@@ -244,7 +244,6 @@ def _refuse_change(state: PageState):
 def _save(state: PageState, read, source: str):
     """Store the lines read as the month's draft, or raise InputRejected with every problem."""
     reports.save_draft(db.session, actor(), state.contract, state.month, read, clock.today(), source=source)
-    db.session.commit()
 
 
 @bp.route("/contracts/<int:contract_id>/reports/<month>")
@@ -269,11 +268,11 @@ def save_report_form(contract_id: int, month: str):
     try:
         _save(state, read_json(body), source="form")
     except InputRejected as error:
-        db.session.rollback()
+        transaction.rollback()
         return _page(state, report_form=form, problems=error.problems, problem_source="form",
                      status=error.status)
     except DomainError as error:
-        db.session.rollback()
+        transaction.rollback()
         flash(_("The report could not be saved: %(reason)s", reason=say(error)), "error")
         return _page(state, report_form=form, status=error.status)
     flash(_("The report is saved as a draft. Submit it when it is complete."), "success")
@@ -314,11 +313,11 @@ def upload_report(contract_id: int, month: str):
         read = read_csv(data)
         _save(state, read, source="upload")
     except InputRejected as error:
-        db.session.rollback()
+        transaction.rollback()
         return _page(state, problems=error.problems, problem_source="upload",
                      read_lines=read.lines if read else [], status=error.status)
     except DomainError as error:
-        db.session.rollback()
+        transaction.rollback()
         flash(_("The report could not be saved: %(reason)s", reason=say(error)), "error")
         return _page(state, status=error.status)
     flash(_("The file is read and saved as a draft. Check the lines, then submit the report."), "success")
@@ -337,6 +336,5 @@ def submit_report(contract_id: int, month: str):
         return _page(state, status=409)
     # The portal's clock, so a report sent on the demo date is stamped with that date.
     reports.submit(db.session, actor(), state.report, now=clock.now())
-    db.session.commit()
     flash(_("The report is submitted. Procurement will review it."), "success")
     return redirect(url_for("provider.report", contract_id=contract_id, month=state.month))

@@ -90,7 +90,6 @@ def home():
         db.session, actor(), "participants.viewed", "provider", v.provider_id,
         page="provider.home", count=len(enrolments),
     )
-    db.session.commit()
     return render_template(
         "provider/home.html",
         today=today,

@@ -15,7 +15,10 @@ def statements(app):
     sent: list[str] = []
 
     def record(conn, cursor, statement, parameters, context, executemany):
-        sent.append(statement)
+        # A token's last use is written at most once a minute, on whichever call comes first:
+        # not part of what the call itself costs.
+        if not statement.lstrip().upper().startswith("UPDATE API_TOKEN"):
+            sent.append(statement)
 
     with app.app_context():
         engine = db.engine

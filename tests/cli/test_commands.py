@@ -66,3 +66,19 @@ def test_create_token_prints_the_token_alone_on_the_last_line_and_stores_only_it
 def test_create_token_for_an_unknown_user_fails_plainly(runner):
     result = runner.invoke(args=["create-token", "--email", "nobody@example.dk"])
     assert result.exit_code != 0 and "no active user" in result.output
+
+
+def test_aggregate_enqueues_the_months_with_accepted_reports(app, runner):
+    """`make run` starts the demo's invoicing with this command."""
+    from provider_portal.jobs.queues import queue, redis_connection
+    from tests.jobs.test_aggregation import accepted_sample_month
+
+    accepted_sample_month(app)
+    result = runner.invoke(args=["aggregate", "--all-months"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "2019-01: enqueued as aggregate-2019-01"
+    with app.app_context():
+        waiting = queue("aggregation", redis_connection())
+        assert waiting.count == 1 and waiting.deferred_job_registry.get_job_ids() == ["aggregate-2019-01"]
+    again = runner.invoke(args=["aggregate", "--month", "2019-13"])
+    assert again.exit_code != 0 and "2019-13" in again.output

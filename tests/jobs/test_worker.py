@@ -121,3 +121,37 @@ def test_a_job_is_retried_for_a_lost_connection_and_fails_at_once_for_anything_e
             connection.close()
     finally:
         stop_worker(process)
+
+
+def test_a_job_released_between_reading_it_and_its_dependencies_is_still_held(app, monkeypatch):
+    """A page reads the month job while it waits, then its jobs: if the last of them ended and
+    released it in between, the month is waiting to run, not stalled (this once showed a month
+    that was about to finish as stalled)."""
+    from rq import Queue, SimpleWorker
+
+    from provider_portal.jobs.liveness import Liveness, any_live_worker
+    from provider_portal.jobs.queues import AppContextJob
+
+    bystander = start_worker(app.config["DATABASE_URL"], app.config["REDIS_URL"], "default")
+    try:
+        with app.app_context():
+            connection = redis_connection()
+            deadline = time.monotonic() + 30
+            while not any_live_worker(connection):
+                assert time.monotonic() < deadline, "the worker never registered"
+                time.sleep(0.1)
+            first = queue("aggregation", connection).enqueue("provider_portal.jobs.queues.ping", job_id="first")
+            # The waiting job on a queue no worker listens to, so that it stays waiting once released.
+            held = Queue("released", connection=connection, job_class=AppContextJob)
+            waiting = held.enqueue("provider_portal.jobs.queues.ping", job_id="waiting", depends_on=first)
+            read_while_deferred = AppContextJob.fetch("waiting", connection=connection)
+            assert read_while_deferred.get_status(refresh=False) == JobStatus.DEFERRED
+
+            monkeypatch.setattr(AppContextJob, "app", app)
+            SimpleWorker([queue("aggregation", connection)], connection=connection,
+                         job_class=AppContextJob).work(burst=True, with_scheduler=False)
+            assert waiting.get_status(refresh=True) == JobStatus.QUEUED
+            assert Liveness(connection).holds(read_while_deferred)
+            connection.close()
+    finally:
+        stop_worker(bystander)
