@@ -15,7 +15,7 @@ PYTEST_ARGS ?=
 help:
 	@echo "make run          install everything and start the portal on http://127.0.0.1:5000"
 	@echo "make test         run the test-suite (PYTEST_ARGS='-k foo -x' to narrow it)"
-	@echo "make lint         ruff check"
+	@echo "make lint         ruff check and ruff format --check (make test runs it first)"
 	@echo "make bench        run the benchmarks"
 	@echo "make system-deps  install the Debian packages (redis, postgresql, chromium, ...)"
 	@echo "make install      create .venv and install the app with its dev extras"
@@ -41,7 +41,8 @@ system-deps:
 run: system-deps install
 	bash scripts/run.sh
 
-test: system-deps install
+# The style is part of the build: lint runs first, so CI keeps it.
+test: system-deps install lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: install
@@ -51,8 +52,11 @@ bench: install
 		echo "No benchmarks yet (benchmarks/ does not exist)."; \
 	fi
 
+LINTED := provider_portal contracts tests worker.py benchmarks
+
 lint: install
-	$(VENV)/bin/ruff check provider_portal contracts tests worker.py
+	$(VENV)/bin/ruff check $(LINTED)
+	$(VENV)/bin/ruff format --check $(LINTED)
 
 # Keeps instance/secret_key and instance/pseudonym_key: a new pseudonym key
 # would stop the portal from recognising citizens.

@@ -13,11 +13,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import configure_mappers
 
 from contracts.services import invoicing
-
 from provider_portal import create_app
 from provider_portal.extensions import db
 from provider_portal.jobs.liveness import (
-    JOB_MONITORING_INTERVAL, MAINTENANCE_INTERVAL, WORKER_TTL, PortalWorker, note_abandoned,
+    JOB_MONITORING_INTERVAL,
+    MAINTENANCE_INTERVAL,
+    WORKER_TTL,
+    PortalWorker,
+    note_abandoned,
 )
 from provider_portal.jobs.queues import QUEUES, AppContextJob, queue, redis_connection
 
@@ -30,7 +33,10 @@ def warm_up() -> None:
     try:
         invoicing.prepare(db.session)
     except SQLAlchemyError:
-        log.warning("could not prepare the invoicing statements; each job will compile its own", exc_info=True)
+        log.warning(
+            "could not prepare the invoicing statements; each job will compile its own",
+            exc_info=True,
+        )
     finally:
         db.session.rollback()
 
@@ -46,7 +52,9 @@ def main(argv: list[str]) -> None:
     AppContextJob.app = app
     names = argv or list(QUEUES)
     worker = PortalWorker(
-        [queue(name, connection) for name in names], connection=connection, job_class=AppContextJob,
+        [queue(name, connection) for name in names],
+        connection=connection,
+        job_class=AppContextJob,
         # Heartbeats every 5 s, in a job or idle, and frequent cleanups hand a dead
         # worker's jobs back within a minute (see provider_portal.jobs).
         job_monitoring_interval=JOB_MONITORING_INTERVAL,

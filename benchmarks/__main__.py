@@ -1,8 +1,7 @@
 """`python -m benchmarks`: run every benchmark and print one line per measurement."""
 
-import warnings
-
 import logging
+import warnings
 
 from . import aggregation, ingestion, pdf
 

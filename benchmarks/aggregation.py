@@ -25,9 +25,9 @@ MONTHS = ("2019-01", "2019-12")
 
 DAYS = {
     "sqlite": "(CAST(julianday(min(coalesce(rl.exit_on, e.end_on, :last), :last)) AS INTEGER)"
-              " - CAST(julianday(max(e.start_on, :first)) AS INTEGER) + 1)",
+    " - CAST(julianday(max(e.start_on, :first)) AS INTEGER) + 1)",
     "postgresql": "(LEAST(coalesce(rl.exit_on, e.end_on, :last), :last)"
-                  " - GREATEST(e.start_on, :first) + 1)",
+    " - GREATEST(e.start_on, :first) + 1)",
 }
 
 FLOOR_HEADERS = """
@@ -73,7 +73,13 @@ def _floor_month(connection, dialect: str, month: str) -> None:
     from contracts.rules.periods import parse_month
 
     first, last = parse_month(month)
-    params = {"month": month, "first": first, "last": last, "dim": (last - first).days + 1, "now": utcnow()}
+    params = {
+        "month": month,
+        "first": first,
+        "last": last,
+        "dim": (last - first).days + 1,
+        "now": utcnow(),
+    }
     connection.execute(sa.text(FLOOR_HEADERS), params)
     connection.execute(sa.text(FLOOR_LINES.format(days=DAYS[dialect])), params)
     connection.execute(sa.text(FLOOR_TOTALS), params)
@@ -112,8 +118,11 @@ def _floor(engine, dialect: str, months: list[str]) -> float:
 
 def _check_same(engine) -> str:
     with engine.connect() as connection:
-        return str(connection.execute(sa.text(
-            "SELECT count(*), sum(CAST(round(total * 100) AS BIGINT)) FROM invoice")).one())
+        return str(
+            connection.execute(
+                sa.text("SELECT count(*), sum(CAST(round(total * 100) AS BIGINT)) FROM invoice")
+            ).one()
+        )
 
 
 def run_on(app, dialect: str) -> list[str]:
@@ -128,7 +137,9 @@ def run_on(app, dialect: str) -> list[str]:
         engine = db.engine
         if dialect == "postgresql":
             with engine.connect() as connection:
-                connection.execution_options(isolation_level="AUTOCOMMIT").execute(sa.text("VACUUM ANALYZE"))
+                connection.execution_options(isolation_level="AUTOCOMMIT").execute(
+                    sa.text("VACUUM ANALYZE")
+                )
         else:
             with engine.begin() as connection:
                 connection.execute(sa.text("ANALYZE"))
@@ -144,9 +155,15 @@ def run_on(app, dialect: str) -> list[str]:
         results[label] = _check_same(engine)
         _agree(program_result, results[label])
         per_line[label] = program / size
-        lines.append(result_line(f"aggregation {label} ({dialect})", _size(len(chosen)), program, floors[label]))
-    lines.append(f"aggregation per-line time year/month ({dialect}): "
-                 f"ratio={per_line['year'] / per_line['month']:.2f}")
+        lines.append(
+            result_line(
+                f"aggregation {label} ({dialect})", _size(len(chosen)), program, floors[label]
+            )
+        )
+    lines.append(
+        f"aggregation per-line time year/month ({dialect}): "
+        f"ratio={per_line['year'] / per_line['month']:.2f}"
+    )
     _reset(engine)
     lines.append(workers.run_on(app, dialect, months[0], floors["month"], _size(1)))
     _agree(_check_same(engine), results["month"])

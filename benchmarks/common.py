@@ -5,9 +5,9 @@ from __future__ import annotations
 import secrets
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
 
 from flask import Flask
 from flask_migrate import upgrade
@@ -32,10 +32,14 @@ def best_of(runs: int, setup: Callable[[], object], work: Callable[[object], Non
 def _migrated_app(database_url: str) -> Flask:
     from provider_portal import create_app
 
-    app = create_app({
-        "SECRET_KEY": secrets.token_hex(32), "PSEUDONYM_KEY": secrets.token_hex(32),
-        "DATABASE_URL": database_url, "PORTAL_TODAY": "2019-02-05",
-    })
+    app = create_app(
+        {
+            "SECRET_KEY": secrets.token_hex(32),
+            "PSEUDONYM_KEY": secrets.token_hex(32),
+            "DATABASE_URL": database_url,
+            "PORTAL_TODAY": "2019-02-05",
+        }
+    )
     with app.app_context():
         upgrade()
     return app

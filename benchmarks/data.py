@@ -6,19 +6,25 @@ take a while.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from contracts.models import (
-    Contract, Enrolment, MonthlyReport, Participant, Programme, Provider, ReportLine,
+    Contract,
+    Enrolment,
+    MonthlyReport,
+    Participant,
+    Programme,
+    Provider,
+    ReportLine,
 )
 from contracts.rules.periods import months_between, parse_month
 
 VALID_CVRS = ["13585628", "64942212", "29403473", "10150817", "25313763", "30060946"]
-STAMP = datetime(2019, 2, 5, tzinfo=timezone.utc)
+STAMP = datetime(2019, 2, 5, tzinfo=UTC)
 
 
 def _cvr(n: int) -> str:
@@ -31,8 +37,14 @@ def _cvr(n: int) -> str:
     return str(candidate)
 
 
-def make_reports(session: Session, contracts: int, participants: int, first_month: str,
-                 last_month: str, first: int = 0) -> list[int]:
+def make_reports(
+    session: Session,
+    contracts: int,
+    participants: int,
+    first_month: str,
+    last_month: str,
+    first: int = 0,
+) -> list[int]:
     """`contracts` contracts of `participants` each, with an accepted report for every month;
     numbered from `first`, so that calls for contracts of different sizes can follow each other.
 
@@ -48,10 +60,17 @@ def make_reports(session: Session, contracts: int, participants: int, first_mont
         session.add(provider)
         session.flush()
         contract = Contract(
-            reference=f"BULK-{c:03d}", provider_id=provider.id, programme_id=programme.id,
-            kind="special_effort", status="active", start_on=start, end_on=date(2030, 12, 31),
-            max_end_on=date(2030, 12, 31), monthly_fee=Decimal("9500.00"),
-            hourly_rate=Decimal("45.00"), outcome_bonus=Decimal("15000.00"),
+            reference=f"BULK-{c:03d}",
+            provider_id=provider.id,
+            programme_id=programme.id,
+            kind="special_effort",
+            status="active",
+            start_on=start,
+            end_on=date(2030, 12, 31),
+            max_end_on=date(2030, 12, 31),
+            monthly_fee=Decimal("9500.00"),
+            hourly_rate=Decimal("45.00"),
+            outcome_bonus=Decimal("15000.00"),
             ceiling=Decimal("9999999999.99"),
         )
         session.add(contract)
@@ -59,15 +78,36 @@ def make_reports(session: Session, contracts: int, participants: int, first_mont
         contract_ids.append(contract.id)
         base = session.scalar(sa.select(sa.func.coalesce(sa.func.max(Participant.id), 0)))
         ids = range(base + 1, base + participants + 1)
-        session.execute(Participant.__table__.insert(), [
-            {"id": i, "ref": f"B{i:07d}", "pseudonym": f"{i:064d}", "created_at": STAMP} for i in ids])
+        session.execute(
+            Participant.__table__.insert(),
+            [
+                {"id": i, "ref": f"B{i:07d}", "pseudonym": f"{i:064d}", "created_at": STAMP}
+                for i in ids
+            ],
+        )
         enrolment_base = session.scalar(sa.select(sa.func.coalesce(sa.func.max(Enrolment.id), 0)))
-        session.execute(Enrolment.__table__.insert(), [
-            {"id": enrolment_base + k + 1, "participant_id": i, "contract_id": contract.id,
-             "start_on": start, "age_at_start": 35, "created_at": STAMP} for k, i in enumerate(ids)])
+        session.execute(
+            Enrolment.__table__.insert(),
+            [
+                {
+                    "id": enrolment_base + k + 1,
+                    "participant_id": i,
+                    "contract_id": contract.id,
+                    "start_on": start,
+                    "age_at_start": 35,
+                    "created_at": STAMP,
+                }
+                for k, i in enumerate(ids)
+            ],
+        )
         for month in months:
-            report = MonthlyReport(contract_id=contract.id, month=month, status="accepted",
-                                   submitted_at=STAMP, decided_at=STAMP)
+            report = MonthlyReport(
+                contract_id=contract.id,
+                month=month,
+                status="accepted",
+                submitted_at=STAMP,
+                decided_at=STAMP,
+            )
             session.add(report)
             session.flush()
             last = month == months[-1]
@@ -75,13 +115,21 @@ def make_reports(session: Session, contracts: int, participants: int, first_mont
             rows = []
             for k, i in enumerate(ids):
                 leaves = last and k % 40 == 0
-                rows.append({
-                    "report_id": report.id, "position": k + 1, "participant_id": i,
-                    "enrolment_id": enrolment_base + k + 1,
-                    "hours_planned": Decimal("40.00") if leaves else Decimal("120.00"),
-                    "hours_delivered": Decimal(f"{30 + k % 9}.50") if leaves else Decimal(f"{100 + k % 17}.25"),
-                    "absence_hours": Decimal("2.00"), "status": "exited" if leaves else "active",
-                    "exit_on": exit_on if leaves else None, "exit_reason": "job" if leaves else None,
-                })
+                rows.append(
+                    {
+                        "report_id": report.id,
+                        "position": k + 1,
+                        "participant_id": i,
+                        "enrolment_id": enrolment_base + k + 1,
+                        "hours_planned": Decimal("40.00") if leaves else Decimal("120.00"),
+                        "hours_delivered": Decimal(f"{30 + k % 9}.50")
+                        if leaves
+                        else Decimal(f"{100 + k % 17}.25"),
+                        "absence_hours": Decimal("2.00"),
+                        "status": "exited" if leaves else "active",
+                        "exit_on": exit_on if leaves else None,
+                        "exit_reason": "job" if leaves else None,
+                    }
+                )
             session.execute(ReportLine.__table__.insert(), rows)
     return contract_ids

@@ -27,20 +27,48 @@ def sample_document(lines: int = LINES):
         hours = Decimal(n % 150)
         hours_amount = Decimal("45.00") * hours
         bonus = Decimal("15000.00") if n % 97 == 0 else Decimal("0.00")
-        rows.append(DocumentLine(f"DL-{n:05d}", days, hours, base, hours_amount, bonus,
-                                 base + hours_amount + bonus, n + 1))
+        rows.append(
+            DocumentLine(
+                f"DL-{n:05d}",
+                days,
+                hours,
+                base,
+                hours_amount,
+                bonus,
+                base + hours_amount + bonus,
+                n + 1,
+            )
+        )
     net = sum((r.amount for r in rows), Decimal(0))
     vat = (net * Decimal("0.25")).quantize(Decimal("0.01"))
     return InvoiceDocument(
-        id=1, kind="invoice", number="2019-000001", status="approved", month="2019-01", version=1,
-        contract_id=1, contract_reference="SÆR-2018-03", programme_code="adult-employment",
-        programme_name="Beskæftigelsesrettet forløb", monthly_fee=Decimal("9500.00"),
-        hourly_rate=Decimal("45.00"), outcome_bonus=Decimal("15000.00"),
+        id=1,
+        kind="invoice",
+        number="2019-000001",
+        status="approved",
+        month="2019-01",
+        version=1,
+        contract_id=1,
+        contract_reference="SÆR-2018-03",
+        programme_code="adult-employment",
+        programme_name="Beskæftigelsesrettet forløb",
+        monthly_fee=Decimal("9500.00"),
+        hourly_rate=Decimal("45.00"),
+        outcome_bonus=Decimal("15000.00"),
         seller=Seller(1, "Nyt Fodfæste A/S", "13585628", None),
         buyer=Municipality("Københavns Kommune", "64942212", "5798009800275"),
-        vat_rate=Decimal("0.25"), net=net, vat=vat, total=net + vat, exceeds_ceiling=False,
-        issued_on=date(2019, 2, 5), due_on=date(2019, 3, 7), credited_id=None,
-        credited_number=None, credited_issued_on=None, lines=tuple(rows))
+        vat_rate=Decimal("0.25"),
+        net=net,
+        vat=vat,
+        total=net + vat,
+        exceeds_ceiling=False,
+        issued_on=date(2019, 2, 5),
+        due_on=date(2019, 3, 7),
+        credited_id=None,
+        credited_number=None,
+        credited_issued_on=None,
+        lines=tuple(rows),
+    )
 
 
 def bare_html(doc) -> str:

@@ -47,7 +47,10 @@ def program(app, month: str) -> tuple[float, int]:
         jobs = _invoice_jobs(month)
         _wait(jobs, time.monotonic() + 600)
         seconds = time.perf_counter() - started
-        _wait([AppContextJob.fetch(month_job_id, connection=redis_connection())], time.monotonic() + 600)
+        _wait(
+            [AppContextJob.fetch(month_job_id, connection=redis_connection())],
+            time.monotonic() + 600,
+        )
         return seconds, len(jobs)
 
 

@@ -108,18 +108,26 @@ def _sqlite_begin(connection) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
-    from .job_pages.views import bp as job_pages_bp
     from .api import bp as api_bp
     from .auth.views import bp as auth_bp
     from .extensions import csrf
     from .finance.views import bp as finance_bp
     from .home.views import bp as home_bp
+    from .job_pages.views import bp as job_pages_bp
     from .procurement.views import bp as procurement_bp
     from .provider.views import bp as provider_bp
     from .scores.views import bp as scores_bp
 
-    for bp in (auth_bp, home_bp, procurement_bp, provider_bp, finance_bp, admin_bp, job_pages_bp,
-               scores_bp):
+    for bp in (
+        auth_bp,
+        home_bp,
+        procurement_bp,
+        provider_bp,
+        finance_bp,
+        admin_bp,
+        job_pages_bp,
+        scores_bp,
+    ):
         app.register_blueprint(bp)
     # The API authenticates by bearer token only, never by cookie, so CSRF cannot reach it.
     csrf.exempt(api_bp)

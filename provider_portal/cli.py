@@ -51,7 +51,7 @@ def demo_data() -> None:
         summary = load_demo(db.session, current_app.config["PSEUDONYM_KEY"].encode("utf-8"))
     except DomainError as error:
         raise click.ClickException(error.message) from None
-    lines = [summary, "Demo users (password: %s):" % DEMO_PASSWORD]
+    lines = [summary, f"Demo users (password: {DEMO_PASSWORD}):"]
     lines += [f"  {email:24} {role}" for email, role in DEMO_USERS]
     after_commit(click.echo, "\n".join(lines))
 
@@ -59,7 +59,9 @@ def demo_data() -> None:
 @click.command("create-user")
 @with_appcontext
 @click.option("--email", required=True)
-@click.option("--role", required=True, type=click.Choice(["procurement", "provider", "finance", "admin"]))
+@click.option(
+    "--role", required=True, type=click.Choice(["procurement", "provider", "finance", "admin"])
+)
 @click.option("--provider-id", type=int, default=None, help="Required for provider users.")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--name", default="")
@@ -85,7 +87,9 @@ def create_token_command(email, name) -> None:
         raise click.ClickException(f"no active user with the email {email}")
     _, token = create_token(db.session, CLI, user, name or "cli")
     # Printed only once it is stored: a token shown but never saved would fail its first call.
-    after_commit(click.echo, f"API token for {user.email} (store it now; it is not shown again):\n{token}")
+    after_commit(
+        click.echo, f"API token for {user.email} (store it now; it is not shown again):\n{token}"
+    )
 
 
 @click.command("aggregate")
@@ -100,8 +104,10 @@ def aggregate(months, all_months) -> None:
 
     if all_months:
         months = db.session.scalars(
-            sa.select(MonthlyReport.month).distinct()
-            .where(MonthlyReport.status.in_(("accepted", "invoiced"))).order_by(MonthlyReport.month)
+            sa.select(MonthlyReport.month)
+            .distinct()
+            .where(MonthlyReport.status.in_(("accepted", "invoiced")))
+            .order_by(MonthlyReport.month)
         ).all()
     if not months:
         raise click.ClickException("name a --month YYYY-MM, or --all-months")

@@ -33,7 +33,7 @@ def database_url(url: str | None, instance_path: Path) -> str:
         return f"sqlite:///{instance_path / 'portal.db'}"
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

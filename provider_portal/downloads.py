@@ -18,8 +18,8 @@ from contracts.models import Invoice
 from contracts.rules.problems import N_
 from contracts.services import DomainError, NotFound, scope
 
-from .jobs import documents as documents_jobs
 from .extensions import db
+from .jobs import documents as documents_jobs
 from .security import viewer
 
 log = logging.getLogger(__name__)
@@ -90,6 +90,9 @@ def xml_response(invoice_id: int) -> Response:
     if not report.valid:
         log.error("e-invoice %s failed validation: %s", doc.number, report.errors)
         rules = ", ".join(sorted({f.rule for f in report.errors}))
-        raise DomainError(N_("The e-invoice did not pass validation (%(rules)s); it is not offered."),
-                          status=409, rules=rules)
+        raise DomainError(
+            N_("The e-invoice did not pass validation (%(rules)s); it is not offered."),
+            status=409,
+            rules=rules,
+        )
     return attachment(xml, "application/xml", file_name(doc, "xml"))

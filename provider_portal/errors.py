@@ -32,9 +32,11 @@ API_MESSAGES = {
 
 def api_error(status: int, message: str | None = None, field: str | None = None, errors=None):
     """The API's error body: {"errors": [{"field", "message", "line"?}]}."""
-    body = errors if errors is not None else [
-        {"field": field, "message": message or API_MESSAGES.get(status, "Error.")}
-    ]
+    body = (
+        errors
+        if errors is not None
+        else [{"field": field, "message": message or API_MESSAGES.get(status, "Error.")}]
+    )
     return jsonify({"errors": body}), status
 
 
@@ -60,13 +62,17 @@ def init_app(app: Flask) -> None:
             return response
         if status == 401:
             status = 403
-        return render_template("errors/error.html", status=status, message=_page_message(status)), status
+        return render_template(
+            "errors/error.html", status=status, message=_page_message(status)
+        ), status
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
         if is_api_request():
             return api_error(error.status, error.message, error.field)
-        return render_template("errors/error.html", status=error.status, message=say(error)), error.status
+        return render_template(
+            "errors/error.html", status=error.status, message=say(error)
+        ), error.status
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

@@ -61,7 +61,14 @@ def amended(value: str, field: str) -> str:
 
 def init_app(app: Flask) -> None:
     """Make the formatters template filters: {{ amount|money }}, {{ day|day }}, ..."""
-    for name, fn in (("money", money), ("day", day), ("month", month), ("number", number),
-                     ("percent", percent), ("rate", rate), ("amended", amended),
-                     ("programme_name", programme_name)):
+    for name, fn in (
+        ("money", money),
+        ("day", day),
+        ("month", month),
+        ("number", number),
+        ("percent", percent),
+        ("rate", rate),
+        ("amended", amended),
+        ("programme_name", programme_name),
+    ):
         app.add_template_filter(fn, name)

@@ -54,13 +54,20 @@ class Message(Protocol):
 def _state(value: str) -> str:
     # A record's state as a refusal names it ("the tender is closed; …"); unknown ones as they are.
     return {
-        "draft": pgettext("state", "draft"), "published": pgettext("state", "published"),
-        "closed": pgettext("state", "closed"), "evaluated": pgettext("state", "evaluated"),
-        "awarded": pgettext("state", "awarded"), "concluded": pgettext("state", "concluded"),
-        "cancelled": pgettext("state", "cancelled"), "submitted": pgettext("state", "submitted"),
-        "accepted": pgettext("state", "accepted"), "rejected": pgettext("state", "rejected"),
-        "invoiced": pgettext("state", "invoiced"), "active": pgettext("state", "active"),
-        "ended": pgettext("state", "ended"), "terminated": pgettext("state", "terminated"),
+        "draft": pgettext("state", "draft"),
+        "published": pgettext("state", "published"),
+        "closed": pgettext("state", "closed"),
+        "evaluated": pgettext("state", "evaluated"),
+        "awarded": pgettext("state", "awarded"),
+        "concluded": pgettext("state", "concluded"),
+        "cancelled": pgettext("state", "cancelled"),
+        "submitted": pgettext("state", "submitted"),
+        "accepted": pgettext("state", "accepted"),
+        "rejected": pgettext("state", "rejected"),
+        "invoiced": pgettext("state", "invoiced"),
+        "active": pgettext("state", "active"),
+        "ended": pgettext("state", "ended"),
+        "terminated": pgettext("state", "terminated"),
     }.get(value, value)
 
 

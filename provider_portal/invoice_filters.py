@@ -53,7 +53,9 @@ class _Select(Select):
     @classmethod
     def render_option(cls, choice, **kwargs):
         selected = " selected" if choice.selected else ""
-        return Markup(f'<option value="{escape(choice.value)}"{selected}>{escape(choice.label)}</option>')
+        return Markup(
+            f'<option value="{escape(choice.value)}"{selected}>{escape(choice.label)}</option>'
+        )
 
 
 class OfferedField(SelectField):
@@ -85,8 +87,12 @@ class TickField(BooleanField):
 def _month(form, field) -> None:
     """Empty, or a month written YYYY-MM; a wrong one ends the field's checks."""
     if field.data and not MONTH_RE.match(field.data):
-        raise StopValidation(_("“%(value)s” is not a month: write it as YYYY-MM, such as 2019-01.",
-                               value=_shown(field)))
+        raise StopValidation(
+            _(
+                "“%(value)s” is not a month: write it as YYYY-MM, such as 2019-01.",
+                value=_shown(field),
+            )
+        )
 
 
 class _QueryForm(FlaskForm):
@@ -111,8 +117,12 @@ class _QueryForm(FlaskForm):
 
     def validate_page(self, field) -> None:
         if not PAGE_RE.match(field.data or "1"):
-            raise ValidationError(_("“%(value)s” is not a page number: use a whole number from 1.",
-                                    value=_shown(field)))
+            raise ValidationError(
+                _(
+                    "“%(value)s” is not a page number: use a whole number from 1.",
+                    value=_shown(field),
+                )
+            )
 
     @property
     def page_number(self) -> int:
@@ -129,26 +139,63 @@ class InvoiceFilterForm(_QueryForm):
     Read it with `read`, which gives the selects their choices: the ones the page offers the viewer.
     """
 
-    NAMES = ("provider_id", "contract_id", "programme", "month_from", "month_to", "status", "kind",
-             "exceeds_ceiling", "page")
+    NAMES = (
+        "provider_id",
+        "contract_id",
+        "programme",
+        "month_from",
+        "month_to",
+        "status",
+        "kind",
+        "exceeds_ceiling",
+        "page",
+    )
 
-    provider_id = OfferedField(_l("Provider"), _l("There is no provider “%(value)s”: choose one from the list."),
-                               coerce=_id)
-    contract_id = OfferedField(_l("Contract"), _l("There is no contract “%(value)s”: choose one from the list."),
-                               coerce=_id)
-    programme = OfferedField(_l("Programme"), _l("There is no programme “%(value)s”: choose one from the list."))
+    provider_id = OfferedField(
+        _l("Provider"),
+        _l("There is no provider “%(value)s”: choose one from the list."),
+        coerce=_id,
+    )
+    contract_id = OfferedField(
+        _l("Contract"),
+        _l("There is no contract “%(value)s”: choose one from the list."),
+        coerce=_id,
+    )
+    programme = OfferedField(
+        _l("Programme"), _l("There is no programme “%(value)s”: choose one from the list.")
+    )
     month_from = MonthField(_l("From month"), validators=[_month])
     month_to = MonthField(_l("To month"), validators=[_month])
-    status = OfferedField(_l("Status"), _l("“%(value)s” is not a status: choose draft or approved."), choices=[
-        SelectChoice("", _l("All")), SelectChoice("draft", _l("Draft")), SelectChoice("approved", _l("Approved"))])
-    kind = OfferedField(_l("Kind"), _l("“%(value)s” is not a kind: choose invoice or credit note."), choices=[
-        SelectChoice("", _l("All kinds")), SelectChoice("invoice", _l("Invoice")),
-        SelectChoice("credit_note", _l("Credit note"))])
-    exceeds_ceiling = TickField(_l("Ceiling"), description=_l("Only above the ceiling"), render_kw={"value": "1"})
+    status = OfferedField(
+        _l("Status"),
+        _l("“%(value)s” is not a status: choose draft or approved."),
+        choices=[
+            SelectChoice("", _l("All")),
+            SelectChoice("draft", _l("Draft")),
+            SelectChoice("approved", _l("Approved")),
+        ],
+    )
+    kind = OfferedField(
+        _l("Kind"),
+        _l("“%(value)s” is not a kind: choose invoice or credit note."),
+        choices=[
+            SelectChoice("", _l("All kinds")),
+            SelectChoice("invoice", _l("Invoice")),
+            SelectChoice("credit_note", _l("Credit note")),
+        ],
+    )
+    exceeds_ceiling = TickField(
+        _l("Ceiling"), description=_l("Only above the ceiling"), render_kw={"value": "1"}
+    )
 
     @classmethod
-    def read(cls, args: MultiDict, providers: list[SelectChoice], contracts: list[SelectChoice],
-             programmes: list[SelectChoice]) -> InvoiceFilterForm:
+    def read(
+        cls,
+        args: MultiDict,
+        providers: list[SelectChoice],
+        contracts: list[SelectChoice],
+        programmes: list[SelectChoice],
+    ) -> InvoiceFilterForm:
         """The filter in the query string, checked; `?month=YYYY-MM` (what other pages link to) is one month."""
         typed = cls.typed(args)
         if args.get("month") and not (typed["month_from"] or typed["month_to"]):
@@ -161,17 +208,26 @@ class InvoiceFilterForm(_QueryForm):
         return form
 
     def validate_month_to(self, field) -> None:
-        if MONTH_RE.match(self.month_from.data) and field.data and field.data < self.month_from.data:
+        if (
+            MONTH_RE.match(self.month_from.data)
+            and field.data
+            and field.data < self.month_from.data
+        ):
             raise ValidationError(_("The last month comes before the first."))
 
     @property
     def invoice_filter(self) -> InvoiceFilter:
         """What the filter finds (of a form without errors)."""
         return InvoiceFilter(
-            provider_id=self.provider_id.data or None, contract_id=self.contract_id.data or None,
-            programme=self.programme.data or None, month_from=self.month_from.data or None,
-            month_to=self.month_to.data or None, status=self.status.data or None, kind=self.kind.data or None,
-            exceeds_ceiling=self.exceeds_ceiling.data)
+            provider_id=self.provider_id.data or None,
+            contract_id=self.contract_id.data or None,
+            programme=self.programme.data or None,
+            month_from=self.month_from.data or None,
+            month_to=self.month_to.data or None,
+            status=self.status.data or None,
+            kind=self.kind.data or None,
+            exceeds_ceiling=self.exceeds_ceiling.data,
+        )
 
     def month_span(self) -> str:
         """The months filtered on, for an export's file name: 2019-01, 2018-11-2019-01 or alle."""
@@ -188,8 +244,11 @@ class ProviderInvoiceFilterForm(_QueryForm):
 
     NAMES = ("contract_id", "month", "page")
 
-    contract_id = OfferedField(_l("Contract"), _l("There is no contract “%(value)s”: choose one from the list."),
-                               coerce=_id)
+    contract_id = OfferedField(
+        _l("Contract"),
+        _l("There is no contract “%(value)s”: choose one from the list."),
+        coerce=_id,
+    )
     month = MonthField(_l("Month"), validators=[_month])
 
     @classmethod
@@ -203,5 +262,8 @@ class ProviderInvoiceFilterForm(_QueryForm):
     @property
     def invoice_filter(self) -> InvoiceFilter:
         """What the filter finds (of a form without errors)."""
-        return InvoiceFilter(contract_id=self.contract_id.data or None, month_from=self.month.data or None,
-                             month_to=self.month.data or None)
+        return InvoiceFilter(
+            contract_id=self.contract_id.data or None,
+            month_from=self.month.data or None,
+            month_to=self.month.data or None,
+        )

@@ -7,8 +7,8 @@ the short list in PUBLIC_ENDPOINTS, and every view must name the roles that may 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
-from typing import Callable
 
 from flask import Flask, abort, current_app, g, request, session
 from flask_babel import lazy_gettext as _l

@@ -120,4 +120,12 @@ def init_app(app: Flask) -> None:
             app.view_functions[endpoint] = committing(view)
 
 
-__all__ = ["after_commit", "after_writes", "commit", "committed", "committing", "init_app", "rollback"]
+__all__ = [
+    "after_commit",
+    "after_writes",
+    "commit",
+    "committed",
+    "committing",
+    "init_app",
+    "rollback",
+]

@@ -21,7 +21,6 @@ missing; run ``make system-deps`` to install them.
 from __future__ import annotations
 
 import glob
-from contextlib import contextmanager
 import itertools
 import os
 import re
@@ -32,6 +31,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,9 +70,27 @@ def _start_redis(redis_bin: str, workdir: Path) -> tuple[subprocess.Popen, str]:
         log_path = workdir / f"redis-{attempt}.log"
         with open(log_path, "wb") as log:
             proc = subprocess.Popen(
-                [redis_bin, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                 "--dir", str(workdir), "--daemonize", "no", "--protected-mode", "yes"],
-                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=workdir,
+                [
+                    redis_bin,
+                    "--port",
+                    str(port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--dir",
+                    str(workdir),
+                    "--daemonize",
+                    "no",
+                    "--protected-mode",
+                    "yes",
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                cwd=workdir,
             )
         url = f"redis://127.0.0.1:{port}/0"
         deadline = time.monotonic() + STARTUP_TIMEOUT
@@ -238,7 +256,8 @@ def running_postgres() -> Iterator[PostgresServer]:
     """Start a private PostgreSQL server for as long as the block runs (tests and benchmarks)."""
     bindir = _postgres_bindir()
     if bindir is None:
-        raise RuntimeError(f"PostgreSQL server binaries (initdb, pg_ctl) not found under "
+        raise RuntimeError(
+            f"PostgreSQL server binaries (initdb, pg_ctl) not found under "
             f"/usr/lib/postgresql/*/bin or on PATH. {_INSTALL_HINT}",
         )
     root = os.geteuid() == 0
@@ -247,10 +266,11 @@ def running_postgres() -> Iterator[PostgresServer]:
             import pwd
 
             pg_user = pwd.getpwnam("postgres")
-        except KeyError:
-            raise RuntimeError("Running as root but there is no `postgres` OS user to run "
+        except KeyError as missing:
+            raise RuntimeError(
+                "Running as root but there is no `postgres` OS user to run "
                 f"PostgreSQL as (initdb refuses root). {_INSTALL_HINT}",
-            )
+            ) from missing
 
     # Directly under /tmp: pytest's own tmp dirs are 0700 root, which the
     # postgres user could not traverse.
@@ -282,7 +302,7 @@ def running_postgres() -> Iterator[PostgresServer]:
                 cwd=base,
             )
         except RuntimeError as exc:
-            raise RuntimeError(str(exc))
+            raise RuntimeError(str(exc)) from exc
 
         errors = []
         for _attempt in range(3):

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import secrets
 import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 import psycopg
 import pytest
@@ -160,7 +160,9 @@ def make_provider() -> Callable:
         from contracts.models import Provider
 
         n = next(counter)
-        provider = Provider(name=name or f"Leverandør {n}", cvr=cvr or VALID_CVRS[n % len(VALID_CVRS)], gln=gln)
+        provider = Provider(
+            name=name or f"Leverandør {n}", cvr=cvr or VALID_CVRS[n % len(VALID_CVRS)], gln=gln
+        )
         session.add(provider)
         session.flush()
         return provider
@@ -170,7 +172,13 @@ def make_provider() -> Callable:
 
 @pytest.fixture
 def make_user() -> Callable:
-    def make(session, email: str, role: str, provider_id: int | None = None, password: str = TEST_PASSWORD):
+    def make(
+        session,
+        email: str,
+        role: str,
+        provider_id: int | None = None,
+        password: str = TEST_PASSWORD,
+    ):
         from contracts.services.accounts import create_user
 
         return create_user(session, TEST_ACTOR, email, role, password, provider_id)

@@ -26,8 +26,12 @@ def programme(session, code: str = "adult-employment") -> Programme:
     found = session.query(Programme).filter_by(code=code).one_or_none()
     if found:
         return found
-    rules = {"youth-bridging": (1, "under_30"), "youth-placement": (2, "under_30"),
-             "adult-employment": (3, "30_and_over"), "utility-work": (4, "all")}
+    rules = {
+        "youth-bridging": (1, "under_30"),
+        "youth-placement": (2, "under_30"),
+        "adult-employment": (3, "30_and_over"),
+        "utility-work": (4, "all"),
+    }
     position, age_rule = rules[code]
     row = Programme(code=code, position=position, name_da=code, name_en=code, age_rule=age_rule)
     session.add(row)
@@ -35,18 +39,32 @@ def programme(session, code: str = "adult-employment") -> Programme:
     return row
 
 
-def sample_scenario(session, provider_name: str = "Nyt Fodfæste A/S", cvr: str = "13585628",
-                    refs: list[str] = SAMPLE_REFS, reference: str = "SÆR-2018-03") -> SampleScenario:
+def sample_scenario(
+    session,
+    provider_name: str = "Nyt Fodfæste A/S",
+    cvr: str = "13585628",
+    refs: list[str] = SAMPLE_REFS,
+    reference: str = "SÆR-2018-03",
+) -> SampleScenario:
     """The contract and participants that `tests/data/samples/README.md` describes."""
     prog = programme(session)
     provider = Provider(name=provider_name, cvr=cvr)
     session.add(provider)
     session.flush()
     contract = Contract(
-        reference=reference, provider_id=provider.id, programme_id=prog.id, kind="special_effort",
-        status="active", start_on=date(2018, 3, 1), end_on=date(2019, 8, 31),
-        max_end_on=date(2019, 8, 31), monthly_fee=Decimal("9500.00"), hourly_rate=Decimal("45.00"),
-        outcome_bonus=Decimal("15000.00"), vat_rate=Decimal("0.25"), ceiling=Decimal("3000000.00"),
+        reference=reference,
+        provider_id=provider.id,
+        programme_id=prog.id,
+        kind="special_effort",
+        status="active",
+        start_on=date(2018, 3, 1),
+        end_on=date(2019, 8, 31),
+        max_end_on=date(2019, 8, 31),
+        monthly_fee=Decimal("9500.00"),
+        hourly_rate=Decimal("45.00"),
+        outcome_bonus=Decimal("15000.00"),
+        vat_rate=Decimal("0.25"),
+        ceiling=Decimal("3000000.00"),
     )
     session.add(contract)
     session.flush()
@@ -55,8 +73,12 @@ def sample_scenario(session, provider_name: str = "Nyt Fodfæste A/S", cvr: str 
         participant = Participant(ref=ref, pseudonym=f"{cvr}{n:056d}")
         session.add(participant)
         session.flush()
-        enrolment = Enrolment(participant_id=participant.id, contract_id=contract.id,
-                              start_on=date(2018, 10, 1), age_at_start=35)
+        enrolment = Enrolment(
+            participant_id=participant.id,
+            contract_id=contract.id,
+            start_on=date(2018, 10, 1),
+            age_at_start=35,
+        )
         session.add(enrolment)
         session.flush()
         participants[ref], enrolments[ref] = participant.id, enrolment.id

@@ -23,7 +23,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Optional
 
 from markupsafe import Markup
 
@@ -85,17 +84,17 @@ class BudgetStatement:
         return self.budget - self.invoiced
 
     @property
-    def used_share(self) -> Optional[Decimal]:
+    def used_share(self) -> Decimal | None:
         return self.invoiced / self.budget if self.budget else None
 
     @property
-    def active_months(self) -> Optional[tuple[int, int]]:
+    def active_months(self) -> tuple[int, int] | None:
         """(first, last) month index with approved amounts, or None when nothing is approved yet."""
         used = [m for m, amount in enumerate(self.month_totals) if amount != 0]
         return (used[0], used[-1]) if used else None
 
     @property
-    def average_month(self) -> Optional[Decimal]:
+    def average_month(self) -> Decimal | None:
         """The average monthly rate so far (see the module docstring), rounded to øre."""
         span = self.active_months
         if span is None:
@@ -103,7 +102,7 @@ class BudgetStatement:
         return round_money(self.invoiced / (span[1] - span[0] + 1))
 
     @property
-    def forecast_total(self) -> Optional[Decimal]:
+    def forecast_total(self) -> Decimal | None:
         """What the year will have cost by December at the average rate so far."""
         span, rate = self.active_months, self.average_month
         if span is None or rate is None:
@@ -111,17 +110,17 @@ class BudgetStatement:
         return self.invoiced + rate * (MONTHS - 1 - span[1])
 
     @property
-    def forecast_remaining(self) -> Optional[Decimal]:
+    def forecast_remaining(self) -> Decimal | None:
         total = self.forecast_total
         return None if total is None else self.budget - total
 
-    def remaining_line(self) -> list[Optional[Decimal]]:
+    def remaining_line(self) -> list[Decimal | None]:
         """Budget left at each month's end, up to the last month with approved amounts."""
         span = self.active_months
         last = span[1] if span else -1
         return [self.budget - c if m <= last else None for m, c in enumerate(self.cumulative)]
 
-    def forecast_line(self) -> list[Optional[Decimal]]:
+    def forecast_line(self) -> list[Decimal | None]:
         """The forecast remainder from the last month with approved amounts to December."""
         span, rate = self.active_months, self.average_month
         if span is None or rate is None:
@@ -146,27 +145,39 @@ def burndown_svg(statement: BudgetStatement, locale: str = "da") -> str:
 
     svg = charts.burndown_chart(
         [_short_month(m, statement.year, locale) for m in range(MONTHS)],
-        statement.remaining_line(), statement.forecast_line(), statement.budget,
+        statement.remaining_line(),
+        statement.forecast_line(),
+        statement.budget,
         remaining_label="Tilbage af budget" if da else "Budget remaining",
         forecast_label="Prognose" if da else "Forecast",
         budget_label="Budget",
         tick_label=tick,
     )
-    return svg[svg.index("<svg"):]
+    return svg[svg.index("<svg") :]
 
 
 def budget_statement_pdf(statement: BudgetStatement, locale: str = "da") -> bytes:
     """The PDF of the annual budget statement, with its burn-down chart."""
-    months = [(statement.month_key(m), [p.months[m] for p in statement.programmes],
-               statement.month_totals[m], statement.cumulative[m], statement.budget - statement.cumulative[m])
-              for m in range(MONTHS)]
+    months = [
+        (
+            statement.month_key(m),
+            [p.months[m] for p in statement.programmes],
+            statement.month_totals[m],
+            statement.cumulative[m],
+            statement.budget - statement.cumulative[m],
+        )
+        for m in range(MONTHS)
+    ]
     # Markup: the SVG is made by matplotlib from our own numbers and labels (it escapes text).
     chart = Markup(burndown_svg(statement, locale)) if statement.active_months else None
-    return pdf.renderer().render("pdf/budget_statement.html", locale, statement=statement,
-                                 months=months, chart=chart)
+    return pdf.renderer().render(
+        "pdf/budget_statement.html", locale, statement=statement, months=months, chart=chart
+    )
 
 
-def programme_spend(rows: Sequence[tuple[int, str, str, str, Decimal]], year: int) -> tuple[ProgrammeSpend, ...]:
+def programme_spend(
+    rows: Sequence[tuple[int, str, str, str, Decimal]], year: int
+) -> tuple[ProgrammeSpend, ...]:
     """Spread (position, code, name, YYYY-MM, net) rows, one per programme and month, into 12 months each.
 
     Every programme given appears, also one with nothing invoiced (a row with month None).
@@ -178,5 +189,7 @@ def programme_spend(rows: Sequence[tuple[int, str, str, str, Decimal]], year: in
             month_year, number = int(month[:4]), int(month[5:7])
             if month_year == year:
                 entry[2][number - 1] += net
-    return tuple(ProgrammeSpend(position, code, name, tuple(amounts))
-                 for code, (position, name, amounts) in sorted(found.items(), key=lambda kv: kv[1][0]))
+    return tuple(
+        ProgrammeSpend(position, code, name, tuple(amounts))
+        for code, (position, name, amounts) in sorted(found.items(), key=lambda kv: kv[1][0])
+    )

@@ -14,7 +14,6 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Optional
 
 import matplotlib
 from matplotlib.backends.backend_svg import FigureCanvasSVG
@@ -41,10 +40,10 @@ class Series:
     """One line of a chart: its label and a value per month (a fraction from 0 to 1, or None)."""
 
     label: str
-    values: Sequence[Optional[float | Decimal]]
+    values: Sequence[float | Decimal | None]
 
 
-def _number(value: Optional[float | Decimal]) -> float:
+def _number(value: float | Decimal | None) -> float:
     # None (a rate with a zero denominator) is a gap in the line, never a zero.
     return math.nan if value is None else float(value)
 
@@ -63,7 +62,9 @@ def trend_chart(
         raise ValueError("a trend chart needs at least one month")
     for line in series:
         if len(line.values) != len(month_labels):
-            raise ValueError(f"series {line.label!r} has {len(line.values)} values for {len(month_labels)} months")
+            raise ValueError(
+                f"series {line.label!r} has {len(line.values)} values for {len(month_labels)} months"
+            )
 
     with matplotlib.rc_context(_RC):
         figure = Figure(figsize=(width, height), dpi=100)
@@ -72,8 +73,12 @@ def trend_chart(
         positions = list(range(len(month_labels)))
         for n, line in enumerate(series):
             axes.plot(
-                positions, [_number(v) for v in line.values], label=line.label,
-                color=PALETTE[n % len(PALETTE)], marker=MARKERS[n % len(MARKERS)], markersize=4,
+                positions,
+                [_number(v) for v in line.values],
+                label=line.label,
+                color=PALETTE[n % len(PALETTE)],
+                marker=MARKERS[n % len(MARKERS)],
+                markersize=4,
                 linewidth=1.8,
             )
         axes.set_xlim(-0.5, len(month_labels) - 0.5)
@@ -81,7 +86,9 @@ def trend_chart(
         axes.set_xticklabels(list(month_labels), rotation=45, ha="right", rotation_mode="anchor")
         axes.set_ylim(0, 1)
         axes.yaxis.set_major_locator(MultipleLocator(0.2))
-        axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{round(v * 100):d}{percent_sign}"))
+        axes.yaxis.set_major_formatter(
+            FuncFormatter(lambda v, _pos: f"{round(v * 100):d}{percent_sign}")
+        )
         axes.grid(axis="y", color="#d9dde3", linewidth=0.8)
         axes.set_axisbelow(True)
         if title:
@@ -95,14 +102,14 @@ def trend_chart(
     return out.getvalue()
 
 
-def _amount(value: Optional[float | Decimal]) -> float:
+def _amount(value: float | Decimal | None) -> float:
     return math.nan if value is None else float(value)
 
 
 def burndown_chart(
     month_labels: Sequence[str],
-    remaining: Sequence[Optional[Decimal]],
-    forecast: Sequence[Optional[Decimal]],
+    remaining: Sequence[Decimal | None],
+    forecast: Sequence[Decimal | None],
     budget: Decimal,
     *,
     remaining_label: str,
@@ -133,10 +140,23 @@ def burndown_chart(
         positions = list(range(len(month_labels)))
         axes.axhline(float(budget), color="#888888", linewidth=1, linestyle=":", label=budget_label)
         axes.axhline(0, color="#111111", linewidth=0.8)
-        axes.plot(positions, [_amount(v) for v in remaining], label=remaining_label,
-                  color=PALETTE[0], marker=MARKERS[0], markersize=4, linewidth=2)
-        axes.plot(positions, [_amount(v) for v in forecast], label=forecast_label,
-                  color=PALETTE[1], linestyle="--", linewidth=1.8)
+        axes.plot(
+            positions,
+            [_amount(v) for v in remaining],
+            label=remaining_label,
+            color=PALETTE[0],
+            marker=MARKERS[0],
+            markersize=4,
+            linewidth=2,
+        )
+        axes.plot(
+            positions,
+            [_amount(v) for v in forecast],
+            label=forecast_label,
+            color=PALETTE[1],
+            linestyle="--",
+            linewidth=1.8,
+        )
         axes.set_xlim(-0.5, len(month_labels) - 0.5)
         axes.xaxis.set_major_locator(FixedLocator(positions))
         axes.set_xticklabels(list(month_labels), rotation=45, ha="right", rotation_mode="anchor")

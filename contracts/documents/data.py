@@ -10,7 +10,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -38,8 +37,12 @@ class Municipality:
 
     @classmethod
     def from_config(cls, config: Mapping) -> Municipality:
-        return cls(name=config["MUNICIPALITY_NAME"], cvr=config["MUNICIPALITY_CVR"],
-                   ean=config["MUNICIPALITY_EAN"], department=config.get("MUNICIPALITY_DEPARTMENT") or "")
+        return cls(
+            name=config["MUNICIPALITY_NAME"],
+            cvr=config["MUNICIPALITY_CVR"],
+            ean=config["MUNICIPALITY_EAN"],
+            department=config.get("MUNICIPALITY_DEPARTMENT") or "",
+        )
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,7 @@ class Seller:
     id: int
     name: str
     cvr: str
-    gln: Optional[str]
+    gln: str | None
 
 
 @dataclass(frozen=True)
@@ -58,12 +61,12 @@ class DocumentLine:
 
     participant_ref: str
     days: int
-    hours_delivered: Optional[Decimal]
+    hours_delivered: Decimal | None
     base_fee: Decimal
     hours_amount: Decimal
     bonus: Decimal
     amount: Decimal
-    report_line_id: Optional[int]
+    report_line_id: int | None
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,7 @@ class InvoiceDocument:
 
     id: int
     kind: str
-    number: Optional[str]
+    number: str | None
     status: str
     month: str
     version: int
@@ -90,11 +93,11 @@ class InvoiceDocument:
     vat: Decimal
     total: Decimal
     exceeds_ceiling: bool
-    issued_on: Optional[date]
-    due_on: Optional[date]
-    credited_id: Optional[int]
-    credited_number: Optional[str]
-    credited_issued_on: Optional[date]
+    issued_on: date | None
+    due_on: date | None
+    credited_id: int | None
+    credited_number: str | None
+    credited_issued_on: date | None
     lines: tuple[DocumentLine, ...]
 
     @property
@@ -113,26 +116,47 @@ def invoice_document(session: Session, invoice_id: int, buyer: Municipality) -> 
     provider = session.get(Provider, contract.provider_id)
     programme = session.get(Programme, contract.programme_id)
     approval = session.get(InvoiceApproval, invoice.id)
-    credited = session.get(Invoice, invoice.credited_invoice_id) if invoice.credited_invoice_id else None
+    credited = (
+        session.get(Invoice, invoice.credited_invoice_id) if invoice.credited_invoice_id else None
+    )
     credited_approval = session.get(InvoiceApproval, credited.id) if credited else None
     rows = session.execute(
-        sa.select(Participant.ref, InvoiceLine.days, ReportLine.hours_delivered, InvoiceLine.base_fee,
-                  InvoiceLine.hours_amount, InvoiceLine.bonus, InvoiceLine.amount,
-                  InvoiceLine.report_line_id)
+        sa.select(
+            Participant.ref,
+            InvoiceLine.days,
+            ReportLine.hours_delivered,
+            InvoiceLine.base_fee,
+            InvoiceLine.hours_amount,
+            InvoiceLine.bonus,
+            InvoiceLine.amount,
+            InvoiceLine.report_line_id,
+        )
         .join(Participant, Participant.id == InvoiceLine.participant_id)
         .outerjoin(ReportLine, ReportLine.id == InvoiceLine.report_line_id)
         .where(InvoiceLine.invoice_id == invoice.id)
         .order_by(Participant.ref)
     ).all()
     return InvoiceDocument(
-        id=invoice.id, kind=invoice.kind, number=invoice.number, status=invoice.status,
-        month=invoice.month, version=invoice.version, contract_id=contract.id,
-        contract_reference=contract.reference, programme_code=programme.code,
-        programme_name=programme.name_da, monthly_fee=contract.monthly_fee,
-        hourly_rate=contract.hourly_rate, outcome_bonus=contract.outcome_bonus,
+        id=invoice.id,
+        kind=invoice.kind,
+        number=invoice.number,
+        status=invoice.status,
+        month=invoice.month,
+        version=invoice.version,
+        contract_id=contract.id,
+        contract_reference=contract.reference,
+        programme_code=programme.code,
+        programme_name=programme.name_da,
+        monthly_fee=contract.monthly_fee,
+        hourly_rate=contract.hourly_rate,
+        outcome_bonus=contract.outcome_bonus,
         seller=Seller(id=provider.id, name=provider.name, cvr=provider.cvr, gln=provider.gln),
-        buyer=buyer, vat_rate=invoice.vat_rate, net=invoice.net, vat=invoice.vat,
-        total=invoice.total, exceeds_ceiling=invoice.exceeds_ceiling,
+        buyer=buyer,
+        vat_rate=invoice.vat_rate,
+        net=invoice.net,
+        vat=invoice.vat,
+        total=invoice.total,
+        exceeds_ceiling=invoice.exceeds_ceiling,
         issued_on=approval.issued_on if approval else None,
         due_on=approval.due_on if approval else None,
         credited_id=credited.id if credited else None,
@@ -148,13 +172,13 @@ class StatementContract:
 
     reference: str
     programme_name: str
-    participants: Optional[int]
-    active_end: Optional[int]
-    exits: Optional[int]
-    positive: Optional[int]
-    benefit_stopped: Optional[int]
-    other: Optional[int]
-    documents: tuple[tuple[str, Optional[str], str, Decimal, Decimal, Decimal], ...]
+    participants: int | None
+    active_end: int | None
+    exits: int | None
+    positive: int | None
+    benefit_stopped: int | None
+    other: int | None
+    documents: tuple[tuple[str, str | None, str, Decimal, Decimal, Decimal], ...]
     """(kind, number, status, net, vat, total) of each invoice and credit note of the month."""
 
     @property
@@ -188,7 +212,9 @@ class ProviderStatement:
         return sum((c.total for c in self.contracts), Decimal(0))
 
 
-def provider_statement(session: Session, provider_id: int, month: str, buyer: Municipality) -> ProviderStatement:
+def provider_statement(
+    session: Session, provider_id: int, month: str, buyer: Municipality
+) -> ProviderStatement:
     """The monthly statement of a provider (already found visible by the caller)."""
     from ..models import Score
 
@@ -200,18 +226,41 @@ def provider_statement(session: Session, provider_id: int, month: str, buyer: Mu
     for contract in contracts:
         documents = tuple(
             (i.kind, i.number, i.status, i.net, i.vat, i.total)
-            for i in session.scalars(sa.select(Invoice).where(
-                Invoice.contract_id == contract.id, Invoice.month == month).order_by(Invoice.id))
+            for i in session.scalars(
+                sa.select(Invoice)
+                .where(Invoice.contract_id == contract.id, Invoice.month == month)
+                .order_by(Invoice.id)
+            )
         )
-        score = session.scalar(sa.select(Score).where(
-            Score.scope == "contract", Score.scope_id == contract.id, Score.month == month,
-            Score.cumulative.is_(False)))
+        score = session.scalar(
+            sa.select(Score).where(
+                Score.scope == "contract",
+                Score.scope_id == contract.id,
+                Score.month == month,
+                Score.cumulative.is_(False),
+            )
+        )
         if not documents and score is None:
             continue
-        counts = ((score.participants, score.active_end, score.exits, score.positive,
-                   score.benefit_stopped, score.other) if score else (None,) * 6)
+        counts = (
+            (
+                score.participants,
+                score.active_end,
+                score.exits,
+                score.positive,
+                score.benefit_stopped,
+                score.other,
+            )
+            if score
+            else (None,) * 6
+        )
         programme = session.get(Programme, contract.programme_id)
-        rows.append(StatementContract(contract.reference, programme.name_da, *counts, documents=documents))
+        rows.append(
+            StatementContract(contract.reference, programme.name_da, *counts, documents=documents)
+        )
     return ProviderStatement(
         seller=Seller(id=provider.id, name=provider.name, cvr=provider.cvr, gln=provider.gln),
-        buyer=buyer, month=month, contracts=tuple(rows))
+        buyer=buyer,
+        month=month,
+        contracts=tuple(rows),
+    )

@@ -66,7 +66,7 @@ def xlsx_bytes(sheet_title: str, header: Sequence[str], rows: Iterable[Sequence]
                 value = neutralised(value)
             cells.append(value)
         sheet.append(cells)
-        for cell, value in zip(sheet[sheet.max_row], row):
+        for cell, value in zip(sheet[sheet.max_row], row, strict=True):
             if isinstance(value, Decimal):
                 cell.number_format = "#,##0.00"
             elif isinstance(value, date):
@@ -80,5 +80,20 @@ def xlsx_bytes(sheet_title: str, header: Sequence[str], rows: Iterable[Sequence]
     return out.getvalue()
 
 
-INVOICE_HEADER = ("Nummer", "Type", "Status", "Leverandør", "CVR", "Aftale", "Indsats", "Måned",
-                  "Version", "Krediterer", "Ekskl. moms", "Moms", "I alt", "Over loft", "Godkendt")
+INVOICE_HEADER = (
+    "Nummer",
+    "Type",
+    "Status",
+    "Leverandør",
+    "CVR",
+    "Aftale",
+    "Indsats",
+    "Måned",
+    "Version",
+    "Krediterer",
+    "Ekskl. moms",
+    "Moms",
+    "I alt",
+    "Over loft",
+    "Godkendt",
+)

@@ -18,20 +18,29 @@ starts at 00:00 and its last day ends at 23:59:59, Copenhagen time.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 OCDS_VERSION = "1.1"
-LOTS_EXTENSION = (
-    "https://raw.githubusercontent.com/open-contracting-extensions/ocds_lots_extension/master/extension.json"
-)
+LOTS_EXTENSION = "https://raw.githubusercontent.com/open-contracting-extensions/ocds_lots_extension/master/extension.json"
 CURRENCY = "DKK"
-METHODS = {"open": "open", "restricted": "selective", "competitive_negotiation": "selective",
-           "light_regime": "limited"}
-TENDER_STATUS = {"draft": "planning", "published": "active", "closed": "active", "evaluated": "active",
-                 "awarded": "active", "concluded": "complete", "cancelled": "cancelled"}
+METHODS = {
+    "open": "open",
+    "restricted": "selective",
+    "competitive_negotiation": "selective",
+    "light_regime": "limited",
+}
+TENDER_STATUS = {
+    "draft": "planning",
+    "published": "active",
+    "closed": "active",
+    "evaluated": "active",
+    "awarded": "active",
+    "concluded": "complete",
+    "cancelled": "cancelled",
+}
 
 
 @dataclass(frozen=True)
@@ -122,7 +131,7 @@ class Process:
 
 def rfc3339(moment: datetime) -> str:
     """An aware moment in UTC, RFC 3339: 2019-01-15T10:30:00Z."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def day_start(day: date) -> str:
@@ -154,8 +163,12 @@ def _period(start: date | None, end: date | None, max_end: date | None = None) -
 
 
 def _organization(party: Party, roles: list[str]) -> dict:
-    return {"id": party.id, "name": party.name, "roles": roles,
-            "identifier": {"scheme": "DK-CVR", "id": party.cvr, "legalName": party.name}}
+    return {
+        "id": party.id,
+        "name": party.name,
+        "roles": roles,
+        "identifier": {"scheme": "DK-CVR", "id": party.cvr, "legalName": party.name},
+    }
 
 
 def _reference(party: Party) -> dict:
@@ -172,19 +185,32 @@ class _Releases:
         self.buyer = buyer
         self.items: list[dict] = []
 
-    def add(self, suffix: str, tags: list[str], when: datetime, suppliers: list[Party], **content) -> None:
+    def add(
+        self, suffix: str, tags: list[str], when: datetime, suppliers: list[Party], **content
+    ) -> None:
         parties = [_organization(self.buyer, ["buyer", "procuringEntity"])]
         for supplier in dict.fromkeys(suppliers):
             parties.append(_organization(supplier, ["supplier"]))
         release = {
-            "ocid": self.ocid, "id": f"{self.ocid}-{suffix}", "date": rfc3339(when), "tag": tags,
-            "initiationType": "tender", "language": "da", "parties": parties,
-            "buyer": _reference(self.buyer), **content,
+            "ocid": self.ocid,
+            "id": f"{self.ocid}-{suffix}",
+            "date": rfc3339(when),
+            "tag": tags,
+            "initiationType": "tender",
+            "language": "da",
+            "parties": parties,
+            "buyer": _reference(self.buyer),
+            **content,
         }
         if self.process.prior:
             release["relatedProcesses"] = [
-                {"id": str(n), "relationship": ["prior"], "scheme": "ocid",
-                 "identifier": f"{self.prefix}-{key}", "title": title}
+                {
+                    "id": str(n),
+                    "relationship": ["prior"],
+                    "scheme": "ocid",
+                    "identifier": f"{self.prefix}-{key}",
+                    "title": title,
+                }
                 for n, (key, title) in enumerate(self.process.prior, start=1)
             ]
         self.items.append(release)
@@ -192,28 +218,51 @@ class _Releases:
 
 def _tender_object(tender: TenderData, status: str | None = None) -> dict:
     out = {
-        "id": tender.reference, "title": tender.title, "status": status or TENDER_STATUS[tender.status],
-        "procuringEntity": None, "procurementMethod": METHODS.get(tender.procedure, "open"),
-        "procurementMethodDetails": tender.procedure, "mainProcurementCategory": "services",
+        "id": tender.reference,
+        "title": tender.title,
+        "status": status or TENDER_STATUS[tender.status],
+        "procuringEntity": None,
+        "procurementMethod": METHODS.get(tender.procedure, "open"),
+        "procurementMethodDetails": tender.procedure,
+        "mainProcurementCategory": "services",
         "awardCriteria": "ratedCriteria",
-        "awardCriteriaDetails": ("total = w_price × price points + w_quality × quality points; price points = "
-                                 "10 × lowest evaluation price / evaluation price"),
+        "awardCriteriaDetails": (
+            "total = w_price × price points + w_quality × quality points; price points = "
+            "10 × lowest evaluation price / evaluation price"
+        ),
         "submissionMethod": ["electronicSubmission"],
         "lots": [
-            {"id": str(lot.number), "title": lot.title, "description": lot.programme,
-             "status": TENDER_STATUS[tender.status] if tender.status != "draft" else "planning",
-             **({"value": _value(lot.value)} if lot.value is not None else {}),
-             **({"contractPeriod": _period(tender.contract_start_on, tender.contract_end_on,
-                                           tender.contract_max_end_on)} if tender.contract_start_on else {})}
+            {
+                "id": str(lot.number),
+                "title": lot.title,
+                "description": lot.programme,
+                "status": TENDER_STATUS[tender.status] if tender.status != "draft" else "planning",
+                **({"value": _value(lot.value)} if lot.value is not None else {}),
+                **(
+                    {
+                        "contractPeriod": _period(
+                            tender.contract_start_on,
+                            tender.contract_end_on,
+                            tender.contract_max_end_on,
+                        )
+                    }
+                    if tender.contract_start_on
+                    else {}
+                ),
+            }
             for lot in tender.lots
         ],
     }
     del out["procuringEntity"]
     if tender.deadline_at:
-        out["tenderPeriod"] = {"startDate": rfc3339(tender.published_at), "endDate": rfc3339(tender.deadline_at)}
+        out["tenderPeriod"] = {
+            "startDate": rfc3339(tender.published_at),
+            "endDate": rfc3339(tender.deadline_at),
+        }
     if tender.contract_start_on:
-        out["contractPeriod"] = _period(tender.contract_start_on, tender.contract_end_on,
-                                        tender.contract_max_end_on)
+        out["contractPeriod"] = _period(
+            tender.contract_start_on, tender.contract_end_on, tender.contract_max_end_on
+        )
     values = [lot.value for lot in tender.lots if lot.value is not None]
     if values and len(values) == len(tender.lots):
         out["value"] = _value(sum(values, Decimal(0)))
@@ -221,8 +270,12 @@ def _tender_object(tender: TenderData, status: str | None = None) -> dict:
 
 
 def _award_object(award: AwardData) -> dict:
-    out = {"id": award.id, "status": award.status, "date": rfc3339(award.date),
-           "suppliers": [_reference(award.supplier)]}
+    out = {
+        "id": award.id,
+        "status": award.status,
+        "date": rfc3339(award.date),
+        "suppliers": [_reference(award.supplier)],
+    }
     if award.lot_number is not None:
         out["relatedLots"] = [str(award.lot_number)]
     if award.rank is not None:
@@ -232,10 +285,13 @@ def _award_object(award: AwardData) -> dict:
 
 def _contract_object(contract: ContractData, end_on: date | None = None) -> dict:
     return {
-        "id": contract.reference, "awardID": contract.award_id, "title": contract.title,
-        "status": contract.status, "period": _period(contract.start_on, end_on or contract.end_on,
-                                                     contract.max_end_on),
-        "value": _value(contract.ceiling), "dateSigned": rfc3339(contract.signed_at),
+        "id": contract.reference,
+        "awardID": contract.award_id,
+        "title": contract.title,
+        "status": contract.status,
+        "period": _period(contract.start_on, end_on or contract.end_on, contract.max_end_on),
+        "value": _value(contract.ceiling),
+        "dateSigned": rfc3339(contract.signed_at),
     }
 
 
@@ -244,41 +300,78 @@ def process_releases(prefix: str, process: Process, buyer: Party) -> list[dict]:
     out = _Releases(prefix, process, buyer)
     tender = process.tender
     if tender is not None:
-        out.add("tender", ["tender"], tender.published_at, [],
-                tender=_tender_object(tender, "active" if tender.status != "draft" else "planning"))
+        out.add(
+            "tender",
+            ["tender"],
+            tender.published_at,
+            [],
+            tender=_tender_object(tender, "active" if tender.status != "draft" else "planning"),
+        )
         if tender.cancelled_at is not None:
             cancelled = _tender_object(tender, "cancelled")
             cancelled["statusDetails"] = tender.cancelled_reason or ""
-            out.add("cancellation", ["tenderCancellation"], tender.cancelled_at, [], tender=cancelled)
+            out.add(
+                "cancellation", ["tenderCancellation"], tender.cancelled_at, [], tender=cancelled
+            )
     if process.awards and process.awarded_at is not None:
-        out.add("award", ["award"] if tender else ["award", "contract"], process.awarded_at,
-                [a.supplier for a in process.awards],
-                **({"tender": {"id": tender.reference}} if tender else {}),
-                awards=[_award_object(a) for a in process.awards],
-                **({} if tender else {"contracts": [_contract_object(c, c.original_end_on)
-                                                    for c in process.contracts]}))
+        out.add(
+            "award",
+            ["award"] if tender else ["award", "contract"],
+            process.awarded_at,
+            [a.supplier for a in process.awards],
+            **({"tender": {"id": tender.reference}} if tender else {}),
+            awards=[_award_object(a) for a in process.awards],
+            **(
+                {}
+                if tender
+                else {
+                    "contracts": [_contract_object(c, c.original_end_on) for c in process.contracts]
+                }
+            ),
+        )
     for contract in process.contracts:
         if tender is not None:
-            out.add(f"contract-{contract.id}", ["contract"], contract.signed_at, [contract.supplier],
-                    contracts=[_contract_object(contract, contract.original_end_on)])
+            out.add(
+                f"contract-{contract.id}",
+                ["contract"],
+                contract.signed_at,
+                [contract.supplier],
+                contracts=[_contract_object(contract, contract.original_end_on)],
+            )
         end_on = contract.original_end_on
         for amendment in contract.amendments:
             end_on = amendment.new_end_on or end_on
             changed = _contract_object(contract, end_on)
-            changed["amendments"] = [{"id": str(amendment.id), "date": rfc3339(amendment.date),
-                                      "rationale": amendment.rationale, "description": amendment.description}]
-            out.add(f"amendment-{amendment.id}", ["contractAmendment"], amendment.date, [contract.supplier],
-                    contracts=[changed])
+            changed["amendments"] = [
+                {
+                    "id": str(amendment.id),
+                    "date": rfc3339(amendment.date),
+                    "rationale": amendment.rationale,
+                    "description": amendment.description,
+                }
+            ]
+            out.add(
+                f"amendment-{amendment.id}",
+                ["contractAmendment"],
+                amendment.date,
+                [contract.supplier],
+                contracts=[changed],
+            )
     return out.items
 
 
-def release_package(prefix: str, processes: list[Process], buyer: Party, published: datetime, uri: str) -> dict:
+def release_package(
+    prefix: str, processes: list[Process], buyer: Party, published: datetime, uri: str
+) -> dict:
     """The release package of every process, with the Lots extension declared."""
     releases = []
     for process in processes:
         releases += process_releases(prefix, process, buyer)
     return {
-        "uri": uri, "version": OCDS_VERSION, "extensions": [LOTS_EXTENSION], "publishedDate": rfc3339(published),
+        "uri": uri,
+        "version": OCDS_VERSION,
+        "extensions": [LOTS_EXTENSION],
+        "publishedDate": rfc3339(published),
         "publisher": {"name": buyer.name, "scheme": "DK-CVR", "uid": buyer.cvr},
         "releases": releases,
     }

@@ -45,7 +45,9 @@ class StaticOnlyFetcher(URLFetcher):
         if not path.is_relative_to(self.static_root) or not path.is_file():
             raise RefusedURL(f"PDFs may use only the app's static files, not {url}")
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(path.as_uri(), body=path.read_bytes(), headers={"Content-Type": mime})
+        return URLFetcherResponse(
+            path.as_uri(), body=path.read_bytes(), headers={"Content-Type": mime}
+        )
 
 
 class PdfRenderer:
@@ -54,8 +56,11 @@ class PdfRenderer:
     def __init__(self, templates: Path = TEMPLATES, static_root: Path = STATIC):
         self.static_root = static_root
         self.env = SandboxedEnvironment(
-            loader=FileSystemLoader(str(templates)), autoescape=select_autoescape(default=True),
-            undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+            loader=FileSystemLoader(str(templates)),
+            autoescape=select_autoescape(default=True),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
         )
 
     def html(self, template: str, locale: str = "da", **data) -> str:
@@ -79,7 +84,9 @@ class PdfRenderer:
     def from_html(self, html: str) -> bytes:
         """A PDF of ready HTML; relative URLs resolve inside the static folder and nowhere else."""
         base = (self.static_root / "pdf").as_uri() + "/"
-        return HTML(string=html, base_url=base, url_fetcher=StaticOnlyFetcher(self.static_root)).write_pdf()
+        return HTML(
+            string=html, base_url=base, url_fetcher=StaticOnlyFetcher(self.static_root)
+        ).write_pdf()
 
 
 _renderer: PdfRenderer | None = None

@@ -94,8 +94,10 @@ def build(doc: InvoiceDocument) -> bytes:
         raise NotIssuable("; ".join(problems))
     credit = doc.is_credit_note
     root_ns = NS_CREDIT_NOTE if credit else NS_INVOICE
-    root = etree.Element(f"{{{root_ns}}}{'CreditNote' if credit else 'Invoice'}",
-                         nsmap={None: root_ns, "cac": NS_CAC, "cbc": NS_CBC})
+    root = etree.Element(
+        f"{{{root_ns}}}{'CreditNote' if credit else 'Invoice'}",
+        nsmap={None: root_ns, "cac": NS_CAC, "cbc": NS_CBC},
+    )
     _cbc(root, "CustomizationID", CUSTOMIZATION_ID)
     _cbc(root, "ProfileID", PROFILE_ID)
     _cbc(root, "ID", doc.number)
@@ -105,7 +107,9 @@ def build(doc: InvoiceDocument) -> bytes:
     _cbc(root, "CreditNoteTypeCode" if credit else "InvoiceTypeCode", "381" if credit else "380")
     month_name = formatting.month(doc.month, "da")
     what = "Kreditnota" if credit else "Afregning"
-    _cbc(root, "Note", f"{what}: {doc.programme_name}, aftale {doc.contract_reference}, {month_name}")
+    _cbc(
+        root, "Note", f"{what}: {doc.programme_name}, aftale {doc.contract_reference}, {month_name}"
+    )
     _cbc(root, "DocumentCurrencyCode", CURRENCY)
     _cbc(root, "BuyerReference", doc.contract_reference)
     first, last = parse_month(doc.month)
@@ -124,8 +128,11 @@ def build(doc: InvoiceDocument) -> bytes:
         means = _cac(root, "PaymentMeans")
         _cbc(means, "PaymentMeansCode", PAYMENT_MEANS_NEMKONTO, name="NemKonto")
         _cbc(means, "PaymentID", doc.number)
-        _cbc(_cac(root, "PaymentTerms"), "Note",
-             f"Netto {(doc.due_on - doc.issued_on).days} dage, til leverandørens NemKonto (CVR {doc.seller.cvr})")
+        _cbc(
+            _cac(root, "PaymentTerms"),
+            "Note",
+            f"Netto {(doc.due_on - doc.issued_on).days} dage, til leverandørens NemKonto (CVR {doc.seller.cvr})",
+        )
     tax_total = _cac(root, "TaxTotal")
     _amount(tax_total, "TaxAmount", doc.vat)
     subtotal = _cac(tax_total, "TaxSubtotal")
@@ -187,8 +194,7 @@ def _line(root, doc: InvoiceDocument, position: int, line: DocumentLine) -> None
 def line_description(line: DocumentLine) -> str:
     """What a line's amount is made of, in Danish: days, base fee, hours and any bonus."""
     money = formatting.money
-    text = (f"{line.days} dage: grundbeløb {money(line.base_fee)}, "
-            f"timer {money(line.hours_amount)}")
+    text = f"{line.days} dage: grundbeløb {money(line.base_fee)}, timer {money(line.hours_amount)}"
     if line.bonus:
         text += f", resultatbonus {money(line.bonus)}"
     return text

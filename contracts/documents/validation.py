@@ -14,7 +14,6 @@ import importlib.util
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
 
 from lxml import etree
 
@@ -61,14 +60,16 @@ def _facturx_ubl_dir() -> Path:
 
 def safe_parse(xml: bytes) -> etree._Element:
     """Parse XML with no entities, no DTD and no network."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
     return etree.fromstring(xml, parser)
 
 
 class Validator:
     """The three layers, compiled once. Thread-safe for use from concurrent requests."""
 
-    def __init__(self, peppol_dir: Optional[Path] = None):
+    def __init__(self, peppol_dir: Path | None = None):
         self.peppol_dir = Path(peppol_dir) if peppol_dir else DEFAULT_PEPPOL_DIR
         self._lock = threading.Lock()
         self._schemas: dict[str, etree.XMLSchema] = {}
@@ -105,13 +106,17 @@ class Validator:
             return report
         schema_name = ROOTS.get(document.tag)
         if schema_name is None:
-            report.errors.append(Finding("xsd", "root", f"{document.tag} is not a UBL Invoice or CreditNote"))
+            report.errors.append(
+                Finding("xsd", "root", f"{document.tag} is not a UBL Invoice or CreditNote")
+            )
             return report
         with self._lock:
             schema = self._schema(schema_name)
             report.layers.append("UBL 2.1 XSD")
             if not schema.validate(document):
-                report.errors.extend(Finding("xsd", "xsd", str(e.message)) for e in schema.error_log)
+                report.errors.extend(
+                    Finding("xsd", "xsd", str(e.message)) for e in schema.error_log
+                )
             layers = [("EN 16931", _facturx_ubl_dir() / "EN16931-UBL-validation.xslt")]
             if self.peppol_available:
                 layers.append(("Peppol BIS 3.0", self.peppol_dir / PEPPOL_XSLT))
@@ -129,14 +134,16 @@ class Validator:
         for failed in svrl.iter(f"{{{NS_SVRL}}}failed-assert"):
             text = " ".join("".join(failed.itertext()).split())
             finding = Finding(layer, failed.get("id") or "?", text)
-            (report.errors if failed.get("flag", "fatal") == "fatal" else report.warnings).append(finding)
+            (report.errors if failed.get("flag", "fatal") == "fatal" else report.warnings).append(
+                finding
+            )
 
 
 _shared: dict[Path, Validator] = {}
 _shared_lock = threading.Lock()
 
 
-def validator(peppol_dir: Optional[Path] = None) -> Validator:
+def validator(peppol_dir: Path | None = None) -> Validator:
     """The process's validator for a Peppol folder (compiled stylesheets are kept)."""
     key = Path(peppol_dir) if peppol_dir else DEFAULT_PEPPOL_DIR
     with _shared_lock:

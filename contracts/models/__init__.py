@@ -12,7 +12,25 @@ from .reports import MonthlyReport, ReportLine
 from .scores import Score
 
 __all__ = [
-    "ROLES", "Amendment", "ApiToken", "AuditEvent", "Base", "Bid", "Contract", "Enrolment",
-    "Invoice", "InvoiceLine", "Lot", "MonthlyReport", "Participant", "Programme", "Provider",
-    "ReportLine", "Score", "Tender", "User", "tender_predecessor", "utcnow",
+    "ROLES",
+    "Amendment",
+    "ApiToken",
+    "AuditEvent",
+    "Base",
+    "Bid",
+    "Contract",
+    "Enrolment",
+    "Invoice",
+    "InvoiceLine",
+    "Lot",
+    "MonthlyReport",
+    "Participant",
+    "Programme",
+    "Provider",
+    "ReportLine",
+    "Score",
+    "Tender",
+    "User",
+    "tender_predecessor",
+    "utcnow",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -34,7 +34,9 @@ class Contract(Base):
             name="amounts_nonnegative",
         ),
         sa.CheckConstraint("vat_rate >= 0 AND vat_rate < 1", name="vat_rate_range"),
-        sa.CheckConstraint("predecessor_id IS NULL OR predecessor_id <> id", name="not_own_predecessor"),
+        sa.CheckConstraint(
+            "predecessor_id IS NULL OR predecessor_id <> id", name="not_own_predecessor"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -53,18 +55,18 @@ class Contract(Base):
     outcome_bonus: Mapped[Money]
     vat_rate: Mapped[Rate] = mapped_column(default=Decimal("0.25"))
     ceiling: Mapped[Money]
-    predecessor_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("contract.id"), unique=True)
-    framework_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("contract.id"), index=True)
-    lot_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("lot.id"), index=True)
-    bid_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("bid.id"), unique=True)
+    predecessor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contract.id"), unique=True)
+    framework_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contract.id"), index=True)
+    lot_id: Mapped[int | None] = mapped_column(sa.ForeignKey("lot.id"), index=True)
+    bid_id: Mapped[int | None] = mapped_column(sa.ForeignKey("bid.id"), unique=True)
     created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
 
     provider: Mapped[Provider] = relationship()
     programme: Mapped[Programme] = relationship()
-    predecessor: Mapped[Optional[Contract]] = relationship(
+    predecessor: Mapped[Contract | None] = relationship(
         remote_side=[id], foreign_keys=[predecessor_id], back_populates="successor"
     )
-    successor: Mapped[Optional[Contract]] = relationship(
+    successor: Mapped[Contract | None] = relationship(
         foreign_keys=[predecessor_id], back_populates="predecessor", uselist=False
     )
     amendments: Mapped[list[Amendment]] = relationship(
@@ -110,8 +112,8 @@ class Amendment(Base):
     old_value: Mapped[str] = mapped_column(sa.String(100))
     new_value: Mapped[str] = mapped_column(sa.String(100))
     reason: Mapped[str] = mapped_column(sa.Text)
-    user_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id"))
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
 
     contract: Mapped[Contract] = relationship(back_populates="amendments")
-    user: Mapped[Optional[User]] = relationship()
+    user: Mapped[User | None] = relationship()

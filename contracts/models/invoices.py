@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.ext.hybrid import hybrid_property
@@ -32,7 +32,9 @@ class Invoice(Base):
         enum_check("status", INVOICE_STATUSES, "status"),
         sa.CheckConstraint(MONTH_PATTERN_CHECK, name="month_format"),
         # Within half an øre, not "=": SQLite keeps NUMERIC as binary floating point.
-        sa.CheckConstraint("net >= 0 AND vat >= 0 AND abs(total - (net + vat)) < 0.005", name="totals"),
+        sa.CheckConstraint(
+            "net >= 0 AND vat >= 0 AND abs(total - (net + vat)) < 0.005", name="totals"
+        ),
         sa.CheckConstraint(
             "(kind = 'credit_note') = (credited_invoice_id IS NOT NULL)", name="credit_note_credits"
         ),
@@ -44,13 +46,13 @@ class Invoice(Base):
     contract_id: Mapped[int] = mapped_column(sa.ForeignKey("contract.id"), index=True)
     month: Mapped[str] = mapped_column(sa.String(7))
     version: Mapped[int] = mapped_column(default=1)
-    report_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("monthly_report.id"))
-    credited_invoice_id: Mapped[Optional[int]] = mapped_column(
+    report_id: Mapped[int | None] = mapped_column(sa.ForeignKey("monthly_report.id"))
+    credited_invoice_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("invoice.id"), unique=True
     )
     status: Mapped[str] = mapped_column(sa.String(20), default="draft")
-    number_year: Mapped[Optional[int]]
-    number_seq: Mapped[Optional[int]]
+    number_year: Mapped[int | None]
+    number_seq: Mapped[int | None]
     vat_rate: Mapped[Rate]
     net: Mapped[Money]
     vat: Mapped[Money]
@@ -58,8 +60,8 @@ class Invoice(Base):
     # Crossing the contract's ceiling needs a second look by finance before approval.
     exceeds_ceiling: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
-    approved_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
-    approved_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id"))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
 
     contract: Mapped[Contract] = relationship()
     lines: Mapped[list[InvoiceLine]] = relationship(
@@ -82,7 +84,7 @@ class Invoice(Base):
         return sa.case((cls.kind == "credit_note", -amount), else_=amount)
 
     @property
-    def number(self) -> Optional[str]:
+    def number(self) -> str | None:
         """The printed invoice number, such as 2019-000042, once approved."""
         if self.number_year is None:
             return None
@@ -107,7 +109,7 @@ class InvoiceLine(Base):
     invoice_id: Mapped[int] = mapped_column(sa.ForeignKey("invoice.id"), index=True)
     # Indexed: the outcome bonus looks up whether a participant was paid one before.
     participant_id: Mapped[int] = mapped_column(sa.ForeignKey("participant.id"), index=True)
-    report_line_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("report_line.id"))
+    report_line_id: Mapped[int | None] = mapped_column(sa.ForeignKey("report_line.id"))
     days: Mapped[int]
     base_fee: Mapped[Money]
     hours_amount: Mapped[Money]

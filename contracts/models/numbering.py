@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -37,15 +36,17 @@ class InvoiceApproval(Base):
     __table_args__ = (
         sa.CheckConstraint("due_on >= issued_on", name="due_after_issue"),
         sa.CheckConstraint(
-            "(ceiling_confirmed_by_id IS NULL) = (ceiling_reason IS NULL)", name="ceiling_reason_given"
+            "(ceiling_confirmed_by_id IS NULL) = (ceiling_reason IS NULL)",
+            name="ceiling_reason_given",
         ),
     )
 
-    invoice_id: Mapped[int] = mapped_column(sa.ForeignKey("invoice.id"), primary_key=True,
-                                            autoincrement=False)
+    invoice_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("invoice.id"), primary_key=True, autoincrement=False
+    )
     issued_on: Mapped[date]
     due_on: Mapped[date]
-    approved_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id"))
-    ceiling_confirmed_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id"))
-    ceiling_confirmed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
-    ceiling_reason: Mapped[Optional[str]] = mapped_column(sa.Text())
+    approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    ceiling_confirmed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    ceiling_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ceiling_reason: Mapped[str | None] = mapped_column(sa.Text())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -62,12 +62,12 @@ class Enrolment(Base):
     participant_id: Mapped[int] = mapped_column(sa.ForeignKey("participant.id"), index=True)
     contract_id: Mapped[int] = mapped_column(sa.ForeignKey("contract.id"))
     start_on: Mapped[date]
-    end_on: Mapped[Optional[date]]
-    end_reason: Mapped[Optional[str]] = mapped_column(sa.String(20))
+    end_on: Mapped[date | None]
+    end_reason: Mapped[str | None] = mapped_column(sa.String(20))
     # Age on the start day: decides which programmes are open, without keeping a birth date.
     age_at_start: Mapped[int]
     # The enrolment this one continues after a changeover to a successor contract.
-    transferred_from_id: Mapped[Optional[int]] = mapped_column(
+    transferred_from_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("enrolment.id"), unique=True
     )
     created_at: Mapped[Timestamp] = mapped_column(default=utcnow)

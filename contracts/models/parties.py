@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -25,7 +24,7 @@ class Provider(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200))
     cvr: Mapped[str] = mapped_column(sa.String(8), unique=True)
-    gln: Mapped[Optional[str]] = mapped_column(sa.String(13))
+    gln: Mapped[str | None] = mapped_column(sa.String(13))
     contact_name: Mapped[str] = mapped_column(sa.String(200), default="")
     contact_email: Mapped[str] = mapped_column(sa.String(254), default="")
     created_at: Mapped[Timestamp] = mapped_column(default=utcnow)

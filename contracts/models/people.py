@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -34,13 +34,13 @@ class User(Base):
     name: Mapped[str] = mapped_column(sa.String(200), default="")
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     role: Mapped[str] = mapped_column(sa.String(20))
-    provider_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("provider.id"), index=True)
+    provider_id: Mapped[int | None] = mapped_column(sa.ForeignKey("provider.id"), index=True)
     is_active: Mapped[bool] = mapped_column(default=True)
-    locale: Mapped[Optional[str]] = mapped_column(sa.String(5))
+    locale: Mapped[str | None] = mapped_column(sa.String(5))
     created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
-    last_login_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    provider: Mapped[Optional[Provider]] = relationship()
+    provider: Mapped[Provider | None] = relationship()
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
 
     # The small protocol that session libraries (Flask-Login among them) expect of a user.
@@ -66,8 +66,8 @@ class ApiToken(Base):
     prefix: Mapped[str] = mapped_column(sa.String(12))
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
-    last_used_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
-    revoked_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship(back_populates="tokens")
 
@@ -80,16 +80,16 @@ class AuditEvent(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     occurred_at: Mapped[Timestamp] = mapped_column(default=utcnow, index=True)
-    actor_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"), index=True)
     # The actor as text too (an email, "system", "cli"), so the log reads without joins.
     actor_label: Mapped[str] = mapped_column(sa.String(254))
     action: Mapped[str] = mapped_column(sa.String(60))
-    record_type: Mapped[Optional[str]] = mapped_column(sa.String(40))
-    record_id: Mapped[Optional[int]]
+    record_type: Mapped[str | None] = mapped_column(sa.String(40))
+    record_id: Mapped[int | None]
     details: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
-    remote_addr: Mapped[Optional[str]] = mapped_column(sa.String(45))
+    remote_addr: Mapped[str | None] = mapped_column(sa.String(45))
 
-    actor: Mapped[Optional[User]] = relationship()
+    actor: Mapped[User | None] = relationship()
 
 
 @event.listens_for(AuditEvent, "before_update")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -41,15 +41,15 @@ class Tender(Base):
     procedure: Mapped[str] = mapped_column(sa.String(30), default="open")
     contract_kind: Mapped[str] = mapped_column(sa.String(20), default="special_effort")
     status: Mapped[str] = mapped_column(sa.String(20), default="draft")
-    deadline_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
-    contract_start_on: Mapped[Optional[date]]
-    contract_end_on: Mapped[Optional[date]]
-    contract_max_end_on: Mapped[Optional[date]]
-    published_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
-    awarded_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
-    standstill_ends_on: Mapped[Optional[date]]
-    concluded_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
-    cancelled_reason: Mapped[Optional[str]] = mapped_column(sa.Text)
+    deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    contract_start_on: Mapped[date | None]
+    contract_end_on: Mapped[date | None]
+    contract_max_end_on: Mapped[date | None]
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    awarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    standstill_ends_on: Mapped[date | None]
+    concluded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    cancelled_reason: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
 
     lots: Mapped[list[Lot]] = relationship(back_populates="tender", order_by="Lot.number")
@@ -63,11 +63,13 @@ class Lot(Base):
         sa.UniqueConstraint("tender_id", "programme_id"),
         sa.UniqueConstraint("tender_id", "number"),
         sa.CheckConstraint(
-            "w_price >= 0 AND w_quality >= 0 AND abs(w_price + w_quality - 1) < 0.00005", name="award_weights"
+            "w_price >= 0 AND w_quality >= 0 AND abs(w_price + w_quality - 1) < 0.00005",
+            name="award_weights",
         ),
         sa.CheckConstraint("expected_hours >= 0", name="expected_hours_nonnegative"),
         sa.CheckConstraint(
-            "expected_outcome_rate >= 0 AND expected_outcome_rate <= 1", name="expected_outcome_rate"
+            "expected_outcome_rate >= 0 AND expected_outcome_rate <= 1",
+            name="expected_outcome_rate",
         ),
         sa.CheckConstraint("max_awards >= 1", name="max_awards_positive"),
     )
@@ -77,7 +79,7 @@ class Lot(Base):
     programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programme.id"))
     number: Mapped[int]
     title: Mapped[str] = mapped_column(sa.String(300))
-    estimated_value: Mapped[Optional[Money]]
+    estimated_value: Mapped[Money | None]
     expected_hours: Mapped[Decimal] = mapped_column(sa.Numeric(7, 2))
     expected_outcome_rate: Mapped[Rate]
     w_price: Mapped[Rate]
@@ -97,7 +99,8 @@ class Bid(Base):
     __table_args__ = (
         sa.UniqueConstraint("lot_id", "provider_id"),
         sa.CheckConstraint(
-            "monthly_fee >= 0 AND hourly_rate >= 0 AND outcome_bonus >= 0", name="prices_nonnegative"
+            "monthly_fee >= 0 AND hourly_rate >= 0 AND outcome_bonus >= 0",
+            name="prices_nonnegative",
         ),
         sa.CheckConstraint(
             "quality_points IS NULL OR (quality_points >= 0 AND quality_points <= 10)",
@@ -113,8 +116,8 @@ class Bid(Base):
     hourly_rate: Mapped[Money]
     outcome_bonus: Mapped[Money]
     vat_rate: Mapped[Rate] = mapped_column(default=Decimal("0.25"))
-    quality_points: Mapped[Optional[Decimal]] = mapped_column(sa.Numeric(4, 2))
-    award_rank: Mapped[Optional[int]]
+    quality_points: Mapped[Decimal | None] = mapped_column(sa.Numeric(4, 2))
+    award_rank: Mapped[int | None]
     submitted_at: Mapped[Timestamp] = mapped_column(default=utcnow)
 
     lot: Mapped[Lot] = relationship(back_populates="bids")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -39,11 +39,11 @@ class MonthlyReport(Base):
     month: Mapped[str] = mapped_column(sa.String(7))
     version: Mapped[int] = mapped_column(default=1)
     status: Mapped[str] = mapped_column(sa.String(20), default="draft")
-    submitted_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
-    submitted_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id"))
-    decided_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
-    decided_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id"))
-    rejection_reason: Mapped[Optional[str]] = mapped_column(sa.Text)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    submitted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    rejection_reason: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
     updated_at: Mapped[Timestamp] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -62,9 +62,7 @@ class ReportLine(Base):
         sa.UniqueConstraint("report_id", "position"),
         enum_check("status", ("active", "exited"), "status"),
         enum_check("exit_reason", EXIT_REASONS, "exit_reason"),
-        sa.CheckConstraint(
-            "hours_planned >= 0 AND hours_delivered >= 0", name="hours_nonnegative"
-        ),
+        sa.CheckConstraint("hours_planned >= 0 AND hours_delivered >= 0", name="hours_nonnegative"),
         sa.CheckConstraint(
             "absence_hours IS NULL OR (absence_hours >= 0 AND absence_hours <= hours_planned)",
             name="absence_within_planned",
@@ -83,10 +81,10 @@ class ReportLine(Base):
     enrolment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrolment.id"), index=True)
     hours_planned: Mapped[Hours]
     hours_delivered: Mapped[Hours]
-    absence_hours: Mapped[Optional[Decimal]] = mapped_column(sa.Numeric(7, 2))
+    absence_hours: Mapped[Decimal | None] = mapped_column(sa.Numeric(7, 2))
     status: Mapped[str] = mapped_column(sa.String(10))
-    exit_on: Mapped[Optional[date]]
-    exit_reason: Mapped[Optional[str]] = mapped_column(sa.String(20))
+    exit_on: Mapped[date | None]
+    exit_reason: Mapped[str | None] = mapped_column(sa.String(20))
 
     report: Mapped[MonthlyReport] = relationship(back_populates="lines")
     participant: Mapped[Participant] = relationship()

@@ -27,7 +27,10 @@ class InvalidCPR(ValueError):
 _WHY = (
     (InvalidLength, N_("not a valid CPR number: it has 10 digits (DDMMYY-XXXX)")),
     (InvalidFormat, N_("not a valid CPR number: it has only digits (DDMMYY-XXXX)")),
-    (InvalidComponent, N_("not a valid CPR number: the first six digits are not a birth date (DDMMYY)")),
+    (
+        InvalidComponent,
+        N_("not a valid CPR number: the first six digits are not a birth date (DDMMYY)"),
+    ),
 )
 
 

@@ -19,7 +19,7 @@ def parse_money(text: str | int | Decimal) -> Decimal:
     cannot carry øre exactly.
     """
     if isinstance(text, bool) or isinstance(text, float):
-        raise ValueError("amounts must be given as decimal strings such as \"1234.50\"")
+        raise ValueError('amounts must be given as decimal strings such as "1234.50"')
     if isinstance(text, (int, Decimal)):
         value = Decimal(text)
     else:

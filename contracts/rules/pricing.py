@@ -28,11 +28,21 @@ class PricedLine:
 
 
 def price_line(
-    monthly_fee: Decimal, hourly_rate: Decimal, outcome_bonus: Decimal, days: int,
-    days_in_month: int, hours_delivered: Decimal, exit_reason: str | None, bonus_paid_before: bool,
+    monthly_fee: Decimal,
+    hourly_rate: Decimal,
+    outcome_bonus: Decimal,
+    days: int,
+    days_in_month: int,
+    hours_delivered: Decimal,
+    exit_reason: str | None,
+    bonus_paid_before: bool,
 ) -> PricedLine:
     """One participant's month: base fee by enrolled days, delivered hours, the outcome bonus once."""
-    bonus = outcome_bonus if exit_reason in POSITIVE_EXIT_REASONS and not bonus_paid_before else Decimal(0)
+    bonus = (
+        outcome_bonus
+        if exit_reason in POSITIVE_EXIT_REASONS and not bonus_paid_before
+        else Decimal(0)
+    )
     return PricedLine(
         days=days,
         base_fee=round_money(monthly_fee * days / days_in_month),

@@ -6,9 +6,10 @@ The message is an English template with named parameters; pages translate the te
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Mapping, Optional
+from typing import Any
 
 
 def N_(template: str) -> str:
@@ -20,8 +21,10 @@ def english(template: str, params: Mapping[str, Any]) -> str:
     """The English sentence: the template with its values, a timestamp to the minute."""
     if not params:
         return template
-    return template % {name: f"{value:%Y-%m-%d %H:%M}" if isinstance(value, datetime) else value
-                       for name, value in params.items()}
+    return template % {
+        name: f"{value:%Y-%m-%d %H:%M}" if isinstance(value, datetime) else value
+        for name, value in params.items()
+    }
 
 
 @dataclass(frozen=True)
@@ -30,8 +33,8 @@ class Problem:
 
     template: str
     params: dict[str, Any] = field(default_factory=dict)
-    line: Optional[int] = None
-    field: Optional[str] = None
+    line: int | None = None
+    field: str | None = None
 
     @property
     def message(self) -> str:

@@ -20,25 +20,33 @@ class StandardProgramme:
 
 STANDARD_PROGRAMMES = (
     StandardProgramme(
-        "youth-bridging", 1,
+        "youth-bridging",
+        1,
         "Uddannelsesforløb med opkvalificering for unge under 30 (brobygning med mentor)",
         "Education course with upskilling for young people under 30 (bridging, with mentor)",
-        "under_30"),
+        "under_30",
+    ),
     StandardProgramme(
-        "youth-placement", 2,
+        "youth-placement",
+        2,
         "Uddannelsesforløb med vejledning, opkvalificering og virksomhedspraktik for unge under 30",
         "Education course with guidance, upskilling and company placement for young people under 30",
-        "under_30"),
+        "under_30",
+    ),
     StandardProgramme(
-        "adult-employment", 3,
+        "adult-employment",
+        3,
         "Beskæftigelsesrettet forløb med mentor, vejledning og opkvalificering for aktivitetsparate "
         "på 30 år og derover",
         "Employment course with mentor, guidance and upskilling for citizens aged 30 and over "
         "who are not job-ready",
-        "30_and_over"),
+        "30_and_over",
+    ),
     StandardProgramme(
-        "utility-work", 4,
+        "utility-work",
+        4,
         "Nytteindsats eller lignende tilbud i privat regi for alle ydelsesmodtagere",
         "Utility work or similar offers run by private providers, for all benefit recipients",
-        "all"),
+        "all",
+    ),
 )

@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Optional
 
 from .money import round_money
 from .periods import overlap_days, parse_month
@@ -27,7 +26,7 @@ class Enrolled:
     enrolment_id: int
     start_on: date
     # An end already in effect (an exit accepted earlier, a transfer); None while open.
-    end_on: Optional[date] = None
+    end_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -40,14 +39,14 @@ class CheckedLine:
     enrolment_id: int
     hours_planned: Decimal
     hours_delivered: Decimal
-    absence_hours: Optional[Decimal]
+    absence_hours: Decimal | None
     status: str
-    exit_on: Optional[date]
-    exit_reason: Optional[str]
+    exit_on: date | None
+    exit_reason: str | None
     enrolled_days: int
 
 
-def enrolled_days(start_on: date, end_on: Optional[date], month: str) -> int:
+def enrolled_days(start_on: date, end_on: date | None, month: str) -> int:
     """Days enrolled in the month, the first and the last both counted."""
     first, last = parse_month(month)
     return overlap_days(start_on, end_on, first, last)
@@ -73,7 +72,7 @@ def check_report(
     seen: dict[str, int] = {}
     checked: list[CheckedLine] = []
 
-    def problem(line: Optional[int], field: Optional[str], template: str, **params) -> None:
+    def problem(line: int | None, field: str | None, template: str, **params) -> None:
         problems.append(Problem(template, params, line, field))
 
     for position, line in enumerate(read.lines, start=1):
@@ -89,15 +88,25 @@ def check_report(
         ref = line.participant_ref
         if ref is not None:
             if ref in seen:
-                problem(n, "participant_ref", N_("%(ref)s appears a second time (first on line %(first)s)"),
-                        ref=ref, first=seen[ref])
+                problem(
+                    n,
+                    "participant_ref",
+                    N_("%(ref)s appears a second time (first on line %(first)s)"),
+                    ref=ref,
+                    first=seen[ref],
+                )
                 ok = False
             else:
                 seen[ref] = n
                 enrolment = by_ref.get(ref)
                 if enrolment is None:
-                    problem(n, "participant_ref", N_("%(ref)s is not enrolled in this contract in %(month)s"),
-                            ref=ref[:40], month=month)
+                    problem(
+                        n,
+                        "participant_ref",
+                        N_("%(ref)s is not enrolled in this contract in %(month)s"),
+                        ref=ref[:40],
+                        month=month,
+                    )
                     ok = False
 
         exited = line.status == "exited"
@@ -115,61 +124,108 @@ def check_report(
                 problem(n, "exit_reason", N_("an active participant has no exit reason"))
                 ok = False
         if line.exit_date is not None and not (first <= line.exit_date <= last):
-            problem(n, "exit_date", N_("the exit date %(day)s is outside %(month)s"),
-                    day=line.exit_date.isoformat(), month=month)
+            problem(
+                n,
+                "exit_date",
+                N_("the exit date %(day)s is outside %(month)s"),
+                day=line.exit_date.isoformat(),
+                month=month,
+            )
             ok = False
         elif line.exit_date is not None and enrolment and line.exit_date < enrolment.start_on:
-            problem(n, "exit_date", N_("the exit date %(day)s is before the enrolment started (%(start)s)"),
-                    day=line.exit_date.isoformat(), start=enrolment.start_on.isoformat())
+            problem(
+                n,
+                "exit_date",
+                N_("the exit date %(day)s is before the enrolment started (%(start)s)"),
+                day=line.exit_date.isoformat(),
+                start=enrolment.start_on.isoformat(),
+            )
             ok = False
 
         for column in ("hours_planned", "hours_delivered", "absence_hours"):
             value = getattr(line, column)
             if value is not None and value < 0:
-                problem(n, column, N_("%(column)s cannot be negative (%(value)s)"), column=column,
-                        value=_plain(value))
+                problem(
+                    n,
+                    column,
+                    N_("%(column)s cannot be negative (%(value)s)"),
+                    column=column,
+                    value=_plain(value),
+                )
                 ok = False
-        if line.absence_hours is not None and line.hours_planned is not None and (
-            0 <= line.hours_planned < line.absence_hours
+        if (
+            line.absence_hours is not None
+            and line.hours_planned is not None
+            and (0 <= line.hours_planned < line.absence_hours)
         ):
-            problem(n, "absence_hours", N_("absence (%(absence)s h) is more than the planned hours (%(planned)s h)"),
-                    absence=_plain(line.absence_hours), planned=_plain(line.hours_planned))
+            problem(
+                n,
+                "absence_hours",
+                N_("absence (%(absence)s h) is more than the planned hours (%(planned)s h)"),
+                absence=_plain(line.absence_hours),
+                planned=_plain(line.hours_planned),
+            )
             ok = False
 
         days = 0
         if enrolment is not None:
-            end = line.exit_date if exited and line.exit_date and first <= line.exit_date <= last else None
+            end = (
+                line.exit_date
+                if exited and line.exit_date and first <= line.exit_date <= last
+                else None
+            )
             if enrolment.end_on is not None:
                 end = min(end, enrolment.end_on) if end else enrolment.end_on
             days = overlap_days(enrolment.start_on, end, first, last)
             for column in ("hours_planned", "hours_delivered"):
                 value = getattr(line, column)
                 if value is not None and value >= 0 and not within_ceiling(value, days, weekly):
-                    problem(n, column, N_("%(hours)s hours is above the ceiling of %(ceiling)s h "
-                                          "(%(weekly)s h a week for %(days)s enrolled days)"),
-                            hours=_plain(value), ceiling=str(round_money(hours_ceiling(days, weekly))),
-                            weekly=str(weekly.normalize()), days=days)
+                    problem(
+                        n,
+                        column,
+                        N_(
+                            "%(hours)s hours is above the ceiling of %(ceiling)s h "
+                            "(%(weekly)s h a week for %(days)s enrolled days)"
+                        ),
+                        hours=_plain(value),
+                        ceiling=str(round_money(hours_ceiling(days, weekly))),
+                        weekly=str(weekly.normalize()),
+                        days=days,
+                    )
                     ok = False
         if ok and enrolment is not None and not _has(problems, n, None, any_field=True):
-            checked.append(CheckedLine(
-                position=position, participant_ref=ref, participant_id=enrolment.participant_id,
-                enrolment_id=enrolment.enrolment_id, hours_planned=line.hours_planned,
-                hours_delivered=line.hours_delivered, absence_hours=line.absence_hours,
-                status=line.status, exit_on=line.exit_date if exited else None,
-                exit_reason=line.exit_reason if exited else None, enrolled_days=days,
-            ))
+            checked.append(
+                CheckedLine(
+                    position=position,
+                    participant_ref=ref,
+                    participant_id=enrolment.participant_id,
+                    enrolment_id=enrolment.enrolment_id,
+                    hours_planned=line.hours_planned,
+                    hours_delivered=line.hours_delivered,
+                    absence_hours=line.absence_hours,
+                    status=line.status,
+                    exit_on=line.exit_date if exited else None,
+                    exit_reason=line.exit_reason if exited else None,
+                    enrolled_days=days,
+                )
+            )
 
-    for ref, enrolment in by_ref.items():
+    for ref in by_ref:
         if ref not in seen:
-            problem(None, "participant_ref", N_("%(ref)s is enrolled in this contract in %(month)s but "
-                                                "missing from the report"), ref=ref, month=month)
+            problem(
+                None,
+                "participant_ref",
+                N_("%(ref)s is enrolled in this contract in %(month)s but missing from the report"),
+                ref=ref,
+                month=month,
+            )
     if problems:
         problems.sort(key=lambda p: (p.line is None, p.line or 0))
         raise InputRejected(problems)
     return checked
 
 
-def _has(problems: list[Problem], line: int, column: Optional[str], any_field: bool = False) -> bool:
+def _has(problems: list[Problem], line: int, column: str | None, any_field: bool = False) -> bool:
     return any(p.line == line and (any_field or p.field == column) for p in problems)
 
 

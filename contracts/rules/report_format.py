@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, Optional
+from typing import Any
 
 from .problems import N_, InputRejected, Problem
 
@@ -21,8 +21,13 @@ MAX_BYTES = 10 * 1024 * 1024
 MAX_LINES = 20_000
 
 COLUMNS = (
-    "participant_ref", "hours_planned", "hours_delivered", "absence_hours",
-    "status", "exit_date", "exit_reason",
+    "participant_ref",
+    "hours_planned",
+    "hours_delivered",
+    "absence_hours",
+    "status",
+    "exit_date",
+    "exit_reason",
 )
 REQUIRED_COLUMNS = ("participant_ref", "hours_planned", "hours_delivered", "status")
 # Danish headers, with æ/ø/å also spelled ae/oe/aa (see _fold).
@@ -36,7 +41,13 @@ ALIASES = {
 }
 STATUS_WORDS = {"active": "active", "aktiv": "active", "exited": "exited", "afgaaet": "exited"}
 EXIT_REASON_CODES = (
-    "job", "education", "benefit_stopped", "imprisonment", "death", "moved", "other",
+    "job",
+    "education",
+    "benefit_stopped",
+    "imprisonment",
+    "death",
+    "moved",
+    "other",
 )
 DATE_FORMATS = (
     (re.compile(r"^(\d{4})-(\d{2})-(\d{2})$"), ("y", "m", "d")),
@@ -51,13 +62,13 @@ class RawLine:
     """One line as read: typed values, None where empty or unreadable."""
 
     line: int
-    participant_ref: Optional[str]
-    hours_planned: Optional[Decimal]
-    hours_delivered: Optional[Decimal]
-    absence_hours: Optional[Decimal]
-    status: Optional[str]
-    exit_date: Optional[date]
-    exit_reason: Optional[str]
+    participant_ref: str | None
+    hours_planned: Decimal | None
+    hours_delivered: Decimal | None
+    absence_hours: Decimal | None
+    status: str | None
+    exit_date: date | None
+    exit_reason: str | None
 
 
 @dataclass
@@ -88,8 +99,12 @@ def decode_text(data: bytes) -> str:
     if len(data) > MAX_BYTES:
         raise InputRejected([Problem(N_("The file is larger than 10 MB."))], status=413)
     if data.startswith(b"PK\x03\x04"):
-        raise _reject(N_("This is an Excel workbook (xlsx), not a CSV file. In Excel, choose "
-                         "'Save as' and 'CSV (semicolon separated)'."))
+        raise _reject(
+            N_(
+                "This is an Excel workbook (xlsx), not a CSV file. In Excel, choose "
+                "'Save as' and 'CSV (semicolon separated)'."
+            )
+        )
     if data.startswith(b"%PDF"):
         raise _reject(N_("This is a PDF, not a CSV file."))
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or data[:200].count(b"\x00") > 0:
@@ -134,9 +149,15 @@ def read_hours(text: str | Decimal | int | None) -> Decimal | None:
         plain = text.replace(",", ".", 1)
         digits = plain[1:] if plain.startswith("-") else plain
         # Only ASCII digits and one separator: Decimal itself would also take "1e3" or "1_000".
-        if not (digits.replace(".", "", 1).isdigit() and digits.isascii()) or digits.startswith("."):
-            raise CellError(N_("'%(value)s' is not a number of hours (no thousands separators; "
-                               "a decimal comma or point is fine)"))
+        if not (digits.replace(".", "", 1).isdigit() and digits.isascii()) or digits.startswith(
+            "."
+        ):
+            raise CellError(
+                N_(
+                    "'%(value)s' is not a number of hours (no thousands separators; "
+                    "a decimal comma or point is fine)"
+                )
+            )
         value = Decimal(plain)
     else:
         value = Decimal(text)
@@ -155,7 +176,7 @@ def read_date(text: str | None) -> date | None:
     for pattern, order in DATE_FORMATS:
         match = pattern.match(text)
         if match:
-            parts = dict(zip(order, (int(g) for g in match.groups())))
+            parts = dict(zip(order, (int(g) for g in match.groups()), strict=True))
             try:
                 return date(parts["y"], parts["m"], parts["d"])
             except ValueError:
@@ -204,8 +225,12 @@ READERS = {
 _UNREAD = object()
 
 
-def _read_line(line_no: int, cells: dict[str, Any], problems: list[Problem],
-               read_before: dict[str, dict[Any, Any]]) -> RawLine:
+def _read_line(
+    line_no: int,
+    cells: dict[str, Any],
+    problems: list[Problem],
+    read_before: dict[str, dict[Any, Any]],
+) -> RawLine:
     values: dict[str, Any] = {}
     for column, reader in READERS.items():
         raw = cells.get(column)
@@ -252,8 +277,10 @@ def read_csv(data: bytes) -> ReadReport:
     try:
         rows = _records(text, delimiter)
     except csv.Error as error:
-        raise _reject(N_("The file's quoting is broken (%(reason)s): check for a stray quote mark."),
-                      reason=str(error)) from None
+        raise _reject(
+            N_("The file's quoting is broken (%(reason)s): check for a stray quote mark."),
+            reason=str(error),
+        ) from None
     if not rows:  # a file of a byte-order mark alone, say
         raise _reject(N_("The file is empty."))
     (_, header), body = rows[0], rows[1:]
@@ -261,13 +288,25 @@ def read_csv(data: bytes) -> ReadReport:
     problems = []
     for position, column in enumerate(columns, start=1):
         if column not in COLUMNS:
-            problems.append(Problem(N_("unknown column '%(name)s' (column %(position)s)"),
-                                    {"name": header[position - 1][:40], "position": position}, 1, None))
+            problems.append(
+                Problem(
+                    N_("unknown column '%(name)s' (column %(position)s)"),
+                    {"name": header[position - 1][:40], "position": position},
+                    1,
+                    None,
+                )
+            )
     for column in sorted({c for c in columns if c in COLUMNS and columns.count(c) > 1}):
-        problems.append(Problem(N_("the column '%(name)s' appears twice"), {"name": column}, 1, column))
+        problems.append(
+            Problem(N_("the column '%(name)s' appears twice"), {"name": column}, 1, column)
+        )
     for column in REQUIRED_COLUMNS:
         if column not in columns:
-            problems.append(Problem(N_("the required column '%(name)s' is missing"), {"name": column}, 1, column))
+            problems.append(
+                Problem(
+                    N_("the required column '%(name)s' is missing"), {"name": column}, 1, column
+                )
+            )
     if problems:
         raise InputRejected(problems)
     numbered = [(number, row) for number, row in body if "".join(row).strip()]
@@ -279,10 +318,18 @@ def read_csv(data: bytes) -> ReadReport:
     read_before = _read_before()
     for number, row in numbered:
         if len(row) != len(columns):
-            problems.append(Problem(N_("the line has %(found)s fields, the header %(expected)s"),
-                                    {"found": len(row), "expected": len(columns)}, number, None))
+            problems.append(
+                Problem(
+                    N_("the line has %(found)s fields, the header %(expected)s"),
+                    {"found": len(row), "expected": len(columns)},
+                    number,
+                    None,
+                )
+            )
             continue
-        lines.append(_read_line(number, dict(zip(columns, row)), problems, read_before))
+        lines.append(
+            _read_line(number, dict(zip(columns, row, strict=False)), problems, read_before)
+        )
     return ReadReport(lines, problems)
 
 
@@ -310,13 +357,25 @@ def read_json(data: bytes | dict) -> ReadReport:
             continue
         unknown = sorted(set(item) - set(COLUMNS))
         for name in unknown:
-            problems.append(Problem(N_("unknown field '%(name)s'"), {"name": str(name)[:40]}, number, None))
+            problems.append(
+                Problem(N_("unknown field '%(name)s'"), {"name": str(name)[:40]}, number, None)
+            )
         cells = {}
         for column in COLUMNS:
             value = item.get(column)
-            if value is not None and not isinstance(value, (str, int, Decimal)) or isinstance(value, bool):
-                problems.append(Problem(N_("'%(name)s' must be a string or a number"), {"name": column},
-                                        number, column))
+            if (
+                value is not None
+                and not isinstance(value, (str, int, Decimal))
+                or isinstance(value, bool)
+            ):
+                problems.append(
+                    Problem(
+                        N_("'%(name)s' must be a string or a number"),
+                        {"name": column},
+                        number,
+                        column,
+                    )
+                )
                 value = None
             cells[column] = value
         lines.append(_read_line(number, cells, problems, read_before))

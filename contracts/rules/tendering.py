@@ -59,10 +59,17 @@ def standstill_last_day(awarded_on: date) -> date:
     return awarded_on + timedelta(days=STANDSTILL_DAYS)
 
 
-def evaluation_price(monthly_fee: Decimal, hourly_rate: Decimal, outcome_bonus: Decimal,
-                     expected_hours: Decimal, expected_outcome_rate: Decimal) -> Decimal:
+def evaluation_price(
+    monthly_fee: Decimal,
+    hourly_rate: Decimal,
+    outcome_bonus: Decimal,
+    expected_hours: Decimal,
+    expected_outcome_rate: Decimal,
+) -> Decimal:
     """monthly_fee + expected_hours × hourly_rate + expected_outcome_rate × outcome_bonus, in øre."""
-    return round_money(monthly_fee + expected_hours * hourly_rate + expected_outcome_rate * outcome_bonus)
+    return round_money(
+        monthly_fee + expected_hours * hourly_rate + expected_outcome_rate * outcome_bonus
+    )
 
 
 @dataclass(frozen=True)
@@ -94,8 +101,13 @@ def _points(value: Decimal) -> Decimal:
     return value.quantize(POINTS)
 
 
-def score_lot(bids: list[BidTerms], expected_hours: Decimal, expected_outcome_rate: Decimal,
-              w_price: Decimal, w_quality: Decimal) -> list[Scored]:
+def score_lot(
+    bids: list[BidTerms],
+    expected_hours: Decimal,
+    expected_outcome_rate: Decimal,
+    w_price: Decimal,
+    w_quality: Decimal,
+) -> list[Scored]:
     """The lot's evaluation table, best first.
 
     price_points = 10 × lowest evaluation price / this one; total = w_price × price_points +
@@ -105,8 +117,9 @@ def score_lot(bids: list[BidTerms], expected_hours: Decimal, expected_outcome_ra
     and no rank yet. A lowest price of 0 gives every free bid 10 points and any other 0.
     """
     prices = {
-        b.bid_id: evaluation_price(b.monthly_fee, b.hourly_rate, b.outcome_bonus, expected_hours,
-                                   expected_outcome_rate)
+        b.bid_id: evaluation_price(
+            b.monthly_fee, b.hourly_rate, b.outcome_bonus, expected_hours, expected_outcome_rate
+        )
         for b in bids
     }
     if not bids:
@@ -123,26 +136,54 @@ def score_lot(bids: list[BidTerms], expected_hours: Decimal, expected_outcome_ra
         if b.quality_points is not None:
             total = _points(w_price * price_points + w_quality * _points(b.quality_points))
         lines.append((b, price, price_points, total))
-    order = sorted(lines, key=lambda line: (line[3] is None, -(line[3] or 0), line[1], line[0].submitted_at,
-                                            line[0].bid_id))
+    order = sorted(
+        lines,
+        key=lambda line: (
+            line[3] is None,
+            -(line[3] or 0),
+            line[1],
+            line[0].submitted_at,
+            line[0].bid_id,
+        ),
+    )
     table = []
     rank = 0
     for b, price, price_points, total in order:
         if total is not None:
             rank += 1
-        table.append(Scored(b.bid_id, price, lowest, price_points, b.quality_points, total,
-                            rank if total is not None else None))
+        table.append(
+            Scored(
+                b.bid_id,
+                price,
+                lowest,
+                price_points,
+                b.quality_points,
+                total,
+                rank if total is not None else None,
+            )
+        )
     return table
 
 
-def succession_warning(predecessor_reference: str, predecessor_end: date, start: date) -> Problem | None:
+def succession_warning(
+    predecessor_reference: str, predecessor_end: date, start: date
+) -> Problem | None:
     """A warning when a successor starting on `start` leaves a gap or overlaps; else None."""
     changeover = predecessor_end + timedelta(days=1)
     values = {"reference": predecessor_reference, "end": predecessor_end, "start": start}
     if start > changeover:
-        return Problem(N_("%(days)s day(s) without a contract between %(reference)s, which ends %(end)s, "
-                          "and the start on %(start)s."), {"days": (start - changeover).days, **values})
+        return Problem(
+            N_(
+                "%(days)s day(s) without a contract between %(reference)s, which ends %(end)s, "
+                "and the start on %(start)s."
+            ),
+            {"days": (start - changeover).days, **values},
+        )
     if start < changeover:
-        return Problem(N_("The start on %(start)s overlaps %(reference)s (which ends %(end)s) by %(days)s day(s)."),
-                       {"days": (changeover - start).days, **values})
+        return Problem(
+            N_(
+                "The start on %(start)s overlaps %(reference)s (which ends %(end)s) by %(days)s day(s)."
+            ),
+            {"days": (changeover - start).days, **values},
+        )
     return None

@@ -21,7 +21,9 @@ class DomainError(Exception):
 
     status = 422
 
-    def __init__(self, template: str, field: str | None = None, status: int | None = None, **params: Any):
+    def __init__(
+        self, template: str, field: str | None = None, status: int | None = None, **params: Any
+    ):
         self.template = template
         self.params = params
         self.message = english(template, params)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
-from typing import Optional
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
@@ -34,7 +33,7 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def check_password(user: Optional[User], password: str) -> bool:
+def check_password(user: User | None, password: str) -> bool:
     """True when the password is the user's; constant work whether or not the user exists."""
     try:
         return _hasher.verify(user.password_hash if user else _DUMMY_HASH, password) and bool(
@@ -44,7 +43,7 @@ def check_password(user: Optional[User], password: str) -> bool:
         return False
 
 
-def find_user(session: Session, email: str) -> Optional[User]:
+def find_user(session: Session, email: str) -> User | None:
     """The user with this email, compared case-insensitively."""
     return session.scalar(sa.select(User).where(sa.func.lower(User.email) == email.strip().lower()))
 
@@ -55,28 +54,40 @@ def create_user(
     email: str,
     role: str,
     password: str,
-    provider_id: Optional[int] = None,
+    provider_id: int | None = None,
     name: str = "",
 ) -> User:
     """Create a user; a provider user must name an existing provider, staff must not."""
     email = email.strip().lower()
     if role not in ROLES:
-        raise DomainError(N_("unknown role '%(role)s'; use one of %(roles)s"), "role", role=role,
-                          roles=", ".join(ROLES))
+        raise DomainError(
+            N_("unknown role '%(role)s'; use one of %(roles)s"),
+            "role",
+            role=role,
+            roles=", ".join(ROLES),
+        )
     if "@" not in email:
         raise DomainError(N_("an email address is needed"), "email")
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise DomainError(N_("the password must have at least %(count)s characters"), "password",
-                          count=MIN_PASSWORD_LENGTH)
+        raise DomainError(
+            N_("the password must have at least %(count)s characters"),
+            "password",
+            count=MIN_PASSWORD_LENGTH,
+        )
     if role == "provider":
         if provider_id is None or session.get(Provider, provider_id) is None:
             raise DomainError(N_("a provider user needs an existing provider"), "provider_id")
     elif provider_id is not None:
         raise DomainError(N_("only provider users belong to a provider"), "provider_id")
     if find_user(session, email) is not None:
-        raise DomainError(N_("a user with the email %(email)s exists already"), "email", status=409, email=email)
+        raise DomainError(
+            N_("a user with the email %(email)s exists already"), "email", status=409, email=email
+        )
     user = User(
-        email=email, role=role, provider_id=provider_id, name=name,
+        email=email,
+        role=role,
+        provider_id=provider_id,
+        name=name,
         password_hash=hash_password(password),
     )
     session.add(user)
@@ -89,7 +100,9 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def create_token(session: Session, actor: Actor, user: User, name: str = "") -> tuple[ApiToken, str]:
+def create_token(
+    session: Session, actor: Actor, user: User, name: str = ""
+) -> tuple[ApiToken, str]:
     """Make a personal API token; returns the row and the token, which is shown only now."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     row = ApiToken(user_id=user.id, name=name, prefix=token[:10], token_hash=_digest(token))
@@ -102,10 +115,12 @@ def create_token(session: Session, actor: Actor, user: User, name: str = "") -> 
 TOKEN_USE_RESOLUTION = timedelta(minutes=1)
 
 
-def user_for_token(session: Session, token: str) -> Optional[User]:
+def user_for_token(session: Session, token: str) -> User | None:
     """The active user a bearer token belongs to, or None; notes when the token was used."""
     row = session.scalar(
-        sa.select(ApiToken).where(ApiToken.token_hash == _digest(token), ApiToken.revoked_at.is_(None))
+        sa.select(ApiToken).where(
+            ApiToken.token_hash == _digest(token), ApiToken.revoked_at.is_(None)
+        )
     )
     if row is None or not row.user.is_active:
         return None

@@ -14,7 +14,6 @@ invoice, see `invoicing`). Numbers are given here and only here, in the approvin
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Optional
 
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -39,8 +38,9 @@ def next_number(session: Session, year: int) -> int:
     stmt = (
         insert(counter)
         .values(year=year, last_seq=1)
-        .on_conflict_do_update(index_elements=[counter.c.year],
-                               set_={"last_seq": counter.c.last_seq + 1})
+        .on_conflict_do_update(
+            index_elements=[counter.c.year], set_={"last_seq": counter.c.last_seq + 1}
+        )
         .returning(counter.c.last_seq)
     )
     return session.execute(stmt).scalar_one()
@@ -52,7 +52,7 @@ def approve(
     viewer: Viewer,
     invoice_id: int,
     today: date,
-    ceiling_reason: Optional[str] = None,
+    ceiling_reason: str | None = None,
 ) -> Invoice:
     """Approve a draft invoice or credit note and give it the year's next number.
 
@@ -62,25 +62,39 @@ def approve(
     confirmed, 422 a reason too short to say anything.
     """
     invoice = session.scalar(
-        scope.invoices(viewer).where(Invoice.id == invoice_id)
-        .with_for_update(of=Invoice).execution_options(populate_existing=True)
+        scope.invoices(viewer)
+        .where(Invoice.id == invoice_id)
+        .with_for_update(of=Invoice)
+        .execution_options(populate_existing=True)
     )
     if invoice is None:
         raise NotFound(N_("No such invoice."))
     if not viewer.may(*APPROVERS):
         raise DomainError(N_("Only finance approves invoices."), status=403)
     if invoice.status != "draft":
-        raise DomainError(N_("The invoice is approved already, as number %(number)s."),
-                          field="status", status=409, number=invoice.number)
+        raise DomainError(
+            N_("The invoice is approved already, as number %(number)s."),
+            field="status",
+            status=409,
+            number=invoice.number,
+        )
     reason = (ceiling_reason or "").strip() or None
     if invoice.exceeds_ceiling and invoice.kind == "invoice":
         if reason is None:
             raise DomainError(
-                N_("The invoice takes the contract past its ceiling. Give a reason for accepting "
-                   "that before approving."), field="ceiling_reason", status=409)
+                N_(
+                    "The invoice takes the contract past its ceiling. Give a reason for accepting "
+                    "that before approving."
+                ),
+                field="ceiling_reason",
+                status=409,
+            )
         if len(reason) < MIN_CEILING_REASON:
-            raise DomainError(N_("Write the reason in at least %(count)s characters."),
-                              field="ceiling_reason", count=MIN_CEILING_REASON)
+            raise DomainError(
+                N_("Write the reason in at least %(count)s characters."),
+                field="ceiling_reason",
+                count=MIN_CEILING_REASON,
+            )
     else:
         reason = None  # nothing to confirm: a reason would claim a look that was not needed
     now = utcnow()
@@ -89,19 +103,32 @@ def approve(
     invoice.status = "approved"
     invoice.approved_at = now
     invoice.approved_by_id = actor.user_id
-    session.add(InvoiceApproval(
-        invoice_id=invoice.id, issued_on=today, due_on=today + timedelta(days=PAYMENT_DAYS),
-        approved_by_id=actor.user_id,
-        ceiling_confirmed_by_id=actor.user_id if reason else None,
-        ceiling_confirmed_at=now if reason else None, ceiling_reason=reason,
-    ))
+    session.add(
+        InvoiceApproval(
+            invoice_id=invoice.id,
+            issued_on=today,
+            due_on=today + timedelta(days=PAYMENT_DAYS),
+            approved_by_id=actor.user_id,
+            ceiling_confirmed_by_id=actor.user_id if reason else None,
+            ceiling_confirmed_at=now if reason else None,
+            ceiling_reason=reason,
+        )
+    )
     session.flush()
-    record(session, actor, "invoice.approved", "invoice", invoice.id, number=invoice.number,
-           kind=invoice.kind, total=str(invoice.total),
-           **({"ceiling_reason": reason} if reason else {}))
+    record(
+        session,
+        actor,
+        "invoice.approved",
+        "invoice",
+        invoice.id,
+        number=invoice.number,
+        kind=invoice.kind,
+        total=str(invoice.total),
+        **({"ceiling_reason": reason} if reason else {}),
+    )
     return invoice
 
 
-def approval_of(session: Session, invoice_id: int) -> Optional[InvoiceApproval]:
+def approval_of(session: Session, invoice_id: int) -> InvoiceApproval | None:
     """The approval record of an invoice, None while it is a draft."""
     return session.get(InvoiceApproval, invoice_id)

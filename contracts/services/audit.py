@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -16,8 +16,8 @@ class Actor:
     """Who acts: a user, or the system itself (a job, a command)."""
 
     label: str
-    user_id: Optional[int] = None
-    remote_addr: Optional[str] = None
+    user_id: int | None = None
+    remote_addr: str | None = None
 
 
 SYSTEM = Actor("system")
@@ -27,9 +27,9 @@ def record(
     session: Session,
     actor: Actor,
     action: str,
-    record_type: Optional[str] = None,
-    record_id: Optional[int] = None,
-    occurred_at: Optional[datetime] = None,
+    record_type: str | None = None,
+    record_id: int | None = None,
+    occurred_at: datetime | None = None,
     **details: Any,
 ) -> AuditEvent:
     """Append an audit event. Details must never carry a CPR number or a secret."""

@@ -13,12 +13,16 @@ from ..models import AuditEvent
 from .scope import Viewer
 
 
-def record_history(session: Session, viewer: Viewer, record_type: str, record_id: int) -> list[AuditEvent]:
+def record_history(
+    session: Session, viewer: Viewer, record_type: str, record_id: int
+) -> list[AuditEvent]:
     """The record's audit events, oldest first; none for anyone but procurement."""
     if not viewer.may("procurement"):
         return []
-    return list(session.scalars(
-        sa.select(AuditEvent)
-        .where(AuditEvent.record_type == record_type, AuditEvent.record_id == record_id)
-        .order_by(AuditEvent.occurred_at, AuditEvent.id)
-    ))
+    return list(
+        session.scalars(
+            sa.select(AuditEvent)
+            .where(AuditEvent.record_type == record_type, AuditEvent.record_id == record_id)
+            .order_by(AuditEvent.occurred_at, AuditEvent.id)
+        )
+    )

@@ -54,8 +54,9 @@ def contract_invoices(session: Session, viewer: Viewer, contract: Contract) -> C
         .order_by(Invoice.month.desc(), Invoice.version.desc(), Invoice.id.desc())
     ).all()
     net_ore = session.scalar(
-        scope.invoices(viewer, sa.select(sum_hundredths(Invoice.signed_net)))
-        .where(Invoice.contract_id == contract.id)
+        scope.invoices(viewer, sa.select(sum_hundredths(Invoice.signed_net))).where(
+            Invoice.contract_id == contract.id
+        )
     )
     return ContractInvoices(
         rows=[InvoiceRow(invoice, bool(credited)) for invoice, credited in found],

@@ -81,38 +81,85 @@ def _problems(session: Session, viewer: Viewer, terms: ContractTerms):
     programme = session.scalar(sa.select(Programme).where(Programme.code == terms.programme))
     if programme is None:
         codes = session.scalars(sa.select(Programme.code).order_by(Programme.position)).all()
-        problems.append(Problem(N_("there is no programme '%(code)s'; use one of %(codes)s"),
-                                {"code": terms.programme, "codes": ", ".join(codes)}, field="programme"))
+        problems.append(
+            Problem(
+                N_("there is no programme '%(code)s'; use one of %(codes)s"),
+                {"code": terms.programme, "codes": ", ".join(codes)},
+                field="programme",
+            )
+        )
     if terms.kind not in CONTRACT_KINDS:
-        problems.append(Problem(N_("the kind must be one of %(kinds)s"), {"kinds": ", ".join(CONTRACT_KINDS)},
-                                field="kind"))
+        problems.append(
+            Problem(
+                N_("the kind must be one of %(kinds)s"),
+                {"kinds": ", ".join(CONTRACT_KINDS)},
+                field="kind",
+            )
+        )
     if terms.end_on < terms.start_on:
-        problems.append(Problem(N_("The contract cannot end (%(end)s) before it starts (%(start)s)."),
-                                {"end": terms.end_on, "start": terms.start_on}, field="end_date"))
+        problems.append(
+            Problem(
+                N_("The contract cannot end (%(end)s) before it starts (%(start)s)."),
+                {"end": terms.end_on, "start": terms.start_on},
+                field="end_date",
+            )
+        )
     if terms.max_end_on < terms.end_on:
-        problems.append(Problem(N_("The extension option (%(max_end)s) cannot end before the contract ends (%(end)s)."),
-                                {"max_end": terms.max_end_on, "end": terms.end_on}, field="max_end_date"))
+        problems.append(
+            Problem(
+                N_(
+                    "The extension option (%(max_end)s) cannot end before the contract ends (%(end)s)."
+                ),
+                {"max_end": terms.max_end_on, "end": terms.end_on},
+                field="max_end_date",
+            )
+        )
     for name in AMOUNT_FIELDS:
         if getattr(terms, name) < 0:
             problems.append(Problem(N_("Must not be negative."), field=name))
     if not Decimal(0) <= terms.vat_rate < Decimal(1):
-        problems.append(Problem(N_("The VAT rate is from 0 up to, not including, 100 %."), field="vat_rate"))
-    if terms.reference and session.scalar(sa.select(Contract.id).where(Contract.reference == terms.reference)):
-        problems.append(Problem(N_("The reference %(reference)s is taken by another contract."),
-                                {"reference": terms.reference}, field="reference"))
+        problems.append(
+            Problem(N_("The VAT rate is from 0 up to, not including, 100 %."), field="vat_rate")
+        )
+    if terms.reference and session.scalar(
+        sa.select(Contract.id).where(Contract.reference == terms.reference)
+    ):
+        problems.append(
+            Problem(
+                N_("The reference %(reference)s is taken by another contract."),
+                {"reference": terms.reference},
+                field="reference",
+            )
+        )
     predecessor = None
     if terms.predecessor_id is not None:
-        predecessor = session.scalar(scope.contracts(viewer).where(Contract.id == terms.predecessor_id))
+        predecessor = session.scalar(
+            scope.contracts(viewer).where(Contract.id == terms.predecessor_id)
+        )
         if predecessor is None:
             problems.append(Problem(N_("Choose a contract from the list."), field="predecessor_id"))
         elif predecessor.successor is not None:
-            problems.append(Problem(N_("Contract %(reference)s already has a successor (%(successor)s)."),
-                                    {"reference": predecessor.reference,
-                                     "successor": predecessor.successor.reference}, field="predecessor_id"))
+            problems.append(
+                Problem(
+                    N_("Contract %(reference)s already has a successor (%(successor)s)."),
+                    {
+                        "reference": predecessor.reference,
+                        "successor": predecessor.successor.reference,
+                    },
+                    field="predecessor_id",
+                )
+            )
         elif programme is not None and predecessor.programme_id != programme.id:
-            problems.append(Problem(N_("Contract %(reference)s is for another programme; a successor continues "
-                                       "the same programme."), {"reference": predecessor.reference},
-                                    field="predecessor_id"))
+            problems.append(
+                Problem(
+                    N_(
+                        "Contract %(reference)s is for another programme; a successor continues "
+                        "the same programme."
+                    ),
+                    {"reference": predecessor.reference},
+                    field="predecessor_id",
+                )
+            )
     return problems, provider, programme, predecessor
 
 
@@ -120,15 +167,25 @@ def _succession_warnings(predecessor: Contract, start_on: date) -> list[Problem]
     changeover = predecessor.end_on + timedelta(days=1)
     if start_on > changeover:
         gap = (start_on - changeover).days
-        return [Problem(N_("%(days)s day(s) without a contract between %(reference)s, which ends %(end)s, and "
-                           "this contract's start."),
-                        {"days": gap, "reference": predecessor.reference, "end": predecessor.end_on},
-                        field="start_date")]
+        return [
+            Problem(
+                N_(
+                    "%(days)s day(s) without a contract between %(reference)s, which ends %(end)s, and "
+                    "this contract's start."
+                ),
+                {"days": gap, "reference": predecessor.reference, "end": predecessor.end_on},
+                field="start_date",
+            )
+        ]
     if start_on < changeover:
         overlap = (changeover - start_on).days
-        return [Problem(N_("The contract overlaps %(reference)s (which ends %(end)s) by %(days)s day(s)."),
-                        {"reference": predecessor.reference, "end": predecessor.end_on, "days": overlap},
-                        field="start_date")]
+        return [
+            Problem(
+                N_("The contract overlaps %(reference)s (which ends %(end)s) by %(days)s day(s)."),
+                {"reference": predecessor.reference, "end": predecessor.end_on, "days": overlap},
+                field="start_date",
+            )
+        ]
     return []
 
 
@@ -141,7 +198,9 @@ def create_contract(
         raise ContractRefused(problems)
     contract = Contract(
         reference=terms.reference
-        or next_reference(session, Contract.reference, f"{REFERENCE_PREFIX}-{terms.start_on.year}-"),
+        or next_reference(
+            session, Contract.reference, f"{REFERENCE_PREFIX}-{terms.start_on.year}-"
+        ),
         title=terms.title or "",
         provider_id=provider.id,
         programme_id=programme.id,
@@ -161,9 +220,17 @@ def create_contract(
     session.flush()
     warnings = _succession_warnings(predecessor, terms.start_on) if predecessor else []
     record(
-        session, actor, "contract.created", "contract", contract.id,
-        reference=contract.reference, provider_id=provider.id, programme=programme.code,
-        kind=contract.kind, start_on=contract.start_on.isoformat(), end_on=contract.end_on.isoformat(),
+        session,
+        actor,
+        "contract.created",
+        "contract",
+        contract.id,
+        reference=contract.reference,
+        provider_id=provider.id,
+        programme=programme.code,
+        kind=contract.kind,
+        start_on=contract.start_on.isoformat(),
+        end_on=contract.end_on.isoformat(),
         predecessor_id=contract.predecessor_id,
     )
     return NewContract(contract, warnings)
@@ -198,7 +265,11 @@ def list_contracts(
         stmt = stmt.where(Contract.programme_id == programme_id)
     if status is not None:
         if status not in READ_STATUSES:
-            raise DomainError(N_("the status must be one of %(states)s"), "status", states=", ".join(READ_STATUSES))
+            raise DomainError(
+                N_("the status must be one of %(states)s"),
+                "status",
+                states=", ".join(READ_STATUSES),
+            )
         stmt = stmt.where(status_clause(status, today))
     if kind is not None:
         stmt = stmt.where(Contract.kind == kind)
@@ -207,7 +278,9 @@ def list_contracts(
 
 def get_contract(session: Session, viewer: Viewer, contract_id: int) -> Contract:
     """One contract the viewer may see; NotFound also when it exists but is not theirs."""
-    contract = session.scalar(_with_details(scope.contracts(viewer)).where(Contract.id == contract_id))
+    contract = session.scalar(
+        _with_details(scope.contracts(viewer)).where(Contract.id == contract_id)
+    )
     if contract is None:
         raise NotFound(N_("no such contract"), "contract_id")
     return contract

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Optional
 
 from sqlalchemy.orm import Session, selectinload
 
@@ -28,27 +27,37 @@ class FinanceOverview:
     invoiced: Decimal
     """Net of the year's approved invoices less approved credit notes (VAT is recovered, not spent)."""
     remaining: Decimal
-    used_share: Optional[Decimal]
+    used_share: Decimal | None
     waiting: list[Invoice]
     waiting_sums: InvoiceSums
 
 
-def finance_overview(session: Session, viewer: Viewer, year: int, budget: Decimal) -> FinanceOverview:
+def finance_overview(
+    session: Session, viewer: Viewer, year: int, budget: Decimal
+) -> FinanceOverview:
     """The figures of the finance home for `year`, scoped to what the viewer may see.
 
     An invoice that was later credited still counts in `invoiced`; its credit note takes it off.
     """
     drafts = InvoiceFilter(status="draft")
     waiting = session.scalars(
-        scope.invoices(viewer).where(Invoice.status == drafts.status)
+        scope.invoices(viewer)
+        .where(Invoice.status == drafts.status)
         .options(selectinload(Invoice.contract).selectinload(Contract.provider))
         .order_by(Invoice.month, Invoice.id)
     ).all()
-    approved = sums(session, viewer, InvoiceFilter(status="approved", month_from=f"{year:04d}-01",
-                                                   month_to=f"{year:04d}-12"))
+    approved = sums(
+        session,
+        viewer,
+        InvoiceFilter(status="approved", month_from=f"{year:04d}-01", month_to=f"{year:04d}-12"),
+    )
     budget = round_money(Decimal(budget))
     return FinanceOverview(
-        year=year, budget=budget, invoiced=approved.net, remaining=budget - approved.net,
+        year=year,
+        budget=budget,
+        invoiced=approved.net,
+        remaining=budget - approved.net,
         used_share=approved.net / budget if budget else None,
-        waiting=list(waiting), waiting_sums=sums(session, viewer, drafts),
+        waiting=list(waiting),
+        waiting_sums=sums(session, viewer, drafts),
     )

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased, selectinload
@@ -31,13 +30,13 @@ PER_PAGE = 50  # about a month of a municipality's invoices
 class InvoiceFilter:
     """What to find; None (or False) leaves a criterion out. Months are YYYY-MM, both ends included."""
 
-    provider_id: Optional[int] = None
-    contract_id: Optional[int] = None
-    programme: Optional[str] = None
-    month_from: Optional[str] = None
-    month_to: Optional[str] = None
-    status: Optional[str] = None
-    kind: Optional[str] = None
+    provider_id: int | None = None
+    contract_id: int | None = None
+    programme: str | None = None
+    month_from: str | None = None
+    month_to: str | None = None
+    status: str | None = None
+    kind: str | None = None
     exceeds_ceiling: bool = False
 
 
@@ -47,7 +46,7 @@ class FoundInvoice:
 
     invoice: Invoice
     credited: bool  # a credit note credits this invoice
-    credits: Optional[Invoice]  # for a credit note, the invoice it credits
+    credits: Invoice | None  # for a credit note, the invoice it credits
 
 
 @dataclass(frozen=True)
@@ -86,14 +85,21 @@ class InvoicePage:
 def _where(stmt: sa.Select, found: InvoiceFilter) -> sa.Select:
     # Contract criteria as subqueries: the provider's scope joins Contract itself, staff's does not.
     if found.provider_id is not None:
-        stmt = stmt.where(Invoice.contract_id.in_(
-            sa.select(Contract.id).where(Contract.provider_id == found.provider_id)))
+        stmt = stmt.where(
+            Invoice.contract_id.in_(
+                sa.select(Contract.id).where(Contract.provider_id == found.provider_id)
+            )
+        )
     if found.contract_id is not None:
         stmt = stmt.where(Invoice.contract_id == found.contract_id)
     if found.programme is not None:
-        stmt = stmt.where(Invoice.contract_id.in_(
-            sa.select(Contract.id).join(Programme, Programme.id == Contract.programme_id)
-            .where(Programme.code == found.programme)))
+        stmt = stmt.where(
+            Invoice.contract_id.in_(
+                sa.select(Contract.id)
+                .join(Programme, Programme.id == Contract.programme_id)
+                .where(Programme.code == found.programme)
+            )
+        )
     if found.month_from is not None:
         stmt = stmt.where(Invoice.month >= found.month_from)
     if found.month_to is not None:
@@ -109,10 +115,21 @@ def _where(stmt: sa.Select, found: InvoiceFilter) -> sa.Select:
 
 def sums(session: Session, viewer: Viewer, found: InvoiceFilter) -> InvoiceSums:
     """Count, net, VAT and total of everything the filter finds, in one aggregate query."""
-    row = session.execute(_where(scope.invoices(viewer, sa.select(
-        sa.func.count(Invoice.id),
-        *(sum_hundredths(Invoice.signed(amount)) for amount in (Invoice.net, Invoice.vat, Invoice.total)),
-    )), found)).one()
+    row = session.execute(
+        _where(
+            scope.invoices(
+                viewer,
+                sa.select(
+                    sa.func.count(Invoice.id),
+                    *(
+                        sum_hundredths(Invoice.signed(amount))
+                        for amount in (Invoice.net, Invoice.vat, Invoice.total)
+                    ),
+                ),
+            ),
+            found,
+        )
+    ).one()
     count, *ore = row
     return InvoiceSums(int(count), *(decimal_from_hundredths(x) for x in ore))
 
@@ -122,21 +139,32 @@ def _rows(viewer: Viewer, found: InvoiceFilter) -> sa.Select:
     return (
         _where(scope.invoices(viewer, sa.select(Invoice, ~not_credited(Invoice), credited)), found)
         .outerjoin(credited, credited.id == Invoice.credited_invoice_id)
-        .options(selectinload(Invoice.contract).selectinload(Contract.provider),
-                 selectinload(Invoice.contract).selectinload(Contract.programme))
+        .options(
+            selectinload(Invoice.contract).selectinload(Contract.provider),
+            selectinload(Invoice.contract).selectinload(Contract.programme),
+        )
         # Newest month first; a credit note right after the invoice it credits (same contract,
         # month and version), so a page boundary is all that can part them.
-        .order_by(Invoice.month.desc(), Invoice.contract_id, Invoice.version,
-                  sa.case((Invoice.kind == "invoice", 0), else_=1), Invoice.id)
+        .order_by(
+            Invoice.month.desc(),
+            Invoice.contract_id,
+            Invoice.version,
+            sa.case((Invoice.kind == "invoice", 0), else_=1),
+            Invoice.id,
+        )
     )
 
 
 def _found(result) -> list[FoundInvoice]:
-    return [FoundInvoice(invoice, bool(is_credited), credits) for invoice, is_credited, credits in result]
+    return [
+        FoundInvoice(invoice, bool(is_credited), credits)
+        for invoice, is_credited, credits in result
+    ]
 
 
-def find_page(session: Session, viewer: Viewer, found: InvoiceFilter, page: int = 1,
-              per_page: int = PER_PAGE) -> InvoicePage:
+def find_page(
+    session: Session, viewer: Viewer, found: InvoiceFilter, page: int = 1, per_page: int = PER_PAGE
+) -> InvoicePage:
     """The page (counted from 1; one past the last gives the last) and the sums of all pages."""
     totals = sums(session, viewer, found)
     page = min(max(page, 1), page_count(totals.count, per_page))
@@ -155,7 +183,7 @@ class ListedInvoice:
 
     id: int
     kind: str
-    number: Optional[str]
+    number: str | None
     status: str
     contract_id: int
     month: str
@@ -165,7 +193,7 @@ class ListedInvoice:
     vat: Decimal
     total: Decimal
     exceeds_ceiling: bool
-    credited_id: Optional[int]
+    credited_id: int | None
     lines: tuple[DocumentLine, ...]
 
 
@@ -174,9 +202,17 @@ def invoice_lines(session: Session, invoice_ids: list[int]) -> dict[int, list[Do
     as their PDFs show them: one statement however many invoices and lines."""
     lines = defaultdict(list)
     for invoice_id, *line in session.execute(
-        sa.select(InvoiceLine.invoice_id, Participant.ref, InvoiceLine.days, ReportLine.hours_delivered,
-                  InvoiceLine.base_fee, InvoiceLine.hours_amount, InvoiceLine.bonus, InvoiceLine.amount,
-                  InvoiceLine.report_line_id)
+        sa.select(
+            InvoiceLine.invoice_id,
+            Participant.ref,
+            InvoiceLine.days,
+            ReportLine.hours_delivered,
+            InvoiceLine.base_fee,
+            InvoiceLine.hours_amount,
+            InvoiceLine.bonus,
+            InvoiceLine.amount,
+            InvoiceLine.report_line_id,
+        )
         .join(Participant, Participant.id == InvoiceLine.participant_id)
         .outerjoin(ReportLine, ReportLine.id == InvoiceLine.report_line_id)
         .where(InvoiceLine.invoice_id.in_(invoice_ids))
@@ -186,18 +222,40 @@ def invoice_lines(session: Session, invoice_ids: list[int]) -> dict[int, list[Do
     return lines
 
 
-def invoice_list(session: Session, viewer: Viewer, found: InvoiceFilter, page: int,
-                 per_page: int) -> Page[ListedInvoice]:
+def invoice_list(
+    session: Session, viewer: Viewer, found: InvoiceFilter, page: int, per_page: int
+) -> Page[ListedInvoice]:
     """One page (from 1) of what the filter finds, oldest first (month, then id), with their lines.
 
     Three statements whatever the page's size: the count, the page's invoices and all their lines
     (each invoice's in participant order, as on its PDF). A page past the last is empty.
     """
-    invoices = page_of(session, _where(scope.invoices(viewer), found).order_by(Invoice.month, Invoice.id),
-                       page, per_page)
+    invoices = page_of(
+        session,
+        _where(scope.invoices(viewer), found).order_by(Invoice.month, Invoice.id),
+        page,
+        per_page,
+    )
     lines = invoice_lines(session, [invoice.id for invoice in invoices.items])
-    return replace(invoices, items=[ListedInvoice(
-        id=i.id, kind=i.kind, number=i.number, status=i.status, contract_id=i.contract_id, month=i.month,
-        version=i.version, vat_rate=i.vat_rate, net=i.net, vat=i.vat, total=i.total,
-        exceeds_ceiling=i.exceeds_ceiling, credited_id=i.credited_invoice_id, lines=tuple(lines[i.id]),
-    ) for i in invoices.items])
+    return replace(
+        invoices,
+        items=[
+            ListedInvoice(
+                id=i.id,
+                kind=i.kind,
+                number=i.number,
+                status=i.status,
+                contract_id=i.contract_id,
+                month=i.month,
+                version=i.version,
+                vat_rate=i.vat_rate,
+                net=i.net,
+                vat=i.vat,
+                total=i.total,
+                exceeds_ceiling=i.exceeds_ceiling,
+                credited_id=i.credited_invoice_id,
+                lines=tuple(lines[i.id]),
+            )
+            for i in invoices.items
+        ],
+    )

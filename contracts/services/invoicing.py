@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 from functools import cache
-from typing import Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased, joinedload
@@ -20,7 +19,14 @@ from ..rules.periods import parse_month
 from ..rules.pricing import POSITIVE_EXIT_REASONS
 from .audit import SYSTEM, Actor, record
 from .sql import (
-    analyze, day_number, decimal_from_hundredths, from_hundredths, greatest, half_up_div, hundredths, least,
+    analyze,
+    day_number,
+    decimal_from_hundredths,
+    from_hundredths,
+    greatest,
+    half_up_div,
+    hundredths,
+    least,
     sum_hundredths,
 )
 
@@ -33,7 +39,7 @@ def not_credited(invoice) -> sa.ColumnElement[bool]:
     return ~sa.select(note.id).where(note.credited_invoice_id == invoice.id).exists()
 
 
-def invoiceable_report(session: Session, contract_id: int, month: str) -> Optional[MonthlyReport]:
+def invoiceable_report(session: Session, contract_id: int, month: str) -> MonthlyReport | None:
     """The newest accepted (or already invoiced) version of the contract's report for the month."""
     return session.scalar(_newest_report_statement(), {"contract_id": contract_id, "month": month})
 
@@ -44,8 +50,11 @@ def _newest_report_statement() -> sa.Select:
     return (
         sa.select(MonthlyReport)
         .options(joinedload(MonthlyReport.contract))
-        .where(MonthlyReport.contract_id == sa.bindparam("contract_id"),
-               MonthlyReport.month == sa.bindparam("month"), MonthlyReport.status.in_(INVOICEABLE))
+        .where(
+            MonthlyReport.contract_id == sa.bindparam("contract_id"),
+            MonthlyReport.month == sa.bindparam("month"),
+            MonthlyReport.status.in_(INVOICEABLE),
+        )
         .order_by(MonthlyReport.version.desc())
         .limit(1)
     )
@@ -54,21 +63,23 @@ def _newest_report_statement() -> sa.Select:
 @cache
 def _month_invoices_statement() -> sa.Select:
     # The contract's invoices for the month, each with whether a credit note still leaves it open.
-    return (
-        sa.select(Invoice, not_credited(Invoice).label("open"))
-        .where(Invoice.contract_id == sa.bindparam("contract_id"), Invoice.month == sa.bindparam("month"),
-               Invoice.kind == "invoice")
+    return sa.select(Invoice, not_credited(Invoice).label("open")).where(
+        Invoice.contract_id == sa.bindparam("contract_id"),
+        Invoice.month == sa.bindparam("month"),
+        Invoice.kind == "invoice",
     )
 
 
 def invoice_contract_month(
     session: Session, contract_id: int, month: str, actor: Actor = SYSTEM
-) -> Optional[Invoice]:
+) -> Invoice | None:
     """Make (or find) the invoice for a contract's month from its newest accepted report."""
     report = invoiceable_report(session, contract_id, month)
     if report is None:
         return None
-    earlier = session.execute(_month_invoices_statement(), {"contract_id": contract_id, "month": month}).all()
+    earlier = session.execute(
+        _month_invoices_statement(), {"contract_id": contract_id, "month": month}
+    ).all()
     for invoice, _open in earlier:
         if invoice.version == report.version:
             return invoice
@@ -76,17 +87,34 @@ def invoice_contract_month(
         if still_open:
             credit(session, invoice, actor)
     contract = report.contract
-    invoice = Invoice(kind="invoice", contract_id=contract_id, month=month, version=report.version,
-                      report_id=report.id, vat_rate=contract.vat_rate, net=Decimal(0),
-                      vat=Decimal(0), total=Decimal(0))
+    invoice = Invoice(
+        kind="invoice",
+        contract_id=contract_id,
+        month=month,
+        version=report.version,
+        report_id=report.id,
+        vat_rate=contract.vat_rate,
+        net=Decimal(0),
+        vat=Decimal(0),
+        total=Decimal(0),
+    )
     session.add(invoice)
     session.flush()
     _insert_lines(session, invoice, contract, report, month)
     invoiced_before = _set_totals(session, invoice)
     invoice.exceeds_ceiling = invoiced_before + invoice.net > contract.ceiling
     report.status = "invoiced"
-    record(session, actor, "invoice.created", "invoice", invoice.id, contract_id=contract_id,
-           month=month, version=report.version, total=str(invoice.total))
+    record(
+        session,
+        actor,
+        "invoice.created",
+        "invoice",
+        invoice.id,
+        contract_id=contract_id,
+        month=month,
+        version=report.version,
+        total=str(invoice.total),
+    )
     return invoice
 
 
@@ -104,49 +132,89 @@ def _pricing_statement() -> sa.Insert:
     bonus_paid_before = (
         sa.select(earlier_line.id)
         .join(earlier_invoice, earlier_invoice.id == earlier_line.invoice_id)
-        .where(earlier_invoice.contract_id == sa.bindparam("contract_id"), earlier_invoice.kind == "invoice",
-               not_credited(earlier_invoice), earlier_invoice.month != sa.bindparam("month"),
-               earlier_line.participant_id == ReportLine.participant_id, earlier_line.bonus > 0)
+        .where(
+            earlier_invoice.contract_id == sa.bindparam("contract_id"),
+            earlier_invoice.kind == "invoice",
+            not_credited(earlier_invoice),
+            earlier_invoice.month != sa.bindparam("month"),
+            earlier_line.participant_id == ReportLine.participant_id,
+            earlier_line.bonus > 0,
+        )
         .exists()
     )
     period_end = least(sa.func.coalesce(ReportLine.exit_on, Enrolment.end_on, last), last)
     days = day_number(period_end) - day_number(greatest(Enrolment.start_on, first)) + 1
     base = half_up_div(hundredths(Contract.monthly_fee) * days, days_in_month)
-    hours = half_up_div(hundredths(Contract.hourly_rate) * hundredths(ReportLine.hours_delivered), 100)
+    hours = half_up_div(
+        hundredths(Contract.hourly_rate) * hundredths(ReportLine.hours_delivered), 100
+    )
     # Nested, so the look-up of earlier bonuses runs only for the few lines that exit to a
     # job or education (one CASE with AND lets PostgreSQL hash every earlier line first).
     bonus = sa.case(
-        (ReportLine.exit_reason.in_(POSITIVE_EXIT_REASONS),
-         sa.case((~bonus_paid_before, hundredths(Contract.outcome_bonus)), else_=0)),
+        (
+            ReportLine.exit_reason.in_(POSITIVE_EXIT_REASONS),
+            sa.case((~bonus_paid_before, hundredths(Contract.outcome_bonus)), else_=0),
+        ),
         else_=0,
     )
     priced = (
-        sa.select(ReportLine.participant_id, ReportLine.id.label("report_line_id"),
-                  days.label("days"), base.label("base"), hours.label("hours"), bonus.label("bonus"))
+        sa.select(
+            ReportLine.participant_id,
+            ReportLine.id.label("report_line_id"),
+            days.label("days"),
+            base.label("base"),
+            hours.label("hours"),
+            bonus.label("bonus"),
+        )
         .join(Enrolment, Enrolment.id == ReportLine.enrolment_id)
         .join(Contract, Contract.id == Enrolment.contract_id)
         # The contract's own enrolments: without it PostgreSQL hashes every enrolment there is.
-        .where(ReportLine.report_id == sa.bindparam("report_id"),
-               Enrolment.contract_id == sa.bindparam("contract_id"))
+        .where(
+            ReportLine.report_id == sa.bindparam("report_id"),
+            Enrolment.contract_id == sa.bindparam("contract_id"),
+        )
         .subquery()
     )
     return sa.insert(InvoiceLine.__table__).from_select(
-        ["invoice_id", "participant_id", "report_line_id", "days", "base_fee", "hours_amount",
-         "bonus", "amount"],
-        sa.select(sa.bindparam("target_invoice", type_=sa.Integer), priced.c.participant_id,
-                  priced.c.report_line_id, priced.c.days, from_hundredths(priced.c.base),
-                  from_hundredths(priced.c.hours), from_hundredths(priced.c.bonus),
-                  from_hundredths(priced.c.base + priced.c.hours + priced.c.bonus)),
+        [
+            "invoice_id",
+            "participant_id",
+            "report_line_id",
+            "days",
+            "base_fee",
+            "hours_amount",
+            "bonus",
+            "amount",
+        ],
+        sa.select(
+            sa.bindparam("target_invoice", type_=sa.Integer),
+            priced.c.participant_id,
+            priced.c.report_line_id,
+            priced.c.days,
+            from_hundredths(priced.c.base),
+            from_hundredths(priced.c.hours),
+            from_hundredths(priced.c.bonus),
+            from_hundredths(priced.c.base + priced.c.hours + priced.c.bonus),
+        ),
     )
 
 
-def _insert_lines(session: Session, invoice: Invoice, contract: Contract, report: MonthlyReport,
-                  month: str) -> None:
+def _insert_lines(
+    session: Session, invoice: Invoice, contract: Contract, report: MonthlyReport, month: str
+) -> None:
     first, last = parse_month(month)
-    session.execute(_pricing_statement(), {
-        "target_invoice": invoice.id, "report_id": report.id, "contract_id": contract.id, "month": month,
-        "first": first, "last": last, "days_in_month": (last - first).days + 1,
-    })
+    session.execute(
+        _pricing_statement(),
+        {
+            "target_invoice": invoice.id,
+            "report_id": report.id,
+            "contract_id": contract.id,
+            "month": month,
+            "first": first,
+            "last": last,
+            "days_in_month": (last - first).days + 1,
+        },
+    )
 
 
 def _set_totals(session: Session, invoice: Invoice) -> Decimal:
@@ -156,7 +224,8 @@ def _set_totals(session: Session, invoice: Invoice) -> Decimal:
     read in the same query, for the ceiling check.
     """
     net_ore, before_ore = session.execute(
-        _totals_statement(), {"invoice_id": invoice.id, "contract_id": invoice.contract_id}).one()
+        _totals_statement(), {"invoice_id": invoice.id, "contract_id": invoice.contract_id}
+    ).one()
     invoice.net = decimal_from_hundredths(net_ore)
     invoice.vat = round_money(invoice.net * invoice.vat_rate)
     invoice.total = invoice.net + invoice.vat
@@ -168,28 +237,55 @@ def _totals_statement() -> sa.Select:
     # The invoice's net in whole øre, and the contract's other invoices' net (credit notes deducted).
     return sa.select(
         sa.select(sum_hundredths(InvoiceLine.amount))
-        .where(InvoiceLine.invoice_id == sa.bindparam("invoice_id")).scalar_subquery(),
+        .where(InvoiceLine.invoice_id == sa.bindparam("invoice_id"))
+        .scalar_subquery(),
         sa.select(sum_hundredths(Invoice.signed_net))
-        .where(Invoice.contract_id == sa.bindparam("contract_id"), Invoice.id != sa.bindparam("invoice_id"))
+        .where(
+            Invoice.contract_id == sa.bindparam("contract_id"),
+            Invoice.id != sa.bindparam("invoice_id"),
+        )
         .scalar_subquery(),
     )
 
 
 def credit(session: Session, invoice: Invoice, actor: Actor = SYSTEM) -> Invoice:
     """A credit note for the whole invoice, with its lines (positive amounts: it credits them)."""
-    note = Invoice(kind="credit_note", contract_id=invoice.contract_id, month=invoice.month,
-                   version=invoice.version, report_id=invoice.report_id, credited_invoice_id=invoice.id,
-                   vat_rate=invoice.vat_rate, net=invoice.net, vat=invoice.vat, total=invoice.total)
+    note = Invoice(
+        kind="credit_note",
+        contract_id=invoice.contract_id,
+        month=invoice.month,
+        version=invoice.version,
+        report_id=invoice.report_id,
+        credited_invoice_id=invoice.id,
+        vat_rate=invoice.vat_rate,
+        net=invoice.net,
+        vat=invoice.vat,
+        total=invoice.total,
+    )
     session.add(note)
     session.flush()
     session.execute(
         sa.insert(InvoiceLine).from_select(
-            ["invoice_id", "participant_id", "report_line_id", "days", "base_fee", "hours_amount",
-             "bonus", "amount"],
-            sa.select(sa.literal(note.id), InvoiceLine.participant_id, InvoiceLine.report_line_id,
-                      InvoiceLine.days, InvoiceLine.base_fee, InvoiceLine.hours_amount,
-                      InvoiceLine.bonus, InvoiceLine.amount)
-            .where(InvoiceLine.invoice_id == invoice.id),
+            [
+                "invoice_id",
+                "participant_id",
+                "report_line_id",
+                "days",
+                "base_fee",
+                "hours_amount",
+                "bonus",
+                "amount",
+            ],
+            sa.select(
+                sa.literal(note.id),
+                InvoiceLine.participant_id,
+                InvoiceLine.report_line_id,
+                InvoiceLine.days,
+                InvoiceLine.base_fee,
+                InvoiceLine.hours_amount,
+                InvoiceLine.bonus,
+                InvoiceLine.amount,
+            ).where(InvoiceLine.invoice_id == invoice.id),
         )
     )
     record(session, actor, "invoice.credited", "invoice", invoice.id, credit_note_id=note.id)
@@ -206,8 +302,17 @@ def prepare(session: Session) -> None:
     nothing = {"contract_id": -1, "month": "2000-01"}
     session.execute(_newest_report_statement(), nothing)
     session.execute(_month_invoices_statement(), nothing)
-    session.execute(_pricing_statement(), {**nothing, "target_invoice": -1, "report_id": -1, "first": first,
-                                            "last": last, "days_in_month": 31})
+    session.execute(
+        _pricing_statement(),
+        {
+            **nothing,
+            "target_invoice": -1,
+            "report_id": -1,
+            "first": first,
+            "last": last,
+            "days_in_month": 31,
+        },
+    )
     session.execute(_totals_statement(), {"invoice_id": -1, "contract_id": -1})
 
 
@@ -218,10 +323,11 @@ def month_done(session: Session) -> None:
 
 def accepted_contract_ids(session: Session, month: str) -> list[int]:
     """Contracts with an accepted or invoiced report for the month: the month's invoicing work."""
-    return list(session.scalars(
-        sa.select(MonthlyReport.contract_id).distinct()
-        .where(MonthlyReport.month == month, MonthlyReport.status.in_(INVOICEABLE))
-        .order_by(MonthlyReport.contract_id)
-    ))
-
-
+    return list(
+        session.scalars(
+            sa.select(MonthlyReport.contract_id)
+            .distinct()
+            .where(MonthlyReport.month == month, MonthlyReport.status.in_(INVOICEABLE))
+            .order_by(MonthlyReport.contract_id)
+        )
+    )

@@ -17,8 +17,15 @@ from ..models import Provider
 from ..rules.problems import N_, Problem
 from . import DomainError, Refused
 from .audit import Actor, record
-from .providers import (compact_cvr, compact_gln, create_provider, cvr_problem, cvr_taken, get_provider,
-                        gln_problem)
+from .providers import (
+    compact_cvr,
+    compact_gln,
+    create_provider,
+    cvr_problem,
+    cvr_taken,
+    get_provider,
+    gln_problem,
+)
 from .scope import Viewer
 
 NAME_LENGTH = 200
@@ -50,8 +57,13 @@ def _problems(details: ProviderDetails) -> list[Problem]:
     if not details.name.strip():
         problems.append(Problem(N_("Give the provider's name."), field="name"))
     elif len(details.name.strip()) > NAME_LENGTH:
-        problems.append(Problem(N_("a provider's name has at most %(count)s characters"), {"count": NAME_LENGTH},
-                                field="name"))
+        problems.append(
+            Problem(
+                N_("a provider's name has at most %(count)s characters"),
+                {"count": NAME_LENGTH},
+                field="name",
+            )
+        )
     problem = cvr_problem(details.cvr)
     if problem:
         problems.append(problem)
@@ -60,11 +72,21 @@ def _problems(details: ProviderDetails) -> list[Problem]:
         if problem:
             problems.append(problem)
     if len(details.contact_name.strip()) > NAME_LENGTH:
-        problems.append(Problem(N_("a contact name has at most %(count)s characters"), {"count": NAME_LENGTH},
-                                field="contact_name"))
+        problems.append(
+            Problem(
+                N_("a contact name has at most %(count)s characters"),
+                {"count": NAME_LENGTH},
+                field="contact_name",
+            )
+        )
     if len(details.contact_email.strip()) > EMAIL_LENGTH:
-        problems.append(Problem(N_("an email address has at most %(count)s characters"), {"count": EMAIL_LENGTH},
-                                field="contact_email"))
+        problems.append(
+            Problem(
+                N_("an email address has at most %(count)s characters"),
+                {"count": EMAIL_LENGTH},
+                field="contact_email",
+            )
+        )
     return problems
 
 
@@ -79,7 +101,9 @@ def _taken_problem(existing: Provider, cvr: str) -> ProviderRefused:
     return ProviderRefused([cvr_taken(cvr, existing)], status=409)
 
 
-def register_provider(session: Session, actor: Actor, viewer: Viewer, details: ProviderDetails) -> Provider:
+def register_provider(
+    session: Session, actor: Actor, viewer: Viewer, details: ProviderDetails
+) -> Provider:
     """Register a provider with its contact; refuses every problem at once, a taken CVR with 409."""
     _require_procurement(viewer)
     problems = _problems(details)
@@ -90,7 +114,10 @@ def register_provider(session: Session, actor: Actor, viewer: Viewer, details: P
     if existing is not None:
         raise _taken_problem(existing, cvr)
     provider = create_provider(session, actor, details.name, details.cvr, details.gln or None)
-    contact = {"contact_name": details.contact_name.strip(), "contact_email": details.contact_email.strip()}
+    contact = {
+        "contact_name": details.contact_name.strip(),
+        "contact_email": details.contact_email.strip(),
+    }
     changes = {name: ["", value] for name, value in contact.items() if value}
     if changes:
         # create_provider records the registration without the contact; the contact is a
@@ -102,8 +129,9 @@ def register_provider(session: Session, actor: Actor, viewer: Viewer, details: P
     return provider
 
 
-def update_provider(session: Session, actor: Actor, viewer: Viewer, provider_id: int,
-                    details: ProviderDetails) -> Provider:
+def update_provider(
+    session: Session, actor: Actor, viewer: Viewer, provider_id: int, details: ProviderDetails
+) -> Provider:
     """Change a provider's name, CVR, GLN or contact; the audit event names old and new values.
 
     Refuses every problem at once (422), a CVR registered to another provider with 409, and an
@@ -125,8 +153,11 @@ def update_provider(session: Session, actor: Actor, viewer: Viewer, provider_id:
         "contact_name": details.contact_name.strip(),
         "contact_email": details.contact_email.strip(),
     }
-    changes = {name: [getattr(provider, name), value] for name, value in new.items()
-               if getattr(provider, name) != value}
+    changes = {
+        name: [getattr(provider, name), value]
+        for name, value in new.items()
+        if getattr(provider, name) != value
+    }
     if changes:
         for name, value in new.items():
             setattr(provider, name, value)

@@ -33,16 +33,28 @@ def cvr_problem(text: str) -> Problem | None:
     try:
         stdnum_cvr.validate(number)
     except InvalidLength:
-        return Problem(N_("A CVR number has %(expected)s digits; “%(number)s” has %(count)s."),
-                       {"expected": CVR_LENGTH, "number": number, "count": len(number)}, field="cvr")
+        return Problem(
+            N_("A CVR number has %(expected)s digits; “%(number)s” has %(count)s."),
+            {"expected": CVR_LENGTH, "number": number, "count": len(number)},
+            field="cvr",
+        )
     except InvalidFormat:
         if not number.isdigit():
-            return Problem(N_("A CVR number has only digits; “%(number)s” has other characters."),
-                           {"number": number}, field="cvr")
+            return Problem(
+                N_("A CVR number has only digits; “%(number)s” has other characters."),
+                {"number": number},
+                field="cvr",
+            )
         return Problem(N_("A CVR number never starts with 0."), field="cvr")
     except InvalidChecksum:
-        return Problem(N_("%(number)s is not a CVR number: the check digit does not match the other digits "
-                          "(modulus 11). Look for a typo."), {"number": number}, field="cvr")
+        return Problem(
+            N_(
+                "%(number)s is not a CVR number: the check digit does not match the other digits "
+                "(modulus 11). Look for a typo."
+            ),
+            {"number": number},
+            field="cvr",
+        )
     return None
 
 
@@ -55,23 +67,38 @@ def gln_problem(text: str) -> Problem | None:
     """Why the text is not a valid 13-digit GLN/EAN location number, or None when it is one."""
     number = compact_gln(text)
     if not number.isdigit():
-        return Problem(N_("A GLN/EAN number has only digits; “%(number)s” has other characters."),
-                       {"number": number}, field="gln")
+        return Problem(
+            N_("A GLN/EAN number has only digits; “%(number)s” has other characters."),
+            {"number": number},
+            field="gln",
+        )
     if len(number) != GLN_LENGTH:
-        return Problem(N_("A GLN/EAN number has %(expected)s digits; “%(number)s” has %(count)s."),
-                       {"expected": GLN_LENGTH, "number": number, "count": len(number)}, field="gln")
+        return Problem(
+            N_("A GLN/EAN number has %(expected)s digits; “%(number)s” has %(count)s."),
+            {"expected": GLN_LENGTH, "number": number, "count": len(number)},
+            field="gln",
+        )
     try:
         ean.validate(number)
     except InvalidChecksum:
-        return Problem(N_("%(number)s is not a GLN/EAN number: the last digit is not the check digit of the "
-                          "others. Look for a typo."), {"number": number}, field="gln")
+        return Problem(
+            N_(
+                "%(number)s is not a GLN/EAN number: the last digit is not the check digit of the "
+                "others. Look for a typo."
+            ),
+            {"number": number},
+            field="gln",
+        )
     return None
 
 
 def cvr_taken(cvr: str, existing: Provider) -> Problem:
     """The problem of a CVR number another provider is registered with."""
-    return Problem(N_("A provider with CVR %(cvr)s is registered already: %(name)s."),
-                   {"cvr": cvr, "name": existing.name}, field="cvr")
+    return Problem(
+        N_("A provider with CVR %(cvr)s is registered already: %(name)s."),
+        {"cvr": cvr, "name": existing.name},
+        field="cvr",
+    )
 
 
 def create_provider(

@@ -60,20 +60,36 @@ def refer(
     if contract is None:
         raise DomainError(N_("no such contract"), "contract_id", status=404)
     if contract.status in ("ended", "terminated"):
-        raise DomainError(N_("the contract is %(state)s; refer to its successor"), "contract_id",
-                          status=409, state=contract.status)
+        raise DomainError(
+            N_("the contract is %(state)s; refer to its successor"),
+            "contract_id",
+            status=409,
+            state=contract.status,
+        )
     if not contract.start_on <= start_on <= contract.end_on:
-        raise DomainError(N_("the start date must be within the contract's period, %(start)s to %(end)s"),
-                          "start_date", start=contract.start_on, end=contract.end_on)
+        raise DomainError(
+            N_("the start date must be within the contract's period, %(start)s to %(end)s"),
+            "start_date",
+            start=contract.start_on,
+            end=contract.end_on,
+        )
     age = age_on(born, start_on)
     programme = session.get(Programme, contract.programme_id)
     if age < MIN_AGE:
-        raise DomainError(N_("the citizen is %(age)s on the start date; the effort is for %(min_age)s and over"),
-                          "cpr", age=age, min_age=MIN_AGE)
+        raise DomainError(
+            N_("the citizen is %(age)s on the start date; the effort is for %(min_age)s and over"),
+            "cpr",
+            age=age,
+            min_age=MIN_AGE,
+        )
     if not age_allowed(programme.age_rule, age):
         template = {
-            "under_30": N_("the citizen is %(age)s on the start date; the programme is for citizens under 30"),
-            "30_and_over": N_("the citizen is %(age)s on the start date; the programme is for citizens 30 and over"),
+            "under_30": N_(
+                "the citizen is %(age)s on the start date; the programme is for citizens under 30"
+            ),
+            "30_and_over": N_(
+                "the citizen is %(age)s on the start date; the programme is for citizens 30 and over"
+            ),
         }[programme.age_rule]
         raise DomainError(template, "cpr", age=age)
     digest = pseudonym(compact, key)
@@ -83,16 +99,35 @@ def refer(
         session.add(participant)
         session.flush()
     else:
-        open_enrolment = session.scalar(sa.select(Enrolment).where(
-            Enrolment.participant_id == participant.id, Enrolment.end_on.is_(None)))
+        open_enrolment = session.scalar(
+            sa.select(Enrolment).where(
+                Enrolment.participant_id == participant.id, Enrolment.end_on.is_(None)
+            )
+        )
         if open_enrolment is not None:
-            raise DomainError(N_("%(ref)s is already enrolled (since %(start)s); a citizen has one open "
-                                 "enrolment at a time"), "cpr", status=422, ref=participant.ref,
-                              start=open_enrolment.start_on)
-    enrolment = Enrolment(participant_id=participant.id, contract_id=contract.id, start_on=start_on,
-                          age_at_start=age)
+            raise DomainError(
+                N_(
+                    "%(ref)s is already enrolled (since %(start)s); a citizen has one open "
+                    "enrolment at a time"
+                ),
+                "cpr",
+                status=422,
+                ref=participant.ref,
+                start=open_enrolment.start_on,
+            )
+    enrolment = Enrolment(
+        participant_id=participant.id, contract_id=contract.id, start_on=start_on, age_at_start=age
+    )
     session.add(enrolment)
     session.flush()
-    record(session, actor, "participant.referred", "enrolment", enrolment.id,
-           participant_ref=participant.ref, contract_id=contract.id, start_on=start_on.isoformat())
+    record(
+        session,
+        actor,
+        "participant.referred",
+        "enrolment",
+        enrolment.id,
+        participant_ref=participant.ref,
+        contract_id=contract.id,
+        start_on=start_on.isoformat(),
+    )
     return Referral(participant.ref, participant.id, enrolment.id)

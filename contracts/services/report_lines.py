@@ -13,7 +13,11 @@ def stored_lines(session: Session, report_id: int) -> list[ReportLine]:
 
     The caller has found the report through what the viewer may see.
     """
-    return list(session.scalars(
-        sa.select(ReportLine).where(ReportLine.report_id == report_id)
-        .options(joinedload(ReportLine.participant)).order_by(ReportLine.position)
-    ))
+    return list(
+        session.scalars(
+            sa.select(ReportLine)
+            .where(ReportLine.report_id == report_id)
+            .options(joinedload(ReportLine.participant))
+            .order_by(ReportLine.position)
+        )
+    )

@@ -7,14 +7,13 @@ one set of rules decides and every stored report looks the same.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..models import Contract, Enrolment, MonthlyReport, Participant, ReportLine, utcnow
 from ..rules.periods import month_of, parse_month
-from ..rules.problems import InputRejected, N_
+from ..rules.problems import N_, InputRejected
 from ..rules.report_checks import Enrolled, check_report
 from ..rules.report_format import ReadReport
 from . import DomainError
@@ -27,20 +26,26 @@ def enrolled_for_month(session: Session, contract_id: int, month: str) -> list[E
     """Every enrolment of the contract that overlaps the month, in order of reference."""
     first, last = parse_month(month)
     # Core rows, not ORM entities: a report may have thousands of lines.
-    rows = session.connection().execute(
-        sa.select(Participant.ref, Participant.id, Enrolment.id, Enrolment.start_on, Enrolment.end_on)
-        .join(Participant, Participant.id == Enrolment.participant_id)
-        .where(
-            Enrolment.contract_id == contract_id,
-            Enrolment.start_on <= last,
-            sa.or_(Enrolment.end_on.is_(None), Enrolment.end_on >= first),
+    rows = (
+        session.connection()
+        .execute(
+            sa.select(
+                Participant.ref, Participant.id, Enrolment.id, Enrolment.start_on, Enrolment.end_on
+            )
+            .join(Participant, Participant.id == Enrolment.participant_id)
+            .where(
+                Enrolment.contract_id == contract_id,
+                Enrolment.start_on <= last,
+                sa.or_(Enrolment.end_on.is_(None), Enrolment.end_on >= first),
+            )
+            .order_by(Participant.ref)
         )
-        .order_by(Participant.ref)
-    ).all()
+        .all()
+    )
     return [Enrolled(ref, pid, eid, start, end) for ref, pid, eid, start, end in rows]
 
 
-def latest_report(session: Session, contract_id: int, month: str) -> Optional[MonthlyReport]:
+def latest_report(session: Session, contract_id: int, month: str) -> MonthlyReport | None:
     """The newest version of a contract's report for a month, if any."""
     return session.scalar(
         sa.select(MonthlyReport)
@@ -53,16 +58,29 @@ def latest_report(session: Session, contract_id: int, month: str) -> Optional[Mo
 def _check_month(contract: Contract, month: str, today: date) -> None:
     first, last = parse_month(month)
     if last < contract.start_on or first > contract.end_on:
-        raise DomainError(N_("the contract runs from %(start)s to %(end)s; %(month)s is outside it"), "month",
-                          start=contract.start_on, end=contract.end_on, month=month)
+        raise DomainError(
+            N_("the contract runs from %(start)s to %(end)s; %(month)s is outside it"),
+            "month",
+            start=contract.start_on,
+            end=contract.end_on,
+            month=month,
+        )
     if month > month_of(today):
-        raise DomainError(N_("%(month)s has not started yet; a month is reported when it has begun"), "month",
-                          month=month)
+        raise DomainError(
+            N_("%(month)s has not started yet; a month is reported when it has begun"),
+            "month",
+            month=month,
+        )
 
 
 def save_draft(
-    session: Session, actor: Actor, contract: Contract, month: str, read: ReadReport,
-    today: date, source: str,
+    session: Session,
+    actor: Actor,
+    contract: Contract,
+    month: str,
+    read: ReadReport,
+    today: date,
+    source: str,
 ) -> MonthlyReport:
     """Check every line and store them as the month's draft, replacing an earlier draft whole.
 
@@ -73,19 +91,34 @@ def save_draft(
     try:
         parse_month(month)
     except ValueError:
-        raise DomainError(N_("'%(text)s' is not a month in the form YYYY-MM"), "month", text=month) from None
+        raise DomainError(
+            N_("'%(text)s' is not a month in the form YYYY-MM"), "month", text=month
+        ) from None
     _check_month(contract, month, today)
     latest = latest_report(session, contract.id, month)
     if latest is not None and latest.status == "submitted":
-        raise DomainError(N_("the report for %(month)s is submitted and waiting for review; it can be "
-                             "changed if procurement rejects it"), status=409, month=month)
+        raise DomainError(
+            N_(
+                "the report for %(month)s is submitted and waiting for review; it can be "
+                "changed if procurement rejects it"
+            ),
+            status=409,
+            month=month,
+        )
     if latest is not None and latest.status == "accepted":
-        raise DomainError(N_("the report for %(month)s is accepted and locked"), status=409, month=month)
-    lines = check_report(read, month, enrolled_for_month(session, contract.id, month),
-                         contract.programme.weekly_hours_ceiling)
+        raise DomainError(
+            N_("the report for %(month)s is accepted and locked"), status=409, month=month
+        )
+    lines = check_report(
+        read,
+        month,
+        enrolled_for_month(session, contract.id, month),
+        contract.programme.weekly_hours_ceiling,
+    )
     if latest is None or latest.status == "invoiced":
-        report = MonthlyReport(contract_id=contract.id, month=month,
-                               version=latest.version + 1 if latest else 1)
+        report = MonthlyReport(
+            contract_id=contract.id, month=month, version=latest.version + 1 if latest else 1
+        )
         session.add(report)
         session.flush()
     else:
@@ -99,41 +132,75 @@ def save_draft(
         ReportLine.__table__.insert(),
         [
             {
-                "report_id": report.id, "position": line.position,
-                "participant_id": line.participant_id, "enrolment_id": line.enrolment_id,
-                "hours_planned": line.hours_planned, "hours_delivered": line.hours_delivered,
-                "absence_hours": line.absence_hours, "status": line.status,
-                "exit_on": line.exit_on, "exit_reason": line.exit_reason,
+                "report_id": report.id,
+                "position": line.position,
+                "participant_id": line.participant_id,
+                "enrolment_id": line.enrolment_id,
+                "hours_planned": line.hours_planned,
+                "hours_delivered": line.hours_delivered,
+                "absence_hours": line.absence_hours,
+                "status": line.status,
+                "exit_on": line.exit_on,
+                "exit_reason": line.exit_reason,
             }
             for line in lines
         ],
     )
     session.expire(report, ["lines"])
-    record(session, actor, "report.saved", "monthly_report", report.id, contract_id=contract.id,
-           month=month, version=report.version, lines=len(lines), source=source)
+    record(
+        session,
+        actor,
+        "report.saved",
+        "monthly_report",
+        report.id,
+        contract_id=contract.id,
+        month=month,
+        version=report.version,
+        lines=len(lines),
+        source=source,
+    )
     return report
 
 
-def submit(session: Session, actor: Actor, report: MonthlyReport, now: datetime | None = None) -> None:
+def submit(
+    session: Session, actor: Actor, report: MonthlyReport, now: datetime | None = None
+) -> None:
     """Send a draft to procurement for review."""
     if report.status != "draft":
-        raise DomainError(N_("only a draft can be submitted; this report is %(state)s"), status=409,
-                          state=report.status)
+        raise DomainError(
+            N_("only a draft can be submitted; this report is %(state)s"),
+            status=409,
+            state=report.status,
+        )
     report.status = "submitted"
     report.submitted_at = now or utcnow()
     report.submitted_by_id = actor.user_id
-    record(session, actor, "report.submitted", "monthly_report", report.id,
-           contract_id=report.contract_id, month=report.month, version=report.version)
+    record(
+        session,
+        actor,
+        "report.submitted",
+        "monthly_report",
+        report.id,
+        contract_id=report.contract_id,
+        month=report.month,
+        version=report.version,
+    )
 
 
-def accept(session: Session, actor: Actor, report: MonthlyReport, now: datetime | None = None) -> None:
+def accept(
+    session: Session, actor: Actor, report: MonthlyReport, now: datetime | None = None
+) -> None:
     """Accept a submitted report: it is locked, and its exits end their enrolments."""
     if report.status != "submitted":
-        raise DomainError(N_("only a submitted report can be accepted; this report is %(state)s"),
-                          status=409, state=report.status)
+        raise DomainError(
+            N_("only a submitted report can be accepted; this report is %(state)s"),
+            status=409,
+            state=report.status,
+        )
     exits = session.execute(
-        sa.select(ReportLine.enrolment_id, ReportLine.exit_on, ReportLine.exit_reason)
-        .where(ReportLine.report_id == report.id, ReportLine.status == "exited")
+        sa.select(ReportLine.enrolment_id, ReportLine.exit_on, ReportLine.exit_reason).where(
+            ReportLine.report_id == report.id, ReportLine.status == "exited"
+        )
     ).all()
     for enrolment_id, exit_on, reason in exits:
         enrolment = session.get(Enrolment, enrolment_id)
@@ -142,24 +209,54 @@ def accept(session: Session, actor: Actor, report: MonthlyReport, now: datetime 
     report.status = "accepted"
     report.decided_at = now or utcnow()
     report.decided_by_id = actor.user_id
-    record(session, actor, "report.accepted", "monthly_report", report.id,
-           contract_id=report.contract_id, month=report.month, version=report.version, exits=len(exits))
+    record(
+        session,
+        actor,
+        "report.accepted",
+        "monthly_report",
+        report.id,
+        contract_id=report.contract_id,
+        month=report.month,
+        version=report.version,
+        exits=len(exits),
+    )
 
 
-def reject(session: Session, actor: Actor, report: MonthlyReport, reason: str, now: datetime | None = None) -> None:
+def reject(
+    session: Session, actor: Actor, report: MonthlyReport, reason: str, now: datetime | None = None
+) -> None:
     """Send a submitted report back to the provider with the reason."""
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(N_("a rejection needs a reason the provider can act on"), "reason")
     if report.status != "submitted":
-        raise DomainError(N_("only a submitted report can be rejected; this report is %(state)s"),
-                          status=409, state=report.status)
+        raise DomainError(
+            N_("only a submitted report can be rejected; this report is %(state)s"),
+            status=409,
+            state=report.status,
+        )
     report.status = "rejected"
     report.rejection_reason = reason[:2000]
     report.decided_at = now or utcnow()
     report.decided_by_id = actor.user_id
-    record(session, actor, "report.rejected", "monthly_report", report.id,
-           contract_id=report.contract_id, month=report.month, version=report.version)
+    record(
+        session,
+        actor,
+        "report.rejected",
+        "monthly_report",
+        report.id,
+        contract_id=report.contract_id,
+        month=report.month,
+        version=report.version,
+    )
 
 
-__all__ = ["InputRejected", "accept", "enrolled_for_month", "latest_report", "reject", "save_draft", "submit"]
+__all__ = [
+    "InputRejected",
+    "accept",
+    "enrolled_for_month",
+    "latest_report",
+    "reject",
+    "save_draft",
+    "submit",
+]

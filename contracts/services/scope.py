@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Optional
 
 import sqlalchemy as sa
 
@@ -19,9 +18,9 @@ from ..models import Bid, Contract, Enrolment, Invoice, Lot, MonthlyReport, Prov
 class Viewer:
     """The role and, for provider users, the provider that every query is scoped to."""
 
-    user_id: Optional[int]
+    user_id: int | None
     role: str
-    provider_id: Optional[int] = None
+    provider_id: int | None = None
 
     @property
     def is_provider(self) -> bool:
@@ -51,52 +50,69 @@ def _scoped(viewer: Viewer, stmt: sa.Select, own: sa.ColumnElement[bool], join=N
     return _deny(stmt)
 
 
-def providers(viewer: Viewer, stmt: Optional[sa.Select] = None) -> sa.Select:
+def providers(viewer: Viewer, stmt: sa.Select | None = None) -> sa.Select:
     """Providers the viewer may see."""
-    return _scoped(viewer, sa.select(Provider) if stmt is None else stmt,
-                   Provider.id == viewer.provider_id)
+    return _scoped(
+        viewer, sa.select(Provider) if stmt is None else stmt, Provider.id == viewer.provider_id
+    )
 
 
-def contracts(viewer: Viewer, stmt: Optional[sa.Select] = None) -> sa.Select:
+def contracts(viewer: Viewer, stmt: sa.Select | None = None) -> sa.Select:
     """Contracts the viewer may see."""
-    return _scoped(viewer, sa.select(Contract) if stmt is None else stmt,
-                   Contract.provider_id == viewer.provider_id)
+    return _scoped(
+        viewer,
+        sa.select(Contract) if stmt is None else stmt,
+        Contract.provider_id == viewer.provider_id,
+    )
 
 
-def reports(viewer: Viewer, stmt: Optional[sa.Select] = None) -> sa.Select:
+def reports(viewer: Viewer, stmt: sa.Select | None = None) -> sa.Select:
     """Monthly reports the viewer may see."""
-    return _scoped(viewer, sa.select(MonthlyReport) if stmt is None else stmt,
-                   Contract.provider_id == viewer.provider_id,
-                   join=MonthlyReport.contract_id == Contract.id)
+    return _scoped(
+        viewer,
+        sa.select(MonthlyReport) if stmt is None else stmt,
+        Contract.provider_id == viewer.provider_id,
+        join=MonthlyReport.contract_id == Contract.id,
+    )
 
 
-def enrolments(viewer: Viewer, stmt: Optional[sa.Select] = None) -> sa.Select:
+def enrolments(viewer: Viewer, stmt: sa.Select | None = None) -> sa.Select:
     """Enrolments (and so participants) the viewer may see: none for admin."""
-    return _scoped(viewer, sa.select(Enrolment) if stmt is None else stmt,
-                   Contract.provider_id == viewer.provider_id,
-                   join=Enrolment.contract_id == Contract.id)
+    return _scoped(
+        viewer,
+        sa.select(Enrolment) if stmt is None else stmt,
+        Contract.provider_id == viewer.provider_id,
+        join=Enrolment.contract_id == Contract.id,
+    )
 
 
-def invoices(viewer: Viewer, stmt: Optional[sa.Select] = None) -> sa.Select:
+def invoices(viewer: Viewer, stmt: sa.Select | None = None) -> sa.Select:
     """Invoices the viewer may see."""
-    return _scoped(viewer, sa.select(Invoice) if stmt is None else stmt,
-                   Contract.provider_id == viewer.provider_id,
-                   join=Invoice.contract_id == Contract.id)
+    return _scoped(
+        viewer,
+        sa.select(Invoice) if stmt is None else stmt,
+        Contract.provider_id == viewer.provider_id,
+        join=Invoice.contract_id == Contract.id,
+    )
 
 
-def tenders(viewer: Viewer, stmt: Optional[sa.Select] = None) -> sa.Select:
+def tenders(viewer: Viewer, stmt: sa.Select | None = None) -> sa.Select:
     """Tenders the viewer may see: staff all; a provider only those ever published."""
     stmt = sa.select(Tender) if stmt is None else stmt
     return _scoped(viewer, stmt, Tender.published_at.is_not(None))
 
 
-def bids(viewer: Viewer, now: datetime, stmt: Optional[sa.Select] = None) -> sa.Select:
+def bids(viewer: Viewer, now: datetime, stmt: sa.Select | None = None) -> sa.Select:
     """Bids the viewer may see: a provider its own; staff a bid only once its deadline has passed."""
     stmt = sa.select(Bid) if stmt is None else stmt
     if viewer.is_provider:
         return stmt.where(Bid.provider_id == viewer.provider_id)
     if viewer.role in STAFF_READERS:
         # Sealed: for staff a bid exists only from its tender's deadline on.
-        opened = sa.select(Lot.id).join(Tender, Lot.tender_id == Tender.id).where(Tender.deadline_at <= now)
+        opened = (
+            sa.select(Lot.id)
+            .join(Tender, Lot.tender_id == Tender.id)
+            .where(Tender.deadline_at <= now)
+        )
         return stmt.where(Bid.lot_id.in_(opened))
     return _deny(stmt)

@@ -8,7 +8,6 @@ Transfers never appear as exits: a report line's exit reason cannot be `transfer
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -32,22 +31,40 @@ SCOPE_KEYS = {
 def effective_lines(up_to: str, only_month: bool) -> sa.Subquery:
     """Report lines of the newest accepted version of each contract's month, with their scope keys."""
     newest = (
-        sa.select(MonthlyReport.contract_id, MonthlyReport.month,
-                  sa.func.max(MonthlyReport.version).label("version"))
-        .where(MonthlyReport.status.in_(INVOICEABLE),
-               MonthlyReport.month == up_to if only_month else MonthlyReport.month <= up_to)
+        sa.select(
+            MonthlyReport.contract_id,
+            MonthlyReport.month,
+            sa.func.max(MonthlyReport.version).label("version"),
+        )
+        .where(
+            MonthlyReport.status.in_(INVOICEABLE),
+            MonthlyReport.month == up_to if only_month else MonthlyReport.month <= up_to,
+        )
         .group_by(MonthlyReport.contract_id, MonthlyReport.month)
         .subquery()
     )
     return (
-        sa.select(ReportLine.participant_id, ReportLine.status, ReportLine.exit_reason,
-                  ReportLine.hours_planned, ReportLine.hours_delivered, ReportLine.absence_hours,
-                  MonthlyReport.month, Contract.id.label("contract_id"), Contract.provider_id,
-                  Contract.programme_id)
+        sa.select(
+            ReportLine.participant_id,
+            ReportLine.status,
+            ReportLine.exit_reason,
+            ReportLine.hours_planned,
+            ReportLine.hours_delivered,
+            ReportLine.absence_hours,
+            MonthlyReport.month,
+            Contract.id.label("contract_id"),
+            Contract.provider_id,
+            Contract.programme_id,
+        )
         .join(MonthlyReport, MonthlyReport.id == ReportLine.report_id)
-        .join(newest, sa.and_(newest.c.contract_id == MonthlyReport.contract_id,
-                              newest.c.month == MonthlyReport.month,
-                              newest.c.version == MonthlyReport.version))
+        .join(
+            newest,
+            sa.and_(
+                newest.c.contract_id == MonthlyReport.contract_id,
+                newest.c.month == MonthlyReport.month,
+                newest.c.version == MonthlyReport.version,
+            ),
+        )
         .join(Contract, Contract.id == MonthlyReport.contract_id)
         .subquery()
     )
@@ -67,30 +84,57 @@ def compute_month(session: Session, month: str) -> int:
         exited = lines.c.status == "exited"
         for scope, key in SCOPE_KEYS.items():
             scope_id = key(lines)
-            select = (
-                sa.select(
-                    sa.literal(scope), scope_id, sa.literal(month), sa.literal(cumulative),
-                    sa.func.count(sa.distinct(lines.c.participant_id)),
-                    sa.func.count(sa.distinct(sa.case(
-                        (sa.and_(lines.c.month == month, lines.c.status == "active"),
-                         lines.c.participant_id)))),
-                    _count(exited),
-                    _count(sa.and_(exited, lines.c.exit_reason.in_(POSITIVE_EXITS))),
-                    _count(sa.and_(exited, lines.c.exit_reason.in_(BENEFIT_STOPPED_EXITS))),
-                    _count(sa.and_(exited, lines.c.exit_reason.in_(OTHER_EXITS))),
-                    from_hundredths(sa.func.coalesce(sa.func.sum(hundredths(lines.c.hours_planned)), 0)),
-                    from_hundredths(sa.func.coalesce(sa.func.sum(hundredths(lines.c.hours_delivered)), 0)),
-                    from_hundredths(sa.func.coalesce(sa.func.sum(
-                        hundredths(sa.func.coalesce(lines.c.absence_hours, 0))), 0)),
-                    sa.literal(utcnow(), UTCDateTime()),
-                )
-                .group_by(scope_id)
-            )
+            select = sa.select(
+                sa.literal(scope),
+                scope_id,
+                sa.literal(month),
+                sa.literal(cumulative),
+                sa.func.count(sa.distinct(lines.c.participant_id)),
+                sa.func.count(
+                    sa.distinct(
+                        sa.case(
+                            (
+                                sa.and_(lines.c.month == month, lines.c.status == "active"),
+                                lines.c.participant_id,
+                            )
+                        )
+                    )
+                ),
+                _count(exited),
+                _count(sa.and_(exited, lines.c.exit_reason.in_(POSITIVE_EXITS))),
+                _count(sa.and_(exited, lines.c.exit_reason.in_(BENEFIT_STOPPED_EXITS))),
+                _count(sa.and_(exited, lines.c.exit_reason.in_(OTHER_EXITS))),
+                from_hundredths(
+                    sa.func.coalesce(sa.func.sum(hundredths(lines.c.hours_planned)), 0)
+                ),
+                from_hundredths(
+                    sa.func.coalesce(sa.func.sum(hundredths(lines.c.hours_delivered)), 0)
+                ),
+                from_hundredths(
+                    sa.func.coalesce(
+                        sa.func.sum(hundredths(sa.func.coalesce(lines.c.absence_hours, 0))), 0
+                    )
+                ),
+                sa.literal(utcnow(), UTCDateTime()),
+            ).group_by(scope_id)
             result = session.execute(
                 sa.insert(Score).from_select(
-                    ["scope", "scope_id", "month", "cumulative", "participants", "active_end", "exits",
-                     "positive", "benefit_stopped", "other", "hours_planned", "hours_delivered",
-                     "absence_hours", "computed_at"],
+                    [
+                        "scope",
+                        "scope_id",
+                        "month",
+                        "cumulative",
+                        "participants",
+                        "active_end",
+                        "exits",
+                        "positive",
+                        "benefit_stopped",
+                        "other",
+                        "hours_planned",
+                        "hours_delivered",
+                        "absence_hours",
+                        "computed_at",
+                    ],
                     select,
                 )
             )
@@ -98,11 +142,18 @@ def compute_month(session: Session, month: str) -> int:
     return written
 
 
-def figures(session: Session, scope: str, scope_id: int, month: str, cumulative: bool) -> Optional[Figures]:
+def figures(
+    session: Session, scope: str, scope_id: int, month: str, cumulative: bool
+) -> Figures | None:
     """A scope's stored figures for a month, with the programme's score weights where it has one."""
-    score = session.scalar(sa.select(Score).where(
-        Score.scope == scope, Score.scope_id == scope_id, Score.month == month,
-        Score.cumulative == cumulative))
+    score = session.scalar(
+        sa.select(Score).where(
+            Score.scope == scope,
+            Score.scope_id == scope_id,
+            Score.month == month,
+            Score.cumulative == cumulative,
+        )
+    )
     if score is None:
         return None
     weights = (Decimal("0.6"), Decimal("0.4"))
@@ -110,13 +161,22 @@ def figures(session: Session, scope: str, scope_id: int, month: str, cumulative:
     if scope == "programme":
         programme_id = scope_id
     elif scope == "contract":
-        programme_id = session.scalar(sa.select(Contract.programme_id).where(Contract.id == scope_id))
+        programme_id = session.scalar(
+            sa.select(Contract.programme_id).where(Contract.id == scope_id)
+        )
     if programme_id is not None:
         programme = session.get(Programme, programme_id)
         weights = (programme.w_outcome, programme.w_delivery)
     return Figures(
-        participants=score.participants, active_end=score.active_end, exits=score.exits,
-        positive=score.positive, benefit_stopped=score.benefit_stopped, other=score.other,
-        hours_planned=score.hours_planned, hours_delivered=score.hours_delivered,
-        absence_hours=score.absence_hours, w_outcome=weights[0], w_delivery=weights[1],
+        participants=score.participants,
+        active_end=score.active_end,
+        exits=score.exits,
+        positive=score.positive,
+        benefit_stopped=score.benefit_stopped,
+        other=score.other,
+        hours_planned=score.hours_planned,
+        hours_delivered=score.hours_delivered,
+        absence_hours=score.absence_hours,
+        w_outcome=weights[0],
+        w_delivery=weights[1],
     )

@@ -24,12 +24,12 @@ class day_number(FunctionElement):
 
 @compiles(day_number, "sqlite")
 def _day_number_sqlite(element, compiler, **kw):
-    return "CAST(julianday(%s) AS INTEGER)" % compiler.process(element.clauses, **kw)
+    return f"CAST(julianday({compiler.process(element.clauses, **kw)}) AS INTEGER)"
 
 
 @compiles(day_number, "postgresql")
 def _day_number_postgresql(element, compiler, **kw):
-    return "(CAST(%s AS DATE) - DATE '2000-01-01')" % compiler.process(element.clauses, **kw)
+    return f"(CAST({compiler.process(element.clauses, **kw)} AS DATE) - DATE '2000-01-01')"
 
 
 class greatest(FunctionElement):
@@ -41,12 +41,12 @@ class greatest(FunctionElement):
 
 @compiles(greatest, "sqlite")
 def _greatest_sqlite(element, compiler, **kw):
-    return "max(%s)" % compiler.process(element.clauses, **kw)
+    return f"max({compiler.process(element.clauses, **kw)})"
 
 
 @compiles(greatest, "postgresql")
 def _greatest_postgresql(element, compiler, **kw):
-    return "GREATEST(%s)" % compiler.process(element.clauses, **kw)
+    return f"GREATEST({compiler.process(element.clauses, **kw)})"
 
 
 class least(FunctionElement):
@@ -58,12 +58,12 @@ class least(FunctionElement):
 
 @compiles(least, "sqlite")
 def _least_sqlite(element, compiler, **kw):
-    return "min(%s)" % compiler.process(element.clauses, **kw)
+    return f"min({compiler.process(element.clauses, **kw)})"
 
 
 @compiles(least, "postgresql")
 def _least_postgresql(element, compiler, **kw):
-    return "LEAST(%s)" % compiler.process(element.clauses, **kw)
+    return f"LEAST({compiler.process(element.clauses, **kw)})"
 
 
 def hundredths(amount) -> sa.ColumnElement:

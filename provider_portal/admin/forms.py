@@ -21,7 +21,9 @@ class CreateUserForm(FlaskForm):
             Length(max=254, message=_l("The e-mail address is too long.")),
         ],
     )
-    name = StringField(_l("Name"), validators=[Optional(), Length(max=200, message=_l("The name is too long."))])
+    name = StringField(
+        _l("Name"), validators=[Optional(), Length(max=200, message=_l("The name is too long."))]
+    )
     role = SelectField(_l("Role"), validators=[DataRequired(_l("Choose a role."))])
     provider_id = SelectField(_l("Provider"), coerce=int, default=NO_PROVIDER)
     password = PasswordField(
@@ -31,7 +33,9 @@ class CreateUserForm(FlaskForm):
             Length(
                 min=MIN_PASSWORD_LENGTH,
                 max=200,
-                message=_l("The password must have at least %(min)d characters.", min=MIN_PASSWORD_LENGTH),
+                message=_l(
+                    "The password must have at least %(min)d characters.", min=MIN_PASSWORD_LENGTH
+                ),
             ),
         ],
         render_kw={"autocomplete": "new-password"},

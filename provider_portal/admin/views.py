@@ -11,8 +11,8 @@ from contracts.models import ROLES, ApiToken, Provider, User
 from contracts.services import DomainError
 from contracts.services.accounts import create_token, create_user, find_user, revoke_token
 
-from ..extensions import db
 from .. import transaction
+from ..extensions import db
 from ..i18n import say
 from ..security import ROLE_LABELS, actor, allow, current
 from .forms import NO_PROVIDER, CreateTokenForm, CreateUserForm, RevokeTokenForm
@@ -30,11 +30,19 @@ def _user_form() -> CreateUserForm:
     return form
 
 
-def _page(user_form: CreateUserForm | None = None, token_form: CreateTokenForm | None = None,
-          new_token: str | None = None, status: int = 200):
-    users = db.session.scalars(sa.select(User).options(selectinload(User.provider)).order_by(User.email))
+def _page(
+    user_form: CreateUserForm | None = None,
+    token_form: CreateTokenForm | None = None,
+    new_token: str | None = None,
+    status: int = 200,
+):
+    users = db.session.scalars(
+        sa.select(User).options(selectinload(User.provider)).order_by(User.email)
+    )
     tokens = db.session.scalars(
-        sa.select(ApiToken).options(selectinload(ApiToken.user)).order_by(ApiToken.created_at.desc())
+        sa.select(ApiToken)
+        .options(selectinload(ApiToken.user))
+        .order_by(ApiToken.created_at.desc())
     )
     return render_template(
         "admin/home.html",
@@ -66,15 +74,23 @@ def create_user_view():
             provider_id = form.provider_id.data if form.role.data == "provider" else None
             try:
                 create_user(
-                    db.session, actor(), form.email.data, form.role.data, form.password.data,
-                    provider_id, name=form.name.data or "",
+                    db.session,
+                    actor(),
+                    form.email.data,
+                    form.role.data,
+                    form.password.data,
+                    provider_id,
+                    name=form.name.data or "",
                 )
             except DomainError as refusal:
                 transaction.rollback()
                 field = getattr(form, refusal.field or "", None) or form.email
                 field.errors.append(say(refusal))
             else:
-                flash(_("The user %(email)s was created.", email=form.email.data.strip().lower()), "success")
+                flash(
+                    _("The user %(email)s was created.", email=form.email.data.strip().lower()),
+                    "success",
+                )
                 return redirect(url_for("admin.home"))
     return _page(user_form=form, status=422)
 

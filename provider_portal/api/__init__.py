@@ -5,9 +5,20 @@ the roles, validates the body and query with pydantic and feeds `/api/v1/openapi
 """
 
 # Importing the modules declares their operations on `bp`.
-from . import aggregations, contracts, handlers, openapi, providers, reports  # noqa: F401
-from . import contract_actions, ocds, referrals, tenders  # noqa: F401
-from . import budget, invoices  # noqa: F401
+from . import (  # noqa: F401  # noqa: F401  # noqa: F401
+    aggregations,
+    budget,
+    contract_actions,
+    contracts,
+    handlers,
+    invoices,
+    ocds,
+    openapi,
+    providers,
+    referrals,
+    reports,
+    tenders,
+)
 from .blueprint import bp
 
 __all__ = ["bp"]

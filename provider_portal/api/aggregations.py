@@ -12,11 +12,12 @@ from contracts.rules.periods import parse_month
 from contracts.rules.problems import N_
 from contracts.services import DomainError, scope, scoring
 
-from ..jobs import aggregation
 from ..extensions import db
+from ..jobs import aggregation
 from ..security import current, viewer
 from .declare import operation
 from .types import MAX_ID, Model, Month
+
 
 class AggregationIn(Model):
     """The month to aggregate."""
@@ -47,8 +48,14 @@ class JobOut(BaseModel):
 
 
 @operation(
-    "POST", "/aggregations", summary="Aggregate a month: invoices and scores", status=202,
-    roles=("procurement", "finance"), tag="jobs", body=AggregationIn, response=JobStarted,
+    "POST",
+    "/aggregations",
+    summary="Aggregate a month: invoices and scores",
+    status=202,
+    roles=("procurement", "finance"),
+    tag="jobs",
+    body=AggregationIn,
+    response=JobStarted,
     response_description="The month's job, finished when every invoice and score is written",
     conflicts="The month is already being aggregated by a live worker",
 )
@@ -57,28 +64,40 @@ def start_aggregation(body: AggregationIn):
     try:
         job_id = aggregation.start(body.month, started_by=current().id)
     except aggregation.AlreadyRunning:
-        raise DomainError(N_("%(month)s is already being aggregated: follow its job."), status=409,
-                          month=body.month) from None
+        raise DomainError(
+            N_("%(month)s is already being aggregated: follow its job."),
+            status=409,
+            month=body.month,
+        ) from None
     return JobStarted(job_id=job_id)
 
 
 @operation(
-    "GET", "/jobs/<job_id>", summary="A job's status and progress", roles=("procurement", "finance"),
-    tag="jobs", response=JobOut, response_description="The job",
+    "GET",
+    "/jobs/<job_id>",
+    summary="A job's status and progress",
+    roles=("procurement", "finance"),
+    tag="jobs",
+    response=JobOut,
+    response_description="The job",
 )
 def get_job(job_id: str):
     """Only the user who started a job sees it (a scheduled job: every procurement and finance user)."""
     answer = aggregation.status(job_id)
     if answer is None or answer["started_by"] not in (None, current().id):
         abort(404)
-    return JobOut(**{k: answer.get(k) for k in ("id", "status", "progress", "error", "notice", "month")})
+    return JobOut(
+        **{k: answer.get(k) for k in ("id", "status", "progress", "error", "notice", "month")}
+    )
 
 
 class ScoreQuery(Model):
     """Which figures: a scope (and its id), a month, and whether cumulated from the start."""
 
     scope: Literal["all", "programme", "provider", "contract"] = "all"
-    id: int | None = Field(default=None, ge=1, le=MAX_ID, description="The programme, provider or contract")
+    id: int | None = Field(
+        default=None, ge=1, le=MAX_ID, description="The programme, provider or contract"
+    )
     month: Month
     cumulative: Literal["true", "false"] = "false"
 
@@ -108,8 +127,9 @@ def _visible_scope_id(query: ScoreQuery) -> int:
     """The scope's id if the viewer may see it; providers see their own provider and contracts."""
     v = viewer()
     if v.is_provider and query.scope in ("all", "programme"):
-        raise DomainError(N_("Providers see the scores of their own provider and contracts."), "scope",
-                          status=403)
+        raise DomainError(
+            N_("Providers see the scores of their own provider and contracts."), "scope", status=403
+        )
     if query.scope == "all":
         return 0
     if query.id is None:
@@ -126,16 +146,32 @@ def _visible_scope_id(query: ScoreQuery) -> int:
 
 
 @operation(
-    "GET", "/scores", summary="Outcome figures for a scope and month", roles=("procurement", "finance", "provider"),
-    tag="scores", query=ScoreQuery, response=ScoreOut, response_description="The figures of DESIGN §7",
+    "GET",
+    "/scores",
+    summary="Outcome figures for a scope and month",
+    roles=("procurement", "finance", "provider"),
+    tag="scores",
+    query=ScoreQuery,
+    response=ScoreOut,
+    response_description="The figures of DESIGN §7",
 )
 def get_scores(query: ScoreQuery):
     """Written by the month's aggregation; 404 until it has run for that month."""
     parse_month(query.month)
     scope_id = _visible_scope_id(query)
-    figures = scoring.figures(db.session, query.scope, scope_id, query.month, query.cumulative == "true")
+    figures = scoring.figures(
+        db.session, query.scope, scope_id, query.month, query.cumulative == "true"
+    )
     if figures is None:
-        raise DomainError(N_("There are no scores for %(month)s yet: aggregate the month first."), status=404,
-                          month=query.month)
-    return ScoreOut(scope=query.scope, id=None if query.scope == "all" else scope_id, month=query.month,
-                    cumulative=query.cumulative == "true", **figures.as_json())
+        raise DomainError(
+            N_("There are no scores for %(month)s yet: aggregate the month first."),
+            status=404,
+            month=query.month,
+        )
+    return ScoreOut(
+        scope=query.scope,
+        id=None if query.scope == "all" else scope_id,
+        month=query.month,
+        cumulative=query.cumulative == "true",
+        **figures.as_json(),
+    )

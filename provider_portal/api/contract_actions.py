@@ -23,8 +23,14 @@ class ExtensionIn(Model):
 
 
 @operation(
-    "POST", "/contracts/<int:contract_id>/extend", summary="Extend a contract", roles=("procurement",),
-    tag="contracts", body=ExtensionIn, response=ContractOut, response_description="The extended contract",
+    "POST",
+    "/contracts/<int:contract_id>/extend",
+    summary="Extend a contract",
+    roles=("procurement",),
+    tag="contracts",
+    body=ExtensionIn,
+    response=ContractOut,
+    response_description="The extended contract",
     conflicts="The contract has ended or was terminated.",
 )
 def extend_contract(contract_id: int, body: ExtensionIn):

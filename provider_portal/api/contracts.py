@@ -35,8 +35,12 @@ class ContractIn(Model):
     outcome_bonus: Money
     vat_rate: Rate
     ceiling: Money = Field(description="The contract's ceiling value")
-    reference: str | None = Field(default=None, min_length=1, max_length=40,
-                                     description="Given automatically (AFT-<year>-<n>) when left out")
+    reference: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=40,
+        description="Given automatically (AFT-<year>-<n>) when left out",
+    )
     title: str = Field(default="", max_length=300)
     predecessor_id: Id | None = None
 
@@ -44,8 +48,12 @@ class ContractIn(Model):
 class ContractFilter(Model):
     """Optional filters of the contract list."""
 
-    provider_id: int | None = Field(default=None, ge=1, le=MAX_ID, description="Only this provider's contracts")
-    programme: str | None = Field(default=None, examples=["youth-bridging"], description="A programme code")
+    provider_id: int | None = Field(
+        default=None, ge=1, le=MAX_ID, description="Only this provider's contracts"
+    )
+    programme: str | None = Field(
+        default=None, examples=["youth-bridging"], description="A programme code"
+    )
     status: Status | None = Field(default=None, description="The status today")
     kind: Kind | None = Field(default=None, description="The kind of contract")
 
@@ -99,19 +107,37 @@ class ContractOut(BaseModel):
         day = today()
         return cls(
             **extra,
-            id=contract.id, reference=contract.reference, title=contract.title, kind=contract.kind,
+            id=contract.id,
+            reference=contract.reference,
+            title=contract.title,
+            kind=contract.kind,
             status=contract.status_on(day),
-            provider=ProviderRef(id=contract.provider.id, name=contract.provider.name, cvr=contract.provider.cvr),
+            provider=ProviderRef(
+                id=contract.provider.id, name=contract.provider.name, cvr=contract.provider.cvr
+            ),
             programme=contract.programme.code,
-            start_date=contract.start_on, end_date=contract.end_on, max_end_date=contract.max_end_on,
-            monthly_fee=contract.monthly_fee, hourly_rate=contract.hourly_rate,
-            outcome_bonus=contract.outcome_bonus, vat_rate=contract.vat_rate, ceiling=contract.ceiling,
-            expiring=contract.is_expiring(day), days_left=contract.days_left(day),
+            start_date=contract.start_on,
+            end_date=contract.end_on,
+            max_end_date=contract.max_end_on,
+            monthly_fee=contract.monthly_fee,
+            hourly_rate=contract.hourly_rate,
+            outcome_bonus=contract.outcome_bonus,
+            vat_rate=contract.vat_rate,
+            ceiling=contract.ceiling,
+            expiring=contract.is_expiring(day),
+            days_left=contract.days_left(day),
             predecessor_id=contract.predecessor_id,
             successor_id=contract.successor.id if contract.successor else None,
             amendments=[
-                AmendmentOut(id=a.id, kind=a.kind, field=a.field, old_value=a.old_value,
-                             new_value=a.new_value, reason=a.reason, created_at=a.created_at)
+                AmendmentOut(
+                    id=a.id,
+                    kind=a.kind,
+                    field=a.field,
+                    old_value=a.old_value,
+                    new_value=a.new_value,
+                    reason=a.reason,
+                    created_at=a.created_at,
+                )
                 for a in contract.amendments
             ],
         )
@@ -131,41 +157,75 @@ class ContractCreated(ContractOut):
 
 
 @operation(
-    "POST", "/contracts", summary="Enter a contract", roles=("procurement",), tag="contracts",
-    body=ContractIn, response=ContractCreated, status=201, response_description="The entered contract",
+    "POST",
+    "/contracts",
+    summary="Enter a contract",
+    roles=("procurement",),
+    tag="contracts",
+    body=ContractIn,
+    response=ContractCreated,
+    status=201,
+    response_description="The entered contract",
 )
 def create_contract(body: ContractIn):
     """Every problem is answered at once (422), and nothing is stored."""
     terms = register.ContractTerms(
-        provider_id=body.provider_id, programme=body.programme, kind=body.kind,
-        start_on=body.start_date, end_on=body.end_date, max_end_on=body.max_end_date,
-        monthly_fee=body.monthly_fee, hourly_rate=body.hourly_rate, outcome_bonus=body.outcome_bonus,
-        vat_rate=body.vat_rate, ceiling=body.ceiling, reference=body.reference, title=body.title,
+        provider_id=body.provider_id,
+        programme=body.programme,
+        kind=body.kind,
+        start_on=body.start_date,
+        end_on=body.end_date,
+        max_end_on=body.max_end_date,
+        monthly_fee=body.monthly_fee,
+        hourly_rate=body.hourly_rate,
+        outcome_bonus=body.outcome_bonus,
+        vat_rate=body.vat_rate,
+        ceiling=body.ceiling,
+        reference=body.reference,
+        title=body.title,
         predecessor_id=body.predecessor_id,
     )
     created = register.create_contract(db.session, actor(), viewer(), terms, today())
     contract = register.get_contract(db.session, viewer(), created.contract.id)
     return ContractCreated.of(
-        contract, warnings=[ContractWarning(field=w.field, message=w.message) for w in created.warnings]
+        contract,
+        warnings=[ContractWarning(field=w.field, message=w.message) for w in created.warnings],
     )
 
 
 @operation(
-    "GET", "/contracts", summary="List contracts", roles=READERS, tag="contracts",
-    query=ContractFilter, response=ContractOut, many=True, response_description="The contracts you may see",
+    "GET",
+    "/contracts",
+    summary="List contracts",
+    roles=READERS,
+    tag="contracts",
+    query=ContractFilter,
+    response=ContractOut,
+    many=True,
+    response_description="The contracts you may see",
 )
 def list_contracts(query: ContractFilter):
     """Procurement and finance see every contract; a provider user only its own provider's."""
     contracts = register.list_contracts(
-        db.session, viewer(), today(), provider_id=query.provider_id, programme=query.programme,
-        status=query.status, kind=query.kind,
+        db.session,
+        viewer(),
+        today(),
+        provider_id=query.provider_id,
+        programme=query.programme,
+        status=query.status,
+        kind=query.kind,
     )
     return [ContractOut.of(c) for c in contracts]
 
 
 @operation(
-    "GET", "/contracts/<int:contract_id>", summary="Read a contract", roles=READERS, tag="contracts",
-    response=ContractOut, response_description="The contract",
+    "GET",
+    "/contracts/<int:contract_id>",
+    summary="Read a contract",
+    roles=READERS,
+    tag="contracts",
+    response=ContractOut,
+    response_description="The contract",
 )
 def get_contract(contract_id: int):
     """Another provider's contract is answered 404, as if it did not exist."""

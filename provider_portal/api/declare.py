@@ -65,7 +65,10 @@ class Operation:
     @property
     def path_parameters(self) -> list[tuple[str, dict]]:
         return [
-            (m.group("name"), CONVERTER_SCHEMAS.get(m.group("converter") or "string", {"type": "string"}))
+            (
+                m.group("name"),
+                CONVERTER_SCHEMAS.get(m.group("converter") or "string", {"type": "string"}),
+            )
             for m in PATH_PARAMETER.finditer(self.rule)
         ]
 
@@ -113,11 +116,23 @@ def operation(
     def decorate(view: Callable) -> Callable:
         endpoint = view.__name__
         declared = Operation(
-            method=method.upper(), rule=rule, endpoint=endpoint, summary=summary,
-            roles=tuple(roles or ()), status=status, response=response,
-            response_description=response_description, many=many, body=body, query=query,
-            conflicts=conflicts, tag=tag, description=(view.__doc__ or "").strip(),
-            extra_errors=extra_errors, raw_body=raw_body, media_type=media_type,
+            method=method.upper(),
+            rule=rule,
+            endpoint=endpoint,
+            summary=summary,
+            roles=tuple(roles or ()),
+            status=status,
+            response=response,
+            response_description=response_description,
+            many=many,
+            body=body,
+            query=query,
+            conflicts=conflicts,
+            tag=tag,
+            description=(view.__doc__ or "").strip(),
+            extra_errors=extra_errors,
+            raw_body=raw_body,
+            media_type=media_type,
         )
         if declared.public and f"{bp.name}.{endpoint}" not in PUBLIC_ENDPOINTS:
             raise ValueError(f"{endpoint} has no roles and is not a public endpoint")
@@ -158,7 +173,13 @@ def _json_object() -> dict:
     """The request body as a JSON object, or a RequestProblem saying why it is not one."""
     if request.mimetype != "application/json" and not request.mimetype.endswith("+json"):
         raise RequestProblem(
-            415, [{"field": None, "message": "Send the body as JSON with 'Content-Type: application/json'."}]
+            415,
+            [
+                {
+                    "field": None,
+                    "message": "Send the body as JSON with 'Content-Type: application/json'.",
+                }
+            ],
         )
     raw = request.get_data(cache=True)  # raises 413 beyond MAX_CONTENT_LENGTH
     try:
@@ -167,8 +188,14 @@ def _json_object() -> dict:
         raise RequestProblem(400, [{"field": None, "message": "The body is not UTF-8."}]) from None
     except json.JSONDecodeError as error:
         raise RequestProblem(
-            400, [{"field": None, "message": f"The body is not valid JSON: {error.msg} "
-                   f"(line {error.lineno}, column {error.colno})."}]
+            400,
+            [
+                {
+                    "field": None,
+                    "message": f"The body is not valid JSON: {error.msg} "
+                    f"(line {error.lineno}, column {error.colno}).",
+                }
+            ],
         ) from None
     if not isinstance(data, dict):
         raise RequestProblem(400, [{"field": None, "message": "The body must be a JSON object."}])

@@ -34,7 +34,10 @@ def _integrity(error: IntegrityError):
     # between that check and the insert. Nothing was stored.
     db.session.rollback()
     log.warning("integrity error answered 409: %s", error.orig)
-    return api_error(409, "Another request changed the same records at the same time; nothing was stored. Try again.")
+    return api_error(
+        409,
+        "Another request changed the same records at the same time; nothing was stored. Try again.",
+    )
 
 
 @bp.after_request

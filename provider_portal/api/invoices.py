@@ -13,9 +13,9 @@ from pydantic import (
 from contracts.services import approval, invoice_search
 from contracts.services.paging import MAX_PER_PAGE
 
+from .. import downloads as documents
 from ..clock import today
 from ..extensions import db
-from .. import downloads as documents
 from ..security import actor, viewer
 from .declare import operation
 from .types import MAX_ID, Model, Money, Month, Rate
@@ -26,12 +26,22 @@ READERS = ("finance", "procurement", "provider")
 class InvoiceListQuery(Model):
     """Optional filters of the invoice list, and which page of it (DESIGN.md §8)."""
 
-    contract_id: int | None = Field(default=None, ge=1, le=MAX_ID, description="Only this contract's invoices")
+    contract_id: int | None = Field(
+        default=None, ge=1, le=MAX_ID, description="Only this contract's invoices"
+    )
     month: Month | None = Field(default=None, description="Only this month's (YYYY-MM)")
-    page: int = Field(default=1, ge=1, le=MAX_ID,
-                      description="The page, counted from 1; a page past the last is empty")
-    per_page: int = Field(default=invoice_search.PER_PAGE, ge=1, le=MAX_PER_PAGE,
-                          description=f"How many on a page, 1 to {MAX_PER_PAGE}")
+    page: int = Field(
+        default=1,
+        ge=1,
+        le=MAX_ID,
+        description="The page, counted from 1; a page past the last is empty",
+    )
+    per_page: int = Field(
+        default=invoice_search.PER_PAGE,
+        ge=1,
+        le=MAX_PER_PAGE,
+        description=f"How many on a page, 1 to {MAX_PER_PAGE}",
+    )
 
     @field_validator("page", "per_page", mode="wrap")
     @classmethod
@@ -81,14 +91,31 @@ class InvoiceOut(BaseModel):
     @classmethod
     def of(cls, doc) -> InvoiceOut:
         return cls(
-            id=doc.id, kind=doc.kind, number=doc.number, status=doc.status,
-            contract_id=doc.contract_id, month=doc.month, version=doc.version,
-            vat_rate=doc.vat_rate, net=doc.net, vat=doc.vat, total=doc.total,
-            exceeds_ceiling=doc.exceeds_ceiling, credited_invoice_id=doc.credited_id,
-            lines=[InvoiceLineOut(participant_ref=line.participant_ref, days=line.days,
-                                  base_fee=line.base_fee, hours_amount=line.hours_amount,
-                                  bonus=line.bonus, amount=line.amount,
-                                  report_line_id=line.report_line_id) for line in doc.lines],
+            id=doc.id,
+            kind=doc.kind,
+            number=doc.number,
+            status=doc.status,
+            contract_id=doc.contract_id,
+            month=doc.month,
+            version=doc.version,
+            vat_rate=doc.vat_rate,
+            net=doc.net,
+            vat=doc.vat,
+            total=doc.total,
+            exceeds_ceiling=doc.exceeds_ceiling,
+            credited_invoice_id=doc.credited_id,
+            lines=[
+                InvoiceLineOut(
+                    participant_ref=line.participant_ref,
+                    days=line.days,
+                    base_fee=line.base_fee,
+                    hours_amount=line.hours_amount,
+                    bonus=line.bonus,
+                    amount=line.amount,
+                    report_line_id=line.report_line_id,
+                )
+                for line in doc.lines
+            ],
         )
 
 
@@ -104,27 +131,43 @@ class InvoicePageOut(BaseModel):
 class ApprovalIn(Model):
     """Approval; an invoice past the contract's ceiling needs the reason it is accepted."""
 
-    ceiling_reason: str | None = Field(default=None, max_length=2000,
-                                       description="Why crossing the contract's ceiling is accepted")
+    ceiling_reason: str | None = Field(
+        default=None, max_length=2000, description="Why crossing the contract's ceiling is accepted"
+    )
 
 
 @operation(
-    "GET", "/invoices", summary="List invoices and credit notes", roles=READERS, tag="invoices",
-    query=InvoiceListQuery, response=InvoicePageOut,
+    "GET",
+    "/invoices",
+    summary="List invoices and credit notes",
+    roles=READERS,
+    tag="invoices",
+    query=InvoiceListQuery,
+    response=InvoicePageOut,
     response_description="A page of the invoices you may see, oldest first, with the page count and total",
 )
 def list_invoices(query: InvoiceListQuery):
     """Finance and procurement see every invoice; a provider user only its own provider's."""
-    found = invoice_search.InvoiceFilter(contract_id=query.contract_id, month_from=query.month,
-                                         month_to=query.month)
+    found = invoice_search.InvoiceFilter(
+        contract_id=query.contract_id, month_from=query.month, month_to=query.month
+    )
     listed = invoice_search.invoice_list(db.session, viewer(), found, query.page, query.per_page)
-    return InvoicePageOut(items=[InvoiceOut.of(invoice) for invoice in listed.items],
-                          page=listed.page, pages=listed.pages, total=listed.total)
+    return InvoicePageOut(
+        items=[InvoiceOut.of(invoice) for invoice in listed.items],
+        page=listed.page,
+        pages=listed.pages,
+        total=listed.total,
+    )
 
 
 @operation(
-    "GET", "/invoices/<int:invoice_id>", summary="Read an invoice", roles=READERS, tag="invoices",
-    response=InvoiceOut, response_description="The invoice or credit note with its lines",
+    "GET",
+    "/invoices/<int:invoice_id>",
+    summary="Read an invoice",
+    roles=READERS,
+    tag="invoices",
+    response=InvoiceOut,
+    response_description="The invoice or credit note with its lines",
 )
 def get_invoice(invoice_id: int):
     """Another provider's invoice is answered 404, as if it did not exist."""
@@ -132,8 +175,13 @@ def get_invoice(invoice_id: int):
 
 
 @operation(
-    "GET", "/invoices/<int:invoice_id>.pdf", summary="An invoice as PDF", roles=READERS, tag="invoices",
-    response=None, media_type="application/pdf",
+    "GET",
+    "/invoices/<int:invoice_id>.pdf",
+    summary="An invoice as PDF",
+    roles=READERS,
+    tag="invoices",
+    response=None,
+    media_type="application/pdf",
     response_description="The PDF (a draft is marked as one on its face)",
 )
 def get_invoice_pdf(invoice_id: int):
@@ -142,8 +190,13 @@ def get_invoice_pdf(invoice_id: int):
 
 
 @operation(
-    "GET", "/invoices/<int:invoice_id>.xml", summary="An invoice as Peppol BIS 3.0 e-invoice",
-    roles=READERS, tag="invoices", response=None, media_type="application/xml",
+    "GET",
+    "/invoices/<int:invoice_id>.xml",
+    summary="An invoice as Peppol BIS 3.0 e-invoice",
+    roles=READERS,
+    tag="invoices",
+    response=None,
+    media_type="application/xml",
     response_description="UBL 2.1 Invoice or CreditNote, validated before it is offered",
     conflicts="The invoice is a draft (it has no number until approved).",
 )
@@ -153,8 +206,13 @@ def get_invoice_xml(invoice_id: int):
 
 
 @operation(
-    "POST", "/invoices/<int:invoice_id>/approve", summary="Approve an invoice or credit note",
-    roles=("finance",), tag="invoices", body=ApprovalIn, response=InvoiceOut,
+    "POST",
+    "/invoices/<int:invoice_id>/approve",
+    summary="Approve an invoice or credit note",
+    roles=("finance",),
+    tag="invoices",
+    body=ApprovalIn,
+    response=InvoiceOut,
     response_description="The approved invoice with its number",
     conflicts="Approved already; or the invoice crosses the ceiling and no reason was given.",
 )

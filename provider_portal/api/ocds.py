@@ -12,9 +12,15 @@ from ..extensions import db
 from ..security import viewer
 from .declare import operation
 
+
 @operation(
-    "GET", "/ocds/releases", summary="OCDS release package", roles=("procurement", "finance"), tag="ocds",
-    response=None, response_description="An OCDS 1.1 release package with the Lots extension",
+    "GET",
+    "/ocds/releases",
+    summary="OCDS release package",
+    roles=("procurement", "finance"),
+    tag="ocds",
+    response=None,
+    response_description="An OCDS 1.1 release package with the Lots extension",
 )
 def ocds_releases():
     """Tenders with their lots, awards with relatedLots, contracts and their amendments; a re-tender
@@ -23,5 +29,4 @@ def ocds_releases():
     buyer = Party(config["MUNICIPALITY_NAME"], config["MUNICIPALITY_CVR"])
     moment = now()
     processes = ocds_processes(db.session, viewer(), moment)
-    return release_package(config["OCDS_OCID_PREFIX"], processes, buyer, moment,
-                           request.base_url)
+    return release_package(config["OCDS_OCID_PREFIX"], processes, buyer, moment, request.base_url)

@@ -50,9 +50,13 @@ def _query_parameters(model: type[BaseModel]) -> list[dict]:
     schema = model.model_json_schema(ref_template=REF)
     required = set(schema.get("required", []))
     return [
-        {"name": name, "in": "query", "required": name in required,
-         "description": prop.get("description", prop.get("title", name)),
-         "schema": _without_null(prop)}
+        {
+            "name": name,
+            "in": "query",
+            "required": name in required,
+            "description": prop.get("description", prop.get("title", name)),
+            "schema": _without_null(prop),
+        }
         for name, prop in schema["properties"].items()
     ]
 
@@ -69,14 +73,19 @@ def _operation(op: Operation, refs: dict) -> dict:
     else:
         success_schema = refs[(op.response, "serialization")]
         if op.many:
-            success_schema = {"type": "object", "required": ["items"],
-                              "properties": {"items": {"type": "array", "items": success_schema}}}
+            success_schema = {
+                "type": "object",
+                "required": ["items"],
+                "properties": {"items": {"type": "array", "items": success_schema}},
+            }
     if op.media_type != "application/json":
         # A file: a PDF or an XML document.
         success_schema = {"type": "string", "format": "binary"}
     responses = {
-        str(op.status): {"description": op.response_description,
-                         "content": {op.media_type: {"schema": success_schema}}}
+        str(op.status): {
+            "description": op.response_description,
+            "content": {op.media_type: {"schema": success_schema}},
+        }
     }
     errors = set(op.extra_errors)
     if not op.public:
@@ -149,8 +158,13 @@ def document() -> dict:
 
 
 @operation(
-    "GET", "/openapi.json", summary="This OpenAPI document", roles=None, tag="meta",
-    response=None, response_description="The OpenAPI 3.1 document",
+    "GET",
+    "/openapi.json",
+    summary="This OpenAPI document",
+    roles=None,
+    tag="meta",
+    response=None,
+    response_description="The OpenAPI 3.1 document",
 )
 def openapi():
     """Public: it describes the calls, not the data."""

@@ -21,7 +21,8 @@ class ProviderIn(Model):
     name: str = Field(min_length=1, max_length=200, examples=["Exit Aktiv ApS"])
     cvr: str = Field(description="Danish CVR number, 8 digits", examples=["13585628"])
     gln: str | None = Field(
-        default=None, description="GLN/EAN location number for e-invoices, 13 digits",
+        default=None,
+        description="GLN/EAN location number for e-invoices, 13 digits",
         examples=["5798009800275"],
     )
 
@@ -58,8 +59,15 @@ class ProviderOut(BaseModel):
 
 
 @operation(
-    "POST", "/providers", summary="Register a provider", roles=("procurement",), tag="providers",
-    body=ProviderIn, response=ProviderOut, status=201, response_description="The registered provider",
+    "POST",
+    "/providers",
+    summary="Register a provider",
+    roles=("procurement",),
+    tag="providers",
+    body=ProviderIn,
+    response=ProviderOut,
+    status=201,
+    response_description="The registered provider",
     conflicts="A provider with this CVR number is registered already.",
 )
 def create_provider(body: ProviderIn):
@@ -69,8 +77,14 @@ def create_provider(body: ProviderIn):
 
 
 @operation(
-    "GET", "/providers", summary="List providers", roles=READERS, tag="providers",
-    response=ProviderOut, many=True, response_description="The providers you may see",
+    "GET",
+    "/providers",
+    summary="List providers",
+    roles=READERS,
+    tag="providers",
+    response=ProviderOut,
+    many=True,
+    response_description="The providers you may see",
 )
 def list_providers():
     """Procurement and finance see every provider; a provider user sees only its own."""
@@ -78,8 +92,13 @@ def list_providers():
 
 
 @operation(
-    "GET", "/providers/<int:provider_id>", summary="Read a provider", roles=READERS, tag="providers",
-    response=ProviderOut, response_description="The provider",
+    "GET",
+    "/providers/<int:provider_id>",
+    summary="Read a provider",
+    roles=READERS,
+    tag="providers",
+    response=ProviderOut,
+    response_description="The provider",
 )
 def get_provider(provider_id: int):
     """Another provider's record is answered 404, as if it did not exist."""

@@ -20,8 +20,12 @@ from .types import Id, IsoDate, Model
 class ReferralIn(Model):
     """The citizen's CPR number, the contract and the first day (a past day is allowed)."""
 
-    cpr: str = Field(min_length=1, max_length=20, description="DDMMYY-SSSS or DDMMYYSSSS; never stored",
-                     json_schema_extra={"writeOnly": True})
+    cpr: str = Field(
+        min_length=1,
+        max_length=20,
+        description="DDMMYY-SSSS or DDMMYYSSSS; never stored",
+        json_schema_extra={"writeOnly": True},
+    )
     contract_id: Id
     start_date: IsoDate
 
@@ -34,9 +38,17 @@ class ReferralOut(BaseModel):
 
 
 @operation(
-    "POST", "/referrals", summary="Refer a citizen to a contract", roles=("procurement",), tag="referrals",
-    body=ReferralIn, response=ReferralOut, status=201, response_description="The participant's reference",
-    conflicts="The contract has ended or was terminated.", extra_errors=(404,),
+    "POST",
+    "/referrals",
+    summary="Refer a citizen to a contract",
+    roles=("procurement",),
+    tag="referrals",
+    body=ReferralIn,
+    response=ReferralOut,
+    status=201,
+    response_description="The participant's reference",
+    conflicts="The contract has ended or was terminated.",
+    extra_errors=(404,),
 )
 def create_referral(body: ReferralIn):
     """422 for a bad CPR number, the programme's age rule or a second open enrolment."""

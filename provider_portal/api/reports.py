@@ -77,7 +77,9 @@ def _month(month: str) -> str:
     try:
         parse_month(month)
     except ValueError:
-        raise InputRejected([Problem(N_("The month must be written YYYY-MM, such as 2019-01."), field="month")])
+        raise InputRejected(
+            [Problem(N_("The month must be written YYYY-MM, such as 2019-01."), field="month")]
+        ) from None
     return month
 
 
@@ -92,31 +94,52 @@ def report_out(report: MonthlyReport) -> ReportOut:
     # The report was found through its contract, which the caller may see.
     lines = stored_lines(db.session, report.id)
     return ReportOut(
-        contract_id=report.contract_id, month=report.month, status=report.status,
-        version=report.version, submitted_at=report.submitted_at,
+        contract_id=report.contract_id,
+        month=report.month,
+        status=report.status,
+        version=report.version,
+        submitted_at=report.submitted_at,
         rejection_reason=report.rejection_reason,
-        lines=[ReportLineOut(
-            participant_ref=line.participant.ref, hours_planned=str(line.hours_planned),
-            hours_delivered=str(line.hours_delivered),
-            absence_hours=None if line.absence_hours is None else str(line.absence_hours),
-            status=line.status, exit_date=line.exit_on, exit_reason=line.exit_reason,
-        ) for line in lines],
+        lines=[
+            ReportLineOut(
+                participant_ref=line.participant.ref,
+                hours_planned=str(line.hours_planned),
+                hours_delivered=str(line.hours_delivered),
+                absence_hours=None if line.absence_hours is None else str(line.absence_hours),
+                status=line.status,
+                exit_date=line.exit_on,
+                exit_reason=line.exit_reason,
+            )
+            for line in lines
+        ],
     )
 
 
-CSV_EXAMPLE = ("deltager;timer_planlagt;timer_leveret;fravær_timer;status;afgangsdato;afgangsårsag\r\n"
-               "DL-4Q7K2;148;131,5;16,5;aktiv;;\r\n")
+CSV_EXAMPLE = (
+    "deltager;timer_planlagt;timer_leveret;fravær_timer;status;afgangsdato;afgangsårsag\r\n"
+    "DL-4Q7K2;148;131,5;16,5;aktiv;;\r\n"
+)
 
 
 @operation(
-    "PUT", ROUTE, summary="Send the month's report (CSV or JSON)", roles=("provider",), tag="reports",
-    response=ReportOut, response_description="The stored draft, its lines in the order sent",
-    conflicts="The report is submitted, accepted or locked", extra_errors=(413, 415, 422),
+    "PUT",
+    ROUTE,
+    summary="Send the month's report (CSV or JSON)",
+    roles=("provider",),
+    tag="reports",
+    response=ReportOut,
+    response_description="The stored draft, its lines in the order sent",
+    conflicts="The report is submitted, accepted or locked",
+    extra_errors=(413, 415, 422),
     raw_body={
         "text/csv": {"schema": {"type": "string"}, "example": CSV_EXAMPLE},
-        "application/json": {"schema": {
-            "type": "object", "required": ["lines"],
-            "properties": {"lines": {"type": "array", "items": {"type": "object"}}}}},
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "required": ["lines"],
+                "properties": {"lines": {"type": "array", "items": {"type": "object"}}},
+            }
+        },
     },
 )
 def put_report(contract_id: int, month: str):
@@ -127,17 +150,30 @@ def put_report(contract_id: int, month: str):
     data = request.get_data(cache=False)  # 413 beyond the size limit
     if request.mimetype in ("application/json",) or request.mimetype.endswith("+json"):
         read = read_json(data)
-    elif request.mimetype in ("text/csv", "text/plain", "application/csv", "application/octet-stream", ""):
+    elif request.mimetype in (
+        "text/csv",
+        "text/plain",
+        "application/csv",
+        "application/octet-stream",
+        "",
+    ):
         read = read_csv(data)
     else:
-        raise InputRejected([Problem("send the report as text/csv or application/json")], status=415)
+        raise InputRejected(
+            [Problem("send the report as text/csv or application/json")], status=415
+        )
     report = reports.save_draft(db.session, actor(), contract, month, read, today(), source="api")
     return report_out(report)
 
 
 @operation(
-    "GET", ROUTE, summary="Read the month's report", roles=READERS, tag="reports",
-    response=ReportOut, response_description="The newest version of the report",
+    "GET",
+    ROUTE,
+    summary="Read the month's report",
+    roles=READERS,
+    tag="reports",
+    response=ReportOut,
+    response_description="The newest version of the report",
 )
 def get_report(contract_id: int, month: str):
     """The newest version, with its lines as stored."""
@@ -145,8 +181,14 @@ def get_report(contract_id: int, month: str):
 
 
 @operation(
-    "POST", ROUTE + "/submit", summary="Submit the draft for review", roles=("provider",), tag="reports",
-    response=StatusOut, response_description="Submitted", conflicts="Only a draft can be submitted",
+    "POST",
+    ROUTE + "/submit",
+    summary="Submit the draft for review",
+    roles=("provider",),
+    tag="reports",
+    response=StatusOut,
+    response_description="Submitted",
+    conflicts="Only a draft can be submitted",
 )
 def submit_report(contract_id: int, month: str):
     """Sends the draft to procurement; it cannot be changed while it waits."""
@@ -156,8 +198,13 @@ def submit_report(contract_id: int, month: str):
 
 
 @operation(
-    "POST", ROUTE + "/accept", summary="Accept a submitted report", roles=("procurement",),
-    tag="reports", response=StatusOut, response_description="Accepted and locked",
+    "POST",
+    ROUTE + "/accept",
+    summary="Accept a submitted report",
+    roles=("procurement",),
+    tag="reports",
+    response=StatusOut,
+    response_description="Accepted and locked",
     conflicts="Only a submitted report can be accepted",
 )
 def accept_report(contract_id: int, month: str):
@@ -168,8 +215,14 @@ def accept_report(contract_id: int, month: str):
 
 
 @operation(
-    "POST", ROUTE + "/reject", summary="Send a submitted report back", roles=("procurement",),
-    tag="reports", body=RejectIn, response=StatusOut, response_description="Rejected with the reason",
+    "POST",
+    ROUTE + "/reject",
+    summary="Send a submitted report back",
+    roles=("procurement",),
+    tag="reports",
+    body=RejectIn,
+    response=StatusOut,
+    response_description="Rejected with the reason",
     conflicts="Only a submitted report can be rejected",
 )
 def reject_report(contract_id: int, month: str, body: RejectIn):

@@ -60,13 +60,23 @@ def _write_moment(moment: datetime) -> str:
 
 
 Decimal2 = Annotated[
-    Decimal, BeforeValidator(_two_decimals), PlainSerializer(format_money, return_type=str),
+    Decimal,
+    BeforeValidator(_two_decimals),
+    PlainSerializer(format_money, return_type=str),
     WithJsonSchema({"type": "string", "pattern": r"^\d{1,5}(\.\d{1,2})?$", "examples": ["80.00"]}),
 ]
 Moment = Annotated[
-    datetime, BeforeValidator(_moment), PlainSerializer(_write_moment, return_type=str),
-    WithJsonSchema({"type": "string", "format": "date-time", "examples": ["2019-03-15T12:00:00+01:00"],
-                    "description": "Copenhagen time when no offset is given"}),
+    datetime,
+    BeforeValidator(_moment),
+    PlainSerializer(_write_moment, return_type=str),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "date-time",
+            "examples": ["2019-03-15T12:00:00+01:00"],
+            "description": "Copenhagen time when no offset is given",
+        }
+    ),
 ]
 
 
@@ -75,13 +85,19 @@ class LotIn(Model):
 
     programme: str = Field(min_length=1, max_length=40, examples=["adult-employment"])
     title: str = Field(default="", max_length=300)
-    estimated_value: Money | None = Field(default=None, description="Becomes the contracts' ceiling")
-    expected_hours: Decimal2 = Field(default=service.DEFAULT_EXPECTED_HOURS,
-                                     description="Hours a participant is expected to get a month")
+    estimated_value: Money | None = Field(
+        default=None, description="Becomes the contracts' ceiling"
+    )
+    expected_hours: Decimal2 = Field(
+        default=service.DEFAULT_EXPECTED_HOURS,
+        description="Hours a participant is expected to get a month",
+    )
     expected_outcome_rate: Rate = service.DEFAULT_OUTCOME_RATE
     w_price: Rate = service.DEFAULT_W_PRICE
     w_quality: Rate = service.DEFAULT_W_QUALITY
-    max_awards: int = Field(default=1, ge=1, le=20, description="Providers awarded (framework: several)")
+    max_awards: int = Field(
+        default=1, ge=1, le=20, description="Providers awarded (framework: several)"
+    )
 
 
 class TenderIn(Model):
@@ -172,10 +188,18 @@ class LotOut(BaseModel):
 
     @classmethod
     def of(cls, lot: Lot) -> LotOut:
-        return cls(id=lot.id, number=lot.number, programme=lot.programme.code, title=lot.title,
-                   estimated_value=lot.estimated_value, expected_hours=lot.expected_hours,
-                   expected_outcome_rate=lot.expected_outcome_rate, w_price=lot.w_price,
-                   w_quality=lot.w_quality, max_awards=lot.max_awards)
+        return cls(
+            id=lot.id,
+            number=lot.number,
+            programme=lot.programme.code,
+            title=lot.title,
+            estimated_value=lot.estimated_value,
+            expected_hours=lot.expected_hours,
+            expected_outcome_rate=lot.expected_outcome_rate,
+            w_price=lot.w_price,
+            w_quality=lot.w_quality,
+            max_awards=lot.max_awards,
+        )
 
 
 class TenderOut(BaseModel):
@@ -186,7 +210,9 @@ class TenderOut(BaseModel):
     title: str
     procedure: Procedure
     contract_kind: ContractKind
-    status: Status = Field(description="The status now: a published tender is closed from its deadline")
+    status: Status = Field(
+        description="The status now: a published tender is closed from its deadline"
+    )
     deadline: Moment | None
     contract_start_date: IsoDate | None
     contract_end_date: IsoDate | None
@@ -197,23 +223,40 @@ class TenderOut(BaseModel):
     concluded_at: Moment | None
     cancelled_reason: str | None
     lots: list[LotOut]
-    predecessor_ids: list[int] | None = Field(description="The contracts a re-tender replaces (staff only)")
-    warnings: list[str] | None = Field(description="A gap or overlap with a replaced contract (staff only)")
+    predecessor_ids: list[int] | None = Field(
+        description="The contracts a re-tender replaces (staff only)"
+    )
+    warnings: list[str] | None = Field(
+        description="A gap or overlap with a replaced contract (staff only)"
+    )
 
     @classmethod
     def of(cls, tender: Tender) -> TenderOut:
         v, moment = viewer(), now()
         staff = v.role in STAFF
         return cls(
-            id=tender.id, reference=tender.reference, title=tender.title, procedure=tender.procedure,
-            contract_kind=tender.contract_kind, status=service.status_now(tender, moment),
-            deadline=tender.deadline_at, contract_start_date=tender.contract_start_on,
-            contract_end_date=tender.contract_end_on, contract_max_end_date=tender.contract_max_end_on,
-            published_at=tender.published_at, awarded_at=tender.awarded_at,
-            standstill_ends_on=tender.standstill_ends_on, concluded_at=tender.concluded_at,
-            cancelled_reason=tender.cancelled_reason, lots=[LotOut.of(lot) for lot in tender.lots],
-            predecessor_ids=[c.id for c in service.predecessors(db.session, tender)] if staff else None,
-            warnings=[w.message for w in service.succession_warnings(db.session, tender)] if staff else None,
+            id=tender.id,
+            reference=tender.reference,
+            title=tender.title,
+            procedure=tender.procedure,
+            contract_kind=tender.contract_kind,
+            status=service.status_now(tender, moment),
+            deadline=tender.deadline_at,
+            contract_start_date=tender.contract_start_on,
+            contract_end_date=tender.contract_end_on,
+            contract_max_end_date=tender.contract_max_end_on,
+            published_at=tender.published_at,
+            awarded_at=tender.awarded_at,
+            standstill_ends_on=tender.standstill_ends_on,
+            concluded_at=tender.concluded_at,
+            cancelled_reason=tender.cancelled_reason,
+            lots=[LotOut.of(lot) for lot in tender.lots],
+            predecessor_ids=[c.id for c in service.predecessors(db.session, tender)]
+            if staff
+            else None,
+            warnings=[w.message for w in service.succession_warnings(db.session, tender)]
+            if staff
+            else None,
         )
 
 
@@ -240,11 +283,20 @@ class BidOut(BaseModel):
 
     @classmethod
     def of(cls, bid: Bid) -> BidOut:
-        return cls(id=bid.id, tender_id=bid.lot.tender_id, lot_id=bid.lot_id, lot_number=bid.lot.number,
-                   provider=BidderRef(id=bid.provider.id, name=bid.provider.name),
-                   monthly_fee=bid.monthly_fee, hourly_rate=bid.hourly_rate, outcome_bonus=bid.outcome_bonus,
-                   vat_rate=bid.vat_rate, submitted_at=bid.submitted_at, quality_points=bid.quality_points,
-                   award_rank=bid.award_rank)
+        return cls(
+            id=bid.id,
+            tender_id=bid.lot.tender_id,
+            lot_id=bid.lot_id,
+            lot_number=bid.lot.number,
+            provider=BidderRef(id=bid.provider.id, name=bid.provider.name),
+            monthly_fee=bid.monthly_fee,
+            hourly_rate=bid.hourly_rate,
+            outcome_bonus=bid.outcome_bonus,
+            vat_rate=bid.vat_rate,
+            submitted_at=bid.submitted_at,
+            quality_points=bid.quality_points,
+            award_rank=bid.award_rank,
+        )
 
 
 class EvaluationLine(BaseModel):

@@ -45,19 +45,35 @@ def _evaluation_out(tender: Tender) -> EvaluationOut:
     lots = []
     for table in service.evaluation(db.session, viewer(), tender, now()):
         lot = table.lot
-        lots.append(LotEvaluationOut(
-            lot_id=lot.id, number=lot.number, programme=lot.programme.code, expected_hours=lot.expected_hours,
-            expected_outcome_rate=lot.expected_outcome_rate, w_price=lot.w_price, w_quality=lot.w_quality,
-            max_awards=lot.max_awards,
-            lowest_evaluation_price=table.lines[0][0].lowest_price if table.lines else None,
-            lines=[EvaluationLine(
-                bid_id=bid.id, provider=BidderRef(id=bid.provider.id, name=bid.provider.name),
-                monthly_fee=bid.monthly_fee, hourly_rate=bid.hourly_rate, outcome_bonus=bid.outcome_bonus,
-                evaluation_price=line.evaluation_price, price_points=line.price_points,
-                quality_points=line.quality_points, total=line.total, rank=line.rank,
-                awarded=bid.award_rank is not None,
-            ) for line, bid in table.lines],
-        ))
+        lots.append(
+            LotEvaluationOut(
+                lot_id=lot.id,
+                number=lot.number,
+                programme=lot.programme.code,
+                expected_hours=lot.expected_hours,
+                expected_outcome_rate=lot.expected_outcome_rate,
+                w_price=lot.w_price,
+                w_quality=lot.w_quality,
+                max_awards=lot.max_awards,
+                lowest_evaluation_price=table.lines[0][0].lowest_price if table.lines else None,
+                lines=[
+                    EvaluationLine(
+                        bid_id=bid.id,
+                        provider=BidderRef(id=bid.provider.id, name=bid.provider.name),
+                        monthly_fee=bid.monthly_fee,
+                        hourly_rate=bid.hourly_rate,
+                        outcome_bonus=bid.outcome_bonus,
+                        evaluation_price=line.evaluation_price,
+                        price_points=line.price_points,
+                        quality_points=line.quality_points,
+                        total=line.total,
+                        rank=line.rank,
+                        awarded=bid.award_rank is not None,
+                    )
+                    for line, bid in table.lines
+                ],
+            )
+        )
     return EvaluationOut(tender_id=tender.id, status=service.status_now(tender, now()), lots=lots)
 
 
@@ -77,24 +93,45 @@ def _lots(lots: list[LotIn]) -> list[service.LotTerms]:
 
 
 @operation(
-    "GET", "/tenders", summary="List tenders", roles=READERS, tag="tenders", query=TenderFilter,
-    response=TenderOut, many=True, response_description="The tenders you may see",
+    "GET",
+    "/tenders",
+    summary="List tenders",
+    roles=READERS,
+    tag="tenders",
+    query=TenderFilter,
+    response=TenderOut,
+    many=True,
+    response_description="The tenders you may see",
 )
 def list_tenders(query: TenderFilter):
     """Staff see every tender; a provider user the tenders that have been published."""
-    return [TenderOut.of(t) for t in service.list_tenders(db.session, viewer(), now(), query.status)]
+    return [
+        TenderOut.of(t) for t in service.list_tenders(db.session, viewer(), now(), query.status)
+    ]
 
 
 @operation(
-    "POST", "/tenders", summary="Enter a tender (draft)", roles=("procurement",), tag="tenders",
-    body=TenderIn, response=TenderOut, status=201, response_description="The draft tender",
+    "POST",
+    "/tenders",
+    summary="Enter a tender (draft)",
+    roles=("procurement",),
+    tag="tenders",
+    body=TenderIn,
+    response=TenderOut,
+    status=201,
+    response_description="The draft tender",
 )
 def create_tender(body: TenderIn):
     """One lot per programme; every problem is answered at once and nothing is stored."""
     terms = service.TenderTerms(
-        title=body.title, lots=_lots(body.lots), procedure=body.procedure, contract_kind=body.contract_kind,
-        deadline_at=body.deadline, contract_start_on=body.contract_start_date,
-        contract_end_on=body.contract_end_date, contract_max_end_on=body.contract_max_end_date,
+        title=body.title,
+        lots=_lots(body.lots),
+        procedure=body.procedure,
+        contract_kind=body.contract_kind,
+        deadline_at=body.deadline,
+        contract_start_on=body.contract_start_date,
+        contract_end_on=body.contract_end_date,
+        contract_max_end_on=body.contract_max_end_date,
         reference=body.reference,
     )
     tender = service.create_tender(db.session, actor(), viewer(), terms, now())
@@ -102,21 +139,34 @@ def create_tender(body: TenderIn):
 
 
 @operation(
-    "POST", "/tenders/retender", summary="Re-tender contracts", roles=("procurement",), tag="tenders",
-    body=RetenderIn, response=TenderOut, status=201, response_description="The draft re-tender",
+    "POST",
+    "/tenders/retender",
+    summary="Re-tender contracts",
+    roles=("procurement",),
+    tag="tenders",
+    body=RetenderIn,
+    response=TenderOut,
+    status=201,
+    response_description="The draft re-tender",
     conflicts="A contract has ended, has a successor or is already being re-tendered.",
 )
 def retender(body: RetenderIn):
     """A draft tender with one lot per programme of the contracts, its contracts to start the day
     after they end; `warnings` names any gap or overlap."""
-    tender, _ = service.retender(db.session, actor(), viewer(), body.contract_ids, now(), body.title,
-                                 body.deadline)
+    tender, _ = service.retender(
+        db.session, actor(), viewer(), body.contract_ids, now(), body.title, body.deadline
+    )
     return _fresh(tender.id)
 
 
 @operation(
-    "GET", "/tenders/<int:tender_id>", summary="Read a tender", roles=READERS, tag="tenders",
-    response=TenderOut, response_description="The tender",
+    "GET",
+    "/tenders/<int:tender_id>",
+    summary="Read a tender",
+    roles=READERS,
+    tag="tenders",
+    response=TenderOut,
+    response_description="The tender",
 )
 def get_tender(tender_id: int):
     """A draft is answered 404 to provider users, as if it did not exist."""
@@ -124,28 +174,45 @@ def get_tender(tender_id: int):
 
 
 @operation(
-    "PATCH", "/tenders/<int:tender_id>", summary="Change a draft tender", roles=("procurement",),
-    tag="tenders", body=TenderChange, response=TenderOut, response_description="The changed draft",
+    "PATCH",
+    "/tenders/<int:tender_id>",
+    summary="Change a draft tender",
+    roles=("procurement",),
+    tag="tenders",
+    body=TenderChange,
+    response=TenderOut,
+    response_description="The changed draft",
     conflicts="The tender is no longer a draft.",
 )
 def change_tender(tender_id: int, body: TenderChange):
     """Only the fields sent are changed."""
-    names = {"deadline": "deadline_at", "contract_start_date": "contract_start_on",
-             "contract_end_date": "contract_end_on", "contract_max_end_date": "contract_max_end_on"}
+    names = {
+        "deadline": "deadline_at",
+        "contract_start_date": "contract_start_on",
+        "contract_end_date": "contract_end_on",
+        "contract_max_end_date": "contract_max_end_on",
+    }
     changes = {names.get(k, k): v for k, v in _values(body, only_sent=True).items()}
     service.update_draft(db.session, actor(), viewer(), tender_id, changes, now())
     return _fresh(tender_id)
 
 
 @operation(
-    "PATCH", "/tenders/<int:tender_id>/lots/<int:lot_id>", summary="Change a draft's lot",
-    roles=("procurement",), tag="tenders", body=LotChange, response=LotOut,
-    response_description="The changed lot", conflicts="The tender is no longer a draft.",
+    "PATCH",
+    "/tenders/<int:tender_id>/lots/<int:lot_id>",
+    summary="Change a draft's lot",
+    roles=("procurement",),
+    tag="tenders",
+    body=LotChange,
+    response=LotOut,
+    response_description="The changed lot",
+    conflicts="The tender is no longer a draft.",
 )
 def change_lot(tender_id: int, lot_id: int, body: LotChange):
     """Only the fields sent are changed; the weights must still add up to 1."""
-    lot = service.update_lot(db.session, actor(), viewer(), tender_id, lot_id,
-                             _values(body, only_sent=True), now())
+    lot = service.update_lot(
+        db.session, actor(), viewer(), tender_id, lot_id, _values(body, only_sent=True), now()
+    )
     return LotOut.of(lot)
 
 
@@ -157,20 +224,40 @@ def _step(name: str, summary: str, conflicts: str, doc: str):
     view.__name__ = f"{name}_tender"
     view.__doc__ = doc
     return operation(
-        "POST", f"/tenders/<int:tender_id>/{name}", summary=summary, roles=("procurement",), tag="tenders",
-        response=TenderOut, response_description="The tender after the step", conflicts=conflicts,
+        "POST",
+        f"/tenders/<int:tender_id>/{name}",
+        summary=summary,
+        roles=("procurement",),
+        tag="tenders",
+        response=TenderOut,
+        response_description="The tender after the step",
+        conflicts=conflicts,
     )(view)
 
 
-_step("publish", "Publish a draft tender", "The tender is not a draft.",
-      "Needs at least one lot, a deadline in the future and the contract period (422 otherwise).")
-_step("award", "Award the lots", "The tender has not been evaluated.",
-      "Each lot goes to its best total (a framework lot to its best ranked); the 10-day standstill starts.")
+_step(
+    "publish",
+    "Publish a draft tender",
+    "The tender is not a draft.",
+    "Needs at least one lot, a deadline in the future and the contract period (422 otherwise).",
+)
+_step(
+    "award",
+    "Award the lots",
+    "The tender has not been evaluated.",
+    "Each lot goes to its best total (a framework lot to its best ranked); the 10-day standstill starts.",
+)
 
 
 @operation(
-    "POST", "/tenders/<int:tender_id>/cancel", summary="Cancel a tender", roles=("procurement",),
-    tag="tenders", body=CancelIn, response=TenderOut, response_description="The cancelled tender",
+    "POST",
+    "/tenders/<int:tender_id>/cancel",
+    summary="Cancel a tender",
+    roles=("procurement",),
+    tag="tenders",
+    body=CancelIn,
+    response=TenderOut,
+    response_description="The cancelled tender",
     conflicts="The tender is concluded or already cancelled.",
 )
 def cancel_tender(tender_id: int, body: CancelIn):
@@ -180,20 +267,34 @@ def cancel_tender(tender_id: int, body: CancelIn):
 
 
 @operation(
-    "PUT", "/tenders/<int:tender_id>/lots/<int:lot_id>/bid", summary="Bid on a lot (or revise the bid)",
-    roles=("provider",), tag="tenders", body=BidIn, response=BidOut, response_description="Your bid",
+    "PUT",
+    "/tenders/<int:tender_id>/lots/<int:lot_id>/bid",
+    summary="Bid on a lot (or revise the bid)",
+    roles=("provider",),
+    tag="tenders",
+    body=BidIn,
+    response=BidOut,
+    response_description="Your bid",
     conflicts="The tender is not open for bids (not published, or the deadline has passed).",
 )
 def put_bid(tender_id: int, lot_id: int, body: BidIn):
     """Sealed until the deadline: nobody but your own provider's staff sees it before then."""
-    prices = service.BidPrices(body.monthly_fee, body.hourly_rate, body.outcome_bonus, body.vat_rate)
+    prices = service.BidPrices(
+        body.monthly_fee, body.hourly_rate, body.outcome_bonus, body.vat_rate
+    )
     bid = service.submit_bid(db.session, actor(), viewer(), tender_id, lot_id, prices, now())
     return BidOut.of(bid)
 
 
 @operation(
-    "GET", "/tenders/<int:tender_id>/bids", summary="List a tender's bids", roles=READERS, tag="tenders",
-    response=BidOut, many=True, response_description="The bids you may see",
+    "GET",
+    "/tenders/<int:tender_id>/bids",
+    summary="List a tender's bids",
+    roles=READERS,
+    tag="tenders",
+    response=BidOut,
+    many=True,
+    response_description="The bids you may see",
 )
 def list_bids(tender_id: int):
     """A provider user sees its own provider's bids; staff see every bid once the deadline has passed,
@@ -203,8 +304,13 @@ def list_bids(tender_id: int):
 
 
 @operation(
-    "GET", "/tenders/<int:tender_id>/evaluation", summary="The evaluation table", roles=STAFF,
-    tag="tenders", response=EvaluationOut, response_description="Every lot's bids, ranked, with the arithmetic",
+    "GET",
+    "/tenders/<int:tender_id>/evaluation",
+    summary="The evaluation table",
+    roles=STAFF,
+    tag="tenders",
+    response=EvaluationOut,
+    response_description="Every lot's bids, ranked, with the arithmetic",
     conflicts="The bids are sealed until the deadline.",
 )
 def get_evaluation(tender_id: int):
@@ -213,9 +319,15 @@ def get_evaluation(tender_id: int):
 
 
 @operation(
-    "POST", "/tenders/<int:tender_id>/evaluation", summary="Enter the quality points",
-    roles=("procurement",), tag="tenders", body=EvaluationIn, response=EvaluationOut,
-    response_description="The ranked table", conflicts="Before the deadline, or after the award.",
+    "POST",
+    "/tenders/<int:tender_id>/evaluation",
+    summary="Enter the quality points",
+    roles=("procurement",),
+    tag="tenders",
+    body=EvaluationIn,
+    response=EvaluationOut,
+    response_description="The ranked table",
+    conflicts="Before the deadline, or after the award.",
 )
 def evaluate_tender(tender_id: int, body: EvaluationIn):
     """Quality points 0–10 for every bid; may be redone until the award."""
@@ -227,8 +339,13 @@ def evaluate_tender(tender_id: int, body: EvaluationIn):
 
 
 @operation(
-    "POST", "/tenders/<int:tender_id>/conclude", summary="Conclude the contracts", roles=("procurement",),
-    tag="tenders", response=ConcludedOut, response_description="The contracts created from the awarded bids",
+    "POST",
+    "/tenders/<int:tender_id>/conclude",
+    summary="Conclude the contracts",
+    roles=("procurement",),
+    tag="tenders",
+    response=ConcludedOut,
+    response_description="The contracts created from the awarded bids",
     conflicts="The tender is not awarded, or the standstill has not ended.",
 )
 def conclude_tender(tender_id: int):
@@ -238,4 +355,6 @@ def conclude_tender(tender_id: int):
     ids = [c.id for c in concluded.contracts]
     tender = _fresh(tender_id)
     contracts = [ContractOut.of(register.get_contract(db.session, viewer(), i)) for i in ids]
-    return ConcludedOut(tender=tender, contracts=contracts, warnings=[w.message for w in concluded.warnings])
+    return ConcludedOut(
+        tender=tender, contracts=contracts, warnings=[w.message for w in concluded.warnings]
+    )

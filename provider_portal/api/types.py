@@ -53,7 +53,9 @@ def _rate(value: object) -> Decimal:
     if isinstance(value, Decimal):
         return value
     if isinstance(value, (bool, int, float)):
-        raise ValueError('must be a decimal fraction written as a string such as "0.25", not a JSON number')  # noqa: TRY004
+        raise ValueError(
+            'must be a decimal fraction written as a string such as "0.25", not a JSON number'
+        )  # noqa: TRY004
     if not isinstance(value, str):
         raise ValueError('must be a decimal fraction written as a string such as "0.25"')  # noqa: TRY004
     text = value.strip()
@@ -95,8 +97,12 @@ Money = Annotated[
     BeforeValidator(_money),
     PlainSerializer(format_money, return_type=str),
     WithJsonSchema(
-        {"type": "string", "pattern": r"^-?\d{1,10}(\.\d{1,2})?$", "examples": ["1234.50"],
-         "description": "DKK as a decimal string with at most two decimals"}
+        {
+            "type": "string",
+            "pattern": r"^-?\d{1,10}(\.\d{1,2})?$",
+            "examples": ["1234.50"],
+            "description": "DKK as a decimal string with at most two decimals",
+        }
     ),
 ]
 Rate = Annotated[
@@ -104,8 +110,12 @@ Rate = Annotated[
     BeforeValidator(_rate),
     PlainSerializer(format_rate, return_type=str),
     WithJsonSchema(
-        {"type": "string", "pattern": r"^\d+(\.\d{1,4})?$", "examples": ["0.25"],
-         "description": "a decimal fraction as a string (25 % is \"0.25\")"}
+        {
+            "type": "string",
+            "pattern": r"^\d+(\.\d{1,4})?$",
+            "examples": ["0.25"],
+            "description": 'a decimal fraction as a string (25 % is "0.25")',
+        }
     ),
 ]
 IsoDate = Annotated[

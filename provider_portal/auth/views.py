@@ -68,7 +68,13 @@ def login():
             login_user(user)
             session["_stamp"] = password_stamp(user)
             user.last_login_at = utcnow()
-            record(db.session, Actor(user.email, user.id, request.remote_addr), "login.succeeded", "user", user.id)
+            record(
+                db.session,
+                Actor(user.email, user.id, request.remote_addr),
+                "login.succeeded",
+                "user",
+                user.id,
+            )
             return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
         record(
             db.session,

@@ -35,8 +35,10 @@ from ..extensions import db
 from ..transaction import after_commit, committed, rollback
 
 DEMO_FINANCE_EMAIL = "okonomi@demo.dk"
-CEILING_REASON = ("Loftet overskrides efter aftalens forlængelse til 31-08-2019; "
-                  "merforbruget er godkendt af afdelingschefen.")
+CEILING_REASON = (
+    "Loftet overskrides efter aftalens forlængelse til 31-08-2019; "
+    "merforbruget er godkendt af afdelingschefen."
+)
 
 
 def approval_day(month: str, today: date) -> date:
@@ -52,10 +54,14 @@ def wait_for_aggregation(months: list[str], seconds: float) -> None:
 
     deadline = time.monotonic() + seconds
     while True:
-        states = {m: (aggregation.status(aggregation.month_job_id(m)) or {}).get("status") for m in months}
+        states = {
+            m: (aggregation.status(aggregation.month_job_id(m)) or {}).get("status") for m in months
+        }
         failed = sorted(m for m, s in states.items() if s == "failed")
         if failed:
-            raise click.ClickException(f"the aggregation of {', '.join(failed)} failed; fix it first")
+            raise click.ClickException(
+                f"the aggregation of {', '.join(failed)} failed; fix it first"
+            )
         if not any(s in ("queued", "started") for s in states.values()):
             return
         if time.monotonic() > deadline:
@@ -80,16 +86,26 @@ def approve_up_to(up_to: str, email: str, today: date) -> list[Invoice]:
     approved = []
     for invoice_id, month, kind, exceeds in drafts:
         reason = CEILING_REASON if exceeds and kind == "invoice" else None
-        approved.append(approval.approve(db.session, actor, viewer, invoice_id,
-                                         approval_day(month, today), reason))
+        approved.append(
+            approval.approve(
+                db.session, actor, viewer, invoice_id, approval_day(month, today), reason
+            )
+        )
     return approved
 
 
 @click.command("approve-demo")
 @click.option("--up-to", "up_to", required=True, help="The last month to approve (YYYY-MM).")
-@click.option("--email", default=DEMO_FINANCE_EMAIL, show_default=True, help="The finance user who approves.")
-@click.option("--wait", "wait_seconds", type=float, default=0,
-              help="First wait this many seconds at most for the months' aggregation jobs.")
+@click.option(
+    "--email", default=DEMO_FINANCE_EMAIL, show_default=True, help="The finance user who approves."
+)
+@click.option(
+    "--wait",
+    "wait_seconds",
+    type=float,
+    default=0,
+    help="First wait this many seconds at most for the months' aggregation jobs.",
+)
 @with_appcontext
 @committed
 def approve_demo(up_to: str, email: str, wait_seconds: float) -> None:
@@ -102,8 +118,9 @@ def approve_demo(up_to: str, email: str, wait_seconds: float) -> None:
     if wait_seconds:
         from contracts.models import MonthlyReport
 
-        months = db.session.scalars(sa.select(MonthlyReport.month).distinct()
-                                    .where(MonthlyReport.month <= up_to)).all()
+        months = db.session.scalars(
+            sa.select(MonthlyReport.month).distinct().where(MonthlyReport.month <= up_to)
+        ).all()
         rollback()  # no transaction held open while the worker writes
         wait_for_aggregation(sorted(months), wait_seconds)
     try:
@@ -111,8 +128,11 @@ def approve_demo(up_to: str, email: str, wait_seconds: float) -> None:
     except DomainError as refused:
         raise click.ClickException(refused.message) from None
     if approved:
-        after_commit(click.echo, f"Approved {len(approved)} invoice(s) and credit note(s) up to {up_to}: "
-                                 f"numbers {approved[0].number} … {approved[-1].number}.")
+        after_commit(
+            click.echo,
+            f"Approved {len(approved)} invoice(s) and credit note(s) up to {up_to}: "
+            f"numbers {approved[0].number} … {approved[-1].number}.",
+        )
     else:
         click.echo(f"Nothing to approve up to {up_to}.")
 

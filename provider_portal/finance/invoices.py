@@ -28,16 +28,15 @@ from contracts.rules.problems import N_
 from contracts.services import DomainError, NotFound, approval, invoice_search, scope
 from contracts.services.audit import record
 
-from .. import clock
-from ..jobs import documents as documents_jobs
+from .. import clock, transaction
+from .. import downloads as documents
 from ..extensions import db
-from .. import transaction
 from ..formatting import programme_name
 from ..i18n import say
-from ..security import actor, allow, viewer
-from .. import downloads as documents
-from . import statements
 from ..invoice_filters import InvoiceFilterForm
+from ..jobs import documents as documents_jobs
+from ..security import actor, allow, viewer
+from . import statements
 from .views import bp
 
 
@@ -45,22 +44,29 @@ def _desk_page(form: InvoiceFilterForm, status: int = 200):
     """The desk: the form, and unless the filter has a problem, the page of invoices and their sums."""
     found = None
     if not form.errors:
-        found = invoice_search.find_page(db.session, viewer(), form.invoice_filter, form.page_number)
+        found = invoice_search.find_page(
+            db.session, viewer(), form.invoice_filter, form.page_number
+        )
     return render_template("finance/invoices/list.html", form=form, found=found), status
 
 
 def _read_desk() -> InvoiceFilterForm:
     """The filter from the query string, checked against what the form's lists offer the viewer."""
-    providers = db.session.execute(scope.providers(viewer(), sa.select(Provider.id, Provider.name))
-                                   .order_by(Provider.name)).all()
+    providers = db.session.execute(
+        scope.providers(viewer(), sa.select(Provider.id, Provider.name)).order_by(Provider.name)
+    ).all()
     contracts = db.session.execute(
         scope.contracts(viewer(), sa.select(Contract.id, Contract.reference, Provider.name))
-        .join(Provider, Provider.id == Contract.provider_id).order_by(Contract.reference)).all()
+        .join(Provider, Provider.id == Contract.provider_id)
+        .order_by(Contract.reference)
+    ).all()
     programmes = db.session.scalars(sa.select(Programme).order_by(Programme.position)).all()
     return InvoiceFilterForm.read(
-        request.args, [SelectChoice(p.id, p.name) for p in providers],
+        request.args,
+        [SelectChoice(p.id, p.name) for p in providers],
         [SelectChoice(c.id, f"{c.reference} · {c.name}") for c in contracts],
-        [SelectChoice(p.code, programme_name(p)) for p in programmes])
+        [SelectChoice(p.code, programme_name(p)) for p in programmes],
+    )
 
 
 @bp.route("/invoices")
@@ -85,9 +91,16 @@ def invoice(invoice_id: int):
     """
     found = documents.visible_invoice(invoice_id)
     doc = documents.document(invoice_id)
-    note = db.session.scalar(scope.invoices(viewer()).where(Invoice.credited_invoice_id == found.id))
-    return render_template("finance/invoices/invoice.html", invoice=found, doc=doc, credit_note=note,
-                           approval=db.session.get(InvoiceApproval, found.id))
+    note = db.session.scalar(
+        scope.invoices(viewer()).where(Invoice.credited_invoice_id == found.id)
+    )
+    return render_template(
+        "finance/invoices/invoice.html",
+        invoice=found,
+        doc=doc,
+        credit_note=note,
+        approval=db.session.get(InvoiceApproval, found.id),
+    )
 
 
 @bp.route("/invoices/<int:invoice_id>/approve", methods=["POST"])
@@ -96,8 +109,14 @@ def approve(invoice_id: int):
     """Approve: the year's next number; a ceiling crossing needs the reason it is accepted."""
     documents.visible_invoice(invoice_id)
     try:
-        approved = approval.approve(db.session, actor(), viewer(), invoice_id, clock.today(),
-                                    request.form.get("ceiling_reason"))
+        approved = approval.approve(
+            db.session,
+            actor(),
+            viewer(),
+            invoice_id,
+            clock.today(),
+            request.form.get("ceiling_reason"),
+        )
     except DomainError as refused:
         transaction.rollback()
         if refused.status == 404:
@@ -115,7 +134,9 @@ def invoice_pdf(invoice_id: int):
     """The invoice as PDF: inline, or made on the queue when it is long (see jobs.documents)."""
     documents.visible_invoice(invoice_id)
     if documents_jobs.invoice_goes_to_queue(invoice_id):
-        return statements.queued(documents_jobs.invoice_job_id(invoice_id), "render_invoice", invoice_id)
+        return statements.queued(
+            documents_jobs.invoice_job_id(invoice_id), "render_invoice", invoice_id
+        )
     return documents.pdf_response(invoice_id)
 
 
@@ -131,15 +152,25 @@ def invoice_xml(invoice_id: int):
 def report_line(line_id: int):
     """The report line an invoice line was priced from: hours, absence, exit."""
     line = db.session.get(ReportLine, line_id)
-    report = db.session.scalar(scope.reports(viewer()).where(MonthlyReport.id == line.report_id)) if line else None
+    report = (
+        db.session.scalar(scope.reports(viewer()).where(MonthlyReport.id == line.report_id))
+        if line
+        else None
+    )
     if report is None:
         raise NotFound(N_("No such report line."))
     participant = db.session.get(Participant, line.participant_id)
     priced = db.session.scalars(
-        scope.invoices(viewer()).where(Invoice.report_id == report.id).order_by(Invoice.id)).all()
-    return render_template("finance/invoices/report_line.html", line=line, report=report,
-                           participant_ref=participant.ref, invoices=priced,
-                           contract=db.session.get(Contract, report.contract_id))
+        scope.invoices(viewer()).where(Invoice.report_id == report.id).order_by(Invoice.id)
+    ).all()
+    return render_template(
+        "finance/invoices/report_line.html",
+        line=line,
+        report=report,
+        participant_ref=participant.ref,
+        invoices=priced,
+        contract=db.session.get(Contract, report.contract_id),
+    )
 
 
 @bp.route("/statements/<int:provider_id>/<month>.pdf")
@@ -151,8 +182,9 @@ def statement_pdf(provider_id: int, month: str):
     provider = db.session.scalar(scope.providers(viewer()).where(Provider.id == provider_id))
     if provider is None:
         raise NotFound(N_("No such provider."))
-    return statements.queued(documents_jobs.statement_job_id(provider.id, month), "render_statement",
-                             provider.id, month)
+    return statements.queued(
+        documents_jobs.statement_job_id(provider.id, month), "render_statement", provider.id, month
+    )
 
 
 @bp.route("/invoices/export.csv")
@@ -185,15 +217,35 @@ def _export(kind: str):
     else:
         data = exports.xlsx_bytes("Fakturaer", exports.INVOICE_HEADER, table)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    record(db.session, actor(), "invoices.exported", "invoice", None, format=kind, rows=len(table),
-           **form.as_args())
+    record(
+        db.session,
+        actor(),
+        "invoices.exported",
+        "invoice",
+        None,
+        format=kind,
+        rows=len(table),
+        **form.as_args(),
+    )
     return documents.attachment(data, mimetype, f"{name}.{kind}")
 
 
 def _export_row(row: invoice_search.FoundInvoice) -> tuple:
     i, credited = row.invoice, row.credits
-    return (i.number or "", "Kreditnota" if i.kind == "credit_note" else "Faktura",
-            "Godkendt" if i.status == "approved" else "Kladde", i.contract.provider.name,
-            i.contract.provider.cvr, i.contract.reference, i.contract.programme.code, i.month, i.version,
-            "" if credited is None else credited.number or f"kladde {credited.id}",
-            i.net, i.vat, i.total, i.exceeds_ceiling, i.approved_at.date() if i.approved_at else None)
+    return (
+        i.number or "",
+        "Kreditnota" if i.kind == "credit_note" else "Faktura",
+        "Godkendt" if i.status == "approved" else "Kladde",
+        i.contract.provider.name,
+        i.contract.provider.cvr,
+        i.contract.reference,
+        i.contract.programme.code,
+        i.month,
+        i.version,
+        "" if credited is None else credited.number or f"kladde {credited.id}",
+        i.net,
+        i.vat,
+        i.total,
+        i.exceeds_ceiling,
+        i.approved_at.date() if i.approved_at else None,
+    )

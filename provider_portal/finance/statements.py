@@ -18,9 +18,9 @@ from contracts.rules.problems import N_
 from contracts.services import NotFound
 
 from .. import clock
+from .. import downloads as documents
 from ..jobs import documents as documents_jobs
 from ..security import allow, viewer
-from .. import downloads as documents
 from .views import bp
 
 
@@ -58,7 +58,10 @@ def _way_back(job_id: str) -> dict[str, str]:
     invoice_id = documents_jobs.invoice_of(job_id)
     if invoice_id is None:
         return {}
-    return {"back_url": url_for("finance.invoice", invoice_id=invoice_id), "back_label": _("Back to the invoice")}
+    return {
+        "back_url": url_for("finance.invoice", invoice_id=invoice_id),
+        "back_label": _("Back to the invoice"),
+    }
 
 
 @bp.route("/budget/<int:year>.pdf")
@@ -78,8 +81,13 @@ def document(job_id: str):
     found = documents_jobs.state(_readable(job_id))
     if found is None:
         raise NotFound(N_("No such document; it may have expired. Ask for it again."))
-    return render_template("finance/documents/status.html", document=found, today=clock.today(),
-                           ask_again_url=_ask_again_url(job_id), **_way_back(job_id))
+    return render_template(
+        "finance/documents/status.html",
+        document=found,
+        today=clock.today(),
+        ask_again_url=_ask_again_url(job_id),
+        **_way_back(job_id),
+    )
 
 
 @bp.route("/documents/<job_id>/download")

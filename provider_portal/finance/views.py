@@ -21,5 +21,7 @@ bp = Blueprint("finance", __name__, url_prefix="/finance")
 def home():
     """Invoices waiting for approval with totals, and the budget against what is invoiced."""
     today = clock.today()
-    overview = finance_overview(db.session, viewer(), today.year, current_app.config["MUNICIPALITY_BUDGET"])
+    overview = finance_overview(
+        db.session, viewer(), today.year, current_app.config["MUNICIPALITY_BUDGET"]
+    )
     return render_template("finance/home.html", today=today, overview=overview)

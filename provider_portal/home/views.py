@@ -17,6 +17,7 @@ ROLE_HOMES = {
     "admin": "admin.home",
 }
 
+
 # The navigation of each role: (endpoint, label). The first entry is the role's home page.
 @dataclass(frozen=True)
 class NavItem:
@@ -34,35 +35,69 @@ class NavItem:
         )
 
 
-_CONTRACTS = NavItem("procurement.contracts", _l("Contracts"), (
-    "procurement.contract", "procurement.new_contract", "procurement.report",
-    "procurement.extend_contract", "procurement.refer_citizen",
-    "finance.invoice"))  # procurement reads an invoice from its contract's page
+_CONTRACTS = NavItem(
+    "procurement.contracts",
+    _l("Contracts"),
+    (
+        "procurement.contract",
+        "procurement.new_contract",
+        "procurement.report",
+        "procurement.extend_contract",
+        "procurement.refer_citizen",
+        "finance.invoice",
+    ),
+)  # procurement reads an invoice from its contract's page
 # Finance reads the contracts (DESIGN §1: read-only elsewhere) to check an invoice against its
 # price terms and ceiling, and the list is where it finds a contract without an invoice in hand;
 # it is an item of its own because finance reaches only the list and a contract's page.
 _CONTRACTS_READ = NavItem("procurement.contracts", _l("Contracts"), ("procurement.contract",))
-_PROVIDERS = NavItem("procurement.providers", _l("Providers"), (
-    "procurement.provider", "procurement.new_provider", "procurement.edit_provider"))
-_TENDERS = NavItem("procurement.tenders", _l("Tenders"), (
-    "procurement.tender", "procurement.new_tender", "procurement.retender", "procurement.bid"))
-_INVOICES = NavItem("finance.invoices", _l("Invoices"), (
-    "finance.invoice", "finance.report_line", "finance.document"))
+_PROVIDERS = NavItem(
+    "procurement.providers",
+    _l("Providers"),
+    ("procurement.provider", "procurement.new_provider", "procurement.edit_provider"),
+)
+_TENDERS = NavItem(
+    "procurement.tenders",
+    _l("Tenders"),
+    ("procurement.tender", "procurement.new_tender", "procurement.retender", "procurement.bid"),
+)
+_INVOICES = NavItem(
+    "finance.invoices",
+    _l("Invoices"),
+    ("finance.invoice", "finance.report_line", "finance.document"),
+)
 _SCORES = NavItem("scores.index", _l("Scores"), ("scores.",))
 _AGGREGATION = NavItem("job_pages.index", _l("Aggregation"), ("job_pages.job",))
 
 NAVIGATION = {
-    "procurement": [NavItem("procurement.home", _l("Overview")), _CONTRACTS, _PROVIDERS, _TENDERS,
-                    _SCORES, _AGGREGATION],
-    "provider": [NavItem("provider.home", _l("Overview"), ("provider.report",)),
-                 NavItem("provider.invoices", _l("Invoices"), (
-                     "provider.invoice", "provider.invoice_document")),
-                 _TENDERS, _SCORES],
-    "finance": [NavItem("finance.home", _l("Overview")), _INVOICES, _CONTRACTS_READ, _SCORES, _AGGREGATION],
-    "admin": [NavItem("admin.home", _l("Users and tokens")),
-              NavItem("job_pages.failed", _l("Failed jobs"))],
+    "procurement": [
+        NavItem("procurement.home", _l("Overview")),
+        _CONTRACTS,
+        _PROVIDERS,
+        _TENDERS,
+        _SCORES,
+        _AGGREGATION,
+    ],
+    "provider": [
+        NavItem("provider.home", _l("Overview"), ("provider.report",)),
+        NavItem(
+            "provider.invoices", _l("Invoices"), ("provider.invoice", "provider.invoice_document")
+        ),
+        _TENDERS,
+        _SCORES,
+    ],
+    "finance": [
+        NavItem("finance.home", _l("Overview")),
+        _INVOICES,
+        _CONTRACTS_READ,
+        _SCORES,
+        _AGGREGATION,
+    ],
+    "admin": [
+        NavItem("admin.home", _l("Users and tokens")),
+        NavItem("job_pages.failed", _l("Failed jobs")),
+    ],
 }
-
 
 
 @bp.route("/")

@@ -11,7 +11,16 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from redis.exceptions import RedisError
@@ -21,8 +30,8 @@ from werkzeug.routing import RequestRedirect
 from contracts.rules.periods import parse_month
 
 from .. import clock
-from ..jobs import aggregation
 from ..formatting import month as month_name
+from ..jobs import aggregation
 from ..jobs.queues import QUEUES, AppContextJob, error_line, queue, redis_connection
 from ..security import allow, current
 from .forms import StartAggregationForm
@@ -51,8 +60,12 @@ def _default_month() -> str:
     return (first - timedelta(days=1)).strftime("%Y-%m")
 
 
-def _start_page(form: StartAggregationForm, running: dict | None = None, problem: str | None = None,
-                status: int = 200):
+def _start_page(
+    form: StartAggregationForm,
+    running: dict | None = None,
+    problem: str | None = None,
+    status: int = 200,
+):
     return render_template("jobs/start.html", form=form, running=running, problem=problem), status
 
 
@@ -82,12 +95,19 @@ def start():
     except aggregation.AlreadyRunning:
         job_id = aggregation.month_job_id(month)
         answer = aggregation.status(job_id)
-        running = {"month": month, "job_id": job_id, "visible": answer is not None and _may_see(answer)}
+        running = {
+            "month": month,
+            "job_id": job_id,
+            "visible": answer is not None and _may_see(answer),
+        }
         return _start_page(form, running=running, status=409)
     except RedisError:
         current_app.logger.exception("could not enqueue the aggregation of %s", month)
-        return _start_page(form, problem=_("The job queue cannot be reached just now. Try again in a minute."),
-                           status=503)
+        return _start_page(
+            form,
+            problem=_("The job queue cannot be reached just now. Try again in a minute."),
+            status=503,
+        )
     return redirect(url_for(".job", job_id=job_id))
 
 
@@ -149,8 +169,10 @@ def _public(answer: dict[str, Any]) -> dict[str, Any]:
         # Offered where starting again is what helps: the month failed, stalled, or waits for
         # a worker after one died (aggregation.start refuses a month that is running).
         "may_start_again": answer["status"] in ("failed", "stalled")
-                           or answer.get("notice") == aggregation.WAITING_NOTICE,
-        "links": _links(answer) if answer["status"] == "finished" else {"scores": None, "invoices": None},
+        or answer.get("notice") == aggregation.WAITING_NOTICE,
+        "links": _links(answer)
+        if answer["status"] == "finished"
+        else {"scores": None, "invoices": None},
     }
 
 
@@ -193,14 +215,18 @@ def _failed_jobs() -> list[dict[str, Any]]:
             if found is None:
                 continue
             result = found.latest_result()
-            rows.append({
-                "id": found.id,
-                "queue": name,
-                "function": found.func_name.rsplit(".", 1)[-1],
-                "failed_at": found.ended_at or (result.created_at if result else None),
-                "error": error_line(found) or _("The job failed without an error message."),
-            })
-    rows.sort(key=lambda row: row["failed_at"].timestamp() if row["failed_at"] else 0.0, reverse=True)
+            rows.append(
+                {
+                    "id": found.id,
+                    "queue": name,
+                    "function": found.func_name.rsplit(".", 1)[-1],
+                    "failed_at": found.ended_at or (result.created_at if result else None),
+                    "error": error_line(found) or _("The job failed without an error message."),
+                }
+            )
+    rows.sort(
+        key=lambda row: row["failed_at"].timestamp() if row["failed_at"] else 0.0, reverse=True
+    )
     return rows
 
 
@@ -213,5 +239,6 @@ def failed():
     except RedisError:
         current_app.logger.exception("could not read the failed-job registries")
         rows, problem = [], _("The job queue cannot be reached just now. Try again in a minute.")
-    return render_template("jobs/failed.html", jobs=rows, problem=problem,
-                           may_restart=current().role in STARTERS)
+    return render_template(
+        "jobs/failed.html", jobs=rows, problem=problem, may_restart=current().role in STARTERS
+    )

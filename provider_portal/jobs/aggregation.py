@@ -29,7 +29,15 @@ from ..clock import today
 from ..extensions import db
 from ..transaction import after_writes
 from .liveness import Liveness, delete, reap_abandoned, times_abandoned
-from .queues import RETRY, AppContextJob, error_line, fetch, queue, redis_connection, status_as_fetched
+from .queues import (
+    RETRY,
+    AppContextJob,
+    error_line,
+    fetch,
+    queue,
+    redis_connection,
+    status_as_fetched,
+)
 
 JOB_TIMEOUT = 600
 RESULT_TTL = 7 * 24 * 3600
@@ -120,14 +128,23 @@ def _enqueue(month: str, started_by: int | None, connection: Redis) -> None:
         if old is not None:  # left by a month run before, under the same id
             delete(old)
     aggregation = queue("aggregation", connection)
-    options = dict(job_timeout=JOB_TIMEOUT, result_ttl=RESULT_TTL, failure_ttl=FAILURE_TTL, retry=RETRY)
+    options = dict(
+        job_timeout=JOB_TIMEOUT, result_ttl=RESULT_TTL, failure_ttl=FAILURE_TTL, retry=RETRY
+    )
     children = [
-        aggregation.enqueue("provider_portal.jobs.aggregation.invoice_contract_month", contract_id, month,
-                            job_id=job_id, **options)
-        for contract_id, job_id in zip(contract_ids, ids)
+        aggregation.enqueue(
+            "provider_portal.jobs.aggregation.invoice_contract_month",
+            contract_id,
+            month,
+            job_id=job_id,
+            **options,
+        )
+        for contract_id, job_id in zip(contract_ids, ids, strict=True)
     ]
     aggregation.enqueue(
-        "provider_portal.jobs.aggregation.finish_month", month, contract_ids,
+        "provider_portal.jobs.aggregation.finish_month",
+        month,
+        contract_ids,
         job_id=month_job_id(month),
         depends_on=Dependency(jobs=children, allow_failure=True) if children else None,
         meta={"invoice_jobs": ids, "started_by": started_by, "month": month},
@@ -136,10 +153,16 @@ def _enqueue(month: str, started_by: int | None, connection: Redis) -> None:
 
 
 # What the month's status says when a worker died holding one of its jobs, or when it is stuck.
-RERUN_NOTICE = N_("A worker stopped while running this month's jobs; the jobs it held are being run again.")
-WAITING_NOTICE = N_("A worker stopped while running this month's jobs, and no worker is running now. "
-                  "The jobs wait for a worker; the month can also be started again.")
-STALLED_ERROR = N_("The month's jobs stopped and cannot finish by themselves; start the month again.")
+RERUN_NOTICE = N_(
+    "A worker stopped while running this month's jobs; the jobs it held are being run again."
+)
+WAITING_NOTICE = N_(
+    "A worker stopped while running this month's jobs, and no worker is running now. "
+    "The jobs wait for a worker; the month can also be started again."
+)
+STALLED_ERROR = N_(
+    "The month's jobs stopped and cannot finish by themselves; start the month again."
+)
 
 
 def status(job_id: str, connection: Redis | None = None) -> dict[str, Any] | None:
@@ -158,8 +181,12 @@ def status(job_id: str, connection: Redis | None = None) -> dict[str, Any] | Non
     state = status_as_fetched(job)
     done = sum(1 for j in group if status_as_fetched(j) == JobStatus.FINISHED)
     answer: dict[str, Any] = {
-        "id": job.id, "month": job.meta.get("month"), "started_by": job.meta.get("started_by"),
-        "status": {JobStatus.DEFERRED: "queued", JobStatus.SCHEDULED: "queued"}.get(state, str(state.value)),
+        "id": job.id,
+        "month": job.meta.get("month"),
+        "started_by": job.meta.get("started_by"),
+        "status": {JobStatus.DEFERRED: "queued", JobStatus.SCHEDULED: "queued"}.get(
+            state, str(state.value)
+        ),
         "progress": {"done": done, "total": len(group)},
     }
     if state == JobStatus.FAILED:

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional
 
 from flask import current_app
 from redis import Redis
@@ -75,7 +74,7 @@ def invoice_job_id(invoice_id: int) -> str:
     return f"pdf-invoice-{invoice_id}"
 
 
-def invoice_of(job_id: str) -> Optional[int]:
+def invoice_of(job_id: str) -> int | None:
     """The invoice a document job renders; None for a statement or a budget."""
     kind, _, key = job_id.removeprefix("pdf-").partition("-")
     return int(key) if kind == "invoice" else None
@@ -115,23 +114,37 @@ def render_statement(provider_id: int, month: str) -> dict:
     """Render a provider's monthly statement and keep it for download."""
     provider = db.session.get(Provider, provider_id)
     statement = provider_statement(db.session, provider_id, month, _buyer())
-    return _store(statement_job_id(provider_id, month), pdf.provider_statement_pdf(statement),
-                  f"maanedsopgoerelse-{provider.cvr}-{month}.pdf")
+    return _store(
+        statement_job_id(provider_id, month),
+        pdf.provider_statement_pdf(statement),
+        f"maanedsopgoerelse-{provider.cvr}-{month}.pdf",
+    )
 
 
 def render_budget(year: int) -> dict:
     """Render the annual budget statement as of the portal's today and keep it for download."""
-    statement = budget_statement(db.session, SYSTEM_FINANCE, year,
-                                 current_app.config["MUNICIPALITY_BUDGET"], _buyer(), today())
-    return _store(budget_job_id(year), budget_statement_pdf(statement), f"budgetopfoelgning-{year}.pdf")
+    statement = budget_statement(
+        db.session,
+        SYSTEM_FINANCE,
+        year,
+        current_app.config["MUNICIPALITY_BUDGET"],
+        _buyer(),
+        today(),
+    )
+    return _store(
+        budget_job_id(year), budget_statement_pdf(statement), f"budgetopfoelgning-{year}.pdf"
+    )
 
 
 def render_invoice(invoice_id: int) -> dict:
     """Render a long invoice or credit note and keep it for download."""
     doc = invoice_document(db.session, invoice_id, _buyer())
     kind = "kreditnota" if doc.is_credit_note else "faktura"
-    return _store(invoice_job_id(invoice_id), pdf.invoice_pdf(doc),
-                  f"{kind}-{doc.number or f'kladde-{doc.id}'}.pdf")
+    return _store(
+        invoice_job_id(invoice_id),
+        pdf.invoice_pdf(doc),
+        f"{kind}-{doc.number or f'kladde-{doc.id}'}.pdf",
+    )
 
 
 # Starting, watching, handing out.
@@ -141,11 +154,14 @@ def _stalled(job: Job, status: JobStatus, connection: Redis) -> bool:
     """True when a job in one of the WAITING states will not get done (see the module docstring)."""
     if held_by_live_worker(job, connection):
         return False
-    return (status == JobStatus.STARTED or liveness.times_abandoned([job]) > 0
-            or liveness.age(job.enqueued_at) >= liveness.HEARTBEAT_GRACE)
+    return (
+        status == JobStatus.STARTED
+        or liveness.times_abandoned([job]) > 0
+        or liveness.age(job.enqueued_at) >= liveness.HEARTBEAT_GRACE
+    )
 
 
-def start(job_id: str, function: str, *args, connection: Optional[Redis] = None) -> str:
+def start(job_id: str, function: str, *args, connection: Redis | None = None) -> str:
     """Enqueue a render unless the same document is being made already; returns the job id.
 
     A finished, failed or stalled job of the same id is replaced, and its stored PDF dropped,
@@ -163,10 +179,17 @@ def start(job_id: str, function: str, *args, connection: Optional[Redis] = None)
         liveness.delete(existing)
     connection.delete(document_key(job_id))
     # Once what the render reads is committed (at once when this transaction wrote nothing).
-    after_writes(queue(QUEUE, connection).enqueue,
-                 f"provider_portal.jobs.documents.{function}", *args, job_id=job_id,
-                 job_timeout=JOB_TIMEOUT, result_ttl=RESULT_TTL, failure_ttl=FAILURE_TTL, ttl=JOB_TIMEOUT,
-                 retry=RETRY)
+    after_writes(
+        queue(QUEUE, connection).enqueue,
+        f"provider_portal.jobs.documents.{function}",
+        *args,
+        job_id=job_id,
+        job_timeout=JOB_TIMEOUT,
+        result_ttl=RESULT_TTL,
+        failure_ttl=FAILURE_TTL,
+        ttl=JOB_TIMEOUT,
+        retry=RETRY,
+    )
     return job_id
 
 
@@ -177,11 +200,11 @@ class DocumentState:
 
     job_id: str
     status: str
-    filename: Optional[str] = None
-    error: Optional[str] = None
+    filename: str | None = None
+    error: str | None = None
 
 
-def state(job_id: str, connection: Optional[Redis] = None) -> Optional[DocumentState]:
+def state(job_id: str, connection: Redis | None = None) -> DocumentState | None:
     """The document's state; None when neither a job nor a stored PDF of that id exists."""
     connection = connection or redis_connection()
     filename = connection.hget(document_key(job_id), "filename")
@@ -201,7 +224,7 @@ def state(job_id: str, connection: Optional[Redis] = None) -> Optional[DocumentS
     return DocumentState(job_id, "queued" if status != JobStatus.STARTED else "started")
 
 
-def stored(job_id: str, connection: Optional[Redis] = None) -> Optional[tuple[bytes, str]]:
+def stored(job_id: str, connection: Redis | None = None) -> tuple[bytes, str] | None:
     """The stored PDF and its file name, or None when it is not (or no longer) there."""
     connection = connection or redis_connection()
     data, filename = connection.hmget(document_key(job_id), ["pdf", "filename"])

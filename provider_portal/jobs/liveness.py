@@ -12,7 +12,7 @@ that may have died with the worker) would leave a month stuck for minutes.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from redis import Redis
 from rq import Worker
@@ -93,7 +93,7 @@ def age(moment: datetime | None) -> timedelta:
     """How long ago a moment RQ recorded (UTC) was; forever ago when it was never recorded."""
     if moment is None:
         return timedelta.max
-    return datetime.now(timezone.utc) - moment.replace(tzinfo=timezone.utc)
+    return datetime.now(UTC) - moment.replace(tzinfo=UTC)
 
 
 def any_live_worker(connection: Redis) -> bool:
@@ -133,14 +133,20 @@ class Liveness:
         if status == JobStatus.STARTED:
             return execution_alive(job, self.connection)
         if status == JobStatus.DEFERRED:
-            return self.workers_alive and (self._dependencies_held(job) or self._released_since(job))
+            return self.workers_alive and (
+                self._dependencies_held(job) or self._released_since(job)
+            )
         return status in _WAITING and self.workers_alive
 
     def _released_since(self, job: Job) -> bool:
         """True when the job, read before its dependencies, was released by the last of them
         in between (their end and its release are one step in RQ): it is waiting now."""
         fresh = fetch(job.id, self.connection)
-        return fresh is not None and status_as_fetched(fresh) != JobStatus.DEFERRED and self.holds(fresh)
+        return (
+            fresh is not None
+            and status_as_fetched(fresh) != JobStatus.DEFERRED
+            and self.holds(fresh)
+        )
 
     def _dependencies_held(self, job: Job) -> bool:
         found = type(job).fetch_many(job.dependency_ids, connection=self.connection)

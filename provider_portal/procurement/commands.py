@@ -25,15 +25,22 @@ CLI = Actor("cli")
 
 
 @click.command("changeover")
-@click.option("--day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="The changeover day (default: the portal's today).")
+@click.option(
+    "--day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The changeover day (default: the portal's today).",
+)
 @with_appcontext
 @committed
 def changeover_command(day) -> None:
     """Move the participants of contracts that ended yesterday to their successor contracts."""
     on: date = day.date() if day else clock.today()
     moved = changeover(db.session, on, CLI)
-    after_commit(click.echo, f"Changeover {on.isoformat()}: {moved} participant(s) moved to successor contracts.")
+    after_commit(
+        click.echo,
+        f"Changeover {on.isoformat()}: {moved} participant(s) moved to successor contracts.",
+    )
 
 
 def register(app: Flask) -> None:

@@ -12,9 +12,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 import sqlalchemy as sa
-from wtforms.fields.choices import SelectChoice
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from wtforms.fields.choices import SelectChoice
 
 from contracts.models import Programme
 from contracts.rules import tendering as rules
@@ -24,13 +24,12 @@ from contracts.services import providers as provider_service
 from contracts.services import tenders as tender_service
 from contracts.services.contract_register import ContractRefused, ContractTerms
 
-from .. import clock
+from .. import clock, transaction
 from ..extensions import db
-from .. import transaction
 from ..formatting import programme_name
+from ..i18n import say
 from ..security import actor, allow, viewer
 from .forms import ContractForm, TenderForm
-from ..i18n import say
 from .problems import show_problems
 from .views import bp
 
@@ -51,23 +50,41 @@ def _refused(error: DomainError, fields: dict) -> list[str]:
 
 # --- a new tender ---
 
+
 def _tender_fields(form: TenderForm) -> dict:
     """The service's problem names mapped to this form's fields (lots.N.x: the N-th chosen lot)."""
-    fields = {"title": form.title, "procedure": form.procedure, "contract_kind": form.contract_kind,
-              "deadline": form.deadline, "contract_start_date": form.contract_start_on,
-              "contract_end_date": form.contract_end_on, "contract_max_end_date": form.contract_max_end_on}
+    fields = {
+        "title": form.title,
+        "procedure": form.procedure,
+        "contract_kind": form.contract_kind,
+        "deadline": form.deadline,
+        "contract_start_date": form.contract_start_on,
+        "contract_end_date": form.contract_end_on,
+        "contract_max_end_date": form.contract_max_end_on,
+    }
     for number, lot in enumerate(form.chosen_lots(), start=1):
-        for name in ("programme", "expected_hours", "expected_outcome_rate", "w_price", "w_quality",
-                     "estimated_value", "max_awards"):
+        for name in (
+            "programme",
+            "expected_hours",
+            "expected_outcome_rate",
+            "w_price",
+            "w_quality",
+            "estimated_value",
+            "max_awards",
+        ):
             fields[f"lots.{number}.{name}"] = lot[name]
     return fields
 
 
 def _lot_terms(lot) -> tender_service.LotTerms:
     return tender_service.LotTerms(
-        programme=lot.programme.data, estimated_value=lot.estimated_value.data,
-        expected_hours=lot.expected_hours.data, expected_outcome_rate=lot.expected_outcome_rate.data / HUNDRED,
-        w_price=lot.w_price.data, w_quality=lot.w_quality.data, max_awards=lot.max_awards.data,
+        programme=lot.programme.data,
+        estimated_value=lot.estimated_value.data,
+        expected_hours=lot.expected_hours.data,
+        expected_outcome_rate=lot.expected_outcome_rate.data / HUNDRED,
+        w_price=lot.w_price.data,
+        w_quality=lot.w_quality.data,
+        max_awards=lot.max_awards.data,
     )
 
 
@@ -90,9 +107,13 @@ def new_tender():
             # new tender is refused one already past, shown with the service's own problems.
             deadline_passed = deadline is not None and deadline <= now
             terms = tender_service.TenderTerms(
-                title=form.title.data, lots=[_lot_terms(lot) for lot in form.chosen_lots()],
-                procedure=form.procedure.data, contract_kind=form.contract_kind.data, deadline_at=deadline,
-                contract_start_on=form.contract_start_on.data, contract_end_on=form.contract_end_on.data,
+                title=form.title.data,
+                lots=[_lot_terms(lot) for lot in form.chosen_lots()],
+                procedure=form.procedure.data,
+                contract_kind=form.contract_kind.data,
+                deadline_at=deadline,
+                contract_start_on=form.contract_start_on.data,
+                contract_end_on=form.contract_end_on.data,
                 contract_max_end_on=form.contract_max_end_on.data,
             )
             try:
@@ -102,35 +123,56 @@ def new_tender():
                 status = error.status
             else:
                 if not deadline_passed:
-                    flash(_("The tender %(reference)s is a draft; check it and publish it.",
-                            reference=tender.reference), "success")
+                    flash(
+                        _(
+                            "The tender %(reference)s is a draft; check it and publish it.",
+                            reference=tender.reference,
+                        ),
+                        "success",
+                    )
                     return redirect(url_for("procurement.tender", tender_id=tender.id))
                 transaction.rollback()
             if deadline_passed:
                 form.deadline.errors = [_("The deadline has passed; set a deadline in the future.")]
     names = {p.code: p for p in programmes}
-    return render_template("procurement/tenders/new.html", form=form, programmes=names,
-                           problems=problems), status
+    return render_template(
+        "procurement/tenders/new.html", form=form, programmes=names, problems=problems
+    ), status
 
 
 # --- a contract entered directly ---
 
+
 def _contract_fields(form: ContractForm) -> dict:
-    return {"provider_id": form.provider_id, "programme": form.programme, "kind": form.kind,
-            "start_date": form.start_on, "end_date": form.end_on, "max_end_date": form.max_end_on,
-            "monthly_fee": form.monthly_fee, "hourly_rate": form.hourly_rate, "outcome_bonus": form.outcome_bonus,
-            "vat_rate": form.vat_rate, "ceiling": form.ceiling, "reference": form.reference,
-            "predecessor_id": form.predecessor_id}
+    return {
+        "provider_id": form.provider_id,
+        "programme": form.programme,
+        "kind": form.kind,
+        "start_date": form.start_on,
+        "end_date": form.end_on,
+        "max_end_date": form.max_end_on,
+        "monthly_fee": form.monthly_fee,
+        "hourly_rate": form.hourly_rate,
+        "outcome_bonus": form.outcome_bonus,
+        "vat_rate": form.vat_rate,
+        "ceiling": form.ceiling,
+        "reference": form.reference,
+        "predecessor_id": form.predecessor_id,
+    }
 
 
 def _contract_choices(form: ContractForm, programmes: list[Programme]) -> None:
     v, today = viewer(), clock.today()
-    form.provider_id.choices = [SelectChoice(p.id, f"{p.name} (CVR {p.cvr})")
-                                for p in provider_service.visible_providers(db.session, v)]
+    form.provider_id.choices = [
+        SelectChoice(p.id, f"{p.name} (CVR {p.cvr})")
+        for p in provider_service.visible_providers(db.session, v)
+    ]
     form.programme.choices = [SelectChoice(p.code, programme_name(p)) for p in programmes]
     running = [c for c in register.list_contracts(db.session, v, today) if c.successor is None]
     form.predecessor_id.choices = [SelectChoice(0, _("None"))] + [
-        SelectChoice(c.id, f"{c.reference} · {c.provider.name} · {_('ends')} {c.end_on:%d-%m-%Y}") for c in running]
+        SelectChoice(c.id, f"{c.reference} · {c.provider.name} · {_('ends')} {c.end_on:%d-%m-%Y}")
+        for c in running
+    ]
 
 
 @bp.route("/contracts/new", methods=["GET", "POST"])
@@ -149,21 +191,36 @@ def new_contract():
         status = 422
         if form.validate():
             terms = ContractTerms(
-                provider_id=form.provider_id.data, programme=form.programme.data, kind=form.kind.data,
-                start_on=form.start_on.data, end_on=form.end_on.data,
+                provider_id=form.provider_id.data,
+                programme=form.programme.data,
+                kind=form.kind.data,
+                start_on=form.start_on.data,
+                end_on=form.end_on.data,
                 max_end_on=form.max_end_on.data or form.end_on.data,
-                monthly_fee=form.monthly_fee.data, hourly_rate=form.hourly_rate.data,
-                outcome_bonus=form.outcome_bonus.data, vat_rate=form.vat_rate.data / HUNDRED,
-                ceiling=form.ceiling.data, reference=(form.reference.data or "").strip() or None,
-                title=(form.title.data or "").strip(), predecessor_id=form.predecessor_id.data or None,
+                monthly_fee=form.monthly_fee.data,
+                hourly_rate=form.hourly_rate.data,
+                outcome_bonus=form.outcome_bonus.data,
+                vat_rate=form.vat_rate.data / HUNDRED,
+                ceiling=form.ceiling.data,
+                reference=(form.reference.data or "").strip() or None,
+                title=(form.title.data or "").strip(),
+                predecessor_id=form.predecessor_id.data or None,
             )
             try:
-                created = register.create_contract(db.session, actor(), viewer(), terms, clock.today())
+                created = register.create_contract(
+                    db.session, actor(), viewer(), terms, clock.today()
+                )
             except DomainError as error:
                 problems = _refused(error, _contract_fields(form))
                 status = error.status
             else:
-                flash(_("The contract %(reference)s is entered.", reference=created.contract.reference), "success")
+                flash(
+                    _(
+                        "The contract %(reference)s is entered.",
+                        reference=created.contract.reference,
+                    ),
+                    "success",
+                )
                 for warning in created.warnings:
                     flash(say(warning), "warning")
                 return redirect(url_for("procurement.contract", contract_id=created.contract.id))

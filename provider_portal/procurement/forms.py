@@ -12,11 +12,22 @@ from decimal import Decimal
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, DateTimeLocalField, DecimalField, FieldList, Form, FormField,
-                     HiddenField, IntegerField, SelectField, StringField)
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    DecimalField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.widgets import TextInput
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import TextInput
 
 from contracts.models.procurement import PROCEDURES
 
@@ -33,8 +44,10 @@ class DanishDecimalField(DecimalField):
 
     def process_formdata(self, valuelist):
         if valuelist:
-            valuelist = [v.replace(" ", "").replace("\u00a0", "").replace("%", "").replace(",", ".")
-                         for v in valuelist]
+            valuelist = [
+                v.replace(" ", "").replace("\u00a0", "").replace("%", "").replace(",", ".")
+                for v in valuelist
+            ]
         super().process_formdata(valuelist)
 
     def _value(self):
@@ -45,19 +58,33 @@ class DanishDecimalField(DecimalField):
 
 def _money(label, required: bool = True):
     first = InputRequired(_l("Give the amount.")) if required else Optional()
-    return DanishDecimalField(label, places=2, validators=[first, NumberRange(min=0, message=_l(
-        "Must not be negative."))])
+    return DanishDecimalField(
+        label, places=2, validators=[first, NumberRange(min=0, message=_l("Must not be negative."))]
+    )
 
 
 def _percent(label, default=None):
-    return DanishDecimalField(label, places=1, default=default, validators=[
-        InputRequired(_l("Give the percentage.")),
-        NumberRange(min=0, max=100, message=_l("A percentage from 0 to 100."))])
+    return DanishDecimalField(
+        label,
+        places=1,
+        default=default,
+        validators=[
+            InputRequired(_l("Give the percentage.")),
+            NumberRange(min=0, max=100, message=_l("A percentage from 0 to 100.")),
+        ],
+    )
 
 
 def _weight(label, default):
-    return DanishDecimalField(label, places=2, default=default, validators=[
-        InputRequired(_l("Give the weight.")), NumberRange(min=0, max=1, message=_l("A weight from 0 to 1."))])
+    return DanishDecimalField(
+        label,
+        places=2,
+        default=default,
+        validators=[
+            InputRequired(_l("Give the weight.")),
+            NumberRange(min=0, max=1, message=_l("A weight from 0 to 1.")),
+        ],
+    )
 
 
 PROCEDURE_LABELS = {
@@ -66,23 +93,38 @@ PROCEDURE_LABELS = {
     "competitive_negotiation": _l("Competitive procedure with negotiation"),
     "light_regime": _l("Light regime (social services)"),
 }
-TENDER_KINDS = [SelectChoice("special_effort", _l("Special-effort agreement")),
-                SelectChoice("framework", _l("Framework agreement"))]
+TENDER_KINDS = [
+    SelectChoice("special_effort", _l("Special-effort agreement")),
+    SelectChoice("framework", _l("Framework agreement")),
+]
 CONTRACT_KINDS = TENDER_KINDS + [SelectChoice("call_off", _l("Call-off contract"))]
 
 
 class ProviderForm(FlaskForm):
     """A provider's name, CVR, GLN/EAN and contact person."""
 
-    name = StringField(_l("Name"), validators=[DataRequired(_l("Give the provider's name.")), Length(max=200)])
-    cvr = StringField(_l("CVR number"), validators=[DataRequired(_l("Give the CVR number.")), Length(max=20)],
-                      render_kw={"inputmode": "numeric", "autocomplete": "off"})
-    gln = StringField(_l("GLN/EAN location number (for e-invoices)"), validators=[Optional(), Length(max=20)],
-                      render_kw={"inputmode": "numeric", "autocomplete": "off"})
+    name = StringField(
+        _l("Name"), validators=[DataRequired(_l("Give the provider's name.")), Length(max=200)]
+    )
+    cvr = StringField(
+        _l("CVR number"),
+        validators=[DataRequired(_l("Give the CVR number.")), Length(max=20)],
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+    )
+    gln = StringField(
+        _l("GLN/EAN location number (for e-invoices)"),
+        validators=[Optional(), Length(max=20)],
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+    )
     contact_name = StringField(_l("Contact person"), validators=[Optional(), Length(max=200)])
-    contact_email = StringField(_l("Contact email"), validators=[
-        Optional(), Length(max=254), Email(_l("Give an email address such as name@example.dk."),
-                                           check_deliverability=False)])
+    contact_email = StringField(
+        _l("Contact email"),
+        validators=[
+            Optional(),
+            Length(max=254),
+            Email(_l("Give an email address such as name@example.dk."), check_deliverability=False),
+        ],
+    )
 
 
 class LotForm(Form):
@@ -90,30 +132,51 @@ class LotForm(Form):
 
     programme = HiddenField()
     chosen = BooleanField(_l("Include this programme"))
-    expected_hours = DanishDecimalField(_l("Expected hours a month"), places=2, default=Decimal("80"),
-                                        validators=[InputRequired(_l("Give the hours.")),
-                                                    NumberRange(min=0, max=1000, message=_l(
-                                                        "Hours from 0 to 1,000."))])
+    expected_hours = DanishDecimalField(
+        _l("Expected hours a month"),
+        places=2,
+        default=Decimal("80"),
+        validators=[
+            InputRequired(_l("Give the hours.")),
+            NumberRange(min=0, max=1000, message=_l("Hours from 0 to 1,000.")),
+        ],
+    )
     expected_outcome_rate = _percent(_l("Expected outcome rate (%)"), default=Decimal("15"))
     w_price = _weight(_l("Weight of price"), Decimal("0.6"))
     w_quality = _weight(_l("Weight of quality"), Decimal("0.4"))
     estimated_value = _money(_l("Estimated value"), required=False)
-    max_awards = IntegerField(_l("Providers awarded"), default=1, validators=[
-        InputRequired(_l("Give the number.")), NumberRange(min=1, max=20, message=_l("From 1 to 20."))])
+    max_awards = IntegerField(
+        _l("Providers awarded"),
+        default=1,
+        validators=[
+            InputRequired(_l("Give the number.")),
+            NumberRange(min=1, max=20, message=_l("From 1 to 20.")),
+        ],
+    )
 
 
 class TenderForm(FlaskForm):
     """A new tender from scratch: its terms and one lot per chosen programme."""
 
-    title = StringField(_l("Title"), validators=[DataRequired(_l("Give the tender a title.")), Length(max=300)])
-    procedure = SelectField(_l("Procedure"), choices=[SelectChoice(p, PROCEDURE_LABELS[p]) for p in PROCEDURES],
-                            default="open")
-    contract_kind = SelectField(_l("Kind of contract"), choices=TENDER_KINDS, default="special_effort")
-    deadline = DateTimeLocalField(_l("Deadline for bids (Copenhagen time)"), format="%Y-%m-%dT%H:%M",
-                                  validators=[Optional()])
+    title = StringField(
+        _l("Title"), validators=[DataRequired(_l("Give the tender a title.")), Length(max=300)]
+    )
+    procedure = SelectField(
+        _l("Procedure"),
+        choices=[SelectChoice(p, PROCEDURE_LABELS[p]) for p in PROCEDURES],
+        default="open",
+    )
+    contract_kind = SelectField(
+        _l("Kind of contract"), choices=TENDER_KINDS, default="special_effort"
+    )
+    deadline = DateTimeLocalField(
+        _l("Deadline for bids (Copenhagen time)"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    )
     contract_start_on = DateField(_l("Contracts start"), validators=[Optional()])
     contract_end_on = DateField(_l("Contracts end"), validators=[Optional()])
-    contract_max_end_on = DateField(_l("Latest end date under the extension option"), validators=[Optional()])
+    contract_max_end_on = DateField(
+        _l("Latest end date under the extension option"), validators=[Optional()]
+    )
     lots = FieldList(FormField(LotForm))
 
     def chosen_lots(self) -> list:
@@ -146,21 +209,34 @@ class TenderForm(FlaskForm):
 class ContractForm(FlaskForm):
     """A contract entered directly, as the agreements signed before the portal were."""
 
-    provider_id = SelectField(_l("Provider"), coerce=int, validators=[InputRequired(_l("Choose the provider."))])
-    programme = SelectField(_l("Programme"), validators=[InputRequired(_l("Choose the programme."))])
+    provider_id = SelectField(
+        _l("Provider"), coerce=int, validators=[InputRequired(_l("Choose the provider."))]
+    )
+    programme = SelectField(
+        _l("Programme"), validators=[InputRequired(_l("Choose the programme."))]
+    )
     kind = SelectField(_l("Kind"), choices=CONTRACT_KINDS, default="special_effort")
-    reference = StringField(_l("Reference (left empty: the next free one)"), validators=[Optional(),
-                                                                                          Length(max=40)])
+    reference = StringField(
+        _l("Reference (left empty: the next free one)"), validators=[Optional(), Length(max=40)]
+    )
     title = StringField(_l("Title"), validators=[Optional(), Length(max=300)])
     start_on = DateField(_l("Start date"), validators=[DataRequired(_l("Give the start date."))])
     end_on = DateField(_l("End date"), validators=[DataRequired(_l("Give the end date."))])
-    max_end_on = DateField(_l("Latest end date under the extension option (left empty: the end date)"),
-                           validators=[Optional()])
+    max_end_on = DateField(
+        _l("Latest end date under the extension option (left empty: the end date)"),
+        validators=[Optional()],
+    )
     monthly_fee = _money(_l("Monthly fee per participant"))
     hourly_rate = _money(_l("Hourly rate"))
     outcome_bonus = _money(_l("Outcome bonus (job or education)"))
-    vat_rate = DanishDecimalField(_l("VAT (%)"), places=2, default=Decimal("25"), validators=[
-        InputRequired(_l("Give the percentage.")),
-        NumberRange(min=0, max=Decimal("99.99"), message=_l("A percentage from 0 up to 100."))])
+    vat_rate = DanishDecimalField(
+        _l("VAT (%)"),
+        places=2,
+        default=Decimal("25"),
+        validators=[
+            InputRequired(_l("Give the percentage.")),
+            NumberRange(min=0, max=Decimal("99.99"), message=_l("A percentage from 0 up to 100.")),
+        ],
+    )
     ceiling = _money(_l("Ceiling (the contract's maximum value)"))
     predecessor_id = SelectField(_l("Continues the contract"), coerce=int, default=0)

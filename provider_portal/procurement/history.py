@@ -139,12 +139,24 @@ def _details(details: dict[str, Any], codes: dict[str, str]) -> list[str]:
             continue
         if name == "changes" and isinstance(value, dict):
             for field, change in value.items():
-                old, new = change if isinstance(change, list) and len(change) == 2 else (None, change)
-                lines.append(gettext("%(field)s: %(old)s → %(new)s", field=_label(field), old=_value(old),
-                                     new=_value(new)))
+                old, new = (
+                    change if isinstance(change, list) and len(change) == 2 else (None, change)
+                )
+                lines.append(
+                    gettext(
+                        "%(field)s: %(old)s → %(new)s",
+                        field=_label(field),
+                        old=_value(old),
+                        new=_value(new),
+                    )
+                )
         else:
             if name in CODED:
-                value = [codes.get(v, v) for v in value] if isinstance(value, list) else codes.get(value, value)
+                value = (
+                    [codes.get(v, v) for v in value]
+                    if isinstance(value, list)
+                    else codes.get(value, value)
+                )
             lines.append(f"{_label(name)}: {_value(value)}")
     return lines
 
@@ -155,7 +167,11 @@ def audit_entries(events: list[AuditEvent]) -> list[HistoryEntry]:
     return [
         HistoryEntry(
             when=copenhagen_time(event.occurred_at),
-            who=(event.actor.name if event.actor is not None and event.actor.name else event.actor_label),
+            who=(
+                event.actor.name
+                if event.actor is not None and event.actor.name
+                else event.actor_label
+            ),
             what=str(ACTIONS.get(event.action, event.action)),
             details=_details(event.details, codes),
         )

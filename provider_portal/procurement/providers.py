@@ -13,15 +13,19 @@ from flask_babel import gettext as _
 from contracts.services import DomainError
 from contracts.services import contract_register as register
 from contracts.services import providers as service
-from contracts.services.provider_changes import ProviderDetails, ProviderRefused, register_provider, update_provider
+from contracts.services.provider_changes import (
+    ProviderDetails,
+    ProviderRefused,
+    register_provider,
+    update_provider,
+)
 
-from .. import clock
+from .. import clock, transaction
 from ..extensions import db
-from .. import transaction
+from ..i18n import say
 from ..security import actor, allow, viewer
 from .forms import ProviderForm
 from .history import record_history
-from ..i18n import say
 from .problems import show_problems
 from .views import bp
 
@@ -34,8 +38,13 @@ def _provider_or_404(provider_id: int):
 
 
 def _details(form: ProviderForm) -> ProviderDetails:
-    return ProviderDetails(name=form.name.data or "", cvr=form.cvr.data or "", gln=form.gln.data or None,
-                           contact_name=form.contact_name.data or "", contact_email=form.contact_email.data or "")
+    return ProviderDetails(
+        name=form.name.data or "",
+        cvr=form.cvr.data or "",
+        gln=form.gln.data or None,
+        contact_name=form.contact_name.data or "",
+        contact_email=form.contact_email.data or "",
+    )
 
 
 def _save(form: ProviderForm, act) -> tuple[object | None, list[str], int]:
@@ -46,9 +55,17 @@ def _save(form: ProviderForm, act) -> tuple[object | None, list[str], int]:
         provider = act(_details(form))
     except ProviderRefused as error:
         transaction.rollback()
-        return None, show_problems(error.problems, {name: getattr(form, name) for name in
-                                                    ("name", "cvr", "gln", "contact_name", "contact_email")}), \
-            error.status
+        return (
+            None,
+            show_problems(
+                error.problems,
+                {
+                    name: getattr(form, name)
+                    for name in ("name", "cvr", "gln", "contact_name", "contact_email")
+                },
+            ),
+            error.status,
+        )
     except DomainError as error:
         transaction.rollback()
         field = getattr(form, error.field, None) if error.field else None
@@ -63,8 +80,9 @@ def _save(form: ProviderForm, act) -> tuple[object | None, list[str], int]:
 @allow("procurement")
 def providers():
     """Every provider, by name."""
-    return render_template("procurement/providers/list.html",
-                           providers=service.visible_providers(db.session, viewer()))
+    return render_template(
+        "procurement/providers/list.html", providers=service.visible_providers(db.session, viewer())
+    )
 
 
 @bp.route("/providers/new", methods=["GET", "POST"])
@@ -74,13 +92,15 @@ def new_provider():
     form = ProviderForm()
     problems, status = [], 200
     if form.is_submitted():
-        provider, problems, status = _save(form, lambda details: register_provider(
-            db.session, actor(), viewer(), details))
+        provider, problems, status = _save(
+            form, lambda details: register_provider(db.session, actor(), viewer(), details)
+        )
         if provider is not None:
             flash(_("%(name)s is registered.", name=provider.name), "success")
             return redirect(url_for("procurement.provider", provider_id=provider.id))
-    return render_template("procurement/providers/form.html", form=form, provider=None,
-                           problems=problems), status
+    return render_template(
+        "procurement/providers/form.html", form=form, provider=None, problems=problems
+    ), status
 
 
 @bp.route("/providers/<int:provider_id>/edit", methods=["GET", "POST"])
@@ -91,15 +111,18 @@ def edit_provider(provider_id: int):
     form = ProviderForm(obj=provider)
     problems, status = [], 200
     if form.is_submitted():
-        saved, problems, status = _save(form, lambda details: update_provider(
-            db.session, actor(), viewer(), provider_id, details))
+        saved, problems, status = _save(
+            form,
+            lambda details: update_provider(db.session, actor(), viewer(), provider_id, details),
+        )
         if saved is not None:
             flash(_("Saved."), "success")
             return redirect(url_for("procurement.provider", provider_id=provider_id))
         # The rollback expired the provider; the page shows it as it is stored.
         provider = _provider_or_404(provider_id)
-    return render_template("procurement/providers/form.html", form=form, provider=provider,
-                           problems=problems), status
+    return render_template(
+        "procurement/providers/form.html", form=form, provider=provider, problems=problems
+    ), status
 
 
 @bp.route("/providers/<int:provider_id>")
@@ -109,7 +132,9 @@ def provider(provider_id: int):
     found = _provider_or_404(provider_id)
     today = clock.today()
     return render_template(
-        "procurement/providers/detail.html", provider=found, today=today,
+        "procurement/providers/detail.html",
+        provider=found,
+        today=today,
         contracts=register.list_contracts(db.session, viewer(), today, provider_id=provider_id),
         history=record_history("provider", provider_id),
     )

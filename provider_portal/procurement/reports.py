@@ -18,9 +18,8 @@ from contracts.models import Contract, MonthlyReport
 from contracts.rules.periods import parse_month, report_due_on
 from contracts.services import DomainError, report_lines, reports, scope
 
-from .. import clock
+from .. import clock, transaction
 from ..extensions import db
-from .. import transaction
 from ..i18n import say
 from ..security import actor, allow, viewer
 from .views import bp
@@ -35,8 +34,10 @@ class RejectForm(FlaskForm):
 
     reason = TextAreaField(
         _l("Reason for rejecting"),
-        validators=[DataRequired(_l("Write why the report is rejected, so the provider can correct it.")),
-                    Length(max=2000, message=_l("The reason may be at most 2,000 characters."))],
+        validators=[
+            DataRequired(_l("Write why the report is rejected, so the provider can correct it.")),
+            Length(max=2000, message=_l("The reason may be at most 2,000 characters.")),
+        ],
         render_kw={"rows": 3},
     )
 
@@ -48,7 +49,8 @@ def _report(contract_id: int, month: str) -> MonthlyReport:
     except ValueError:
         abort(404)
     contract = db.session.scalar(
-        scope.contracts(viewer()).where(Contract.id == contract_id)
+        scope.contracts(viewer())
+        .where(Contract.id == contract_id)
         .options(selectinload(Contract.provider), selectinload(Contract.programme))
     )
     if contract is None:
@@ -56,7 +58,8 @@ def _report(contract_id: int, month: str) -> MonthlyReport:
     found = db.session.scalar(
         scope.reports(viewer())
         .where(MonthlyReport.contract_id == contract.id, MonthlyReport.month == month)
-        .order_by(MonthlyReport.version.desc()).limit(1)
+        .order_by(MonthlyReport.version.desc())
+        .limit(1)
     )
     if found is None:
         abort(404)

@@ -24,9 +24,8 @@ from contracts.services import tenders as service
 from contracts.services.contract_changes import extend
 from contracts.services.referrals import refer
 
-from .. import clock
+from .. import clock, transaction
 from ..extensions import db
-from .. import transaction
 from ..i18n import say
 from ..security import actor, allow, viewer
 from .views import bp
@@ -37,34 +36,53 @@ class ActionForm(FlaskForm):
 
 
 class CancelForm(FlaskForm):
-    reason = TextAreaField(_l("Reason"), validators=[DataRequired(_l("Give the reason.")), Length(max=2000)])
+    reason = TextAreaField(
+        _l("Reason"), validators=[DataRequired(_l("Give the reason.")), Length(max=2000)]
+    )
 
 
 class DeadlineForm(FlaskForm):
-    deadline = DateTimeLocalField(_l("Deadline for bids (Copenhagen time)"), format="%Y-%m-%dT%H:%M",
-                                  validators=[DataRequired(_l("Give the deadline."))])
+    deadline = DateTimeLocalField(
+        _l("Deadline for bids (Copenhagen time)"),
+        format="%Y-%m-%dT%H:%M",
+        validators=[DataRequired(_l("Give the deadline."))],
+    )
 
 
 class RetenderForm(FlaskForm):
     title = StringField(_l("Title"), validators=[Optional(), Length(max=300)])
-    deadline = DateTimeLocalField(_l("Deadline for bids (Copenhagen time)"), format="%Y-%m-%dT%H:%M",
-                                  validators=[Optional()])
+    deadline = DateTimeLocalField(
+        _l("Deadline for bids (Copenhagen time)"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    )
 
 
 class ExtensionForm(FlaskForm):
-    end_date = DateField(_l("New end date"), validators=[DataRequired(_l("Give the new end date."))])
-    reason = TextAreaField(_l("Reason"), validators=[DataRequired(_l("Give the reason.")), Length(max=2000)])
+    end_date = DateField(
+        _l("New end date"), validators=[DataRequired(_l("Give the new end date."))]
+    )
+    reason = TextAreaField(
+        _l("Reason"), validators=[DataRequired(_l("Give the reason.")), Length(max=2000)]
+    )
 
 
 class ReferralForm(FlaskForm):
-    cpr = StringField(_l("CPR number"), validators=[DataRequired(_l("Give the CPR number.")), Length(max=20)],
-                      render_kw={"autocomplete": "off", "inputmode": "numeric"})
+    cpr = StringField(
+        _l("CPR number"),
+        validators=[DataRequired(_l("Give the CPR number.")), Length(max=20)],
+        render_kw={"autocomplete": "off", "inputmode": "numeric"},
+    )
     start_date = DateField(_l("Start date"), validators=[DataRequired(_l("Give the start date."))])
 
 
 def _money_field(label):
-    return DecimalField(label, places=2, validators=[InputRequired(_l("Give the amount.")),
-                                                     NumberRange(min=0, message=_l("Must not be negative."))])
+    return DecimalField(
+        label,
+        places=2,
+        validators=[
+            InputRequired(_l("Give the amount.")),
+            NumberRange(min=0, message=_l("Must not be negative.")),
+        ],
+    )
 
 
 class BidForm(FlaskForm):
@@ -90,8 +108,13 @@ def tenders():
     """Every tender the viewer may see, with its status now."""
     now = clock.now()
     found = service.list_tenders(db.session, viewer(), now)
-    return render_template("procurement/tenders/list.html", tenders=found, now=now,
-                           status_now=service.status_now, local=_local)
+    return render_template(
+        "procurement/tenders/list.html",
+        tenders=found,
+        now=now,
+        status_now=service.status_now,
+        local=_local,
+    )
 
 
 @bp.route("/tenders/<int:tender_id>")
@@ -106,13 +129,23 @@ def tender(tender_id: int):
     if staff and not rules.bids_sealed(found.deadline_at, now):
         evaluation = service.evaluation(db.session, v, found, now)
     return render_template(
-        "procurement/tenders/detail.html", tender=found, status=status, now=now, local=_local, staff=staff,
+        "procurement/tenders/detail.html",
+        tender=found,
+        status=status,
+        now=now,
+        local=_local,
+        staff=staff,
         predecessors=service.predecessors(db.session, found) if staff else [],
         warnings=[say(w) for w in service.succession_warnings(db.session, found)] if staff else [],
-        bids=service.visible_bids(db.session, v, found, now), evaluation=evaluation,
-        sealed=rules.bids_sealed(found.deadline_at, now), history=service.history(db.session, v, found, now),
-        action_form=ActionForm(), cancel_form=CancelForm(), deadline_form=DeadlineForm(
-            deadline=_local(found.deadline_at).replace(tzinfo=None) if found.deadline_at else None),
+        bids=service.visible_bids(db.session, v, found, now),
+        evaluation=evaluation,
+        sealed=rules.bids_sealed(found.deadline_at, now),
+        history=service.history(db.session, v, found, now),
+        action_form=ActionForm(),
+        cancel_form=CancelForm(),
+        deadline_form=DeadlineForm(
+            deadline=_local(found.deadline_at).replace(tzinfo=None) if found.deadline_at else None
+        ),
     )
 
 
@@ -142,8 +175,13 @@ def tender_step(tender_id: int, step: str):
 
 # One plain URL per step (no `any()` converter), so every URL can be listed and probed as it is.
 for _name in ("publish", "award", "conclude"):
-    bp.add_url_rule(f"/tenders/<int:tender_id>/{_name}", endpoint=f"tender_{_name}", view_func=tender_step,
-                    methods=["POST"], defaults={"step": _name})
+    bp.add_url_rule(
+        f"/tenders/<int:tender_id>/{_name}",
+        endpoint=f"tender_{_name}",
+        view_func=tender_step,
+        methods=["POST"],
+        defaults={"step": _name},
+    )
 
 
 @bp.route("/tenders/<int:tender_id>/deadline", methods=["POST"])
@@ -155,8 +193,12 @@ def tender_deadline(tender_id: int):
         flash(_("Give the deadline."), "error")
         return redirect(url_for("procurement.tender", tender_id=tender_id))
     deadline = rules.copenhagen_time(form.deadline.data)
-    return _step(tender_id, lambda: service.update_draft(db.session, actor(), viewer(), tender_id,
-                                                         {"deadline_at": deadline}, clock.now()))
+    return _step(
+        tender_id,
+        lambda: service.update_draft(
+            db.session, actor(), viewer(), tender_id, {"deadline_at": deadline}, clock.now()
+        ),
+    )
 
 
 @bp.route("/tenders/<int:tender_id>/cancel", methods=["POST"])
@@ -167,8 +209,12 @@ def tender_cancel(tender_id: int):
     if not form.validate_on_submit():
         flash(_("A cancellation needs a reason."), "error")
         return redirect(url_for("procurement.tender", tender_id=tender_id))
-    return _step(tender_id, lambda: service.cancel(db.session, actor(), viewer(), tender_id, form.reason.data,
-                                                   clock.now()))
+    return _step(
+        tender_id,
+        lambda: service.cancel(
+            db.session, actor(), viewer(), tender_id, form.reason.data, clock.now()
+        ),
+    )
 
 
 @bp.route("/tenders/<int:tender_id>/evaluation", methods=["POST"])
@@ -185,8 +231,10 @@ def tender_evaluate(tender_id: int):
             except InvalidOperation:
                 flash(_("Quality points are numbers from 0 to 10."), "error")
                 return redirect(url_for("procurement.tender", tender_id=tender_id))
-    return _step(tender_id, lambda: service.evaluate(db.session, actor(), viewer(), tender_id, points,
-                                                     clock.now()))
+    return _step(
+        tender_id,
+        lambda: service.evaluate(db.session, actor(), viewer(), tender_id, points, clock.now()),
+    )
 
 
 @bp.route("/tenders/retender", methods=["GET", "POST"])
@@ -194,30 +242,48 @@ def tender_evaluate(tender_id: int):
 def retender():
     """Choose the contracts to re-tender (expiring ones first and ticked); a draft tender follows."""
     today, now = clock.today(), clock.now()
-    candidates = [c for c in register.list_contracts(db.session, viewer(), today)
-                  if c.status_on(today) in ("draft", "active") and c.successor is None]
+    candidates = [
+        c
+        for c in register.list_contracts(db.session, viewer(), today)
+        if c.status_on(today) in ("draft", "active") and c.successor is None
+    ]
     candidates.sort(key=lambda c: (not c.is_expiring(today), c.end_on, c.reference))
     form = RetenderForm()
-    chosen = [int(i) for i in request.form.getlist("contract_ids") if i.isdigit()] if request.method == "POST" \
-        else [int(i) for i in request.args.getlist("contract_id") if i.isdigit()] or \
-        [c.id for c in candidates if c.is_expiring(today)]
+    chosen = (
+        [int(i) for i in request.form.getlist("contract_ids") if i.isdigit()]
+        if request.method == "POST"
+        else [int(i) for i in request.args.getlist("contract_id") if i.isdigit()]
+        or [c.id for c in candidates if c.is_expiring(today)]
+    )
     problem = None
     if form.validate_on_submit():
         deadline = rules.copenhagen_time(form.deadline.data) if form.deadline.data else None
         try:
-            found, warnings = service.retender(db.session, actor(), viewer(), chosen, now,
-                                               form.title.data or None, deadline)
+            found, warnings = service.retender(
+                db.session, actor(), viewer(), chosen, now, form.title.data or None, deadline
+            )
         except DomainError as error:
             transaction.rollback()
             problem = say(error)
         else:
-            flash(_("The re-tender %(reference)s is a draft; check its lots, set the deadline and publish it.",
-                    reference=found.reference), "success")
+            flash(
+                _(
+                    "The re-tender %(reference)s is a draft; check its lots, set the deadline and publish it.",
+                    reference=found.reference,
+                ),
+                "success",
+            )
             for warning in warnings:
                 flash(say(warning), "warning")
             return redirect(url_for("procurement.tender", tender_id=found.id))
-    return render_template("procurement/tenders/retender.html", form=form, candidates=candidates,
-                           chosen=set(chosen), problem=problem, today=today), _answer_status(form, problem)
+    return render_template(
+        "procurement/tenders/retender.html",
+        form=form,
+        candidates=candidates,
+        chosen=set(chosen),
+        problem=problem,
+        today=today,
+    ), _answer_status(form, problem)
 
 
 @bp.route("/tenders/<int:tender_id>/lots/<int:lot_id>/bid", methods=["GET", "POST"])
@@ -229,11 +295,15 @@ def bid(tender_id: int, lot_id: int):
     lot = next((lot for lot in found.lots if lot.id == lot_id), None)
     if lot is None:
         abort(404)
-    mine = next((b for b in service.visible_bids(db.session, v, found, now) if b.lot_id == lot_id), None)
+    mine = next(
+        (b for b in service.visible_bids(db.session, v, found, now) if b.lot_id == lot_id), None
+    )
     form = BidForm(obj=mine)
     problem = None
     if form.validate_on_submit():
-        prices = service.BidPrices(form.monthly_fee.data, form.hourly_rate.data, form.outcome_bonus.data)
+        prices = service.BidPrices(
+            form.monthly_fee.data, form.hourly_rate.data, form.outcome_bonus.data
+        )
         try:
             service.submit_bid(db.session, actor(), v, tender_id, lot_id, prices, now)
         except DomainError as error:
@@ -242,8 +312,15 @@ def bid(tender_id: int, lot_id: int):
         else:
             flash(_("Your bid is received. It is sealed until the deadline."), "success")
             return redirect(url_for("procurement.tender", tender_id=tender_id))
-    return render_template("procurement/tenders/bid.html", tender=found, lot=lot, form=form, bid=mine,
-                           problem=problem, local=_local), _answer_status(form, problem)
+    return render_template(
+        "procurement/tenders/bid.html",
+        tender=found,
+        lot=lot,
+        form=form,
+        bid=mine,
+        problem=problem,
+        local=_local,
+    ), _answer_status(form, problem)
 
 
 def _answer_status(form, problem: str | None) -> int:
@@ -264,19 +341,37 @@ def extend_contract(contract_id: int):
     """Extend a contract by an amendment, up to its extension option."""
     contract = _contract_or_404(contract_id)
     today = clock.today()
-    form = ExtensionForm(end_date=contract.max_end_on if contract.max_end_on > contract.end_on else None)
+    form = ExtensionForm(
+        end_date=contract.max_end_on if contract.max_end_on > contract.end_on else None
+    )
     problem = None
     if form.validate_on_submit():
         try:
-            extend(db.session, actor(), contract, form.end_date.data, form.reason.data, today, clock.now())
+            extend(
+                db.session,
+                actor(),
+                contract,
+                form.end_date.data,
+                form.reason.data,
+                today,
+                clock.now(),
+            )
         except DomainError as error:
             transaction.rollback()
             problem = say(error)
         else:
-            flash(_("The contract now ends on %(day)s.", day=form.end_date.data.strftime("%d-%m-%Y")), "success")
+            flash(
+                _("The contract now ends on %(day)s.", day=form.end_date.data.strftime("%d-%m-%Y")),
+                "success",
+            )
             return redirect(url_for("procurement.contract", contract_id=contract_id))
-    return render_template("procurement/contract_actions/extend.html", contract=contract, form=form,
-                           problem=problem, today=today), _answer_status(form, problem)
+    return render_template(
+        "procurement/contract_actions/extend.html",
+        contract=contract,
+        form=form,
+        problem=problem,
+        today=today,
+    ), _answer_status(form, problem)
 
 
 @bp.route("/contracts/<int:contract_id>/refer", methods=["GET", "POST"])
@@ -289,7 +384,9 @@ def refer_citizen(contract_id: int):
     if form.validate_on_submit():
         key = current_app.config["PSEUDONYM_KEY"].encode("utf-8")
         try:
-            referral = refer(db.session, actor(), form.cpr.data, contract_id, form.start_date.data, key)
+            referral = refer(
+                db.session, actor(), form.cpr.data, contract_id, form.start_date.data, key
+            )
         except DomainError as error:
             transaction.rollback()
             problem = say(error)
@@ -298,5 +395,6 @@ def refer_citizen(contract_id: int):
             return redirect(url_for("procurement.contract", contract_id=contract_id))
     # The CPR number is never sent back to the browser, not even to correct a typo.
     form.cpr.data = ""
-    return render_template("procurement/contract_actions/refer.html", contract=contract, form=form,
-                           problem=problem), _answer_status(form, problem)
+    return render_template(
+        "procurement/contract_actions/refer.html", contract=contract, form=form, problem=problem
+    ), _answer_status(form, problem)

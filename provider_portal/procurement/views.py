@@ -102,7 +102,11 @@ def contract(contract_id: int):
     found = db.session.scalar(
         scope.contracts(v)
         .where(Contract.id == contract_id)
-        .options(*_CONTRACT_DETAILS, selectinload(Contract.amendments), selectinload(Contract.predecessor))
+        .options(
+            *_CONTRACT_DETAILS,
+            selectinload(Contract.amendments),
+            selectinload(Contract.predecessor),
+        )
     )
     if found is None:
         abort(404)

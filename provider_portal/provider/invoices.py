@@ -25,10 +25,10 @@ from contracts.rules.problems import N_
 from contracts.services import NotFound, invoice_search, scope
 from contracts.services.audit import record
 
-from ..jobs import documents as documents_jobs
-from ..extensions import db
 from .. import downloads as documents
+from ..extensions import db
 from ..invoice_filters import ProviderInvoiceFilterForm
+from ..jobs import documents as documents_jobs
 from ..security import actor, allow, viewer
 from .views import bp
 
@@ -41,12 +41,21 @@ def invoices():
     A filter value that cannot be used answers 400 with the form and a message at the field.
     """
     contracts = db.session.execute(
-        scope.contracts(viewer(), sa.select(Contract.id, Contract.reference)).order_by(Contract.reference)).all()
-    form = ProviderInvoiceFilterForm.read(request.args, [SelectChoice(c.id, c.reference) for c in contracts])
+        scope.contracts(viewer(), sa.select(Contract.id, Contract.reference)).order_by(
+            Contract.reference
+        )
+    ).all()
+    form = ProviderInvoiceFilterForm.read(
+        request.args, [SelectChoice(c.id, c.reference) for c in contracts]
+    )
     found = None
     if not form.errors:
-        found = invoice_search.find_page(db.session, viewer(), form.invoice_filter, form.page_number)
-    return render_template("provider/invoices.html", form=form, found=found), 400 if form.errors else 200
+        found = invoice_search.find_page(
+            db.session, viewer(), form.invoice_filter, form.page_number
+        )
+    return render_template(
+        "provider/invoices.html", form=form, found=found
+    ), 400 if form.errors else 200
 
 
 @bp.route("/invoices/<int:invoice_id>")
@@ -56,8 +65,15 @@ def invoice(invoice_id: int):
     doc = documents.document(invoice_id)
     note = db.session.scalar(scope.invoices(viewer()).where(Invoice.credited_invoice_id == doc.id))
     # Its lines name participants: reading them is an audit event, as on the other provider pages.
-    record(db.session, actor(), "participants.viewed", "invoice", doc.id, page="provider.invoice",
-           count=len(doc.lines))
+    record(
+        db.session,
+        actor(),
+        "participants.viewed",
+        "invoice",
+        doc.id,
+        page="provider.invoice",
+        count=len(doc.lines),
+    )
     return render_template("provider/invoice.html", doc=doc, credit_note=note)
 
 
@@ -67,7 +83,9 @@ def invoice_pdf(invoice_id: int):
     """The invoice as PDF: inline, or made on the queue when it is long (see jobs.documents)."""
     documents.visible_invoice(invoice_id)
     if documents_jobs.invoice_goes_to_queue(invoice_id):
-        documents_jobs.start(documents_jobs.invoice_job_id(invoice_id), "render_invoice", invoice_id)
+        documents_jobs.start(
+            documents_jobs.invoice_job_id(invoice_id), "render_invoice", invoice_id
+        )
         return redirect(url_for("provider.invoice_document", invoice_id=invoice_id))
     return documents.pdf_response(invoice_id)
 
@@ -81,11 +99,14 @@ def invoice_document(invoice_id: int):
     if found is None:
         raise NotFound(N_("No such document; it may have expired. Ask for it again."))
     return render_template(
-        "finance/documents/status.html", document=found,
+        "finance/documents/status.html",
+        document=found,
         ask_again_url=url_for("provider.invoice_pdf", invoice_id=invoice_id),
-        back_url=url_for("provider.invoice", invoice_id=invoice_id), back_label=_("Back to the invoice"),
+        back_url=url_for("provider.invoice", invoice_id=invoice_id),
+        back_label=_("Back to the invoice"),
         refresh_url=url_for("provider.invoice_document", invoice_id=invoice_id),
-        download_url=url_for("provider.invoice_document_download", invoice_id=invoice_id))
+        download_url=url_for("provider.invoice_document_download", invoice_id=invoice_id),
+    )
 
 
 @bp.route("/invoices/<int:invoice_id>/document/download")
@@ -93,5 +114,7 @@ def invoice_document(invoice_id: int):
 def invoice_document_download(invoice_id: int):
     """The made PDF; back to the document's page while it is not (or no longer) there."""
     documents.visible_invoice(invoice_id)
-    return documents.stored_download(documents_jobs.invoice_job_id(invoice_id),
-                                     url_for("provider.invoice_document", invoice_id=invoice_id))
+    return documents.stored_download(
+        documents_jobs.invoice_job_id(invoice_id),
+        url_for("provider.invoice_document", invoice_id=invoice_id),
+    )

@@ -28,9 +28,8 @@ from contracts.rules.report_format import EXIT_REASON_CODES, read_csv, read_json
 from contracts.services import DomainError, report_lines, reports, scope
 from contracts.services.audit import record
 
-from .. import clock
+from .. import clock, transaction
 from ..extensions import db
-from .. import transaction
 from ..i18n import say
 from ..security import actor, allow, viewer
 from .views import DONE_STATUSES, FIRST_REPORT_MONTH, bp
@@ -58,8 +57,12 @@ class ReportLineForm(Form):
 
     participant_ref = HiddenField()
     hours_planned = StringField(_l("Hours planned"), render_kw={"inputmode": "decimal", "size": 6})
-    hours_delivered = StringField(_l("Hours delivered"), render_kw={"inputmode": "decimal", "size": 6})
-    absence_hours = StringField(_l("Absence (hours)"), render_kw={"inputmode": "decimal", "size": 6})
+    hours_delivered = StringField(
+        _l("Hours delivered"), render_kw={"inputmode": "decimal", "size": 6}
+    )
+    absence_hours = StringField(
+        _l("Absence (hours)"), render_kw={"inputmode": "decimal", "size": 6}
+    )
     # Chosen from a list on the page, but read as text: the reader decides what is valid.
     status = StringField(_l("Status"))
     exit_date = StringField(_l("Exit date"), render_kw={"type": "date"})
@@ -88,7 +91,9 @@ class SubmitForm(FlaskForm):
 def _contract(contract_id: int) -> Contract:
     """The viewer's contract, or 404: another provider's contract does not exist for them."""
     found = db.session.scalar(
-        scope.contracts(viewer()).where(Contract.id == contract_id).options(selectinload(Contract.programme))
+        scope.contracts(viewer())
+        .where(Contract.id == contract_id)
+        .options(selectinload(Contract.programme))
     )
     if found is None:
         abort(404)
@@ -158,15 +163,17 @@ def _report_form(enrolled: list[Enrolled], report: MonthlyReport | None) -> Repo
     data = []
     for e in enrolled:
         line = by_ref.get(e.participant_ref)
-        data.append({
-            "participant_ref": e.participant_ref,
-            "hours_planned": _cell(line.hours_planned) if line else "",
-            "hours_delivered": _cell(line.hours_delivered) if line else "",
-            "absence_hours": _cell(line.absence_hours) if line else "",
-            "status": line.status if line else "active",
-            "exit_date": _cell(line.exit_on) if line else "",
-            "exit_reason": (line.exit_reason or "") if line else "",
-        })
+        data.append(
+            {
+                "participant_ref": e.participant_ref,
+                "hours_planned": _cell(line.hours_planned) if line else "",
+                "hours_delivered": _cell(line.hours_delivered) if line else "",
+                "absence_hours": _cell(line.absence_hours) if line else "",
+                "status": line.status if line else "active",
+                "exit_date": _cell(line.exit_on) if line else "",
+                "exit_reason": (line.exit_reason or "") if line else "",
+            }
+        )
     return ReportForm(formdata=None, data={"lines": data})
 
 
@@ -191,15 +198,26 @@ def _state(contract_id: int, month: str) -> PageState:
     status = report.status if report else "missing"
     due_on = report_due_on(month)
     return PageState(
-        contract=contract, month=month, report=report, status=status, due_on=due_on,
+        contract=contract,
+        month=month,
+        report=report,
+        status=status,
+        due_on=due_on,
         late=due_on < clock.today() and status not in DONE_STATUSES,
         editable=status in EDITABLE_STATUSES,
         enrolled=reports.enrolled_for_month(db.session, contract.id, month),
     )
 
 
-def _page(state: PageState, *, report_form: ReportForm | None = None, problems: list[Problem] = (),
-          problem_source: str | None = None, read_lines=None, status: int = 200):
+def _page(
+    state: PageState,
+    *,
+    report_form: ReportForm | None = None,
+    problems: list[Problem] = (),
+    problem_source: str | None = None,
+    read_lines=None,
+    status: int = 200,
+):
     """Render the page; `problems` are shown by line of the form or of the uploaded file."""
     shown_problems = [shown(p) for p in problems]
     by_line: dict[int, list[ShownProblem]] = {}
@@ -208,14 +226,23 @@ def _page(state: PageState, *, report_form: ReportForm | None = None, problems: 
             by_line.setdefault(p.line, []).append(p)
     lines = stored_lines(state.report)
     # Reading the participant list is an audit event (GDPR art. 10 data).
-    record(db.session, actor(), "participants.viewed", "contract", state.contract.id,
-           page="provider.report", month=state.month, count=len(state.enrolled))
+    record(
+        db.session,
+        actor(),
+        "participants.viewed",
+        "contract",
+        state.contract.id,
+        page="provider.report",
+        month=state.month,
+        count=len(state.enrolled),
+    )
     file_refs = {line.line: line.participant_ref for line in (read_lines or [])}
     return render_template(
         "provider/report.html",
         state=state,
         lines=lines,
-        report_form=report_form or (_report_form(state.enrolled, state.report) if state.editable else None),
+        report_form=report_form
+        or (_report_form(state.enrolled, state.report) if state.editable else None),
         upload_form=UploadForm(),
         submit_form=SubmitForm(),
         problems=shown_problems,
@@ -232,8 +259,10 @@ def _page(state: PageState, *, report_form: ReportForm | None = None, problems: 
 def _refuse_change(state: PageState):
     """A report that is submitted, accepted or invoiced is not changed from this page."""
     messages = {
-        "submitted": _("The report is waiting for review and cannot be changed now. "
-                       "If procurement rejects it, you can correct it."),
+        "submitted": _(
+            "The report is waiting for review and cannot be changed now. "
+            "If procurement rejects it, you can correct it."
+        ),
         "accepted": _("The report is accepted and locked."),
         "invoiced": _("The report is invoiced and locked."),
     }
@@ -243,7 +272,9 @@ def _refuse_change(state: PageState):
 
 def _save(state: PageState, read, source: str):
     """Store the lines read as the month's draft, or raise InputRejected with every problem."""
-    reports.save_draft(db.session, actor(), state.contract, state.month, read, clock.today(), source=source)
+    reports.save_draft(
+        db.session, actor(), state.contract, state.month, read, clock.today(), source=source
+    )
 
 
 @bp.route("/contracts/<int:contract_id>/reports/<month>")
@@ -264,13 +295,22 @@ def save_report_form(contract_id: int, month: str):
     if not form.validate_on_submit():
         abort(400)
     # The same reader as the API's JSON: a line's position in the form is its line number.
-    body = {"lines": [{key: (value or None) for key, value in entry.data.items()} for entry in form.lines]}
+    body = {
+        "lines": [
+            {key: (value or None) for key, value in entry.data.items()} for entry in form.lines
+        ]
+    }
     try:
         _save(state, read_json(body), source="form")
     except InputRejected as error:
         transaction.rollback()
-        return _page(state, report_form=form, problems=error.problems, problem_source="form",
-                     status=error.status)
+        return _page(
+            state,
+            report_form=form,
+            problems=error.problems,
+            problem_source="form",
+            status=error.status,
+        )
     except DomainError as error:
         transaction.rollback()
         flash(_("The report could not be saved: %(reason)s", reason=say(error)), "error")
@@ -314,13 +354,21 @@ def upload_report(contract_id: int, month: str):
         _save(state, read, source="upload")
     except InputRejected as error:
         transaction.rollback()
-        return _page(state, problems=error.problems, problem_source="upload",
-                     read_lines=read.lines if read else [], status=error.status)
+        return _page(
+            state,
+            problems=error.problems,
+            problem_source="upload",
+            read_lines=read.lines if read else [],
+            status=error.status,
+        )
     except DomainError as error:
         transaction.rollback()
         flash(_("The report could not be saved: %(reason)s", reason=say(error)), "error")
         return _page(state, status=error.status)
-    flash(_("The file is read and saved as a draft. Check the lines, then submit the report."), "success")
+    flash(
+        _("The file is read and saved as a draft. Check the lines, then submit the report."),
+        "success",
+    )
     return redirect(url_for("provider.report", contract_id=contract_id, month=state.month))
 
 

@@ -40,7 +40,9 @@ class ReportMonth:
     rejection_reason: str | None = None
 
 
-def report_months(contract: Contract, reports: dict[str, MonthlyReport], today: date) -> list[ReportMonth]:
+def report_months(
+    contract: Contract, reports: dict[str, MonthlyReport], today: date
+) -> list[ReportMonth]:
     """The contract's months from its start (or 2018-01) to the current month, newest first."""
     first = max(month_of(contract.start_on), FIRST_REPORT_MONTH)
     last = min(month_of(contract.end_on), month_of(today))
@@ -55,7 +57,9 @@ def report_months(contract: Contract, reports: dict[str, MonthlyReport], today: 
                 status=status,
                 due_on=due_on,
                 late=due_on < today and status not in DONE_STATUSES,
-                rejection_reason=report.rejection_reason if report and status == "rejected" else None,
+                rejection_reason=report.rejection_reason
+                if report and status == "rejected"
+                else None,
             )
         )
     return list(reversed(rows))
@@ -69,7 +73,9 @@ def home():
     today = clock.today()
     contracts = list(
         db.session.scalars(
-            scope.contracts(v).options(selectinload(Contract.programme)).order_by(Contract.start_on, Contract.reference)
+            scope.contracts(v)
+            .options(selectinload(Contract.programme))
+            .order_by(Contract.start_on, Contract.reference)
         )
     )
     latest: dict[int, dict[str, MonthlyReport]] = {}
@@ -80,15 +86,26 @@ def home():
     enrolments = db.session.execute(
         scope.contracts(
             v,
-            sa.select(Participant.ref, Contract.reference, Enrolment.start_on, Enrolment.end_on, Enrolment.end_reason)
+            sa.select(
+                Participant.ref,
+                Contract.reference,
+                Enrolment.start_on,
+                Enrolment.end_on,
+                Enrolment.end_reason,
+            )
             .join(Contract, Enrolment.contract_id == Contract.id)
             .join(Participant, Enrolment.participant_id == Participant.id),
         ).order_by(Contract.reference, Enrolment.start_on, Participant.ref)
     ).all()
     # Reading a participant list is an audit event (GDPR art. 10 data), even on a home page.
     record(
-        db.session, actor(), "participants.viewed", "provider", v.provider_id,
-        page="provider.home", count=len(enrolments),
+        db.session,
+        actor(),
+        "participants.viewed",
+        "provider",
+        v.provider_id,
+        page="provider.home",
+        count=len(enrolments),
     )
     return render_template(
         "provider/home.html",

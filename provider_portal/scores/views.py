@@ -9,14 +9,13 @@ The figures are exactly those of `contracts.services.scoring.figures`, which the
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 from babel.dates import format_date
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
 from contracts.documents.charts import Series, trend_chart
 from contracts.models import Contract, Programme, Provider, Score
@@ -41,9 +40,9 @@ class Row:
     """One line of a score table: what it is, where its details are, and its figures (None: no data)."""
 
     label: str
-    figures: Optional[Figures]
+    figures: Figures | None
     note: str = ""
-    href: Optional[str] = None
+    href: str | None = None
 
 
 def _view() -> str:
@@ -59,7 +58,7 @@ def _scored_months(kind: str | None = None, scope_id: int | None = None) -> list
     return list(db.session.scalars(stmt))
 
 
-def _figures(kind: str, scope_id: int, month: str, cumulative: bool) -> Optional[Figures]:
+def _figures(kind: str, scope_id: int, month: str, cumulative: bool) -> Figures | None:
     return scoring.figures(db.session, kind, scope_id, month, cumulative)
 
 
@@ -67,18 +66,44 @@ def _sections(month: str, cumulative: bool, view: str) -> list[tuple[str, list[R
     """The table's sections: the effort, programmes, providers and contracts the viewer may see."""
     v = viewer()
     providers = list(db.session.scalars(scope.providers(v).order_by(Provider.name)))
-    contracts = list(db.session.scalars(
-        scope.contracts(v).options(selectinload(Contract.provider), selectinload(Contract.programme))
-        .order_by(Contract.reference)))
+    contracts = list(
+        db.session.scalars(
+            scope.contracts(v)
+            .options(selectinload(Contract.provider), selectinload(Contract.programme))
+            .order_by(Contract.reference)
+        )
+    )
     sections = []
     if not v.is_provider:
         programmes = db.session.scalars(sa.select(Programme).order_by(Programme.position))
-        sections.append((_("The whole effort"), [Row(_("All programmes"), _figures("all", 0, month, cumulative))]))
-        sections.append((_("Programmes"), [
-            Row(programme_name(p), _figures("programme", p.id, month, cumulative)) for p in programmes]))
-    sections.append((_("Providers") if not v.is_provider else _("Your provider"), [
-        Row(p.name, _figures("provider", p.id, month, cumulative),
-            href=url_for(".detail", kind="provider", scope_id=p.id, view=view)) for p in providers]))
+        sections.append(
+            (
+                _("The whole effort"),
+                [Row(_("All programmes"), _figures("all", 0, month, cumulative))],
+            )
+        )
+        sections.append(
+            (
+                _("Programmes"),
+                [
+                    Row(programme_name(p), _figures("programme", p.id, month, cumulative))
+                    for p in programmes
+                ],
+            )
+        )
+    sections.append(
+        (
+            _("Providers") if not v.is_provider else _("Your provider"),
+            [
+                Row(
+                    p.name,
+                    _figures("provider", p.id, month, cumulative),
+                    href=url_for(".detail", kind="provider", scope_id=p.id, view=view),
+                )
+                for p in providers
+            ],
+        )
+    )
     contract_rows = []
     for c in contracts:
         figures = _figures("contract", c.id, month, cumulative)
@@ -87,8 +112,14 @@ def _sections(month: str, cumulative: bool, view: str) -> list[tuple[str, list[R
             continue
         # Staff compare providers, so a contract's line names its provider; the programme's
         # long name is on the contract's own page.
-        contract_rows.append(Row(c.reference, figures, note="" if v.is_provider else c.provider.name,
-                                 href=url_for(".detail", kind="contract", scope_id=c.id, view=view)))
+        contract_rows.append(
+            Row(
+                c.reference,
+                figures,
+                note="" if v.is_provider else c.provider.name,
+                href=url_for(".detail", kind="contract", scope_id=c.id, view=view),
+            )
+        )
     sections.append((_("Contracts"), contract_rows))
     return sections
 
@@ -106,12 +137,20 @@ def index():
         asked = None
     month = asked or (months[0] if months else None)
     if month is not None and month not in months:
-        problem = _("There are no scores for %(month)s yet: the month has not been aggregated.",
-                    month=month_name(month))
+        problem = _(
+            "There are no scores for %(month)s yet: the month has not been aggregated.",
+            month=month_name(month),
+        )
         month = None
     sections = _sections(month, view == "cumulative", view) if month else []
-    return render_template("scores/index.html", month=month, months=months, view=view, sections=sections,
-                           problem=problem)
+    return render_template(
+        "scores/index.html",
+        month=month,
+        months=months,
+        view=view,
+        sections=sections,
+        problem=problem,
+    )
 
 
 def _record(kind: str, scope_id: int):
@@ -138,10 +177,20 @@ def detail(kind: str, scope_id: int):
     rows = [(m, _figures(kind, scope_id, m, view == "cumulative")) for m in months]
     contracts = []
     if kind == "provider":
-        contracts = list(db.session.scalars(
-            scope.contracts(viewer()).where(Contract.provider_id == scope_id).order_by(Contract.reference)))
+        contracts = list(
+            db.session.scalars(
+                scope.contracts(viewer())
+                .where(Contract.provider_id == scope_id)
+                .order_by(Contract.reference)
+            )
+        )
     return render_template(
-        "scores/detail.html", kind=kind, record=record, rows=rows, view=view, contracts=contracts,
+        "scores/detail.html",
+        kind=kind,
+        record=record,
+        rows=rows,
+        view=view,
+        contracts=contracts,
         programme_name=programme_name(record.programme) if kind == "contract" else None,
     )
 
@@ -163,7 +212,7 @@ def chart(kind: str, scope_id: int):
     cumulated = [_figures(kind, scope_id, m, True) for m in months]
     monthly = [_figures(kind, scope_id, m, False) for m in months]
 
-    def values(figures: list[Optional[Figures]], name: str):
+    def values(figures: list[Figures | None], name: str):
         return [getattr(f, name) if f is not None else None for f in figures]
 
     svg = trend_chart(

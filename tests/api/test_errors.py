@@ -22,20 +22,27 @@ def assert_json_error(response, status: int) -> list[dict]:
     return body["errors"]
 
 
-@pytest.mark.parametrize("headers", [
-    {},
-    {"Authorization": "Bearer pp_not-a-real-token"},
-    {"Authorization": "Bearer "},
-    {"Authorization": "Basic dXNlcjpwYXNz"},
-], ids=["absent", "wrong", "empty", "basic"])
-@pytest.mark.parametrize("method,path", [
-    ("GET", "/api/v1/providers"),
-    ("GET", "/api/v1/providers/1"),
-    ("POST", "/api/v1/providers"),
-    ("GET", "/api/v1/contracts"),
-    ("GET", "/api/v1/contracts/1"),
-    ("POST", "/api/v1/contracts"),
-])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Authorization": "Bearer pp_not-a-real-token"},
+        {"Authorization": "Bearer "},
+        {"Authorization": "Basic dXNlcjpwYXNz"},
+    ],
+    ids=["absent", "wrong", "empty", "basic"],
+)
+@pytest.mark.parametrize(
+    "method,path",
+    [
+        ("GET", "/api/v1/providers"),
+        ("GET", "/api/v1/providers/1"),
+        ("POST", "/api/v1/providers"),
+        ("GET", "/api/v1/contracts"),
+        ("GET", "/api/v1/contracts/1"),
+        ("POST", "/api/v1/contracts"),
+    ],
+)
 def test_calls_without_a_valid_token_get_401_json(app, client, headers, method, path):
     response = client.open(path, method=method, headers=headers, json={})
     errors = assert_json_error(response, 401)
@@ -55,7 +62,9 @@ def test_revoked_token_stops_working(app, client, make_token):
     assert_json_error(client.get("/api/v1/providers", headers=bearer(token)), 401)
 
 
-@pytest.mark.parametrize("path", ["/api/v1/nothing-here", "/api/v1/providers/abc", "/api/v2/providers"])
+@pytest.mark.parametrize(
+    "path", ["/api/v1/nothing-here", "/api/v1/providers/abc", "/api/v2/providers"]
+)
 def test_unknown_api_path_is_404_json(app, client, make_token, path):
     token = make_token(app, "indkob@example.dk", "procurement")
     assert_json_error(client.get(path), 404)
@@ -74,7 +83,9 @@ def test_body_over_the_limit_is_413_json(app, client, make_token):
     token = make_token(app, "indkob@example.dk", "procurement")
     padding = "x" * (app.config["MAX_CONTENT_LENGTH"] + 1)
     response = client.post(
-        "/api/v1/providers", headers=bearer(token), content_type="application/json",
+        "/api/v1/providers",
+        headers=bearer(token),
+        content_type="application/json",
         data=json.dumps({"name": padding, "cvr": "13585628"}),
     )
     assert_json_error(response, 413)
@@ -91,13 +102,16 @@ def test_wrong_content_type_is_415_json(app, client, make_token):
     assert count(app, Provider) == 0
 
 
-@pytest.mark.parametrize("data,words", [
-    ("{not json", "not valid JSON"),
-    ('["Exit Aktiv", "13585628"]', "JSON object"),
-    ("null", "JSON object"),
-    (b"\xff\xfe{}", "UTF-8"),
-    ("", "not valid JSON"),
-])
+@pytest.mark.parametrize(
+    "data,words",
+    [
+        ("{not json", "not valid JSON"),
+        ('["Exit Aktiv", "13585628"]', "JSON object"),
+        ("null", "JSON object"),
+        (b"\xff\xfe{}", "UTF-8"),
+        ("", "not valid JSON"),
+    ],
+)
 def test_body_that_is_not_a_json_object_is_400_json(app, client, make_token, data, words):
     token = make_token(app, "indkob@example.dk", "procurement")
     response = client.post(
@@ -108,14 +122,17 @@ def test_body_that_is_not_a_json_object_is_400_json(app, client, make_token, dat
     assert count(app, Provider) == 0
 
 
-@pytest.mark.parametrize("method,path", [
-    ("GET", "/api/v1/providers"),
-    ("GET", "/api/v1/providers/1"),
-    ("POST", "/api/v1/providers"),
-    ("GET", "/api/v1/contracts"),
-    ("GET", "/api/v1/contracts/1"),
-    ("POST", "/api/v1/contracts"),
-])
+@pytest.mark.parametrize(
+    "method,path",
+    [
+        ("GET", "/api/v1/providers"),
+        ("GET", "/api/v1/providers/1"),
+        ("POST", "/api/v1/providers"),
+        ("GET", "/api/v1/contracts"),
+        ("GET", "/api/v1/contracts/1"),
+        ("POST", "/api/v1/contracts"),
+    ],
+)
 def test_admin_gets_403_on_provider_and_contract_data(app, client, make_token, method, path):
     token = make_token(app, "admin@example.dk", "admin")
     assert_json_error(client.open(path, method=method, headers=bearer(token), json={}), 403)
@@ -144,11 +161,17 @@ def test_values_the_database_cannot_hold_are_refused_not_crashed(any_app, make_t
     token = make_token(any_app, "indkob@example.dk", "procurement")
     for path in ("/api/v1/providers/99999999999", "/api/v1/contracts/2147483648"):
         assert_json_error(client.get(path, headers=bearer(token)), 404)
-    errors = assert_json_error(client.get("/api/v1/contracts?provider_id=99999999999", headers=bearer(token)), 422)
+    errors = assert_json_error(
+        client.get("/api/v1/contracts?provider_id=99999999999", headers=bearer(token)), 422
+    )
     assert errors[0]["field"] == "provider_id"
-    errors = assert_json_error(client.get("/api/v1/contracts?programme=a%00b", headers=bearer(token)), 422)
+    errors = assert_json_error(
+        client.get("/api/v1/contracts?programme=a%00b", headers=bearer(token)), 422
+    )
     assert errors[0]["field"] == "programme"
     body = {"name": "Nul\u0000Aktiv", "cvr": "13585628"}
-    errors = assert_json_error(client.post("/api/v1/providers", headers=bearer(token), json=body), 422)
+    errors = assert_json_error(
+        client.post("/api/v1/providers", headers=bearer(token), json=body), 422
+    )
     assert errors[0] == {"field": "name", "message": "must not contain a NUL character"}
     assert count(any_app, Provider) == 0

@@ -7,9 +7,9 @@ import re
 import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 
+from provider_portal.api.declare import REGISTRY
 from tests.api.conftest import add_programmes, bearer
 from tests.api.test_contracts import contract_body
-from provider_portal.api.declare import REGISTRY
 
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
@@ -42,7 +42,10 @@ def test_document_is_well_formed_openapi(app, client):
     doc = document(client)
     assert doc["openapi"].startswith("3.1.")
     assert doc["info"]["title"] and doc["info"]["version"]
-    assert doc["components"]["securitySchemes"]["bearerAuth"] == {"type": "http", "scheme": "bearer"}
+    assert doc["components"]["securitySchemes"]["bearerAuth"] == {
+        "type": "http",
+        "scheme": "bearer",
+    }
     assert doc["security"] == [{"bearerAuth": []}]
     schemas = doc["components"]["schemas"]
     for schema in schemas.values():
@@ -83,7 +86,9 @@ def check_against_document(doc: dict, method: str, path: str, response) -> None:
     """The answer matches the schema the document gives for this call and status."""
     op = doc["paths"][path][method.lower()]
     schema = op["responses"][str(response.status_code)]["content"]["application/json"]["schema"]
-    validator = Draft202012Validator({**schema, "components": doc["components"]}, format_checker=FormatChecker())
+    validator = Draft202012Validator(
+        {**schema, "components": doc["components"]}, format_checker=FormatChecker()
+    )
     errors = [e.message for e in validator.iter_errors(response.get_json())]
     assert not errors, (method, path, response.status_code, errors)
 
@@ -92,8 +97,11 @@ def check_against_document(doc: dict, method: str, path: str, response) -> None:
 def test_answers_match_the_documented_schemas(app, client, make_token, role):
     doc = document(client)
     staff = make_token(app, "indkob@example.dk", "procurement")
-    provider = client.post("/api/v1/providers", headers=bearer(staff),
-                           json={"name": "Alfa", "cvr": "13585628", "gln": "5798009800275"})
+    provider = client.post(
+        "/api/v1/providers",
+        headers=bearer(staff),
+        json={"name": "Alfa", "cvr": "13585628", "gln": "5798009800275"},
+    )
     check_against_document(doc, "POST", "/api/v1/providers", provider)
     provider_id = provider.get_json()["id"]
     from provider_portal.extensions import db
@@ -101,10 +109,16 @@ def test_answers_match_the_documented_schemas(app, client, make_token, role):
     with app.app_context():
         add_programmes(db.session)
         db.session.commit()
-    contract = client.post("/api/v1/contracts", headers=bearer(staff), json=contract_body(provider_id))
+    contract = client.post(
+        "/api/v1/contracts", headers=bearer(staff), json=contract_body(provider_id)
+    )
     check_against_document(doc, "POST", "/api/v1/contracts", contract)
     contract_id = contract.get_json()["id"]
-    token = staff if role == "procurement" else make_token(app, "alfa@example.dk", "provider", provider_id)
+    token = (
+        staff
+        if role == "procurement"
+        else make_token(app, "alfa@example.dk", "provider", provider_id)
+    )
     calls = [
         ("GET", "/api/v1/providers", "/api/v1/providers"),
         ("GET", "/api/v1/providers/{provider_id}", f"/api/v1/providers/{provider_id}"),
@@ -115,7 +129,11 @@ def test_answers_match_the_documented_schemas(app, client, make_token, role):
         ("GET", "/api/v1/contracts/{contract_id}", "/api/v1/contracts/999999"),
     ]
     for method, documented, url in calls:
-        check_against_document(doc, method, documented, client.open(url, method=method, headers=bearer(token)))
-    bad = client.post("/api/v1/contracts", headers=bearer(staff), json=contract_body(provider_id, monthly_fee=1))
+        check_against_document(
+            doc, method, documented, client.open(url, method=method, headers=bearer(token))
+        )
+    bad = client.post(
+        "/api/v1/contracts", headers=bearer(staff), json=contract_body(provider_id, monthly_fee=1)
+    )
     check_against_document(doc, "POST", "/api/v1/contracts", bad)
     check_against_document(doc, "GET", "/api/v1/contracts", client.get("/api/v1/contracts"))

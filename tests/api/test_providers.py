@@ -19,41 +19,57 @@ def test_register_provider_round_trips_and_is_audited(any_app, make_token):
     created = response.get_json()
     assert created == {**sent, "id": created["id"]}
 
-    assert client.get(f"/api/v1/providers/{created['id']}", headers=bearer(token)).get_json() == created
+    assert (
+        client.get(f"/api/v1/providers/{created['id']}", headers=bearer(token)).get_json()
+        == created
+    )
     assert client.get("/api/v1/providers", headers=bearer(token)).get_json() == {"items": [created]}
 
     from provider_portal.extensions import db
 
     with any_app.app_context():
         event = db.session.query(AuditEvent).filter_by(action="provider.created").one()
-        assert (event.record_type, event.record_id, event.actor_label) == ("provider", created["id"], "indkob@example.dk")
+        assert (event.record_type, event.record_id, event.actor_label) == (
+            "provider",
+            created["id"],
+            "indkob@example.dk",
+        )
 
 
 def test_gln_is_optional_and_cvr_spacing_is_tidied(app, client, make_token):
     token = make_token(app, "indkob@example.dk", "procurement")
-    response = client.post("/api/v1/providers", headers=bearer(token), json={"name": "Nytte", "cvr": "13 58 56 28"})
+    response = client.post(
+        "/api/v1/providers", headers=bearer(token), json={"name": "Nytte", "cvr": "13 58 56 28"}
+    )
     assert response.status_code == 201
     assert response.get_json()["cvr"] == "13585628"
     assert response.get_json()["gln"] is None
 
 
-@pytest.mark.parametrize("body,field,words", [
-    ({"name": "A", "cvr": "1358562"}, "cvr", "8 digits"),
-    ({"name": "A", "cvr": "135856281"}, "cvr", "8 digits"),
-    ({"name": "A", "cvr": "1358562x"}, "cvr", "only digits"),
-    ({"name": "A", "cvr": "13585627"}, "cvr", "modulus 11"),
-    ({"name": "A", "cvr": "03585628"}, "cvr", "never starts with 0"),
-    ({"name": "A", "cvr": 13585628}, "cvr", "must be a string"),
-    ({"name": "A", "cvr": "13585628", "gln": "579800980027"}, "gln", "13 digits"),
-    ({"name": "A", "cvr": "13585628", "gln": "57980098002A5"}, "gln", "only digits"),
-    ({"name": "A", "cvr": "13585628", "gln": "5798009800274"}, "gln", "check digit"),
-    ({"name": "", "cvr": "13585628"}, "name", "at least 1 character"),
-    ({"cvr": "13585628"}, "name", "is required"),
-    ({"name": "A", "cvr": "13585628", "ean": "5798009800275"}, "ean", "not a known field"),
-])
-def test_bad_provider_is_422_with_the_field_and_nothing_stored(app, client, make_token, body, field, words):
+@pytest.mark.parametrize(
+    "body,field,words",
+    [
+        ({"name": "A", "cvr": "1358562"}, "cvr", "8 digits"),
+        ({"name": "A", "cvr": "135856281"}, "cvr", "8 digits"),
+        ({"name": "A", "cvr": "1358562x"}, "cvr", "only digits"),
+        ({"name": "A", "cvr": "13585627"}, "cvr", "modulus 11"),
+        ({"name": "A", "cvr": "03585628"}, "cvr", "never starts with 0"),
+        ({"name": "A", "cvr": 13585628}, "cvr", "must be a string"),
+        ({"name": "A", "cvr": "13585628", "gln": "579800980027"}, "gln", "13 digits"),
+        ({"name": "A", "cvr": "13585628", "gln": "57980098002A5"}, "gln", "only digits"),
+        ({"name": "A", "cvr": "13585628", "gln": "5798009800274"}, "gln", "check digit"),
+        ({"name": "", "cvr": "13585628"}, "name", "at least 1 character"),
+        ({"cvr": "13585628"}, "name", "is required"),
+        ({"name": "A", "cvr": "13585628", "ean": "5798009800275"}, "ean", "not a known field"),
+    ],
+)
+def test_bad_provider_is_422_with_the_field_and_nothing_stored(
+    app, client, make_token, body, field, words
+):
     token = make_token(app, "indkob@example.dk", "procurement")
-    errors = assert_json_error(client.post("/api/v1/providers", headers=bearer(token), json=body), 422)
+    errors = assert_json_error(
+        client.post("/api/v1/providers", headers=bearer(token), json=body), 422
+    )
     assert [e["field"] for e in errors] == [field]
     assert words in errors[0]["message"]
     assert count(app, Provider) == 0
@@ -62,15 +78,21 @@ def test_bad_provider_is_422_with_the_field_and_nothing_stored(app, client, make
 def test_every_problem_is_answered_at_once(app, client, make_token):
     token = make_token(app, "indkob@example.dk", "procurement")
     body = {"name": "A", "cvr": "13585627", "gln": "5798009800274"}
-    errors = assert_json_error(client.post("/api/v1/providers", headers=bearer(token), json=body), 422)
+    errors = assert_json_error(
+        client.post("/api/v1/providers", headers=bearer(token), json=body), 422
+    )
     assert {e["field"] for e in errors} == {"cvr", "gln"}
 
 
 def test_a_registered_cvr_is_409(app, client, make_token):
     token = make_token(app, "indkob@example.dk", "procurement")
-    first = client.post("/api/v1/providers", headers=bearer(token), json={"name": "A", "cvr": "13585628"})
+    first = client.post(
+        "/api/v1/providers", headers=bearer(token), json={"name": "A", "cvr": "13585628"}
+    )
     assert first.status_code == 201
-    again = client.post("/api/v1/providers", headers=bearer(token), json={"name": "B", "cvr": "DK13585628"})
+    again = client.post(
+        "/api/v1/providers", headers=bearer(token), json={"name": "B", "cvr": "DK13585628"}
+    )
     errors = assert_json_error(again, 409)
     assert errors[0]["field"] == "cvr" and "13585628" in errors[0]["message"]
     assert count(app, Provider) == 1
@@ -83,7 +105,9 @@ def test_a_provider_user_may_not_register_providers(app, client, make_token, mak
         own = make_provider(db.session).id
         db.session.commit()
     token = make_token(app, "lev@example.dk", "provider", own)
-    response = client.post("/api/v1/providers", headers=bearer(token), json={"name": "X", "cvr": "29403473"})
+    response = client.post(
+        "/api/v1/providers", headers=bearer(token), json={"name": "X", "cvr": "29403473"}
+    )
     assert_json_error(response, 403)
     assert count(app, Provider) == 1
 
@@ -95,7 +119,9 @@ def test_provider_user_sees_only_its_own_provider(any_app, make_token, make_prov
 
     with any_app.app_context():
         a = make_provider(db.session, name="Alfa Aktivering", cvr="13585628")
-        b = make_provider(db.session, name="Beta Beskæftigelse", cvr="29403473", gln="5798009800275")
+        b = make_provider(
+            db.session, name="Beta Beskæftigelse", cvr="29403473", gln="5798009800275"
+        )
         a_id, b_id = a.id, b.id
         db.session.commit()
     token = make_token(any_app, "alfa@example.dk", "provider", a_id)
@@ -113,4 +139,6 @@ def test_provider_user_sees_only_its_own_provider(any_app, make_token, make_prov
         assert "Beta" not in text and "29403473" not in text and "5798009800275" not in text
 
     staff = make_token(any_app, "okonomi@example.dk", "finance")
-    assert {p["id"] for p in client.get("/api/v1/providers", headers=bearer(staff)).get_json()["items"]} == {a_id, b_id}
+    assert {
+        p["id"] for p in client.get("/api/v1/providers", headers=bearer(staff)).get_json()["items"]
+    } == {a_id, b_id}

@@ -14,19 +14,37 @@ def report_of(app, client, make_token, size: int, cvr: str) -> tuple[int, list[d
     """A contract whose January report, sent by its provider, has `size` lines; its id and lines."""
     refs = [f"DL-{cvr[:2]}{n:03d}" for n in range(size)]
     with app.app_context():
-        scenario = sample_scenario(db.session, provider_name=f"Leverandør {cvr}", cvr=cvr, refs=refs,
-                                   reference=f"SÆR-{cvr}")
+        scenario = sample_scenario(
+            db.session,
+            provider_name=f"Leverandør {cvr}",
+            cvr=cvr,
+            refs=refs,
+            reference=f"SÆR-{cvr}",
+        )
         db.session.commit()
     token = make_token(app, f"koordinator-{cvr}@example.dk", "provider", scenario.provider_id)
-    lines = [{"participant_ref": ref, "hours_planned": "148", "hours_delivered": f"{100 + n % 40}.5",
-              "absence_hours": None, "status": "active", "exit_date": None, "exit_reason": None}
-             for n, ref in enumerate(refs)]
-    sent = client.put(URL.format(scenario.contract_id), json={"lines": lines}, headers=bearer(token))
+    lines = [
+        {
+            "participant_ref": ref,
+            "hours_planned": "148",
+            "hours_delivered": f"{100 + n % 40}.5",
+            "absence_hours": None,
+            "status": "active",
+            "exit_date": None,
+            "exit_reason": None,
+        }
+        for n, ref in enumerate(refs)
+    ]
+    sent = client.put(
+        URL.format(scenario.contract_id), json={"lines": lines}, headers=bearer(token)
+    )
     assert sent.status_code == 200, sent.get_json()
     return scenario.contract_id, sent.get_json()["lines"]
 
 
-def test_a_report_of_200_lines_is_read_with_as_many_statements_as_one_of_10(app, client, make_token):
+def test_a_report_of_200_lines_is_read_with_as_many_statements_as_one_of_10(
+    app, client, make_token
+):
     small, small_lines = report_of(app, client, make_token, 10, "13585628")
     large, large_lines = report_of(app, client, make_token, 200, "29403473")
     token = make_token(app, "okonomi@example.dk", "finance")

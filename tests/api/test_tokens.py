@@ -10,8 +10,17 @@ from tests.conftest import TEST_PASSWORD
 
 
 def test_cli_token_works_and_is_stored_only_as_a_digest(app, client, runner):
-    created = runner.invoke(args=["create-user", "--email", "okonomi@example.dk", "--role", "finance",
-                                  "--password", TEST_PASSWORD])
+    created = runner.invoke(
+        args=[
+            "create-user",
+            "--email",
+            "okonomi@example.dk",
+            "--role",
+            "finance",
+            "--password",
+            TEST_PASSWORD,
+        ]
+    )
     assert created.exit_code == 0, created.output
     result = runner.invoke(args=["create-token", "--email", "okonomi@example.dk"])
     assert result.exit_code == 0, result.output

@@ -62,7 +62,9 @@ def demo_app(sqlite_template: Path, redis_server: str, folder: Path) -> Flask:
 
     path = folder / "portal.db"
     shutil.copyfile(sqlite_template, path)
-    app = create_app(app_config(f"sqlite:///{path}", redis_server, folder, RATELIMIT_STORAGE_URI="memory://"))
+    app = create_app(
+        app_config(f"sqlite:///{path}", redis_server, folder, RATELIMIT_STORAGE_URI="memory://")
+    )
     with app.app_context():
         load_demo(db.session, app.config["PSEUDONYM_KEY"].encode())
         db.session.commit()
@@ -91,5 +93,7 @@ def serving(app: Flask, name: str) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def live_server(sqlite_template, redis_server, tmp_path_factory) -> Iterator[str]:
     """The portal serving the demo data (as of 24 January 2019) on 127.0.0.1; yields its URL."""
-    with serving(demo_app(sqlite_template, redis_server, tmp_path_factory.mktemp("live")), "live-portal") as url:
+    with serving(
+        demo_app(sqlite_template, redis_server, tmp_path_factory.mktemp("live")), "live-portal"
+    ) as url:
         yield url

@@ -37,11 +37,15 @@ def portal_with_worker(sqlite_template, redis_server, tmp_path_factory) -> Itera
             stop_worker(worker)
 
 
-def test_finance_aggregates_a_month_and_opens_its_scores_and_an_invoice(page: Page, portal_with_worker: str):
+def test_finance_aggregates_a_month_and_opens_its_scores_and_an_invoice(
+    page: Page, portal_with_worker: str
+):
     url = portal_with_worker
     watch = ConsoleWatch(page)
     polls = []
-    page.on("request", lambda request: request.url.endswith("/status") and polls.append(request.url))
+    page.on(
+        "request", lambda request: request.url.endswith("/status") and polls.append(request.url)
+    )
     page.goto(f"{url}/login")
     page.get_by_label("E-mail").fill("okonomi@demo.dk")
     page.get_by_label("Adgangskode").fill(DEMO_PASSWORD)
@@ -65,7 +69,9 @@ def test_finance_aggregates_a_month_and_opens_its_scores_and_an_invoice(page: Pa
     total = bar.get_attribute("max")
     assert total is not None and int(total) > 1  # one job per contract, then the scores
     expect(bar).to_have_attribute("value", total)
-    expect(page.locator('[data-role="progress-text"]')).to_have_text(f"{total} af {total} job færdige")
+    expect(page.locator('[data-role="progress-text"]')).to_have_text(
+        f"{total} af {total} job færdige"
+    )
     if status_at_load in ("queued", "started"):
         assert polls, "the page reached the end without asking for the job's status"
         assert all(p == f"{url}/jobs/aggregate-2019-01/status" for p in polls)

@@ -45,11 +45,19 @@ def finance_portal(sqlite_template, redis_server, tmp_path_factory) -> Iterator[
         db.session.commit()
         provider_id = db.session.scalar(sa.select(Provider.id).where(Provider.name == PROVIDER))
         invoices = db.session.scalars(
-            sa.select(Invoice).join(Contract, Contract.id == Invoice.contract_id)
-            .where(Contract.provider_id == provider_id, Invoice.month == "2019-01").order_by(Invoice.id)).all()
+            sa.select(Invoice)
+            .join(Contract, Contract.id == Invoice.contract_id)
+            .where(Contract.provider_id == provider_id, Invoice.month == "2019-01")
+            .order_by(Invoice.id)
+        ).all()
         chosen = invoices[0]
-        facts = {"invoice_id": chosen.id, "invoice_total": chosen.total, "ceiling": chosen.exceeds_ceiling,
-                 "statement_total": sum((i.total for i in invoices), Decimal(0)), "provider_id": provider_id}
+        facts = {
+            "invoice_id": chosen.id,
+            "invoice_total": chosen.total,
+            "ceiling": chosen.exceeds_ceiling,
+            "statement_total": sum((i.total for i in invoices), Decimal(0)),
+            "provider_id": provider_id,
+        }
     with serving(app, "finance-portal") as url:
         worker = start_worker(app.config["DATABASE_URL"], redis_server, "documents")
         try:
@@ -63,12 +71,15 @@ def read_pdf(download) -> str:
     with open(download.path(), "rb") as handle:
         data = handle.read()
     assert data.startswith(b"%PDF")
-    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
+    ).stdout
     return " ".join(text.decode("utf-8").split())
 
 
 def test_finance_approves_an_invoice_and_reads_back_its_pdf_and_the_provider_statement(
-        page: Page, finance_portal: dict):
+    page: Page, finance_portal: dict
+):
     url, invoice_id = finance_portal["url"], finance_portal["invoice_id"]
     watch = ConsoleWatch(page)
     page.goto(f"{url}/login")
@@ -83,7 +94,9 @@ def test_finance_approves_an_invoice_and_reads_back_its_pdf_and_the_provider_sta
     total = money(finance_portal["invoice_total"])
     expect(page.locator("main")).to_contain_text(total)
     if finance_portal["ceiling"]:
-        page.get_by_label("Hvorfor overskridelsen af loftet godkendes").fill("Rammen er udvidet ved forlængelsen")
+        page.get_by_label("Hvorfor overskridelsen af loftet godkendes").fill(
+            "Rammen er udvidet ved forlængelsen"
+        )
     page.get_by_role("button", name="Godkend og tildel nummer").click()
     expect(page.locator("main")).to_contain_text("Godkendt som nummer 2019-000001")
     _screenshot(page, "finance-approved")
@@ -94,7 +107,9 @@ def test_finance_approves_an_invoice_and_reads_back_its_pdf_and_the_provider_sta
     assert "Faktura 2019-000001" in text and f"I alt at betale {total}" in text and PROVIDER in text
 
     page.get_by_role("link", name="Leverandørens opgørelse for måneden (PDF)").click()
-    expect(page).to_have_url(f"{url}/finance/documents/pdf-statement-{finance_portal['provider_id']}-2019-01")
+    expect(page).to_have_url(
+        f"{url}/finance/documents/pdf-statement-{finance_portal['provider_id']}-2019-01"
+    )
     expect(page.get_by_role("heading", level=1)).to_have_text("Dokument")
     # The page reloads itself while the worker makes the statement, then offers the download.
     ready = page.get_by_role("link", name=re.compile(r"^Hent maanedsopgoerelse-\d+-2019-01\.pdf$"))

@@ -15,10 +15,26 @@ pytestmark = pytest.mark.browser
 
 # What each role's home page must say in Danish: its heading and a piece of its own content.
 HOMES = {
-    "procurement": ("/procurement/", "Overblik over aftaler", ["Udløber snart", "Indberetninger der venter på behandling", "Deltagere"]),
-    "provider": ("/provider/", "Jeres aftaler og indberetninger", ["Månedsindberetninger skal indsendes", "Deltagere"]),
-    "finance": ("/finance/", "Økonomioverblik", ["12.600.000,00 kr.", "Fakturaer der venter på godkendelse"]),
-    "admin": ("/admin/", "Brugere og API-nøgler", ["indkob@demo.dk", "leverandor@demo.dk", "Opret en bruger"]),
+    "procurement": (
+        "/procurement/",
+        "Overblik over aftaler",
+        ["Udløber snart", "Indberetninger der venter på behandling", "Deltagere"],
+    ),
+    "provider": (
+        "/provider/",
+        "Jeres aftaler og indberetninger",
+        ["Månedsindberetninger skal indsendes", "Deltagere"],
+    ),
+    "finance": (
+        "/finance/",
+        "Økonomioverblik",
+        ["12.600.000,00 kr.", "Fakturaer der venter på godkendelse"],
+    ),
+    "admin": (
+        "/admin/",
+        "Brugere og API-nøgler",
+        ["indkob@demo.dk", "leverandor@demo.dk", "Opret en bruger"],
+    ),
 }
 
 
@@ -32,7 +48,9 @@ class ConsoleWatch:
         page.on("requestfailed", self._request_failed)
         page.on(
             "response",
-            lambda response: response.status >= 400 and self.problems.append(f"{response.status} {response.url}"),
+            lambda response: (
+                response.status >= 400 and self.problems.append(f"{response.status} {response.url}")
+            ),
         )
 
     def _request_failed(self, request) -> None:
@@ -63,7 +81,9 @@ def _log_in(page: Page, live_server: str, email: str) -> None:
 
 
 @pytest.mark.parametrize(("email", "role"), DEMO_USERS, ids=[role for _email, role in DEMO_USERS])
-def test_demo_user_logs_in_and_sees_the_role_home(page: Page, live_server: str, email: str, role: str):
+def test_demo_user_logs_in_and_sees_the_role_home(
+    page: Page, live_server: str, email: str, role: str
+):
     watch = ConsoleWatch(page)
     path, heading, content = HOMES[role]
 
@@ -71,7 +91,9 @@ def test_demo_user_logs_in_and_sees_the_role_home(page: Page, live_server: str, 
 
     expect(page).to_have_url(f"{live_server}{path}")
     expect(page.get_by_role("heading", level=1)).to_have_text(heading)
-    expect(page.locator(".demo-banner")).to_have_text(re.compile(r"Demo: portalen kører på datoen 24-01-2019"))
+    expect(page.locator(".demo-banner")).to_have_text(
+        re.compile(r"Demo: portalen kører på datoen 24-01-2019")
+    )
     header = page.locator("header")
     expect(header).to_contain_text("Leverandørportal")
     expect(header).to_contain_text("Københavns Kommune")

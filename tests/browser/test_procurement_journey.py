@@ -13,7 +13,9 @@ from tests.browser.test_journeys import ConsoleWatch, _log_in, _screenshot
 pytestmark = pytest.mark.browser
 
 
-def test_procurement_extends_an_expiring_contract_and_starts_the_retender(page: Page, live_server: str):
+def test_procurement_extends_an_expiring_contract_and_starts_the_retender(
+    page: Page, live_server: str
+):
     watch = ConsoleWatch(page)
     _log_in(page, live_server, "indkob@demo.dk")
     # The framework agreement RAM-2016-01 ends on 31 March 2019 without a successor: expiring.
@@ -48,7 +50,9 @@ def test_procurement_extends_an_expiring_contract_and_starts_the_retender(page: 
     expect(main).to_contain_text("01-09-2019")
     _screenshot(page, "retender-draft")
     # The refused extension is answered 422 on purpose (the form with its reason); nothing else failed.
-    expected_refusal = {f"422 {contract_url}/extend",
-                        "console error: Failed to load resource: the server responded with a status of 422 "
-                        "(UNPROCESSABLE ENTITY)"}
+    expected_refusal = {
+        f"422 {contract_url}/extend",
+        "console error: Failed to load resource: the server responded with a status of 422 "
+        "(UNPROCESSABLE ENTITY)",
+    }
     assert [p for p in watch.problems if p not in expected_refusal] == []

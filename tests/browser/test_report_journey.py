@@ -30,10 +30,19 @@ def add_sample_contract(session) -> int:
     provider = session.scalar(sa.select(Provider).where(Provider.name == "Nyt Fodfæste A/S"))
     programme = session.scalar(sa.select(Programme).where(Programme.code == "adult-employment"))
     contract = Contract(
-        reference=REFERENCE, provider_id=provider.id, programme_id=programme.id, kind="special_effort",
-        status="active", start_on=date(2018, 3, 1), end_on=date(2019, 8, 31), max_end_on=date(2019, 8, 31),
-        monthly_fee=Decimal("9500.00"), hourly_rate=Decimal("45.00"), outcome_bonus=Decimal("15000.00"),
-        vat_rate=Decimal("0.25"), ceiling=Decimal("3000000.00"),
+        reference=REFERENCE,
+        provider_id=provider.id,
+        programme_id=programme.id,
+        kind="special_effort",
+        status="active",
+        start_on=date(2018, 3, 1),
+        end_on=date(2019, 8, 31),
+        max_end_on=date(2019, 8, 31),
+        monthly_fee=Decimal("9500.00"),
+        hourly_rate=Decimal("45.00"),
+        outcome_bonus=Decimal("15000.00"),
+        vat_rate=Decimal("0.25"),
+        ceiling=Decimal("3000000.00"),
     )
     session.add(contract)
     session.flush()
@@ -41,8 +50,14 @@ def add_sample_contract(session) -> int:
         participant = Participant(ref=ref, pseudonym=f"journey{n:057d}")
         session.add(participant)
         session.flush()
-        session.add(Enrolment(participant_id=participant.id, contract_id=contract.id,
-                              start_on=date(2018, 10, 1), age_at_start=35))
+        session.add(
+            Enrolment(
+                participant_id=participant.id,
+                contract_id=contract.id,
+                start_on=date(2018, 10, 1),
+                age_at_start=35,
+            )
+        )
     session.flush()
     return contract.id
 
@@ -111,9 +126,13 @@ def test_provider_uploads_fixes_and_submits_then_procurement_accepts(page: Page,
     }
     for line, message in expected.items():
         expect(problems.locator(f"tr[data-line='{line}']", has_text=message)).to_have_count(1)
-    expect(problems.locator("tr[data-line='10']", has_text="Timer planlagt mangler")).to_have_count(1)
+    expect(problems.locator("tr[data-line='10']", has_text="Timer planlagt mangler")).to_have_count(
+        1
+    )
     expect(problems.locator("tr[data-line='4']", has_text="390 timer")).to_have_count(1)
-    expect(page.locator("tr", has_text="DL-4Q7K2").locator("input[name$='hours_delivered']")).to_have_value("131.50")
+    expect(
+        page.locator("tr", has_text="DL-4Q7K2").locator("input[name$='hours_delivered']")
+    ).to_have_value("131.50")
     _screenshot(page, "report-bad-file")
 
     # Fixed: the good file again, then submit.
@@ -128,7 +147,9 @@ def test_provider_uploads_fixes_and_submits_then_procurement_accepts(page: Page,
 
     # Procurement finds it among the reports waiting, and accepts it.
     _log_in(page, url, "indkob@demo.dk")
-    waiting = page.locator("section", has=page.get_by_role("heading", name="Indberetninger der venter på behandling"))
+    waiting = page.locator(
+        "section", has=page.get_by_role("heading", name="Indberetninger der venter på behandling")
+    )
     waiting.locator("tr", has_text=REFERENCE).get_by_role("link", name="januar 2019").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Indberetning for januar 2019")
     expect(page.locator("main")).to_contain_text("Nyt Fodfæste A/S")
@@ -140,7 +161,9 @@ def test_provider_uploads_fixes_and_submits_then_procurement_accepts(page: Page,
     _screenshot(page, "review-accepted")
     # The refused file is answered 422 on purpose (the page with every problem); nothing else failed.
     upload = f"{url}/provider/contracts/{contract_id}/reports/2019-01/upload"
-    expected_refusal = {f"422 {upload}",
-                        "console error: Failed to load resource: the server responded with a status of 422 "
-                        "(UNPROCESSABLE ENTITY)"}
+    expected_refusal = {
+        f"422 {upload}",
+        "console error: Failed to load resource: the server responded with a status of 422 "
+        "(UNPROCESSABLE ENTITY)",
+    }
     assert [p for p in watch.problems if p not in expected_refusal] == []

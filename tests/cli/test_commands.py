@@ -14,8 +14,17 @@ def test_init_db_is_safe_to_run_again(runner):
 
 
 def test_create_user_then_log_in(app, runner, client):
-    result = runner.invoke(args=["create-user", "--email", "Finance@Example.dk", "--role", "finance",
-                                 "--password", "long-enough-password"])
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "--email",
+            "Finance@Example.dk",
+            "--role",
+            "finance",
+            "--password",
+            "long-enough-password",
+        ]
+    )
     assert result.exit_code == 0, result.output
     with app.app_context():
         user = db.session.scalar(sa.select(User).where(User.email == "finance@example.dk"))
@@ -29,24 +38,61 @@ def test_create_user_then_log_in(app, runner, client):
 
 
 def test_create_user_refuses_bad_input_with_a_reason(app, runner):
-    short = runner.invoke(args=["create-user", "--email", "a@example.dk", "--role", "admin",
-                                "--password", "short"])
+    short = runner.invoke(
+        args=["create-user", "--email", "a@example.dk", "--role", "admin", "--password", "short"]
+    )
     assert short.exit_code != 0 and "at least 10 characters" in short.output
-    orphan = runner.invoke(args=["create-user", "--email", "p@example.dk", "--role", "provider",
-                                 "--password", "long-enough-password"])
+    orphan = runner.invoke(
+        args=[
+            "create-user",
+            "--email",
+            "p@example.dk",
+            "--role",
+            "provider",
+            "--password",
+            "long-enough-password",
+        ]
+    )
     assert orphan.exit_code != 0 and "needs an existing provider" in orphan.output
-    runner.invoke(args=["create-user", "--email", "a@example.dk", "--role", "admin",
-                        "--password", "long-enough-password"])
-    twice = runner.invoke(args=["create-user", "--email", "A@example.dk", "--role", "admin",
-                                "--password", "long-enough-password"])
+    runner.invoke(
+        args=[
+            "create-user",
+            "--email",
+            "a@example.dk",
+            "--role",
+            "admin",
+            "--password",
+            "long-enough-password",
+        ]
+    )
+    twice = runner.invoke(
+        args=[
+            "create-user",
+            "--email",
+            "A@example.dk",
+            "--role",
+            "admin",
+            "--password",
+            "long-enough-password",
+        ]
+    )
     assert twice.exit_code != 0 and "exists already" in twice.output
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 1
 
 
 def test_create_token_prints_the_token_alone_on_the_last_line_and_stores_only_its_hash(app, runner):
-    runner.invoke(args=["create-user", "--email", "indkob@example.dk", "--role", "procurement",
-                        "--password", "long-enough-password"])
+    runner.invoke(
+        args=[
+            "create-user",
+            "--email",
+            "indkob@example.dk",
+            "--role",
+            "procurement",
+            "--password",
+            "long-enough-password",
+        ]
+    )
     result = runner.invoke(args=["create-token", "--email", "indkob@example.dk"])
     assert result.exit_code == 0, result.output
     token = result.output.strip().splitlines()[-1]
@@ -79,6 +125,8 @@ def test_aggregate_enqueues_the_months_with_accepted_reports(app, runner):
     assert result.output.strip() == "2019-01: enqueued as aggregate-2019-01"
     with app.app_context():
         waiting = queue("aggregation", redis_connection())
-        assert waiting.count == 1 and waiting.deferred_job_registry.get_job_ids() == ["aggregate-2019-01"]
+        assert waiting.count == 1 and waiting.deferred_job_registry.get_job_ids() == [
+            "aggregate-2019-01"
+        ]
     again = runner.invoke(args=["aggregate", "--month", "2019-13"])
     assert again.exit_code != 0 and "2019-13" in again.output

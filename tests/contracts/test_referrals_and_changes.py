@@ -8,9 +8,9 @@ import sqlalchemy as sa
 
 from contracts.models import Amendment, AuditEvent, Contract, Enrolment, Participant
 from contracts.services import DomainError
+from contracts.services.audit import Actor
 from contracts.services.contract_changes import changeover, extend
 from contracts.services.referrals import refer
-from contracts.services.audit import Actor
 from provider_portal.extensions import db
 from tests.conftest import PSEUDONYM_KEY
 from tests.scenarios import programme, sample_scenario
@@ -58,11 +58,14 @@ def test_the_same_citizen_is_recognised_and_has_one_open_enrolment(any_app):
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Participant)) == 8
 
 
-@pytest.mark.parametrize("cpr, words", [
-    ("123", "not a valid CPR number"),
-    ("320185-1234", "not a valid CPR number"),  # 32 January
-    (YOUNG_CPR, "30 and over"),  # 18 in an adult programme
-])
+@pytest.mark.parametrize(
+    "cpr, words",
+    [
+        ("123", "not a valid CPR number"),
+        ("320185-1234", "not a valid CPR number"),  # 32 January
+        (YOUNG_CPR, "30 and over"),  # 18 in an adult programme
+    ],
+)
 def test_bad_referrals_are_refused_without_echoing_the_number(any_app, cpr, words):
     with any_app.app_context():
         scenario = sample_scenario(db.session)
@@ -82,13 +85,20 @@ def test_extension_up_to_the_option_and_refused_past_it(any_app):
         with pytest.raises(DomainError, match="needs a reason"):
             extend(db.session, STAFF, contract, date(2019, 8, 31), " ", date(2019, 1, 24))
         assert contract.end_on == date(2019, 2, 28)
-        amendment = extend(db.session, STAFF, contract, date(2019, 8, 31), "Genudbud i gang",
-                           date(2019, 1, 24))
+        amendment = extend(
+            db.session, STAFF, contract, date(2019, 8, 31), "Genudbud i gang", date(2019, 1, 24)
+        )
         db.session.commit()
         assert (amendment.old_value, amendment.new_value) == ("2019-02-28", "2019-08-31")
         assert contract.end_on == date(2019, 8, 31)
-        assert db.session.scalar(sa.select(AuditEvent.action).where(
-            AuditEvent.record_id == contract.id, AuditEvent.record_type == "contract")) == "contract.extended"
+        assert (
+            db.session.scalar(
+                sa.select(AuditEvent.action).where(
+                    AuditEvent.record_id == contract.id, AuditEvent.record_type == "contract"
+                )
+            )
+            == "contract.extended"
+        )
         # Over by its dates (no job has to write "ended" on the day), or terminated: 409.
         with pytest.raises(DomainError) as caught:
             extend(db.session, STAFF, contract, date(2019, 8, 31), "x", date(2019, 9, 2))
@@ -104,12 +114,21 @@ def test_changeover_moves_the_active_participants_once(any_app):
     with any_app.app_context():
         scenario = sample_scenario(db.session)
         old = db.session.get(Contract, scenario.contract_id)
-        new = Contract(reference="SÆR-2019-03", provider_id=old.provider_id, programme_id=old.programme_id,
-                       kind="special_effort", status="draft", start_on=date(2019, 9, 1),
-                       end_on=date(2021, 8, 31), max_end_on=date(2022, 8, 31),
-                       monthly_fee=Decimal("9800.00"), hourly_rate=Decimal("46.00"),
-                       outcome_bonus=Decimal("15000.00"), ceiling=Decimal("3000000.00"),
-                       predecessor_id=old.id)
+        new = Contract(
+            reference="SÆR-2019-03",
+            provider_id=old.provider_id,
+            programme_id=old.programme_id,
+            kind="special_effort",
+            status="draft",
+            start_on=date(2019, 9, 1),
+            end_on=date(2021, 8, 31),
+            max_end_on=date(2022, 8, 31),
+            monthly_fee=Decimal("9800.00"),
+            hourly_rate=Decimal("46.00"),
+            outcome_bonus=Decimal("15000.00"),
+            ceiling=Decimal("3000000.00"),
+            predecessor_id=old.id,
+        )
         db.session.add(new)
         gone = db.session.get(Enrolment, scenario.enrolment_ids["DL-5MR2F"])
         gone.end_on, gone.end_reason = date(2019, 1, 3), "imprisonment"
@@ -117,9 +136,13 @@ def test_changeover_moves_the_active_participants_once(any_app):
         assert changeover(db.session, date(2019, 9, 1)) == 6
         assert changeover(db.session, date(2019, 9, 1)) == 0
         db.session.commit()
-        moved = db.session.scalars(sa.select(Enrolment).where(Enrolment.contract_id == new.id)).all()
+        moved = db.session.scalars(
+            sa.select(Enrolment).where(Enrolment.contract_id == new.id)
+        ).all()
         assert len(moved) == 6 and {e.start_on for e in moved} == {date(2019, 9, 1)}
-        ended = db.session.scalars(sa.select(Enrolment).where(Enrolment.end_reason == "transferred")).all()
+        ended = db.session.scalars(
+            sa.select(Enrolment).where(Enrolment.end_reason == "transferred")
+        ).all()
         assert len(ended) == 6 and {e.end_on for e in ended} == {date(2019, 8, 31)}
         assert (old.status, new.status) == ("ended", "active")
         assert programme(db.session).code == "adult-employment"

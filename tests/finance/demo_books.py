@@ -12,8 +12,12 @@ from contracts.services.demo import load_demo
 def invoice_demo(session, pseudonym_key: bytes, up_to: str = "2019-01") -> int:
     """Load the demo and invoice every month with accepted reports up to `up_to`; returns the count."""
     load_demo(session, pseudonym_key)
-    months = session.scalars(sa.select(MonthlyReport.month).distinct()
-                             .where(MonthlyReport.month <= up_to).order_by(MonthlyReport.month)).all()
+    months = session.scalars(
+        sa.select(MonthlyReport.month)
+        .distinct()
+        .where(MonthlyReport.month <= up_to)
+        .order_by(MonthlyReport.month)
+    ).all()
     made = 0
     for month in months:
         for contract_id in invoicing.accepted_contract_ids(session, month):

@@ -12,13 +12,19 @@ from contracts.services import approval
 from contracts.services.audit import Actor
 from tests.finance.helpers import FINANCE, sample_invoice
 
-BUYER = Municipality(name="Københavns Kommune", cvr="64942212", ean="5798009800275",
-                     department="Beskæftigelses- og Integrationsforvaltningen")
+BUYER = Municipality(
+    name="Københavns Kommune",
+    cvr="64942212",
+    ean="5798009800275",
+    department="Beskæftigelses- og Integrationsforvaltningen",
+)
 DAY = date(2019, 2, 5)
 
 _validator = Validator(PEPPOL_DIR)
-PEPPOL_NOT_RUN = (f"the Peppol BIS 3.0 layer was NOT run ({PEPPOL_DIR} is missing); "
-                  "only the UBL 2.1 XSD and EN 16931 layers were checked")
+PEPPOL_NOT_RUN = (
+    f"the Peppol BIS 3.0 layer was NOT run ({PEPPOL_DIR} is missing); "
+    "only the UBL 2.1 XSD and EN 16931 layers were checked"
+)
 NOT_RUN: set[str] = set()
 
 

@@ -25,8 +25,11 @@ def sample_invoice(session, **scenario) -> Invoice:
 def corrected_invoice(session, invoice: Invoice) -> tuple[Invoice, Invoice]:
     """Version 2 of the sample report (DL-9XW3M delivered 140 hours, not 148): (credit note, new invoice)."""
     contract = session.get(Contract, invoice.contract_id)
-    corrected = (SAMPLES / "report-2019-01-utf8-bom.csv").read_bytes().replace(
-        b"DL-9XW3M,148,148,0", b"DL-9XW3M,148,140,8")
+    corrected = (
+        (SAMPLES / "report-2019-01-utf8-bom.csv")
+        .read_bytes()
+        .replace(b"DL-9XW3M,148,148,0", b"DL-9XW3M,148,140,8")
+    )
     accepted_report(session, contract, corrected)
     new = invoicing.invoice_contract_month(session, contract.id, "2019-01")
     note = session.query(Invoice).filter_by(credited_invoice_id=invoice.id).one()

@@ -14,14 +14,17 @@ def run_documents(app, monkeypatch) -> None:
     monkeypatch.setattr(AppContextJob, "app", app)
     with app.app_context():
         connection = redis_connection()
-        SimpleWorker([queue("documents", connection)], connection=connection,
-                     job_class=AppContextJob).work(burst=True, with_scheduler=False)
+        SimpleWorker(
+            [queue("documents", connection)], connection=connection, job_class=AppContextJob
+        ).work(burst=True, with_scheduler=False)
         connection.close()
 
 
 def pdf_text(data: bytes) -> str:
     """The PDF's text as pdftotext reads it, whitespace collapsed."""
-    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
+    ).stdout
     return " ".join(text.decode("utf-8").split())
 
 
@@ -33,7 +36,7 @@ def queued_pdf(app, client, monkeypatch, url: str) -> bytes:
     assert "/finance/documents/pdf-" in page_url
     run_documents(app, monkeypatch)
     page = client.get(page_url).get_data(as_text=True)
-    assert "data-status=\"ready\"" in page, page
+    assert 'data-status="ready"' in page, page
     download = client.get(page_url + "/download")
     assert download.status_code == 200 and download.mimetype == "application/pdf"
     return download.data

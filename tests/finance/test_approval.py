@@ -21,9 +21,16 @@ DAY = date(2019, 1, 24)
 
 
 def _draft(session, contract_id: int, version: int) -> int:
-    invoice = Invoice(kind="invoice", contract_id=contract_id, month="2019-01", version=version,
-                      vat_rate=Decimal("0.25"), net=Decimal("100.00"), vat=Decimal("25.00"),
-                      total=Decimal("125.00"))
+    invoice = Invoice(
+        kind="invoice",
+        contract_id=contract_id,
+        month="2019-01",
+        version=version,
+        vat_rate=Decimal("0.25"),
+        net=Decimal("100.00"),
+        vat=Decimal("25.00"),
+        total=Decimal("125.00"),
+    )
     session.add(invoice)
     session.flush()
     return invoice.id
@@ -35,19 +42,37 @@ def test_approval_numbers_invoices_and_credit_notes_in_one_series_per_year(any_a
         user = make_user(db.session, "okonomi@example.dk", "finance")
         invoice = sample_invoice(db.session)
         db.session.commit()
-        first = approval.approve(db.session, finance_actor(user), finance_viewer(user), invoice.id, DAY)
+        first = approval.approve(
+            db.session, finance_actor(user), finance_viewer(user), invoice.id, DAY
+        )
         db.session.commit()
-        assert (first.number, first.status, first.approved_by_id) == ("2019-000001", "approved", user.id)
+        assert (first.number, first.status, first.approved_by_id) == (
+            "2019-000001",
+            "approved",
+            user.id,
+        )
         note, new = corrected_invoice(db.session, invoice)
         db.session.commit()
         approval.approve(db.session, finance_actor(user), finance_viewer(user), note.id, DAY)
-        approval.approve(db.session, finance_actor(user), finance_viewer(user), new.id, date(2020, 1, 2))
+        approval.approve(
+            db.session, finance_actor(user), finance_viewer(user), new.id, date(2020, 1, 2)
+        )
         db.session.commit()
         assert (note.number, new.number) == ("2019-000002", "2020-000001")
         record = db.session.get(InvoiceApproval, invoice.id)
-        assert (record.issued_on, record.due_on, record.ceiling_reason) == (DAY, date(2019, 2, 23), None)
-        events = db.session.scalars(sa.select(AuditEvent).filter_by(action="invoice.approved")).all()
-        assert sorted(e.details["number"] for e in events) == ["2019-000001", "2019-000002", "2020-000001"]
+        assert (record.issued_on, record.due_on, record.ceiling_reason) == (
+            DAY,
+            date(2019, 2, 23),
+            None,
+        )
+        events = db.session.scalars(
+            sa.select(AuditEvent).filter_by(action="invoice.approved")
+        ).all()
+        assert sorted(e.details["number"] for e in events) == [
+            "2019-000001",
+            "2019-000002",
+            "2020-000001",
+        ]
 
 
 def test_an_approved_invoice_is_not_approved_again(app, make_user):
@@ -68,7 +93,9 @@ def test_only_finance_approves_and_a_provider_never_learns_of_others(app, make_u
         buyer = make_user(db.session, "indkob@example.dk", "procurement")
         db.session.commit()
         with pytest.raises(DomainError) as refused:
-            approval.approve(db.session, finance_actor(buyer), finance_viewer(buyer), invoice.id, DAY)
+            approval.approve(
+                db.session, finance_actor(buyer), finance_viewer(buyer), invoice.id, DAY
+            )
         assert refused.value.status == 403
         outsider = Viewer(user_id=None, role="provider", provider_id=other.id)
         with pytest.raises(DomainError) as hidden:
@@ -87,12 +114,20 @@ def test_crossing_the_ceiling_needs_a_reason_recorded_with_who_gave_it(app, make
             approval.approve(db.session, finance_actor(user), finance_viewer(user), invoice.id, DAY)
         assert refused.value.status == 409 and refused.value.field == "ceiling_reason"
         with pytest.raises(DomainError) as short:
-            approval.approve(db.session, finance_actor(user), finance_viewer(user), invoice.id, DAY, "ok")
+            approval.approve(
+                db.session, finance_actor(user), finance_viewer(user), invoice.id, DAY, "ok"
+            )
         assert short.value.status == 422
         db.session.rollback()
         assert db.session.get(Invoice, invoice.id).number is None
-        approval.approve(db.session, finance_actor(user), finance_viewer(user), invoice.id, DAY,
-                         "Rammen udvides ved tillæg af 3. januar")
+        approval.approve(
+            db.session,
+            finance_actor(user),
+            finance_viewer(user),
+            invoice.id,
+            DAY,
+            "Rammen udvides ved tillæg af 3. januar",
+        )
         db.session.commit()
         record = db.session.get(InvoiceApproval, invoice.id)
         assert record.ceiling_confirmed_by_id == user.id
@@ -107,7 +142,9 @@ def test_a_rolled_back_approval_gives_its_number_back(app, make_user):
         db.session.commit()
         approval.approve(db.session, finance_actor(user), finance_viewer(user), invoice.id, DAY)
         db.session.rollback()
-        approved = approval.approve(db.session, finance_actor(user), finance_viewer(user), invoice.id, DAY)
+        approved = approval.approve(
+            db.session, finance_actor(user), finance_viewer(user), invoice.id, DAY
+        )
         db.session.commit()
         assert approved.number == "2019-000001"
 

@@ -10,7 +10,12 @@ import pytest
 import sqlalchemy as sa
 
 from contracts.documents import charts, pdf
-from contracts.documents.budget import BudgetStatement, ProgrammeSpend, budget_statement_pdf, burndown_svg
+from contracts.documents.budget import (
+    BudgetStatement,
+    ProgrammeSpend,
+    budget_statement_pdf,
+    burndown_svg,
+)
 from contracts.models import Invoice
 from contracts.services import approval
 from contracts.services.audit import Actor
@@ -30,9 +35,14 @@ D = Decimal
 
 def statement_of(months: dict[int, str], waiting: str = "0.00") -> BudgetStatement:
     amounts = tuple(D(months.get(m, "0.00")) for m in range(1, 13))
-    return BudgetStatement(2018, BUDGET, BUYER, date(2019, 1, 24),
-                           (ProgrammeSpend(3, "adult-employment", "Beskæftigelsesrettet forløb", amounts),),
-                           D(waiting))
+    return BudgetStatement(
+        2018,
+        BUDGET,
+        BUYER,
+        date(2019, 1, 24),
+        (ProgrammeSpend(3, "adult-employment", "Beskæftigelsesrettet forløb", amounts),),
+        D(waiting),
+    )
 
 
 def test_the_forecast_continues_the_average_of_the_months_with_approved_amounts():
@@ -44,14 +54,29 @@ def test_the_forecast_continues_the_average_of_the_months_with_approved_amounts(
     assert statement.forecast_total == D("2500000.00")  # six more months at 250.000
     assert statement.forecast_remaining == D("10100000.00")
     remaining, forecast = statement.remaining_line(), statement.forecast_line()
-    assert remaining[:6] == [BUDGET, BUDGET, D("12500000.00"), D("12300000.00"), D("12000000.00"), D("11600000.00")]
+    assert remaining[:6] == [
+        BUDGET,
+        BUDGET,
+        D("12500000.00"),
+        D("12300000.00"),
+        D("12000000.00"),
+        D("11600000.00"),
+    ]
     assert remaining[6:] == [None] * 6
-    assert forecast[:5] == [None] * 5 and forecast[5] == D("11600000.00") and forecast[11] == D("10100000.00")
+    assert (
+        forecast[:5] == [None] * 5
+        and forecast[5] == D("11600000.00")
+        and forecast[11] == D("10100000.00")
+    )
 
 
 def test_with_nothing_approved_there_is_no_forecast():
     statement = statement_of({})
-    assert (statement.average_month, statement.forecast_total, statement.active_months) == (None, None, None)
+    assert (statement.average_month, statement.forecast_total, statement.active_months) == (
+        None,
+        None,
+        None,
+    )
     assert statement.forecast_line() == [None] * 12
 
 
@@ -60,14 +85,35 @@ def test_the_burn_down_chart_is_deterministic_danish_and_plain_svg():
     svg = burndown_svg(statement)
     assert svg == burndown_svg(statement)
     labels = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
-    assert labels[:12] == ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+    assert labels[:12] == [
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "maj",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "okt",
+        "nov",
+        "dec",
+    ]
     assert {"10,0 mio.", "0,0 mio.", "Budget", "Tilbage af budget", "Prognose"} <= set(labels)
     # Overspending is drawn below zero, not clipped: 12,6 mio. less 10 months at 2,1 mio.
     assert "-5,0 mio." in labels
-    assert "href=\"http" not in svg and "<image" not in svg and "<script" not in svg
+    assert 'href="http' not in svg and "<image" not in svg and "<script" not in svg
     with pytest.raises(ValueError):
-        charts.burndown_chart(["jan"], [], [], BUDGET, remaining_label="r", forecast_label="f",
-                              budget_label="b", tick_label=str)
+        charts.burndown_chart(
+            ["jan"],
+            [],
+            [],
+            BUDGET,
+            remaining_label="r",
+            forecast_label="f",
+            budget_label="b",
+            tick_label=str,
+        )
 
 
 def test_approved_invoices_less_approved_credit_notes_net_per_programme_and_month(app):
@@ -78,7 +124,11 @@ def test_approved_invoices_less_approved_credit_notes_net_per_programme_and_mont
         adult = next(p for p in statement.programmes if p.code == "adult-employment")
         assert adult.months[0] == D("99118.43") and statement.invoiced == D("99118.43")
         assert [p.code for p in statement.programmes] == [
-            "youth-bridging", "youth-placement", "adult-employment", "utility-work"]
+            "youth-bridging",
+            "youth-placement",
+            "adult-employment",
+            "utility-work",
+        ]
         note, new = corrected_invoice(db.session, invoice)
         approval.approve(db.session, Actor("test"), FINANCE, note.id, DAY)
         statement = budget_statement(db.session, FINANCE, 2019, BUDGET, BUYER, DAY)
@@ -89,8 +139,14 @@ def test_approved_invoices_less_approved_credit_notes_net_per_programme_and_mont
         assert statement.invoiced == D("98758.43") and statement.remaining == D("12501241.57")
         assert budget_statement(db.session, FINANCE, 2018, BUDGET, BUYER, DAY).invoiced == D("0.00")
         with pytest.raises(Exception) as refused:
-            budget_statement(db.session, Viewer(None, "provider", invoice.contract.provider_id), 2019,
-                             BUDGET, BUYER, DAY)
+            budget_statement(
+                db.session,
+                Viewer(None, "provider", invoice.contract.provider_id),
+                2019,
+                BUDGET,
+                BUYER,
+                DAY,
+            )
         assert refused.value.status == 403
 
 
@@ -105,35 +161,52 @@ def approved_2018(app):
     commands.register(app)
     assert app.test_cli_runner().invoke(args=["approve-demo", "--up-to", "2018-12"]).exit_code == 0
     with app.app_context():
-        rows = db.session.execute(sa.select(Invoice.kind, Invoice.net).where(
-            Invoice.status == "approved", Invoice.month.like("2018-%"))).all()
+        rows = db.session.execute(
+            sa.select(Invoice.kind, Invoice.net).where(
+                Invoice.status == "approved", Invoice.month.like("2018-%")
+            )
+        ).all()
     return sum((net if kind == "invoice" else -net for kind, net in rows), D("0"))
 
 
-def test_the_budget_pdf_of_the_demo_year_shows_the_danish_totals_and_fetches_nothing(app, approved_2018, monkeypatch):
+def test_the_budget_pdf_of_the_demo_year_shows_the_danish_totals_and_fetches_nothing(
+    app, approved_2018, monkeypatch
+):
     from contracts.documents.formatting import money
 
     fetched = []
     original = pdf.StaticOnlyFetcher.fetch
-    monkeypatch.setattr(pdf.StaticOnlyFetcher, "fetch", lambda self, url, headers=None: (
-        fetched.append(url), original(self, url, headers))[1])
+    monkeypatch.setattr(
+        pdf.StaticOnlyFetcher,
+        "fetch",
+        lambda self, url, headers=None: (fetched.append(url), original(self, url, headers))[1],
+    )
     with app.app_context():
         statement = budget_statement(db.session, FINANCE, 2018, BUDGET, BUYER, date(2019, 1, 24))
         data = budget_statement_pdf(statement)
     assert statement.invoiced == approved_2018 > 0
     assert fetched == [(pdf.STATIC / "pdf" / "document.css").as_uri()]  # the chart is inline SVG
     text = pdf_text(data)
-    for expected in ["Budgetopfølgning 2018", "Årets budget 12.600.000,00 kr.",
-                     f"Faktureret (godkendt, ekskl. moms) {money(approved_2018)}",
-                     f"Tilbage af budgettet {money(BUDGET - approved_2018)}",
-                     "Prognose", "Tilbage af budget",
-                     "marts 2018", "december 2018", "opgjort pr. 24-01-2019", "Side 1 af"]:
+    for expected in [
+        "Budgetopfølgning 2018",
+        "Årets budget 12.600.000,00 kr.",
+        f"Faktureret (godkendt, ekskl. moms) {money(approved_2018)}",
+        f"Tilbage af budgettet {money(BUDGET - approved_2018)}",
+        "Prognose",
+        "Tilbage af budget",
+        "marts 2018",
+        "december 2018",
+        "opgjort pr. 24-01-2019",
+        "Side 1 af",
+    ]:
         assert expected in text, expected
     pages = text.count("Københavns Kommune · Beskæftigelses- og Integrationsforvaltningen")
     assert pages >= 2 and f"Side {pages} af {pages}" in text  # header and page number on every page
 
 
-def test_the_budget_pdf_through_the_api_for_finance_and_procurement_only(app, client, make_token, approved_2018):
+def test_the_budget_pdf_through_the_api_for_finance_and_procurement_only(
+    app, client, make_token, approved_2018
+):
     from contracts.documents.formatting import money
 
     for role in ("finance", "procurement"):
@@ -147,10 +220,15 @@ def test_the_budget_pdf_through_the_api_for_finance_and_procurement_only(app, cl
     token = make_token(app, "x@example.dk", "finance")
     assert client.get("/api/v1/budget/1999.pdf", headers=bearer(token)).status_code == 404
     spec = client.get("/api/v1/openapi.json").get_json()
-    assert "application/pdf" in spec["paths"]["/api/v1/budget/{year}.pdf"]["get"]["responses"]["200"]["content"]
+    assert (
+        "application/pdf"
+        in spec["paths"]["/api/v1/budget/{year}.pdf"]["get"]["responses"]["200"]["content"]
+    )
 
 
-def test_finance_downloads_the_budget_statement_from_the_home_page(app, client, make_user, approved_2018, monkeypatch):
+def test_finance_downloads_the_budget_statement_from_the_home_page(
+    app, client, make_user, approved_2018, monkeypatch
+):
     from contracts.documents.formatting import money
 
     with app.app_context():

@@ -36,10 +36,17 @@ def test_approve_demo_approves_2018_in_month_order_and_leaves_january_waiting(ap
     assert result.exit_code == 0, result.output
     with app.app_context():
         rows = db.session.execute(
-            sa.select(Invoice.month, Invoice.status, Invoice.number_year, Invoice.number_seq,
-                      InvoiceApproval.issued_on, InvoiceApproval.approved_by_id)
+            sa.select(
+                Invoice.month,
+                Invoice.status,
+                Invoice.number_year,
+                Invoice.number_seq,
+                InvoiceApproval.issued_on,
+                InvoiceApproval.approved_by_id,
+            )
             .outerjoin(InvoiceApproval, InvoiceApproval.invoice_id == Invoice.id)
-            .order_by(Invoice.month, Invoice.id)).all()
+            .order_by(Invoice.month, Invoice.id)
+        ).all()
         finance_id = db.session.scalar(sa.select(User.id).where(User.email == "okonomi@demo.dk"))
     assert len(rows) == books
     done = [r for r in rows if r.month <= "2018-12"]
@@ -55,7 +62,9 @@ def test_approve_demo_approves_2018_in_month_order_and_leaves_january_waiting(ap
     assert {r.number_year for r in in_2018} == {2018}
     assert [r.issued_on for r in in_2018][:1] == [date(2018, 4, 15)]
     december = [r for r in done if r.month == "2018-12"]
-    assert [(r.number_year, r.number_seq) for r in december] == [(2019, n) for n in range(1, len(december) + 1)]
+    assert [(r.number_year, r.number_seq) for r in december] == [
+        (2019, n) for n in range(1, len(december) + 1)
+    ]
     assert {r.issued_on for r in december} == {date(2019, 1, 15)}
     assert "Approved" in result.output
     again = app.test_cli_runner().invoke(args=["approve-demo", "--up-to", "2018-12"])
@@ -66,18 +75,25 @@ def test_approve_demo_refuses_the_current_month_and_a_missing_user(app, books):
     runner = app.test_cli_runner()
     assert runner.invoke(args=["approve-demo", "--up-to", "2019-01"]).exit_code != 0
     assert runner.invoke(args=["approve-demo", "--up-to", "2018-13"]).exit_code != 0
-    missing = runner.invoke(args=["approve-demo", "--up-to", "2018-12", "--email", "nobody@demo.dk"])
+    missing = runner.invoke(
+        args=["approve-demo", "--up-to", "2018-12", "--email", "nobody@demo.dk"]
+    )
     assert missing.exit_code != 0 and "no active finance user" in missing.output
     with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).where(Invoice.status == "approved")) == 0
+        assert (
+            db.session.scalar(sa.select(sa.func.count()).where(Invoice.status == "approved")) == 0
+        )
 
 
-def test_every_e_invoice_of_the_approved_demo_months_and_a_credit_note_pass_all_three_layers(app, books):
+def test_every_e_invoice_of_the_approved_demo_months_and_a_credit_note_pass_all_three_layers(
+    app, books
+):
     assert app.test_cli_runner().invoke(args=["approve-demo", "--up-to", "2018-12"]).exit_code == 0
     validator = three_layers()
     with app.app_context():
-        ids = db.session.scalars(sa.select(Invoice.id).where(Invoice.status == "approved")
-                                 .order_by(Invoice.id)).all()
+        ids = db.session.scalars(
+            sa.select(Invoice.id).where(Invoice.status == "approved").order_by(Invoice.id)
+        ).all()
         assert len(ids) >= 30
         failures = {}
         for invoice_id in ids:

@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from provider_portal.jobs import documents as documents_jobs
 from provider_portal.extensions import db
+from provider_portal.jobs import documents as documents_jobs
 from provider_portal.jobs.queues import redis_connection
 from tests.conftest import login
 from tests.finance.helpers import sample_invoice

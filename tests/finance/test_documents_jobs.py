@@ -9,8 +9,8 @@ import time
 import pytest
 
 from contracts.models import Invoice
-from provider_portal.jobs import documents as documents_jobs
 from provider_portal.extensions import db
+from provider_portal.jobs import documents as documents_jobs
 from tests.conftest import login
 from tests.finance.helpers import sample_invoice
 from tests.finance.queue import pdf_text
@@ -43,7 +43,9 @@ def wait_for_download(client, page_url: str, seconds: float = 60) -> bytes:
     raise AssertionError(f"{page_url} was not ready after {seconds}s")
 
 
-def test_a_real_worker_makes_the_statement_the_budget_and_a_long_invoice(app, client, desk, monkeypatch):
+def test_a_real_worker_makes_the_statement_the_budget_and_a_long_invoice(
+    app, client, desk, monkeypatch
+):
     invoice_id, provider_id = desk
     monkeypatch.setattr(documents_jobs, "INLINE_INVOICE_LINES", 5)  # the sample invoice has 7 lines
     process = start_worker(app.config["DATABASE_URL"], app.config["REDIS_URL"], "documents")
@@ -58,7 +60,10 @@ def test_a_real_worker_makes_the_statement_the_budget_and_a_long_invoice(app, cl
         budget = client.get("/finance/budget/2019.pdf")
         assert budget.headers["Location"] == "/finance/documents/pdf-budget-2019"
         text = pdf_text(wait_for_download(client, "/finance/documents/pdf-budget-2019"))
-        assert "Årets budget 12.600.000,00 kr." in text and "Afventer godkendelse (ikke medregnet) 99.118,43 kr." in text
+        assert (
+            "Årets budget 12.600.000,00 kr." in text
+            and "Afventer godkendelse (ikke medregnet) 99.118,43 kr." in text
+        )
 
         long = client.get(f"/finance/invoices/{invoice_id}.pdf")
         assert long.headers["Location"] == f"/finance/documents/pdf-invoice-{invoice_id}"
@@ -82,11 +87,16 @@ def test_asking_again_makes_a_fresh_document_and_one_render_serves_two_at_once(a
     page = client.get(f"/finance/documents/{job_id}").get_data(as_text=True)
     assert 'data-status="queued"' in page and 'http-equiv="refresh"' in page
     # Nothing made yet: the download leads back to the page.
-    assert client.get(f"/finance/documents/{job_id}/download").headers["Location"] == f"/finance/documents/{job_id}"
+    assert (
+        client.get(f"/finance/documents/{job_id}/download").headers["Location"]
+        == f"/finance/documents/{job_id}"
+    )
 
 
-@pytest.mark.parametrize("job_id", ["aggregate-2019-01", "pdf-statement-1-2019-13", "pdf-budget-2019..",
-                                    "pdf-invoice-999"])
+@pytest.mark.parametrize(
+    "job_id",
+    ["aggregate-2019-01", "pdf-statement-1-2019-13", "pdf-budget-2019..", "pdf-invoice-999"],
+)
 def test_unknown_or_foreign_job_ids_are_not_found(app, client, desk, job_id):
     assert client.get(f"/finance/documents/{job_id}").status_code == 404
 
@@ -98,6 +108,10 @@ def test_only_finance_sees_the_documents_pages(app, client, make_user):
         db.session.commit()
         provider_id = db.session.get(Invoice, invoice.id).contract.provider_id
     login(client, "indkob@example.dk")
-    for url in ["/finance/budget/2019.pdf", f"/finance/statements/{provider_id}/2019-01.pdf",
-                "/finance/documents/pdf-budget-2019", "/finance/documents/pdf-budget-2019/download"]:
+    for url in [
+        "/finance/budget/2019.pdf",
+        f"/finance/statements/{provider_id}/2019-01.pdf",
+        "/finance/documents/pdf-budget-2019",
+        "/finance/documents/pdf-budget-2019/download",
+    ]:
         assert client.get(url).status_code == 403, url

@@ -21,8 +21,11 @@ def test_waiting_sums_take_draft_credit_notes_off(app, finance):
         note, new = corrected_invoice(db.session, invoice)
         assert (invoice.status, note.status, new.status) == ("draft", "draft", "draft")
         assert note.kind == "credit_note" and note.total == invoice.total
-        expected = [invoice.net + new.net - note.net, invoice.vat + new.vat - note.vat,
-                    invoice.total + new.total - note.total]
+        expected = [
+            invoice.net + new.net - note.net,
+            invoice.vat + new.vat - note.vat,
+            invoice.total + new.total - note.total,
+        ]
         assert expected[2] == new.total  # the credit note takes the first invoice off again
         db.session.commit()
 

@@ -48,15 +48,29 @@ def books(app) -> Books:
         session = db.session
         invoice_demo(session, app.config["PSEUDONYM_KEY"].encode())
         approve_up_to("2018-12", DEMO_FINANCE_EMAIL, date(2019, 1, 24))
-        credited = session.scalar(sa.select(Invoice).where(Invoice.month == "2018-06").order_by(Invoice.id).limit(1))
+        credited = session.scalar(
+            sa.select(Invoice).where(Invoice.month == "2018-06").order_by(Invoice.id).limit(1)
+        )
         note = invoicing.credit(session, credited)
-        over = session.scalar(sa.select(Invoice).where(Invoice.month == "2019-01").order_by(Invoice.id.desc()).limit(1))
+        over = session.scalar(
+            sa.select(Invoice)
+            .where(Invoice.month == "2019-01")
+            .order_by(Invoice.id.desc())
+            .limit(1)
+        )
         over.exceeds_ceiling = True
         contract = session.get(Contract, credited.contract_id)
         programme = session.get(Programme, contract.programme_id)
         session.commit()
-        return Books({"provider": contract.provider_id, "contract": contract.id, "programme": programme.code},
-                     note.id, credited.number)
+        return Books(
+            {
+                "provider": contract.provider_id,
+                "contract": contract.id,
+                "programme": programme.code,
+            },
+            note.id,
+            credited.number,
+        )
 
 
 @pytest.fixture
@@ -71,11 +85,15 @@ def expected(app, keep) -> tuple[set[int], list[str]]:
     with app.app_context():
         rows = db.session.execute(
             sa.select(Invoice, Contract.provider_id, Programme.code)
-            .join(Contract, Contract.id == Invoice.contract_id).join(Programme, Programme.id == Contract.programme_id)
+            .join(Contract, Contract.id == Invoice.contract_id)
+            .join(Programme, Programme.id == Contract.programme_id)
         ).all()
         kept = [invoice for invoice, provider_id, code in rows if keep(invoice, provider_id, code)]
         sign = {"invoice": 1, "credit_note": -1}
-        sums = [sum((sign[i.kind] * getattr(i, name) for i in kept), Decimal(0)) for name in ("net", "vat", "total")]
+        sums = [
+            sum((sign[i.kind] * getattr(i, name) for i in kept), Decimal(0))
+            for name in ("net", "vat", "total")
+        ]
         return {i.id for i in kept}, [str(len(kept)), *(money(amount) for amount in sums)]
 
 
@@ -88,8 +106,10 @@ def listed(client, query: str) -> tuple[set[int], list[str], int]:
         assert page.status_code == 200, text
         pages += 1
         ids += [int(i) for i in re.findall(r'href="/finance/invoices/(\d+)"', text)]
-        shown = [re.search(rf'<dd id="found-{name}">([^<]*)</dd>', text).group(1)
-                 for name in ("count", "net", "vat", "total")]
+        shown = [
+            re.search(rf'<dd id="found-{name}">([^<]*)</dd>', text).group(1)
+            for name in ("count", "net", "vat", "total")
+        ]
         assert figures in (None, shown), "the sums are of everything found, the same on every page"
         figures = shown
         following = re.search(r'<a href="([^"]+)" rel="next">', text)
@@ -100,7 +120,10 @@ def listed(client, query: str) -> tuple[set[int], list[str], int]:
 
 CRITERIA = [
     ("provider_id={provider}", lambda i, provider, programme, ids: provider == ids["provider"]),
-    ("contract_id={contract}", lambda i, provider, programme, ids: i.contract_id == ids["contract"]),
+    (
+        "contract_id={contract}",
+        lambda i, provider, programme, ids: i.contract_id == ids["contract"],
+    ),
     ("programme={programme}", lambda i, provider, programme, ids: programme == ids["programme"]),
     ("month_from=2018-10&month_to=2018-12", lambda i, *_: "2018-10" <= i.month <= "2018-12"),
     ("month_from=2018-12", lambda i, *_: i.month >= "2018-12"),
@@ -111,16 +134,26 @@ CRITERIA = [
     ("kind=credit_note", lambda i, *_: i.kind == "credit_note"),
     ("kind=invoice", lambda i, *_: i.kind == "invoice"),
     ("exceeds_ceiling=1", lambda i, *_: i.exceeds_ceiling),
-    ("provider_id={provider}&month_from=2018-05&month_to=2018-08&kind=invoice&status=approved",
-     lambda i, provider, programme, ids: provider == ids["provider"] and "2018-05" <= i.month <= "2018-08"
-     and i.kind == "invoice" and i.status == "approved"),
+    (
+        "provider_id={provider}&month_from=2018-05&month_to=2018-08&kind=invoice&status=approved",
+        lambda i, provider, programme, ids: (
+            provider == ids["provider"]
+            and "2018-05" <= i.month <= "2018-08"
+            and i.kind == "invoice"
+            and i.status == "approved"
+        ),
+    ),
     ("", lambda *_: True),
 ]
 
 
 @pytest.mark.parametrize("query, keep", CRITERIA, ids=[q or "no filter" for q, _ in CRITERIA])
-def test_each_criterion_finds_exactly_the_matching_invoices_and_sums_them(app, books, finance, query, keep):
-    want, figures = expected(app, lambda i, provider, programme: keep(i, provider, programme, books.ids))
+def test_each_criterion_finds_exactly_the_matching_invoices_and_sums_them(
+    app, books, finance, query, keep
+):
+    want, figures = expected(
+        app, lambda i, provider, programme: keep(i, provider, programme, books.ids)
+    )
     assert want, "the demo's books have invoices of this kind"
     found, shown, pages = listed(finance, query.format(**books.ids))
     assert found == want
@@ -137,23 +170,28 @@ def test_a_credit_note_counts_against_the_sums(app, books, finance):
     assert shown == ["1", *(money(-amount) for amount in amounts)]
 
 
-@pytest.mark.parametrize("query, message", [
-    ("month_from=2019-13", "»2019-13« er ikke en måned: skriv den som ÅÅÅÅ-MM, fx 2019-01."),
-    ("month=2019-13", "»2019-13« er ikke en måned"),
-    ("month_to=januar", "»januar« er ikke en måned"),
-    ("month_from=2019-01&month_to=2018-12", "Til-måneden ligger før fra-måneden."),
-    ("status=paid", "»paid« er ikke en status: vælg kladde eller godkendt."),
-    ("kind=receipt", "»receipt« er ikke en type: vælg faktura eller kreditnota."),
-    ("provider_id=abc", "Der er ingen leverandør »abc«: vælg en fra listen."),
-    ("provider_id=99999999999999999999", "Der er ingen leverandør »99999999999999999999«"),
-    ("provider_id=999999", "Der er ingen leverandør »999999«"),
-    ("contract_id=1%3B+DROP+TABLE+invoice", "Der er ingen aftale »1; DROP TABLE invoice«"),
-    ("programme=NOPE", "Der er ingen indsats »NOPE«"),
-    ("exceeds_ceiling=yes", "Sæt flueben i feltet, eller lad det være tomt."),
-    ("page=0", "»0« er ikke et sidetal: brug et helt tal fra 1."),
-    ("page=x", "»x« er ikke et sidetal"),
-])
-def test_a_value_the_filter_cannot_use_gets_a_danish_message_and_no_list(app, books, finance, query, message):
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("month_from=2019-13", "»2019-13« er ikke en måned: skriv den som ÅÅÅÅ-MM, fx 2019-01."),
+        ("month=2019-13", "»2019-13« er ikke en måned"),
+        ("month_to=januar", "»januar« er ikke en måned"),
+        ("month_from=2019-01&month_to=2018-12", "Til-måneden ligger før fra-måneden."),
+        ("status=paid", "»paid« er ikke en status: vælg kladde eller godkendt."),
+        ("kind=receipt", "»receipt« er ikke en type: vælg faktura eller kreditnota."),
+        ("provider_id=abc", "Der er ingen leverandør »abc«: vælg en fra listen."),
+        ("provider_id=99999999999999999999", "Der er ingen leverandør »99999999999999999999«"),
+        ("provider_id=999999", "Der er ingen leverandør »999999«"),
+        ("contract_id=1%3B+DROP+TABLE+invoice", "Der er ingen aftale »1; DROP TABLE invoice«"),
+        ("programme=NOPE", "Der er ingen indsats »NOPE«"),
+        ("exceeds_ceiling=yes", "Sæt flueben i feltet, eller lad det være tomt."),
+        ("page=0", "»0« er ikke et sidetal: brug et helt tal fra 1."),
+        ("page=x", "»x« er ikke et sidetal"),
+    ],
+)
+def test_a_value_the_filter_cannot_use_gets_a_danish_message_and_no_list(
+    app, books, finance, query, message
+):
     page = finance.get(f"/finance/invoices?{query}")
     text = html.unescape(page.get_data(as_text=True))
     assert page.status_code == 400
@@ -164,11 +202,19 @@ def test_a_value_the_filter_cannot_use_gets_a_danish_message_and_no_list(app, bo
 
 
 def test_an_export_with_a_bad_filter_is_refused_and_not_audited(app, books, finance):
-    for url in ["/finance/invoices/export.csv?month_from=2019-13", "/finance/invoices/export.xlsx?status=paid"]:
+    for url in [
+        "/finance/invoices/export.csv?month_from=2019-13",
+        "/finance/invoices/export.xlsx?status=paid",
+    ]:
         refused = finance.get(url)
         assert refused.status_code == 400 and refused.mimetype == "text/html"
     with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).where(AuditEvent.action == "invoices.exported")) == 0
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count()).where(AuditEvent.action == "invoices.exported")
+            )
+            == 0
+        )
 
 
 def test_the_exports_hold_what_is_filtered(app, books, finance):
@@ -176,22 +222,42 @@ def test_the_exports_hold_what_is_filtered(app, books, finance):
     assert exported.headers["Content-Disposition"] == 'attachment; filename="fakturaer-alle.csv"'
     rows = list(csv.reader(io.StringIO(exported.data.decode("utf-8-sig")), delimiter=";"))
     assert len(rows) == 2 and rows[1][1] == "Kreditnota" and rows[1][9] == books.credited_number
-    want, _ = expected(app, lambda i, provider, programme: provider == books.ids["provider"] and i.month >= "2018-11")
-    ranged = finance.get(f"/finance/invoices/export.csv?provider_id={books.ids['provider']}"
-                         "&month_from=2018-11&month_to=2019-01")
-    assert ranged.headers["Content-Disposition"] == 'attachment; filename="fakturaer-2018-11-2019-01.csv"'
+    want, _ = expected(
+        app,
+        lambda i, provider, programme: provider == books.ids["provider"] and i.month >= "2018-11",
+    )
+    ranged = finance.get(
+        f"/finance/invoices/export.csv?provider_id={books.ids['provider']}"
+        "&month_from=2018-11&month_to=2019-01"
+    )
+    assert (
+        ranged.headers["Content-Disposition"]
+        == 'attachment; filename="fakturaer-2018-11-2019-01.csv"'
+    )
     assert len(ranged.data.decode("utf-8-sig").splitlines()) == 1 + len(want)
     with app.app_context():
-        event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "invoices.exported")
-                                  .order_by(AuditEvent.id.desc()).limit(1))
-        assert event.details["provider_id"] == str(books.ids["provider"]) and event.details["rows"] == len(want)
+        event = db.session.scalar(
+            sa.select(AuditEvent)
+            .where(AuditEvent.action == "invoices.exported")
+            .order_by(AuditEvent.id.desc())
+            .limit(1)
+        )
+        assert event.details["provider_id"] == str(books.ids["provider"]) and event.details[
+            "rows"
+        ] == len(want)
 
 
 def test_the_form_shows_the_filter_back_and_pages_keep_it(app, books, finance):
-    text = finance.get("/finance/invoices?status=approved&month_from=2018-03").get_data(as_text=True)
+    text = finance.get("/finance/invoices?status=approved&month_from=2018-03").get_data(
+        as_text=True
+    )
     assert '<option value="approved" selected>' in text and 'value="2018-03"' in text
     following = html.unescape(re.search(r'<a href="([^"]+)" rel="next">', text).group(1))
-    assert "status=approved" in following and "month_from=2018-03" in following and "page=2" in following
+    assert (
+        "status=approved" in following
+        and "month_from=2018-03" in following
+        and "page=2" in following
+    )
     # Past the last page is the last page (60 approved invoices: the last 10), not an empty one.
     last = finance.get("/finance/invoices?status=approved&page=9").get_data(as_text=True)
     assert re.search(r'aria-current="page">2<', last) and "Viser 51–60 af 60." in last
@@ -201,20 +267,37 @@ def test_the_form_shows_the_filter_back_and_pages_keep_it(app, books, finance):
 def test_a_month_that_is_not_one_is_shown_back_as_typed(app, books, finance):
     """The browser's month control shows a value it cannot read as empty: such a value is drawn in
     a text box, so the user sees what the message beside it quotes."""
-    text = finance.get("/finance/invoices?month_from=januar&month_to=2019-01").get_data(as_text=True)
-    assert re.search(r'<input[^>]*id="filter-month_from"[^>]*>', text).group(0).count('type="text"') == 1
+    text = finance.get("/finance/invoices?month_from=januar&month_to=2019-01").get_data(
+        as_text=True
+    )
+    assert (
+        re.search(r'<input[^>]*id="filter-month_from"[^>]*>', text).group(0).count('type="text"')
+        == 1
+    )
     assert 'value="januar"' in text
     assert 'type="month"' in re.search(r'<input[^>]*id="filter-month_to"[^>]*>', text).group(0)
 
 
-@pytest.mark.parametrize("email, role", [("leverandor@demo.dk", "provider"), ("indkob@demo.dk", "procurement"),
-                                         ("admin@demo.dk", "admin")])
+@pytest.mark.parametrize(
+    "email, role",
+    [
+        ("leverandor@demo.dk", "provider"),
+        ("indkob@demo.dk", "procurement"),
+        ("admin@demo.dk", "admin"),
+    ],
+)
 def test_only_finance_reaches_the_filtered_desk_and_its_exports(app, books, email, role):
     client = app.test_client()
     login(client, email, DEMO_PASSWORD)
     with app.app_context():
-        other = db.session.scalar(sa.select(Provider.id).where(Provider.id != books.ids["provider"]).limit(1))
-    for url in ["/finance/invoices", f"/finance/invoices?provider_id={other}&month_from=2018-03&kind=invoice",
-                f"/finance/invoices/export.csv?provider_id={other}", "/finance/invoices/export.xlsx?status=draft",
-                "/finance/invoices?month_from=2019-13"]:
+        other = db.session.scalar(
+            sa.select(Provider.id).where(Provider.id != books.ids["provider"]).limit(1)
+        )
+    for url in [
+        "/finance/invoices",
+        f"/finance/invoices?provider_id={other}&month_from=2018-03&kind=invoice",
+        f"/finance/invoices/export.csv?provider_id={other}",
+        "/finance/invoices/export.xlsx?status=draft",
+        "/finance/invoices?month_from=2019-13",
+    ]:
         assert client.get(url).status_code == 403, (role, url)

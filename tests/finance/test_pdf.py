@@ -16,8 +16,9 @@ from tests.finance.documents import approved_sample
 
 def pdf_text(data: bytes) -> list[str]:
     """The text of each page, as poppler's pdftotext reads it."""
-    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True,
-                          check=True).stdout.decode("utf-8")
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
+    ).stdout.decode("utf-8")
     return text.split("\f")[:-1]
 
 
@@ -27,18 +28,36 @@ def test_the_sample_invoice_pdf_shows_the_danish_totals_and_both_parties(app):
     pages = pdf_text(pdf.invoice_pdf(doc))
     assert len(pages) == 1
     text = " ".join(pages[0].split())
-    for expected in ["Faktura 2019-000001", "Nyt Fodfæste A/S", "CVR 13585628", "EAN 5798009800275",
-                     "Københavns Kommune", "99.118,43 kr.", "Moms 25 % 24.779,61 kr.",
-                     "I alt at betale 123.898,04 kr.", "DL-2HB8R 16 60,00 4.903,23 2.700,00 15.000,00 22.603,23",
-                     "Fakturadato 05-02-2019", "senest 07-03-2019", "Side 1 af 1"]:
+    for expected in [
+        "Faktura 2019-000001",
+        "Nyt Fodfæste A/S",
+        "CVR 13585628",
+        "EAN 5798009800275",
+        "Københavns Kommune",
+        "99.118,43 kr.",
+        "Moms 25 % 24.779,61 kr.",
+        "I alt at betale 123.898,04 kr.",
+        "DL-2HB8R 16 60,00 4.903,23 2.700,00 15.000,00 22.603,23",
+        "Fakturadato 05-02-2019",
+        "senest 07-03-2019",
+        "Side 1 af 1",
+    ]:
         assert expected in text, expected
 
 
 def test_a_long_invoice_has_header_footer_and_page_numbers_on_every_page(app):
     with app.app_context():
         _invoice, doc = approved_sample(db.session)
-    line = DocumentLine("DL-ÆØÅ12", 31, Decimal("10.00"), Decimal("9500.00"), Decimal("450.00"),
-                        Decimal("0.00"), Decimal("9950.00"), None)
+    line = DocumentLine(
+        "DL-ÆØÅ12",
+        31,
+        Decimal("10.00"),
+        Decimal("9500.00"),
+        Decimal("450.00"),
+        Decimal("0.00"),
+        Decimal("9950.00"),
+        None,
+    )
     long = replace(doc, lines=(line,) * 120)
     pages = pdf_text(pdf.invoice_pdf(long))
     assert len(pages) >= 3
@@ -51,9 +70,9 @@ def test_a_long_invoice_has_header_footer_and_page_numbers_on_every_page(app):
 
 
 def test_a_draft_says_so_and_has_no_number(app):
+    from contracts.documents.data import invoice_document
     from tests.finance.documents import BUYER
     from tests.finance.helpers import sample_invoice
-    from contracts.documents.data import invoice_document
 
     with app.app_context():
         invoice = sample_invoice(db.session)
@@ -62,11 +81,18 @@ def test_a_draft_says_so_and_has_no_number(app):
     assert "KLADDE – ikke godkendt" in text and "123.898,04 kr." in text
 
 
-@pytest.mark.parametrize("url", [
-    "http://example.com/logo.png", "https://127.0.0.1/x.css", "file:///etc/passwd",
-    "data:text/css,body{}", (pdf.STATIC / "pdf" / ".." / ".." / "__init__.py").as_uri(),
-    "ftp://example.com/x", "file://evil.example/" + str(pdf.STATIC / "pdf" / "document.css"),
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://example.com/logo.png",
+        "https://127.0.0.1/x.css",
+        "file:///etc/passwd",
+        "data:text/css,body{}",
+        (pdf.STATIC / "pdf" / ".." / ".." / "__init__.py").as_uri(),
+        "ftp://example.com/x",
+        "file://evil.example/" + str(pdf.STATIC / "pdf" / "document.css"),
+    ],
+)
 def test_the_fetcher_refuses_everything_but_the_apps_static_files(url):
     with pytest.raises(pdf.RefusedURL):
         pdf.StaticOnlyFetcher().fetch(url)
@@ -81,8 +107,12 @@ def test_the_fetcher_serves_the_pdf_stylesheet():
 def test_a_value_that_looks_like_markup_is_printed_not_fetched(app):
     with app.app_context():
         _invoice, doc = approved_sample(db.session)
-    html = pdf.renderer().html("pdf/invoice.html", doc=replace(
-        doc, seller=replace(doc.seller, name='<img src="http://example.com/x.png">Evil ApS')))
+    html = pdf.renderer().html(
+        "pdf/invoice.html",
+        doc=replace(
+            doc, seller=replace(doc.seller, name='<img src="http://example.com/x.png">Evil ApS')
+        ),
+    )
     assert '<img src="http' not in html and "&lt;img" in html
 
 

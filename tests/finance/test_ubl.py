@@ -29,14 +29,22 @@ def test_the_sample_invoice_is_a_valid_danish_peppol_invoice(app):
     assert (text("cbc:IssueDate"), text("cbc:DueDate")) == ("2019-02-05", "2019-03-07")
     assert text("cac:TaxTotal/cbc:TaxAmount") == "24779.61"
     assert text("cac:LegalMonetaryTotal/cbc:PayableAmount") == "123898.04"
-    seller = tree.find("cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID", NS)
+    seller = tree.find(
+        "cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID", NS
+    )
     assert (seller.text, seller.get("schemeID")) == ("13585628", "0184")
     buyer = tree.find("cac:AccountingCustomerParty/cac:Party/cbc:EndpointID", NS)
     assert (buyer.text, buyer.get("schemeID")) == ("5798009800275", "0088")
     lines = tree.findall("cac:InvoiceLine", NS)
-    assert [line.findtext("cac:Item/cac:SellersItemIdentification/cbc:ID", namespaces=NS) for line in lines] == sorted(
-        ["DL-4Q7K2", "DL-9XW3M", "DL-2HB8R", "DL-7TZ5C", "DL-3PJ6N", "DL-8KD4V", "DL-5MR2F"])
-    assert sum(Decimal(line.findtext("cbc:LineExtensionAmount", namespaces=NS)) for line in lines) == Decimal("99118.43")
+    assert [
+        line.findtext("cac:Item/cac:SellersItemIdentification/cbc:ID", namespaces=NS)
+        for line in lines
+    ] == sorted(
+        ["DL-4Q7K2", "DL-9XW3M", "DL-2HB8R", "DL-7TZ5C", "DL-3PJ6N", "DL-8KD4V", "DL-5MR2F"]
+    )
+    assert sum(
+        Decimal(line.findtext("cbc:LineExtensionAmount", namespaces=NS)) for line in lines
+    ) == Decimal("99118.43")
 
 
 def test_a_credit_note_refers_to_what_it_credits_and_is_never_negative(app):
@@ -50,7 +58,10 @@ def test_a_credit_note_refers_to_what_it_credits_and_is_never_negative(app):
     tree = etree.fromstring(xml)
     assert tree.tag == f"{{{ubl.NS_CREDIT_NOTE}}}CreditNote"
     assert tree.findtext("cbc:CreditNoteTypeCode", namespaces=NS) == "381"
-    assert tree.findtext("cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID", namespaces=NS) == "2019-000001"
+    assert (
+        tree.findtext("cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID", namespaces=NS)
+        == "2019-000001"
+    )
     assert tree.findtext("cac:LegalMonetaryTotal/cbc:PayableAmount", namespaces=NS) == "123898.04"
     assert len(tree.findall("cac:CreditNoteLine", NS)) == 7
 
@@ -60,9 +71,15 @@ def test_the_validator_finds_what_the_rules_forbid(app):
         _invoice, doc = approved_sample(db.session)
         xml = ubl.build(doc)
     # The Danish rule wants the CVR scheme on the seller's legal entity; EN 16931 wants totals that add up.
-    broken = xml.replace(b'<cbc:CompanyID schemeID="0184">13585628</cbc:CompanyID>',
-                         b'<cbc:CompanyID schemeID="0088">13585628</cbc:CompanyID>', 1)
-    broken = broken.replace(b'<cbc:PayableAmount currencyID="DKK">123898.04', b'<cbc:PayableAmount currencyID="DKK">123898.05')
+    broken = xml.replace(
+        b'<cbc:CompanyID schemeID="0184">13585628</cbc:CompanyID>',
+        b'<cbc:CompanyID schemeID="0088">13585628</cbc:CompanyID>',
+        1,
+    )
+    broken = broken.replace(
+        b'<cbc:PayableAmount currencyID="DKK">123898.04',
+        b'<cbc:PayableAmount currencyID="DKK">123898.05',
+    )
     report = three_layers().validate(broken)
     rules = {finding.rule for finding in report.errors}
     assert "BR-CO-16" in rules, rules  # amount due = total with VAT - paid amount
@@ -78,7 +95,9 @@ def test_vat_one_ore_off_is_refused_by_our_own_rule(app):
     from dataclasses import replace
 
     off = replace(doc, vat=doc.vat + Decimal("0.01"), total=doc.total + Decimal("0.01"))
-    assert ubl.check_figures(off) == ["VAT 24779.62 is not 0.2500 × 99118.43 rounded half up to øre"]
+    assert ubl.check_figures(off) == [
+        "VAT 24779.62 is not 0.2500 × 99118.43 rounded half up to øre"
+    ]
     try:
         ubl.build(off)
     except ubl.NotIssuable as refused:

@@ -44,7 +44,12 @@ def lines_of(session, invoice):
 
     return {
         session.get(Participant, line.participant_id).ref: (
-            line.days, str(line.base_fee), str(line.hours_amount), str(line.bonus), str(line.amount))
+            line.days,
+            str(line.base_fee),
+            str(line.hours_amount),
+            str(line.bonus),
+            str(line.amount),
+        )
         for line in rows
     }
 
@@ -53,13 +58,19 @@ def test_the_sample_invoice_comes_out_to_the_ore(any_app):
     with any_app.app_context():
         scenario = sample_scenario(db.session)
         contract = db.session.get(Contract, scenario.contract_id)
-        accepted_report(db.session, contract, (SAMPLES / "report-2019-01-excel-da.csv").read_bytes())
+        accepted_report(
+            db.session, contract, (SAMPLES / "report-2019-01-excel-da.csv").read_bytes()
+        )
         invoice = invoicing.invoice_contract_month(db.session, contract.id, "2019-01")
         db.session.commit()
         db.session.expire_all()
         invoice = db.session.get(Invoice, invoice.id)
         assert lines_of(db.session, invoice) == EXPECTED
-        assert (str(invoice.net), str(invoice.vat), str(invoice.total)) == ("99118.43", "24779.61", "123898.04")
+        assert (str(invoice.net), str(invoice.vat), str(invoice.total)) == (
+            "99118.43",
+            "24779.61",
+            "123898.04",
+        )
         assert invoice.kind == "invoice" and invoice.status == "draft" and invoice.number is None
         assert db.session.get(MonthlyReport, invoice.report_id).status == "invoiced"
         assert not invoice.exceeds_ceiling
@@ -70,11 +81,15 @@ def test_a_worker_prepares_the_statements_without_writing_or_changing_an_invoice
     with any_app.app_context():
         scenario = sample_scenario(db.session)
         contract = db.session.get(Contract, scenario.contract_id)
-        accepted_report(db.session, contract, (SAMPLES / "report-2019-01-excel-da.csv").read_bytes())
+        accepted_report(
+            db.session, contract, (SAMPLES / "report-2019-01-excel-da.csv").read_bytes()
+        )
         db.session.commit()
         invoicing.prepare(db.session)
-        counts = [db.session.scalar(sa.select(sa.func.count()).select_from(table))
-                  for table in (Invoice, InvoiceLine)]
+        counts = [
+            db.session.scalar(sa.select(sa.func.count()).select_from(table))
+            for table in (Invoice, InvoiceLine)
+        ]
         db.session.rollback()
         assert counts == [0, 0]
         invoice = invoicing.invoice_contract_month(db.session, contract.id, "2019-01")
@@ -83,20 +98,37 @@ def test_a_worker_prepares_the_statements_without_writing_or_changing_an_invoice
 
 def test_the_sql_agrees_with_the_decimal_reference():
     # The rule in Decimal gives the same figures as the SQL above: one definition, two proofs.
-    line = price_line(Decimal("9500.00"), Decimal("45.00"), Decimal("15000.00"), 16, 31,
-                      Decimal("60"), "job", False)
+    line = price_line(
+        Decimal("9500.00"),
+        Decimal("45.00"),
+        Decimal("15000.00"),
+        16,
+        31,
+        Decimal("60"),
+        "job",
+        False,
+    )
     assert (line.base_fee, line.hours_amount, line.bonus, line.amount) == (
-        Decimal("4903.23"), Decimal("2700.00"), Decimal("15000.00"), Decimal("22603.23"))
+        Decimal("4903.23"),
+        Decimal("2700.00"),
+        Decimal("15000.00"),
+        Decimal("22603.23"),
+    )
     amounts = [Decimal(v[4]) for v in EXPECTED.values()]
     assert invoice_totals(amounts, Decimal("0.25")) == (
-        Decimal("99118.43"), Decimal("24779.61"), Decimal("123898.04"))
+        Decimal("99118.43"),
+        Decimal("24779.61"),
+        Decimal("123898.04"),
+    )
 
 
 def test_running_the_month_again_changes_nothing(any_app):
     with any_app.app_context():
         scenario = sample_scenario(db.session)
         contract = db.session.get(Contract, scenario.contract_id)
-        accepted_report(db.session, contract, (SAMPLES / "report-2019-01.json").read_bytes(), json=True)
+        accepted_report(
+            db.session, contract, (SAMPLES / "report-2019-01.json").read_bytes(), json=True
+        )
         first = invoicing.invoice_contract_month(db.session, contract.id, "2019-01")
         db.session.commit()
         again = invoicing.invoice_contract_month(db.session, contract.id, "2019-01")
@@ -110,19 +142,28 @@ def test_a_correction_after_invoicing_is_credited_and_invoiced_anew(any_app):
     with any_app.app_context():
         scenario = sample_scenario(db.session)
         contract = db.session.get(Contract, scenario.contract_id)
-        accepted_report(db.session, contract, (SAMPLES / "report-2019-01-utf8-bom.csv").read_bytes())
+        accepted_report(
+            db.session, contract, (SAMPLES / "report-2019-01-utf8-bom.csv").read_bytes()
+        )
         old = invoicing.invoice_contract_month(db.session, contract.id, "2019-01")
         db.session.commit()
         # The provider finds DL-9XW3M delivered 140 hours, not 148: version 2 of the report.
-        corrected = (SAMPLES / "report-2019-01-utf8-bom.csv").read_bytes().replace(
-            b"DL-9XW3M,148,148,0", b"DL-9XW3M,148,140,8")
+        corrected = (
+            (SAMPLES / "report-2019-01-utf8-bom.csv")
+            .read_bytes()
+            .replace(b"DL-9XW3M,148,148,0", b"DL-9XW3M,148,140,8")
+        )
         report = accepted_report(db.session, contract, corrected)
         assert report.version == 2
         new = invoicing.invoice_contract_month(db.session, contract.id, "2019-01")
         invoicing.invoice_contract_month(db.session, contract.id, "2019-01")
         db.session.commit()
         invoices = db.session.scalars(sa.select(Invoice).order_by(Invoice.id)).all()
-        assert [(i.kind, i.version) for i in invoices] == [("invoice", 1), ("credit_note", 1), ("invoice", 2)]
+        assert [(i.kind, i.version) for i in invoices] == [
+            ("invoice", 1),
+            ("credit_note", 1),
+            ("invoice", 2),
+        ]
         note = invoices[1]
         assert note.credited_invoice_id == old.id and note.total == old.total and note.total > 0
         assert new.net == old.net - Decimal("360.00")  # 8 hours × 45 kr.
@@ -134,7 +175,9 @@ def test_the_outcome_bonus_is_paid_once_per_participant_and_contract(any_app):
     with any_app.app_context():
         scenario = sample_scenario(db.session)
         contract = db.session.get(Contract, scenario.contract_id)
-        accepted_report(db.session, contract, (SAMPLES / "report-2019-01-utf8-bom.csv").read_bytes())
+        accepted_report(
+            db.session, contract, (SAMPLES / "report-2019-01-utf8-bom.csv").read_bytes()
+        )
         invoicing.invoice_contract_month(db.session, contract.id, "2019-01")
         db.session.commit()
         bonuses = db.session.scalar(sa.select(sa.func.sum(InvoiceLine.bonus)))
@@ -146,7 +189,9 @@ def test_an_invoice_past_the_ceiling_is_flagged(any_app):
         scenario = sample_scenario(db.session)
         contract = db.session.get(Contract, scenario.contract_id)
         contract.ceiling = Decimal("50000.00")
-        accepted_report(db.session, contract, (SAMPLES / "report-2019-01-utf8-bom.csv").read_bytes())
+        accepted_report(
+            db.session, contract, (SAMPLES / "report-2019-01-utf8-bom.csv").read_bytes()
+        )
         invoice = invoicing.invoice_contract_month(db.session, contract.id, "2019-01")
         db.session.commit()
         assert invoice.exceeds_ceiling
@@ -158,17 +203,29 @@ def test_the_sample_month_scores(any_app):
     with any_app.app_context():
         scenario = sample_scenario(db.session)
         contract = db.session.get(Contract, scenario.contract_id)
-        accepted_report(db.session, contract, (SAMPLES / "report-2019-01-excel-da.csv").read_bytes())
+        accepted_report(
+            db.session, contract, (SAMPLES / "report-2019-01-excel-da.csv").read_bytes()
+        )
         written = scoring.compute_month(db.session, "2019-01")
         assert scoring.compute_month(db.session, "2019-01") == written  # replaced, not added
         db.session.commit()
-        for scope, scope_id in [("all", 0), ("contract", contract.id), ("provider", contract.provider_id),
-                                ("programme", contract.programme_id)]:
+        for scope, scope_id in [
+            ("all", 0),
+            ("contract", contract.id),
+            ("provider", contract.provider_id),
+            ("programme", contract.programme_id),
+        ]:
             for cumulative in (False, True):
                 figures = scoring.figures(db.session, scope, scope_id, "2019-01", cumulative)
                 body = figures.as_json()
-                assert (body["participants"], body["active_end"], body["exits"], body["positive"],
-                        body["benefit_stopped"], body["other"]) == (7, 3, 4, 2, 1, 1)
+                assert (
+                    body["participants"],
+                    body["active_end"],
+                    body["exits"],
+                    body["positive"],
+                    body["benefit_stopped"],
+                    body["other"],
+                ) == (7, 3, 4, 2, 1, 1)
                 assert body["outcome_rate"] == "0.5000"
                 assert figures.hours_delivered == Decimal("575.75")
                 assert figures.hours_planned == Decimal("680.75")

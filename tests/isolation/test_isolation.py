@@ -65,41 +65,78 @@ def world(sqlite_template, redis_server, tmp_path_factory) -> World:
 
     folder = tmp_path_factory.mktemp("isolation")
     shutil.copyfile(sqlite_template, folder / "portal.db")
-    app = create_app(app_config(f"sqlite:///{folder / 'portal.db'}", redis_server, folder,
-                                RATELIMIT_STORAGE_URI="memory://"))
+    app = create_app(
+        app_config(
+            f"sqlite:///{folder / 'portal.db'}",
+            redis_server,
+            folder,
+            RATELIMIT_STORAGE_URI="memory://",
+        )
+    )
     with app.app_context():
         session = db.session
         load_demo(session, app.config["PSEUDONYM_KEY"].encode())
         a_user = session.scalar(sa.select(User).where(User.email == A_EMAIL))
         # B: another demo provider with a report for December 2018, so an invoice can exist too.
         b_contract = session.scalar(
-            sa.select(Contract).join(MonthlyReport, MonthlyReport.contract_id == Contract.id)
+            sa.select(Contract)
+            .join(MonthlyReport, MonthlyReport.contract_id == Contract.id)
             .where(Contract.provider_id != a_user.provider_id, MonthlyReport.month == "2018-12")
-            .order_by(Contract.id).limit(1))
+            .order_by(Contract.id)
+            .limit(1)
+        )
         b = session.get(Provider, b_contract.provider_id)
         b_user = create_user(session, TEST_ACTOR, B_EMAIL, "provider", TEST_PASSWORD, b.id)
         b_token, _ = create_token(session, TEST_ACTOR, b_user, "B's system")
         _, a_token = create_token(session, TEST_ACTOR, a_user, "A's system")
         invoice = invoice_contract_month(session, b_contract.id, "2018-12")
-        enrolment = session.scalar(sa.select(Enrolment).where(Enrolment.contract_id == b_contract.id).limit(1))
-        report = session.scalar(sa.select(MonthlyReport).where(MonthlyReport.contract_id == b_contract.id,
-                                                               MonthlyReport.month == "2019-01"))
+        enrolment = session.scalar(
+            sa.select(Enrolment).where(Enrolment.contract_id == b_contract.id).limit(1)
+        )
+        report = session.scalar(
+            sa.select(MonthlyReport).where(
+                MonthlyReport.contract_id == b_contract.id, MonthlyReport.month == "2019-01"
+            )
+        )
         participant = session.get(Participant, enrolment.participant_id)
-        line_id = session.scalar(sa.select(ReportLine.id).where(ReportLine.report_id == report.id).limit(1))
+        line_id = session.scalar(
+            sa.select(ReportLine.id).where(ReportLine.report_id == report.id).limit(1)
+        )
         b_values = {
-            "contract_id": b_contract.id, "month": "2019-01", "provider_id": b.id,
-            "invoice_id": invoice.id, "enrolment_id": enrolment.id, "participant_id": participant.id,
-            "participant_ref": participant.ref, "ref": participant.ref, "report_id": report.id,
-            "line_id": line_id, "report_line_id": line_id,
-            "token_id": b_token.id, "user_id": b_user.id, "job_id": f"invoice-{b_contract.id}-2019-01",
-            "id": b.id, "year": 2019,
+            "contract_id": b_contract.id,
+            "month": "2019-01",
+            "provider_id": b.id,
+            "invoice_id": invoice.id,
+            "enrolment_id": enrolment.id,
+            "participant_id": participant.id,
+            "participant_ref": participant.ref,
+            "ref": participant.ref,
+            "report_id": report.id,
+            "line_id": line_id,
+            "report_line_id": line_id,
+            "token_id": b_token.id,
+            "user_id": b_user.id,
+            "job_id": f"invoice-{b_contract.id}-2019-01",
+            "id": b.id,
+            "year": 2019,
         }
         b_refs = session.scalars(
-            sa.select(Participant.ref).join(Enrolment, Enrolment.participant_id == Participant.id)
-            .join(Contract, Enrolment.contract_id == Contract.id).where(Contract.provider_id == b.id))
-        b_references = session.scalars(sa.select(Contract.reference).where(Contract.provider_id == b.id))
-        secrets = [b.name, b.cvr, B_EMAIL, *(x for x in (b.contact_name, b.contact_email, b.gln) if x),
-                   *b_references, *b_refs]
+            sa.select(Participant.ref)
+            .join(Enrolment, Enrolment.participant_id == Participant.id)
+            .join(Contract, Enrolment.contract_id == Contract.id)
+            .where(Contract.provider_id == b.id)
+        )
+        b_references = session.scalars(
+            sa.select(Contract.reference).where(Contract.provider_id == b.id)
+        )
+        secrets = [
+            b.name,
+            b.cvr,
+            B_EMAIL,
+            *(x for x in (b.contact_name, b.contact_email, b.gln) if x),
+            *b_references,
+            *b_refs,
+        ]
         tender = session.execute(sa.text("SELECT id FROM tender ORDER BY id LIMIT 1")).scalar()
         lot = session.execute(sa.text("SELECT id FROM lot ORDER BY id LIMIT 1")).scalar()
         session.commit()
@@ -114,7 +151,9 @@ def dump(app: Flask) -> dict[str, list]:
     with app.app_context():
         for table in Base.metadata.sorted_tables:
             columns = [c for c in table.columns if (table.name, c.name) not in VOLATILE]
-            rows = db.session.execute(sa.select(*columns).order_by(*table.primary_key.columns)).all()
+            rows = db.session.execute(
+                sa.select(*columns).order_by(*table.primary_key.columns)
+            ).all()
             tables[table.name] = [tuple(map(str, row)) for row in rows]
     return tables
 
@@ -138,7 +177,7 @@ def _rule_paths(rule: str) -> list[str]:
     if match:
         paths = []
         for word in (w.strip().strip("'\"") for w in match.group(1).split(",")):
-            concrete = rule[: match.start()] + word + rule[match.end():]
+            concrete = rule[: match.start()] + word + rule[match.end() :]
             for generic in GENERIC_IDS:
                 concrete = re.sub(rf"<(?:[a-z]+:)?{generic}>", f"{{{word}_id}}", concrete)
             paths += _rule_paths(concrete)
@@ -191,8 +230,10 @@ def _example(schema: dict, components: dict, world: World, name: str = "", depth
     if kind == "object" or "properties" in schema:
         if depth > 4:
             return {}
-        return {key: _example(sub, components, world, key, depth + 1)
-                for key, sub in schema.get("properties", {}).items()}
+        return {
+            key: _example(sub, components, world, key, depth + 1)
+            for key, sub in schema.get("properties", {}).items()
+        }
     if kind == "array":
         return [_example(schema.get("items", {}), components, world, name, depth + 1)]
     if kind == "integer":
@@ -212,8 +253,16 @@ def _api_body(world: World, openapi: dict, method: str, path: str) -> dict | Non
     if method in ("GET", "DELETE"):
         return None
     if path.endswith("/reports/{month}"):
-        return {"lines": [{"participant_ref": world.b_values["participant_ref"], "hours_planned": "10",
-                           "hours_delivered": "10", "status": "active"}]}
+        return {
+            "lines": [
+                {
+                    "participant_ref": world.b_values["participant_ref"],
+                    "hours_planned": "10",
+                    "hours_delivered": "10",
+                    "status": "active",
+                }
+            ]
+        }
     schema = content.get("application/json", {}).get("schema")
     if schema is None:
         return {}
@@ -235,8 +284,10 @@ def _logged_in_client(world: World):
 
 def test_every_route_with_an_id_refuses_provider_a_with_bs_ids(world, openapi):
     routes = _id_routes(world.app, openapi)
-    assert {("PUT", "/api/v1/contracts/{contract_id}/reports/{month}"),
-            ("GET", "/provider/contracts/{contract_id}/reports/{month}")} <= routes
+    assert {
+        ("PUT", "/api/v1/contracts/{contract_id}/reports/{month}"),
+        ("GET", "/provider/contracts/{contract_id}/reports/{month}"),
+    } <= routes
     client = _logged_in_client(world)
     token = csrf_token(client.get("/provider/").get_data(as_text=True))
     headers = {"Authorization": f"Bearer {world.a_token}"}
@@ -249,16 +300,26 @@ def test_every_route_with_an_id_refuses_provider_a_with_bs_ids(world, openapi):
         url = _fill(world, path)
         if path.startswith("/api/"):
             body = _api_body(world, openapi, method, path)
-            response = client.open(url, method=method, headers=headers,
-                                   data=None if body is None else json.dumps(body),
-                                   content_type=None if body is None else "application/json")
+            response = client.open(
+                url,
+                method=method,
+                headers=headers,
+                data=None if body is None else json.dumps(body),
+                content_type=None if body is None else "application/json",
+            )
             if response.status_code not in REFUSED and not names <= SHARED:
                 failures.append(f"{method} {url}: {response.status_code}")
             if not response.is_json:
                 failures.append(f"{method} {url}: not JSON ({response.mimetype})")
         else:
-            form = {"csrf_token": token, "reason": "B", "lines-0-participant_ref": world.b_values["ref"],
-                    "lines-0-hours_planned": "1", "lines-0-hours_delivered": "1", "lines-0-status": "active"}
+            form = {
+                "csrf_token": token,
+                "reason": "B",
+                "lines-0-participant_ref": world.b_values["ref"],
+                "lines-0-hours_planned": "1",
+                "lines-0-hours_delivered": "1",
+                "lines-0-status": "active",
+            }
             response = client.open(url, method=method, data=None if method == "GET" else form)
             if response.status_code not in REFUSED and not names <= SHARED:
                 failures.append(f"{method} {url}: {response.status_code}")
@@ -281,8 +342,11 @@ def test_list_filters_with_bs_ids_show_nothing_of_b(world, openapi):
         operation = operations.get("get")
         if not operation or "{" in path:
             continue
-        query = {p["name"]: world.b_values[p["name"]] for p in operation.get("parameters", [])
-                 if p.get("in") == "query" and p["name"] in world.b_values}
+        query = {
+            p["name"]: world.b_values[p["name"]]
+            for p in operation.get("parameters", [])
+            if p.get("in") == "query" and p["name"] in world.b_values
+        }
         if not query:
             continue
         if "scope" in {p["name"] for p in operation.get("parameters", [])}:
@@ -299,14 +363,21 @@ def test_list_filters_with_bs_ids_show_nothing_of_b(world, openapi):
 def _listing_app() -> Flask:
     """An app built only to read its routes at collection time (no database is opened)."""
     folder = Path(__file__).resolve().parent / ".routes-only"
-    return create_app(app_config(f"sqlite:///{folder}/never-opened.db", "redis://127.0.0.1:1/0", folder,
-                                 RATELIMIT_STORAGE_URI="memory://"))
+    return create_app(
+        app_config(
+            f"sqlite:///{folder}/never-opened.db",
+            "redis://127.0.0.1:1/0",
+            folder,
+            RATELIMIT_STORAGE_URI="memory://",
+        )
+    )
 
 
 def _routes_without_ids() -> list[str]:
     app = _listing_app()
     return sorted(
-        rule.rule for rule in app.url_map.iter_rules()
+        rule.rule
+        for rule in app.url_map.iter_rules()
         if "GET" in rule.methods and not rule.arguments and rule.endpoint not in ("static",)
     )
 
@@ -314,7 +385,9 @@ def _routes_without_ids() -> list[str]:
 @pytest.mark.parametrize("url", _routes_without_ids())
 def test_routes_without_an_id_show_provider_a_nothing_of_b(world, url):
     if url.startswith("/api/"):
-        response = world.app.test_client().get(url, headers={"Authorization": f"Bearer {world.a_token}"})
+        response = world.app.test_client().get(
+            url, headers={"Authorization": f"Bearer {world.a_token}"}
+        )
     else:
         response = _logged_in_client(world).get(url, follow_redirects=True)
     assert response.status_code < 500

@@ -12,8 +12,8 @@ from contracts.models import Contract, Invoice, InvoiceLine, Score
 from contracts.rules.report_format import read_csv
 from contracts.services import reports
 from contracts.services.audit import Actor
-from provider_portal.jobs import aggregation
 from provider_portal.extensions import db
+from provider_portal.jobs import aggregation
 from provider_portal.jobs.queues import redis_connection
 from tests.jobs.test_worker import start_worker, stop_worker
 from tests.scenarios import sample_scenario
@@ -27,18 +27,45 @@ def accepted_sample_month(app, contracts: int = 1) -> list[int]:
     ids = []
     with app.app_context():
         for n in range(contracts):
-            refs = [f"DL-{n:02d}{ref[5:]}" if n else ref for ref in
-                    ["DL-4Q7K2", "DL-9XW3M", "DL-2HB8R", "DL-7TZ5C", "DL-3PJ6N", "DL-8KD4V", "DL-5MR2F"]]
+            refs = [
+                f"DL-{n:02d}{ref[5:]}" if n else ref
+                for ref in [
+                    "DL-4Q7K2",
+                    "DL-9XW3M",
+                    "DL-2HB8R",
+                    "DL-7TZ5C",
+                    "DL-3PJ6N",
+                    "DL-8KD4V",
+                    "DL-5MR2F",
+                ]
+            ]
             cvr = ["13585628", "29403473", "10150817", "25313763", "30060946", "64942212"][n]
-            scenario = sample_scenario(db.session, provider_name=f"Leverandør {n}", cvr=cvr, refs=refs,
-                                       reference=f"SÆR-{n}")
+            scenario = sample_scenario(
+                db.session,
+                provider_name=f"Leverandør {n}",
+                cvr=cvr,
+                refs=refs,
+                reference=f"SÆR-{n}",
+            )
             data = (SAMPLES / "report-2019-01-utf8-bom.csv").read_bytes()
-            for old, new in zip(["DL-4Q7K2", "DL-9XW3M", "DL-2HB8R", "DL-7TZ5C", "DL-3PJ6N", "DL-8KD4V",
-                                 "DL-5MR2F"], refs):
+            for old, new in zip(
+                [
+                    "DL-4Q7K2",
+                    "DL-9XW3M",
+                    "DL-2HB8R",
+                    "DL-7TZ5C",
+                    "DL-3PJ6N",
+                    "DL-8KD4V",
+                    "DL-5MR2F",
+                ],
+                refs,
+                strict=True,
+            ):
                 data = data.replace(old.encode(), new.encode())
             contract = db.session.get(Contract, scenario.contract_id)
-            report = reports.save_draft(db.session, ACTOR, contract, "2019-01", read_csv(data),
-                                        date(2019, 2, 5), "test")
+            report = reports.save_draft(
+                db.session, ACTOR, contract, "2019-01", read_csv(data), date(2019, 2, 5), "test"
+            )
             reports.submit(db.session, ACTOR, report)
             reports.accept(db.session, ACTOR, report)
             ids.append(contract.id)
@@ -68,8 +95,10 @@ def wait_for_a_worker(seconds=60):
 
 def invoice_totals(app):
     with app.app_context():
-        return sorted((i.contract_id, i.kind, i.version, str(i.total))
-                      for i in db.session.scalars(sa.select(Invoice)))
+        return sorted(
+            (i.contract_id, i.kind, i.version, str(i.total))
+            for i in db.session.scalars(sa.select(Invoice))
+        )
 
 
 def test_a_month_on_two_workers_gives_one_invoice_per_contract(any_app):
@@ -92,7 +121,9 @@ def test_a_month_on_two_workers_gives_one_invoice_per_contract(any_app):
     assert totals == [(cid, "invoice", 1, "123898.04") for cid in sorted(contract_ids)]
     with any_app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(InvoiceLine)) == 21
-        whole = db.session.scalar(sa.select(Score).where(Score.scope == "all", Score.cumulative.is_(True)))
+        whole = db.session.scalar(
+            sa.select(Score).where(Score.scope == "all", Score.cumulative.is_(True))
+        )
         assert (whole.participants, whole.active_end, whole.exits, whole.positive) == (21, 9, 12, 6)
         assert whole.hours_delivered == Decimal("1727.25")
         if db.engine.dialect.name == "postgresql":
@@ -104,9 +135,14 @@ def _analyzed(tables: list[str], seconds: float = 5) -> set[str]:
     """The tables ANALYZE has run on (the statistics views can lag a moment behind)."""
     deadline = time.monotonic() + seconds
     while True:
-        done = set(db.session.scalars(sa.text(
-            "SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL AND relname = ANY(:tables)"
-        ), {"tables": tables}))
+        done = set(
+            db.session.scalars(
+                sa.text(
+                    "SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL AND relname = ANY(:tables)"
+                ),
+                {"tables": tables},
+            )
+        )
         if done == set(tables) or time.monotonic() > deadline:
             return done
         db.session.rollback()

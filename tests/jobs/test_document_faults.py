@@ -12,19 +12,20 @@ import re
 import time
 from datetime import timedelta
 
-
 from benchmarks.data import make_reports
 from contracts.services import invoicing
+from provider_portal.extensions import db
 from provider_portal.jobs import documents as documents_jobs
 from provider_portal.jobs import liveness, queues
-from provider_portal.extensions import db
 from tests.finance.helpers import sample_invoice
 from tests.finance.queue import pdf_text
 from tests.finance.test_documents_jobs import wait_for_download
 from tests.jobs.test_worker import start_worker, stop_worker
 from tests.jobs.workers import kill_worker
 
-STALLED = "Dokumentet kunne ikke laves, fordi der ikke kører nogen baggrundsproces, der kan lave det."
+STALLED = (
+    "Dokumentet kunne ikke laves, fordi der ikke kører nogen baggrundsproces, der kan lave det."
+)
 # Lines enough that the render takes seconds, so the worker can be killed in the middle of it.
 LONG_INVOICE_LINES = 600
 
@@ -41,12 +42,15 @@ def wait_for_stalled(client, page_url: str, seconds: float) -> str:
         if page_status(page) == "stalled":
             return page
         assert page_status(page) in ("queued", "started") and 'http-equiv="refresh"' in page, page
-        assert time.monotonic() < deadline, f"{page_url} still said it was being made after {seconds}s"
+        assert time.monotonic() < deadline, (
+            f"{page_url} still said it was being made after {seconds}s"
+        )
         time.sleep(0.2)
 
 
 def test_with_no_worker_the_statement_page_says_it_cannot_be_made_and_asking_again_starts_afresh(
-        app, finance, monkeypatch):
+    app, finance, monkeypatch
+):
     with app.app_context():
         provider_id = sample_invoice(db.session).contract.provider_id
         db.session.commit()
@@ -69,7 +73,9 @@ def test_with_no_worker_the_statement_page_says_it_cannot_be_made_and_asking_aga
     assert again.headers["Location"] == page_url
     assert page_status(finance.get(page_url).get_data(as_text=True)) == "queued"
     with app.app_context():
-        assert queues.queue(documents_jobs.QUEUE).job_ids == [documents_jobs.statement_job_id(provider_id, "2019-01")]
+        assert queues.queue(documents_jobs.QUEUE).job_ids == [
+            documents_jobs.statement_job_id(provider_id, "2019-01")
+        ]
 
 
 def danish(amount) -> str:
@@ -78,7 +84,8 @@ def danish(amount) -> str:
 
 
 def test_a_worker_killed_mid_render_leaves_a_stalled_page_and_asking_again_makes_the_pdf(
-        app, finance, monkeypatch):
+    app, finance, monkeypatch
+):
     with app.app_context():
         [contract_id] = make_reports(db.session, 1, LONG_INVOICE_LINES, "2019-01", "2019-01")
         invoice = invoicing.invoice_contract_month(db.session, contract_id, "2019-01")

@@ -15,8 +15,8 @@ from rq.job import JobStatus
 
 from benchmarks.data import make_reports
 from contracts.models import Invoice, InvoiceLine, Score
-from provider_portal.jobs import aggregation, liveness, queues
 from provider_portal.extensions import db
+from provider_portal.jobs import aggregation, liveness, queues
 from tests.jobs.test_worker import start_worker, stop_worker
 from tests.jobs.workers import kill_worker
 
@@ -24,16 +24,27 @@ from tests.jobs.workers import kill_worker
 def expected_totals(app) -> dict[int, Decimal]:
     """Each contract's invoice total, priced in Python from the same data as the SQL prices."""
     with app.app_context():
-        rows = db.session.execute(sa.text(
-            "SELECT c.id, rl.hours_delivered, rl.exit_reason FROM report_line rl "
-            "JOIN monthly_report r ON r.id = rl.report_id JOIN contract c ON c.id = r.contract_id")).all()
+        rows = db.session.execute(
+            sa.text(
+                "SELECT c.id, rl.hours_delivered, rl.exit_reason FROM report_line rl "
+                "JOIN monthly_report r ON r.id = rl.report_id JOIN contract c ON c.id = r.contract_id"
+            )
+        ).all()
     from contracts.rules.pricing import invoice_totals, price_line
 
     amounts: dict[int, list[Decimal]] = {}
     for contract_id, hours, reason in rows:
         days = 10 if reason else 31
-        line = price_line(Decimal("9500.00"), Decimal("45.00"), Decimal("15000.00"), days, 31,
-                          Decimal(str(hours)), reason, False)
+        line = price_line(
+            Decimal("9500.00"),
+            Decimal("45.00"),
+            Decimal("15000.00"),
+            days,
+            31,
+            Decimal(str(hours)),
+            reason,
+            False,
+        )
         amounts.setdefault(contract_id, []).append(line.amount)
     return {cid: invoice_totals(values, Decimal("0.25"))[2] for cid, values in amounts.items()}
 
@@ -47,7 +58,12 @@ def make_month(app) -> list[int]:
     that a kill can land while their jobs run."""
     with app.app_context():
         ids = []
-        for first, count, participants in ((0, 1, SMALL), (1, 1, LARGE), (2, 21, SMALL), (23, 1, LARGE)):
+        for first, count, participants in (
+            (0, 1, SMALL),
+            (1, 1, LARGE),
+            (2, 21, SMALL),
+            (23, 1, LARGE),
+        ):
             ids += make_reports(db.session, count, participants, MONTH, MONTH, first=first)
         db.session.commit()
     return ids
@@ -75,7 +91,10 @@ def wait_until_started(app, job_id: str, seconds: float = 120) -> None:
         deadline = time.monotonic() + seconds
         while True:
             try:
-                if queues.AppContextJob.fetch(job_id, connection=connection).get_status() == JobStatus.STARTED:
+                if (
+                    queues.AppContextJob.fetch(job_id, connection=connection).get_status()
+                    == JobStatus.STARTED
+                ):
                     return
             except NoSuchJobError:
                 pass
@@ -85,18 +104,28 @@ def wait_until_started(app, job_id: str, seconds: float = 120) -> None:
 
 def still_started(app, job_id: str) -> bool:
     with app.app_context():
-        return queues.AppContextJob.fetch(job_id, connection=queues.redis_connection()).get_status() == JobStatus.STARTED
+        return (
+            queues.AppContextJob.fetch(job_id, connection=queues.redis_connection()).get_status()
+            == JobStatus.STARTED
+        )
 
 
 def assert_one_right_invoice_per_contract(app, expected: dict[int, Decimal]) -> None:
     with app.app_context():
-        invoices = db.session.execute(sa.select(Invoice.contract_id, Invoice.kind, Invoice.total)).all()
+        invoices = db.session.execute(
+            sa.select(Invoice.contract_id, Invoice.kind, Invoice.total)
+        ).all()
         assert sorted(cid for cid, _, _ in invoices) == sorted(expected)
         assert {kind for _, kind, _ in invoices} == {"invoice"}
         assert {cid: Decimal(str(total)) for cid, _, total in invoices} == expected
         lines = db.session.scalar(sa.select(sa.func.count()).select_from(InvoiceLine))
         assert lines == 22 * SMALL + 2 * LARGE
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(Score).where(Score.month == MONTH)) > 0
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count()).select_from(Score).where(Score.month == MONTH)
+            )
+            > 0
+        )
 
 
 # Where the worker and its work horse are killed: the job the horse runs at that moment.
@@ -108,7 +137,9 @@ MOMENTS = {
 
 
 @pytest.mark.parametrize("moment", MOMENTS)
-def test_a_worker_killed_mid_month_is_replaced_and_the_month_finishes_within_a_minute(any_app, moment):
+def test_a_worker_killed_mid_month_is_replaced_and_the_month_finishes_within_a_minute(
+    any_app, moment
+):
     """The operator's way: start the month through the API, lose the worker and its horse at
     once, start a new worker, and ask for the month every few seconds. Within a minute of the
     kill the month is done, with exactly one right invoice per contract."""
@@ -137,7 +168,9 @@ def test_a_worker_killed_mid_month_is_replaced_and_the_month_finishes_within_a_m
             if answer["status"] == "finished":
                 break
             assert answer["status"] not in ("failed", "stalled"), answer
-            assert time.monotonic() - killed < 60, f"a minute after the kill: {answer}, asked {asked}"
+            assert time.monotonic() - killed < 60, (
+                f"a minute after the kill: {answer}, asked {asked}"
+            )
             again = api.post("/api/v1/aggregations", json={"month": MONTH}, headers=headers)
             assert again.status_code in (202, 409), again.get_json()
             asked.append(again.status_code)
@@ -159,29 +192,53 @@ def test_a_correction_after_invoicing_gives_one_credit_note_and_one_new_invoice(
     from tests.jobs.test_aggregation import SAMPLES, accepted_sample_month, wait_until_done
 
     [contract_id] = accepted_sample_month(any_app)
-    worker = start_worker(any_app.config["DATABASE_URL"], any_app.config["REDIS_URL"], "aggregation")
+    worker = start_worker(
+        any_app.config["DATABASE_URL"], any_app.config["REDIS_URL"], "aggregation"
+    )
     try:
         with any_app.app_context():
-            assert wait_until_done(aggregation.start("2019-01", started_by=None))["status"] == "finished"
-            corrected = (SAMPLES / "report-2019-01-utf8-bom.csv").read_bytes().replace(
-                b"DL-9XW3M,148,148,0", b"DL-9XW3M,148,140,8")
+            assert (
+                wait_until_done(aggregation.start("2019-01", started_by=None))["status"]
+                == "finished"
+            )
+            corrected = (
+                (SAMPLES / "report-2019-01-utf8-bom.csv")
+                .read_bytes()
+                .replace(b"DL-9XW3M,148,148,0", b"DL-9XW3M,148,140,8")
+            )
             contract = db.session.get(Contract, contract_id)
-            report = reports.save_draft(db.session, Actor("test"), contract, "2019-01", read_csv(corrected),
-                                        date(2019, 2, 20), "test")
+            report = reports.save_draft(
+                db.session,
+                Actor("test"),
+                contract,
+                "2019-01",
+                read_csv(corrected),
+                date(2019, 2, 20),
+                "test",
+            )
             reports.submit(db.session, Actor("test"), report)
             reports.accept(db.session, Actor("test"), report)
             db.session.commit()
             for _ in range(2):
-                assert wait_until_done(aggregation.start("2019-01", started_by=None))["status"] == "finished"
+                assert (
+                    wait_until_done(aggregation.start("2019-01", started_by=None))["status"]
+                    == "finished"
+                )
             rows = db.session.execute(
-                sa.select(Invoice.kind, Invoice.version, Invoice.total).order_by(Invoice.id)).all()
+                sa.select(Invoice.kind, Invoice.version, Invoice.total).order_by(Invoice.id)
+            ).all()
     finally:
         stop_worker(worker)
     assert [(kind, version, str(total)) for kind, version, total in rows] == [
-        ("invoice", 1, "123898.04"), ("credit_note", 1, "123898.04"), ("invoice", 2, "123448.04")]
+        ("invoice", 1, "123898.04"),
+        ("credit_note", 1, "123898.04"),
+        ("invoice", 2, "123448.04"),
+    ]
 
 
-def test_with_no_worker_left_the_job_page_says_the_worker_stopped_and_starts_the_month_again(any_app):
+def test_with_no_worker_left_the_job_page_says_the_worker_stopped_and_starts_the_month_again(
+    any_app,
+):
     """A worker dies holding a contract job and none follows: the page says so in Danish and
     offers to start the month again; the API says it in English. Started again from the page,
     the month finishes on the next worker with exactly one right invoice per contract."""
@@ -197,7 +254,9 @@ def test_with_no_worker_left_the_job_page_says_the_worker_stopped_and_starts_the
 
     worker = start_worker(url, redis_url, "aggregation")
     form = page.get("/jobs/").get_data(as_text=True)
-    job_url = page.post("/jobs/", data={"month": MONTH, "csrf_token": csrf_token(form)}).headers["Location"]
+    job_url = page.post("/jobs/", data={"month": MONTH, "csrf_token": csrf_token(form)}).headers[
+        "Location"
+    ]
     wait_until_started(any_app, aggregation.invoice_job_id(contract_ids[1], MONTH))
     kill_worker(worker)
     killed = time.monotonic()
@@ -214,11 +273,15 @@ def test_with_no_worker_left_the_job_page_says_the_worker_stopped_and_starts_the
     html = page.get(job_url).get_data(as_text=True)
     assert answer["notice"] in html
     assert "Start januar 2019 igen" in html and f'name="month" value="{MONTH}"' in html
-    in_english = api.get(f"/api/v1/{job_url.removeprefix('/')}", headers={"Authorization": f"Bearer {token}"})
+    in_english = api.get(
+        f"/api/v1/{job_url.removeprefix('/')}", headers={"Authorization": f"Bearer {token}"}
+    )
     assert in_english.get_json()["notice"] == aggregation.WAITING_NOTICE
 
     again = page.post("/jobs/", data={"month": MONTH, "csrf_token": csrf_token(html)})
-    assert again.status_code == 302 and again.headers["Location"] == job_url, again.get_data(as_text=True)
+    assert again.status_code == 302 and again.headers["Location"] == job_url, again.get_data(
+        as_text=True
+    )
     replacement = start_worker(url, redis_url, "aggregation")
     try:
         while (answer := page.get(f"{job_url}/status").get_json())["status"] != "finished":
@@ -248,12 +311,18 @@ def test_a_month_waiting_on_a_job_that_went_missing_is_stalled_and_can_be_starte
             assert aggregation.status(job_id)["status"] == "queued"
             try:
                 aggregation.start(MONTH, started_by=None)
-                raise AssertionError("a month with live workers and its jobs waiting was started twice")
+                raise AssertionError(
+                    "a month with live workers and its jobs waiting was started twice"
+                )
             except aggregation.AlreadyRunning:
                 pass
-            queues.AppContextJob.fetch(aggregation.invoice_job_id(contract_id, MONTH), connection=connection).delete()
+            queues.AppContextJob.fetch(
+                aggregation.invoice_job_id(contract_id, MONTH), connection=connection
+            ).delete()
             answer = aggregation.status(job_id)
-            assert answer["status"] == "stalled" and answer["error"] == aggregation.STALLED_ERROR, answer
+            assert answer["status"] == "stalled" and answer["error"] == aggregation.STALLED_ERROR, (
+                answer
+            )
             assert aggregation.start(MONTH, started_by=None) == job_id
             assert aggregation.status(job_id)["status"] == "queued"
     finally:

@@ -4,8 +4,8 @@ import pytest
 from redis import Redis
 from rq.cron import CronScheduler
 
-from provider_portal.jobs import aggregation
 from provider_portal.extensions import db
+from provider_portal.jobs import aggregation
 from tests.jobs.test_aggregation import accepted_sample_month
 
 

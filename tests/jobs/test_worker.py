@@ -22,12 +22,22 @@ def start_worker(database_url: str, redis_url: str, *queues: str) -> subprocess.
     Its log goes to a file, not a pipe: a pipe nobody reads fills up after a few hundred jobs
     and then blocks the worker.
     """
-    env = dict(os.environ, SECRET_KEY=SECRET_KEY, PSEUDONYM_KEY=PSEUDONYM_KEY,
-               DATABASE_URL=database_url, REDIS_URL=redis_url, PORTAL_TODAY="2019-01-24")
+    env = dict(
+        os.environ,
+        SECRET_KEY=SECRET_KEY,
+        PSEUDONYM_KEY=PSEUDONYM_KEY,
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        PORTAL_TODAY="2019-01-24",
+    )
     log = tempfile.TemporaryFile()
     process = subprocess.Popen(
-        [sys.executable, "worker.py", *queues], cwd=ROOT, env=env,
-        stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        [sys.executable, "worker.py", *queues],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     process.log = log
     return process
@@ -64,7 +74,10 @@ def test_worker_runs_a_job_in_an_app_context(any_app, tmp_path):
         with any_app.app_context():
             connection = redis_connection()
             job = queue("default", connection).enqueue(
-                "provider_portal.jobs.queues.ping", job_id="ping-test", job_timeout=30, result_ttl=60
+                "provider_portal.jobs.queues.ping",
+                job_id="ping-test",
+                job_timeout=30,
+                result_ttl=60,
             )
             status = wait_for(job)
             connection.close()
@@ -90,11 +103,15 @@ def test_a_job_that_starts_after_it_was_fetched_is_still_held(app):
             queue("default", connection).enqueue("time.sleep", 3, job_id="slow", job_timeout=30)
             fetched_while_waiting = AppContextJob.fetch("slow", connection=connection)
             deadline = time.monotonic() + 30
-            while AppContextJob.fetch("slow", connection=connection).get_status() != JobStatus.STARTED:
+            while (
+                AppContextJob.fetch("slow", connection=connection).get_status() != JobStatus.STARTED
+            ):
                 assert time.monotonic() < deadline, "the worker never started the job"
                 time.sleep(0.05)
             assert held_by_live_worker(fetched_while_waiting, connection)
-            assert held_by_live_worker(AppContextJob.fetch("slow", connection=connection), connection)
+            assert held_by_live_worker(
+                AppContextJob.fetch("slow", connection=connection), connection
+            )
             connection.close()
     finally:
         stop_worker(process)
@@ -109,9 +126,16 @@ def test_a_job_is_retried_for_a_lost_connection_and_fails_at_once_for_anything_e
         with app.app_context():
             connection = redis_connection()
             default = queue("default", connection)
-            transient = default.enqueue("tests.jobs.flaky.lost_connection_once", "runs:transient",
-                                        job_id="transient", job_timeout=30, retry=RETRY)
-            bug = default.enqueue("tests.jobs.flaky.wrong", "runs:bug", job_id="bug", job_timeout=30, retry=RETRY)
+            transient = default.enqueue(
+                "tests.jobs.flaky.lost_connection_once",
+                "runs:transient",
+                job_id="transient",
+                job_timeout=30,
+                retry=RETRY,
+            )
+            bug = default.enqueue(
+                "tests.jobs.flaky.wrong", "runs:bug", job_id="bug", job_timeout=30, retry=RETRY
+            )
             assert wait_for(bug) == JobStatus.FAILED
             assert wait_for(transient, seconds=60) == JobStatus.FINISHED
             assert transient.return_value() == "done"
@@ -140,16 +164,21 @@ def test_a_job_released_between_reading_it_and_its_dependencies_is_still_held(ap
             while not any_live_worker(connection):
                 assert time.monotonic() < deadline, "the worker never registered"
                 time.sleep(0.1)
-            first = queue("aggregation", connection).enqueue("provider_portal.jobs.queues.ping", job_id="first")
+            first = queue("aggregation", connection).enqueue(
+                "provider_portal.jobs.queues.ping", job_id="first"
+            )
             # The waiting job on a queue no worker listens to, so that it stays waiting once released.
             held = Queue("released", connection=connection, job_class=AppContextJob)
-            waiting = held.enqueue("provider_portal.jobs.queues.ping", job_id="waiting", depends_on=first)
+            waiting = held.enqueue(
+                "provider_portal.jobs.queues.ping", job_id="waiting", depends_on=first
+            )
             read_while_deferred = AppContextJob.fetch("waiting", connection=connection)
             assert read_while_deferred.get_status(refresh=False) == JobStatus.DEFERRED
 
             monkeypatch.setattr(AppContextJob, "app", app)
-            SimpleWorker([queue("aggregation", connection)], connection=connection,
-                         job_class=AppContextJob).work(burst=True, with_scheduler=False)
+            SimpleWorker(
+                [queue("aggregation", connection)], connection=connection, job_class=AppContextJob
+            ).work(burst=True, with_scheduler=False)
             assert waiting.get_status(refresh=True) == JobStatus.QUEUED
             assert Liveness(connection).holds(read_while_deferred)
             connection.close()

@@ -42,10 +42,12 @@ def validator() -> Draft4Validator:
     # Defined by the separate Submission terms extension, which the export does not use.
     merged["definitions"].setdefault("SubmissionTerms", {"type": "object"})
     package = json.loads((SCHEMAS / "release-package-schema.json").read_text("utf-8"))
-    registry = Registry().with_resources([
-        (merged["id"], Resource(merged, specification=DRAFT4)),
-        (package["id"], Resource(package, specification=DRAFT4)),
-    ])
+    registry = Registry().with_resources(
+        [
+            (merged["id"], Resource(merged, specification=DRAFT4)),
+            (package["id"], Resource(package, specification=DRAFT4)),
+        ]
+    )
     checker = Draft4Validator.FORMAT_CHECKER
     # Without rfc3339-validator jsonschema silently skips date-time; make sure it checks.
     assert not checker.conforms("2019-03-15 12:00", "date-time")
@@ -53,10 +55,15 @@ def validator() -> Draft4Validator:
 
 
 def _errors(validator, package) -> list[str]:
-    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(package)]
+    return [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+        for e in validator.iter_errors(package)
+    ]
 
 
-def test_the_demo_export_is_valid_and_links_the_retender_to_its_predecessors(app, api, make_token, validator):
+def test_the_demo_export_is_valid_and_links_the_retender_to_its_predecessors(
+    app, api, make_token, validator
+):
     with app.app_context():
         load_demo(db.session, app.config["PSEUDONYM_KEY"].encode())
         db.session.commit()
@@ -69,17 +76,31 @@ def test_the_demo_export_is_valid_and_links_the_retender_to_its_predecessors(app
     broken["releases"][0]["date"] = "2019-01-24"  # a date, not an RFC 3339 date-time
     assert len(_errors(validator, broken)) == 1
     assert package["extensions"] == [
-        "https://raw.githubusercontent.com/open-contracting-extensions/ocds_lots_extension/master/extension.json"]
+        "https://raw.githubusercontent.com/open-contracting-extensions/ocds_lots_extension/master/extension.json"
+    ]
     tags = {tag for release in package["releases"] for tag in release["tag"]}
     assert {"tender", "award", "contract", "contractAmendment"} <= tags
 
     [retender] = [r for r in package["releases"] if "tender" in r["tag"]]
     assert [lot["description"] for lot in retender["tender"]["lots"]] == [
-        "youth-bridging", "youth-placement", "adult-employment", "utility-work"]
-    assert retender["tender"]["contractPeriod"]["startDate"] == "2019-08-31T22:00:00Z"  # 1 Sept., Copenhagen
-    assert retender["tender"]["tenderPeriod"]["endDate"] == "2019-03-15T11:00:00Z"  # noon, Copenhagen
+        "youth-bridging",
+        "youth-placement",
+        "adult-employment",
+        "utility-work",
+    ]
+    assert (
+        retender["tender"]["contractPeriod"]["startDate"] == "2019-08-31T22:00:00Z"
+    )  # 1 Sept., Copenhagen
+    assert (
+        retender["tender"]["tenderPeriod"]["endDate"] == "2019-03-15T11:00:00Z"
+    )  # noon, Copenhagen
     prior = retender["relatedProcesses"]
-    assert {p["title"] for p in prior} == {"SÆR-2018-01", "SÆR-2018-02", "SÆR-2018-03", "SÆR-2018-04"}
+    assert {p["title"] for p in prior} == {
+        "SÆR-2018-01",
+        "SÆR-2018-02",
+        "SÆR-2018-03",
+        "SÆR-2018-04",
+    }
     assert all(p["relationship"] == ["prior"] and p["scheme"] == "ocid" for p in prior)
     ocids = {r["ocid"] for r in package["releases"]}
     assert {p["identifier"] for p in prior} <= ocids
@@ -92,10 +113,14 @@ def test_the_demo_export_is_valid_and_links_the_retender_to_its_predecessors(app
         assert isinstance(contract["value"]["amount"], (int, float))
 
 
-def test_an_awarded_and_concluded_tender_exports_awards_with_their_lots(app, api, make_token, validator):
+def test_an_awarded_and_concluded_tender_exports_awards_with_their_lots(
+    app, api, make_token, validator
+):
     set_clock(app, date(2019, 1, 24))
     staff = make_token(app, "indkob@example.dk", "procurement")
-    provider_id = api("POST", "/api/v1/providers", staff, {"name": "Nyt Spor ApS", "cvr": "13585628"})[1]["id"]
+    provider_id = api(
+        "POST", "/api/v1/providers", staff, {"name": "Nyt Spor ApS", "cvr": "13585628"}
+    )[1]["id"]
     bidder = make_token(app, "b@example.dk", "provider", provider_id)
     tender = api("POST", "/api/v1/tenders", staff, TENDER)[1]
     url = f"/api/v1/tenders/{tender['id']}"

@@ -11,10 +11,21 @@ from tests.api.conftest import count
 from tests.conftest import VALID_CVRS
 from tests.procurement.conftest import set_clock
 
-LOT = {"programme": "adult-employment", "estimated_value": "1000000.00", "expected_hours": "80.00",
-       "expected_outcome_rate": "0.15", "w_price": "0.6", "w_quality": "0.4"}
-TENDER = {"title": "Beskæftigelsesforløb 30+", "deadline": "2019-03-15T12:00",
-          "contract_start_date": "2019-09-01", "contract_end_date": "2021-08-31", "lots": [LOT]}
+LOT = {
+    "programme": "adult-employment",
+    "estimated_value": "1000000.00",
+    "expected_hours": "80.00",
+    "expected_outcome_rate": "0.15",
+    "w_price": "0.6",
+    "w_quality": "0.4",
+}
+TENDER = {
+    "title": "Beskæftigelsesforløb 30+",
+    "deadline": "2019-03-15T12:00",
+    "contract_start_date": "2019-09-01",
+    "contract_end_date": "2021-08-31",
+    "lots": [LOT],
+}
 PRICES = {"monthly_fee": "9000.00", "hourly_rate": "45.00", "outcome_bonus": "20000.00"}
 
 
@@ -23,7 +34,10 @@ def world(app, api, make_token):
     """Procurement, two bidders from different providers, and a finance user; today 24 January 2019."""
     set_clock(app, date(2019, 1, 24))
     staff = make_token(app, "indkob@example.dk", "procurement")
-    ids = [api("POST", "/api/v1/providers", staff, {"name": f"L{n}", "cvr": VALID_CVRS[n]})[1]["id"] for n in (0, 1)]
+    ids = [
+        api("POST", "/api/v1/providers", staff, {"name": f"L{n}", "cvr": VALID_CVRS[n]})[1]["id"]
+        for n in (0, 1)
+    ]
     return {
         "staff": staff,
         "a": make_token(app, "a@example.dk", "provider", ids[0]),
@@ -63,11 +77,32 @@ def test_publishing_needs_a_lot_and_a_future_deadline(app, api, world):
     _refused(app, api, staff, "POST", url + "/publish", None, 422, "set the deadline", url, staff)
     past = _draft(api, staff, deadline="2019-01-24T08:59")
     url = f"/api/v1/tenders/{past['id']}"
-    _refused(app, api, staff, "POST", url + "/publish", None, 422, "2019-01-24 08:59 (Copenhagen time) has passed",
-             url, staff)
+    _refused(
+        app,
+        api,
+        staff,
+        "POST",
+        url + "/publish",
+        None,
+        422,
+        "2019-01-24 08:59 (Copenhagen time) has passed",
+        url,
+        staff,
+    )
     assert api("PATCH", url, staff, {"deadline": "2019-03-15T12:00"})[0] == 200
     assert api("POST", url + "/publish", staff)[1]["status"] == "published"
-    _refused(app, api, staff, "POST", url + "/publish", None, 409, "only a draft can be published", url, staff)
+    _refused(
+        app,
+        api,
+        staff,
+        "POST",
+        url + "/publish",
+        None,
+        409,
+        "only a draft can be published",
+        url,
+        staff,
+    )
 
 
 def test_a_draft_takes_no_bids_and_a_provider_does_not_see_it(app, api, world):
@@ -85,8 +120,18 @@ def test_no_bid_from_the_deadline_on_in_copenhagen_time(app, api, world):
     set_clock(app, date(2019, 3, 15), time(11, 59))
     assert api("PUT", f"{url}/lots/{lot}/bid", world["a"], PRICES)[0] == 200
     set_clock(app, date(2019, 3, 15), time(12, 0))
-    _refused(app, api, world["b"], "PUT", f"{url}/lots/{lot}/bid", PRICES, 409,
-             "the deadline for bids was 2019-03-15 12:00 (Copenhagen time)", url, world["staff"])
+    _refused(
+        app,
+        api,
+        world["b"],
+        "PUT",
+        f"{url}/lots/{lot}/bid",
+        PRICES,
+        409,
+        "the deadline for bids was 2019-03-15 12:00 (Copenhagen time)",
+        url,
+        world["staff"],
+    )
     assert api("GET", url, world["staff"])[1]["status"] == "closed"
 
 
@@ -94,7 +139,10 @@ def test_bids_are_sealed_before_the_deadline_and_never_shown_to_another_provider
     tender = _published(api, world)
     url = f"/api/v1/tenders/{tender['id']}"
     lot = tender["lots"][0]["id"]
-    assert api("PUT", f"{url}/lots/{lot}/bid", world["a"], {**PRICES, "monthly_fee": "8123.45"})[0] == 200
+    assert (
+        api("PUT", f"{url}/lots/{lot}/bid", world["a"], {**PRICES, "monthly_fee": "8123.45"})[0]
+        == 200
+    )
     assert api("PUT", f"{url}/lots/{lot}/bid", world["b"], PRICES)[0] == 200
     for token in (world["staff"], world["finance"]):
         assert api("GET", f"{url}/bids", token) == (200, {"items": []})
@@ -119,20 +167,80 @@ def test_evaluation_only_after_the_deadline_and_with_every_bid_scored(app, api, 
     bid_a = api("PUT", f"{url}/lots/{lot}/bid", world["a"], PRICES)[1]["id"]
     api("PUT", f"{url}/lots/{lot}/bid", world["b"], PRICES)
     points = {"quality_points": [{"bid_id": bid_a, "points": "7.00"}]}
-    _refused(app, api, world["staff"], "POST", f"{url}/evaluation", points, 409, "sealed until the deadline",
-             url, world["staff"])
-    _refused(app, api, world["staff"], "POST", f"{url}/award", None, 409, "only after the evaluation",
-             url, world["staff"])
+    _refused(
+        app,
+        api,
+        world["staff"],
+        "POST",
+        f"{url}/evaluation",
+        points,
+        409,
+        "sealed until the deadline",
+        url,
+        world["staff"],
+    )
+    _refused(
+        app,
+        api,
+        world["staff"],
+        "POST",
+        f"{url}/award",
+        None,
+        409,
+        "only after the evaluation",
+        url,
+        world["staff"],
+    )
     set_clock(app, date(2019, 3, 16))
-    _refused(app, api, world["staff"], "POST", f"{url}/evaluation", points, 422, "quality points are missing",
-             url, world["staff"])
+    _refused(
+        app,
+        api,
+        world["staff"],
+        "POST",
+        f"{url}/evaluation",
+        points,
+        422,
+        "quality points are missing",
+        url,
+        world["staff"],
+    )
     too_many = {"quality_points": [{"bid_id": bid_a, "points": "11.00"}]}
-    _refused(app, api, world["staff"], "POST", f"{url}/evaluation", too_many, 422, "from 0 to 10",
-             url, world["staff"])
-    _refused(app, api, world["staff"], "POST", f"{url}/award", None, 409, "only after the evaluation",
-             url, world["staff"])
-    _refused(app, api, world["staff"], "POST", f"{url}/conclude", None, 409, "only after the award",
-             url, world["staff"])
+    _refused(
+        app,
+        api,
+        world["staff"],
+        "POST",
+        f"{url}/evaluation",
+        too_many,
+        422,
+        "from 0 to 10",
+        url,
+        world["staff"],
+    )
+    _refused(
+        app,
+        api,
+        world["staff"],
+        "POST",
+        f"{url}/award",
+        None,
+        409,
+        "only after the evaluation",
+        url,
+        world["staff"],
+    )
+    _refused(
+        app,
+        api,
+        world["staff"],
+        "POST",
+        f"{url}/conclude",
+        None,
+        409,
+        "only after the award",
+        url,
+        world["staff"],
+    )
 
 
 def test_conclusion_only_after_the_standstill_and_cancel_needs_a_reason(app, api, world):
@@ -141,32 +249,85 @@ def test_conclusion_only_after_the_standstill_and_cancel_needs_a_reason(app, api
     lot = tender["lots"][0]["id"]
     bid = api("PUT", f"{url}/lots/{lot}/bid", world["a"], PRICES)[1]["id"]
     set_clock(app, date(2019, 3, 16))
-    api("POST", f"{url}/evaluation", world["staff"], {"quality_points": [{"bid_id": bid, "points": "8"}]})
+    api(
+        "POST",
+        f"{url}/evaluation",
+        world["staff"],
+        {"quality_points": [{"bid_id": bid, "points": "8"}]},
+    )
     assert api("POST", f"{url}/award", world["staff"])[1]["standstill_ends_on"] == "2019-03-26"
     set_clock(app, date(2019, 3, 26), time(23, 59))
-    _refused(app, api, world["staff"], "POST", f"{url}/conclude", None, 409, "can be concluded from 2019-03-27",
-             url, world["staff"])
-    _refused(app, api, world["staff"], "POST", f"{url}/cancel", {"reason": "   "}, 422, "at least 1 character",
-             url, world["staff"])
+    _refused(
+        app,
+        api,
+        world["staff"],
+        "POST",
+        f"{url}/conclude",
+        None,
+        409,
+        "can be concluded from 2019-03-27",
+        url,
+        world["staff"],
+    )
+    _refused(
+        app,
+        api,
+        world["staff"],
+        "POST",
+        f"{url}/cancel",
+        {"reason": "   "},
+        422,
+        "at least 1 character",
+        url,
+        world["staff"],
+    )
     set_clock(app, date(2019, 3, 27))
     assert api("POST", f"{url}/conclude", world["staff"])[0] == 200
-    _refused(app, api, world["staff"], "POST", f"{url}/cancel", {"reason": "For sent"}, 409,
-             "can no longer be cancelled", url, world["staff"])
+    _refused(
+        app,
+        api,
+        world["staff"],
+        "POST",
+        f"{url}/cancel",
+        {"reason": "For sent"},
+        409,
+        "can no longer be cancelled",
+        url,
+        world["staff"],
+    )
 
 
 def test_cancel_with_a_reason_from_any_open_state(app, api, world):
     tender = _published(api, world)
     url = f"/api/v1/tenders/{tender['id']}"
     status, body = api("POST", f"{url}/cancel", world["staff"], {"reason": "Behovet er ændret"})
-    assert status == 200 and body["status"] == "cancelled" and body["cancelled_reason"] == "Behovet er ændret"
+    assert (
+        status == 200
+        and body["status"] == "cancelled"
+        and body["cancelled_reason"] == "Behovet er ændret"
+    )
     lot = tender["lots"][0]["id"]
-    _refused(app, api, world["a"], "PUT", f"{url}/lots/{lot}/bid", PRICES, 409,
-             "bids are accepted only while it is published", url, world["staff"])
+    _refused(
+        app,
+        api,
+        world["a"],
+        "PUT",
+        f"{url}/lots/{lot}/bid",
+        PRICES,
+        409,
+        "bids are accepted only while it is published",
+        url,
+        world["staff"],
+    )
 
 
 def test_a_lot_weights_must_add_up_to_one_and_lots_are_one_per_programme(app, api, world):
-    status, body = api("POST", "/api/v1/tenders", world["staff"],
-                       {**TENDER, "lots": [{**LOT, "w_price": "0.7"}, LOT]})
+    status, body = api(
+        "POST",
+        "/api/v1/tenders",
+        world["staff"],
+        {**TENDER, "lots": [{**LOT, "w_price": "0.7"}, LOT]},
+    )
     assert status == 422
     messages = [e["message"] for e in body["errors"]]
     assert any("must add up to 1" in m for m in messages)

@@ -34,11 +34,18 @@ def test_a_retender_leaving_a_gap_warns_in_danish_on_the_tender_page(app, client
     set_clock(app, date(2019, 1, 24))
     login(client, "indkob@demo.dk", "demo-password")
     # One framework contract runs three months longer, so re-tendering both leaves the other's gap.
-    extended = _post(client, f"/procurement/contracts/{contracts['RAM-2016-01']}/extend",
-                     end_date="2019-06-30", reason="Til genudbuddet")
+    extended = _post(
+        client,
+        f"/procurement/contracts/{contracts['RAM-2016-01']}/extend",
+        end_date="2019-06-30",
+        reason="Til genudbuddet",
+    )
     assert extended.status_code == 200
-    started = _post(client, "/procurement/tenders/retender",
-                    contract_ids=[contracts["RAM-2016-01"], contracts["RAM-2016-02"]])
+    started = _post(
+        client,
+        "/procurement/tenders/retender",
+        contract_ids=[contracts["RAM-2016-01"], contracts["RAM-2016-02"]],
+    )
     assert started.status_code == 200
     assert GAP_DA in started.get_data(as_text=True)  # the notice after creating it
     with app.app_context():
@@ -59,11 +66,24 @@ def test_a_conclusion_names_the_contracts_left_without_a_successor_in_danish(app
         tender_id, first_lot = tender.id, tender.lots[0]
         lot_id, predecessor = first_lot.id, first_lot.programme_id
     login(client, "leverandor@demo.dk", "demo-password")
-    token = csrf_token(client.get(f"/procurement/tenders/{tender_id}/lots/{lot_id}/bid").get_data(as_text=True))
-    assert client.post(f"/procurement/tenders/{tender_id}/lots/{lot_id}/bid", data={
-        "csrf_token": token, "monthly_fee": "9000.00", "hourly_rate": "50.00",
-        "outcome_bonus": "15000.00"}).status_code == 302
-    client.post("/logout", data={"csrf_token": csrf_token(client.get("/provider/").get_data(as_text=True))})
+    token = csrf_token(
+        client.get(f"/procurement/tenders/{tender_id}/lots/{lot_id}/bid").get_data(as_text=True)
+    )
+    assert (
+        client.post(
+            f"/procurement/tenders/{tender_id}/lots/{lot_id}/bid",
+            data={
+                "csrf_token": token,
+                "monthly_fee": "9000.00",
+                "hourly_rate": "50.00",
+                "outcome_bonus": "15000.00",
+            },
+        ).status_code
+        == 302
+    )
+    client.post(
+        "/logout", data={"csrf_token": csrf_token(client.get("/provider/").get_data(as_text=True))}
+    )
 
     # Only the first lot has a bid: after the deadline it is evaluated, awarded and concluded.
     set_clock(app, date(2019, 3, 18))
@@ -76,11 +96,24 @@ def test_a_conclusion_names_the_contracts_left_without_a_successor_in_danish(app
     concluded = _post(client, f"/procurement/tenders/{tender_id}/conclude").get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Tender, tender_id).status == "concluded"
-        left = sorted(c.reference for c in db.session.scalars(sa.select(Contract).where(
-            Contract.id.in_([contracts[r] for r in ("SÆR-2018-01", "SÆR-2018-02", "SÆR-2018-03", "SÆR-2018-04")]),
-            Contract.programme_id != predecessor)))
+        left = sorted(
+            c.reference
+            for c in db.session.scalars(
+                sa.select(Contract).where(
+                    Contract.id.in_(
+                        [
+                            contracts[r]
+                            for r in ("SÆR-2018-01", "SÆR-2018-02", "SÆR-2018-03", "SÆR-2018-04")
+                        ]
+                    ),
+                    Contract.programme_id != predecessor,
+                )
+            )
+        )
     assert len(left) == 3
     for reference in left:
-        assert (f"Aftalen {reference} har ingen efterfølger: intet tildelt tilbud viderefører dens indsats."
-                in concluded)
+        assert (
+            f"Aftalen {reference} har ingen efterfølger: intet tildelt tilbud viderefører dens indsats."
+            in concluded
+        )
     assert "has no successor" not in concluded

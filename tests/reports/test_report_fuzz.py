@@ -27,7 +27,9 @@ from tests.api.conftest import bearer
 from tests.conftest import TEST_ACTOR, TEST_PASSWORD
 from tests.scenarios import SAMPLE_REFS, sample_scenario
 
-ENROLLED = [Enrolled(ref, n, 100 + n, date(2018, 10, 1)) for n, ref in enumerate(SAMPLE_REFS, start=1)]
+ENROLLED = [
+    Enrolled(ref, n, 100 + n, date(2018, 10, 1)) for n, ref in enumerate(SAMPLE_REFS, start=1)
+]
 # The sample report (tests/data/samples/README.md) by canonical column.
 GOOD = [
     ("DL-4Q7K2", "148", "131.5", "16.5", "active", None, None),
@@ -38,8 +40,15 @@ GOOD = [
     ("DL-8KD4V", "95", "95", "0", "exited", date(2019, 1, 19), "education"),
     ("DL-5MR2F", "15", "0", "0", "exited", date(2019, 1, 3), "imprisonment"),
 ]
-COLUMNS = ("participant_ref", "hours_planned", "hours_delivered", "absence_hours", "status",
-           "exit_date", "exit_reason")
+COLUMNS = (
+    "participant_ref",
+    "hours_planned",
+    "hours_delivered",
+    "absence_hours",
+    "status",
+    "exit_date",
+    "exit_reason",
+)
 HEADER_NAMES = {
     "participant_ref": ["participant_ref", "deltager", "Deltager", "PARTICIPANT_REF"],
     "hours_planned": ["hours_planned", "timer_planlagt", "Timer planlagt"],
@@ -53,9 +62,18 @@ STATUS_WORDS = {"active": ["active", "aktiv", "Aktiv"], "exited": ["exited", "af
 DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"]
 ENCODINGS = ["utf-8", "utf-8-sig", "cp1252", "latin-1", "utf-16"]
 JUNK = st.one_of(
-    st.text(max_size=30), st.just("\x00"), st.just('"'), st.just("1e3"), st.just("1.000,5"),
-    st.just("-0"), st.just("NaN"), st.just("=cmd|' /C calc'!A0"), st.just("x" * 200_000),
-    st.just("31-02-2019"), st.just("vacation"), st.just(""),
+    st.text(max_size=30),
+    st.just("\x00"),
+    st.just('"'),
+    st.just("1e3"),
+    st.just("1.000,5"),
+    st.just("-0"),
+    st.just("NaN"),
+    st.just("=cmd|' /C calc'!A0"),
+    st.just("x" * 200_000),
+    st.just("31-02-2019"),
+    st.just("vacation"),
+    st.just(""),
 )
 
 
@@ -71,7 +89,7 @@ def csv_reports(draw) -> bytes:
     header = [draw(st.sampled_from(HEADER_NAMES[c])) for c in columns]
     rows = []
     for line in GOOD:
-        values = dict(zip(COLUMNS, line))
+        values = dict(zip(COLUMNS, line, strict=True))
         cells = []
         for column in columns:
             value = values[column]
@@ -113,12 +131,19 @@ def csv_reports(draw) -> bytes:
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=15), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=15), children, max_size=4)
+    ),
     max_leaves=20,
 )
 json_lines = st.lists(
-    st.fixed_dictionaries({}, optional={c: st.one_of(json_values, st.sampled_from(SAMPLE_REFS + ["148", "aktiv"]))
-                                        for c in COLUMNS}),
+    st.fixed_dictionaries(
+        {},
+        optional={
+            c: st.one_of(json_values, st.sampled_from(SAMPLE_REFS + ["148", "aktiv"]))
+            for c in COLUMNS
+        },
+    ),
     max_size=9,
 )
 
@@ -144,7 +169,9 @@ def test_reading_and_checking_any_bytes_never_crashes(data):
 
 
 @settings(max_examples=150, deadline=None, database=None)
-@given(st.one_of(json_values, st.fixed_dictionaries({"lines": json_lines}), st.binary(max_size=300)))
+@given(
+    st.one_of(json_values, st.fixed_dictionaries({"lines": json_lines}), st.binary(max_size=300))
+)
 def test_reading_any_json_never_crashes(value):
     if isinstance(value, bytes):
         _read_and_check(lambda: read_json(value))
@@ -156,20 +183,44 @@ def test_reading_any_json_never_crashes(value):
 
 
 def test_a_few_known_hard_cases_are_refused_with_reasons():
-    for data in [b"\x00", "deltager\n".encode("utf-16"), b'"a;b\n', b"a" * 200_000 + b"\n1",
-                 b"\x1c", b"\r\r\r;", b";;;\n;;;"]:
-        _read_and_check(lambda: read_csv(data))
+    for data in [
+        b"\x00",
+        "deltager\n".encode("utf-16"),
+        b'"a;b\n',
+        b"a" * 200_000 + b"\n1",
+        b"\x1c",
+        b"\r\r\r;",
+        b";;;\n;;;",
+    ]:
+        _read_and_check(lambda data=data: read_csv(data))
 
 
 def test_a_byte_order_mark_alone_is_refused_with_a_reason():
     _read_and_check(lambda: read_csv(b"\xef\xbb\xbf"))
 
 
-@settings(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(body=st.one_of(csv_reports(), st.binary(max_size=400),
-                      st.fixed_dictionaries({"lines": json_lines}).map(lambda v: json.dumps(v).encode())),
-       content_type=st.sampled_from(["text/csv", "application/json", "text/plain; charset=utf-8",
-                                     "application/octet-stream", "image/png"]))
+@settings(
+    max_examples=60,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    body=st.one_of(
+        csv_reports(),
+        st.binary(max_size=400),
+        st.fixed_dictionaries({"lines": json_lines}).map(lambda v: json.dumps(v).encode()),
+    ),
+    content_type=st.sampled_from(
+        [
+            "text/csv",
+            "application/json",
+            "text/plain; charset=utf-8",
+            "application/octet-stream",
+            "image/png",
+        ]
+    ),
+)
 def test_the_api_answers_every_body_with_json_and_stores_whole_or_nothing(app, body, content_type):
     client, token, contract_id = _api(app)
     url = f"/api/v1/contracts/{contract_id}/reports/2019-01"
@@ -183,7 +234,9 @@ def test_the_api_answers_every_body_with_json_and_stores_whole_or_nothing(app, b
         assert answer["status"] == "draft"
         assert len(answer["lines"]) == _line_count(app) == len(SAMPLE_REFS)
         assert [line["participant_ref"] for line in answer["lines"]] == [
-            line["participant_ref"] for line in client.get(url, headers=bearer(token)).get_json()["lines"]]
+            line["participant_ref"]
+            for line in client.get(url, headers=bearer(token)).get_json()["lines"]
+        ]
     else:
         assert answer["errors"] and all(e["message"] for e in answer["errors"])
         assert _line_count(app) == before
@@ -194,8 +247,14 @@ def _api(app):
     if "fuzz" not in app.extensions:
         with app.app_context():
             scenario = sample_scenario(db.session)
-            user = create_user(db.session, TEST_ACTOR, "fuzz@example.dk", "provider", TEST_PASSWORD,
-                               scenario.provider_id)
+            user = create_user(
+                db.session,
+                TEST_ACTOR,
+                "fuzz@example.dk",
+                "provider",
+                TEST_PASSWORD,
+                scenario.provider_id,
+            )
             token = create_token(db.session, TEST_ACTOR, user)[1]
             db.session.commit()
         app.extensions["fuzz"] = (token, scenario.contract_id)
@@ -210,7 +269,17 @@ def _line_count(app) -> int:
 
 def test_hours_are_decimals_through_and_through():
     """The reader never turns hours into floats (money and hours are Decimal)."""
-    read = read_json({"lines": [{"participant_ref": "DL-4Q7K2", "hours_planned": 148, "hours_delivered": "131,5",
-                                 "status": "aktiv"}]})
+    read = read_json(
+        {
+            "lines": [
+                {
+                    "participant_ref": "DL-4Q7K2",
+                    "hours_planned": 148,
+                    "hours_delivered": "131,5",
+                    "status": "aktiv",
+                }
+            ]
+        }
+    )
     assert read.lines[0].hours_delivered == Decimal("131.50")
     assert isinstance(read.lines[0].hours_planned, Decimal)

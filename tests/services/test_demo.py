@@ -62,13 +62,18 @@ def test_the_figures_of_24_january_2019_come_from_the_stored_reports(demo):
 
 
 def test_the_figures_agree_with_a_plain_count_of_enrolments(demo):
-    participants = demo.scalar(sa.text(
-        "SELECT count(DISTINCT participant_id) FROM enrolment WHERE start_on <= :day"
-    ), {"day": DEMO_TODAY})
+    participants = demo.scalar(
+        sa.text("SELECT count(DISTINCT participant_id) FROM enrolment WHERE start_on <= :day"),
+        {"day": DEMO_TODAY},
+    )
     active = demo.scalar(sa.text("SELECT count(*) FROM enrolment WHERE end_on IS NULL"))
-    reasons = dict(demo.execute(sa.text(
-        "SELECT end_reason, count(*) FROM enrolment WHERE end_on IS NOT NULL GROUP BY end_reason"
-    )).all())
+    reasons = dict(
+        demo.execute(
+            sa.text(
+                "SELECT end_reason, count(*) FROM enrolment WHERE end_on IS NOT NULL GROUP BY end_reason"
+            )
+        ).all()
+    )
     assert (participants, active, sum(reasons.values())) == (107, 70, 37)
     assert reasons.get("job", 0) + reasons.get("education", 0) == 6
     assert reasons["benefit_stopped"] == 17
@@ -85,7 +90,10 @@ def test_the_special_effort_agreements_are_extended_to_august_2019(demo):
         sa.select(Contract).where(Contract.kind == "special_effort").order_by(Contract.reference)
     ).all()
     assert [c.programme.code for c in special] == [
-        "youth-bridging", "youth-placement", "adult-employment", "utility-work"
+        "youth-bridging",
+        "youth-placement",
+        "adult-employment",
+        "utility-work",
     ]
     for contract in special:
         assert contract.start_on.year == 2018
@@ -111,8 +119,10 @@ def test_the_under_30_framework_agreements_are_expiring_on_the_demo_day(demo):
 def test_programmes_providers_and_users_are_as_the_seed_describes(demo):
     programmes = demo.scalars(sa.select(Programme).order_by(Programme.position)).all()
     assert [(p.code, p.age_rule) for p in programmes] == [
-        ("youth-bridging", "under_30"), ("youth-placement", "under_30"),
-        ("adult-employment", "30_and_over"), ("utility-work", "all"),
+        ("youth-bridging", "under_30"),
+        ("youth-placement", "under_30"),
+        ("adult-employment", "30_and_over"),
+        ("utility-work", "all"),
     ]
     assert all(p.weekly_hours_ceiling == 37 and p.name_da and p.name_en for p in programmes)
     providers = demo.scalars(sa.select(Provider)).all()
@@ -123,9 +133,11 @@ def test_programmes_providers_and_users_are_as_the_seed_describes(demo):
     users = {u.email: u for u in demo.scalars(sa.select(User))}
     assert {(email, users[email].role) for email in users} == set(DEMO_USERS)
     assert all(u.name and check_password(u, DEMO_PASSWORD) for u in users.values())
-    adult = demo.scalar(sa.select(Contract).join(Programme).where(
-        Programme.code == "adult-employment", Contract.kind == "special_effort"
-    ))
+    adult = demo.scalar(
+        sa.select(Contract)
+        .join(Programme)
+        .where(Programme.code == "adult-employment", Contract.kind == "special_effort")
+    )
     assert users["leverandor@demo.dk"].provider_id == adult.provider_id
 
 
@@ -136,7 +148,8 @@ def test_every_contract_has_an_accepted_report_for_every_month_until_january_201
         )
         months = demo.execute(
             sa.select(MonthlyReport.month, MonthlyReport.status, MonthlyReport.version)
-            .where(MonthlyReport.contract_id == contract.id).order_by(MonthlyReport.month)
+            .where(MonthlyReport.contract_id == contract.id)
+            .order_by(MonthlyReport.month)
         ).all()
         assert [m for m, _, _ in months] == months_between(month_of(first_start), "2019-01")
         assert {(s, v) for _, s, v in months} == {("accepted", 1)}
@@ -147,8 +160,10 @@ def test_each_enrolled_participant_is_on_each_report_exactly_once(demo):
     for report in demo.scalars(sa.select(MonthlyReport)):
         first, last = parse_month(report.month)
         expected = {
-            e.participant_id for e in enrolments
-            if e.contract_id == report.contract_id and e.start_on <= last
+            e.participant_id
+            for e in enrolments
+            if e.contract_id == report.contract_id
+            and e.start_on <= last
             and (e.end_on is None or e.end_on >= first)
         }
         on_report = [line.participant_id for line in report.lines]
@@ -157,8 +172,13 @@ def test_each_enrolled_participant_is_on_each_report_exactly_once(demo):
 
 def test_report_lines_keep_within_37_hours_a_week_of_enrolled_days(demo):
     lines = demo.execute(
-        sa.select(ReportLine, MonthlyReport.month, Enrolment.start_on, Enrolment.end_on,
-                  Enrolment.end_reason)
+        sa.select(
+            ReportLine,
+            MonthlyReport.month,
+            Enrolment.start_on,
+            Enrolment.end_on,
+            Enrolment.end_reason,
+        )
         .join(MonthlyReport, MonthlyReport.id == ReportLine.report_id)
         .join(Enrolment, Enrolment.id == ReportLine.enrolment_id)
     ).all()
@@ -206,8 +226,18 @@ def test_loading_twice_is_refused_and_changes_nothing(demo):
     def counts():
         return {
             model.__tablename__: demo.scalar(sa.select(sa.func.count()).select_from(model))
-            for model in (Programme, Provider, Contract, User, Participant, Enrolment,
-                          MonthlyReport, ReportLine, Amendment, AuditEvent)
+            for model in (
+                Programme,
+                Provider,
+                Contract,
+                User,
+                Participant,
+                Enrolment,
+                MonthlyReport,
+                ReportLine,
+                Amendment,
+                AuditEvent,
+            )
         }
 
     before = counts()
@@ -275,8 +305,13 @@ def test_the_demo_reports_were_decided_by_the_demo_day(demo):
     latest = demo.scalar(sa.select(sa.func.max(MonthlyReport.decided_at)))
     assert latest <= datetime(2019, 1, 24, 23, 59, tzinfo=UTC)
     unsubmitted = demo.scalar(
-        sa.select(sa.func.count()).select_from(MonthlyReport)
-        .where(sa.or_(MonthlyReport.submitted_at.is_(None),
-                      MonthlyReport.submitted_at > MonthlyReport.decided_at))
+        sa.select(sa.func.count())
+        .select_from(MonthlyReport)
+        .where(
+            sa.or_(
+                MonthlyReport.submitted_at.is_(None),
+                MonthlyReport.submitted_at > MonthlyReport.decided_at,
+            )
+        )
     )
     assert unsubmitted == 0

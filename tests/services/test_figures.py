@@ -23,8 +23,12 @@ from contracts.services.figures import EffortTotals, effort_totals
 
 def _totals(participants, active, positive=0, benefit_stopped=0, other=0) -> EffortTotals:
     return EffortTotals(
-        participants=participants, active=active, exits=positive + benefit_stopped + other,
-        positive=positive, benefit_stopped=benefit_stopped, other=other,
+        participants=participants,
+        active=active,
+        exits=positive + benefit_stopped + other,
+        positive=positive,
+        benefit_stopped=benefit_stopped,
+        other=other,
     )
 
 
@@ -37,14 +41,30 @@ def history(any_app, make_provider):
         programme = session.scalar(sa.select(Programme).where(Programme.code == "adult-employment"))
         provider = make_provider(session)
         terms = {
-            "provider_id": provider.id, "programme": programme, "kind": "special_effort",
-            "monthly_fee": Decimal("9500.00"), "hourly_rate": Decimal("45.00"),
-            "outcome_bonus": Decimal("15000.00"), "ceiling": Decimal("1000000.00"),
+            "provider_id": provider.id,
+            "programme": programme,
+            "kind": "special_effort",
+            "monthly_fee": Decimal("9500.00"),
+            "hourly_rate": Decimal("45.00"),
+            "outcome_bonus": Decimal("15000.00"),
+            "ceiling": Decimal("1000000.00"),
         }
-        old = Contract(reference="OLD", start_on=date(2018, 3, 1), end_on=date(2019, 1, 31),
-                       max_end_on=date(2019, 1, 31), status="ended", **terms)
-        new = Contract(reference="NEW", start_on=date(2019, 2, 1), end_on=date(2019, 8, 31),
-                       max_end_on=date(2019, 8, 31), predecessor=old, **terms)
+        old = Contract(
+            reference="OLD",
+            start_on=date(2018, 3, 1),
+            end_on=date(2019, 1, 31),
+            max_end_on=date(2019, 1, 31),
+            status="ended",
+            **terms,
+        )
+        new = Contract(
+            reference="NEW",
+            start_on=date(2019, 2, 1),
+            end_on=date(2019, 8, 31),
+            max_end_on=date(2019, 8, 31),
+            predecessor=old,
+            **terms,
+        )
         session.add_all([old, new])
         session.flush()
 
@@ -54,8 +74,13 @@ def history(any_app, make_provider):
 
         def enrol(ref, contract, start, end=None, reason=None, **extra):
             enrolment = Enrolment(
-                participant_id=people[ref].id, contract_id=contract.id, start_on=start,
-                end_on=end, end_reason=reason, age_at_start=35, **extra,
+                participant_id=people[ref].id,
+                contract_id=contract.id,
+                start_on=start,
+                end_on=end,
+                end_reason=reason,
+                age_at_start=35,
+                **extra,
             )
             session.add(enrolment)
             session.flush()
@@ -69,20 +94,42 @@ def history(any_app, make_provider):
         e = enrol("E", new, date(2019, 3, 1))
 
         def report(contract, month, version, status, *lines):
-            row = MonthlyReport(contract_id=contract.id, month=month, version=version,
-                                status=status)
+            row = MonthlyReport(
+                contract_id=contract.id, month=month, version=version, status=status
+            )
             for position, (enrolment, exit_on, reason) in enumerate(lines, start=1):
                 row.lines.append(_line(enrolment, position, exit_on, reason))
             session.add(row)
 
-        report(old, "2019-01", 1, "invoiced",
-               (a, None, None), (b_old, None, None), (c, None, None), (d, None, None))
-        report(old, "2019-01", 2, "accepted",
-               (a, date(2019, 1, 31), "job"), (b_old, None, None), (c, None, None),
-               (d, None, None))
+        report(
+            old,
+            "2019-01",
+            1,
+            "invoiced",
+            (a, None, None),
+            (b_old, None, None),
+            (c, None, None),
+            (d, None, None),
+        )
+        report(
+            old,
+            "2019-01",
+            2,
+            "accepted",
+            (a, date(2019, 1, 31), "job"),
+            (b_old, None, None),
+            (c, None, None),
+            (d, None, None),
+        )
         report(old, "2019-02", 1, "accepted", (c, None, None), (d, date(2019, 2, 20), "moved"))
-        report(old, "2019-02", 2, "submitted",
-               (c, date(2019, 2, 10), "benefit_stopped"), (d, date(2019, 2, 20), "moved"))
+        report(
+            old,
+            "2019-02",
+            2,
+            "submitted",
+            (c, date(2019, 2, 10), "benefit_stopped"),
+            (d, date(2019, 2, 20), "moved"),
+        )
         report(new, "2019-02", 1, "accepted", (b_new, None, None))
         report(new, "2019-03", 1, "draft", (b_new, None, None), (e, None, None))
         session.commit()
@@ -93,9 +140,14 @@ def _line(enrolment, position, exit_on, reason):
     from contracts.models import ReportLine
 
     return ReportLine(
-        position=position, participant_id=enrolment.participant_id, enrolment_id=enrolment.id,
-        hours_planned=Decimal("20.00"), hours_delivered=Decimal("18.00"),
-        status="exited" if exit_on else "active", exit_on=exit_on, exit_reason=reason,
+        position=position,
+        participant_id=enrolment.participant_id,
+        enrolment_id=enrolment.id,
+        hours_planned=Decimal("20.00"),
+        hours_delivered=Decimal("18.00"),
+        status="exited" if exit_on else "active",
+        exit_on=exit_on,
+        exit_reason=reason,
     )
 
 

@@ -13,7 +13,17 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-BLUEPRINTS = {"auth", "home", "procurement", "provider", "finance", "admin", "scores", "job_pages", "api"}
+BLUEPRINTS = {
+    "auth",
+    "home",
+    "procurement",
+    "provider",
+    "finance",
+    "admin",
+    "scores",
+    "job_pages",
+    "api",
+}
 # The modules that assemble the app from its blueprints.
 ASSEMBLERS = {"provider_portal", "provider_portal.cli"}
 
@@ -56,13 +66,20 @@ def _area(name: str) -> str | None:
 
 
 def test_the_domain_imports_neither_flask_nor_the_portal():
-    wrong = [(m, t) for m, t in imports("contracts") if t.split(".")[0] in ("flask", "flask_babel", "provider_portal")]
+    wrong = [
+        (m, t)
+        for m, t in imports("contracts")
+        if t.split(".")[0] in ("flask", "flask_babel", "provider_portal")
+    ]
     assert wrong == []
 
 
 def test_the_jobs_import_no_blueprint_and_not_the_app_factory():
-    wrong = [(m, t) for m, t in imports("provider_portal") if _area(m) == "jobs"
-             and (_area(t) in BLUEPRINTS or t == "provider_portal.create_app")]
+    wrong = [
+        (m, t)
+        for m, t in imports("provider_portal")
+        if _area(m) == "jobs" and (_area(t) in BLUEPRINTS or t == "provider_portal.create_app")
+    ]
     assert wrong == []
 
 

@@ -31,7 +31,10 @@ def test_the_three_good_files_read_as_one_report(name):
     assert [line.enrolled_days for line in lines] == [31, 31, 16, 31, 10, 19, 3]
     first = lines[0]
     assert (first.hours_planned, first.hours_delivered, first.absence_hours) == (
-        Decimal("148.00"), Decimal("131.50"), Decimal("16.50"))
+        Decimal("148.00"),
+        Decimal("131.50"),
+        Decimal("16.50"),
+    )
     assert lines[2].status == "exited" and lines[2].exit_on == date(2019, 1, 16)
     assert lines[2].exit_reason == "job"
     assert sum(line.hours_delivered for line in lines) == Decimal("575.75")
@@ -112,16 +115,17 @@ def test_json_that_is_not_a_report_gets_a_plain_answer(body, words):
 
 def test_a_json_line_that_is_not_an_object_is_a_line_problem():
     read = read_json(b'{"lines": [1, {"participant_ref": "DL-1", "hours_planned": 1.5}]}')
-    assert [(p.line, p.message) for p in read.problems] == [
-        (1, "each line must be a JSON object")]
+    assert [(p.line, p.message) for p in read.problems] == [(1, "each line must be a JSON object")]
     # A JSON number is read exactly, never through a float.
     assert read.lines[0].hours_planned == Decimal("1.50")
 
 
 def test_cells_in_every_accepted_spelling():
-    data = ("Deltager;Timer_Planlagt;TIMER_LEVERET;fravaer_timer;Status;Afgangsdato;afgangsaarsag\r\n"
-            "DL-4Q7K2;148;131,5;16,5;AKTIV;;\r\n"
-            "DL-9XW3M;148;148;0;Afgået;31.01.2019;moved\r\n").encode("cp1252")
+    data = (
+        "Deltager;Timer_Planlagt;TIMER_LEVERET;fravaer_timer;Status;Afgangsdato;afgangsaarsag\r\n"
+        "DL-4Q7K2;148;131,5;16,5;AKTIV;;\r\n"
+        "DL-9XW3M;148;148;0;Afgået;31.01.2019;moved\r\n"
+    ).encode("cp1252")
     lines = read_csv(data).lines
     assert lines[0].hours_delivered == Decimal("131.50") and lines[0].status == "active"
     assert lines[1].status == "exited" and lines[1].exit_date == date(2019, 1, 31)
@@ -129,14 +133,16 @@ def test_cells_in_every_accepted_spelling():
 
 @pytest.mark.parametrize("cell", ["1.234,5", "12,345", "1e3", "ten", "0.125"])
 def test_unreadable_hours_are_refused_with_the_cell_quoted(cell):
-    data = f"participant_ref;hours_planned;hours_delivered;status\nDL-4Q7K2;{cell};1;active\n".encode()
+    data = (
+        f"participant_ref;hours_planned;hours_delivered;status\nDL-4Q7K2;{cell};1;active\n".encode()
+    )
     problems = read_csv(data).problems
     assert [(p.line, p.field) for p in problems] == [(2, "hours_planned")]
     assert cell in problems[0].message
 
 
 def test_a_formula_looking_cell_stays_text():
-    data = b"participant_ref;hours_planned;hours_delivered;status\n=HYPERLINK(\"x\");1;1;active\n"
+    data = b'participant_ref;hours_planned;hours_delivered;status\n=HYPERLINK("x");1;1;active\n'
     [line] = read_csv(data).lines
     assert line.participant_ref == '=HYPERLINK("x")'
 
@@ -145,9 +151,9 @@ def test_a_quoted_line_break_keeps_the_problems_on_the_file_s_lines():
     # A quoted cell may hold a line break; its record then spans two lines of the file, and the
     # next record's problem is on the line a text editor shows it on.
     data = (
-        "participant_ref;hours_planned;hours_delivered;status\r\n"
-        'DL-4Q7K2;120;"10\r\n0";active\r\n'
-        "DL-9XW3M;120;lots;active\r\n"
-    ).encode()
+        b"participant_ref;hours_planned;hours_delivered;status\r\n"
+        b'DL-4Q7K2;120;"10\r\n0";active\r\n'
+        b"DL-9XW3M;120;lots;active\r\n"
+    )
     problems = read_csv(data).problems
     assert [(p.line, p.field) for p in problems] == [(2, "hours_delivered"), (4, "hours_delivered")]

@@ -31,18 +31,29 @@ def test_admin_sees_users_but_no_participant_data(client_as):
     assert client_as("admin").get("/provider/").status_code == 403
 
 
-def test_bad_user_input_is_shown_in_danish_next_to_the_field_and_nothing_is_stored(demo_app, client_as):
+def test_bad_user_input_is_shown_in_danish_next_to_the_field_and_nothing_is_stored(
+    demo_app, client_as
+):
     client = client_as("admin")
     before = _count_users(demo_app)
-    response = _form_post(client, "/admin/users", {
-        "user-email": "not-an-email", "user-role": "provider", "user-provider_id": "0", "user-password": "short",
-    })
+    response = _form_post(
+        client,
+        "/admin/users",
+        {
+            "user-email": "not-an-email",
+            "user-role": "provider",
+            "user-provider_id": "0",
+            "user-password": "short",
+        },
+    )
     assert response.status_code == 422
     parts = PageParts(response.get_data(as_text=True))
-    errors = " ".join(
-        attrs.get("id", "") for attrs in parts.find_all("p", class_="field-error")
+    errors = " ".join(attrs.get("id", "") for attrs in parts.find_all("p", class_="field-error"))
+    assert (
+        "user-email-error" in errors
+        and "user-password-error" in errors
+        and "user-provider_id-error" in errors
     )
-    assert "user-email-error" in errors and "user-password-error" in errors and "user-provider_id-error" in errors
     assert "Det er ikke en gyldig e-mailadresse." in parts.text
     assert "Adgangskoden skal have mindst 10 tegn." in parts.text
     assert "En leverandørbruger skal høre til en leverandør." in parts.text
@@ -52,9 +63,16 @@ def test_bad_user_input_is_shown_in_danish_next_to_the_field_and_nothing_is_stor
 def test_existing_email_is_refused(demo_app, client_as):
     client = client_as("admin")
     before = _count_users(demo_app)
-    response = _form_post(client, "/admin/users", {
-        "user-email": "INDKOB@demo.dk", "user-role": "finance", "user-provider_id": "0", "user-password": "a-long-password",
-    })
+    response = _form_post(
+        client,
+        "/admin/users",
+        {
+            "user-email": "INDKOB@demo.dk",
+            "user-role": "finance",
+            "user-provider_id": "0",
+            "user-password": "a-long-password",
+        },
+    )
     assert response.status_code == 422
     assert "Der findes allerede en bruger med denne e-mail." in response.get_data(as_text=True)
     assert _count_users(demo_app) == before
@@ -66,10 +84,17 @@ def test_admin_creates_a_provider_user(demo_app, client_as):
     with demo_app.app_context():
         provider_id = db.session.scalar(sa.select(Provider.id).order_by(Provider.id))
     client = client_as("admin")
-    response = _form_post(client, "/admin/users", {
-        "user-email": "Ny@Example.dk", "user-name": "Ny Koordinator", "user-role": "provider",
-        "user-provider_id": str(provider_id), "user-password": "a-long-password",
-    })
+    response = _form_post(
+        client,
+        "/admin/users",
+        {
+            "user-email": "Ny@Example.dk",
+            "user-name": "Ny Koordinator",
+            "user-role": "provider",
+            "user-provider_id": str(provider_id),
+            "user-password": "a-long-password",
+        },
+    )
     assert response.status_code == 302
     assert "Brugeren ny@example.dk er oprettet." in client.get("/admin/").get_data(as_text=True)
     with demo_app.app_context():
@@ -87,7 +112,10 @@ def test_token_is_shown_once_stored_hashed_and_can_be_revoked(demo_app, client_a
     token = re.search(r'<code class="token" id="new-token">([^<]+)</code>', html).group(1)
     assert "Kopiér den nu" in html
     api = demo_app.test_client()
-    assert api.get("/api/v1/providers", headers={"Authorization": f"Bearer {token}"}).status_code != 401
+    assert (
+        api.get("/api/v1/providers", headers={"Authorization": f"Bearer {token}"}).status_code
+        != 401
+    )
 
     again = client.get("/admin/").get_data(as_text=True)
     assert token not in again
@@ -100,7 +128,10 @@ def test_token_is_shown_once_stored_hashed_and_can_be_revoked(demo_app, client_a
     revoked = _form_post(client, f"/admin/tokens/{token_id}/revoke", {})
     assert revoked.status_code == 302
     assert "Nøglen er spærret." in client.get("/admin/").get_data(as_text=True)
-    assert api.get("/api/v1/providers", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    assert (
+        api.get("/api/v1/providers", headers={"Authorization": f"Bearer {token}"}).status_code
+        == 401
+    )
 
 
 def test_token_without_a_name_is_refused(demo_app, client_as):

@@ -40,13 +40,18 @@ def invoiced(demo_app):
         contract.ceiling = october.net + november.net + Decimal("1.00")
         december = invoice_contract_month(session, contract.id, "2018-12")
         finance = session.scalar(sa.select(User).where(User.role == "finance"))
-        approval.approve(session, TEST_ACTOR, Viewer(finance.id, "finance"), october.id, date(2018, 11, 15))
+        approval.approve(
+            session, TEST_ACTOR, Viewer(finance.id, "finance"), october.id, date(2018, 11, 15)
+        )
         note = credit(session, december)
         session.commit()
         return {
-            "contract_id": contract.id, "provider_id": contract.provider_id, "number": october.number,
+            "contract_id": contract.id,
+            "provider_id": contract.provider_id,
+            "number": october.number,
             "invoices": [(i.net, i.vat, i.total) for i in (october, november, december)],
-            "so_far": october.net + november.net, "exceeds": [december.exceeds_ceiling, note.exceeds_ceiling],
+            "so_far": october.net + november.net,
+            "exceeds": [december.exceeds_ceiling, note.exceeds_ceiling],
         }
 
 
@@ -75,18 +80,33 @@ def test_contract_without_invoices_says_so(client_as, demo_app):
     from provider_portal.extensions import db
 
     with demo_app.app_context():
-        contract_id = db.session.scalar(sa.select(Contract.id).where(Contract.reference == REFERENCE))
-    text = PageParts(client_as("procurement").get(f"/procurement/contracts/{contract_id}")
-                     .get_data(as_text=True)).text
+        contract_id = db.session.scalar(
+            sa.select(Contract.id).where(Contract.reference == REFERENCE)
+        )
+    text = PageParts(
+        client_as("procurement").get(f"/procurement/contracts/{contract_id}").get_data(as_text=True)
+    ).text
     assert "Ingen fakturaer på kontrakten endnu." in text
     assert f"Faktureret indtil nu (netto) {danish(Decimal('0'))}" in text
 
 
 def test_finance_reads_the_contract_page_with_links_to_its_invoices(client_as, invoiced):
-    page = PageParts(client_as("finance").get(f"/procurement/contracts/{invoiced['contract_id']}")
-                     .get_data(as_text=True))
+    page = PageParts(
+        client_as("finance")
+        .get(f"/procurement/contracts/{invoiced['contract_id']}")
+        .get_data(as_text=True)
+    )
     assert f"Faktureret indtil nu (netto) {danish(invoiced['so_far'])}" in page.text
-    assert len([a for a in page.find_all("a") if (a.get("href") or "").startswith("/finance/invoices/")]) == 4
+    assert (
+        len(
+            [
+                a
+                for a in page.find_all("a")
+                if (a.get("href") or "").startswith("/finance/invoices/")
+            ]
+        )
+        == 4
+    )
 
 
 @pytest.mark.parametrize("role", ["provider", "admin"])

@@ -18,20 +18,35 @@ def running(demo_app) -> dict:
 
     with demo_app.app_context():
         contract = db.session.scalar(
-            sa.select(Contract).where(Contract.successor == None)  # noqa: E711
-            .where(Contract.end_on >= sa.func.date("2019-01-24")).order_by(Contract.end_on))
-        return {"id": contract.id, "reference": contract.reference, "provider_id": contract.provider_id}
+            sa.select(Contract)
+            .where(Contract.successor == None)  # noqa: E711
+            .where(Contract.end_on >= sa.func.date("2019-01-24"))
+            .order_by(Contract.end_on)
+        )
+        return {
+            "id": contract.id,
+            "reference": contract.reference,
+            "provider_id": contract.provider_id,
+        }
 
 
 ACTIONS = ("/extend", "/refer")
 
 
 def _links(client, path: str) -> set[str]:
-    return {a["href"] for a in PageParts(client.get(path).get_data(as_text=True)).find_all("a") if a.get("href")}
+    return {
+        a["href"]
+        for a in PageParts(client.get(path).get_data(as_text=True)).find_all("a")
+        if a.get("href")
+    }
 
 
 def test_procurement_is_offered_the_actions(client_as, running):
-    page = PageParts(client_as("procurement").get(f"/procurement/contracts/{running['id']}").get_data(as_text=True))
+    page = PageParts(
+        client_as("procurement")
+        .get(f"/procurement/contracts/{running['id']}")
+        .get_data(as_text=True)
+    )
     assert page.find_all("p", class_="actions") and "Henvis en borger" in page.text
     links = {a["href"] for a in page.find_all("a") if a.get("href")}
     assert {f"/procurement/contracts/{running['id']}{a}" for a in ACTIONS} <= links
@@ -47,8 +62,15 @@ def test_finance_reads_the_contract_page_without_its_actions(client_as, running)
     assert not page.find_all("p", class_="actions") and "Henvis en borger" not in page.text
     links = {a["href"] for a in page.find_all("a") if a.get("href")}
     # No link on the page leads finance to a page it would be refused.
-    assert not [h for h in links if "/extend" in h or "/refer" in h or "retender" in h
-                or h.startswith("/procurement/providers") or "/reports/" in h]
+    assert not [
+        h
+        for h in links
+        if "/extend" in h
+        or "/refer" in h
+        or "retender" in h
+        or h.startswith("/procurement/providers")
+        or "/reports/" in h
+    ]
     for href in links:
         if href.startswith(("/procurement/", "/finance/")):
             assert client.get(href).status_code == 200, href
@@ -59,7 +81,9 @@ def test_finance_reads_the_contract_list_without_procurements_buttons(client_as,
     client = client_as("finance")
     links = _links(client, "/procurement/contracts")
     assert f"/procurement/contracts/{running['id']}" in links
-    assert "/procurement/contracts/new" not in links and "/procurement/tenders/retender" not in links
+    assert (
+        "/procurement/contracts/new" not in links and "/procurement/tenders/retender" not in links
+    )
 
 
 @pytest.mark.parametrize("role", ["finance", "provider", "admin"])
@@ -69,25 +93,35 @@ def test_the_actions_refuse_everyone_but_procurement(demo_app, client_as, runnin
     client = client_as(role)
     token = csrf_token(client.get("/", follow_redirects=True).get_data(as_text=True))
     with demo_app.app_context():
-        before = (db.session.get(Contract, running["id"]).end_on,
-                  db.session.scalar(sa.select(sa.func.count(Amendment.id))),
-                  db.session.scalar(sa.select(sa.func.count(Enrolment.id))))
+        before = (
+            db.session.get(Contract, running["id"]).end_on,
+            db.session.scalar(sa.select(sa.func.count(Amendment.id))),
+            db.session.scalar(sa.select(sa.func.count(Enrolment.id))),
+        )
     base = f"/procurement/contracts/{running['id']}"
-    forms = {f"{base}/extend": {"end_date": "2030-01-01", "reason": "Forlænget efter option"},
-             f"{base}/refer": {"cpr": "0101901234", "start_date": "2019-02-01"},
-             f"/procurement/tenders/retender?contract_id={running['id']}": {"contract_ids": str(running["id"])}}
+    forms = {
+        f"{base}/extend": {"end_date": "2030-01-01", "reason": "Forlænget efter option"},
+        f"{base}/refer": {"cpr": "0101901234", "start_date": "2019-02-01"},
+        f"/procurement/tenders/retender?contract_id={running['id']}": {
+            "contract_ids": str(running["id"])
+        },
+    }
     for url, data in forms.items():
         assert client.get(url).status_code == 403, url
         assert client.post(url, data={"csrf_token": token, **data}).status_code == 403, url
     with demo_app.app_context():
-        after = (db.session.get(Contract, running["id"]).end_on,
-                 db.session.scalar(sa.select(sa.func.count(Amendment.id))),
-                 db.session.scalar(sa.select(sa.func.count(Enrolment.id))))
+        after = (
+            db.session.get(Contract, running["id"]).end_on,
+            db.session.scalar(sa.select(sa.func.count(Amendment.id))),
+            db.session.scalar(sa.select(sa.func.count(Enrolment.id))),
+        )
     assert after == before
 
 
 @pytest.mark.parametrize("role", ["provider", "admin"])
-def test_providers_and_admin_still_reach_no_contract_or_staff_invoice_page(demo_app, client_as, running, role):
+def test_providers_and_admin_still_reach_no_contract_or_staff_invoice_page(
+    demo_app, client_as, running, role
+):
     from contracts.services.invoicing import invoice_contract_month
     from provider_portal.extensions import db
 
@@ -96,8 +130,12 @@ def test_providers_and_admin_still_reach_no_contract_or_staff_invoice_page(demo_
         db.session.commit()
         invoice_id = invoice.id
     client = client_as(role)
-    for url in ["/procurement/contracts", f"/procurement/contracts/{running['id']}",
-                f"/finance/invoices/{invoice_id}", f"/finance/invoices/{invoice_id}.pdf"]:
+    for url in [
+        "/procurement/contracts",
+        f"/procurement/contracts/{running['id']}",
+        f"/finance/invoices/{invoice_id}",
+        f"/finance/invoices/{invoice_id}.pdf",
+    ]:
         response = client.get(url)
         assert response.status_code in (403, 404), url
         assert running["reference"] not in response.get_data(as_text=True), url

@@ -83,23 +83,34 @@ def test_finance_starts_a_month_and_follows_it_to_its_result(app, worker):
     [section] = parts.find_all("section", id="job")
     assert section["data-status-url"] == "/jobs/aggregate-2019-01/status"
     assert parts.find_all("script", src="/static/js/job.js") and parts.inline_scripts == 0
-    assert parts.find_all("a", href="/jobs/aggregate-2019-01")  # the refresh link, for pages without script
+    assert parts.find_all(
+        "a", href="/jobs/aggregate-2019-01"
+    )  # the refresh link, for pages without script
 
     answer = _poll(client, "aggregate-2019-01")
 
     has_desk = any(rule.rule == "/finance/invoices" for rule in app.url_map.iter_rules())
     assert answer == {
-        "id": "aggregate-2019-01", "month": "2019-01", "status": "finished", "label": "Færdig",
-        "progress": {"done": 3, "total": 3}, "error": None, "notice": None, "may_start_again": False,
-        "links": {"scores": "/scores/?month=2019-01&view=monthly",
-                  "invoices": "/finance/invoices?month=2019-01" if has_desk else None},
+        "id": "aggregate-2019-01",
+        "month": "2019-01",
+        "status": "finished",
+        "label": "Færdig",
+        "progress": {"done": 3, "total": 3},
+        "error": None,
+        "notice": None,
+        "may_start_again": False,
+        "links": {
+            "scores": "/scores/?month=2019-01&view=monthly",
+            "invoices": "/finance/invoices?month=2019-01" if has_desk else None,
+        },
     }
     done = PageParts(client.get("/jobs/aggregate-2019-01").get_data(as_text=True))
     [bar] = done.find_all("progress")
     assert (bar["value"], bar["max"]) == ("3", "3")
     assert "Alle fakturaer og resultatmålinger for januar 2019 er dannet." in done.text
-    assert done.find_all("a", href="/scores/?month=2019-01&amp;view=monthly") or \
-        done.find_all("a", href="/scores/?month=2019-01&view=monthly")
+    assert done.find_all("a", href="/scores/?month=2019-01&amp;view=monthly") or done.find_all(
+        "a", href="/scores/?month=2019-01&view=monthly"
+    )
     scores = client.get(answer["links"]["scores"])
     assert scores.status_code == 200 and "SÆR-1" in scores.get_data(as_text=True)
 
@@ -165,8 +176,13 @@ def test_a_job_that_failed_on_a_worker_shows_its_error(app, worker):
         connection = redis_connection()
         # A real job function given a month it cannot work with: it raises on the worker.
         job = queue("aggregation", connection).enqueue(
-            "provider_portal.jobs.aggregation.finish_month", "2019-13", [], job_id="aggregate-2019-13",
-            job_timeout=30, failure_ttl=600, meta={"month": "2019-13", "started_by": None},
+            "provider_portal.jobs.aggregation.finish_month",
+            "2019-13",
+            [],
+            job_id="aggregate-2019-13",
+            job_timeout=30,
+            failure_ttl=600,
+            meta={"month": "2019-13", "started_by": None},
         )
         wait_for(job)
         connection.close()

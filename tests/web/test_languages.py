@@ -14,7 +14,9 @@ from tests.web.conftest import PageParts
 
 def _switch(client, language: str, next_url: str = "/"):
     token = csrf_token(client.get("/login").get_data(as_text=True))
-    return client.post("/language", data={"language": language, "next": next_url, "csrf_token": token})
+    return client.post(
+        "/language", data={"language": language, "next": next_url, "csrf_token": token}
+    )
 
 
 def test_login_page_is_danish_from_the_compiled_catalogue(app):

@@ -44,5 +44,7 @@ def test_form_without_csrf_token_is_refused(app, client, make_user):
     assert client.get("/admin/").status_code == 302
     # The same with a valid token goes through.
     token = csrf_token(client.get("/login").get_data(as_text=True))
-    ok = client.post("/login", data={"email": "admin@example.dk", "password": TEST_PASSWORD, "csrf_token": token})
+    ok = client.post(
+        "/login", data={"email": "admin@example.dk", "password": TEST_PASSWORD, "csrf_token": token}
+    )
     assert ok.status_code == 302

@@ -13,8 +13,17 @@ from tests.web.conftest import PageParts
 # A sample value for each kind of URL parameter, so that every page is visited: one that is
 # not among these fails the sweep rather than being left out of it.
 SAMPLE_ARGUMENTS = {
-    "contract_id": 1, "provider_id": 1, "token_id": 1, "tender_id": 1, "lot_id": 1, "invoice_id": 1,
-    "line_id": 1, "scope_id": 1, "year": 2019, "month": "2019-01", "job_id": "aggregate-2019-01",
+    "contract_id": 1,
+    "provider_id": 1,
+    "token_id": 1,
+    "tender_id": 1,
+    "lot_id": 1,
+    "invoice_id": 1,
+    "line_id": 1,
+    "scope_id": 1,
+    "year": 2019,
+    "month": "2019-01",
+    "job_id": "aggregate-2019-01",
 }
 # Pages with only these parameters show the demo's first contract, provider or token: found.
 FOUND_IN_THE_DEMO = {"contract_id", "provider_id", "token_id"}
@@ -45,7 +54,11 @@ def _assert_security_headers(response, url: str) -> None:
     assert "frame-ancestors 'none'" in csp
     assert "script-src 'self'" in csp and "style-src 'self'" in csp
     assert response.headers.get("X-Content-Type-Options") == "nosniff", url
-    assert response.headers.get("Referrer-Policy") in ("same-origin", "no-referrer", "strict-origin"), url
+    assert response.headers.get("Referrer-Policy") in (
+        "same-origin",
+        "no-referrer",
+        "strict-origin",
+    ), url
 
 
 def _assert_no_inline_code(html: str, url: str) -> None:
@@ -64,7 +77,13 @@ def _assert_no_inline_code(html: str, url: str) -> None:
 
 def test_page_list_covers_every_role_home(demo_app):
     endpoints = {endpoint for endpoint, _url, _found in _page_urls(demo_app)}
-    assert {"procurement.home", "provider.home", "finance.home", "admin.home", "auth.login"} <= endpoints
+    assert {
+        "procurement.home",
+        "provider.home",
+        "finance.home",
+        "admin.home",
+        "auth.login",
+    } <= endpoints
     assert "procurement.contract" in endpoints
 
 
@@ -86,7 +105,9 @@ def test_every_page_has_security_headers_and_no_inline_code(demo_app, client_as,
             # its way (a PDF made on the queue), never refused and never an error.
             assert response.status_code in (200, 302, 404), f"{role} {url}: {response.status_code}"
         else:
-            assert response.status_code == 403, f"{role} may not see {url}, got {response.status_code}"
+            assert response.status_code == 403, (
+                f"{role} may not see {url}, got {response.status_code}"
+            )
         _assert_security_headers(response, url)
         if response.mimetype == "text/html":
             _assert_no_inline_code(response.get_data(as_text=True), url)
@@ -116,8 +137,12 @@ def test_every_protected_endpoint_needs_a_login(app):
     for rule in app.url_map.iter_rules():
         if rule.endpoint in PUBLIC_ENDPOINTS:
             continue
-        url = re.sub(r"<any\(([^)]*)\):\w+>", lambda m: m.group(1).split(",")[0].strip(" '\""), rule.rule)
-        url = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", lambda m: str(SAMPLE_ARGUMENTS.get(m.group(1), 1)), url)
+        url = re.sub(
+            r"<any\(([^)]*)\):\w+>", lambda m: m.group(1).split(",")[0].strip(" '\""), rule.rule
+        )
+        url = re.sub(
+            r"<(?:[a-z]+:)?([a-z_]+)>", lambda m: str(SAMPLE_ARGUMENTS.get(m.group(1), 1)), url
+        )
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             response = client.open(url, method=method)
             if rule.rule.startswith("/api/"):

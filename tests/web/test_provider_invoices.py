@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from contracts.models import AuditEvent, Contract, Invoice, Participant
 from contracts.services import approval
 from contracts.services.invoicing import invoice_contract_month
-from provider_portal.jobs import documents as documents_jobs
 from provider_portal.extensions import db
+from provider_portal.jobs import documents as documents_jobs
 from tests.conftest import login
 from tests.finance.helpers import FINANCE, corrected_invoice, finance_actor
 from tests.finance.queue import pdf_text, run_documents
@@ -67,11 +67,14 @@ def test_the_invoice_page_shows_figures_and_lines_by_reference_and_no_actions(ap
     # DL-2HB8R's line of the sample: 16 days, base fee, hours, outcome bonus, amount.
     assert "DL-2HB8R 16 60,00 4.903,23 kr. 2.700,00 kr. 15.000,00 kr. 22.603,23 kr." in text
     assert f'href="/provider/invoices/{books["own"]}.pdf"' in html
-    assert "<form" not in html.split('<main', 1)[1] and "/finance/" not in html
+    assert "<form" not in html.split("<main", 1)[1] and "/finance/" not in html
     with app.app_context():
         pseudonyms = db.session.scalars(sa.select(Participant.pseudonym)).all()
-        events = db.session.scalars(sa.select(AuditEvent).where(
-            AuditEvent.action == "participants.viewed", AuditEvent.record_id == books["own"])).all()
+        events = db.session.scalars(
+            sa.select(AuditEvent).where(
+                AuditEvent.action == "participants.viewed", AuditEvent.record_id == books["own"]
+            )
+        ).all()
     assert not any(p in html for p in pseudonyms)
     assert [e.actor_label for e in events] == [OWN]
     assert re.search(r'<a href="/provider/invoices" aria-current="page">Fakturaer</a>', html)
@@ -80,7 +83,9 @@ def test_the_invoice_page_shows_figures_and_lines_by_reference_and_no_actions(ap
 def test_a_provider_downloads_its_invoice_pdf(app, books):
     response = _client(app, OWN).get(f"/provider/invoices/{books['own']}.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
-    assert f'filename="faktura-kladde-{books["own"]}.pdf"' in response.headers["Content-Disposition"]
+    assert (
+        f'filename="faktura-kladde-{books["own"]}.pdf"' in response.headers["Content-Disposition"]
+    )
     text = pdf_text(response.data)
     assert "123.898,04 kr." in text and "KLADDE – ikke godkendt" in text
 
@@ -125,15 +130,27 @@ def test_a_long_invoice_is_made_on_the_queue_and_only_its_provider_gets_it(app, 
 
 def test_credit_notes_are_marked_and_link_to_what_they_credit(app, books):
     with app.app_context():
-        approved = approval.approve(db.session, finance_actor(_user("finance@example.dk")), FINANCE,
-                                    books["own"], date(2019, 2, 5), None)
+        approved = approval.approve(
+            db.session,
+            finance_actor(_user("finance@example.dk")),
+            FINANCE,
+            books["own"],
+            date(2019, 2, 5),
+            None,
+        )
         note, new = corrected_invoice(db.session, db.session.get(Invoice, approved.id))
         db.session.commit()
         note_id, new_id = note.id, new.id
     client = _client(app, OWN)
     html = client.get("/provider/invoices?month=2019-01").get_data(as_text=True)
-    rows = {int(i): PageParts(row).text for i, row in
-            re.findall(r'<tr>\s*<td class="nowrap"><a href="/provider/invoices/(\d+)">(.*?)</tr>', html, re.DOTALL)}
+    rows = {
+        int(i): PageParts(row).text
+        for i, row in re.findall(
+            r'<tr>\s*<td class="nowrap"><a href="/provider/invoices/(\d+)">(.*?)</tr>',
+            html,
+            re.DOTALL,
+        )
+    }
     assert set(rows) == {books["own"], note_id, new_id}
     assert "2019-000001" in rows[books["own"]] and "Krediteret" in rows[books["own"]]
     assert "↳ Kreditnota" in rows[note_id] and "Krediterer 2019-000001" in rows[note_id]
@@ -152,8 +169,11 @@ def _user(email):
 def test_the_filter_finds_by_contract_and_month_and_refuses_what_it_cannot_use(app, books):
     client = _client(app, OWN)
     own_contract, other_contract = books["contracts"]
-    assert _links(client.get(f"/provider/invoices?contract_id={own_contract}&month=2019-01")
-                  .get_data(as_text=True)) == [books["own"]]
+    assert _links(
+        client.get(f"/provider/invoices?contract_id={own_contract}&month=2019-01").get_data(
+            as_text=True
+        )
+    ) == [books["own"]]
     assert _links(client.get("/provider/invoices?month=2019-02").get_data(as_text=True)) == []
     bad_month = client.get("/provider/invoices?month=januar")
     assert bad_month.status_code == 400
@@ -169,6 +189,10 @@ def test_the_filter_finds_by_contract_and_month_and_refuses_what_it_cannot_use(a
 @pytest.mark.parametrize("role", ["procurement", "finance", "admin"])
 def test_staff_are_refused_the_provider_invoice_pages(app, books, role):
     client = _client(app, f"{role}@example.dk")
-    for url in ("/provider/invoices", f"/provider/invoices/{books['own']}",
-                f"/provider/invoices/{books['own']}.pdf", f"/provider/invoices/{books['own']}/document"):
+    for url in (
+        "/provider/invoices",
+        f"/provider/invoices/{books['own']}",
+        f"/provider/invoices/{books['own']}.pdf",
+        f"/provider/invoices/{books['own']}/document",
+    ):
         assert client.get(url).status_code == 403, url

@@ -26,11 +26,18 @@ def scenario(app):
     """The sample contract, its coordinator, another provider's coordinator and procurement."""
     with app.app_context():
         found = sample_scenario(db.session)
-        other = sample_scenario(db.session, provider_name="Anden Leverandør ApS", cvr="29403473",
-                                refs=["DL-AAAAA"], reference="SÆR-OTHER")
-        for email, role, provider_id in [("koordinator@example.dk", "provider", found.provider_id),
-                                         ("anden@example.dk", "provider", other.provider_id),
-                                         ("indkob@example.dk", "procurement", None)]:
+        other = sample_scenario(
+            db.session,
+            provider_name="Anden Leverandør ApS",
+            cvr="29403473",
+            refs=["DL-AAAAA"],
+            reference="SÆR-OTHER",
+        )
+        for email, role, provider_id in [
+            ("koordinator@example.dk", "provider", found.provider_id),
+            ("anden@example.dk", "provider", other.provider_id),
+            ("indkob@example.dk", "procurement", None),
+        ]:
             create_user(db.session, TEST_ACTOR, email, role, TEST_PASSWORD, provider_id)
         db.session.commit()
     found.other_contract_id = other.contract_id
@@ -45,8 +52,9 @@ def _client(app, email):
 
 def _lines(app) -> list[tuple]:
     with app.app_context():
-        return db.session.execute(sa.select(ReportLine.position, ReportLine.hours_delivered)
-                                  .order_by(ReportLine.position)).all()
+        return db.session.execute(
+            sa.select(ReportLine.position, ReportLine.hours_delivered).order_by(ReportLine.position)
+        ).all()
 
 
 def _upload(client, contract_id, name=None, data=None, filename="report.csv"):
@@ -57,18 +65,25 @@ def _upload(client, contract_id, name=None, data=None, filename="report.csv"):
     content = data if data is not None else (SAMPLES / name).read_bytes()
     boundary = "----report-boundary-7MA4YWxkTrZu0gW"
     body = (
-        f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{token}\r\n'
-        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
-        "Content-Type: text/csv\r\n\r\n"
-    ).encode() + content + f"\r\n--{boundary}--\r\n".encode()
-    return client.post(PAGE.format(contract_id) + "/upload", data=body,
-                       content_type=f"multipart/form-data; boundary={boundary}")
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{token}\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
+            "Content-Type: text/csv\r\n\r\n"
+        ).encode()
+        + content
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    return client.post(
+        PAGE.format(contract_id) + "/upload",
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
 
 
 def _form_fields(html: str) -> dict[str, str]:
     """The web form's fields as a browser would send them (inputs and selected options)."""
-    form = html[html.index('action="/provider/contracts/'):]
-    form = form[form.index("/form\""):]
+    form = html[html.index('action="/provider/contracts/') :]
+    form = form[form.index('/form"') :]
     fields = dict(re.findall(r'<input[^>]*?name="([^"]+)"[^>]*?value="([^"]*)"', form))
     for name in re.findall(r'<input[^>]*?name="([^"]+)"', form):
         fields.setdefault(name, "")
@@ -88,7 +103,9 @@ def test_month_page_lists_every_enrolled_participant_in_an_empty_form(app, scena
     assert "Indberetning for januar 2019" in text
     assert "Mangler" in text and "10-02-2019" in text
     fields = _form_fields(html)
-    assert sorted(v for k, v in fields.items() if k.endswith("participant_ref")) == sorted(SAMPLE_REFS)
+    assert sorted(v for k, v in fields.items() if k.endswith("participant_ref")) == sorted(
+        SAMPLE_REFS
+    )
     assert all(v == "" for k, v in fields.items() if k.endswith("hours_planned"))
 
 
@@ -102,7 +119,9 @@ def test_good_upload_is_stored_then_prefills_the_form_and_can_be_submitted(app, 
     first = next(k[: -len("participant_ref")] for k, v in fields.items() if v == "DL-4Q7K2")
     assert fields[first + "hours_delivered"] == "131.50"
     assert len(_lines(app)) == 7
-    submitted = client.post(PAGE.format(scenario.contract_id) + "/submit", data={"csrf_token": csrf_token(page)})
+    submitted = client.post(
+        PAGE.format(scenario.contract_id) + "/submit", data={"csrf_token": csrf_token(page)}
+    )
     assert submitted.status_code == 302
     with app.app_context():
         report = db.session.scalar(sa.select(MonthlyReport))
@@ -150,7 +169,7 @@ def test_form_saves_through_the_same_rules_and_shows_problems_next_to_the_line(a
     ordered = sorted(SAMPLE_REFS)
     line = ordered.index("DL-9XW3M") + 1
     assert position >= 0
-    row_html = html[html.index(f'id="line-{line}"'):]
+    row_html = html[html.index(f'id="line-{line}"') :]
     row_html = row_html[: row_html.index("</tr>")]
     assert "loftet" in row_html and 'aria-invalid="true"' in row_html
     assert 'value="400"' in row_html  # what was typed is kept
@@ -164,7 +183,9 @@ def test_procurement_accepts_and_exits_end_enrolments(app, scenario):
     provider = _client(app, "koordinator@example.dk")
     _upload(provider, scenario.contract_id, "report-2019-01-excel-da.csv")
     page = provider.get(PAGE.format(scenario.contract_id)).get_data(as_text=True)
-    provider.post(PAGE.format(scenario.contract_id) + "/submit", data={"csrf_token": csrf_token(page)})
+    provider.post(
+        PAGE.format(scenario.contract_id) + "/submit", data={"csrf_token": csrf_token(page)}
+    )
 
     staff = _client(app, "indkob@example.dk")
     home = staff.get("/procurement/").get_data(as_text=True)
@@ -173,13 +194,16 @@ def test_procurement_accepts_and_exits_end_enrolments(app, scenario):
     assert review.status_code == 200
     text = PageParts(review.get_data(as_text=True)).text
     assert "Nyt Fodfæste A/S" in text and "DL-2HB8R" in text
-    accepted = staff.post(REVIEW.format(scenario.contract_id) + "/accept",
-                          data={"csrf_token": csrf_token(review.get_data(as_text=True))})
+    accepted = staff.post(
+        REVIEW.format(scenario.contract_id) + "/accept",
+        data={"csrf_token": csrf_token(review.get_data(as_text=True))},
+    )
     assert accepted.status_code == 302
     with app.app_context():
         assert db.session.scalar(sa.select(MonthlyReport.status)) == "accepted"
-        ended = db.session.scalar(sa.select(sa.func.count()).select_from(Enrolment)
-                                  .where(Enrolment.end_on.is_not(None)))
+        ended = db.session.scalar(
+            sa.select(sa.func.count()).select_from(Enrolment).where(Enrolment.end_on.is_not(None))
+        )
     assert ended == 4
     # The provider now sees a read-only report.
     locked = provider.get(PAGE.format(scenario.contract_id)).get_data(as_text=True)
@@ -191,13 +215,19 @@ def test_reject_needs_a_reason_and_sends_the_report_back(app, scenario):
     provider = _client(app, "koordinator@example.dk")
     _upload(provider, scenario.contract_id, "report-2019-01-excel-da.csv")
     page = provider.get(PAGE.format(scenario.contract_id)).get_data(as_text=True)
-    provider.post(PAGE.format(scenario.contract_id) + "/submit", data={"csrf_token": csrf_token(page)})
+    provider.post(
+        PAGE.format(scenario.contract_id) + "/submit", data={"csrf_token": csrf_token(page)}
+    )
     staff = _client(app, "indkob@example.dk")
     token = csrf_token(staff.get(REVIEW.format(scenario.contract_id)).get_data(as_text=True))
-    empty = staff.post(REVIEW.format(scenario.contract_id) + "/reject", data={"csrf_token": token, "reason": " "})
+    empty = staff.post(
+        REVIEW.format(scenario.contract_id) + "/reject", data={"csrf_token": token, "reason": " "}
+    )
     assert empty.status_code == 422
-    rejected = staff.post(REVIEW.format(scenario.contract_id) + "/reject",
-                          data={"csrf_token": token, "reason": "Timerne for DL-9XW3M mangler."})
+    rejected = staff.post(
+        REVIEW.format(scenario.contract_id) + "/reject",
+        data={"csrf_token": token, "reason": "Timerne for DL-9XW3M mangler."},
+    )
     assert rejected.status_code == 302
     text = PageParts(provider.get(PAGE.format(scenario.contract_id)).get_data(as_text=True)).text
     assert "Timerne for DL-9XW3M mangler." in text
@@ -208,10 +238,19 @@ def test_reject_needs_a_reason_and_sends_the_report_back(app, scenario):
 def test_another_providers_contract_is_404_and_posts_without_csrf_are_refused(app, scenario):
     client = _client(app, "koordinator@example.dk")
     assert client.get(PAGE.format(scenario.other_contract_id)).status_code == 404
-    assert client.get(PAGE.format(scenario.contract_id).replace("2019-01", "2019-13")).status_code == 404
-    assert client.get(PAGE.format(scenario.contract_id).replace("2019-01", "2019-02")).status_code == 404
-    no_token = client.post(PAGE.format(scenario.contract_id) + "/upload",
-                           data={"file": (io.BytesIO(b"x"), "r.csv")}, content_type="multipart/form-data")
+    assert (
+        client.get(PAGE.format(scenario.contract_id).replace("2019-01", "2019-13")).status_code
+        == 404
+    )
+    assert (
+        client.get(PAGE.format(scenario.contract_id).replace("2019-01", "2019-02")).status_code
+        == 404
+    )
+    no_token = client.post(
+        PAGE.format(scenario.contract_id) + "/upload",
+        data={"file": (io.BytesIO(b"x"), "r.csv")},
+        content_type="multipart/form-data",
+    )
     assert no_token.status_code == 400
     assert _lines(app) == []
 
@@ -221,12 +260,22 @@ def test_upload_refusals_are_clear_pages(app, scenario):
     xlsx = _upload(client, scenario.contract_id, data=b"PK\x03\x04rest", filename="r.xlsx")
     assert xlsx.status_code == 422 and "Excel" in PageParts(xlsx.get_data(as_text=True)).text
     nothing = _upload(client, scenario.contract_id, data=b"", filename="")
-    assert nothing.status_code == 422 and "Vælg én fil" in PageParts(nothing.get_data(as_text=True)).text
+    assert (
+        nothing.status_code == 422
+        and "Vælg én fil" in PageParts(nothing.get_data(as_text=True)).text
+    )
     page = client.get(PAGE.format(scenario.contract_id)).get_data(as_text=True)
-    two = client.post(PAGE.format(scenario.contract_id) + "/upload", content_type="multipart/form-data",
-                      data={"csrf_token": csrf_token(page),
-                            "file": [(io.BytesIO(b"a"), "a.csv"), (io.BytesIO(b"b"), "b.csv")]})
-    assert two.status_code == 422 and "én fil ad gangen" in PageParts(two.get_data(as_text=True)).text
+    two = client.post(
+        PAGE.format(scenario.contract_id) + "/upload",
+        content_type="multipart/form-data",
+        data={
+            "csrf_token": csrf_token(page),
+            "file": [(io.BytesIO(b"a"), "a.csv"), (io.BytesIO(b"b"), "b.csv")],
+        },
+    )
+    assert (
+        two.status_code == 422 and "én fil ad gangen" in PageParts(two.get_data(as_text=True)).text
+    )
     big = _upload(client, scenario.contract_id, data=b"x" * (11 * 1024 * 1024))
     assert big.status_code == 413
     assert "10 MB" in PageParts(big.get_data(as_text=True)).text

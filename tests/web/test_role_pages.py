@@ -25,9 +25,15 @@ def test_provider_home_shows_own_contracts_and_nothing_of_other_providers(demo_a
     html = client_as("provider").get("/provider/").get_data(as_text=True)
     with demo_app.app_context():
         user = db.session.scalar(sa.select(User).where(User.email == "leverandor@demo.dk"))
-        own = list(db.session.scalars(sa.select(Contract).where(Contract.provider_id == user.provider_id)))
-        others = list(db.session.scalars(sa.select(Contract).where(Contract.provider_id != user.provider_id)))
-        other_providers = list(db.session.scalars(sa.select(Provider).where(Provider.id != user.provider_id)))
+        own = list(
+            db.session.scalars(sa.select(Contract).where(Contract.provider_id == user.provider_id))
+        )
+        others = list(
+            db.session.scalars(sa.select(Contract).where(Contract.provider_id != user.provider_id))
+        )
+        other_providers = list(
+            db.session.scalars(sa.select(Provider).where(Provider.id != user.provider_id))
+        )
         own_name = user.provider.name
         pseudonyms = list(db.session.scalars(sa.select(Participant.pseudonym)))
     text = PageParts(html).text
@@ -44,7 +50,9 @@ def test_provider_home_shows_own_contracts_and_nothing_of_other_providers(demo_a
     assert not any(p in html for p in pseudonyms), "a pseudonym is shown"
 
 
-def test_provider_home_lists_months_with_due_dates_and_audits_participant_reading(demo_app, client_as):
+def test_provider_home_lists_months_with_due_dates_and_audits_participant_reading(
+    demo_app, client_as
+):
     from provider_portal.extensions import db
 
     html = client_as("provider").get("/provider/").get_data(as_text=True)
@@ -54,7 +62,11 @@ def test_provider_home_lists_months_with_due_dates_and_audits_participant_readin
     assert "10-02-2019" in text  # January's report is due on the 10th of February
     assert "Deltagere" in text and "DL-" in text
     with demo_app.app_context():
-        events = list(db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "participants.viewed")))
+        events = list(
+            db.session.scalars(
+                sa.select(AuditEvent).where(AuditEvent.action == "participants.viewed")
+            )
+        )
     assert len(events) == 1
     assert events[0].actor_label == "leverandor@demo.dk"
 
@@ -67,11 +79,21 @@ def test_provider_months_mark_late_reports(app, client, make_provider, make_user
         provider = make_provider(db.session, name="Egen Leverandør ApS")
         # The four programmes come with the schema (migration 0002).
         programme = db.session.scalar(sa.select(Programme).where(Programme.code == "utility-work"))
-        db.session.add(Contract(
-            reference="TEST-1", provider_id=provider.id, programme_id=programme.id, kind="special_effort",
-            start_on=date(2018, 11, 1), end_on=date(2019, 12, 31), max_end_on=date(2019, 12, 31),
-            monthly_fee=Decimal(1000), hourly_rate=Decimal(100), outcome_bonus=Decimal(0), ceiling=Decimal(100000),
-        ))
+        db.session.add(
+            Contract(
+                reference="TEST-1",
+                provider_id=provider.id,
+                programme_id=programme.id,
+                kind="special_effort",
+                start_on=date(2018, 11, 1),
+                end_on=date(2019, 12, 31),
+                max_end_on=date(2019, 12, 31),
+                monthly_fee=Decimal(1000),
+                hourly_rate=Decimal(100),
+                outcome_bonus=Decimal(0),
+                ceiling=Decimal(100000),
+            )
+        )
         make_user(db.session, "egen@example.dk", "provider", provider.id)
         db.session.commit()
     login(client, "egen@example.dk")
@@ -98,7 +120,7 @@ def test_procurement_home_marks_expiring_contracts_first(demo_app, client_as):
     assert "Overblik over aftaler" in parts.text
     assert "Udløber snart" in parts.text
     # The rows carry the highlight class, and the expiring ones come first in the table.
-    table = html[html.index('<table class="data">', html.index('id="contracts-heading"')):]
+    table = html[html.index('<table class="data">', html.index('id="contracts-heading"')) :]
     rows = table.split("<tr")[2:]
     marked = [row for row in rows if row.startswith(' class="expiring"')]
     assert len(marked) == len(expiring)
@@ -126,9 +148,14 @@ def test_contract_detail_shows_price_terms_and_reports(demo_app, client_as):
         contract = db.session.scalar(sa.select(Contract).order_by(Contract.id))
         reference, fee = contract.reference, contract.monthly_fee
     client = client_as("procurement")
-    text = PageParts(client.get(f"/procurement/contracts/{contract.id}").get_data(as_text=True)).text
+    text = PageParts(
+        client.get(f"/procurement/contracts/{contract.id}").get_data(as_text=True)
+    ).text
     assert f"Aftale {reference}" in text
-    assert "Priser" in text and f"{fee:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".") + " kr." in text
+    assert (
+        "Priser" in text
+        and f"{fee:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".") + " kr." in text
+    )
     assert "Månedsindberetninger" in text
     assert client.get("/procurement/contracts/999999").status_code == 404
 

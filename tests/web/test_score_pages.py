@@ -17,8 +17,8 @@ from contracts.documents.charts import Series, trend_chart
 from contracts.models import Contract, Provider
 from contracts.rules.periods import months_between
 from contracts.services import scoring
-from provider_portal.jobs import aggregation
 from provider_portal.extensions import db
+from provider_portal.jobs import aggregation
 from tests.conftest import TEST_PASSWORD, login
 from tests.jobs.test_aggregation import accepted_sample_month, wait_until_done
 from tests.jobs.test_worker import start_worker, stop_worker
@@ -108,9 +108,16 @@ def test_the_page_shows_the_sample_figures_that_a_real_worker_wrote(app):
     html = page.get_data(as_text=True)
     row = ScoreTable(html).rows["SÆR-0 Leverandør 0"]
     assert row == {
-        "participants": "7", "active_end": "3", "exits": "4", "positive": "2", "benefit_stopped": "1",
-        "other": "1", "outcome_rate": "50,0 % 15,0 %–85,0 %",
-        "placement_rate": "28,6 %", "delivery_rate": "84,6 %", "absence_rate": "13,2 %",
+        "participants": "7",
+        "active_end": "3",
+        "exits": "4",
+        "positive": "2",
+        "benefit_stopped": "1",
+        "other": "1",
+        "outcome_rate": "50,0 % 15,0 %–85,0 %",
+        "placement_rate": "28,6 %",
+        "delivery_rate": "84,6 %",
+        "absence_rate": "13,2 %",
         "score": "for få afgange til en score",
     }
     # ... which is exactly what the scoring service says, for every scope on the page.
@@ -120,7 +127,10 @@ def test_the_page_shows_the_sample_figures_that_a_real_worker_wrote(app):
     assert figures.outcome_rate == Decimal("0.5") and figures.score is None
     assert round(figures.delivery_rate * 1000) == 846 and round(figures.absence_rate * 1000) == 132
     ci = figures.outcome_rate_ci
-    assert f"{ci[0] * 100:.1f}".replace(".", ",") == "15,0" and f"{ci[1] * 100:.1f}".replace(".", ",") == "85,0"
+    assert (
+        f"{ci[0] * 100:.1f}".replace(".", ",") == "15,0"
+        and f"{ci[1] * 100:.1f}".replace(".", ",") == "85,0"
+    )
     rows = ScoreTable(html).rows
     assert rows["Alle indsatser"]["participants"] == "7"
     assert rows["Leverandør 0"]["exits"] == "4"
@@ -132,15 +142,19 @@ def test_demo_cumulative_figures_and_an_empty_rate_shows_a_dash(demo_app, client
         for month in DEMO_MONTHS:
             scoring.compute_month(db.session, month)
         db.session.commit()
-        contract_id = db.session.scalar(sa.select(Contract.id).where(Contract.reference == "SÆR-2018-01"))
+        contract_id = db.session.scalar(
+            sa.select(Contract.id).where(Contract.reference == "SÆR-2018-01")
+        )
     client = client_as("finance")
 
     whole = ScoreTable(client.get("/scores/").get_data(as_text=True)).rows["Alle indsatser"]
     detail = client.get(f"/scores/contract/{contract_id}?view=cumulative").get_data(as_text=True)
 
     # The default is the newest month, cumulated: the seed's totals of DESIGN §7.
-    assert [whole[k] for k in ("participants", "active_end", "exits", "positive", "benefit_stopped", "other")] \
-        == ["107", "70", "37", "6", "17", "14"]
+    assert [
+        whole[k]
+        for k in ("participants", "active_end", "exits", "positive", "benefit_stopped", "other")
+    ] == ["107", "70", "37", "6", "17", "14"]
     assert whole["outcome_rate"].startswith("16,2 %") and whole["placement_rate"] == "5,6 %"
     # Before its first exit the contract has no outcome rate: a dash, never 0 %.
     september = ScoreTable(detail).rows["september 2018"]
@@ -154,7 +168,9 @@ def test_the_trend_chart_is_svg_with_the_months_of_the_data(demo_app, client_as)
         for month in DEMO_MONTHS:
             scoring.compute_month(db.session, month)
         db.session.commit()
-        provider_id = db.session.scalar(sa.select(Provider.id).where(Provider.name == "Nyt Fodfæste A/S"))
+        provider_id = db.session.scalar(
+            sa.select(Provider.id).where(Provider.name == "Nyt Fodfæste A/S")
+        )
     client = client_as("procurement")
 
     first = client.get(f"/scores/provider/{provider_id}/trend.svg")
@@ -173,9 +189,14 @@ def test_the_trend_chart_is_svg_with_the_months_of_the_data(demo_app, client_as)
 def test_charts_draw_gaps_for_empty_rates_and_refuse_mismatched_data():
     svg = trend_chart(["2019-01", "2019-02"], [Series("Rate", [None, Decimal("0.5")])], title="T")
     root = ET.fromstring(svg)
-    assert [t.text for t in root.iter(f"{SVG}text") if t.text in ("2019-01", "2019-02")] == ["2019-01", "2019-02"]
+    assert [t.text for t in root.iter(f"{SVG}text") if t.text in ("2019-01", "2019-02")] == [
+        "2019-01",
+        "2019-02",
+    ]
     assert "<dc:date>" not in svg
-    assert svg == trend_chart(["2019-01", "2019-02"], [Series("Rate", [None, Decimal("0.5")])], title="T")
+    assert svg == trend_chart(
+        ["2019-01", "2019-02"], [Series("Rate", [None, Decimal("0.5")])], title="T"
+    )
     with pytest.raises(ValueError):
         trend_chart(["2019-01"], [Series("Rate", [0.1, 0.2])])
 
@@ -195,15 +216,23 @@ def test_a_provider_sees_only_its_own_provider_and_contracts(app):
     assert "Alle indsatser" not in page
     assert client.get(f"/scores/contract/{own}").status_code == 200
     assert client.get(f"/scores/provider/{own_provider}/trend.svg").status_code == 200
-    for url in (f"/scores/contract/{other}", f"/scores/provider/{other_provider}",
-                f"/scores/contract/{other}/trend.svg", f"/scores/provider/{other_provider}/trend.svg"):
+    for url in (
+        f"/scores/contract/{other}",
+        f"/scores/provider/{other_provider}",
+        f"/scores/contract/{other}/trend.svg",
+        f"/scores/provider/{other_provider}/trend.svg",
+    ):
         assert client.get(url).status_code == 404, url
 
 
 def test_the_administrator_sees_no_scores(app):
     [contract_id] = _scored_sample(app)
     client = _user(app, "admin@example.dk", "admin")
-    for url in ("/scores/", f"/scores/contract/{contract_id}", f"/scores/contract/{contract_id}/trend.svg"):
+    for url in (
+        "/scores/",
+        f"/scores/contract/{contract_id}",
+        f"/scores/contract/{contract_id}/trend.svg",
+    ):
         assert client.get(url).status_code == 403, url
     assert "/scores/" not in client.get("/admin/").get_data(as_text=True)  # no link in the menu
 
@@ -214,10 +243,20 @@ def test_score_pages_are_danish_safe_and_say_when_nothing_is_scored(app):
     assert empty.status_code == 200
     assert "Der er endnu ingen resultatmålinger" in PageParts(empty.get_data(as_text=True)).text
     _scored_sample(app)
-    for url in ("/scores/?month=2019-01", "/scores/?month=2018-13", "/scores/?month=2018-12&view=bogus"):
+    for url in (
+        "/scores/?month=2019-01",
+        "/scores/?month=2018-13",
+        "/scores/?month=2018-12&view=bogus",
+    ):
         response = client.get(url)
         parts = PageParts(response.get_data(as_text=True))
         assert response.status_code == 200, url
         assert parts.inline_scripts == 0 and not any("style" in a for _t, a in parts.tags), url
-    assert "Skriv måneden som ÅÅÅÅ-MM" in PageParts(client.get("/scores/?month=2018-13").get_data(as_text=True)).text
-    assert "ingen resultatmålinger for december 2018" in PageParts(client.get("/scores/?month=2018-12").get_data(as_text=True)).text
+    assert (
+        "Skriv måneden som ÅÅÅÅ-MM"
+        in PageParts(client.get("/scores/?month=2018-13").get_data(as_text=True)).text
+    )
+    assert (
+        "ingen resultatmålinger for december 2018"
+        in PageParts(client.get("/scores/?month=2018-12").get_data(as_text=True)).text
+    )

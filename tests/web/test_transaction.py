@@ -44,9 +44,16 @@ def _view(outcome: str):
     return view
 
 
-@pytest.mark.parametrize("outcome, stored", [
-    ("answered", True), ("shown-with-a-problem", True), ("refused", False), ("aborted", False), ("broken", False),
-])
+@pytest.mark.parametrize(
+    "outcome, stored",
+    [
+        ("answered", True),
+        ("shown-with-a-problem", True),
+        ("refused", False),
+        ("aborted", False),
+        ("broken", False),
+    ],
+)
 def test_a_view_s_work_is_stored_when_it_answers_and_not_when_it_refuses(app, outcome, stored):
     edge = transaction.committing(_view(outcome))
     with app.test_request_context("/"):
@@ -93,7 +100,9 @@ def test_a_month_is_enqueued_only_once_what_it_reads_is_committed(app):
 
 
 def test_every_view_commits_through_the_edge_and_no_module_commits_itself(app):
-    views = {endpoint: view for endpoint, view in app.view_functions.items() if endpoint != "static"}
+    views = {
+        endpoint: view for endpoint, view in app.view_functions.items() if endpoint != "static"
+    }
     assert views and all(getattr(view, "commits_at_edge", False) for view in views.values())
     commits = []
     for path in (ROOT / "provider_portal").rglob("*.py"):
@@ -102,7 +111,9 @@ def test_every_view_commits_through_the_edge_and_no_module_commits_itself(app):
                 commits.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     # The mechanism itself, and the job class, which is a job's edge and calls it.
     assert sorted({c.split(":")[0] for c in commits}) == [
-        "provider_portal/jobs/queues.py", "provider_portal/transaction.py"], commits
+        "provider_portal/jobs/queues.py",
+        "provider_portal/transaction.py",
+    ], commits
     assert len(commits) == 2, commits
 
 

@@ -42,8 +42,11 @@ def test_every_extracted_message_has_a_danish_translation():
     for (context, msgid), where in _extracted().items():
         # pgettext("button", "Award") and pgettext("column", "Award") are two entries.
         entry = catalogue.get(msgid, context=context)
-        strings = entry.string if entry is not None and isinstance(entry.string, tuple) else (
-            (entry.string,) if entry is not None else ("",))
+        strings = (
+            entry.string
+            if entry is not None and isinstance(entry.string, tuple)
+            else ((entry.string,) if entry is not None else ("",))
+        )
         if not all(strings) or (entry is not None and entry.fuzzy):
             missing.append(f"{context + ': ' if context else ''}{msgid!r} ({where[0]})")
     assert not missing, "untranslated in messages.po:\n" + "\n".join(missing)
@@ -62,8 +65,20 @@ def test_the_catalogue_has_no_message_twice():
 
 
 # Words that show an English string slipped through on a Danish page.
-ENGLISH_TELLTALES = ("Approve", "Invoices", "Tender", "Base fee", "Submit", "Bid", "Lot", "Extend",
-                     "Download", "Overview", "Contracts", "Scores")
+ENGLISH_TELLTALES = (
+    "Approve",
+    "Invoices",
+    "Tender",
+    "Base fee",
+    "Submit",
+    "Bid",
+    "Lot",
+    "Extend",
+    "Download",
+    "Overview",
+    "Contracts",
+    "Scores",
+)
 
 
 def _demo_ids(app) -> dict:
@@ -79,11 +94,16 @@ def _demo_ids(app) -> dict:
         tender = session.scalar(sa.select(Tender).order_by(Tender.id))
         report = session.scalar(sa.select(MonthlyReport).order_by(MonthlyReport.id))
         return {
-            "contract": session.scalar(sa.select(Contract.id).where(Contract.successor == None)  # noqa: E711
-                                       .where(Contract.end_on >= sa.func.date("2019-01-24"))
-                                       .order_by(Contract.end_on)),
+            "contract": session.scalar(
+                sa.select(Contract.id)
+                .where(Contract.successor == None)  # noqa: E711
+                .where(Contract.end_on >= sa.func.date("2019-01-24"))
+                .order_by(Contract.end_on)
+            ),
             "tender": tender.id,
-            "lot": session.scalar(sa.select(Lot.id).where(Lot.tender_id == tender.id).order_by(Lot.id)),
+            "lot": session.scalar(
+                sa.select(Lot.id).where(Lot.tender_id == tender.id).order_by(Lot.id)
+            ),
             "invoice": session.scalar(sa.select(Invoice.id).order_by(Invoice.id)),
             "report": (report.contract_id, report.month),
         }
@@ -93,15 +113,32 @@ def _pages(ids: dict) -> dict[str, list[str]]:
     contract, (report_contract, month) = ids["contract"], ids["report"]
     return {
         "procurement": [
-            "/procurement/", "/procurement/contracts", f"/procurement/contracts/{contract}",
+            "/procurement/",
+            "/procurement/contracts",
+            f"/procurement/contracts/{contract}",
             f"/procurement/contracts/{report_contract}/reports/{month}",
-            f"/procurement/contracts/{contract}/extend", f"/procurement/contracts/{contract}/refer",
-            "/procurement/tenders", f"/procurement/tenders/{ids['tender']}", "/procurement/tenders/retender",
-            "/scores/", "/jobs/",
+            f"/procurement/contracts/{contract}/extend",
+            f"/procurement/contracts/{contract}/refer",
+            "/procurement/tenders",
+            f"/procurement/tenders/{ids['tender']}",
+            "/procurement/tenders/retender",
+            "/scores/",
+            "/jobs/",
         ],
-        "finance": ["/finance/", "/finance/invoices", f"/finance/invoices/{ids['invoice']}", "/scores/", "/jobs/"],
-        "provider": ["/provider/", "/procurement/tenders", f"/procurement/tenders/{ids['tender']}",
-                     f"/procurement/tenders/{ids['tender']}/lots/{ids['lot']}/bid", "/scores/"],
+        "finance": [
+            "/finance/",
+            "/finance/invoices",
+            f"/finance/invoices/{ids['invoice']}",
+            "/scores/",
+            "/jobs/",
+        ],
+        "provider": [
+            "/provider/",
+            "/procurement/tenders",
+            f"/procurement/tenders/{ids['tender']}",
+            f"/procurement/tenders/{ids['tender']}/lots/{ids['lot']}/bid",
+            "/scores/",
+        ],
         "admin": ["/admin/", "/jobs/failed"],
     }
 
@@ -136,13 +173,27 @@ def test_the_same_pages_switch_to_english(demo_app, client_as):
 
 # The menu of each role, in Danish, with where each item leads.
 NAVIGATION = {
-    "procurement": {"Overblik": "/procurement/", "Aftaler": "/procurement/contracts",
-                    "Leverandører": "/procurement/providers", "Udbud": "/procurement/tenders", "Resultatmålinger": "/scores/", "Opgørelse": "/jobs/"},
-    "finance": {"Overblik": "/finance/", "Fakturaer": "/finance/invoices", "Aftaler": "/procurement/contracts",
-                "Resultatmålinger": "/scores/",
-                "Opgørelse": "/jobs/"},
-    "provider": {"Overblik": "/provider/", "Fakturaer": "/provider/invoices", "Udbud": "/procurement/tenders",
-                 "Resultatmålinger": "/scores/"},
+    "procurement": {
+        "Overblik": "/procurement/",
+        "Aftaler": "/procurement/contracts",
+        "Leverandører": "/procurement/providers",
+        "Udbud": "/procurement/tenders",
+        "Resultatmålinger": "/scores/",
+        "Opgørelse": "/jobs/",
+    },
+    "finance": {
+        "Overblik": "/finance/",
+        "Fakturaer": "/finance/invoices",
+        "Aftaler": "/procurement/contracts",
+        "Resultatmålinger": "/scores/",
+        "Opgørelse": "/jobs/",
+    },
+    "provider": {
+        "Overblik": "/provider/",
+        "Fakturaer": "/provider/invoices",
+        "Udbud": "/procurement/tenders",
+        "Resultatmålinger": "/scores/",
+    },
     "admin": {"Brugere og API-nøgler": "/admin/", "Fejlede job": "/jobs/failed"},
 }
 
@@ -162,24 +213,32 @@ def test_each_role_menu_reaches_its_sections(demo_app, client_as, role):
     client = client_as(role)
     home = next(iter(NAVIGATION[role].values()))
     menu = _menu(client.get(home).get_data(as_text=True))
-    assert {label: href.removesuffix(" (current)") for label, href in menu.items()} == NAVIGATION[role]
+    assert {label: href.removesuffix(" (current)") for label, href in menu.items()} == NAVIGATION[
+        role
+    ]
     assert menu[next(iter(NAVIGATION[role]))].endswith("(current)")
     for label, href in NAVIGATION[role].items():
         assert client.get(href).status_code == 200, (role, label)
 
 
-@pytest.mark.parametrize("role, url, current", [
-    ("procurement", "tender", "Udbud"),
-    ("procurement", "contract", "Aftaler"),
-    ("provider", "tender", "Udbud"),
-    ("finance", "invoice", "Fakturaer"),
-    ("finance", "contract", "Aftaler"),
-    ("procurement", "invoice", "Aftaler"),
-])
+@pytest.mark.parametrize(
+    "role, url, current",
+    [
+        ("procurement", "tender", "Udbud"),
+        ("procurement", "contract", "Aftaler"),
+        ("provider", "tender", "Udbud"),
+        ("finance", "invoice", "Fakturaer"),
+        ("finance", "contract", "Aftaler"),
+        ("procurement", "invoice", "Aftaler"),
+    ],
+)
 def test_a_page_deeper_in_a_section_marks_the_section(demo_app, client_as, role, url, current):
     ids = _demo_ids(demo_app)
-    path = {"tender": f"/procurement/tenders/{ids['tender']}", "contract": f"/procurement/contracts/{ids['contract']}",
-            "invoice": f"/finance/invoices/{ids['invoice']}"}[url]
+    path = {
+        "tender": f"/procurement/tenders/{ids['tender']}",
+        "contract": f"/procurement/contracts/{ids['contract']}",
+        "invoice": f"/finance/invoices/{ids['invoice']}",
+    }[url]
     menu = _menu(client_as(role).get(path).get_data(as_text=True))
     assert [label for label, href in menu.items() if href.endswith("(current)")] == [current]
 
@@ -193,7 +252,11 @@ def test_contract_page_links_to_its_actions_and_monthly_reports(demo_app, client
     assert f"/procurement/contracts/{contract}/extend" in links
     assert f"/procurement/contracts/{contract}/refer" in links
     assert f"/procurement/tenders/retender?contract_id={contract}" in links
-    report_links = [href for href in links if href and href.startswith(f"/procurement/contracts/{contract}/reports/")]
+    report_links = [
+        href
+        for href in links
+        if href and href.startswith(f"/procurement/contracts/{contract}/reports/")
+    ]
     assert report_links, "no month links to the contract's reports"
     for href in links - {None}:
         if href.startswith("/procurement/contracts/"):

@@ -87,15 +87,20 @@ def plan_citizens(seed: int = DEMO_SEED) -> list[CitizenPlan]:
             start = _weekday_between(rng, SPECIAL_START, DEMO_TODAY)
             cpr = _made_up_cpr(rng, age_rules[plan.programme], start, cprs)
             referrals.append(
-                {"cpr": cpr, "ref": _new_ref(rng, refs), "contract": plan.reference,
-                 "start_on": start, "weekly_hours": rng.choice(WEEKLY_HOURS)}
+                {
+                    "cpr": cpr,
+                    "ref": _new_ref(rng, refs),
+                    "contract": plan.reference,
+                    "start_on": start,
+                    "weekly_hours": rng.choice(WEEKLY_HOURS),
+                }
             )
     # Exits only for citizens who started at least a week before the demo's day.
     candidates = [i for i, r in enumerate(referrals) if r["start_on"] <= DEMO_TODAY - timedelta(7)]
     leavers = rng.sample(candidates, len(EXIT_REASONS_PLANNED))
     reasons = list(EXIT_REASONS_PLANNED)
     rng.shuffle(reasons)
-    for index, reason in zip(leavers, reasons):
+    for index, reason in zip(leavers, reasons, strict=False):
         start = referrals[index]["start_on"]
         referrals[index]["exit_on"] = start + timedelta(rng.randint(1, (DEMO_TODAY - start).days))
         referrals[index]["exit_reason"] = reason

@@ -46,17 +46,27 @@ def load_demo(session: Session, pseudonym_key: bytes) -> str:
         sa.select(sa.func.count()).select_from(User)
     ):
         raise DomainError(
-            N_("The database already holds data; the demo data is only loaded into an empty database."),
+            N_(
+                "The database already holds data; the demo data is only loaded into an empty database."
+            ),
             status=409,
         )
     programmes = {row.code: row for row in session.scalars(sa.select(Programme))}
     missing = {p.code for p in STANDARD_PROGRAMMES} - set(programmes)
     if missing:
-        raise DomainError(N_("the programmes %(codes)s are missing; run init-db first"), status=409,
-                          codes=sorted(missing))
+        raise DomainError(
+            N_("the programmes %(codes)s are missing; run init-db first"),
+            status=409,
+            codes=sorted(missing),
+        )
     providers = {
-        key: Provider(name=name, cvr=cvr, gln=gln, contact_name=contact,
-                      contact_email=f"kontakt@{key}.demo.dk")
+        key: Provider(
+            name=name,
+            cvr=cvr,
+            gln=gln,
+            contact_name=contact,
+            contact_email=f"kontakt@{key}.demo.dk",
+        )
         for key, name, cvr, gln, contact in plan.PROVIDERS
     }
     session.add_all([*programmes.values(), *providers.values()])
@@ -66,7 +76,12 @@ def load_demo(session: Session, pseudonym_key: bytes) -> str:
     for email, role in plan.DEMO_USERS:
         provider_id = providers[plan.DEMO_PROVIDER_KEY].id if role == "provider" else None
         users[role] = create_user(
-            session, plan.DEMO_ACTOR, email, role, plan.DEMO_PASSWORD, provider_id,
+            session,
+            plan.DEMO_ACTOR,
+            email,
+            role,
+            plan.DEMO_PASSWORD,
+            provider_id,
             plan.USER_NAMES[email],
         )
 
@@ -89,9 +104,17 @@ def load_demo(session: Session, pseudonym_key: bytes) -> str:
     report_count = _write_reports(session, contracts, enrolments, users, plan_reports(citizens))
     _open_retender(session, contracts, users["procurement"])
     record(
-        session, plan.DEMO_ACTOR, "demo.loaded", None, None, as_of=plan.DEMO_TODAY.isoformat(),
-        programmes=len(programmes), providers=len(providers), contracts=len(contracts),
-        participants=len(enrolments), reports=report_count,
+        session,
+        plan.DEMO_ACTOR,
+        "demo.loaded",
+        None,
+        None,
+        as_of=plan.DEMO_TODAY.isoformat(),
+        programmes=len(programmes),
+        providers=len(providers),
+        contracts=len(contracts),
+        participants=len(enrolments),
+        reports=report_count,
     )
     session.flush()
     return (
@@ -110,15 +133,23 @@ def _refer(session: Session, key: bytes, citizen: CitizenPlan, contract: Contrac
     compact, born = parse_cpr(citizen.cpr)
     age = age_on(born, citizen.start_on)
     if not age_allowed(contract.programme.age_rule, age):
-        raise DomainError(N_("age %(age)s does not fit the programme %(code)s"), "cpr", age=age,
-                          code=contract.programme.code)
+        raise DomainError(
+            N_("age %(age)s does not fit the programme %(code)s"),
+            "cpr",
+            age=age,
+            code=contract.programme.code,
+        )
     participant = Participant(
-        ref=citizen.ref, pseudonym=pseudonym(compact, key),
+        ref=citizen.ref,
+        pseudonym=pseudonym(compact, key),
         created_at=plan.at(citizen.start_on, 9),
     )
     session.add(participant)
     enrolment = Enrolment(
-        participant=participant, contract=contract, start_on=citizen.start_on, age_at_start=age,
+        participant=participant,
+        contract=contract,
+        start_on=citizen.start_on,
+        age_at_start=age,
         created_at=plan.at(citizen.start_on, 9),
     )
     session.add(enrolment)
@@ -129,13 +160,20 @@ def _contract(terms: plan.ContractPlan, programmes, providers) -> Contract:
     special = terms.kind == "special_effort"
     start = plan.SPECIAL_START if special else plan.FRAMEWORK_START
     return Contract(
-        reference=terms.reference, title=terms.title, kind=terms.kind, status="active",
-        provider=providers[terms.provider], programme=programmes[terms.programme],
+        reference=terms.reference,
+        title=terms.title,
+        kind=terms.kind,
+        status="active",
+        provider=providers[terms.provider],
+        programme=programmes[terms.programme],
         start_on=start,
         end_on=plan.SPECIAL_ORIGINAL_END if special else plan.FRAMEWORK_END,
         max_end_on=plan.SPECIAL_EXTENDED_END if special else plan.FRAMEWORK_MAX_END,
-        monthly_fee=terms.monthly_fee, hourly_rate=terms.hourly_rate,
-        outcome_bonus=terms.outcome_bonus, vat_rate=Decimal("0.25"), ceiling=terms.ceiling,
+        monthly_fee=terms.monthly_fee,
+        hourly_rate=terms.hourly_rate,
+        outcome_bonus=terms.outcome_bonus,
+        vat_rate=Decimal("0.25"),
+        ceiling=terms.ceiling,
         created_at=plan.at(start - timedelta(days=14), 9),
     )
 
@@ -146,8 +184,15 @@ def _extend_special_effort(session: Session, contracts: dict, procurement: User)
     for contract in contracts.values():
         if contract.kind != "special_effort":
             continue
-        extend(session, actor, contract, plan.SPECIAL_EXTENDED_END, plan.EXTENSION_REASON,
-               today=plan.EXTENDED_AT.date(), now=plan.EXTENDED_AT)
+        extend(
+            session,
+            actor,
+            contract,
+            plan.SPECIAL_EXTENDED_END,
+            plan.EXTENSION_REASON,
+            today=plan.EXTENDED_AT.date(),
+            now=plan.EXTENDED_AT,
+        )
 
 
 def _write_reports(
@@ -159,29 +204,41 @@ def _write_reports(
     for sent in planned:
         contract = contracts[sent.contract]
         own_provider = contract.provider_id == provider_user.provider_id
-        reports.append(MonthlyReport(
-            contract=contract, month=sent.month, version=1, status="accepted",
-            submitted_at=sent.submitted_at,
-            submitted_by_id=provider_user.id if own_provider else None,
-            decided_at=sent.decided_at, decided_by_id=users["procurement"].id,
-            created_at=sent.submitted_at, updated_at=sent.decided_at,
-        ))
+        reports.append(
+            MonthlyReport(
+                contract=contract,
+                month=sent.month,
+                version=1,
+                status="accepted",
+                submitted_at=sent.submitted_at,
+                submitted_by_id=provider_user.id if own_provider else None,
+                decided_at=sent.decided_at,
+                decided_by_id=users["procurement"].id,
+                created_at=sent.submitted_at,
+                updated_at=sent.decided_at,
+            )
+        )
     session.add_all(reports)
     session.flush()
 
     rows = []
-    for report, sent in zip(reports, planned):
+    for report, sent in zip(reports, planned, strict=True):
         for position, line in enumerate(sent.lines, start=1):
             enrolment = enrolments[line.citizen.ref]
-            rows.append({
-                "report_id": report.id, "position": position,
-                "participant_id": enrolment.participant_id, "enrolment_id": enrolment.id,
-                "hours_planned": line.hours_planned, "hours_delivered": line.hours_delivered,
-                "absence_hours": line.absence_hours,
-                "status": "exited" if line.exits else "active",
-                "exit_on": enrolment.end_on if line.exits else None,
-                "exit_reason": enrolment.end_reason if line.exits else None,
-            })
+            rows.append(
+                {
+                    "report_id": report.id,
+                    "position": position,
+                    "participant_id": enrolment.participant_id,
+                    "enrolment_id": enrolment.id,
+                    "hours_planned": line.hours_planned,
+                    "hours_delivered": line.hours_delivered,
+                    "absence_hours": line.absence_hours,
+                    "status": "exited" if line.exits else "active",
+                    "exit_on": enrolment.end_on if line.exits else None,
+                    "exit_reason": enrolment.end_reason if line.exits else None,
+                }
+            )
     if rows:
         session.execute(sa.insert(ReportLine), rows)
     return len(reports)
@@ -196,6 +253,13 @@ def _open_retender(session: Session, contracts: dict, procurement: User) -> None
     actor = Actor(procurement.email, procurement.id)
     viewer = Viewer(procurement.id, "procurement")
     special = [c.id for c in contracts.values() if c.kind == "special_effort"]
-    tender, _ = retender(session, actor, viewer, special, plan.RETENDER_CREATED_AT,
-                         title=plan.RETENDER_TITLE, deadline_at=plan.RETENDER_DEADLINE)
+    tender, _ = retender(
+        session,
+        actor,
+        viewer,
+        special,
+        plan.RETENDER_CREATED_AT,
+        title=plan.RETENDER_TITLE,
+        deadline_at=plan.RETENDER_DEADLINE,
+    )
     publish(session, actor, viewer, tender.id, plan.RETENDER_PUBLISHED_AT)

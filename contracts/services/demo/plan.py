@@ -73,36 +73,89 @@ class ContractPlan:
 
 
 CONTRACTS = [
-    ContractPlan("SÆR-2018-01", "special_effort", "youth-bridging", "bro",
-                 "Særindsatsaftale: brobygning for unge under 30",
-                 Decimal("9500.00"), Decimal("48.00"), Decimal("15000.00"),
-                 Decimal("3000000.00"), 20),
-    ContractPlan("SÆR-2018-02", "special_effort", "youth-placement", "vaerksted",
-                 "Særindsatsaftale: uddannelse og virksomhedspraktik for unge under 30",
-                 Decimal("8750.00"), Decimal("45.00"), Decimal("12500.00"),
-                 Decimal("2800000.00"), 18),
-    ContractPlan("SÆR-2018-03", "special_effort", "adult-employment", "fodfaeste",
-                 "Særindsatsaftale: beskæftigelsesforløb for aktivitetsparate 30+",
-                 Decimal("10500.00"), Decimal("52.50"), Decimal("20000.00"),
-                 Decimal("3600000.00"), 30),
-    ContractPlan("SÆR-2018-04", "special_effort", "utility-work", "nytte",
-                 "Særindsatsaftale: nytteindsats",
-                 Decimal("8000.00"), Decimal("40.00"), Decimal("10000.00"),
-                 Decimal("1800000.00"), 17),
-    ContractPlan("RAM-2016-01", "framework", "youth-bridging", "fremad",
-                 "Rammeaftale: ungeforløb for unge med kriminalitet som barriere",
-                 Decimal("9000.00"), Decimal("50.00"), Decimal("15000.00"),
-                 Decimal("2000000.00"), 11),
-    ContractPlan("RAM-2016-02", "framework", "youth-placement", "kursskifte",
-                 "Rammeaftale: vejledning og praktik for unge under 30",
-                 Decimal("9250.00"), Decimal("46.00"), Decimal("14000.00"),
-                 Decimal("2000000.00"), 11),
+    ContractPlan(
+        "SÆR-2018-01",
+        "special_effort",
+        "youth-bridging",
+        "bro",
+        "Særindsatsaftale: brobygning for unge under 30",
+        Decimal("9500.00"),
+        Decimal("48.00"),
+        Decimal("15000.00"),
+        Decimal("3000000.00"),
+        20,
+    ),
+    ContractPlan(
+        "SÆR-2018-02",
+        "special_effort",
+        "youth-placement",
+        "vaerksted",
+        "Særindsatsaftale: uddannelse og virksomhedspraktik for unge under 30",
+        Decimal("8750.00"),
+        Decimal("45.00"),
+        Decimal("12500.00"),
+        Decimal("2800000.00"),
+        18,
+    ),
+    ContractPlan(
+        "SÆR-2018-03",
+        "special_effort",
+        "adult-employment",
+        "fodfaeste",
+        "Særindsatsaftale: beskæftigelsesforløb for aktivitetsparate 30+",
+        Decimal("10500.00"),
+        Decimal("52.50"),
+        Decimal("20000.00"),
+        Decimal("3600000.00"),
+        30,
+    ),
+    ContractPlan(
+        "SÆR-2018-04",
+        "special_effort",
+        "utility-work",
+        "nytte",
+        "Særindsatsaftale: nytteindsats",
+        Decimal("8000.00"),
+        Decimal("40.00"),
+        Decimal("10000.00"),
+        Decimal("1800000.00"),
+        17,
+    ),
+    ContractPlan(
+        "RAM-2016-01",
+        "framework",
+        "youth-bridging",
+        "fremad",
+        "Rammeaftale: ungeforløb for unge med kriminalitet som barriere",
+        Decimal("9000.00"),
+        Decimal("50.00"),
+        Decimal("15000.00"),
+        Decimal("2000000.00"),
+        11,
+    ),
+    ContractPlan(
+        "RAM-2016-02",
+        "framework",
+        "youth-placement",
+        "kursskifte",
+        "Rammeaftale: vejledning og praktik for unge under 30",
+        Decimal("9250.00"),
+        Decimal("46.00"),
+        Decimal("14000.00"),
+        Decimal("2000000.00"),
+        11,
+    ),
 ]
 
 # The seed's exits by 24 January 2019: 6 positive, 17 benefit stopped, 14 other.
 EXIT_REASONS_PLANNED = (
-    ["job"] * 4 + ["education"] * 2 + ["benefit_stopped"] * 17
-    + ["imprisonment"] * 6 + ["moved"] * 5 + ["death"] * 1 + ["other"] * 2
+    ["job"] * 4
+    + ["education"] * 2
+    + ["benefit_stopped"] * 17
+    + ["imprisonment"] * 6
+    + ["moved"] * 5
+    + ["death"] * 1
+    + ["other"] * 2
 )
 
 WEEKLY_HOURS = (15, 20, 25, 30, 37)

@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from ...models import Bid, Contract, Lot, Tender
-from ...rules.problems import N_, Problem
 from ...rules import tendering as rules
+from ...rules.problems import N_, Problem
 from .. import DomainError, contract_register
 from ..audit import Actor, record
 from ..scope import Viewer
@@ -42,7 +42,9 @@ class LotEvaluation:
     lines: list[tuple[rules.Scored, Bid]]
 
 
-def evaluation(session: Session, viewer: Viewer, tender: Tender, now: datetime) -> list[LotEvaluation]:
+def evaluation(
+    session: Session, viewer: Viewer, tender: Tender, now: datetime
+) -> list[LotEvaluation]:
     """Each lot's bids with evaluation price, price and quality points and total, best first.
 
     Only for staff, and only once the deadline has passed (before it the bids are sealed).
@@ -56,16 +58,34 @@ def evaluation(session: Session, viewer: Viewer, tender: Tender, now: datetime) 
     for lot in tender.lots:
         of_lot = {b.id: b for b in bids if b.lot_id == lot.id}
         scored = rules.score_lot(
-            [rules.BidTerms(b.id, b.monthly_fee, b.hourly_rate, b.outcome_bonus, b.quality_points,
-                            b.submitted_at) for b in of_lot.values()],
-            lot.expected_hours, lot.expected_outcome_rate, lot.w_price, lot.w_quality,
+            [
+                rules.BidTerms(
+                    b.id,
+                    b.monthly_fee,
+                    b.hourly_rate,
+                    b.outcome_bonus,
+                    b.quality_points,
+                    b.submitted_at,
+                )
+                for b in of_lot.values()
+            ],
+            lot.expected_hours,
+            lot.expected_outcome_rate,
+            lot.w_price,
+            lot.w_quality,
         )
         tables.append(LotEvaluation(lot, [(line, of_lot[line.bid_id]) for line in scored]))
     return tables
 
 
-def evaluate(session: Session, actor: Actor, viewer: Viewer, tender_id: int,
-             quality_points: dict[int, Decimal], now: datetime) -> Tender:
+def evaluate(
+    session: Session,
+    actor: Actor,
+    viewer: Viewer,
+    tender_id: int,
+    quality_points: dict[int, Decimal],
+    now: datetime,
+) -> Tender:
     """Enter the evaluators' quality points (0–10) for every bid; the tender becomes `evaluated`.
 
     Allowed once the deadline has passed and until the award; it may be redone in that time.
@@ -74,36 +94,73 @@ def evaluate(session: Session, actor: Actor, viewer: Viewer, tender_id: int,
     tender = get_tender(session, viewer, tender_id)
     status = status_now(tender, now)
     if status == "published":
-        raise DomainError(N_("the bids are sealed until the deadline, %(deadline)s (Copenhagen time); "
-                             "evaluation starts after it"), "status", status=409,
-                          deadline=rules.copenhagen_time(tender.deadline_at))
+        raise DomainError(
+            N_(
+                "the bids are sealed until the deadline, %(deadline)s (Copenhagen time); "
+                "evaluation starts after it"
+            ),
+            "status",
+            status=409,
+            deadline=rules.copenhagen_time(tender.deadline_at),
+        )
     if status not in ("closed", "evaluated"):
-        raise DomainError(N_("the tender is %(state)s; only a closed tender can be evaluated"), "status",
-                          status=409, state=status)
+        raise DomainError(
+            N_("the tender is %(state)s; only a closed tender can be evaluated"),
+            "status",
+            status=409,
+            state=status,
+        )
     bids = {b.id: b for b in visible_bids(session, viewer, tender, now)}
     if not bids:
-        raise DomainError(N_("no bids arrived; there is nothing to evaluate (cancel the tender with a reason)"),
-                          "quality_points", status=409)
+        raise DomainError(
+            N_("no bids arrived; there is nothing to evaluate (cancel the tender with a reason)"),
+            "quality_points",
+            status=409,
+        )
     problems = []
     for bid_id, points in quality_points.items():
         if bid_id not in bids:
-            problems.append(Problem(N_("there is no bid %(bid)s in this tender"), {"bid": bid_id},
-                                    field="quality_points"))
+            problems.append(
+                Problem(
+                    N_("there is no bid %(bid)s in this tender"),
+                    {"bid": bid_id},
+                    field="quality_points",
+                )
+            )
         elif not 0 <= points <= rules.MAX_POINTS:
-            problems.append(Problem(N_("the quality points of bid %(bid)s must be from 0 to 10"), {"bid": bid_id},
-                                    field="quality_points"))
+            problems.append(
+                Problem(
+                    N_("the quality points of bid %(bid)s must be from 0 to 10"),
+                    {"bid": bid_id},
+                    field="quality_points",
+                )
+            )
     missing = [b for b in bids.values() if b.id not in quality_points]
     for bid in missing:
-        problems.append(Problem(N_("quality points are missing for the bid of %(provider)s (bid %(bid)s) on lot "
-                                   "%(lot)s"), {"provider": bid.provider.name, "bid": bid.id, "lot": bid.lot.number},
-                                field="quality_points"))
+        problems.append(
+            Problem(
+                N_(
+                    "quality points are missing for the bid of %(provider)s (bid %(bid)s) on lot "
+                    "%(lot)s"
+                ),
+                {"provider": bid.provider.name, "bid": bid.id, "lot": bid.lot.number},
+                field="quality_points",
+            )
+        )
     _refuse(problems)
     for bid_id, points in quality_points.items():
         bids[bid_id].quality_points = points
     tender.status = "evaluated"
     session.flush()
-    record(session, actor, "tender.evaluated", "tender", tender.id, occurred_at=now,
-           quality_points={str(k): str(v) for k, v in sorted(quality_points.items())})
+    record(
+        session,
+        actor,
+        "tender.evaluated",
+        "tender",
+        tender.id,
+        occurred_at=now,
+        quality_points={str(k): str(v) for k, v in sorted(quality_points.items())},
+    )
     return tender
 
 
@@ -116,13 +173,19 @@ def award(session: Session, actor: Actor, viewer: Viewer, tender_id: int, now: d
     tender = get_tender(session, viewer, tender_id)
     status = status_now(tender, now)
     if status != "evaluated":
-        raise DomainError(N_("the tender is %(state)s; it is awarded only after the evaluation"), "status",
-                          status=409, state=status)
+        raise DomainError(
+            N_("the tender is %(state)s; it is awarded only after the evaluation"),
+            "status",
+            status=409,
+            state=status,
+        )
     tables = evaluation(session, viewer, tender, now)
     awarded = {}
     for table in tables:
         for line, bid in table.lines:
-            bid.award_rank = line.rank if line.rank is not None and line.rank <= table.lot.max_awards else None
+            bid.award_rank = (
+                line.rank if line.rank is not None and line.rank <= table.lot.max_awards else None
+            )
             if bid.award_rank is not None:
                 awarded.setdefault(table.lot.number, []).append(bid.provider.name)
     if not awarded:
@@ -131,23 +194,35 @@ def award(session: Session, actor: Actor, viewer: Viewer, tender_id: int, now: d
     tender.status, tender.awarded_at = "awarded", now
     tender.standstill_ends_on = rules.standstill_last_day(today)
     session.flush()
-    record(session, actor, "tender.awarded", "tender", tender.id, occurred_at=now,
-           awarded={str(k): v for k, v in awarded.items()},
-           standstill_ends_on=tender.standstill_ends_on.isoformat())
+    record(
+        session,
+        actor,
+        "tender.awarded",
+        "tender",
+        tender.id,
+        occurred_at=now,
+        awarded={str(k): v for k, v in awarded.items()},
+        standstill_ends_on=tender.standstill_ends_on.isoformat(),
+    )
     return tender
 
 
 def awarded_bids(session: Session, tender: Tender) -> list[Bid]:
     """The awarded bids of a tender, by lot and rank."""
-    return list(session.scalars(
-        sa.select(Bid).join(Lot, Bid.lot_id == Lot.id)
-        .where(Lot.tender_id == tender.id, Bid.award_rank.is_not(None))
-        .options(selectinload(Bid.provider), selectinload(Bid.lot).selectinload(Lot.programme))
-        .order_by(Lot.number, Bid.award_rank)
-    ))
+    return list(
+        session.scalars(
+            sa.select(Bid)
+            .join(Lot, Bid.lot_id == Lot.id)
+            .where(Lot.tender_id == tender.id, Bid.award_rank.is_not(None))
+            .options(selectinload(Bid.provider), selectinload(Bid.lot).selectinload(Lot.programme))
+            .order_by(Lot.number, Bid.award_rank)
+        )
+    )
 
 
-def conclude(session: Session, actor: Actor, viewer: Viewer, tender_id: int, now: datetime) -> Concluded:
+def conclude(
+    session: Session, actor: Actor, viewer: Viewer, tender_id: int, now: datetime
+) -> Concluded:
     """After the standstill, create a contract from each awarded bid's price terms.
 
     Each contract is linked to its lot and bid, and to the predecessor of the same programme
@@ -157,13 +232,21 @@ def conclude(session: Session, actor: Actor, viewer: Viewer, tender_id: int, now
     tender = get_tender(session, viewer, tender_id)
     status = status_now(tender, now)
     if status != "awarded":
-        raise DomainError(N_("the tender is %(state)s; contracts are concluded only after the award"),
-                          "status", status=409, state=status)
+        raise DomainError(
+            N_("the tender is %(state)s; contracts are concluded only after the award"),
+            "status",
+            status=409,
+            state=status,
+        )
     today = _today(now)
     if today <= tender.standstill_ends_on:
-        raise DomainError(N_("the standstill runs to %(end)s; the contracts can be concluded from %(start)s"),
-                          "status", status=409, end=tender.standstill_ends_on,
-                          start=tender.standstill_ends_on + timedelta(days=1))
+        raise DomainError(
+            N_("the standstill runs to %(end)s; the contracts can be concluded from %(start)s"),
+            "status",
+            status=409,
+            end=tender.standstill_ends_on,
+            start=tender.standstill_ends_on + timedelta(days=1),
+        )
     olds = [c for c in predecessors(session, tender) if c.successor is None]
     created, warnings = [], []
     for bid in awarded_bids(session, tender):
@@ -172,22 +255,43 @@ def conclude(session: Session, actor: Actor, viewer: Viewer, tender_id: int, now
         if old is not None:
             olds.remove(old)
         terms = contract_register.ContractTerms(
-            provider_id=bid.provider_id, programme=lot.programme.code, kind=tender.contract_kind,
-            start_on=tender.contract_start_on, end_on=tender.contract_end_on,
+            provider_id=bid.provider_id,
+            programme=lot.programme.code,
+            kind=tender.contract_kind,
+            start_on=tender.contract_start_on,
+            end_on=tender.contract_end_on,
             max_end_on=tender.contract_max_end_on or tender.contract_end_on,
-            monthly_fee=bid.monthly_fee, hourly_rate=bid.hourly_rate, outcome_bonus=bid.outcome_bonus,
-            vat_rate=bid.vat_rate, ceiling=lot.estimated_value or Decimal(0),
-            title=f"{tender.title}: {lot.title}"[:300], predecessor_id=old.id if old else None,
+            monthly_fee=bid.monthly_fee,
+            hourly_rate=bid.hourly_rate,
+            outcome_bonus=bid.outcome_bonus,
+            vat_rate=bid.vat_rate,
+            ceiling=lot.estimated_value or Decimal(0),
+            title=f"{tender.title}: {lot.title}"[:300],
+            predecessor_id=old.id if old else None,
         )
         new = contract_register.create_contract(session, actor, viewer, terms, today)
         new.contract.lot_id, new.contract.bid_id = lot.id, bid.id
         created.append(new.contract)
         warnings += new.warnings
     for old in olds:
-        warnings.append(Problem(N_("Contract %(reference)s has no successor: no awarded bid continues its "
-                                   "programme."), {"reference": old.reference}))
+        warnings.append(
+            Problem(
+                N_(
+                    "Contract %(reference)s has no successor: no awarded bid continues its "
+                    "programme."
+                ),
+                {"reference": old.reference},
+            )
+        )
     tender.status, tender.concluded_at = "concluded", now
     session.flush()
-    record(session, actor, "tender.concluded", "tender", tender.id, occurred_at=now,
-           contracts=[c.reference for c in created])
+    record(
+        session,
+        actor,
+        "tender.concluded",
+        "tender",
+        tender.id,
+        occurred_at=now,
+        contracts=[c.reference for c in created],
+    )
     return Concluded(created, warnings)

@@ -17,10 +17,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from ...models import Bid, Lot, Tender
-from ...rules.problems import N_, Problem
 from ...rules import tendering as rules
-from .. import DomainError, NotFound
-from .. import scope
+from ...rules.problems import N_, Problem
+from .. import DomainError, NotFound, scope
 from ..audit import Actor, record
 from ..scope import Viewer
 from .drafting import ONE
@@ -38,8 +37,15 @@ class BidPrices:
     vat_rate: Decimal = Decimal("0.25")
 
 
-def submit_bid(session: Session, actor: Actor, viewer: Viewer, tender_id: int, lot_id: int,
-               prices: BidPrices, now: datetime) -> Bid:
+def submit_bid(
+    session: Session,
+    actor: Actor,
+    viewer: Viewer,
+    tender_id: int,
+    lot_id: int,
+    prices: BidPrices,
+    now: datetime,
+) -> Bid:
     """A provider bids on a lot, or revises its bid, while the tender is published and open."""
     if not viewer.is_provider or viewer.provider_id is None:
         raise DomainError(N_("only a provider's staff can bid"), status=403)
@@ -49,17 +55,34 @@ def submit_bid(session: Session, actor: Actor, viewer: Viewer, tender_id: int, l
         raise NotFound(N_("no such lot in this tender"), "lot_id")
     status = status_now(tender, now)
     if status == "closed":
-        raise DomainError(N_("the deadline for bids was %(deadline)s (Copenhagen time); no bid is accepted after it"),
-                          "deadline", status=409, deadline=rules.copenhagen_time(tender.deadline_at))
+        raise DomainError(
+            N_(
+                "the deadline for bids was %(deadline)s (Copenhagen time); no bid is accepted after it"
+            ),
+            "deadline",
+            status=409,
+            deadline=rules.copenhagen_time(tender.deadline_at),
+        )
     if status != "published":
-        raise DomainError(N_("the tender is %(state)s; bids are accepted only while it is published"),
-                          "status", status=409, state=status)
-    problems = [Problem(N_("Must not be negative."), field=name)
-                for name in ("monthly_fee", "hourly_rate", "outcome_bonus") if getattr(prices, name) < 0]
+        raise DomainError(
+            N_("the tender is %(state)s; bids are accepted only while it is published"),
+            "status",
+            status=409,
+            state=status,
+        )
+    problems = [
+        Problem(N_("Must not be negative."), field=name)
+        for name in ("monthly_fee", "hourly_rate", "outcome_bonus")
+        if getattr(prices, name) < 0
+    ]
     if not Decimal(0) <= prices.vat_rate < ONE:
-        problems.append(Problem(N_("The VAT rate is from 0 up to, not including, 100 %."), field="vat_rate"))
+        problems.append(
+            Problem(N_("The VAT rate is from 0 up to, not including, 100 %."), field="vat_rate")
+        )
     _refuse(problems)
-    bid = session.scalar(sa.select(Bid).where(Bid.lot_id == lot.id, Bid.provider_id == viewer.provider_id))
+    bid = session.scalar(
+        sa.select(Bid).where(Bid.lot_id == lot.id, Bid.provider_id == viewer.provider_id)
+    )
     action = "bid.revised" if bid is not None else "bid.submitted"
     if bid is None:
         bid = Bid(lot_id=lot.id, provider_id=viewer.provider_id)
@@ -68,14 +91,20 @@ def submit_bid(session: Session, actor: Actor, viewer: Viewer, tender_id: int, l
     bid.outcome_bonus, bid.vat_rate, bid.submitted_at = prices.outcome_bonus, prices.vat_rate, now
     session.flush()
     # Sealed: the event names the lot, never a price.
-    record(session, actor, action, "bid", bid.id, occurred_at=now, tender_id=tender.id, lot=lot.number)
+    record(
+        session, actor, action, "bid", bid.id, occurred_at=now, tender_id=tender.id, lot=lot.number
+    )
     return bid
 
 
 def visible_bids(session: Session, viewer: Viewer, tender: Tender, now: datetime) -> list[Bid]:
     """The tender's bids the viewer may see (see `scope.bids`), by lot and provider."""
-    return list(session.scalars(
-        scope.bids(viewer, now).join(Lot, Bid.lot_id == Lot.id).where(Lot.tender_id == tender.id)
-        .options(selectinload(Bid.provider), selectinload(Bid.lot))
-        .order_by(Lot.number, Bid.submitted_at, Bid.id)
-    ))
+    return list(
+        session.scalars(
+            scope.bids(viewer, now)
+            .join(Lot, Bid.lot_id == Lot.id)
+            .where(Lot.tender_id == tender.id)
+            .options(selectinload(Bid.provider), selectinload(Bid.lot))
+            .order_by(Lot.number, Bid.submitted_at, Bid.id)
+        )
+    )

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from ...models import Lot, Programme, Tender
 from ...models.procurement import PROCEDURES
-from ...rules.problems import N_, Problem
 from ...rules import tendering as rules
+from ...rules.problems import N_, Problem
 from .. import DomainError, NotFound
 from ..audit import Actor, record
 from ..scope import Viewer
@@ -32,9 +32,14 @@ DEFAULT_OUTCOME_RATE = Decimal("0.15")
 DEFAULT_W_PRICE = Decimal("0.6")
 DEFAULT_W_QUALITY = Decimal("0.4")
 ONE = Decimal(1)
-_PROCEDURE_PROBLEM = Problem(N_("the procedure must be one of %(procedures)s"),
-                             {"procedures": ", ".join(PROCEDURES)}, field="procedure")
-_KIND_PROBLEM = Problem(N_("the contracts are special_effort or framework agreements"), field="contract_kind")
+_PROCEDURE_PROBLEM = Problem(
+    N_("the procedure must be one of %(procedures)s"),
+    {"procedures": ", ".join(PROCEDURES)},
+    field="procedure",
+)
+_KIND_PROBLEM = Problem(
+    N_("the contracts are special_effort or framework agreements"), field="contract_kind"
+)
 
 
 @dataclass(frozen=True)
@@ -66,7 +71,9 @@ class TenderTerms:
     reference: str | None = None
 
 
-def _lot_problems(session: Session, lots: list[LotTerms]) -> tuple[list[Problem], dict[str, Programme]]:
+def _lot_problems(
+    session: Session, lots: list[LotTerms]
+) -> tuple[list[Problem], dict[str, Programme]]:
     problems: list[Problem] = []
     programmes = {p.code: p for p in session.scalars(sa.select(Programme))}
     seen = set()
@@ -74,47 +81,90 @@ def _lot_problems(session: Session, lots: list[LotTerms]) -> tuple[list[Problem]
         where = f"lots.{n}"
         if lot.programme not in programmes:
             codes = ", ".join(sorted(programmes, key=lambda c: programmes[c].position))
-            problems.append(Problem(N_("there is no programme '%(code)s'; use one of %(codes)s"),
-                                    {"code": lot.programme, "codes": codes}, field=f"{where}.programme"))
+            problems.append(
+                Problem(
+                    N_("there is no programme '%(code)s'; use one of %(codes)s"),
+                    {"code": lot.programme, "codes": codes},
+                    field=f"{where}.programme",
+                )
+            )
         elif lot.programme in seen:
-            problems.append(Problem(N_("A tender has one lot per programme."), field=f"{where}.programme"))
+            problems.append(
+                Problem(N_("A tender has one lot per programme."), field=f"{where}.programme")
+            )
         seen.add(lot.programme)
-        problems += _lot_value_problems(where, lot.estimated_value, lot.expected_hours,
-                                        lot.expected_outcome_rate, lot.w_price, lot.w_quality, lot.max_awards)
+        problems += _lot_value_problems(
+            where,
+            lot.estimated_value,
+            lot.expected_hours,
+            lot.expected_outcome_rate,
+            lot.w_price,
+            lot.w_quality,
+            lot.max_awards,
+        )
     return problems, programmes
 
 
-def _lot_value_problems(where, estimated_value, expected_hours, outcome_rate, w_price, w_quality,
-                        max_awards) -> list[Problem]:
+def _lot_value_problems(
+    where, estimated_value, expected_hours, outcome_rate, w_price, w_quality, max_awards
+) -> list[Problem]:
     problems = []
     if estimated_value is not None and estimated_value < 0:
         problems.append(Problem(N_("Must not be negative."), field=f"{where}.estimated_value"))
     if expected_hours < 0:
         problems.append(Problem(N_("Must not be negative."), field=f"{where}.expected_hours"))
     if not 0 <= outcome_rate <= 1:
-        problems.append(Problem(N_("The expected outcome rate is from 0 to 100 %."),
-                                field=f"{where}.expected_outcome_rate"))
+        problems.append(
+            Problem(
+                N_("The expected outcome rate is from 0 to 100 %."),
+                field=f"{where}.expected_outcome_rate",
+            )
+        )
     if w_price < 0 or w_quality < 0 or w_price + w_quality != ONE:
-        problems.append(Problem(N_("The price and quality weights must add up to 1 (%(price)s + %(quality)s = "
-                                   "%(sum)s)."), {"price": w_price, "quality": w_quality, "sum": w_price + w_quality},
-                                field=f"{where}.w_price"))
+        problems.append(
+            Problem(
+                N_(
+                    "The price and quality weights must add up to 1 (%(price)s + %(quality)s = "
+                    "%(sum)s)."
+                ),
+                {"price": w_price, "quality": w_quality, "sum": w_price + w_quality},
+                field=f"{where}.w_price",
+            )
+        )
     if max_awards < 1:
-        problems.append(Problem(N_("At least one provider is awarded a lot."), field=f"{where}.max_awards"))
+        problems.append(
+            Problem(N_("At least one provider is awarded a lot."), field=f"{where}.max_awards")
+        )
     return problems
 
 
 def _period_problems(start: date | None, end: date | None, max_end: date | None) -> list[Problem]:
     problems = []
     if start and end and end < start:
-        problems.append(Problem(N_("The contracts cannot end (%(end)s) before they start (%(start)s)."),
-                                {"end": end, "start": start}, field="contract_end_date"))
+        problems.append(
+            Problem(
+                N_("The contracts cannot end (%(end)s) before they start (%(start)s)."),
+                {"end": end, "start": start},
+                field="contract_end_date",
+            )
+        )
     if end and max_end and max_end < end:
-        problems.append(Problem(N_("The extension option (%(max_end)s) cannot end before the contracts end "
-                                   "(%(end)s)."), {"max_end": max_end, "end": end}, field="contract_max_end_date"))
+        problems.append(
+            Problem(
+                N_(
+                    "The extension option (%(max_end)s) cannot end before the contracts end "
+                    "(%(end)s)."
+                ),
+                {"max_end": max_end, "end": end},
+                field="contract_max_end_date",
+            )
+        )
     return problems
 
 
-def create_tender(session: Session, actor: Actor, viewer: Viewer, terms: TenderTerms, now: datetime) -> Tender:
+def create_tender(
+    session: Session, actor: Actor, viewer: Viewer, terms: TenderTerms, now: datetime
+) -> Tender:
     """Enter a draft tender with its lots; every problem is refused at once, nothing stored."""
     _require_procurement(viewer)
     problems, programmes = _lot_problems(session, terms.lots)
@@ -124,40 +174,84 @@ def create_tender(session: Session, actor: Actor, viewer: Viewer, terms: TenderT
         problems.append(_PROCEDURE_PROBLEM)
     if terms.contract_kind not in ("special_effort", "framework"):
         problems.append(_KIND_PROBLEM)
-    problems += _period_problems(terms.contract_start_on, terms.contract_end_on, terms.contract_max_end_on)
-    if terms.reference and session.scalar(sa.select(Tender.id).where(Tender.reference == terms.reference)):
-        problems.append(Problem(N_("The reference %(reference)s is taken by another tender."),
-                                {"reference": terms.reference}, field="reference"))
+    problems += _period_problems(
+        terms.contract_start_on, terms.contract_end_on, terms.contract_max_end_on
+    )
+    if terms.reference and session.scalar(
+        sa.select(Tender.id).where(Tender.reference == terms.reference)
+    ):
+        problems.append(
+            Problem(
+                N_("The reference %(reference)s is taken by another tender."),
+                {"reference": terms.reference},
+                field="reference",
+            )
+        )
     _refuse(problems)
     tender = Tender(
         reference=terms.reference
         or next_reference(session, Tender.reference, f"{REFERENCE_PREFIX}-{_today(now).year}-"),
-        title=terms.title.strip(), procedure=terms.procedure, contract_kind=terms.contract_kind,
-        status="draft", deadline_at=terms.deadline_at, contract_start_on=terms.contract_start_on,
+        title=terms.title.strip(),
+        procedure=terms.procedure,
+        contract_kind=terms.contract_kind,
+        status="draft",
+        deadline_at=terms.deadline_at,
+        contract_start_on=terms.contract_start_on,
         contract_end_on=terms.contract_end_on,
-        contract_max_end_on=terms.contract_max_end_on or terms.contract_end_on, created_at=now,
+        contract_max_end_on=terms.contract_max_end_on or terms.contract_end_on,
+        created_at=now,
     )
     session.add(tender)
     session.flush()
     for number, lot in enumerate(terms.lots, start=1):
         programme = programmes[lot.programme]
-        session.add(Lot(
-            tender_id=tender.id, programme_id=programme.id, number=number,
-            title=lot.title.strip() or programme.name_da, estimated_value=lot.estimated_value,
-            expected_hours=lot.expected_hours, expected_outcome_rate=lot.expected_outcome_rate,
-            w_price=lot.w_price, w_quality=lot.w_quality, max_awards=lot.max_awards,
-        ))
+        session.add(
+            Lot(
+                tender_id=tender.id,
+                programme_id=programme.id,
+                number=number,
+                title=lot.title.strip() or programme.name_da,
+                estimated_value=lot.estimated_value,
+                expected_hours=lot.expected_hours,
+                expected_outcome_rate=lot.expected_outcome_rate,
+                w_price=lot.w_price,
+                w_quality=lot.w_quality,
+                max_awards=lot.max_awards,
+            )
+        )
     session.flush()
     session.refresh(tender, ["lots"])
-    record(session, actor, "tender.created", "tender", tender.id, occurred_at=now, reference=tender.reference,
-           lots=[lot.programme for lot in terms.lots])
+    record(
+        session,
+        actor,
+        "tender.created",
+        "tender",
+        tender.id,
+        occurred_at=now,
+        reference=tender.reference,
+        lots=[lot.programme for lot in terms.lots],
+    )
     return tender
 
 
-TENDER_FIELDS = ("title", "procedure", "contract_kind", "deadline_at", "contract_start_on",
-                 "contract_end_on", "contract_max_end_on")
-LOT_FIELDS = ("title", "estimated_value", "expected_hours", "expected_outcome_rate", "w_price", "w_quality",
-              "max_awards")
+TENDER_FIELDS = (
+    "title",
+    "procedure",
+    "contract_kind",
+    "deadline_at",
+    "contract_start_on",
+    "contract_end_on",
+    "contract_max_end_on",
+)
+LOT_FIELDS = (
+    "title",
+    "estimated_value",
+    "expected_hours",
+    "expected_outcome_rate",
+    "w_price",
+    "w_quality",
+    "max_awards",
+)
 
 
 def _require_draft(tender: Tender, now: datetime, template: str) -> None:
@@ -167,11 +261,23 @@ def _require_draft(tender: Tender, now: datetime, template: str) -> None:
 
 
 def _text(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, (date, datetime)) else str(value) if value is not None else None
+    return (
+        value.isoformat()
+        if isinstance(value, (date, datetime))
+        else str(value)
+        if value is not None
+        else None
+    )
 
 
-def update_draft(session: Session, actor: Actor, viewer: Viewer, tender_id: int, changes: dict[str, Any],
-                 now: datetime) -> Tender:
+def update_draft(
+    session: Session,
+    actor: Actor,
+    viewer: Viewer,
+    tender_id: int,
+    changes: dict[str, Any],
+    now: datetime,
+) -> Tender:
     """Change a draft's title, procedure, deadline or contract period."""
     _require_procurement(viewer)
     tender = get_tender(session, viewer, tender_id)
@@ -180,8 +286,9 @@ def update_draft(session: Session, actor: Actor, viewer: Viewer, tender_id: int,
     if unknown:
         raise DomainError(N_("%(names)s cannot be changed here"), names=", ".join(sorted(unknown)))
     merged = {name: changes.get(name, getattr(tender, name)) for name in TENDER_FIELDS}
-    problems = _period_problems(merged["contract_start_on"], merged["contract_end_on"],
-                                merged["contract_max_end_on"])
+    problems = _period_problems(
+        merged["contract_start_on"], merged["contract_end_on"], merged["contract_max_end_on"]
+    )
     if not (merged["title"] or "").strip():
         problems.append(Problem(N_("Give the tender a title."), field="title"))
     if merged["procedure"] not in PROCEDURES:
@@ -196,12 +303,21 @@ def update_draft(session: Session, actor: Actor, viewer: Viewer, tender_id: int,
             setattr(tender, name, value.strip() if isinstance(value, str) else value)
     session.flush()
     if changed:
-        record(session, actor, "tender.updated", "tender", tender.id, occurred_at=now, changes=changed)
+        record(
+            session, actor, "tender.updated", "tender", tender.id, occurred_at=now, changes=changed
+        )
     return tender
 
 
-def update_lot(session: Session, actor: Actor, viewer: Viewer, tender_id: int, lot_id: int,
-               changes: dict[str, Any], now: datetime) -> Lot:
+def update_lot(
+    session: Session,
+    actor: Actor,
+    viewer: Viewer,
+    tender_id: int,
+    lot_id: int,
+    changes: dict[str, Any],
+    now: datetime,
+) -> Lot:
     """Change a draft lot's title, estimated value, expected values, weights or number of awards."""
     _require_procurement(viewer)
     tender = get_tender(session, viewer, tender_id)
@@ -210,9 +326,17 @@ def update_lot(session: Session, actor: Actor, viewer: Viewer, tender_id: int, l
     if lot is None:
         raise NotFound(N_("no such lot in this tender"), "lot_id")
     merged = {name: changes.get(name, getattr(lot, name)) for name in LOT_FIELDS}
-    _refuse(_lot_value_problems("lot", merged["estimated_value"], merged["expected_hours"],
-                                merged["expected_outcome_rate"], merged["w_price"], merged["w_quality"],
-                                merged["max_awards"]))
+    _refuse(
+        _lot_value_problems(
+            "lot",
+            merged["estimated_value"],
+            merged["expected_hours"],
+            merged["expected_outcome_rate"],
+            merged["w_price"],
+            merged["w_quality"],
+            merged["max_awards"],
+        )
+    )
     changed = {}
     for name in LOT_FIELDS:
         if name in changes and getattr(lot, name) != changes[name]:
@@ -220,12 +344,22 @@ def update_lot(session: Session, actor: Actor, viewer: Viewer, tender_id: int, l
             setattr(lot, name, changes[name])
     session.flush()
     if changed:
-        record(session, actor, "lot.updated", "tender", tender.id, occurred_at=now, lot=lot.number,
-               changes=changed)
+        record(
+            session,
+            actor,
+            "lot.updated",
+            "tender",
+            tender.id,
+            occurred_at=now,
+            lot=lot.number,
+            changes=changed,
+        )
     return lot
 
 
-def publish(session: Session, actor: Actor, viewer: Viewer, tender_id: int, now: datetime) -> Tender:
+def publish(
+    session: Session, actor: Actor, viewer: Viewer, tender_id: int, now: datetime
+) -> Tender:
     """Publish a draft: it needs a lot, a deadline in the future and the contract period."""
     _require_procurement(viewer)
     tender = get_tender(session, viewer, tender_id)
@@ -235,30 +369,58 @@ def publish(session: Session, actor: Actor, viewer: Viewer, tender_id: int, now:
     if tender.deadline_at is None:
         raise DomainError(N_("set the deadline for bids before publishing"), "deadline")
     if tender.deadline_at <= now:
-        raise DomainError(N_("the deadline %(deadline)s (Copenhagen time) has passed; set a deadline in the future"),
-                          "deadline", deadline=rules.copenhagen_time(tender.deadline_at))
+        raise DomainError(
+            N_(
+                "the deadline %(deadline)s (Copenhagen time) has passed; set a deadline in the future"
+            ),
+            "deadline",
+            deadline=rules.copenhagen_time(tender.deadline_at),
+        )
     if tender.contract_start_on is None or tender.contract_end_on is None:
-        raise DomainError(N_("set the contract period (start and end) before publishing"), "contract_start_date")
+        raise DomainError(
+            N_("set the contract period (start and end) before publishing"), "contract_start_date"
+        )
     tender.status, tender.published_at = "published", now
     session.flush()
-    record(session, actor, "tender.published", "tender", tender.id, occurred_at=now,
-           deadline=rules.copenhagen_time(tender.deadline_at).isoformat())
+    record(
+        session,
+        actor,
+        "tender.published",
+        "tender",
+        tender.id,
+        occurred_at=now,
+        deadline=rules.copenhagen_time(tender.deadline_at).isoformat(),
+    )
     return tender
 
 
-def cancel(session: Session, actor: Actor, viewer: Viewer, tender_id: int, reason: str, now: datetime) -> Tender:
+def cancel(
+    session: Session, actor: Actor, viewer: Viewer, tender_id: int, reason: str, now: datetime
+) -> Tender:
     """Cancel a tender in any state before it is concluded; the reason is required."""
     _require_procurement(viewer)
     tender = get_tender(session, viewer, tender_id)
     status = status_now(tender, now)
     reason = (reason or "").strip()
     if status not in rules.CANCELLABLE:
-        raise DomainError(N_("the tender is %(state)s and can no longer be cancelled"), "status", status=409,
-                          state=status)
+        raise DomainError(
+            N_("the tender is %(state)s and can no longer be cancelled"),
+            "status",
+            status=409,
+            state=status,
+        )
     if not reason:
         raise DomainError(N_("a cancellation needs a reason"), "reason")
     tender.status, tender.cancelled_reason = "cancelled", reason[:2000]
     session.flush()
-    record(session, actor, "tender.cancelled", "tender", tender.id, occurred_at=now, previous=status,
-           reason=tender.cancelled_reason)
+    record(
+        session,
+        actor,
+        "tender.cancelled",
+        "tender",
+        tender.id,
+        occurred_at=now,
+        previous=status,
+        reason=tender.cancelled_reason,
+    )
     return tender

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from ...rules.problems import N_, Problem
 from ...rules import tendering as rules
+from ...rules.problems import N_, Problem
 from .. import DomainError, contract_register
 from ..scope import Viewer
 

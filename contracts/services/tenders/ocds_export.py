@@ -13,14 +13,18 @@ from sqlalchemy.orm import Session, selectinload
 from ...documents import ocds
 from ...models import AuditEvent, Contract, Lot, Tender
 from ...rules.problems import N_
-from .. import DomainError, contract_register
-from .. import scope
+from .. import DomainError, contract_register, scope
 from ..scope import Viewer
 from .awarding import awarded_bids
 from .guards import _today
 from .reading import predecessors, status_now
 
-CONTRACT_OCDS_STATUS = {"draft": "pending", "active": "active", "ended": "terminated", "terminated": "terminated"}
+CONTRACT_OCDS_STATUS = {
+    "draft": "pending",
+    "active": "active",
+    "ended": "terminated",
+    "terminated": "terminated",
+}
 
 
 def _party(provider) -> ocds.Party:
@@ -30,14 +34,30 @@ def _party(provider) -> ocds.Party:
 def _contract_data(contract: Contract, award_id: str, today: date) -> ocds.ContractData:
     extensions = [a for a in contract.amendments if a.field == "end_on"]
     return ocds.ContractData(
-        id=contract.id, reference=contract.reference, award_id=award_id, title=contract.title or contract.reference,
-        status=CONTRACT_OCDS_STATUS[contract.status_on(today)], start_on=contract.start_on,
-        end_on=contract.end_on, max_end_on=contract.max_end_on, ceiling=contract.ceiling,
-        signed_at=contract.created_at, supplier=_party(contract.provider),
-        amendments=[ocds.AmendmentData(a.id, a.created_at, a.reason, f"{a.field}: {a.old_value} → {a.new_value}",
-                                       date.fromisoformat(a.new_value) if a.field == "end_on" else None)
-                    for a in contract.amendments],
-        original_end_on=date.fromisoformat(extensions[0].old_value) if extensions else contract.end_on,
+        id=contract.id,
+        reference=contract.reference,
+        award_id=award_id,
+        title=contract.title or contract.reference,
+        status=CONTRACT_OCDS_STATUS[contract.status_on(today)],
+        start_on=contract.start_on,
+        end_on=contract.end_on,
+        max_end_on=contract.max_end_on,
+        ceiling=contract.ceiling,
+        signed_at=contract.created_at,
+        supplier=_party(contract.provider),
+        amendments=[
+            ocds.AmendmentData(
+                a.id,
+                a.created_at,
+                a.reason,
+                f"{a.field}: {a.old_value} → {a.new_value}",
+                date.fromisoformat(a.new_value) if a.field == "end_on" else None,
+            )
+            for a in contract.amendments
+        ],
+        original_end_on=date.fromisoformat(extensions[0].old_value)
+        if extensions
+        else contract.end_on,
     )
 
 
@@ -55,50 +75,103 @@ def ocds_processes(session: Session, viewer: Viewer, now: datetime) -> list[ocds
     if viewer.role not in ("procurement", "finance"):
         raise DomainError(N_("only the job centre's staff export OCDS"), status=403)
     today = _today(now)
-    contracts = list(session.scalars(
-        contract_register._with_details(sa.select(Contract)).order_by(Contract.start_on, Contract.id)
-    ))
+    contracts = list(
+        session.scalars(
+            contract_register._with_details(sa.select(Contract)).order_by(
+                Contract.start_on, Contract.id
+            )
+        )
+    )
     tender_of_lot = dict(session.execute(sa.select(Lot.id, Lot.tender_id)).all())
     processes = []
     for contract in contracts:
         if contract.lot_id is None:
             award_id = f"award-{contract.id}"
-            processes.append(ocds.Process(
-                key=f"contract-{contract.id}", tender=None,
-                awards=[ocds.AwardData(award_id, None, _party(contract.provider), contract.created_at, "active")],
-                contracts=[_contract_data(contract, award_id, today)], awarded_at=contract.created_at,
-            ))
+            processes.append(
+                ocds.Process(
+                    key=f"contract-{contract.id}",
+                    tender=None,
+                    awards=[
+                        ocds.AwardData(
+                            award_id, None, _party(contract.provider), contract.created_at, "active"
+                        )
+                    ],
+                    contracts=[_contract_data(contract, award_id, today)],
+                    awarded_at=contract.created_at,
+                )
+            )
     tenders = session.scalars(
-        scope.tenders(viewer).where(Tender.published_at.is_not(None))
-        .options(selectinload(Tender.lots).selectinload(Lot.programme)).order_by(Tender.published_at, Tender.id)
+        scope.tenders(viewer)
+        .where(Tender.published_at.is_not(None))
+        .options(selectinload(Tender.lots).selectinload(Lot.programme))
+        .order_by(Tender.published_at, Tender.id)
     ).all()
     for tender in tenders:
         status = status_now(tender, now)
         cancelled_at = None
         if tender.status == "cancelled":
-            cancelled_at = session.scalar(sa.select(sa.func.max(AuditEvent.occurred_at)).where(
-                AuditEvent.record_type == "tender", AuditEvent.record_id == tender.id,
-                AuditEvent.action == "tender.cancelled")) or now
+            cancelled_at = (
+                session.scalar(
+                    sa.select(sa.func.max(AuditEvent.occurred_at)).where(
+                        AuditEvent.record_type == "tender",
+                        AuditEvent.record_id == tender.id,
+                        AuditEvent.action == "tender.cancelled",
+                    )
+                )
+                or now
+            )
         data = ocds.TenderData(
-            id=tender.id, reference=tender.reference, title=tender.title, status=status,
-            procedure=tender.procedure, published_at=tender.published_at, deadline_at=tender.deadline_at,
-            contract_start_on=tender.contract_start_on, contract_end_on=tender.contract_end_on,
+            id=tender.id,
+            reference=tender.reference,
+            title=tender.title,
+            status=status,
+            procedure=tender.procedure,
+            published_at=tender.published_at,
+            deadline_at=tender.deadline_at,
+            contract_start_on=tender.contract_start_on,
+            contract_end_on=tender.contract_end_on,
             contract_max_end_on=tender.contract_max_end_on,
-            lots=[ocds.LotData(lot.number, lot.title, lot.programme.code, lot.estimated_value) for lot in tender.lots],
-            cancelled_at=cancelled_at, cancelled_reason=tender.cancelled_reason,
+            lots=[
+                ocds.LotData(lot.number, lot.title, lot.programme.code, lot.estimated_value)
+                for lot in tender.lots
+            ],
+            cancelled_at=cancelled_at,
+            cancelled_reason=tender.cancelled_reason,
         )
         awards, award_of_bid = [], {}
         if tender.awarded_at is not None:
-            award_status = {"concluded": "active", "cancelled": "cancelled"}.get(tender.status, "pending")
+            award_status = {"concluded": "active", "cancelled": "cancelled"}.get(
+                tender.status, "pending"
+            )
             for bid in awarded_bids(session, tender):
                 award_of_bid[bid.id] = f"award-{bid.id}"
-                awards.append(ocds.AwardData(award_of_bid[bid.id], bid.lot.number, _party(bid.provider),
-                                             tender.awarded_at, award_status, bid.award_rank))
-        own = [c for c in contracts if c.lot_id is not None and tender_of_lot[c.lot_id] == tender.id]
-        prior = [(_process_key(c, tender_of_lot), c.reference) for c in predecessors(session, tender)]
-        processes.append(ocds.Process(
-            key=f"tender-{tender.id}", tender=data, awards=awards,
-            contracts=[_contract_data(c, award_of_bid.get(c.bid_id, f"award-{c.bid_id}"), today) for c in own],
-            awarded_at=tender.awarded_at, prior=prior,
-        ))
+                awards.append(
+                    ocds.AwardData(
+                        award_of_bid[bid.id],
+                        bid.lot.number,
+                        _party(bid.provider),
+                        tender.awarded_at,
+                        award_status,
+                        bid.award_rank,
+                    )
+                )
+        own = [
+            c for c in contracts if c.lot_id is not None and tender_of_lot[c.lot_id] == tender.id
+        ]
+        prior = [
+            (_process_key(c, tender_of_lot), c.reference) for c in predecessors(session, tender)
+        ]
+        processes.append(
+            ocds.Process(
+                key=f"tender-{tender.id}",
+                tender=data,
+                awards=awards,
+                contracts=[
+                    _contract_data(c, award_of_bid.get(c.bid_id, f"award-{c.bid_id}"), today)
+                    for c in own
+                ],
+                awarded_at=tender.awarded_at,
+                prior=prior,
+            )
+        )
     return processes

@@ -13,17 +13,17 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from ...models import AuditEvent, Bid, Contract, Lot, Tender, tender_predecessor
-from ...rules.problems import N_, Problem
 from ...rules import tendering as rules
-from .. import NotFound
-from .. import scope
+from ...rules.problems import N_, Problem
+from .. import NotFound, scope
 from ..scope import Viewer
 
 
 def get_tender(session: Session, viewer: Viewer, tender_id: int) -> Tender:
     """One tender the viewer may see; NotFound also when it exists but is not for their eyes."""
     tender = session.scalar(
-        scope.tenders(viewer).where(Tender.id == tender_id)
+        scope.tenders(viewer)
+        .where(Tender.id == tender_id)
         .options(selectinload(Tender.lots).selectinload(Lot.programme))
     )
     if tender is None:
@@ -31,10 +31,13 @@ def get_tender(session: Session, viewer: Viewer, tender_id: int) -> Tender:
     return tender
 
 
-def list_tenders(session: Session, viewer: Viewer, now: datetime, status: str | None = None) -> list[Tender]:
+def list_tenders(
+    session: Session, viewer: Viewer, now: datetime, status: str | None = None
+) -> list[Tender]:
     """The tenders the viewer may see, newest first, optionally only those in a status now."""
     tenders = session.scalars(
-        scope.tenders(viewer).options(selectinload(Tender.lots).selectinload(Lot.programme))
+        scope.tenders(viewer)
+        .options(selectinload(Tender.lots).selectinload(Lot.programme))
         .order_by(Tender.created_at.desc(), Tender.id.desc())
     ).all()
     if status is not None:
@@ -49,13 +52,19 @@ def status_now(tender: Tender, now: datetime) -> str:
 
 def predecessors(session: Session, tender: Tender) -> list[Contract]:
     """The contracts a re-tender replaces, by end date."""
-    return list(session.scalars(
-        sa.select(Contract).join(tender_predecessor, tender_predecessor.c.contract_id == Contract.id)
-        .where(tender_predecessor.c.tender_id == tender.id)
-        .options(selectinload(Contract.provider), selectinload(Contract.programme),
-                 selectinload(Contract.successor))
-        .order_by(Contract.end_on, Contract.id)
-    ))
+    return list(
+        session.scalars(
+            sa.select(Contract)
+            .join(tender_predecessor, tender_predecessor.c.contract_id == Contract.id)
+            .where(tender_predecessor.c.tender_id == tender.id)
+            .options(
+                selectinload(Contract.provider),
+                selectinload(Contract.programme),
+                selectinload(Contract.successor),
+            )
+            .order_by(Contract.end_on, Contract.id)
+        )
+    )
 
 
 def succession_warnings(session: Session, tender: Tender) -> list[Problem]:
@@ -76,7 +85,14 @@ def history(session: Session, viewer: Viewer, tender: Tender, now: datetime) -> 
         return []
     condition = sa.and_(AuditEvent.record_type == "tender", AuditEvent.record_id == tender.id)
     if not rules.bids_sealed(tender.deadline_at, now):
-        bid_ids = sa.select(Bid.id).join(Lot, Bid.lot_id == Lot.id).where(Lot.tender_id == tender.id)
-        condition = sa.or_(condition, sa.and_(AuditEvent.record_type == "bid", AuditEvent.record_id.in_(bid_ids)))
-    return list(session.scalars(sa.select(AuditEvent).where(condition)
-                                .order_by(AuditEvent.occurred_at, AuditEvent.id)))
+        bid_ids = (
+            sa.select(Bid.id).join(Lot, Bid.lot_id == Lot.id).where(Lot.tender_id == tender.id)
+        )
+        condition = sa.or_(
+            condition, sa.and_(AuditEvent.record_type == "bid", AuditEvent.record_id.in_(bid_ids))
+        )
+    return list(
+        session.scalars(
+            sa.select(AuditEvent).where(condition).order_by(AuditEvent.occurred_at, AuditEvent.id)
+        )
+    )
