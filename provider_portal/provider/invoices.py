@@ -15,15 +15,14 @@ before the made file is handed out, since the job itself renders as the system.
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
-from contracts.models import Contract, Invoice
 from contracts.rules.problems import N_
-from contracts.services import NotFound, invoice_search, scope
+from contracts.services import NotFound, contract_lists, invoice_search
 from contracts.services.audit import record
+from contracts.services.invoice_lookups import credit_note_for
 
 from .. import downloads as documents
 from ..extensions import db
@@ -40,11 +39,7 @@ def invoices():
 
     A filter value that cannot be used answers 400 with the form and a message at the field.
     """
-    contracts = db.session.execute(
-        scope.contracts(viewer(), sa.select(Contract.id, Contract.reference)).order_by(
-            Contract.reference
-        )
-    ).all()
+    contracts = contract_lists.contracts_by_reference(db.session, viewer())
     form = ProviderInvoiceFilterForm.read(
         request.args, [SelectChoice(c.id, c.reference) for c in contracts]
     )
@@ -63,7 +58,7 @@ def invoices():
 def invoice(invoice_id: int):
     """One invoice or credit note with its lines, read-only."""
     doc = documents.document(invoice_id)
-    note = db.session.scalar(scope.invoices(viewer()).where(Invoice.credited_invoice_id == doc.id))
+    note = credit_note_for(db.session, viewer(), doc.id)
     # Its lines name participants: reading them is an audit event, as on the other provider pages.
     record(
         db.session,

@@ -17,24 +17,22 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from sqlalchemy.orm import selectinload
 from wtforms import FieldList, Form, FormField, HiddenField, StringField
 
-from contracts.models import Contract, MonthlyReport, ReportLine
-from contracts.rules.periods import month_of, parse_month, report_due_on
+from contracts.models import MonthlyReport, ReportLine
 from contracts.rules.problems import InputRejected, Problem
 from contracts.rules.report_checks import Enrolled
 from contracts.rules.report_format import EXIT_REASON_CODES, read_csv, read_json
-from contracts.services import DomainError, report_lines, reports, scope
+from contracts.services import DomainError, report_lines, reports
 from contracts.services.audit import record
+from contracts.services.report_months import ContractMonth, contract_month
 
 from .. import clock, transaction
 from ..extensions import db
 from ..i18n import say
 from ..security import actor, allow, viewer
-from .views import DONE_STATUSES, FIRST_REPORT_MONTH, bp
+from .views import bp
 
-EDITABLE_STATUSES = ("missing", "draft", "rejected")
 # The column names people see, in the report's own order (DESIGN.md §4).
 COLUMN_LABELS = {
     "participant_ref": _l("Participant"),
@@ -85,43 +83,6 @@ class SubmitForm(FlaskForm):
     """Send the draft for review: no fields beyond the CSRF token."""
 
 
-# Loading, scoped to what the viewer may see.
-
-
-def _contract(contract_id: int) -> Contract:
-    """The viewer's contract, or 404: another provider's contract does not exist for them."""
-    found = db.session.scalar(
-        scope.contracts(viewer())
-        .where(Contract.id == contract_id)
-        .options(selectinload(Contract.programme))
-    )
-    if found is None:
-        abort(404)
-    return found
-
-
-def _month(contract: Contract, month: str) -> str:
-    """A month the contract is reported for (begun, inside the contract), or 404."""
-    try:
-        parse_month(month)
-    except ValueError:
-        abort(404)
-    first = max(month_of(contract.start_on), FIRST_REPORT_MONTH)
-    last = min(month_of(contract.end_on), month_of(clock.today()))
-    if not first <= month <= last:
-        abort(404)
-    return month
-
-
-def _latest(contract: Contract, month: str) -> MonthlyReport | None:
-    return db.session.scalar(
-        scope.reports(viewer())
-        .where(MonthlyReport.contract_id == contract.id, MonthlyReport.month == month)
-        .order_by(MonthlyReport.version.desc())
-        .limit(1)
-    )
-
-
 def stored_lines(report: MonthlyReport | None) -> list[ReportLine]:
     """A report's lines in the order the provider sent them; none before there is a report."""
     return report_lines.stored_lines(db.session, report.id) if report is not None else []
@@ -158,7 +119,7 @@ def _cell(value) -> str:
 def _report_form(enrolled: list[Enrolled], report: MonthlyReport | None) -> ReportForm:
     """The web form with a line per enrolled participant, prefilled from the editable report."""
     by_ref = {}
-    if report is not None and report.status in ("draft", "rejected"):
+    if report is not None and report.status in reports.EDITABLE:
         by_ref = {line.participant.ref: line for line in stored_lines(report)}
     data = []
     for e in enrolled:
@@ -177,40 +138,17 @@ def _report_form(enrolled: list[Enrolled], report: MonthlyReport | None) -> Repo
     return ReportForm(formdata=None, data={"lines": data})
 
 
-@dataclass
-class PageState:
-    """What the page shows about the month, besides the forms."""
-
-    contract: Contract
-    month: str
-    report: MonthlyReport | None
-    status: str
-    due_on: date
-    late: bool
-    editable: bool
-    enrolled: list[Enrolled]
-
-
-def _state(contract_id: int, month: str) -> PageState:
-    contract = _contract(contract_id)
-    month = _month(contract, month)
-    report = _latest(contract, month)
-    status = report.status if report else "missing"
-    due_on = report_due_on(month)
-    return PageState(
-        contract=contract,
-        month=month,
-        report=report,
-        status=status,
-        due_on=due_on,
-        late=due_on < clock.today() and status not in DONE_STATUSES,
-        editable=status in EDITABLE_STATUSES,
-        enrolled=reports.enrolled_for_month(db.session, contract.id, month),
-    )
+def _state(contract_id: int, month: str) -> ContractMonth:
+    """The viewer's contract's month, or 404: another provider's contract does not exist for them,
+    nor does a month the contract is not reported for."""
+    found = contract_month(db.session, viewer(), contract_id, month, clock.today())
+    if found is None:
+        abort(404)
+    return found
 
 
 def _page(
-    state: PageState,
+    state: ContractMonth,
     *,
     report_form: ReportForm | None = None,
     problems: list[Problem] = (),
@@ -256,7 +194,7 @@ def _page(
     ), status
 
 
-def _refuse_change(state: PageState):
+def _refuse_change(state: ContractMonth):
     """A report that is submitted, accepted or invoiced is not changed from this page."""
     messages = {
         "submitted": _(
@@ -270,7 +208,7 @@ def _refuse_change(state: PageState):
     return _page(state, status=409)
 
 
-def _save(state: PageState, read, source: str):
+def _save(state: ContractMonth, read, source: str):
     """Store the lines read as the month's draft, or raise InputRejected with every problem."""
     reports.save_draft(
         db.session, actor(), state.contract, state.month, read, clock.today(), source=source

@@ -1,0 +1,74 @@
+"""The report calendar: which months a contract is reported for, when each report is due,
+whether it is late and whether the provider may still change it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Protocol
+
+from .periods import month_of, months_between, parse_month, report_due_on
+
+# The effort started in 2018; no report is expected for months before it.
+FIRST_REPORT_MONTH = "2018-01"
+# A month's status before any report for it is stored.
+MISSING = "missing"
+# Sent in: no longer late, whatever the date.
+DONE_STATUSES = ("submitted", "accepted", "invoiced")
+# The provider may (still or again) send the month's lines.
+EDITABLE_STATUSES = (MISSING, "draft", "rejected")
+
+
+class StoredReport(Protocol):
+    status: str
+    rejection_reason: str | None
+
+
+def _span(start_on: date, end_on: date, today: date) -> tuple[str, str]:
+    """The first and last month reported: from the start (or 2018-01) to the end or this month."""
+    return max(month_of(start_on), FIRST_REPORT_MONTH), min(month_of(end_on), month_of(today))
+
+
+def reported_months(start_on: date, end_on: date, today: date) -> list[str]:
+    """The months a contract is reported for: from its start (or 2018-01) to the current month."""
+    return months_between(*_span(start_on, end_on, today))
+
+
+def is_reported_month(start_on: date, end_on: date, month: str, today: date) -> bool:
+    """True when `month` is a YYYY-MM month the contract is reported for (begun, inside it)."""
+    try:
+        parse_month(month)
+    except ValueError:
+        return False
+    first, last = _span(start_on, end_on, today)
+    return first <= month <= last
+
+
+@dataclass(frozen=True)
+class ReportMonth:
+    """A month of a contract as the provider sees it: the report's state and when it is due."""
+
+    month: str
+    status: str  # MISSING when no report exists yet
+    due_on: date
+    late: bool
+    rejection_reason: str | None = None
+
+    @property
+    def editable(self) -> bool:
+        """True while the provider may send the month's lines."""
+        return self.status in EDITABLE_STATUSES
+
+
+def report_month(month: str, report: StoredReport | None, today: date) -> ReportMonth:
+    """The month's state from its newest report (None: none yet) on `today`."""
+    status = report.status if report else MISSING
+    due_on = report_due_on(month)
+    return ReportMonth(
+        month=month,
+        status=status,
+        due_on=due_on,
+        late=due_on < today and status not in DONE_STATUSES,
+        rejection_reason=report.rejection_reason if report and status == "rejected" else None,
+    )

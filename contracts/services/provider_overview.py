@@ -1,0 +1,71 @@
+"""A provider's overview: its contracts with every reported month's state, and its participants.
+
+Every query goes through `scope`, so a provider user sees its own provider's records only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+from ..models import Contract, Enrolment, MonthlyReport, Participant
+from ..rules.report_calendar import ReportMonth, report_month, reported_months
+from . import scope
+from .scope import Viewer
+
+
+@dataclass(frozen=True)
+class ProviderOverview:
+    """The contracts (oldest first), each one's months newest first, and the enrolments."""
+
+    contracts: list[Contract]
+    months: dict[int, list[ReportMonth]]
+    # Rows of participant ref, contract reference, start_on, end_on and end_reason.
+    enrolments: list[sa.Row]
+
+    @property
+    def late_count(self) -> int:
+        """How many months' reports are late, over every contract."""
+        return sum(1 for rows in self.months.values() for row in rows if row.late)
+
+
+def contract_months(
+    contract: Contract, reports: dict[str, MonthlyReport], today: date
+) -> list[ReportMonth]:
+    """The contract's reported months, newest first, each from its newest report in `reports`."""
+    months = reported_months(contract.start_on, contract.end_on, today)
+    return [report_month(month, reports.get(month), today) for month in reversed(months)]
+
+
+def provider_overview(session: Session, viewer: Viewer, today: date) -> ProviderOverview:
+    """What the viewer's overview shows on `today`."""
+    contracts = list(
+        session.scalars(
+            scope.contracts(viewer)
+            .options(selectinload(Contract.programme))
+            .order_by(Contract.start_on, Contract.reference)
+        )
+    )
+    latest: dict[int, dict[str, MonthlyReport]] = {}
+    for report in session.scalars(scope.reports(viewer).order_by(MonthlyReport.version)):
+        # Ordered by version, so the newest version of a month wins.
+        latest.setdefault(report.contract_id, {})[report.month] = report
+    months = {c.id: contract_months(c, latest.get(c.id, {}), today) for c in contracts}
+    enrolments = session.execute(
+        scope.contracts(
+            viewer,
+            sa.select(
+                Participant.ref,
+                Contract.reference,
+                Enrolment.start_on,
+                Enrolment.end_on,
+                Enrolment.end_reason,
+            )
+            .join(Contract, Enrolment.contract_id == Contract.id)
+            .join(Participant, Enrolment.participant_id == Participant.id),
+        ).order_by(Contract.reference, Enrolment.start_on, Participant.ref)
+    ).all()
+    return ProviderOverview(contracts, months, list(enrolments))
