@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload
 
-from contracts.models import ROLES, ApiToken, Provider, User
+from contracts.models import ROLES
 from contracts.services import DomainError
+from contracts.services.account_listing import all_tokens, all_users, provider_names
 from contracts.services.accounts import create_token, create_user, find_user, revoke_token
 
 from .. import transaction
@@ -23,10 +22,8 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 def _user_form() -> CreateUserForm:
     form = CreateUserForm(prefix="user")
     form.role.choices = [("", "—")] + [(role, str(ROLE_LABELS[role])) for role in ROLES]
-    # Provider names only, for the select: the administrator sees no contract or participant
-    # data, and scope.providers() refuses the admin role, so this list is read here directly.
-    providers = db.session.execute(sa.select(Provider.id, Provider.name).order_by(Provider.name))
-    form.provider_id.choices = [(NO_PROVIDER, "—")] + [(p.id, p.name) for p in providers]
+    # Provider names only, for the select: the administrator sees no contract or participant data.
+    form.provider_id.choices = [(NO_PROVIDER, "—")] + provider_names(db.session)
     return form
 
 
@@ -36,18 +33,10 @@ def _page(
     new_token: str | None = None,
     status: int = 200,
 ):
-    users = db.session.scalars(
-        sa.select(User).options(selectinload(User.provider)).order_by(User.email)
-    )
-    tokens = db.session.scalars(
-        sa.select(ApiToken)
-        .options(selectinload(ApiToken.user))
-        .order_by(ApiToken.created_at.desc())
-    )
     return render_template(
         "admin/home.html",
-        users=list(users),
-        tokens=list(tokens),
+        users=all_users(db.session),
+        tokens=all_tokens(db.session),
         user_form=user_form or _user_form(),
         token_form=token_form or CreateTokenForm(prefix="token"),
         revoke_form=RevokeTokenForm(),

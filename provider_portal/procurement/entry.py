@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
@@ -23,6 +22,7 @@ from contracts.services import contract_register as register
 from contracts.services import providers as provider_service
 from contracts.services import tenders as tender_service
 from contracts.services.contract_register import ContractRefused, ContractTerms
+from contracts.services.programmes import all_programmes
 
 from .. import clock, transaction
 from ..extensions import db
@@ -34,11 +34,6 @@ from .problems import show_problems
 from .views import bp
 
 HUNDRED = Decimal(100)
-
-
-def _programmes() -> list[Programme]:
-    # Programmes are reference data, the same for every viewer.
-    return list(db.session.scalars(sa.select(Programme).order_by(Programme.position)))
 
 
 def _refused(error: DomainError, fields: dict) -> list[str]:
@@ -92,7 +87,7 @@ def _lot_terms(lot) -> tender_service.LotTerms:
 @allow("procurement")
 def new_tender():
     """A tender from scratch: its terms and one lot per chosen programme, saved as a draft."""
-    programmes = _programmes()
+    programmes = all_programmes(db.session)
     if request.method == "POST":
         form = TenderForm()
     else:
@@ -179,7 +174,7 @@ def _contract_choices(form: ContractForm, programmes: list[Programme]) -> None:
 @allow("procurement")
 def new_contract():
     """Enter a contract directly; a gap or an overlap with the contract it continues is warned of."""
-    programmes = _programmes()
+    programmes = all_programmes(db.session)
     if request.method == "POST":
         form = ContractForm()
     else:

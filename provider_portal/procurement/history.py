@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-import sqlalchemy as sa
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
-from contracts.models import AuditEvent, Programme
+from contracts.models import AuditEvent
 from contracts.rules.tendering import copenhagen_time
 from contracts.services.audit_trail import record_history as _record_history
+from contracts.services.programmes import all_programmes
 
 from ..extensions import db
 from ..formatting import day, programme_name
@@ -126,7 +126,7 @@ def _label(name: str) -> str:
 
 def _codes() -> dict[str, str]:
     """Names for the codes details carry: programmes, kinds of contract, procedures."""
-    names = {p.code: programme_name(p) for p in db.session.scalars(sa.select(Programme))}
+    names = {p.code: programme_name(p) for p in all_programmes(db.session)}
     names.update({str(choice.value): str(choice.label) for choice in CONTRACT_KINDS})
     names.update({code: str(label) for code, label in PROCEDURE_LABELS.items()})
     return names

@@ -10,13 +10,12 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy.orm import selectinload
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from contracts.models import Contract, MonthlyReport
-from contracts.rules.periods import parse_month, report_due_on
-from contracts.services import DomainError, report_lines, reports, scope
+from contracts.models import MonthlyReport
+from contracts.rules.periods import report_due_on
+from contracts.services import DomainError, report_lines, report_versions, reports
 
 from .. import clock, transaction
 from ..extensions import db
@@ -44,23 +43,7 @@ class RejectForm(FlaskForm):
 
 def _report(contract_id: int, month: str) -> MonthlyReport:
     """The newest version of the month's report of a contract the viewer may see, or 404."""
-    try:
-        parse_month(month)
-    except ValueError:
-        abort(404)
-    contract = db.session.scalar(
-        scope.contracts(viewer())
-        .where(Contract.id == contract_id)
-        .options(selectinload(Contract.provider), selectinload(Contract.programme))
-    )
-    if contract is None:
-        abort(404)
-    found = db.session.scalar(
-        scope.reports(viewer())
-        .where(MonthlyReport.contract_id == contract.id, MonthlyReport.month == month)
-        .order_by(MonthlyReport.version.desc())
-        .limit(1)
-    )
+    found = report_versions.newest_report(db.session, viewer(), contract_id, month)
     if found is None:
         abort(404)
     return found

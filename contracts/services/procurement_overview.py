@@ -1,0 +1,94 @@
+"""What procurement's overview and contract pages show: the contracts a viewer may see, expiring
+ones first, the reports waiting for review, and one contract with its participants and reports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+from ..models import Contract, Enrolment, MonthlyReport
+from . import scope
+from .contract_invoices import ContractInvoices, contract_invoices
+from .contract_register import get_contract
+from .report_versions import newest_by_month
+from .scope import Viewer
+
+
+def visible_contracts(session: Session, viewer: Viewer) -> list[Contract]:
+    """The viewer's contracts by reference, with what the tables show, loaded in a few queries."""
+    stmt = (
+        scope.contracts(viewer)
+        .options(
+            selectinload(Contract.provider),
+            selectinload(Contract.programme),
+            selectinload(Contract.successor),
+        )
+        .order_by(Contract.reference)
+    )
+    return list(session.scalars(stmt))
+
+
+def expiring_first(contracts: Iterable[Contract], today: date) -> list[Contract]:
+    """Expiring contracts first, soonest end first; then the rest in their order."""
+    contracts = list(contracts)
+    expiring = sorted((c for c in contracts if c.is_expiring(today)), key=lambda c: c.end_on)
+    return expiring + [c for c in contracts if not c.is_expiring(today)]
+
+
+def reports_to_review(session: Session, viewer: Viewer) -> list[MonthlyReport]:
+    """Submitted reports the viewer may see, by month and then by when they were submitted."""
+    return list(
+        session.scalars(
+            scope.reports(viewer)
+            .where(MonthlyReport.status == "submitted")
+            .options(selectinload(MonthlyReport.contract).selectinload(Contract.provider))
+            .order_by(MonthlyReport.month, MonthlyReport.submitted_at)
+        )
+    )
+
+
+def participant_counts(
+    session: Session, viewer: Viewer, contract_id: int, today: date
+) -> tuple[int, int]:
+    """The contract's participants ever enrolled, and its enrolments not ended before today."""
+    participants, active = session.execute(
+        scope.contracts(
+            viewer,
+            sa.select(
+                sa.func.count(sa.distinct(Enrolment.participant_id)),
+                sa.func.count(Enrolment.id).filter(
+                    sa.or_(Enrolment.end_on.is_(None), Enrolment.end_on >= today)
+                ),
+            ).join(Contract, Enrolment.contract_id == Contract.id),
+        ).where(Enrolment.contract_id == contract_id)
+    ).one()
+    return participants, active
+
+
+@dataclass(frozen=True)
+class ContractPage:
+    """One contract as its page shows it."""
+
+    contract: Contract
+    participants: int
+    active: int
+    reports: list[MonthlyReport]  # the newest version of each month, newest month first
+    invoices: ContractInvoices
+
+
+def contract_page(session: Session, viewer: Viewer, contract_id: int, today: date) -> ContractPage:
+    """A contract the viewer may see with its counts, reports and invoices; NotFound otherwise."""
+    contract = get_contract(session, viewer, contract_id)
+    participants, active = participant_counts(session, viewer, contract.id, today)
+    return ContractPage(
+        contract=contract,
+        participants=participants,
+        active=active,
+        reports=newest_by_month(session, viewer, contract.id),
+        invoices=contract_invoices(session, viewer, contract),
+    )
