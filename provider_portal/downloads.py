@@ -16,7 +16,7 @@ from contracts.documents.data import InvoiceDocument, Municipality, invoice_docu
 from contracts.documents.validation import DEFAULT_PEPPOL_DIR, validator
 from contracts.models import Invoice
 from contracts.rules.problems import N_
-from contracts.services import DomainError, NotFound, scope
+from contracts.services import DomainError, NotFound, invoice_records
 
 from .extensions import db
 from .jobs import documents as documents_jobs
@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 def visible_invoice(invoice_id: int) -> Invoice:
     """The invoice if the viewer may see it; 404 as if it did not exist otherwise."""
-    invoice = db.session.scalar(scope.invoices(viewer()).where(Invoice.id == invoice_id))
+    invoice = invoice_records.visible_invoice(db.session, viewer(), invoice_id)
     if invoice is None:
         raise NotFound(N_("No such invoice."))
     return invoice

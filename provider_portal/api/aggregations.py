@@ -7,10 +7,9 @@ from typing import Literal
 from flask import abort
 from pydantic import BaseModel, Field
 
-from contracts.models import Contract, Provider
 from contracts.rules.periods import parse_month
 from contracts.rules.problems import N_
-from contracts.services import DomainError, scope, scoring
+from contracts.services import DomainError, score_tables, scoring
 
 from ..extensions import db
 from ..jobs import aggregation
@@ -136,11 +135,7 @@ def _visible_scope_id(query: ScoreQuery) -> int:
         raise DomainError(N_("The scope %(scope)s needs an id."), "id", scope=query.scope)
     if query.scope == "programme":
         return query.id
-    if query.scope == "provider":
-        found = db.session.scalar(scope.providers(v).where(Provider.id == query.id))
-    else:
-        found = db.session.scalar(scope.contracts(v).where(Contract.id == query.id))
-    if found is None:
+    if score_tables.visible_scope(db.session, v, query.scope, query.id) is None:
         abort(404)
     return query.id
 

@@ -7,26 +7,25 @@ summing through contracts.services.invoice_search); approval is the service's de
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
 from contracts.documents import exports
-from contracts.models import (
-    Contract,
-    Invoice,
-    InvoiceApproval,
-    MonthlyReport,
-    Participant,
-    Programme,
-    Provider,
-    ReportLine,
-)
 from contracts.rules.periods import MONTH_RE
 from contracts.rules.problems import N_
-from contracts.services import DomainError, NotFound, approval, invoice_search, scope
+from contracts.services import (
+    DomainError,
+    NotFound,
+    approval,
+    contract_lists,
+    invoice_records,
+    invoice_search,
+)
 from contracts.services.audit import record
+from contracts.services.invoice_lookups import credit_note_for
+from contracts.services.programmes import all_programmes
+from contracts.services.providers import get_provider, visible_providers
 
 from .. import clock, transaction
 from .. import downloads as documents
@@ -52,20 +51,14 @@ def _desk_page(form: InvoiceFilterForm, status: int = 200):
 
 def _read_desk() -> InvoiceFilterForm:
     """The filter from the query string, checked against what the form's lists offer the viewer."""
-    providers = db.session.execute(
-        scope.providers(viewer(), sa.select(Provider.id, Provider.name)).order_by(Provider.name)
-    ).all()
-    contracts = db.session.execute(
-        scope.contracts(viewer(), sa.select(Contract.id, Contract.reference, Provider.name))
-        .join(Provider, Provider.id == Contract.provider_id)
-        .order_by(Contract.reference)
-    ).all()
-    programmes = db.session.scalars(sa.select(Programme).order_by(Programme.position)).all()
+    v = viewer()
+    providers = visible_providers(db.session, v)
+    contracts = contract_lists.contracts_by_reference(db.session, v)
     return InvoiceFilterForm.read(
         request.args,
         [SelectChoice(p.id, p.name) for p in providers],
-        [SelectChoice(c.id, f"{c.reference} · {c.name}") for c in contracts],
-        [SelectChoice(p.code, programme_name(p)) for p in programmes],
+        [SelectChoice(c.id, f"{c.reference} · {c.provider.name}") for c in contracts],
+        [SelectChoice(p.code, programme_name(p)) for p in all_programmes(db.session)],
     )
 
 
@@ -91,15 +84,13 @@ def invoice(invoice_id: int):
     """
     found = documents.visible_invoice(invoice_id)
     doc = documents.document(invoice_id)
-    note = db.session.scalar(
-        scope.invoices(viewer()).where(Invoice.credited_invoice_id == found.id)
-    )
+    note = credit_note_for(db.session, viewer(), found.id)
     return render_template(
         "finance/invoices/invoice.html",
         invoice=found,
         doc=doc,
         credit_note=note,
-        approval=db.session.get(InvoiceApproval, found.id),
+        approval=approval.approval_of(db.session, found.id),
     )
 
 
@@ -151,25 +142,16 @@ def invoice_xml(invoice_id: int):
 @allow("finance")
 def report_line(line_id: int):
     """The report line an invoice line was priced from: hours, absence, exit."""
-    line = db.session.get(ReportLine, line_id)
-    report = (
-        db.session.scalar(scope.reports(viewer()).where(MonthlyReport.id == line.report_id))
-        if line
-        else None
-    )
-    if report is None:
+    found = invoice_records.priced_line(db.session, viewer(), line_id)
+    if found is None:
         raise NotFound(N_("No such report line."))
-    participant = db.session.get(Participant, line.participant_id)
-    priced = db.session.scalars(
-        scope.invoices(viewer()).where(Invoice.report_id == report.id).order_by(Invoice.id)
-    ).all()
     return render_template(
         "finance/invoices/report_line.html",
-        line=line,
-        report=report,
-        participant_ref=participant.ref,
-        invoices=priced,
-        contract=db.session.get(Contract, report.contract_id),
+        line=found.line,
+        report=found.report,
+        participant_ref=found.participant_ref,
+        invoices=found.invoices,
+        contract=found.contract,
     )
 
 
@@ -179,9 +161,10 @@ def statement_pdf(provider_id: int, month: str):
     """A provider's monthly statement: every contract, its outcomes and amounts (made on the queue)."""
     if not MONTH_RE.match(month):
         raise NotFound(N_("No such month."))
-    provider = db.session.scalar(scope.providers(viewer()).where(Provider.id == provider_id))
-    if provider is None:
-        raise NotFound(N_("No such provider."))
+    try:
+        provider = get_provider(db.session, viewer(), provider_id)
+    except NotFound:
+        raise NotFound(N_("No such provider.")) from None
     return statements.queued(
         documents_jobs.statement_job_id(provider.id, month), "render_statement", provider.id, month
     )

@@ -3,25 +3,23 @@
 Procurement and finance see every programme, provider and contract; a provider sees only its
 own provider and its contracts (through contracts.services.scope); the administrator sees no
 scores. The pages show aggregates only, never a participant, so reading them is not audited.
-The figures are exactly those of `contracts.services.scoring.figures`, which the API serves too.
+The figures are exactly those of `contracts.services.scoring.figures`, which the API serves too,
+read a whole table at a time through `contracts.services.score_tables`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import sqlalchemy as sa
 from babel.dates import format_date
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload
 
 from contracts.documents.charts import Series, trend_chart
-from contracts.models import Contract, Programme, Provider, Score
 from contracts.rules.periods import MONTH_RE, parse_month
 from contracts.rules.scoring import Figures
-from contracts.services import scope, scoring
+from contracts.services import contract_lists, score_tables
 
 from ..extensions import db
 from ..formatting import month as month_name
@@ -50,45 +48,17 @@ def _view() -> str:
     return chosen if chosen in VIEWS else DEFAULT_VIEW
 
 
-def _scored_months(kind: str | None = None, scope_id: int | None = None) -> list[str]:
-    """Months with written scores, newest first (for one scope, if given)."""
-    stmt = sa.select(Score.month).distinct().order_by(Score.month.desc())
-    if kind is not None:
-        stmt = stmt.where(Score.scope == kind, Score.scope_id == scope_id)
-    return list(db.session.scalars(stmt))
-
-
-def _figures(kind: str, scope_id: int, month: str, cumulative: bool) -> Figures | None:
-    return scoring.figures(db.session, kind, scope_id, month, cumulative)
-
-
 def _sections(month: str, cumulative: bool, view: str) -> list[tuple[str, list[Row]]]:
     """The table's sections: the effort, programmes, providers and contracts the viewer may see."""
     v = viewer()
-    providers = list(db.session.scalars(scope.providers(v).order_by(Provider.name)))
-    contracts = list(
-        db.session.scalars(
-            scope.contracts(v)
-            .options(selectinload(Contract.provider), selectinload(Contract.programme))
-            .order_by(Contract.reference)
-        )
-    )
+    tables = score_tables.score_tables(db.session, v, month, cumulative)
     sections = []
     if not v.is_provider:
-        programmes = db.session.scalars(sa.select(Programme).order_by(Programme.position))
-        sections.append(
-            (
-                _("The whole effort"),
-                [Row(_("All programmes"), _figures("all", 0, month, cumulative))],
-            )
-        )
+        sections.append((_("The whole effort"), [Row(_("All programmes"), tables.whole)]))
         sections.append(
             (
                 _("Programmes"),
-                [
-                    Row(programme_name(p), _figures("programme", p.id, month, cumulative))
-                    for p in programmes
-                ],
+                [Row(programme_name(p), figures) for p, figures in tables.programmes],
             )
         )
     sections.append(
@@ -97,29 +67,25 @@ def _sections(month: str, cumulative: bool, view: str) -> list[tuple[str, list[R
             [
                 Row(
                     p.name,
-                    _figures("provider", p.id, month, cumulative),
+                    figures,
                     href=url_for(".detail", kind="provider", scope_id=p.id, view=view),
                 )
-                for p in providers
+                for p, figures in tables.providers
             ],
         )
     )
-    contract_rows = []
-    for c in contracts:
-        figures = _figures("contract", c.id, month, cumulative)
-        if figures is None:
-            # A contract without accepted reports in the period (not started yet) has no line.
-            continue
-        # Staff compare providers, so a contract's line names its provider; the programme's
-        # long name is on the contract's own page.
-        contract_rows.append(
-            Row(
-                c.reference,
-                figures,
-                note="" if v.is_provider else c.provider.name,
-                href=url_for(".detail", kind="contract", scope_id=c.id, view=view),
-            )
+    # A contract without accepted reports in the period (not started yet) has no line. Staff
+    # compare providers, so a contract's line names its provider; the programme's long name is
+    # on the contract's own page.
+    contract_rows = [
+        Row(
+            c.reference,
+            figures,
+            note="" if v.is_provider else c.provider.name,
+            href=url_for(".detail", kind="contract", scope_id=c.id, view=view),
         )
+        for c, figures in tables.contracts
+    ]
     sections.append((_("Contracts"), contract_rows))
     return sections
 
@@ -129,7 +95,7 @@ def _sections(month: str, cumulative: bool, view: str) -> list[tuple[str, list[R
 def index():
     """Every visible scope's figures for a month (default: the newest scored month)."""
     view = _view()
-    months = _scored_months()
+    months = score_tables.scored_months(db.session)
     asked = request.args.get("month")
     problem = None
     if asked and not MONTH_RE.match(asked):
@@ -155,11 +121,7 @@ def index():
 
 def _record(kind: str, scope_id: int):
     """The provider or contract if the viewer may see it; 404 otherwise (nothing tells it exists)."""
-    v = viewer()
-    if kind == "provider":
-        found = db.session.scalar(scope.providers(v).where(Provider.id == scope_id))
-    else:
-        found = db.session.scalar(scope.contracts(v).where(Contract.id == scope_id))
+    found = score_tables.visible_scope(db.session, viewer(), kind, scope_id)
     if found is None:
         abort(404)
     return found
@@ -173,17 +135,12 @@ def detail(kind: str, scope_id: int):
     """One contract's or provider's figures month by month, with the trend chart."""
     record = _record(kind, scope_id)
     view = _view()
-    months = sorted(_scored_months(kind, scope_id), reverse=True)
-    rows = [(m, _figures(kind, scope_id, m, view == "cumulative")) for m in months]
+    months = score_tables.scored_months(db.session, kind, scope_id)
+    by_month = score_tables.figures_by_month(db.session, kind, scope_id, view == "cumulative")
+    rows = [(m, by_month.get(m)) for m in months]
     contracts = []
     if kind == "provider":
-        contracts = list(
-            db.session.scalars(
-                scope.contracts(viewer())
-                .where(Contract.provider_id == scope_id)
-                .order_by(Contract.reference)
-            )
-        )
+        contracts = contract_lists.contracts_by_reference(db.session, viewer(), scope_id)
     return render_template(
         "scores/detail.html",
         kind=kind,
@@ -206,11 +163,13 @@ def _short_month(month: str) -> str:
 def chart(kind: str, scope_id: int):
     """The trend chart as an SVG image: cumulated outcome and placement rates, monthly delivery and absence."""
     _record(kind, scope_id)
-    months = sorted(_scored_months(kind, scope_id))
+    months = sorted(score_tables.scored_months(db.session, kind, scope_id))
     if not months:
         abort(404)
-    cumulated = [_figures(kind, scope_id, m, True) for m in months]
-    monthly = [_figures(kind, scope_id, m, False) for m in months]
+    by_month = score_tables.figures_by_month(db.session, kind, scope_id, True)
+    cumulated = [by_month.get(m) for m in months]
+    by_month = score_tables.figures_by_month(db.session, kind, scope_id, False)
+    monthly = [by_month.get(m) for m in months]
 
     def values(figures: list[Figures | None], name: str):
         return [getattr(f, name) if f is not None else None for f in figures]
