@@ -16,7 +16,7 @@ from contracts.models import Contract, MonthlyReport
 from contracts.rules.periods import parse_month
 from contracts.rules.problems import N_, InputRejected, Problem
 from contracts.rules.report_format import read_csv, read_json
-from contracts.services import DomainError, reports, scope
+from contracts.services import DomainError, NotFound, contract_register, reports
 from contracts.services.report_lines import stored_lines
 
 from .. import clock
@@ -67,10 +67,10 @@ class RejectIn(Model):
 
 def _contract(contract_id: int) -> Contract:
     """The contract if the caller may see it; 404 otherwise (never 403: existence is not told)."""
-    contract = db.session.scalar(scope.contracts(viewer()).where(Contract.id == contract_id))
-    if contract is None:
+    try:
+        return contract_register.get_contract(db.session, viewer(), contract_id)
+    except NotFound:
         abort(404)
-    return contract
 
 
 def _month(month: str) -> str:

@@ -10,6 +10,7 @@ and the command-line module, which assemble the app, reach into the blueprints.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -99,3 +100,21 @@ def test_the_walk_sees_relative_and_nested_imports():
     found = set(imports("provider_portal"))
     assert ("provider_portal.job_pages.views", "provider_portal.jobs.aggregation") in found
     assert ("provider_portal.cli", "provider_portal.finance.commands.register") in found
+
+
+# What runs a query: the services do, views call them.
+QUERY_CALL = re.compile(r"\b(select|scalars?|execute)\(")
+
+
+def test_no_view_runs_a_query_itself():
+    """Views load through `contracts.services`, check, call and render; commands and the app
+    factory (which sets SQLite's pragmas) are edges of their own."""
+    running = []
+    for path in sorted((ROOT / "provider_portal").rglob("*.py")):
+        module, _base = _module(path)
+        if _area(module) not in BLUEPRINTS or path.name == "commands.py":
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if QUERY_CALL.search(line) and not line.lstrip().startswith("#"):
+                running.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert running == []
