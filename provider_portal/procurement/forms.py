@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from flask import request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -240,3 +241,8 @@ class ContractForm(FlaskForm):
     )
     ceiling = _money(_l("Ceiling (the contract's maximum value)"))
     predecessor_id = SelectField(_l("Continues the contract"), coerce=int, default=0)
+
+
+def answer_status(form, problem: str | None) -> int:
+    """422 when a posted form was refused (by its shape or by the rules), else 200."""
+    return 422 if problem is not None or (request.method == "POST" and form.errors) else 200

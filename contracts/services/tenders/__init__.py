@@ -6,6 +6,7 @@ changes nothing. Every step that changes something is an audit event.
 
 The steps live by what they do; callers import this package and use `tenders.<name>`:
 - `reading`: a tender as a viewer may see it, its status now, the contracts it replaces;
+- `terms`: a tender's and its lots' terms, their defaults and checks;
 - `drafting`: the draft and its lots, publication, cancellation;
 - `bids`: a provider's bid, and who sees which bid;
 - `awarding`: evaluation, award, standstill, conclusion;
@@ -18,16 +19,8 @@ The decisions where the design is silent are written in the module they concern.
 from .awarding import Concluded, LotEvaluation, award, awarded_bids, conclude, evaluate, evaluation
 from .bids import BidPrices, submit_bid, visible_bids
 from .drafting import (
-    DEFAULT_EXPECTED_HOURS,
-    DEFAULT_OUTCOME_RATE,
-    DEFAULT_W_PRICE,
-    DEFAULT_W_QUALITY,
     LOT_FIELDS,
-    ONE,
-    REFERENCE_PREFIX,
     TENDER_FIELDS,
-    LotTerms,
-    TenderTerms,
     cancel,
     create_tender,
     publish,
@@ -44,6 +37,16 @@ from .reading import (
     succession_warnings,
 )
 from .retendering import LIVE_STATUSES, retender
+from .terms import (
+    DEFAULT_EXPECTED_HOURS,
+    DEFAULT_OUTCOME_RATE,
+    DEFAULT_W_PRICE,
+    DEFAULT_W_QUALITY,
+    ONE,
+    REFERENCE_PREFIX,
+    LotTerms,
+    TenderTerms,
+)
 
 __all__ = [
     "CONTRACT_OCDS_STATUS",

@@ -22,9 +22,9 @@ from ...rules.problems import N_, Problem
 from .. import DomainError, NotFound, scope
 from ..audit import Actor, record
 from ..scope import Viewer
-from .drafting import ONE
 from .guards import _refuse
 from .reading import get_tender, status_now
+from .terms import ONE
 
 
 @dataclass(frozen=True)

@@ -24,9 +24,10 @@ from ...rules.problems import N_, Problem
 from .. import DomainError, contract_register
 from ..audit import Actor, record
 from ..scope import Viewer
-from .drafting import LotTerms, TenderTerms, create_tender
+from .drafting import create_tender
 from .guards import _require_procurement, _today
 from .reading import succession_warnings
+from .terms import LotTerms, TenderTerms
 
 LIVE_STATUSES = ("draft", "published", "closed", "evaluated", "awarded")
 
