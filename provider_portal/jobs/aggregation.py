@@ -14,6 +14,7 @@ not running and can be started again. Its status says so either way.
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -40,6 +41,8 @@ from .queues import (
 )
 
 JOB_TIMEOUT = 600
+# How long after a first reading a month's stall is read again before it is said.
+STALL_RECHECK_SECONDS = 1.0
 RESULT_TTL = 7 * 24 * 3600
 FAILURE_TTL = 30 * 24 * 3600
 
@@ -165,6 +168,18 @@ STALLED_ERROR = N_(
 )
 
 
+def _still_stalled(job_id: str, connection: Redis) -> bool:
+    """Whether the month still cannot finish when read afresh a moment later. "Stalled" says the
+    month will never finish by itself, so a reading caught half-way through one of RQ's steps
+    (the jobs and their registries are read apart) must not be taken for it."""
+    time.sleep(STALL_RECHECK_SECONDS)
+    job = fetch(job_id, connection)
+    if job is None or status_as_fetched(job) in (JobStatus.FINISHED, JobStatus.FAILED):
+        return False
+    liveness = Liveness(connection)
+    return not _running(_group(job, connection), liveness) and liveness.workers_alive
+
+
 def status(job_id: str, connection: Redis | None = None) -> dict[str, Any] | None:
     """The month job's status, progress, error and notice, for the API and the job page; None if unknown.
 
@@ -196,7 +211,7 @@ def status(job_id: str, connection: Redis | None = None) -> dict[str, Any] | Non
     else:
         liveness = Liveness(connection)
         running = _running(group, liveness)
-        if not running and liveness.workers_alive:
+        if not running and liveness.workers_alive and _still_stalled(job.id, connection):
             answer["status"] = "stalled"
             answer["error"] = STALLED_ERROR
         elif times_abandoned(group):
