@@ -5,7 +5,10 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
+# The one time zone the portal keeps: deadlines, "today" and document dates are Copenhagen's.
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
