@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 
-COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+from contracts.rules.periods import COPENHAGEN
 
 
 def today() -> date:

@@ -9,12 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from .money import round_money
+from .periods import COPENHAGEN
 from .problems import N_, Problem
 
-COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 STANDSTILL_DAYS = 10
 POINTS = Decimal("0.01")
 MAX_POINTS = Decimal(10)

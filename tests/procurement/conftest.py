@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime, time
-from zoneinfo import ZoneInfo
 
 import pytest
 
+from contracts.rules.periods import COPENHAGEN
 from tests.api.conftest import bearer, make_token  # noqa: F401  (the fixture is shared)
-
-COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 
 
 def set_clock(app, day, at: time = time(9, 0)) -> datetime:
