@@ -14,7 +14,6 @@ not running and can be started again. Its status says so either way.
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 from typing import Any
 
@@ -29,7 +28,7 @@ from contracts.services import invoicing, scoring
 from ..clock import today
 from ..extensions import db
 from ..transaction import after_writes
-from .liveness import Liveness, delete, reap_abandoned, times_abandoned
+from .liveness import Liveness, Verdict, delete, reap_abandoned, times_abandoned
 from .queues import (
     RETRY,
     AppContextJob,
@@ -41,8 +40,6 @@ from .queues import (
 )
 
 JOB_TIMEOUT = 600
-# How long after a first reading a month's stall is read again before it is said.
-STALL_RECHECK_SECONDS = 1.0
 RESULT_TTL = 7 * 24 * 3600
 FAILURE_TTL = 30 * 24 * 3600
 
@@ -101,12 +98,6 @@ def _group(month_job: Job, connection: Redis) -> list[Job]:
     return [job for job in found if job is not None] + [month_job]
 
 
-def _running(group: list[Job], liveness: Liveness) -> bool:
-    """True while the month can still finish: its month job (the last of the group) is held,
-    directly or through the contract jobs it waits on."""
-    return liveness.holds(group[-1])
-
-
 def start(month: str, started_by: int | None, connection: Redis | None = None) -> str:
     """Enqueue the month's jobs, once what they read is committed (transaction.after_writes);
     returns the month's job id. Refuses a month that is running (AlreadyRunning) at once."""
@@ -114,7 +105,7 @@ def start(month: str, started_by: int | None, connection: Redis | None = None) -
     connection = connection or redis_connection()
     reap_abandoned(connection)
     existing = fetch(month_job_id(month), connection)
-    if existing is not None and _running(_group(existing, connection), Liveness(connection)):
+    if existing is not None and Liveness(connection).holds(existing):
         raise AlreadyRunning(month)
     after_writes(_enqueue, month, started_by, connection)
     return month_job_id(month)
@@ -168,18 +159,6 @@ STALLED_ERROR = N_(
 )
 
 
-def _still_stalled(job_id: str, connection: Redis) -> bool:
-    """Whether the month still cannot finish when read afresh a moment later. "Stalled" says the
-    month will never finish by itself, so a reading caught half-way through one of RQ's steps
-    (the jobs and their registries are read apart) must not be taken for it."""
-    time.sleep(STALL_RECHECK_SECONDS)
-    job = fetch(job_id, connection)
-    if job is None or status_as_fetched(job) in (JobStatus.FINISHED, JobStatus.FAILED):
-        return False
-    liveness = Liveness(connection)
-    return not _running(_group(job, connection), liveness) and liveness.workers_alive
-
-
 def status(job_id: str, connection: Redis | None = None) -> dict[str, Any] | None:
     """The month job's status, progress, error and notice, for the API and the job page; None if unknown.
 
@@ -210,8 +189,11 @@ def status(job_id: str, connection: Redis | None = None) -> dict[str, Any] | Non
         answer["result"] = job.return_value()
     else:
         liveness = Liveness(connection)
-        running = _running(group, liveness)
-        if not running and liveness.workers_alive and _still_stalled(job.id, connection):
+        verdict = liveness.verdict(job)
+        if verdict is Verdict.ENDED:  # it ended while being read: say how
+            return status(job_id, connection)
+        running = verdict is Verdict.HELD
+        if not running and liveness.workers_alive:
             answer["status"] = "stalled"
             answer["error"] = STALLED_ERROR
         elif times_abandoned(group):

@@ -13,6 +13,7 @@ that may have died with the worker) would leave a month stuck for minutes.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from enum import Enum
 
 from redis import Redis
 from rq import Worker
@@ -105,19 +106,28 @@ def _beating(worker: Worker) -> bool:
     return age(worker.last_heartbeat) < HEARTBEAT_GRACE
 
 
-def execution_alive(job: Job, connection: Redis) -> bool:
-    """True while the job's execution is registered as started and not yet expired."""
-    registry = StartedJobRegistry(job.origin, connection=connection, job_class=type(job))
-    entries = connection.zrangebyscore(registry.key, current_timestamp(), "+inf")
-    return any(StartedJobRegistry.parse_job_id(entry.decode()) == job.id for entry in entries)
+class Verdict(Enum):
+    """What a reading of a job says about whether it can still get done."""
+
+    HELD = "held"  # a live worker runs it, or can still take it
+    ENDED = "ended"  # finished, failed, stopped or canceled
+    NOT_HELD = "not held"  # nothing will ever run it: its worker died, or what it waits on
 
 
 class Liveness:
-    """Whether jobs can still get done, with what it reads from Redis read once per question."""
+    """Whether jobs can still get done.
+
+    A job, its registries and the jobs it waits on are read apart while workers move on, so a
+    job judged not held by one reading is read afresh and judged again, its registries read
+    after it: what moved on in between (a job that finished, a month released by its last
+    contract job) is taken as it is now. Each reading of workers and registries is made once
+    and shared by every job judged from it.
+    """
 
     def __init__(self, connection: Redis):
         self.connection = connection
         self._workers: bool | None = None
+        self._executing: dict[str, set[str]] = {}
 
     @property
     def workers_alive(self) -> bool:
@@ -126,34 +136,60 @@ class Liveness:
         return self._workers
 
     def holds(self, job: Job) -> bool:
-        """True while a live worker runs the job, or can still take it: waiting with a worker
+        """True while a live worker runs the job, or can still take it (see `verdict`)."""
+        return self.verdict(job) is Verdict.HELD
+
+    def verdict(self, job: Job) -> Verdict:
+        """HELD while a live worker runs the job, or can still take it: waiting with a worker
         alive, or deferred on jobs that are themselves held (a deferred job whose dependencies
-        all ended, or went missing, was never released and never will be)."""
-        status = status_as_fetched(job)
-        if status == JobStatus.STARTED:
-            return execution_alive(job, self.connection)
-        if status == JobStatus.DEFERRED:
-            return self.workers_alive and (
-                self._dependencies_held(job) or self._released_since(job)
-            )
-        return status in _WAITING and self.workers_alive
-
-    def _released_since(self, job: Job) -> bool:
-        """True when the job, read before its dependencies, was released by the last of them
-        in between (their end and its release are one step in RQ): it is waiting now."""
+        all ended, or went missing, was never released and never will be); ENDED once it ended."""
+        verdict = self._as_read(job)
+        if verdict is not Verdict.NOT_HELD:
+            return verdict
         fresh = fetch(job.id, self.connection)
-        return (
-            fresh is not None
-            and status_as_fetched(fresh) != JobStatus.DEFERRED
-            and self.holds(fresh)
-        )
+        if fresh is None:
+            return Verdict.NOT_HELD
+        self._workers, self._executing = None, {}
+        verdict = self._as_read(fresh)
+        if verdict is Verdict.NOT_HELD and status_as_fetched(fresh) == JobStatus.STARTED:
+            # Its execution was looked up after it was read: it may have ended in between.
+            last = fetch(job.id, self.connection)
+            if last is not None and status_as_fetched(last) in _ENDED:
+                return Verdict.ENDED
+        return verdict
 
-    def _dependencies_held(self, job: Job) -> bool:
+    def _as_read(self, job: Job) -> Verdict:
+        status = status_as_fetched(job)
+        if status in _ENDED:
+            return Verdict.ENDED
+        if status == JobStatus.STARTED:
+            return Verdict.HELD if self._executing_now(job) else Verdict.NOT_HELD
+        if not self.workers_alive:
+            return Verdict.NOT_HELD
+        if status == JobStatus.DEFERRED:
+            return self._dependencies(job)
+        return Verdict.HELD if status in _WAITING else Verdict.NOT_HELD
+
+    def _dependencies(self, job: Job) -> Verdict:
+        """HELD when some of the jobs it waits on are held and none is lost; a dependency that
+        ended counts as done. When every one ended, the job as read was never released."""
         found = type(job).fetch_many(job.dependency_ids, connection=self.connection)
         if any(dependency is None for dependency in found):
-            return False
-        pending = [d for d in found if status_as_fetched(d) not in _ENDED]
-        return bool(pending) and all(self.holds(d) for d in pending)
+            return Verdict.NOT_HELD
+        verdicts = {self.verdict(dependency) for dependency in found}
+        if Verdict.NOT_HELD in verdicts or Verdict.HELD not in verdicts:
+            return Verdict.NOT_HELD
+        return Verdict.HELD
+
+    def _executing_now(self, job: Job) -> bool:
+        """True while the job's execution is registered as started and not yet expired."""
+        if job.origin not in self._executing:
+            registry = StartedJobRegistry(job.origin, connection=self.connection)
+            entries = self.connection.zrangebyscore(registry.key, current_timestamp(), "+inf")
+            self._executing[job.origin] = {
+                StartedJobRegistry.parse_job_id(entry.decode()) for entry in entries
+            }
+        return job.id in self._executing[job.origin]
 
 
 def held_by_live_worker(job: Job, connection: Redis) -> bool:
