@@ -1,13 +1,32 @@
-"""The contracts a viewer may see, listed by reference, as the score tables and the invoice desk's
-choices show them."""
+"""The contracts a viewer may see, listed: the one home of the lists of contracts.
+
+Every list starts from `visible` (the viewer's scope, `scope.contracts`, and at most one
+provider's), so who sees which contract is said in one place: by reference, as the score
+tables and the invoice desk's choices show them; and filtered and paged, as the API lists them.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from ..models import Contract
-from . import scope
+from ..models import Contract, Programme
+from ..rules.problems import N_
+from . import DomainError, scope
+from .contract_register import READ_STATUSES, status_clause
+from .paging import Page, page_of
 from .scope import Viewer
+
+
+def visible(viewer: Viewer, provider_id: int | None = None) -> sa.Select:
+    """The contracts the viewer may see, only the provider's when one is given."""
+    stmt = scope.contracts(viewer)
+    if provider_id is not None:
+        stmt = stmt.where(Contract.provider_id == provider_id)
+    return stmt
 
 
 def contracts_by_reference(
@@ -15,13 +34,62 @@ def contracts_by_reference(
 ) -> list[Contract]:
     """The contracts the viewer may see (of one provider, if given) by reference, with their
     provider and programme loaded: three statements however many there are."""
-    stmt = scope.contracts(viewer)
-    if provider_id is not None:
-        stmt = stmt.where(Contract.provider_id == provider_id)
+    loads = [selectinload(Contract.provider), selectinload(Contract.programme)]
     return list(
-        session.scalars(
-            stmt.options(
-                selectinload(Contract.provider), selectinload(Contract.programme)
-            ).order_by(Contract.reference)
-        )
+        session.scalars(visible(viewer, provider_id).options(*loads).order_by(Contract.reference))
     )
+
+
+@dataclass(frozen=True)
+class ContractFilter:
+    """The API's optional filters of the contract list; None is no filter."""
+
+    provider_id: int | None = None
+    programme: str | None = None  # a programme code
+    status: str | None = None  # the status on the day asked
+    kind: str | None = None
+
+
+def filtered(session: Session, viewer: Viewer, today: date, found: ContractFilter) -> sa.Select:
+    """The contracts the viewer may see that the filter finds; an unknown programme code or
+    status is refused (DomainError)."""
+    stmt = visible(viewer, found.provider_id)
+    if found.programme is not None:
+        programme_id = session.scalar(
+            sa.select(Programme.id).where(Programme.code == found.programme)
+        )
+        if programme_id is None:
+            raise DomainError(
+                N_("there is no programme '%(code)s'"), "programme", code=found.programme
+            )
+        stmt = stmt.where(Contract.programme_id == programme_id)
+    if found.status is not None:
+        if found.status not in READ_STATUSES:
+            raise DomainError(
+                N_("the status must be one of %(states)s"),
+                "status",
+                states=", ".join(READ_STATUSES),
+            )
+        stmt = stmt.where(status_clause(found.status, today))
+    if found.kind is not None:
+        stmt = stmt.where(Contract.kind == found.kind)
+    return stmt
+
+
+def contract_page(
+    session: Session, viewer: Viewer, today: date, found: ContractFilter, page: int, per_page: int
+) -> Page[Contract]:
+    """One page (from 1) of what the filter finds, by start date, with what a contract's answer
+    shows loaded (provider, programme, successor, amendments), and how many in all: the same
+    statements whatever the page's size."""
+    stmt = (
+        filtered(session, viewer, today, found)
+        .options(
+            selectinload(Contract.provider),
+            selectinload(Contract.programme),
+            selectinload(Contract.successor),
+            selectinload(Contract.amendments),
+        )
+        .order_by(Contract.start_on, Contract.id)
+    )
+    return page_of(session, stmt, page, per_page)

@@ -7,15 +7,18 @@ empty when nothing is found, and a page past the last is empty too.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Generic, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+PER_PAGE = 50  # a list call's page when the caller does not say
 MAX_PER_PAGE = 200
 
 T = TypeVar("T")
+U = TypeVar("U")
 
 
 def page_count(total: int, per_page: int) -> int:
@@ -35,6 +38,10 @@ class Page(Generic[T]):
     @property
     def pages(self) -> int:
         return page_count(self.total, self.per_page)
+
+    def mapped(self, convert: Callable[[T], U]) -> Page[U]:
+        """The same page with each item converted (a record into its API answer)."""
+        return replace(self, items=[convert(item) for item in self.items])
 
 
 def page_of(session: Session, stmt: sa.Select, page: int, per_page: int) -> Page:

@@ -16,6 +16,7 @@ from ..models import Provider
 from ..rules.problems import N_, Problem
 from . import DomainError, NotFound, scope
 from .audit import Actor, record
+from .paging import Page, page_of
 from .scope import Viewer
 
 CVR_LENGTH = 8
@@ -130,9 +131,18 @@ def create_provider(
     return provider
 
 
+def _by_name(viewer: Viewer) -> sa.Select:
+    return scope.providers(viewer).order_by(Provider.name, Provider.id)
+
+
 def visible_providers(session: Session, viewer: Viewer) -> list[Provider]:
     """The providers the viewer may see, by name."""
-    return list(session.scalars(scope.providers(viewer).order_by(Provider.name, Provider.id)))
+    return list(session.scalars(_by_name(viewer)))
+
+
+def provider_page(session: Session, viewer: Viewer, page: int, per_page: int) -> Page[Provider]:
+    """One page (from 1) of the providers the viewer may see, by name, and how many in all."""
+    return page_of(session, _by_name(viewer), page, per_page)
 
 
 def get_provider(session: Session, viewer: Viewer, provider_id: int) -> Provider:

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from contracts.models import Contract
+from contracts.services import contract_lists
 from contracts.services import contract_register as register
 
 from ..clock import today
@@ -201,21 +202,19 @@ def create_contract(body: ContractIn):
     tag="contracts",
     query=ContractFilter,
     response=ContractOut,
-    many=True,
-    response_description="The contracts you may see",
+    paged=True,
+    response_description="A page of the contracts you may see, by start date",
 )
-def list_contracts(query: ContractFilter):
+def list_contracts(query: ContractFilter, page: int, per_page: int):
     """Procurement and finance see every contract; a provider user only its own provider's."""
-    contracts = register.list_contracts(
-        db.session,
-        viewer(),
-        today(),
+    found = contract_lists.ContractFilter(
         provider_id=query.provider_id,
         programme=query.programme,
         status=query.status,
         kind=query.kind,
     )
-    return [ContractOut.of(c) for c in contracts]
+    listed = contract_lists.contract_page(db.session, viewer(), today(), found, page, per_page)
+    return listed.mapped(ContractOut.of)
 
 
 @operation(

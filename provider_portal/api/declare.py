@@ -5,6 +5,10 @@ reads and validates the JSON body and the query string with the declared pydanti
 (every problem becomes `{"errors": [{"field", "message"}]}` with 422), serialises the
 answer through the declared response model, and records the operation in `REGISTRY`, from
 which `openapi.py` writes the OpenAPI document.
+
+A list call is declared `paged` (DESIGN.md §8): it reads `page` and `per_page` from the query
+string beside its filters, its view returns one `Page` that the SQL cut (`contracts.services.paging`),
+and it answers `{items, page, pages, total}`. There is no other way to answer a list.
 """
 
 from __future__ import annotations
@@ -13,20 +17,68 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import wraps
+from functools import cache, wraps
 from typing import Any
 
 from flask import Response, abort, jsonify, request
-from pydantic import BaseModel, ValidationError
+from pydantic import (
+    BaseModel,
+    Field,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    create_model,
+    field_validator,
+)
+
+from contracts.services.paging import MAX_PER_PAGE, PER_PAGE, Page
 
 from ..errors import api_error
 from ..security import PUBLIC_ENDPOINTS, allow
 from .blueprint import bp
-from .types import MAX_ID
+from .types import MAX_ID, Model
 
 # Flask's "<int:id>" converters and the JSON schema of each, for the OpenAPI parameters.
 PATH_PARAMETER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 CONVERTER_SCHEMAS = {"int": {"type": "integer", "minimum": 0}, "string": {"type": "string"}}
+
+
+class PageQuery(Model):
+    """Which page of a list call's answer (DESIGN.md §8): pages count from 1."""
+
+    page: int = Field(
+        default=1,
+        ge=1,
+        le=MAX_ID,
+        description="The page, counted from 1; a page past the last is empty",
+    )
+    per_page: int = Field(
+        default=PER_PAGE,
+        ge=1,
+        le=MAX_PER_PAGE,
+        description=f"How many on a page, 1 to {MAX_PER_PAGE} ({PER_PAGE} when left out)",
+    )
+
+    @field_validator("page", "per_page", mode="wrap")
+    @classmethod
+    def _in_range(cls, value: object, handler: ValidatorFunctionWrapHandler) -> int:
+        # Said plainly ("must be at most 200"), not in pydantic's words ("Input should be ...").
+        try:
+            return handler(value)
+        except ValidationError as error:
+            problem = error.errors()[0]
+            if problem["type"] == "greater_than_equal":
+                raise ValueError(f"must be at least {problem['ctx']['ge']}") from None
+            if problem["type"] == "less_than_equal":
+                raise ValueError(f"must be at most {problem['ctx']['le']}") from None
+            raise
+
+
+@cache
+def paged_query(query: type[BaseModel] | None) -> type[BaseModel]:
+    """The query model of a paged call: its filters (if any) followed by `page` and `per_page`."""
+    if query is None:
+        return PageQuery
+    return create_model(f"{query.__name__}Paged", __base__=(PageQuery, query))
 
 
 @dataclass(frozen=True)
@@ -41,7 +93,8 @@ class Operation:
     status: int
     response: type[BaseModel] | None
     response_description: str
-    many: bool = False
+    # A list call: answered one page at a time as {items, page, pages, total}.
+    paged: bool = False
     body: type[BaseModel] | None = None
     query: type[BaseModel] | None = None
     conflicts: str | None = None
@@ -72,6 +125,11 @@ class Operation:
             for m in PATH_PARAMETER.finditer(self.rule)
         ]
 
+    @property
+    def query_model(self) -> type[BaseModel] | None:
+        """The model the query string is read with: the filters, and the page of a paged call."""
+        return paged_query(self.query) if self.paged else self.query
+
 
 REGISTRY: list[Operation] = []
 
@@ -94,7 +152,7 @@ def operation(
     response: type[BaseModel] | None,
     response_description: str,
     status: int = 200,
-    many: bool = False,
+    paged: bool = False,
     body: type[BaseModel] | None = None,
     query: type[BaseModel] | None = None,
     conflicts: str | None = None,
@@ -106,8 +164,10 @@ def operation(
     """Declare an API call and register its route on the API blueprint.
 
     The view receives the path arguments, plus `body=` and/or `query=` as validated model
-    instances when declared. It returns a response-model instance (a list of them when
-    `many`), which is answered with `status`, a list wrapped as `{"items": [...]}`.
+    instances when declared. It returns a response-model instance, which is answered with
+    `status`. A `paged` view also receives `page=` and `per_page=` (validated: 1 or more, and
+    `per_page` at most MAX_PER_PAGE; `query=` then carries them too) and returns a `Page` of
+    response-model instances, answered as `{items, page, pages, total}`.
     `roles=None` makes a public call; it must be listed in `security.PUBLIC_ENDPOINTS`.
     `conflicts` describes when the call answers 409. A call with another `media_type` (a PDF,
     an XML file) returns a ready Flask `Response`, which is answered as it is.
@@ -124,7 +184,7 @@ def operation(
             status=status,
             response=response,
             response_description=response_description,
-            many=many,
+            paged=paged,
             body=body,
             query=query,
             conflicts=conflicts,
@@ -136,6 +196,7 @@ def operation(
         )
         if declared.public and f"{bp.name}.{endpoint}" not in PUBLIC_ENDPOINTS:
             raise ValueError(f"{endpoint} has no roles and is not a public endpoint")
+        query_model = declared.query_model
 
         @wraps(view)
         def handle(**path_args: Any):
@@ -144,14 +205,18 @@ def operation(
             try:
                 if body is not None:
                     path_args["body"] = _validated(body, _json_object())
-                if query is not None:
-                    path_args["query"] = _validated(query, _query_values())
+                if query_model is not None:
+                    values = _validated(query_model, _query_values())
+                    if query is not None:
+                        path_args["query"] = values
+                    if paged:
+                        path_args.update(page=values.page, per_page=values.per_page)
             except RequestProblem as problem:
                 return api_error(problem.status, errors=problem.errors)
             result = view(**path_args)
             if isinstance(result, Response):
                 return result
-            return jsonify(_serialised(result, many)), status
+            return jsonify(_serialised(result, paged)), status
 
         guarded = handle if declared.public else allow(*declared.roles)(handle)
         bp.add_url_rule(rule, endpoint=endpoint, view_func=guarded, methods=[declared.method])
@@ -161,9 +226,17 @@ def operation(
     return decorate
 
 
-def _serialised(result: Any, many: bool) -> Any:
-    if many:
-        return {"items": [item.model_dump(mode="json") for item in result]}
+def _serialised(result: Any, paged: bool) -> Any:
+    if paged:
+        if not isinstance(result, Page):
+            raise TypeError("a paged call's view returns a Page")
+        # `items` first, as a list answered before paging began, so its readers read on.
+        return {
+            "items": [item.model_dump(mode="json") for item in result.items],
+            "page": result.page,
+            "pages": result.pages,
+            "total": result.total,
+        }
     if isinstance(result, BaseModel):
         return result.model_dump(mode="json")
     return result

@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import (
-    BaseModel,
-    Field,
-    ValidationError,
-    ValidatorFunctionWrapHandler,
-    field_validator,
-)
+from pydantic import BaseModel, Field
 
 from contracts.services import approval, invoice_search
-from contracts.services.paging import MAX_PER_PAGE
 
 from .. import downloads as documents
 from ..clock import today
@@ -24,38 +17,12 @@ READERS = ("finance", "procurement", "provider")
 
 
 class InvoiceListQuery(Model):
-    """Optional filters of the invoice list, and which page of it (DESIGN.md §8)."""
+    """Optional filters of the invoice list (the page is read beside them: DESIGN.md §8)."""
 
     contract_id: int | None = Field(
         default=None, ge=1, le=MAX_ID, description="Only this contract's invoices"
     )
     month: Month | None = Field(default=None, description="Only this month's (YYYY-MM)")
-    page: int = Field(
-        default=1,
-        ge=1,
-        le=MAX_ID,
-        description="The page, counted from 1; a page past the last is empty",
-    )
-    per_page: int = Field(
-        default=invoice_search.PER_PAGE,
-        ge=1,
-        le=MAX_PER_PAGE,
-        description=f"How many on a page, 1 to {MAX_PER_PAGE}",
-    )
-
-    @field_validator("page", "per_page", mode="wrap")
-    @classmethod
-    def _in_range(cls, value: object, handler: ValidatorFunctionWrapHandler) -> int:
-        # Said plainly ("must be at most 200"), not in pydantic's words ("Input should be ...").
-        try:
-            return handler(value)
-        except ValidationError as error:
-            problem = error.errors()[0]
-            if problem["type"] == "greater_than_equal":
-                raise ValueError(f"must be at least {problem['ctx']['ge']}") from None
-            if problem["type"] == "less_than_equal":
-                raise ValueError(f"must be at most {problem['ctx']['le']}") from None
-            raise
 
 
 class InvoiceLineOut(BaseModel):
@@ -119,15 +86,6 @@ class InvoiceOut(BaseModel):
         )
 
 
-class InvoicePageOut(BaseModel):
-    """One page of the invoices and credit notes you may see, oldest first, each with its lines."""
-
-    items: list[InvoiceOut]
-    page: int = Field(description="This page, counted from 1")
-    pages: int = Field(description="How many pages the filters fill (at least 1)")
-    total: int = Field(description="How many invoices and credit notes the filters find")
-
-
 class ApprovalIn(Model):
     """Approval; an invoice past the contract's ceiling needs the reason it is accepted."""
 
@@ -143,21 +101,17 @@ class ApprovalIn(Model):
     roles=READERS,
     tag="invoices",
     query=InvoiceListQuery,
-    response=InvoicePageOut,
-    response_description="A page of the invoices you may see, oldest first, with the page count and total",
+    response=InvoiceOut,
+    paged=True,
+    response_description="A page of the invoices you may see, oldest first, each with its lines",
 )
-def list_invoices(query: InvoiceListQuery):
+def list_invoices(query: InvoiceListQuery, page: int, per_page: int):
     """Finance and procurement see every invoice; a provider user only its own provider's."""
     found = invoice_search.InvoiceFilter(
         contract_id=query.contract_id, month_from=query.month, month_to=query.month
     )
-    listed = invoice_search.invoice_list(db.session, viewer(), found, query.page, query.per_page)
-    return InvoicePageOut(
-        items=[InvoiceOut.of(invoice) for invoice in listed.items],
-        page=listed.page,
-        pages=listed.pages,
-        total=listed.total,
-    )
+    listed = invoice_search.invoice_list(db.session, viewer(), found, page, per_page)
+    return listed.mapped(InvoiceOut.of)
 
 
 @operation(

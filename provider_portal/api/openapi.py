@@ -11,6 +11,8 @@ from functools import cache
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from contracts.services.paging import MAX_PER_PAGE
+
 from ..errors import API_MESSAGES
 from .declare import REGISTRY, Operation, operation
 from .types import ErrorBody
@@ -61,23 +63,41 @@ def _query_parameters(model: type[BaseModel]) -> list[dict]:
     ]
 
 
+def _page_of(item_schema: dict) -> dict:
+    """The answer of a paged list call: one page of the items, which page, how many in all."""
+    return {
+        "type": "object",
+        "required": ["items", "page", "pages", "total"],
+        "properties": {
+            "items": {"type": "array", "items": item_schema},
+            "page": {"type": "integer", "minimum": 1, "description": "This page, counted from 1"},
+            "pages": {
+                "type": "integer",
+                "minimum": 1,
+                "description": "How many pages the filters fill (at least 1)",
+            },
+            "total": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "How many the filters find on all pages",
+            },
+        },
+    }
+
+
 def _operation(op: Operation, refs: dict) -> dict:
     parameters = [
         {"name": name, "in": "path", "required": True, "schema": schema}
         for name, schema in op.path_parameters
     ]
-    if op.query is not None:
-        parameters += _query_parameters(op.query)
+    if op.query_model is not None:
+        parameters += _query_parameters(op.query_model)
     if op.response is None:
         success_schema = {"type": "object"}
     else:
         success_schema = refs[(op.response, "serialization")]
-        if op.many:
-            success_schema = {
-                "type": "object",
-                "required": ["items"],
-                "properties": {"items": {"type": "array", "items": success_schema}},
-            }
+        if op.paged:
+            success_schema = _page_of(success_schema)
     if op.media_type != "application/json":
         # A file: a PDF or an XML document.
         success_schema = {"type": "string", "format": "binary"}
@@ -94,7 +114,7 @@ def _operation(op: Operation, refs: dict) -> dict:
         errors.add(404)
     if op.body is not None or op.raw_body is not None:
         errors |= {400, 413, 415, 422}
-    if op.query is not None:
+    if op.query_model is not None:
         errors.add(422)
     if op.conflicts:
         errors.add(409)
@@ -145,7 +165,9 @@ def document() -> dict:
                 "The job centre's provider contracts. Authenticate with a personal token: "
                 "'Authorization: Bearer <token>' (`flask create-token --email …`). Money is a "
                 'decimal string ("1234.50"), rates a decimal fraction ("0.25"), dates YYYY-MM-DD; '
-                'lists come as {"items": [...]}; errors as {"errors": [{"field", "message"}]}.'
+                f"lists are paged (`page` from 1, `per_page` up to {MAX_PER_PAGE}) and come as "
+                '{"items": [...], "page", "pages", "total"}; '
+                'errors as {"errors": [{"field", "message"}]}.'
             ),
         },
         "paths": paths,

@@ -83,12 +83,12 @@ def create_provider(body: ProviderIn):
     roles=READERS,
     tag="providers",
     response=ProviderOut,
-    many=True,
-    response_description="The providers you may see",
+    paged=True,
+    response_description="A page of the providers you may see, by name",
 )
-def list_providers():
+def list_providers(page: int, per_page: int):
     """Procurement and finance see every provider; a provider user sees only its own."""
-    return [ProviderOut.of(p) for p in register.visible_providers(db.session, viewer())]
+    return register.provider_page(db.session, viewer(), page, per_page).mapped(ProviderOut.of)
 
 
 @operation(

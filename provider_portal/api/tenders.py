@@ -100,14 +100,13 @@ def _lots(lots: list[LotIn]) -> list[service.LotTerms]:
     tag="tenders",
     query=TenderFilter,
     response=TenderOut,
-    many=True,
-    response_description="The tenders you may see",
+    paged=True,
+    response_description="A page of the tenders you may see, newest first",
 )
-def list_tenders(query: TenderFilter):
+def list_tenders(query: TenderFilter, page: int, per_page: int):
     """Staff see every tender; a provider user the tenders that have been published."""
-    return [
-        TenderOut.of(t) for t in service.list_tenders(db.session, viewer(), now(), query.status)
-    ]
+    listed = service.tender_page(db.session, viewer(), now(), query.status, page, per_page)
+    return listed.mapped(TenderOut.of)
 
 
 @operation(
@@ -293,14 +292,15 @@ def put_bid(tender_id: int, lot_id: int, body: BidIn):
     roles=READERS,
     tag="tenders",
     response=BidOut,
-    many=True,
-    response_description="The bids you may see",
+    paged=True,
+    response_description="A page of the bids you may see, by lot",
 )
-def list_bids(tender_id: int):
+def list_bids(tender_id: int, page: int, per_page: int):
     """A provider user sees its own provider's bids; staff see every bid once the deadline has passed,
     none before it."""
     tender = service.get_tender(db.session, viewer(), tender_id)
-    return [BidOut.of(b) for b in service.visible_bids(db.session, viewer(), tender, now())]
+    listed = service.bid_page(db.session, viewer(), tender, now(), page, per_page)
+    return listed.mapped(BidOut.of)
 
 
 @operation(

@@ -65,7 +65,12 @@ def test_enter_contract_round_trips_exactly(any_app, setup):
 
     read = client.get(f"/api/v1/contracts/{created['id']}", headers=bearer(token)).get_json()
     assert read == {k: v for k, v in created.items() if k != "warnings"}
-    assert client.get("/api/v1/contracts", headers=bearer(token)).get_json() == {"items": [read]}
+    assert client.get("/api/v1/contracts", headers=bearer(token)).get_json() == {
+        "items": [read],
+        "page": 1,
+        "pages": 1,
+        "total": 1,
+    }
 
     from provider_portal.extensions import db
 
@@ -101,7 +106,10 @@ def test_status_follows_the_period_around_today(
     assert [c["id"] for c in listed] == [created["id"]]
     other = "ended" if status != "ended" else "active"
     assert client.get(f"/api/v1/contracts?status={other}", headers=bearer(token)).get_json() == {
-        "items": []
+        "items": [],
+        "page": 1,
+        "pages": 1,
+        "total": 0,
     }
 
 
@@ -308,7 +316,10 @@ def test_provider_user_never_sees_another_providers_contracts(any_app, setup, ma
     listing = client.get("/api/v1/contracts", headers=bearer(alfa))
     assert [c["id"] for c in listing.get_json()["items"]] == [mine["id"]]
     assert client.get(f"/api/v1/contracts?provider_id={b}", headers=bearer(alfa)).get_json() == {
-        "items": []
+        "items": [],
+        "page": 1,
+        "pages": 1,
+        "total": 0,
     }
     hidden = client.get(f"/api/v1/contracts/{theirs['id']}", headers=bearer(alfa))
     assert_json_error(hidden, 404)

@@ -23,7 +23,12 @@ def test_register_provider_round_trips_and_is_audited(any_app, make_token):
         client.get(f"/api/v1/providers/{created['id']}", headers=bearer(token)).get_json()
         == created
     )
-    assert client.get("/api/v1/providers", headers=bearer(token)).get_json() == {"items": [created]}
+    assert client.get("/api/v1/providers", headers=bearer(token)).get_json() == {
+        "items": [created],
+        "page": 1,
+        "pages": 1,
+        "total": 1,
+    }
 
     from provider_portal.extensions import db
 

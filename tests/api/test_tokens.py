@@ -28,7 +28,12 @@ def test_cli_token_works_and_is_stored_only_as_a_digest(app, client, runner):
     assert len(token) > 30
 
     response = client.get("/api/v1/providers", headers=bearer(token))
-    assert response.status_code == 200 and response.get_json() == {"items": []}
+    assert response.status_code == 200 and response.get_json() == {
+        "items": [],
+        "page": 1,
+        "pages": 1,
+        "total": 0,
+    }
 
     from provider_portal.extensions import db
 

@@ -137,7 +137,10 @@ def test_the_seed_story_from_extension_to_changeover(app, api, make_token):
         assert status == 200, body
 
     # Sealed: before the deadline procurement sees no bid and no evaluation; each bidder its own.
-    assert api("GET", f"/api/v1/tenders/{tid}/bids", staff) == (200, {"items": []})
+    assert api("GET", f"/api/v1/tenders/{tid}/bids", staff) == (
+        200,
+        {"items": [], "page": 1, "pages": 1, "total": 0},
+    )
     status, body = api("GET", f"/api/v1/tenders/{tid}/evaluation", staff)
     assert status == 409 and "sealed" in body["errors"][0]["message"]
     seen_by_a = api("GET", f"/api/v1/tenders/{tid}/bids", bidder_a)[1]["items"]

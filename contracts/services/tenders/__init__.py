@@ -17,7 +17,7 @@ The decisions where the design is silent are written in the module they concern.
 """
 
 from .awarding import Concluded, LotEvaluation, award, awarded_bids, conclude, evaluate, evaluation
-from .bids import BidPrices, submit_bid, visible_bids
+from .bids import BidPrices, bid_page, submit_bid, visible_bids
 from .drafting import (
     LOT_FIELDS,
     TENDER_FIELDS,
@@ -35,6 +35,7 @@ from .reading import (
     predecessors,
     status_now,
     succession_warnings,
+    tender_page,
 )
 from .retendering import LIVE_STATUSES, retender
 from .terms import (
@@ -66,6 +67,7 @@ __all__ = [
     "TenderTerms",
     "award",
     "awarded_bids",
+    "bid_page",
     "cancel",
     "conclude",
     "create_tender",
@@ -81,6 +83,7 @@ __all__ = [
     "status_now",
     "submit_bid",
     "succession_warnings",
+    "tender_page",
     "update_draft",
     "update_lot",
     "visible_bids",

@@ -21,6 +21,7 @@ from ...rules import tendering as rules
 from ...rules.problems import N_, Problem
 from .. import DomainError, NotFound, scope
 from ..audit import Actor, record
+from ..paging import Page, page_of
 from ..scope import Viewer
 from .guards import _refuse
 from .reading import get_tender, status_now
@@ -97,14 +98,23 @@ def submit_bid(
     return bid
 
 
+def _by_lot(viewer: Viewer, tender: Tender, now: datetime) -> sa.Select:
+    return (
+        scope.bids(viewer, now)
+        .join(Lot, Bid.lot_id == Lot.id)
+        .where(Lot.tender_id == tender.id)
+        .options(selectinload(Bid.provider), selectinload(Bid.lot))
+        .order_by(Lot.number, Bid.submitted_at, Bid.id)
+    )
+
+
 def visible_bids(session: Session, viewer: Viewer, tender: Tender, now: datetime) -> list[Bid]:
     """The tender's bids the viewer may see (see `scope.bids`), by lot and provider."""
-    return list(
-        session.scalars(
-            scope.bids(viewer, now)
-            .join(Lot, Bid.lot_id == Lot.id)
-            .where(Lot.tender_id == tender.id)
-            .options(selectinload(Bid.provider), selectinload(Bid.lot))
-            .order_by(Lot.number, Bid.submitted_at, Bid.id)
-        )
-    )
+    return list(session.scalars(_by_lot(viewer, tender, now)))
+
+
+def bid_page(
+    session: Session, viewer: Viewer, tender: Tender, now: datetime, page: int, per_page: int
+) -> Page[Bid]:
+    """One page (from 1) of `visible_bids`, and how many there are in all."""
+    return page_of(session, _by_lot(viewer, tender, now), page, per_page)

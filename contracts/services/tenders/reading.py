@@ -16,6 +16,7 @@ from ...models import AuditEvent, Bid, Contract, Lot, Tender, tender_predecessor
 from ...rules import tendering as rules
 from ...rules.problems import N_, Problem
 from .. import NotFound, scope
+from ..paging import Page, page_of
 from ..scope import Viewer
 
 
@@ -31,23 +32,44 @@ def get_tender(session: Session, viewer: Viewer, tender_id: int) -> Tender:
     return tender
 
 
+def _newest_first(viewer: Viewer, now: datetime, status: str | None) -> sa.Select:
+    stmt = scope.tenders(viewer)
+    if status is not None:
+        stmt = stmt.where(status_clause(status, now))
+    return stmt.options(selectinload(Tender.lots).selectinload(Lot.programme)).order_by(
+        Tender.created_at.desc(), Tender.id.desc()
+    )
+
+
 def list_tenders(
     session: Session, viewer: Viewer, now: datetime, status: str | None = None
 ) -> list[Tender]:
     """The tenders the viewer may see, newest first, optionally only those in a status now."""
-    tenders = session.scalars(
-        scope.tenders(viewer)
-        .options(selectinload(Tender.lots).selectinload(Lot.programme))
-        .order_by(Tender.created_at.desc(), Tender.id.desc())
-    ).all()
-    if status is not None:
-        tenders = [t for t in tenders if status_now(t, now) == status]
-    return list(tenders)
+    return list(session.scalars(_newest_first(viewer, now, status)))
+
+
+def tender_page(
+    session: Session, viewer: Viewer, now: datetime, status: str | None, page: int, per_page: int
+) -> Page[Tender]:
+    """One page (from 1) of `list_tenders`, and how many there are in all."""
+    return page_of(session, _newest_first(viewer, now, status), page, per_page)
 
 
 def status_now(tender: Tender, now: datetime) -> str:
     """The tender's status at a moment (published turns closed at the deadline)."""
     return rules.phase(tender.status, tender.deadline_at, now)
+
+
+def status_clause(status: str, now: datetime) -> sa.ColumnElement[bool]:
+    """The SQL condition for `status_now(tender, now) == status` (`rules.tendering.phase`)."""
+    past_deadline = sa.and_(Tender.deadline_at.is_not(None), Tender.deadline_at <= now)
+    if status == "closed":
+        return sa.or_(
+            Tender.status == "closed", sa.and_(Tender.status == "published", past_deadline)
+        )
+    if status == "published":
+        return sa.and_(Tender.status == "published", sa.not_(past_deadline))
+    return Tender.status == status
 
 
 def predecessors(session: Session, tender: Tender) -> list[Contract]:
