@@ -8,15 +8,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from ..rules.money import round_money
-from ..rules.periods import parse_month
-
-COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+from ..rules.periods import COPENHAGEN, parse_month
 
 
 def money(amount: Decimal | None, locale: str = "da", currency: bool = True) -> str:
