@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -11,6 +12,9 @@ from flask import Flask
 from . import config as portal_config
 
 ROOT = Path(__file__).resolve().parent.parent
+# Where a checkout finds the Peppol BIS 3.0 rules (kept outside the repository): the shared
+# folder beside it. The setting PEPPOL_RULES_DIR (environment or config) names another.
+PEPPOL_RULES_DIR = ROOT.parent / "shared" / "peppol-bis-3"
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -35,6 +39,7 @@ def create_app(config: dict | None = None) -> Flask:
         BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
         RATELIMIT_HEADERS_ENABLED=True,
         LOGIN_LIMITS=("5 per 15 minutes", "30 per 15 minutes"),
+        PEPPOL_RULES_DIR=Path(os.environ.get("PEPPOL_RULES_DIR") or PEPPOL_RULES_DIR),
     )
     app.config.update(portal_config.from_environment(Path(app.instance_path)))
     if config:

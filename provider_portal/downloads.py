@@ -12,14 +12,16 @@ from pathlib import Path
 from flask import Response, current_app, redirect
 
 from contracts.documents import pdf, ubl
-from contracts.documents.data import InvoiceDocument, Municipality, invoice_document
-from contracts.documents.validation import DEFAULT_PEPPOL_DIR, validator
+from contracts.documents.data import InvoiceDocument, Municipality
+from contracts.documents.validation import validator
 from contracts.models import Invoice
 from contracts.rules.problems import N_
 from contracts.services import DomainError, NotFound, invoice_records
+from contracts.services.invoice_documents import invoice_document
 
 from .extensions import db
 from .jobs import documents as documents_jobs
+from .jobs.documents import pdf_renderer
 from .security import viewer
 
 log = logging.getLogger(__name__)
@@ -68,12 +70,14 @@ def stored_download(job_id: str, page_url: str):
 def pdf_response(invoice_id: int) -> Response:
     """The invoice's PDF as a download (a draft says on its face that it is one)."""
     doc = document(invoice_id)
-    return attachment(pdf.invoice_pdf(doc), "application/pdf", file_name(doc, "pdf"))
+    return attachment(
+        pdf.invoice_pdf(pdf_renderer(), doc), "application/pdf", file_name(doc, "pdf")
+    )
 
 
 def peppol_dir() -> Path:
-    """Where the Peppol BIS 3.0 rules are: PEPPOL_RULES_DIR, else ../shared/peppol-bis-3."""
-    return Path(current_app.config.get("PEPPOL_RULES_DIR") or DEFAULT_PEPPOL_DIR)
+    """Where the Peppol BIS 3.0 rules are: the setting PEPPOL_RULES_DIR."""
+    return Path(current_app.config["PEPPOL_RULES_DIR"])
 
 
 def xml_response(invoice_id: int) -> Response:

@@ -156,7 +156,9 @@ def burndown_svg(statement: BudgetStatement, locale: str = "da") -> str:
     return svg[svg.index("<svg") :]
 
 
-def budget_statement_pdf(statement: BudgetStatement, locale: str = "da") -> bytes:
+def budget_statement_pdf(
+    renderer: pdf.PdfRenderer, statement: BudgetStatement, locale: str = "da"
+) -> bytes:
     """The PDF of the annual budget statement, with its burn-down chart."""
     months = [
         (
@@ -170,7 +172,7 @@ def budget_statement_pdf(statement: BudgetStatement, locale: str = "da") -> byte
     ]
     # Markup: the SVG is made by matplotlib from our own numbers and labels (it escapes text).
     chart = Markup(burndown_svg(statement, locale)) if statement.active_months else None
-    return pdf.renderer().render(
+    return renderer.render(
         "pdf/budget_statement.html", locale, statement=statement, months=months, chart=chart
     )
 

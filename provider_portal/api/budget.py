@@ -43,5 +43,7 @@ def get_budget_pdf(year: int):
         today(),
     )
     return documents.attachment(
-        budget_statement_pdf(statement), "application/pdf", f"budgetopfoelgning-{year}.pdf"
+        budget_statement_pdf(documents.pdf_renderer(), statement),
+        "application/pdf",
+        f"budgetopfoelgning-{year}.pdf",
     )

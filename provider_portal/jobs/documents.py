@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from flask import current_app
 from redis import Redis
@@ -37,9 +38,11 @@ from rq.job import Job, JobStatus
 
 from contracts.documents import pdf
 from contracts.documents.budget import budget_statement_pdf
-from contracts.documents.data import Municipality, invoice_document, provider_statement
+from contracts.documents.data import Municipality
 from contracts.models import InvoiceLine, Provider
 from contracts.services.budget import budget_statement
+from contracts.services.invoice_documents import invoice_document
+from contracts.services.provider_statements import provider_statement
 from contracts.services.scope import Viewer
 
 from ..clock import today
@@ -100,6 +103,12 @@ def _buyer() -> Municipality:
     return Municipality.from_config(current_app.config)
 
 
+def pdf_renderer() -> pdf.PdfRenderer:
+    """The app's PDF renderer: its templates, and its static folder as all a PDF may use."""
+    app = current_app
+    return pdf.renderer_for(Path(app.root_path, app.template_folder), Path(app.static_folder))
+
+
 def _store(job_id: str, data: bytes, filename: str) -> dict:
     connection = redis_connection()
     key = document_key(job_id)
@@ -116,7 +125,7 @@ def render_statement(provider_id: int, month: str) -> dict:
     statement = provider_statement(db.session, provider_id, month, _buyer())
     return _store(
         statement_job_id(provider_id, month),
-        pdf.provider_statement_pdf(statement),
+        pdf.provider_statement_pdf(pdf_renderer(), statement),
         f"maanedsopgoerelse-{provider.cvr}-{month}.pdf",
     )
 
@@ -132,7 +141,9 @@ def render_budget(year: int) -> dict:
         today(),
     )
     return _store(
-        budget_job_id(year), budget_statement_pdf(statement), f"budgetopfoelgning-{year}.pdf"
+        budget_job_id(year),
+        budget_statement_pdf(pdf_renderer(), statement),
+        f"budgetopfoelgning-{year}.pdf",
     )
 
 
@@ -142,7 +153,7 @@ def render_invoice(invoice_id: int) -> dict:
     kind = "kreditnota" if doc.is_credit_note else "faktura"
     return _store(
         invoice_job_id(invoice_id),
-        pdf.invoice_pdf(doc),
+        pdf.invoice_pdf(pdf_renderer(), doc),
         f"{kind}-{doc.number or f'kladde-{doc.id}'}.pdf",
     )
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 import sys
 from datetime import date
 
-from contracts.documents.data import Municipality, invoice_document
-from contracts.documents.validation import DEFAULT_PEPPOL_DIR as PEPPOL_DIR
+from contracts.documents import pdf
+from contracts.documents.data import Municipality
 from contracts.documents.validation import Validator
 from contracts.services import approval
 from contracts.services.audit import Actor
+from contracts.services.invoice_documents import invoice_document
+from provider_portal import PEPPOL_RULES_DIR as PEPPOL_DIR
+from provider_portal import ROOT
 from tests.finance.helpers import FINANCE, sample_invoice
 
 BUYER = Municipality(
@@ -19,6 +22,9 @@ BUYER = Municipality(
     department="Beskæftigelses- og Integrationsforvaltningen",
 )
 DAY = date(2019, 2, 5)
+# The app's static folder and templates, which the web side hands the renderer.
+STATIC = ROOT / "provider_portal" / "static"
+RENDERER = pdf.renderer_for(ROOT / "templates", STATIC)
 
 _validator = Validator(PEPPOL_DIR)
 PEPPOL_NOT_RUN = (

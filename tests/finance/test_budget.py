@@ -25,7 +25,7 @@ from provider_portal.extensions import db
 from tests.api.conftest import bearer
 from tests.conftest import login
 from tests.finance.demo_books import invoice_demo
-from tests.finance.documents import BUYER, DAY
+from tests.finance.documents import BUYER, DAY, RENDERER, STATIC
 from tests.finance.helpers import FINANCE, corrected_invoice, sample_invoice
 from tests.finance.queue import pdf_text, queued_pdf
 
@@ -183,9 +183,9 @@ def test_the_budget_pdf_of_the_demo_year_shows_the_danish_totals_and_fetches_not
     )
     with app.app_context():
         statement = budget_statement(db.session, FINANCE, 2018, BUDGET, BUYER, date(2019, 1, 24))
-        data = budget_statement_pdf(statement)
+        data = budget_statement_pdf(RENDERER, statement)
     assert statement.invoiced == approved_2018 > 0
-    assert fetched == [(pdf.STATIC / "pdf" / "document.css").as_uri()]  # the chart is inline SVG
+    assert fetched == [(STATIC / "pdf" / "document.css").as_uri()]  # the chart is inline SVG
     text = pdf_text(data)
     for expected in [
         "Budgetopfølgning 2018",

@@ -10,10 +10,10 @@ import pytest
 import sqlalchemy as sa
 
 from contracts.documents import ubl
-from contracts.documents.data import invoice_document
 from contracts.models import Invoice, InvoiceApproval, User
 from contracts.services import approval, invoicing
 from contracts.services.audit import Actor
+from contracts.services.invoice_documents import invoice_document
 from provider_portal.extensions import db
 from provider_portal.finance import commands
 from tests.finance.demo_books import invoice_demo

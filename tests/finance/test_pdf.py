@@ -11,7 +11,7 @@ import pytest
 from contracts.documents import pdf
 from contracts.documents.data import DocumentLine
 from provider_portal.extensions import db
-from tests.finance.documents import approved_sample
+from tests.finance.documents import RENDERER, STATIC, approved_sample
 
 
 def pdf_text(data: bytes) -> list[str]:
@@ -25,7 +25,7 @@ def pdf_text(data: bytes) -> list[str]:
 def test_the_sample_invoice_pdf_shows_the_danish_totals_and_both_parties(app):
     with app.app_context():
         _invoice, doc = approved_sample(db.session)
-    pages = pdf_text(pdf.invoice_pdf(doc))
+    pages = pdf_text(pdf.invoice_pdf(RENDERER, doc))
     assert len(pages) == 1
     text = " ".join(pages[0].split())
     for expected in [
@@ -59,7 +59,7 @@ def test_a_long_invoice_has_header_footer_and_page_numbers_on_every_page(app):
         None,
     )
     long = replace(doc, lines=(line,) * 120)
-    pages = pdf_text(pdf.invoice_pdf(long))
+    pages = pdf_text(pdf.invoice_pdf(RENDERER, long))
     assert len(pages) >= 3
     for number, page in enumerate(pages, start=1):
         assert "Nyt Fodfæste A/S · CVR 13585628" in page  # header
@@ -70,14 +70,14 @@ def test_a_long_invoice_has_header_footer_and_page_numbers_on_every_page(app):
 
 
 def test_a_draft_says_so_and_has_no_number(app):
-    from contracts.documents.data import invoice_document
+    from contracts.services.invoice_documents import invoice_document
     from tests.finance.documents import BUYER
     from tests.finance.helpers import sample_invoice
 
     with app.app_context():
         invoice = sample_invoice(db.session)
         doc = invoice_document(db.session, invoice.id, BUYER)
-    text = " ".join(pdf_text(pdf.invoice_pdf(doc))[0].split())
+    text = " ".join(pdf_text(pdf.invoice_pdf(RENDERER, doc))[0].split())
     assert "KLADDE – ikke godkendt" in text and "123.898,04 kr." in text
 
 
@@ -88,18 +88,18 @@ def test_a_draft_says_so_and_has_no_number(app):
         "https://127.0.0.1/x.css",
         "file:///etc/passwd",
         "data:text/css,body{}",
-        (pdf.STATIC / "pdf" / ".." / ".." / "__init__.py").as_uri(),
+        (STATIC / "pdf" / ".." / ".." / "__init__.py").as_uri(),
         "ftp://example.com/x",
-        "file://evil.example/" + str(pdf.STATIC / "pdf" / "document.css"),
+        "file://evil.example/" + str(STATIC / "pdf" / "document.css"),
     ],
 )
 def test_the_fetcher_refuses_everything_but_the_apps_static_files(url):
     with pytest.raises(pdf.RefusedURL):
-        pdf.StaticOnlyFetcher().fetch(url)
+        pdf.StaticOnlyFetcher(STATIC).fetch(url)
 
 
 def test_the_fetcher_serves_the_pdf_stylesheet():
-    response = pdf.StaticOnlyFetcher().fetch((pdf.STATIC / "pdf" / "document.css").as_uri())
+    response = pdf.StaticOnlyFetcher(STATIC).fetch((STATIC / "pdf" / "document.css").as_uri())
     assert response.content_type == "text/css" and b"@page" in response.read()
     response.close()
 
@@ -107,7 +107,7 @@ def test_the_fetcher_serves_the_pdf_stylesheet():
 def test_a_value_that_looks_like_markup_is_printed_not_fetched(app):
     with app.app_context():
         _invoice, doc = approved_sample(db.session)
-    html = pdf.renderer().html(
+    html = RENDERER.html(
         "pdf/invoice.html",
         doc=replace(
             doc, seller=replace(doc.seller, name='<img src="http://example.com/x.png">Evil ApS')
@@ -117,8 +117,8 @@ def test_a_value_that_looks_like_markup_is_printed_not_fetched(app):
 
 
 def test_the_monthly_provider_statement_shows_outcomes_and_the_credited_amounts(app):
-    from contracts.documents.data import provider_statement
     from contracts.services import scoring
+    from contracts.services.provider_statements import provider_statement
     from tests.finance.documents import BUYER
     from tests.finance.helpers import corrected_invoice
 
@@ -127,7 +127,7 @@ def test_the_monthly_provider_statement_shows_outcomes_and_the_credited_amounts(
         scoring.compute_month(db.session, "2019-01")
         corrected_invoice(db.session, invoice)
         statement = provider_statement(db.session, doc.seller.id, "2019-01", BUYER)
-    text = " ".join(" ".join(pdf_text(pdf.provider_statement_pdf(statement))).split())
+    text = " ".join(" ".join(pdf_text(pdf.provider_statement_pdf(RENDERER, statement))).split())
     assert "Månedsopgørelse januar 2019" in text
     # 7 participants, 3 active at the end, 4 exits: 2 job/education, 1 benefit stopped, 1 other.
     assert "SÆR-2018-03" in text and "7 3 4 2 1 1" in text

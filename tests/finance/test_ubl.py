@@ -7,9 +7,9 @@ from decimal import Decimal
 from lxml import etree
 
 from contracts.documents import ubl
-from contracts.documents.data import invoice_document
 from contracts.services import approval
 from contracts.services.audit import Actor
+from contracts.services.invoice_documents import invoice_document
 from provider_portal.extensions import db
 from tests.finance.documents import BUYER, DAY, approved_sample, three_layers
 from tests.finance.helpers import FINANCE, corrected_invoice
