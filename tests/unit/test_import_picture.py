@@ -9,11 +9,10 @@ and the command-line module, which assemble the app, reach into the blueprints.
 
 from __future__ import annotations
 
-import ast
 import re
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.unit.import_graph import ROOT, imports, module_name
+
 BLUEPRINTS = {
     "auth",
     "home",
@@ -27,35 +26,6 @@ BLUEPRINTS = {
 }
 # The modules that assemble the app from its blueprints.
 ASSEMBLERS = {"provider_portal", "provider_portal.cli"}
-
-
-def _module(path: Path) -> tuple[str, str]:
-    """The module's dotted name and the package its relative imports start from."""
-    parts = list(path.relative_to(ROOT).with_suffix("").parts)
-    if parts[-1] == "__init__":
-        parts = parts[:-1]
-        return ".".join(parts), ".".join(parts)
-    return ".".join(parts), ".".join(parts[:-1])
-
-
-def imports(package: str) -> list[tuple[str, str]]:
-    """(importing module, imported module or `package.name`) for every import, at any depth."""
-    found = []
-    for path in sorted((ROOT / package).rglob("*.py")):
-        if "migrations" in path.parts:
-            continue
-        module, base = _module(path)
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Import):
-                found += [(module, alias.name) for alias in node.names]
-            elif isinstance(node, ast.ImportFrom):
-                target = node.module or ""
-                if node.level:
-                    parts = base.split(".")[: len(base.split(".")) - node.level + 1]
-                    target = ".".join(parts + ([node.module] if node.module else []))
-                # `from provider_portal import finance` imports the package finance.
-                found += [(module, f"{target}.{alias.name}") for alias in node.names]
-    return found
 
 
 def _area(name: str) -> str | None:
@@ -111,7 +81,7 @@ def test_no_view_runs_a_query_itself():
     factory (which sets SQLite's pragmas) are edges of their own."""
     running = []
     for path in sorted((ROOT / "provider_portal").rglob("*.py")):
-        module, _base = _module(path)
+        module, _base = module_name(path)
         if _area(module) not in BLUEPRINTS or path.name == "commands.py":
             continue
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
