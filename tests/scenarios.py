@@ -1,12 +1,17 @@
-"""Small, named data sets for tests, built through the models as the services would see them."""
+"""Small, named data sets for tests, built through the models as the services would see them.
+
+The sample scenario is the one of `tests/data/samples/README.md`; the accepted sample month is
+that scenario copied for several providers, each with the sample report accepted.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
-from contracts.models import Contract, Enrolment, Participant, Programme, Provider
+from contracts.models import Contract, Enrolment, Participant, Provider
+from provider_portal.extensions import db
+from tests.factories import make_contract, make_report, sample_report
 
 SAMPLE_REFS = ["DL-4Q7K2", "DL-9XW3M", "DL-2HB8R", "DL-7TZ5C", "DL-3PJ6N", "DL-8KD4V", "DL-5MR2F"]
 
@@ -22,23 +27,6 @@ class SampleScenario:
     enrolment_ids: dict[str, int]
 
 
-def programme(session, code: str = "adult-employment") -> Programme:
-    found = session.query(Programme).filter_by(code=code).one_or_none()
-    if found:
-        return found
-    rules = {
-        "youth-bridging": (1, "under_30"),
-        "youth-placement": (2, "under_30"),
-        "adult-employment": (3, "30_and_over"),
-        "utility-work": (4, "all"),
-    }
-    position, age_rule = rules[code]
-    row = Programme(code=code, position=position, name_da=code, name_en=code, age_rule=age_rule)
-    session.add(row)
-    session.flush()
-    return row
-
-
 def sample_scenario(
     session,
     provider_name: str = "Nyt Fodfæste A/S",
@@ -47,27 +35,10 @@ def sample_scenario(
     reference: str = "SÆR-2018-03",
 ) -> SampleScenario:
     """The contract and participants that `tests/data/samples/README.md` describes."""
-    prog = programme(session)
     provider = Provider(name=provider_name, cvr=cvr)
     session.add(provider)
     session.flush()
-    contract = Contract(
-        reference=reference,
-        provider_id=provider.id,
-        programme_id=prog.id,
-        kind="special_effort",
-        status="active",
-        start_on=date(2018, 3, 1),
-        end_on=date(2019, 8, 31),
-        max_end_on=date(2019, 8, 31),
-        monthly_fee=Decimal("9500.00"),
-        hourly_rate=Decimal("45.00"),
-        outcome_bonus=Decimal("15000.00"),
-        vat_rate=Decimal("0.25"),
-        ceiling=Decimal("3000000.00"),
-    )
-    session.add(contract)
-    session.flush()
+    contract = make_contract(session, provider.id, reference)
     participants, enrolments = {}, {}
     for n, ref in enumerate(refs):
         participant = Participant(ref=ref, pseudonym=f"{cvr}{n:056d}")
@@ -82,4 +53,39 @@ def sample_scenario(
         session.add(enrolment)
         session.flush()
         participants[ref], enrolments[ref] = participant.id, enrolment.id
-    return SampleScenario(prog.id, provider.id, contract.id, participants, enrolments)
+    return SampleScenario(contract.programme_id, provider.id, contract.id, participants, enrolments)
+
+
+def accepted_sample_month(app, contracts: int = 1) -> list[int]:
+    """`contracts` copies of the sample contract, each with the sample report accepted."""
+    ids = []
+    with app.app_context():
+        for n in range(contracts):
+            refs = [f"DL-{n:02d}{ref[5:]}" if n else ref for ref in SAMPLE_REFS]
+            cvr = ["13585628", "29403473", "10150817", "25313763", "30060946", "64942212"][n]
+            scenario = sample_scenario(
+                db.session,
+                provider_name=f"Leverandør {n}",
+                cvr=cvr,
+                refs=refs,
+                reference=f"SÆR-{n}",
+            )
+            data = sample_report()
+            for old, new in zip(SAMPLE_REFS, refs, strict=True):
+                data = data.replace(old.encode(), new.encode())
+            contract = db.session.get(Contract, scenario.contract_id)
+            make_report(db.session, contract, data)
+            ids.append(contract.id)
+        db.session.commit()
+    return ids
+
+
+def scored_sample_month(app, contracts: int = 1) -> list[int]:
+    """The accepted sample month with its scores written by the scoring service itself."""
+    from contracts.services import scoring
+
+    ids = accepted_sample_month(app, contracts)
+    with app.app_context():
+        scoring.compute_month(db.session, "2019-01")
+        db.session.commit()
+    return ids

@@ -5,27 +5,9 @@ from __future__ import annotations
 import pytest
 
 from contracts.models import AuditEvent, Contract
+from tests.api.answers import assert_json_error
 from tests.api.conftest import add_programmes, bearer, count
-from tests.api.test_errors import assert_json_error
-
-
-def contract_body(provider: int, **changes) -> dict:
-    """A valid contract body: the 2018 special-effort agreement of the seed, in its shape."""
-    body = {
-        "provider_id": provider,
-        "programme": "adult-employment",
-        "kind": "special_effort",
-        "start_date": "2018-03-01",
-        "end_date": "2019-02-28",
-        "max_end_date": "2019-08-31",
-        "monthly_fee": "9500.00",
-        "hourly_rate": "185.50",
-        "outcome_bonus": "15000.00",
-        "vat_rate": "0.25",
-        "ceiling": "3150000.00",
-    }
-    body.update(changes)
-    return body
+from tests.bodies import contract_body
 
 
 @pytest.fixture

@@ -8,18 +8,9 @@ import pytest
 
 from contracts.models import ApiToken, Provider
 from contracts.services.accounts import revoke_token
+from tests.api.answers import assert_json_error
 from tests.api.conftest import bearer, count
 from tests.conftest import TEST_ACTOR
-
-
-def assert_json_error(response, status: int) -> list[dict]:
-    assert response.status_code == status, response.get_data(as_text=True)
-    assert response.mimetype == "application/json"
-    body = response.get_json()
-    assert isinstance(body["errors"], list) and body["errors"]
-    for item in body["errors"]:
-        assert isinstance(item["message"], str) and item["message"]
-    return body["errors"]
 
 
 @pytest.mark.parametrize(

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from provider_portal.extensions import db
+from tests.api.answers import check_against_document, document
 from tests.api.conftest import bearer
 from tests.api.sql_statements import statements
-from tests.api.test_openapi import check_against_document, document
 from tests.finance.helpers import corrected_invoice, sample_invoice
 
 

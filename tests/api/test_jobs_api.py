@@ -6,8 +6,8 @@ from contracts.services.accounts import create_token, create_user
 from provider_portal.extensions import db
 from tests.api.conftest import bearer
 from tests.conftest import TEST_ACTOR, TEST_PASSWORD
-from tests.jobs.test_aggregation import accepted_sample_month
-from tests.jobs.test_worker import start_worker, stop_worker
+from tests.jobs.workers import start_worker, stop_worker
+from tests.scenarios import accepted_sample_month
 
 
 def tokens(app, provider_id):

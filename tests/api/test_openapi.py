@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import Draft202012Validator
 
 from provider_portal.api.declare import REGISTRY
+from tests.api.answers import check_against_document, document
 from tests.api.conftest import add_programmes, bearer
-from tests.api.test_contracts import contract_body
+from tests.bodies import contract_body
 
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
@@ -22,12 +23,6 @@ def api_routes(app) -> set[tuple[str, str]]:
             path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
             routes |= {(method, path) for method in rule.methods - IGNORED_METHODS}
     return routes
-
-
-def document(client) -> dict:
-    response = client.get("/api/v1/openapi.json")
-    assert response.status_code == 200 and response.mimetype == "application/json"
-    return response.get_json()
 
 
 def test_document_lists_every_api_route_and_nothing_else(app, client):
@@ -80,17 +75,6 @@ def test_document_is_well_formed_openapi(app, client):
     assert len(operation_ids) == len(set(operation_ids))
     money = schemas["ContractIn"]["properties"]["monthly_fee"]
     assert money["type"] == "string"
-
-
-def check_against_document(doc: dict, method: str, path: str, response) -> None:
-    """The answer matches the schema the document gives for this call and status."""
-    op = doc["paths"][path][method.lower()]
-    schema = op["responses"][str(response.status_code)]["content"]["application/json"]["schema"]
-    validator = Draft202012Validator(
-        {**schema, "components": doc["components"]}, format_checker=FormatChecker()
-    )
-    errors = [e.message for e in validator.iter_errors(response.get_json())]
-    assert not errors, (method, path, response.status_code, errors)
 
 
 @pytest.mark.parametrize("role", ["procurement", "provider"])

@@ -15,9 +15,9 @@ from contracts.models import Bid, Contract, Invoice, Lot, Tender
 from contracts.rules.periods import COPENHAGEN
 from provider_portal.api.declare import REGISTRY
 from provider_portal.extensions import db
+from tests.api.answers import check_against_document, document
 from tests.api.conftest import add_programmes, bearer
 from tests.api.sql_statements import statements
-from tests.api.test_openapi import check_against_document, document
 
 NOW = datetime(2019, 1, 24, 9, 0, tzinfo=COPENHAGEN)
 PRICE = {"monthly_fee": Decimal("9000.00"), "hourly_rate": Decimal("45.00")}

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from contracts.models import AuditEvent, Provider
+from tests.api.answers import assert_json_error
 from tests.api.conftest import bearer, count
-from tests.api.test_errors import assert_json_error
 
 
 @pytest.mark.postgres

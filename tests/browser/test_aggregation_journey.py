@@ -13,10 +13,9 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page, expect
 
-from contracts.services.demo import DEMO_PASSWORD
 from tests.browser.conftest import demo_app, serving
-from tests.browser.test_journeys import ConsoleWatch, _screenshot
-from tests.jobs.test_worker import start_worker, stop_worker
+from tests.browser.watch import ConsoleWatch, log_in, screenshot
+from tests.jobs.workers import start_worker, stop_worker
 
 pytestmark = pytest.mark.browser
 
@@ -46,10 +45,7 @@ def test_finance_aggregates_a_month_and_opens_its_scores_and_an_invoice(
     page.on(
         "request", lambda request: request.url.endswith("/status") and polls.append(request.url)
     )
-    page.goto(f"{url}/login")
-    page.get_by_label("E-mail").fill("okonomi@demo.dk")
-    page.get_by_label("Adgangskode").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Log ind").click()
+    log_in(page, url, "okonomi@demo.dk")
     expect(page.get_by_role("heading", level=1)).to_have_text("Økonomioverblik")
 
     page.get_by_role("navigation", name="Hovedmenu").get_by_role("link", name="Opgørelse").click()
@@ -75,7 +71,7 @@ def test_finance_aggregates_a_month_and_opens_its_scores_and_an_invoice(
     if status_at_load in ("queued", "started"):
         assert polls, "the page reached the end without asking for the job's status"
         assert all(p == f"{url}/jobs/aggregate-2019-01/status" for p in polls)
-    _screenshot(page, "aggregation-finished")
+    screenshot(page, "aggregation-finished")
 
     page.get_by_role("link", name="Resultatmålinger for januar 2019").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Resultatmålinger · januar 2019")
@@ -84,7 +80,7 @@ def test_finance_aggregates_a_month_and_opens_its_scores_and_an_invoice(
     whole = page.locator("tr", has_text="Alle indsatser")
     expect(whole.locator('[data-figure="participants"]')).to_have_text("107")
     expect(whole.locator('[data-figure="exits"]')).to_have_text("37")
-    _screenshot(page, "aggregation-scores")
+    screenshot(page, "aggregation-scores")
     page.goto(f"{url}/jobs/aggregate-2019-01")
 
     invoices = page.get_by_role("link", name="Fakturaer for januar 2019")
@@ -94,5 +90,5 @@ def test_finance_aggregates_a_month_and_opens_its_scores_and_an_invoice(
     page.locator("main table a[href^='/finance/invoices/']").first.click()
     expect(page).to_have_url(re.compile(r"/finance/invoices/\d+$"))
     expect(page.locator("main")).to_contain_text("januar 2019")
-    _screenshot(page, "aggregation-invoice")
+    screenshot(page, "aggregation-invoice")
     assert watch.problems == []

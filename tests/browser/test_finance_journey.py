@@ -17,10 +17,9 @@ import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
 from contracts.documents.formatting import money
-from contracts.services.demo import DEMO_PASSWORD
 from tests.browser.conftest import demo_app, serving
-from tests.browser.test_journeys import ConsoleWatch, _screenshot
-from tests.jobs.test_worker import start_worker, stop_worker
+from tests.browser.watch import ConsoleWatch, log_in, screenshot
+from tests.jobs.workers import start_worker, stop_worker
 
 pytestmark = pytest.mark.browser
 
@@ -82,10 +81,7 @@ def test_finance_approves_an_invoice_and_reads_back_its_pdf_and_the_provider_sta
 ):
     url, invoice_id = finance_portal["url"], finance_portal["invoice_id"]
     watch = ConsoleWatch(page)
-    page.goto(f"{url}/login")
-    page.get_by_label("E-mail").fill("okonomi@demo.dk")
-    page.get_by_label("Adgangskode").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Log ind").click()
+    log_in(page, url, "okonomi@demo.dk")
     expect(page.get_by_role("heading", level=1)).to_have_text("Økonomioverblik")
 
     page.goto(f"{url}/finance/invoices?month=2019-01&status=draft")
@@ -99,7 +95,7 @@ def test_finance_approves_an_invoice_and_reads_back_its_pdf_and_the_provider_sta
         )
     page.get_by_role("button", name="Godkend og tildel nummer").click()
     expect(page.locator("main")).to_contain_text("Godkendt som nummer 2019-000001")
-    _screenshot(page, "finance-approved")
+    screenshot(page, "finance-approved")
 
     with page.expect_download() as invoice_download:
         page.get_by_role("link", name="Hent PDF").click()
@@ -114,7 +110,7 @@ def test_finance_approves_an_invoice_and_reads_back_its_pdf_and_the_provider_sta
     # The page reloads itself while the worker makes the statement, then offers the download.
     ready = page.get_by_role("link", name=re.compile(r"^Hent maanedsopgoerelse-\d+-2019-01\.pdf$"))
     expect(ready).to_be_visible(timeout=60_000)
-    _screenshot(page, "finance-statement-ready")
+    screenshot(page, "finance-statement-ready")
     with page.expect_download() as statement_download:
         ready.click()
     text = read_pdf(statement_download.value)

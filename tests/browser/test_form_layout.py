@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_journeys import ConsoleWatch, _log_in, _screenshot
+from tests.browser.watch import ConsoleWatch, log_in, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -17,7 +17,7 @@ def _height(page: Page, selector: str) -> float:
 
 def test_select_boxes_are_as_tall_as_text_boxes(page: Page, live_server: str):
     page.set_viewport_size({"width": 1280, "height": 900})
-    _log_in(page, live_server, "indkob@demo.dk")
+    log_in(page, live_server, "indkob@demo.dk")
     page.goto(f"{live_server}/procurement/contracts/new")
     text_box = _height(page, "#reference")
     for select in ("#provider_id", "#programme", "#kind", "#predecessor_id"):
@@ -26,7 +26,7 @@ def test_select_boxes_are_as_tall_as_text_boxes(page: Page, live_server: str):
 
 def test_the_tender_tables_scroll_inside_their_box_on_a_narrow_screen(page: Page, live_server: str):
     watch = ConsoleWatch(page)
-    _log_in(page, live_server, "leverandor@demo.dk")
+    log_in(page, live_server, "leverandor@demo.dk")
     page.get_by_role("link", name="Udbud").first.click()
     page.locator("main table a").first.click()
     tender_url = page.url
@@ -48,5 +48,5 @@ def test_the_tender_tables_scroll_inside_their_box_on_a_narrow_screen(page: Page
         assert box[0] > box[1], "the table is wider than the screen, so its box scrolls"
     # The page itself does not scroll sideways.
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    _screenshot(page, "tender-narrow")
+    screenshot(page, "tender-narrow")
     assert watch.problems == []

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import ConsoleMessage, Page, expect
+from playwright.sync_api import Page, expect
 
-from contracts.services.demo import DEMO_PASSWORD, DEMO_USERS
+from contracts.services.demo import DEMO_USERS
+from tests.browser.watch import ConsoleWatch, log_in, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -38,48 +37,6 @@ HOMES = {
 }
 
 
-class ConsoleWatch:
-    """Collects what a person would see in the developer console: errors and CSP refusals."""
-
-    def __init__(self, page: Page):
-        self.problems: list[str] = []
-        page.on("console", self._console)
-        page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
-        page.on("requestfailed", self._request_failed)
-        page.on(
-            "response",
-            lambda response: (
-                response.status >= 400 and self.problems.append(f"{response.status} {response.url}")
-            ),
-        )
-
-    def _request_failed(self, request) -> None:
-        # A request cut short because the page moved on (a click that navigates while the
-        # icon still loads) is the browser's own doing, not a failure of the portal.
-        if "ERR_ABORTED" not in (request.failure or ""):
-            self.problems.append(f"request failed: {request.url} ({request.failure})")
-
-    def _console(self, message: ConsoleMessage) -> None:
-        if message.type in ("error", "warning") or "Content Security Policy" in message.text:
-            self.problems.append(f"console {message.type}: {message.text}")
-
-
-def _screenshot(page: Page, name: str) -> None:
-    # For looking at the pages while developing: BROWSER_SCREENSHOTS=/tmp/shots pytest tests/browser
-    folder = os.environ.get("BROWSER_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
-
-
-def _log_in(page: Page, live_server: str, email: str) -> None:
-    page.goto(f"{live_server}/login")
-    expect(page.get_by_role("heading", name="Log ind")).to_be_visible()
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Adgangskode").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Log ind").click()
-
-
 @pytest.mark.parametrize(("email", "role"), DEMO_USERS, ids=[role for _email, role in DEMO_USERS])
 def test_demo_user_logs_in_and_sees_the_role_home(
     page: Page, live_server: str, email: str, role: str
@@ -87,7 +44,7 @@ def test_demo_user_logs_in_and_sees_the_role_home(
     watch = ConsoleWatch(page)
     path, heading, content = HOMES[role]
 
-    _log_in(page, live_server, email)
+    log_in(page, live_server, email)
 
     expect(page).to_have_url(f"{live_server}{path}")
     expect(page.get_by_role("heading", level=1)).to_have_text(heading)
@@ -101,7 +58,7 @@ def test_demo_user_logs_in_and_sees_the_role_home(
     main = page.locator("main")
     for text in content:
         expect(main).to_contain_text(text)
-    _screenshot(page, role)
+    screenshot(page, role)
 
     page.get_by_role("button", name="Log ud").click()
     expect(page).to_have_url(f"{live_server}/login")
@@ -110,7 +67,7 @@ def test_demo_user_logs_in_and_sees_the_role_home(
 
 def test_procurement_sees_expiring_contracts_highlighted(page: Page, live_server: str):
     watch = ConsoleWatch(page)
-    _log_in(page, live_server, "indkob@demo.dk")
+    log_in(page, live_server, "indkob@demo.dk")
     expiring_rows = page.locator("table.data tr.expiring")
     expect(expiring_rows.first).to_be_visible()
     expect(expiring_rows.first.locator(".badge-expiring")).to_have_text("Udløber snart")
@@ -118,19 +75,19 @@ def test_procurement_sees_expiring_contracts_highlighted(page: Page, live_server
     expect(page.get_by_role("heading", level=1)).to_have_text("Aftaler")
     page.locator("table.data tbody a").first.click()
     expect(page.get_by_role("heading", name="Priser")).to_be_visible()
-    _screenshot(page, "contract")
+    screenshot(page, "contract")
     assert watch.problems == []
 
 
 def test_language_switch_sticks_in_the_browser(page: Page, live_server: str):
     watch = ConsoleWatch(page)
-    _log_in(page, live_server, "okonomi@demo.dk")
+    log_in(page, live_server, "okonomi@demo.dk")
     page.get_by_role("button", name="English").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Finance overview")
     expect(page.locator("main")).to_contain_text("DKK 12,600,000.00")
     page.reload()
     expect(page.get_by_role("heading", level=1)).to_have_text("Finance overview")
-    _screenshot(page, "finance-en")
+    screenshot(page, "finance-en")
     page.get_by_role("button", name="Dansk").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Økonomioverblik")
     assert watch.problems == []
@@ -143,7 +100,7 @@ def test_wrong_password_shows_a_danish_message(page: Page, live_server: str):
     page.get_by_label("Adgangskode").fill("not the password")
     page.get_by_role("button", name="Log ind").click()
     expect(page.get_by_role("alert")).to_have_text("Forkert e-mail eller adgangskode.")
-    _screenshot(page, "login-failed")
+    screenshot(page, "login-failed")
     assert watch.problems == []
 
 
@@ -154,11 +111,11 @@ def test_pages_fit_a_phone_screen(browser, live_server: str):
     watch = ConsoleWatch(page)
     try:
         for email, _role in DEMO_USERS:
-            _log_in(page, live_server, email)
+            log_in(page, live_server, email)
             expect(page.get_by_role("heading", level=1)).to_be_visible()
             overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             assert overflow <= 0, f"{email}'s home page is {overflow}px too wide for a phone"
-            _screenshot(page, f"phone-{_role}")
+            screenshot(page, f"phone-{_role}")
             page.get_by_role("button", name="Log ud").click()
             expect(page).to_have_url(f"{live_server}/login")
     finally:

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_journeys import ConsoleWatch, _log_in, _screenshot
+from tests.browser.watch import ConsoleWatch, log_in, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -17,7 +17,7 @@ def test_procurement_extends_an_expiring_contract_and_starts_the_retender(
     page: Page, live_server: str
 ):
     watch = ConsoleWatch(page)
-    _log_in(page, live_server, "indkob@demo.dk")
+    log_in(page, live_server, "indkob@demo.dk")
     # The framework agreement RAM-2016-01 ends on 31 March 2019 without a successor: expiring.
     expiring = page.locator("table.data tr.expiring", has_text="RAM-2016-01").first
     expect(expiring).to_be_visible()
@@ -31,7 +31,7 @@ def test_procurement_extends_an_expiring_contract_and_starts_the_retender(
     page.locator("#reason").fill("Mere tid")
     main.locator("form button[type=submit]").click()
     expect(page.get_by_role("alert")).to_contain_text("31-03-2020")
-    _screenshot(page, "extension-refused")
+    screenshot(page, "extension-refused")
 
     page.locator("#end_date").fill("2019-08-31")
     page.locator("#reason").fill("Forlænget til genudbuddet er gennemført")
@@ -48,7 +48,7 @@ def test_procurement_extends_an_expiring_contract_and_starts_the_retender(
     expect(page).to_have_url(re.compile(r"/procurement/tenders/\d+$"))
     expect(main).to_contain_text("RAM-2016-01")
     expect(main).to_contain_text("01-09-2019")
-    _screenshot(page, "retender-draft")
+    screenshot(page, "retender-draft")
     # The refused extension is answered 422 on purpose (the form with its reason); nothing else failed.
     expected_refusal = {
         f"422 {contract_url}/extend",

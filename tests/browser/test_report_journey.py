@@ -6,46 +6,26 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from decimal import Decimal
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
-from contracts.models import Contract, Enrolment, Participant, Programme, Provider
-from contracts.services.demo import DEMO_PASSWORD
+from contracts.models import Enrolment, Participant, Provider
 from tests.browser.conftest import demo_app, serving
-from tests.browser.test_journeys import ConsoleWatch, _screenshot
+from tests.browser.watch import ConsoleWatch, log_in, screenshot
+from tests.factories import SAMPLES, make_contract
 from tests.scenarios import SAMPLE_REFS
 
 pytestmark = pytest.mark.browser
 
-SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 REFERENCE = "SÆR-2018-PRØVE"
 
 
 def add_sample_contract(session) -> int:
     """An adult-employment contract of the demo provider with the sample files' participants."""
     provider = session.scalar(sa.select(Provider).where(Provider.name == "Nyt Fodfæste A/S"))
-    programme = session.scalar(sa.select(Programme).where(Programme.code == "adult-employment"))
-    contract = Contract(
-        reference=REFERENCE,
-        provider_id=provider.id,
-        programme_id=programme.id,
-        kind="special_effort",
-        status="active",
-        start_on=date(2018, 3, 1),
-        end_on=date(2019, 8, 31),
-        max_end_on=date(2019, 8, 31),
-        monthly_fee=Decimal("9500.00"),
-        hourly_rate=Decimal("45.00"),
-        outcome_bonus=Decimal("15000.00"),
-        vat_rate=Decimal("0.25"),
-        ceiling=Decimal("3000000.00"),
-    )
-    session.add(contract)
-    session.flush()
+    contract = make_contract(session, provider.id, REFERENCE)
     for n, ref in enumerate(SAMPLE_REFS):
         participant = Participant(ref=ref, pseudonym=f"journey{n:057d}")
         session.add(participant)
@@ -75,13 +55,6 @@ def report_server(sqlite_template, redis_server, tmp_path_factory) -> Iterator[t
         yield url, contract_id
 
 
-def _log_in(page: Page, url: str, email: str) -> None:
-    page.goto(f"{url}/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Adgangskode").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Log ind").click()
-
-
 def _upload(page: Page, name: str) -> None:
     page.get_by_label("Indberetningsfil (CSV)").set_input_files(str(SAMPLES / name))
     page.get_by_role("button", name="Upload og kontrollér").click()
@@ -90,7 +63,7 @@ def _upload(page: Page, name: str) -> None:
 def test_provider_uploads_fixes_and_submits_then_procurement_accepts(page: Page, report_server):
     url, contract_id = report_server
     watch = ConsoleWatch(page)
-    _log_in(page, url, "leverandor@demo.dk")
+    log_in(page, url, "leverandor@demo.dk")
 
     # From the home page's month table to the month's report page.
     block = page.locator("section.contract-block", has_text=REFERENCE)
@@ -98,7 +71,7 @@ def test_provider_uploads_fixes_and_submits_then_procurement_accepts(page: Page,
     expect(page).to_have_url(f"{url}/provider/contracts/{contract_id}/reports/2019-01")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Indberetning for januar 2019")
     expect(page.locator("table.report-form tbody tr")).to_have_count(7)
-    _screenshot(page, "report-empty")
+    screenshot(page, "report-empty")
 
     _upload(page, "report-2019-01-excel-da.csv")
     expect(page.locator(".notice-success")).to_contain_text("Filen er læst og gemt som kladde")
@@ -106,7 +79,7 @@ def test_provider_uploads_fixes_and_submits_then_procurement_accepts(page: Page,
     # The form is now prefilled with the stored draft.
     row = page.locator("tr", has_text="DL-4Q7K2")
     expect(row.locator("input[name$='hours_delivered']")).to_have_value("131.50")
-    _screenshot(page, "report-draft")
+    screenshot(page, "report-draft")
 
     # The bad file: refused whole, every problem next to its line, the draft kept.
     _upload(page, "bad-report-2019-01.csv")
@@ -133,7 +106,7 @@ def test_provider_uploads_fixes_and_submits_then_procurement_accepts(page: Page,
     expect(
         page.locator("tr", has_text="DL-4Q7K2").locator("input[name$='hours_delivered']")
     ).to_have_value("131.50")
-    _screenshot(page, "report-bad-file")
+    screenshot(page, "report-bad-file")
 
     # Fixed: the good file again, then submit.
     _upload(page, "report-2019-01-excel-da.csv")
@@ -142,11 +115,11 @@ def test_provider_uploads_fixes_and_submits_then_procurement_accepts(page: Page,
     expect(page.locator("h1 .badge")).to_have_text("Indsendt")
     expect(page.locator("table.report-lines tbody tr")).to_have_count(7)
     expect(page.get_by_role("button", name="Upload og kontrollér")).to_have_count(0)
-    _screenshot(page, "report-submitted")
+    screenshot(page, "report-submitted")
     page.get_by_role("button", name="Log ud").click()
 
     # Procurement finds it among the reports waiting, and accepts it.
-    _log_in(page, url, "indkob@demo.dk")
+    log_in(page, url, "indkob@demo.dk")
     waiting = page.locator(
         "section", has=page.get_by_role("heading", name="Indberetninger der venter på behandling")
     )
@@ -154,11 +127,11 @@ def test_provider_uploads_fixes_and_submits_then_procurement_accepts(page: Page,
     expect(page.get_by_role("heading", level=1)).to_contain_text("Indberetning for januar 2019")
     expect(page.locator("main")).to_contain_text("Nyt Fodfæste A/S")
     expect(page.locator("table.report-lines tbody tr")).to_have_count(7)
-    _screenshot(page, "review-submitted")
+    screenshot(page, "review-submitted")
     page.get_by_role("button", name="Godkend indberetningen").click()
     expect(page.locator(".notice-success")).to_have_text("Indberetningen er godkendt.")
     expect(page.locator("h1 .badge")).to_have_text("Godkendt")
-    _screenshot(page, "review-accepted")
+    screenshot(page, "review-accepted")
     # The refused file is answered 422 on purpose (the page with every problem); nothing else failed.
     upload = f"{url}/provider/contracts/{contract_id}/reports/2019-01/upload"
     expected_refusal = {

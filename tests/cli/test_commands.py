@@ -117,7 +117,7 @@ def test_create_token_for_an_unknown_user_fails_plainly(runner):
 def test_aggregate_enqueues_the_months_with_accepted_reports(app, runner):
     """`make run` starts the demo's invoicing with this command."""
     from provider_portal.jobs.queues import queue, redis_connection
-    from tests.jobs.test_aggregation import accepted_sample_month
+    from tests.scenarios import accepted_sample_month
 
     accepted_sample_month(app)
     result = runner.invoke(args=["aggregate", "--all-months"])

@@ -13,7 +13,8 @@ from contracts.services.contract_changes import changeover, extend
 from contracts.services.referrals import refer
 from provider_portal.extensions import db
 from tests.conftest import PSEUDONYM_KEY
-from tests.scenarios import programme, sample_scenario
+from tests.factories import programme
+from tests.scenarios import sample_scenario
 
 KEY = PSEUDONYM_KEY.encode()
 STAFF = Actor("indkob@example.dk")

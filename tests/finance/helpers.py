@@ -8,7 +8,7 @@ from contracts.models import Contract, Invoice
 from contracts.services import invoicing
 from contracts.services.audit import Actor
 from contracts.services.scope import Viewer
-from tests.invoicing.test_invoicing import SAMPLES, accepted_report
+from tests.factories import make_report, sample_report
 from tests.scenarios import sample_scenario
 
 FINANCE = Viewer(user_id=None, role="finance")
@@ -18,19 +18,14 @@ def sample_invoice(session, **scenario) -> Invoice:
     """The sample contract's January 2019 invoice (123.898,04 kr.), a flushed draft."""
     found = sample_scenario(session, **scenario)
     contract = session.get(Contract, found.contract_id)
-    accepted_report(session, contract, (SAMPLES / "report-2019-01-excel-da.csv").read_bytes())
+    make_report(session, contract, sample_report("report-2019-01-excel-da.csv"))
     return invoicing.invoice_contract_month(session, contract.id, "2019-01")
 
 
 def corrected_invoice(session, invoice: Invoice) -> tuple[Invoice, Invoice]:
     """Version 2 of the sample report (DL-9XW3M delivered 140 hours, not 148): (credit note, new invoice)."""
     contract = session.get(Contract, invoice.contract_id)
-    corrected = (
-        (SAMPLES / "report-2019-01-utf8-bom.csv")
-        .read_bytes()
-        .replace(b"DL-9XW3M,148,148,0", b"DL-9XW3M,148,140,8")
-    )
-    accepted_report(session, contract, corrected)
+    make_report(session, contract, sample_report(corrected=True))
     new = invoicing.invoice_contract_month(session, contract.id, "2019-01")
     note = session.query(Invoice).filter_by(credited_invoice_id=invoice.id).one()
     return note, new

@@ -1,12 +1,16 @@
-"""Run the documents queue in the test's own process (a real worker is tested in test_documents_jobs)."""
+"""Documents made on the documents queue: run in the test's own process, or followed from the
+page while a real worker makes them (as in test_documents_jobs.py)."""
 
 from __future__ import annotations
 
+import re
 import subprocess
+import time
 
 from rq import SimpleWorker
 
 from provider_portal.jobs.queues import AppContextJob, queue, redis_connection
+from tests.pages import PageParts
 
 
 def run_documents(app, monkeypatch) -> None:
@@ -40,3 +44,27 @@ def queued_pdf(app, client, monkeypatch, url: str) -> bytes:
     download = client.get(page_url + "/download")
     assert download.status_code == 200 and download.mimetype == "application/pdf"
     return download.data
+
+
+def wait_for_download(client, page_url: str, seconds: float = 60) -> bytes:
+    """Reload the document's page as its refresh does, until it links the download."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        page = client.get(page_url).get_data(as_text=True)
+        parts = PageParts(page)
+        statuses = parts.xpath("//@data-status")
+        assert "failed" not in statuses, page
+        links = [
+            href
+            for href in parts.xpath("//a/@href")
+            if re.fullmatch(r"/finance/documents/[\w-]+/download", href)
+        ]
+        if links:
+            download = client.get(links[0])
+            assert download.status_code == 200 and download.mimetype == "application/pdf"
+            return download.data
+        # Not ready: the page says the document is being made and reloads itself.
+        assert {"queued", "started"} & set(statuses), page
+        assert parts.find_all("meta", **{"http-equiv": "refresh"}), page
+        time.sleep(0.2)
+    raise AssertionError(f"{page_url} was not ready after {seconds}s")

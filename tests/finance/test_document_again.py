@@ -3,9 +3,6 @@
 
 from __future__ import annotations
 
-import html
-import re
-
 import pytest
 
 from provider_portal.extensions import db
@@ -14,6 +11,7 @@ from provider_portal.jobs.queues import redis_connection
 from tests.conftest import login
 from tests.finance.helpers import sample_invoice
 from tests.finance.queue import run_documents
+from tests.pages import PageParts
 
 
 @pytest.fixture
@@ -30,9 +28,11 @@ def statement(app, client, make_user):
 
 def make_again(page: str) -> str:
     """The "Lav dokumentet igen" button's link."""
-    button = re.search(r'<a class="button" href="([^"]+)">Lav dokumentet igen</a>', page)
+    button = PageParts(page).xpath(
+        "//a[@class = 'button'][normalize-space() = 'Lav dokumentet igen']/@href"
+    )
     assert button, page
-    return html.unescape(button.group(1))
+    return button[0]
 
 
 def test_a_failed_document_can_be_made_again(app, client, statement, monkeypatch):

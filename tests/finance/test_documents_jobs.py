@@ -3,9 +3,6 @@ then offers the download, which reads back with the right Danish totals."""
 
 from __future__ import annotations
 
-import re
-import time
-
 import pytest
 
 from contracts.models import Invoice
@@ -13,8 +10,8 @@ from provider_portal.extensions import db
 from provider_portal.jobs import documents as documents_jobs
 from tests.conftest import login
 from tests.finance.helpers import sample_invoice
-from tests.finance.queue import pdf_text
-from tests.jobs.test_worker import start_worker, stop_worker
+from tests.finance.queue import pdf_text, wait_for_download
+from tests.jobs.workers import start_worker, stop_worker
 
 
 @pytest.fixture
@@ -24,23 +21,6 @@ def desk(app, finance):
         invoice = sample_invoice(db.session)
         db.session.commit()
         return invoice.id, invoice.contract.provider_id
-
-
-def wait_for_download(client, page_url: str, seconds: float = 60) -> bytes:
-    """Reload the document's page as its refresh does, until it links the download."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        page = client.get(page_url).get_data(as_text=True)
-        assert 'data-status="failed"' not in page, page
-        link = re.search(r'href="(/finance/documents/[\w-]+/download)"', page)
-        if link:
-            download = client.get(link.group(1))
-            assert download.status_code == 200 and download.mimetype == "application/pdf"
-            return download.data
-        # Not ready: the page says the document is being made and reloads itself.
-        assert re.search(r'data-status="(queued|started)"', page) and 'http-equiv="refresh"' in page
-        time.sleep(0.2)
-    raise AssertionError(f"{page_url} was not ready after {seconds}s")
 
 
 def test_a_real_worker_makes_the_statement_the_budget_and_a_long_invoice(

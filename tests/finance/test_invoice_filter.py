@@ -31,6 +31,7 @@ from provider_portal.extensions import db
 from provider_portal.finance.commands import DEMO_FINANCE_EMAIL, approve_up_to
 from tests.conftest import login
 from tests.finance.demo_books import invoice_demo
+from tests.pages import PageParts
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,12 @@ def expected(app, keep) -> tuple[set[int], list[str]]:
         return {i.id for i in kept}, [str(len(kept)), *(money(amount) for amount in sums)]
 
 
+def _invoice_links(parts: PageParts) -> list[int]:
+    """The invoices a page of the desk links to, in page order."""
+    hrefs = parts.xpath("//a/@href")
+    return [int(h.rsplit("/", 1)[1]) for h in hrefs if re.fullmatch(r"/finance/invoices/\d+", h)]
+
+
 def listed(client, query: str) -> tuple[set[int], list[str], int]:
     """Follow the desk from its first page through its "next" links: the ids, figures and page count."""
     url, ids, pages, figures = f"/finance/invoices?{query}", [], 0, None
@@ -105,15 +112,16 @@ def listed(client, query: str) -> tuple[set[int], list[str], int]:
         text = page.get_data(as_text=True)
         assert page.status_code == 200, text
         pages += 1
-        ids += [int(i) for i in re.findall(r'href="/finance/invoices/(\d+)"', text)]
+        parts = PageParts(text)
+        ids += _invoice_links(parts)
         shown = [
-            re.search(rf'<dd id="found-{name}">([^<]*)</dd>', text).group(1)
+            parts.xpath("string(//dd[@id = $id])", id=f"found-{name}")
             for name in ("count", "net", "vat", "total")
         ]
         assert figures in (None, shown), "the sums are of everything found, the same on every page"
         figures = shown
-        following = re.search(r'<a href="([^"]+)" rel="next">', text)
-        url = html.unescape(following.group(1)) if following else None
+        following = parts.xpath("//a[@rel = 'next']/@href")
+        url = following[0] if following else None
     assert len(ids) == len(set(ids)), "no invoice is listed on two pages"
     return set(ids), figures, pages
 
@@ -251,17 +259,20 @@ def test_the_form_shows_the_filter_back_and_pages_keep_it(app, books, finance):
     text = finance.get("/finance/invoices?status=approved&month_from=2018-03").get_data(
         as_text=True
     )
-    assert '<option value="approved" selected>' in text and 'value="2018-03"' in text
-    following = html.unescape(re.search(r'<a href="([^"]+)" rel="next">', text).group(1))
+    parts = PageParts(text)
+    assert "approved" in parts.xpath("//option[@selected]/@value")
+    assert parts.find_all("input", value="2018-03")
+    [following] = parts.xpath("//a[@rel = 'next']/@href")
     assert (
         "status=approved" in following
         and "month_from=2018-03" in following
         and "page=2" in following
     )
     # Past the last page is the last page (60 approved invoices: the last 10), not an empty one.
-    last = finance.get("/finance/invoices?status=approved&page=9").get_data(as_text=True)
-    assert re.search(r'aria-current="page">2<', last) and "Viser 51–60 af 60." in last
-    assert len(re.findall(r'href="/finance/invoices/(\d+)"', last)) == 10
+    last = PageParts(finance.get("/finance/invoices?status=approved&page=9").get_data(as_text=True))
+    assert last.xpath("//*[@aria-current = 'page'][normalize-space() = '2']")
+    assert "Viser 51–60 af 60." in last.text
+    assert len(_invoice_links(last)) == 10
 
 
 def test_a_month_that_is_not_one_is_shown_back_as_typed(app, books, finance):
@@ -270,12 +281,11 @@ def test_a_month_that_is_not_one_is_shown_back_as_typed(app, books, finance):
     text = finance.get("/finance/invoices?month_from=januar&month_to=2019-01").get_data(
         as_text=True
     )
-    assert (
-        re.search(r'<input[^>]*id="filter-month_from"[^>]*>', text).group(0).count('type="text"')
-        == 1
-    )
-    assert 'value="januar"' in text
-    assert 'type="month"' in re.search(r'<input[^>]*id="filter-month_to"[^>]*>', text).group(0)
+    parts = PageParts(text)
+    [month_from] = parts.find_all("input", id="filter-month_from")
+    [month_to] = parts.find_all("input", id="filter-month_to")
+    assert (month_from["type"], month_from["value"]) == ("text", "januar")
+    assert month_to["type"] == "month"
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from provider_portal.jobs import documents as documents_jobs
 from tests.conftest import csrf_token, login
 from tests.finance.helpers import sample_invoice
 from tests.finance.queue import pdf_text, queued_pdf
-from tests.web.conftest import PageParts
+from tests.pages import PageParts
 
 
 @pytest.fixture

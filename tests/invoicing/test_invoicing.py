@@ -1,21 +1,16 @@
 """Invoices from accepted reports: the sample invoice to the øre, exactly once, corrections credited."""
 
-from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import sqlalchemy as sa
 
 from contracts.models import Contract, Invoice, InvoiceLine, MonthlyReport
 from contracts.rules.pricing import invoice_totals, price_line
-from contracts.rules.report_format import read_csv, read_json
-from contracts.services import invoicing, reports
-from contracts.services.audit import Actor
+from contracts.services import invoicing
 from provider_portal.extensions import db
+from tests.factories import make_report, sample_report
 from tests.scenarios import sample_scenario
 
-SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
-ACTOR = Actor("test")
 # The sample invoice of tests/data/samples/README.md.
 EXPECTED = {
     "DL-4Q7K2": (31, "9500.00", "5917.50", "0.00", "15417.50"),
@@ -26,14 +21,6 @@ EXPECTED = {
     "DL-8KD4V": (19, "5822.58", "4275.00", "15000.00", "25097.58"),
     "DL-5MR2F": (3, "919.35", "0.00", "0.00", "919.35"),
 }
-
-
-def accepted_report(session, contract, data: bytes, json: bool = False):
-    read = read_json(data) if json else read_csv(data)
-    report = reports.save_draft(session, ACTOR, contract, "2019-01", read, date(2019, 2, 5), "test")
-    reports.submit(session, ACTOR, report)
-    reports.accept(session, ACTOR, report)
-    return report
 
 
 def lines_of(session, invoice):
@@ -58,9 +45,7 @@ def test_the_sample_invoice_comes_out_to_the_ore(any_app):
     with any_app.app_context():
         scenario = sample_scenario(db.session)
         contract = db.session.get(Contract, scenario.contract_id)
-        accepted_report(
-            db.session, contract, (SAMPLES / "report-2019-01-excel-da.csv").read_bytes()
-        )
+        make_report(db.session, contract, sample_report("report-2019-01-excel-da.csv"))
         invoice = invoicing.invoice_contract_month(db.session, contract.id, "2019-01")
         db.session.commit()
         db.session.expire_all()
@@ -81,9 +66,7 @@ def test_a_worker_prepares_the_statements_without_writing_or_changing_an_invoice
     with any_app.app_context():
         scenario = sample_scenario(db.session)
         contract = db.session.get(Contract, scenario.contract_id)
-        accepted_report(
-            db.session, contract, (SAMPLES / "report-2019-01-excel-da.csv").read_bytes()
-        )
+        make_report(db.session, contract, sample_report("report-2019-01-excel-da.csv"))
         db.session.commit()
         invoicing.prepare(db.session)
         counts = [
@@ -126,9 +109,7 @@ def test_running_the_month_again_changes_nothing(any_app):
     with any_app.app_context():
         scenario = sample_scenario(db.session)
         contract = db.session.get(Contract, scenario.contract_id)
-        accepted_report(
-            db.session, contract, (SAMPLES / "report-2019-01.json").read_bytes(), json=True
-        )
+        make_report(db.session, contract, sample_report("report-2019-01.json"), json=True)
         first = invoicing.invoice_contract_month(db.session, contract.id, "2019-01")
         db.session.commit()
         again = invoicing.invoice_contract_month(db.session, contract.id, "2019-01")
@@ -142,18 +123,11 @@ def test_a_correction_after_invoicing_is_credited_and_invoiced_anew(any_app):
     with any_app.app_context():
         scenario = sample_scenario(db.session)
         contract = db.session.get(Contract, scenario.contract_id)
-        accepted_report(
-            db.session, contract, (SAMPLES / "report-2019-01-utf8-bom.csv").read_bytes()
-        )
+        make_report(db.session, contract, sample_report())
         old = invoicing.invoice_contract_month(db.session, contract.id, "2019-01")
         db.session.commit()
         # The provider finds DL-9XW3M delivered 140 hours, not 148: version 2 of the report.
-        corrected = (
-            (SAMPLES / "report-2019-01-utf8-bom.csv")
-            .read_bytes()
-            .replace(b"DL-9XW3M,148,148,0", b"DL-9XW3M,148,140,8")
-        )
-        report = accepted_report(db.session, contract, corrected)
+        report = make_report(db.session, contract, sample_report(corrected=True))
         assert report.version == 2
         new = invoicing.invoice_contract_month(db.session, contract.id, "2019-01")
         invoicing.invoice_contract_month(db.session, contract.id, "2019-01")
@@ -175,9 +149,7 @@ def test_the_outcome_bonus_is_paid_once_per_participant_and_contract(any_app):
     with any_app.app_context():
         scenario = sample_scenario(db.session)
         contract = db.session.get(Contract, scenario.contract_id)
-        accepted_report(
-            db.session, contract, (SAMPLES / "report-2019-01-utf8-bom.csv").read_bytes()
-        )
+        make_report(db.session, contract, sample_report())
         invoicing.invoice_contract_month(db.session, contract.id, "2019-01")
         db.session.commit()
         bonuses = db.session.scalar(sa.select(sa.func.sum(InvoiceLine.bonus)))
@@ -189,23 +161,19 @@ def test_an_invoice_past_the_ceiling_is_flagged(any_app):
         scenario = sample_scenario(db.session)
         contract = db.session.get(Contract, scenario.contract_id)
         contract.ceiling = Decimal("50000.00")
-        accepted_report(
-            db.session, contract, (SAMPLES / "report-2019-01-utf8-bom.csv").read_bytes()
-        )
+        make_report(db.session, contract, sample_report())
         invoice = invoicing.invoice_contract_month(db.session, contract.id, "2019-01")
         db.session.commit()
         assert invoice.exceeds_ceiling
 
 
 def test_the_sample_month_scores(any_app):
-    from contracts.services import scoring
+    from contracts.services import score_tables, scoring
 
     with any_app.app_context():
         scenario = sample_scenario(db.session)
         contract = db.session.get(Contract, scenario.contract_id)
-        accepted_report(
-            db.session, contract, (SAMPLES / "report-2019-01-excel-da.csv").read_bytes()
-        )
+        make_report(db.session, contract, sample_report("report-2019-01-excel-da.csv"))
         written = scoring.compute_month(db.session, "2019-01")
         assert scoring.compute_month(db.session, "2019-01") == written  # replaced, not added
         db.session.commit()
@@ -216,7 +184,7 @@ def test_the_sample_month_scores(any_app):
             ("programme", contract.programme_id),
         ]:
             for cumulative in (False, True):
-                figures = scoring.figures(db.session, scope, scope_id, "2019-01", cumulative)
+                figures = score_tables.figures(db.session, scope, scope_id, "2019-01", cumulative)
                 body = figures.as_json()
                 assert (
                     body["participants"],

@@ -1,96 +1,17 @@
 """A month's aggregation on real RQ worker processes: invoices and scores, exactly once."""
 
 import time
-from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-from contracts.models import Contract, Invoice, InvoiceLine, Score
-from contracts.rules.report_format import read_csv
-from contracts.services import reports
-from contracts.services.audit import Actor
+from contracts.models import Invoice, InvoiceLine, Score
 from provider_portal.extensions import db
 from provider_portal.jobs import aggregation
 from provider_portal.jobs.queues import redis_connection
-from tests.jobs.test_worker import start_worker, stop_worker
-from tests.scenarios import sample_scenario
-
-SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
-ACTOR = Actor("test")
-
-
-def accepted_sample_month(app, contracts: int = 1) -> list[int]:
-    """`contracts` copies of the sample contract, each with the sample report accepted."""
-    ids = []
-    with app.app_context():
-        for n in range(contracts):
-            refs = [
-                f"DL-{n:02d}{ref[5:]}" if n else ref
-                for ref in [
-                    "DL-4Q7K2",
-                    "DL-9XW3M",
-                    "DL-2HB8R",
-                    "DL-7TZ5C",
-                    "DL-3PJ6N",
-                    "DL-8KD4V",
-                    "DL-5MR2F",
-                ]
-            ]
-            cvr = ["13585628", "29403473", "10150817", "25313763", "30060946", "64942212"][n]
-            scenario = sample_scenario(
-                db.session,
-                provider_name=f"Leverandør {n}",
-                cvr=cvr,
-                refs=refs,
-                reference=f"SÆR-{n}",
-            )
-            data = (SAMPLES / "report-2019-01-utf8-bom.csv").read_bytes()
-            for old, new in zip(
-                [
-                    "DL-4Q7K2",
-                    "DL-9XW3M",
-                    "DL-2HB8R",
-                    "DL-7TZ5C",
-                    "DL-3PJ6N",
-                    "DL-8KD4V",
-                    "DL-5MR2F",
-                ],
-                refs,
-                strict=True,
-            ):
-                data = data.replace(old.encode(), new.encode())
-            contract = db.session.get(Contract, scenario.contract_id)
-            report = reports.save_draft(
-                db.session, ACTOR, contract, "2019-01", read_csv(data), date(2019, 2, 5), "test"
-            )
-            reports.submit(db.session, ACTOR, report)
-            reports.accept(db.session, ACTOR, report)
-            ids.append(contract.id)
-        db.session.commit()
-    return ids
-
-
-def wait_until_done(job_id, seconds=60):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        answer = aggregation.status(job_id)
-        if answer["status"] in ("finished", "failed"):
-            return answer
-        time.sleep(0.2)
-    raise AssertionError(f"still {aggregation.status(job_id)} after {seconds}s")
-
-
-def wait_for_a_worker(seconds=60):
-    """Until a worker has registered with Redis (starting Python with the app takes a moment)."""
-    from rq import Worker
-
-    deadline = time.monotonic() + seconds
-    while not Worker.all(connection=redis_connection()):
-        assert time.monotonic() < deadline, "no worker registered"
-        time.sleep(0.1)
+from tests.jobs.workers import start_worker, stop_worker, wait_for_a_worker, wait_until_done
+from tests.scenarios import accepted_sample_month
 
 
 def invoice_totals(app):

@@ -8,7 +8,6 @@ document could not be made and offers to make it again, which replaces the stuck
 
 from __future__ import annotations
 
-import re
 import time
 from datetime import timedelta
 
@@ -18,10 +17,9 @@ from provider_portal.extensions import db
 from provider_portal.jobs import documents as documents_jobs
 from provider_portal.jobs import liveness, queues
 from tests.finance.helpers import sample_invoice
-from tests.finance.queue import pdf_text
-from tests.finance.test_documents_jobs import wait_for_download
-from tests.jobs.test_worker import start_worker, stop_worker
-from tests.jobs.workers import kill_worker
+from tests.finance.queue import pdf_text, wait_for_download
+from tests.jobs.workers import kill_worker, start_worker, stop_worker
+from tests.pages import PageParts
 
 STALLED = (
     "Dokumentet kunne ikke laves, fordi der ikke kører nogen baggrundsproces, der kan lave det."
@@ -31,7 +29,8 @@ LONG_INVOICE_LINES = 600
 
 
 def page_status(page: str) -> str:
-    return re.search(r'data-status="(\w+)"', page).group(1)
+    """The status the document's page shows."""
+    return PageParts(page).xpath("string(//@data-status)")
 
 
 def wait_for_stalled(client, page_url: str, seconds: float) -> str:

@@ -3,19 +3,17 @@ worker, invoice; and the demo's cumulative scores as the worker writes them."""
 
 import time
 from decimal import Decimal
-from pathlib import Path
 
 import sqlalchemy as sa
 
-from contracts.services import invoicing, scoring
+from contracts.services import invoicing, score_tables, scoring
 from contracts.services.accounts import create_token, create_user
 from provider_portal.extensions import db
 from tests.api.conftest import bearer
 from tests.conftest import TEST_ACTOR, TEST_PASSWORD
-from tests.jobs.test_worker import start_worker, stop_worker
+from tests.factories import SAMPLES
+from tests.jobs.workers import start_worker, stop_worker
 from tests.scenarios import sample_scenario
-
-SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 
 
 def test_the_sample_invoice_comes_out_to_the_ore_end_to_end(any_app):
@@ -98,7 +96,7 @@ def test_the_demos_cumulative_scores_are_the_seeds(app):
                 invoicing.invoice_contract_month(db.session, contract_id, month)
             scoring.compute_month(db.session, month)
             db.session.commit()
-        body = scoring.figures(db.session, "all", 0, "2019-01", True).as_json()
+        body = score_tables.figures(db.session, "all", 0, "2019-01", True).as_json()
     assert (
         body["participants"],
         body["active_end"],

@@ -17,8 +17,9 @@ from benchmarks.data import make_reports
 from contracts.models import Invoice, InvoiceLine, Score
 from provider_portal.extensions import db
 from provider_portal.jobs import aggregation, liveness, queues
-from tests.jobs.test_worker import start_worker, stop_worker
-from tests.jobs.workers import kill_worker
+from tests.factories import make_report, sample_report
+from tests.jobs.workers import kill_worker, start_worker, stop_worker, wait_until_done
+from tests.scenarios import accepted_sample_month
 
 
 def expected_totals(app) -> dict[int, Decimal]:
@@ -186,10 +187,6 @@ def test_a_correction_after_invoicing_gives_one_credit_note_and_one_new_invoice(
     from datetime import date
 
     from contracts.models import Contract
-    from contracts.rules.report_format import read_csv
-    from contracts.services import reports
-    from contracts.services.audit import Actor
-    from tests.jobs.test_aggregation import SAMPLES, accepted_sample_month, wait_until_done
 
     [contract_id] = accepted_sample_month(any_app)
     worker = start_worker(
@@ -201,23 +198,10 @@ def test_a_correction_after_invoicing_gives_one_credit_note_and_one_new_invoice(
                 wait_until_done(aggregation.start("2019-01", started_by=None))["status"]
                 == "finished"
             )
-            corrected = (
-                (SAMPLES / "report-2019-01-utf8-bom.csv")
-                .read_bytes()
-                .replace(b"DL-9XW3M,148,148,0", b"DL-9XW3M,148,140,8")
-            )
             contract = db.session.get(Contract, contract_id)
-            report = reports.save_draft(
-                db.session,
-                Actor("test"),
-                contract,
-                "2019-01",
-                read_csv(corrected),
-                date(2019, 2, 20),
-                "test",
+            make_report(
+                db.session, contract, sample_report(corrected=True), today=date(2019, 2, 20)
             )
-            reports.submit(db.session, Actor("test"), report)
-            reports.accept(db.session, Actor("test"), report)
             db.session.commit()
             for _ in range(2):
                 assert (
@@ -295,8 +279,6 @@ def test_with_no_worker_left_the_job_page_says_the_worker_stopped_and_starts_the
 
 def test_a_month_waiting_on_a_job_that_went_missing_is_stalled_and_can_be_started_again(app):
     """A live worker is no help to a month job whose dependency is gone: RQ never releases it."""
-    from tests.jobs.test_aggregation import accepted_sample_month
-
     [contract_id] = accepted_sample_month(app)
     # A worker that is alive but takes no aggregation job, so the month's jobs stay as they are.
     bystander = start_worker(app.config["DATABASE_URL"], app.config["REDIS_URL"], "default")

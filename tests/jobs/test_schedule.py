@@ -6,7 +6,7 @@ from rq.cron import CronScheduler
 
 from provider_portal.extensions import db
 from provider_portal.jobs import aggregation
-from tests.jobs.test_aggregation import accepted_sample_month
+from tests.scenarios import accepted_sample_month
 
 
 def test_the_cron_config_schedules_the_11th_and_a_daily_changeover(clean_redis):

@@ -1,70 +1,11 @@
 """worker.py is a real RQ worker that runs each job inside the app's context."""
 
-import os
-import signal
-import subprocess
-import sys
-import tempfile
 import time
-from pathlib import Path
 
 from rq.job import JobStatus
 
 from provider_portal.jobs.queues import queue, redis_connection
-from tests.conftest import PSEUDONYM_KEY, SECRET_KEY
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def start_worker(database_url: str, redis_url: str, *queues: str) -> subprocess.Popen:
-    """Start `python worker.py` as its own process, as `make run` does.
-
-    Its log goes to a file, not a pipe: a pipe nobody reads fills up after a few hundred jobs
-    and then blocks the worker.
-    """
-    env = dict(
-        os.environ,
-        SECRET_KEY=SECRET_KEY,
-        PSEUDONYM_KEY=PSEUDONYM_KEY,
-        DATABASE_URL=database_url,
-        REDIS_URL=redis_url,
-        PORTAL_TODAY="2019-01-24",
-    )
-    log = tempfile.TemporaryFile()
-    process = subprocess.Popen(
-        [sys.executable, "worker.py", *queues],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    process.log = log
-    return process
-
-
-def stop_worker(process: subprocess.Popen) -> str:
-    """Stop the worker (and its work horse) and return what it logged."""
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-    process.log.seek(0)
-    output = process.log.read()
-    process.log.close()
-    return output.decode("utf-8", "replace")
-
-
-def wait_for(job, seconds: float = 30):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        status = job.get_status(refresh=True)
-        if status in (JobStatus.FINISHED, JobStatus.FAILED):
-            return status
-        time.sleep(0.1)
-    raise AssertionError(f"job still {job.get_status()} after {seconds}s")
+from tests.jobs.workers import start_worker, stop_worker, wait_for
 
 
 def test_worker_runs_a_job_in_an_app_context(any_app, tmp_path):

@@ -1,14 +1,96 @@
-"""Killing a real worker process the hard way, for the fault tests.
-
-Start and stop workers with `tests.jobs.test_worker.start_worker` / `stop_worker`.
-"""
+"""Real RQ worker processes for tests: started as `make run` starts them, stopped (or killed
+the hard way, for the fault tests), and waited on until their jobs are done."""
 
 from __future__ import annotations
 
 import os
 import signal
 import subprocess
+import sys
+import tempfile
+import time
 from pathlib import Path
+
+from rq.job import JobStatus
+
+from provider_portal.jobs import aggregation
+from provider_portal.jobs.queues import redis_connection
+from tests.conftest import PSEUDONYM_KEY, SECRET_KEY
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def start_worker(database_url: str, redis_url: str, *queues: str) -> subprocess.Popen:
+    """Start `python worker.py` as its own process, as `make run` does.
+
+    Its log goes to a file, not a pipe: a pipe nobody reads fills up after a few hundred jobs
+    and then blocks the worker.
+    """
+    env = dict(
+        os.environ,
+        SECRET_KEY=SECRET_KEY,
+        PSEUDONYM_KEY=PSEUDONYM_KEY,
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        PORTAL_TODAY="2019-01-24",
+    )
+    log = tempfile.TemporaryFile()
+    process = subprocess.Popen(
+        [sys.executable, "worker.py", *queues],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    process.log = log
+    return process
+
+
+def stop_worker(process: subprocess.Popen) -> str:
+    """Stop the worker (and its work horse) and return what it logged."""
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    process.log.seek(0)
+    output = process.log.read()
+    process.log.close()
+    return output.decode("utf-8", "replace")
+
+
+def wait_for(job, seconds: float = 30):
+    """Until the RQ job has finished or failed; returns which."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        status = job.get_status(refresh=True)
+        if status in (JobStatus.FINISHED, JobStatus.FAILED):
+            return status
+        time.sleep(0.1)
+    raise AssertionError(f"job still {job.get_status()} after {seconds}s")
+
+
+def wait_until_done(job_id, seconds=60):
+    """Until the month's aggregation has finished or failed; returns its status answer."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        answer = aggregation.status(job_id)
+        if answer["status"] in ("finished", "failed"):
+            return answer
+        time.sleep(0.2)
+    raise AssertionError(f"still {aggregation.status(job_id)} after {seconds}s")
+
+
+def wait_for_a_worker(seconds=60):
+    """Until a worker has registered with Redis (starting Python with the app takes a moment)."""
+    from rq import Worker
+
+    deadline = time.monotonic() + seconds
+    while not Worker.all(connection=redis_connection()):
+        assert time.monotonic() < deadline, "no worker registered"
+        time.sleep(0.1)
 
 
 def children(pid: int) -> list[int]:

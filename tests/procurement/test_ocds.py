@@ -14,8 +14,8 @@ from referencing.jsonschema import DRAFT4
 
 from contracts.services.demo import load_demo
 from provider_portal.extensions import db
+from tests.bodies import PRICES, TENDER
 from tests.procurement.conftest import set_clock
-from tests.procurement.test_tender_guards import PRICES, TENDER
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "data" / "ocds"
 

@@ -8,25 +8,10 @@ import pytest
 
 from contracts.models import AuditEvent, Bid
 from tests.api.conftest import count
+from tests.bodies import LOT, PRICES, TENDER
 from tests.conftest import VALID_CVRS
 from tests.procurement.conftest import set_clock
 
-LOT = {
-    "programme": "adult-employment",
-    "estimated_value": "1000000.00",
-    "expected_hours": "80.00",
-    "expected_outcome_rate": "0.15",
-    "w_price": "0.6",
-    "w_quality": "0.4",
-}
-TENDER = {
-    "title": "Beskæftigelsesforløb 30+",
-    "deadline": "2019-03-15T12:00",
-    "contract_start_date": "2019-09-01",
-    "contract_end_date": "2021-08-31",
-    "lots": [LOT],
-}
-PRICES = {"monthly_fee": "9000.00", "hourly_rate": "45.00", "outcome_bonus": "20000.00"}
 NO_ITEMS = {"items": [], "page": 1, "pages": 1, "total": 0}  # an empty list call's answer
 
 

@@ -12,30 +12,23 @@ from contracts.models import Contract, Enrolment, MonthlyReport, Participant
 from contracts.services.procurement_overview import expiring_first, participant_counts
 from contracts.services.report_versions import newest_by_month, newest_report
 from contracts.services.scope import Viewer
-from tests.scenarios import programme
+from tests.factories import make_contract
 
 PROCUREMENT = Viewer(user_id=None, role="procurement")
 TODAY = date(2019, 6, 1)
 
 
 def _contract(session, provider, reference, end_on, **extra) -> Contract:
-    contract = Contract(
-        reference=reference,
-        provider_id=provider.id,
-        programme_id=programme(session).id,
-        kind="special_effort",
+    return make_contract(
+        session,
+        provider.id,
+        reference,
         start_on=date(2019, 1, 1),
         end_on=end_on,
         max_end_on=end_on,
-        monthly_fee=Decimal("9500.00"),
-        hourly_rate=Decimal("45.00"),
-        outcome_bonus=Decimal("15000.00"),
         ceiling=Decimal("1000000.00"),
         **extra,
     )
-    session.add(contract)
-    session.flush()
-    return contract
 
 
 @pytest.fixture

@@ -5,34 +5,25 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-import sqlalchemy as sa
-
-from contracts.models import Contract, MonthlyReport, Programme
+from contracts.models import Contract, MonthlyReport
 from contracts.services.provider_overview import provider_overview
 from contracts.services.report_months import contract_month
 from contracts.services.scope import Viewer
+from tests.factories import make_contract
 
 TODAY = date(2019, 3, 15)
 
 
 def _contract(session, provider, reference: str) -> Contract:
-    programme = session.scalar(sa.select(Programme).where(Programme.code == "adult-employment"))
-    contract = Contract(
-        reference=reference,
-        provider_id=provider.id,
-        programme=programme,
-        kind="special_effort",
-        monthly_fee=Decimal("9500.00"),
-        hourly_rate=Decimal("45.00"),
-        outcome_bonus=Decimal("15000.00"),
+    return make_contract(
+        session,
+        provider.id,
+        reference,
         ceiling=Decimal("1000000.00"),
         start_on=date(2019, 1, 10),
         end_on=date(2019, 12, 31),
         max_end_on=date(2019, 12, 31),
     )
-    session.add(contract)
-    session.flush()
-    return contract
 
 
 def test_a_month_of_the_viewers_contract_shows_its_newest_report(db_session, make_provider):

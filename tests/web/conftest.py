@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from html.parser import HTMLParser
 
 import pytest
 
@@ -36,46 +35,3 @@ def client_as(demo_app) -> Callable:
         return client
 
     return make
-
-
-class PageParts(HTMLParser):
-    """What a page is made of, as a browser would read it: tags, attributes and text."""
-
-    def __init__(self, html: str):
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, dict]] = []
-        self.text_parts: list[str] = []
-        self._open: list[str] = []
-        self.inline_scripts = 0
-        self.feed(html)
-        self.close()
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-        self._open.append(tag)
-
-    def handle_endtag(self, tag):
-        if self._open and self._open[-1] == tag:
-            self._open.pop()
-
-    def handle_data(self, data):
-        if self._open and self._open[-1] == "script" and data.strip():
-            self.inline_scripts += 1
-        self.text_parts.append(data)
-
-    @property
-    def text(self) -> str:
-        return " ".join(" ".join(self.text_parts).split())
-
-    def find_all(self, tag: str, **attrs) -> list[dict]:
-        """Attributes of every `tag` whose attributes include `attrs` (class_ matches a class)."""
-        found = []
-        for name, have in self.tags:
-            if name != tag:
-                continue
-            wanted_class = attrs.get("class_")
-            if wanted_class and wanted_class not in (have.get("class") or "").split():
-                continue
-            if all(have.get(k) == v for k, v in attrs.items() if k != "class_"):
-                found.append(have)
-        return found

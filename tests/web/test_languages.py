@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from contracts.models import User
 from contracts.services.demo import DEMO_PASSWORD
 from tests.conftest import csrf_token, login
-from tests.web.conftest import PageParts
+from tests.pages import PageParts
 
 
 def _switch(client, language: str, next_url: str = "/"):

@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 
 from provider_portal.security import ALL_ROLES, CONTENT_SECURITY_POLICY, PUBLIC_ENDPOINTS
-from tests.web.conftest import PageParts
+from tests.pages import PageParts
 
 # A sample value for each kind of URL parameter, so that every page is visited: one that is
 # not among these fails the sweep rather than being left out of it.

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from contracts.models import AuditEvent, Contract, Participant, Programme, Provider, User
 from tests.conftest import login
-from tests.web.conftest import PageParts
+from tests.pages import PageParts
 
 
 def _scalars(app, stmt):

@@ -1,4 +1,4 @@
-"""The score pages show what scoring.figures says, Danish-formatted, to the roles that may see it.
+"""The score pages show what the stored figures say, Danish-formatted, to the roles that may see it.
 
 A provider sees only its own provider and contracts; the administrator sees no scores at all.
 The trend chart is an SVG image drawn from the same figures.
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from decimal import Decimal
-from html.parser import HTMLParser
 
 import pytest
 import sqlalchemy as sa
@@ -16,79 +15,16 @@ import sqlalchemy as sa
 from contracts.documents.charts import Series, trend_chart
 from contracts.models import Contract, Provider
 from contracts.rules.periods import months_between
-from contracts.services import scoring
+from contracts.services import score_tables, scoring
 from provider_portal.extensions import db
 from provider_portal.jobs import aggregation
-from tests.conftest import TEST_PASSWORD, login
-from tests.jobs.test_aggregation import accepted_sample_month, wait_until_done
-from tests.jobs.test_worker import start_worker, stop_worker
-from tests.web.conftest import PageParts
+from tests.factories import logged_in_client
+from tests.jobs.workers import start_worker, stop_worker, wait_until_done
+from tests.pages import PageParts, ScoreTable
+from tests.scenarios import accepted_sample_month, scored_sample_month
 
 SVG = "{http://www.w3.org/2000/svg}"
 DEMO_MONTHS = months_between("2018-03", "2019-01")
-
-
-class ScoreTable(HTMLParser):
-    """The rows of a page's score tables: row heading -> {figure name: the cell's text}."""
-
-    def __init__(self, html: str):
-        super().__init__(convert_charrefs=True)
-        self.rows: dict[str, dict[str, str]] = {}
-        self._row: dict[str, str] | None = None
-        self._heading: list[str] | None = None
-        self._figure: str | None = None
-        self._depth = 0
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "tr":
-            self._row, self._heading = {}, []
-        elif tag == "th" and attrs.get("scope") == "row":
-            self._heading = []
-            self._figure = "__heading__"
-        elif "data-figure" in attrs and self._row is not None and self._figure is None:
-            self._figure = attrs["data-figure"]
-            self._row[self._figure] = ""
-            self._depth = 0
-        if self._figure and tag in ("td", "th", "span"):
-            self._depth += 1
-
-    def handle_endtag(self, tag):
-        if tag == "tr" and self._row is not None:
-            heading = self._row.pop("__heading__", "").strip()
-            if heading:
-                self.rows[heading] = {k: " ".join(v.split()) for k, v in self._row.items()}
-            self._row = None
-        if self._figure and tag in ("td", "th", "span"):
-            self._depth -= 1
-            if self._depth <= 0:
-                self._figure = None
-
-    def handle_data(self, data):
-        if self._figure and self._row is not None:
-            self._row[self._figure] = self._row.get(self._figure, "") + " " + data
-
-
-def _user(app, email: str, role: str, provider_id: int | None = None):
-    from contracts.services.accounts import create_user
-    from tests.conftest import TEST_ACTOR
-
-    with app.app_context():
-        create_user(db.session, TEST_ACTOR, email, role, TEST_PASSWORD, provider_id)
-        db.session.commit()
-    client = app.test_client()
-    assert login(client, email).status_code == 302
-    return client
-
-
-def _scored_sample(app, contracts: int = 1) -> list[int]:
-    """The sample month accepted and its scores written by the scoring service itself."""
-    ids = accepted_sample_month(app, contracts)
-    with app.app_context():
-        scoring.compute_month(db.session, "2019-01")
-        db.session.commit()
-    return ids
 
 
 def test_the_page_shows_the_sample_figures_that_a_real_worker_wrote(app):
@@ -100,7 +36,7 @@ def test_the_page_shows_the_sample_figures_that_a_real_worker_wrote(app):
         assert answer["status"] == "finished", answer
     finally:
         stop_worker(worker)
-    client = _user(app, "indkoeb@example.dk", "procurement")
+    client = logged_in_client(app, "indkoeb@example.dk", "procurement")
 
     page = client.get("/scores/?month=2019-01&view=monthly")
 
@@ -122,7 +58,7 @@ def test_the_page_shows_the_sample_figures_that_a_real_worker_wrote(app):
     }
     # ... which is exactly what the scoring service says, for every scope on the page.
     with app.app_context():
-        figures = scoring.figures(db.session, "contract", contract_id, "2019-01", False)
+        figures = score_tables.figures(db.session, "contract", contract_id, "2019-01", False)
     assert (figures.participants, figures.active_end, figures.exits) == (7, 3, 4)
     assert figures.outcome_rate == Decimal("0.5") and figures.score is None
     assert round(figures.delivery_rate * 1000) == 846 and round(figures.absence_rate * 1000) == 132
@@ -202,11 +138,11 @@ def test_charts_draw_gaps_for_empty_rates_and_refuse_mismatched_data():
 
 
 def test_a_provider_sees_only_its_own_provider_and_contracts(app):
-    own, other = _scored_sample(app, contracts=2)
+    own, other = scored_sample_month(app, contracts=2)
     with app.app_context():
         own_provider = db.session.get(Contract, own).provider_id
         other_provider = db.session.get(Contract, other).provider_id
-    client = _user(app, "koordinator@example.dk", "provider", own_provider)
+    client = logged_in_client(app, "koordinator@example.dk", "provider", own_provider)
 
     page = client.get("/scores/").get_data(as_text=True)
 
@@ -226,8 +162,8 @@ def test_a_provider_sees_only_its_own_provider_and_contracts(app):
 
 
 def test_the_administrator_sees_no_scores(app):
-    [contract_id] = _scored_sample(app)
-    client = _user(app, "admin@example.dk", "admin")
+    [contract_id] = scored_sample_month(app)
+    client = logged_in_client(app, "admin@example.dk", "admin")
     for url in (
         "/scores/",
         f"/scores/contract/{contract_id}",
@@ -238,11 +174,11 @@ def test_the_administrator_sees_no_scores(app):
 
 
 def test_score_pages_are_danish_safe_and_say_when_nothing_is_scored(app):
-    client = _user(app, "oekonomi@example.dk", "finance")
+    client = logged_in_client(app, "oekonomi@example.dk", "finance")
     empty = client.get("/scores/")
     assert empty.status_code == 200
     assert "Der er endnu ingen resultatmålinger" in PageParts(empty.get_data(as_text=True)).text
-    _scored_sample(app)
+    scored_sample_month(app)
     for url in (
         "/scores/?month=2019-01",
         "/scores/?month=2018-13",

@@ -7,11 +7,13 @@ import shutil
 import pytest
 
 from contracts.models import Contract
-from contracts.services import score_tables, scoring
+from contracts.services import score_tables
 from provider_portal.extensions import db
 from tests.api.sql_statements import statements
 from tests.conftest import _make_app
-from tests.web.test_score_pages import ScoreTable, _scored_sample, _user
+from tests.factories import logged_in_client
+from tests.pages import ScoreTable
+from tests.scenarios import scored_sample_month
 
 PAGES = ("/scores/?month=2019-01&view=monthly", "/scores/?month=2019-01&view=cumulative")
 
@@ -28,10 +30,10 @@ def second_app(sqlite_template, clean_redis, tmp_path):
 
 def _costs(app, contracts: int) -> tuple[list[int], dict[str, dict[str, str]]]:
     """Statements each score page sends with `contracts` scored contracts, and the first page's rows."""
-    ids = _scored_sample(app, contracts)
+    ids = scored_sample_month(app, contracts)
     with app.app_context():
         provider_id = db.session.get(Contract, ids[0]).provider_id
-    client = _user(app, "indkoeb@example.dk", "procurement")
+    client = logged_in_client(app, "indkoeb@example.dk", "procurement")
     urls = [*PAGES, f"/scores/provider/{provider_id}", f"/scores/contract/{ids[0]}"]
     counts, rows = [], {}
     for url in urls:
@@ -56,14 +58,14 @@ def test_six_contracts_score_tables_cost_the_statements_of_one(app, second_app):
 
 
 def test_the_tables_figures_are_those_scoring_gives_each_scope(app):
-    _scored_sample(app, 3)
+    scored_sample_month(app, 3)
     with app.app_context():
         for kind in ("all", "programme", "provider", "contract"):
             for cumulative in (False, True):
                 tables = score_tables.figures_by_scope(db.session, kind, "2019-01", cumulative)
                 assert tables, kind
                 for scope_id, figures in tables.items():
-                    assert figures == scoring.figures(
+                    assert figures == score_tables.figures(
                         db.session, kind, scope_id, "2019-01", cumulative
                     )
                     assert score_tables.figures_by_month(

@@ -82,7 +82,7 @@ def test_work_for_after_the_commit_runs_after_it_and_never_after_a_rollback(app)
 
 
 def test_a_month_is_enqueued_only_once_what_it_reads_is_committed(app):
-    from tests.jobs.test_aggregation import accepted_sample_month
+    from tests.scenarios import accepted_sample_month
 
     accepted_sample_month(app)
     with app.app_context():

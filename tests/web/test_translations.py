@@ -13,7 +13,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
 from contracts.models import Contract, Invoice, Lot, MonthlyReport, Tender
-from tests.web.conftest import PageParts
+from tests.pages import PageParts, text_of
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = ROOT / "provider_portal" / "translations" / "da" / "LC_MESSAGES" / "messages.po"
@@ -200,11 +200,10 @@ NAVIGATION = {
 
 def _menu(html: str) -> dict[str, str]:
     """The main menu's items: label → link, and which one is marked as the current page."""
-    nav = re.search(r'<nav class="site-nav".*?</nav>', html, flags=re.DOTALL).group(0)
     items = {}
-    for attrs, label in re.findall(r"<a ([^>]*)>([^<]*)</a>", nav):
-        href = re.search(r'href="([^"]*)"', attrs).group(1)
-        items[label.strip()] = href + (" (current)" if 'aria-current="page"' in attrs else "")
+    for link in PageParts(html).xpath("//nav[@class = 'site-nav']//a"):
+        current = " (current)" if link.get("aria-current") == "page" else ""
+        items[text_of(link)] = link.get("href") + current
     return items
 
 
