@@ -12,6 +12,7 @@ from contracts.models import Contract, Enrolment
 from contracts.services.figures import effort_totals
 from provider_portal.extensions import db
 from provider_portal.procurement.commands import register as register_commands
+from tests.bodies import contract_body
 from tests.conftest import VALID_CVRS
 from tests.procurement.conftest import set_clock
 
@@ -24,22 +25,6 @@ CITIZENS = [
     ("160784-2345", 2),
     ("030390-3456", 3),
 ]
-
-
-def _contract_body(provider_id: int, programme: str) -> dict:
-    return {
-        "provider_id": provider_id,
-        "programme": programme,
-        "kind": "special_effort",
-        "start_date": "2018-03-01",
-        "end_date": "2019-02-28",
-        "max_end_date": "2019-08-31",
-        "monthly_fee": "9500.00",
-        "hourly_rate": "48.00",
-        "outcome_bonus": "15000.00",
-        "vat_rate": "0.25",
-        "ceiling": "3000000.00",
-    }
 
 
 def test_the_seed_story_from_extension_to_changeover(app, api, make_token):
@@ -66,7 +51,8 @@ def test_the_seed_story_from_extension_to_changeover(app, api, make_token):
     # Four contracts, each extended to 31 August 2019 by an amendment.
     contracts = []
     for provider_id, code in zip(providers, PROGRAMMES, strict=True):
-        status, body = api("POST", "/api/v1/contracts", staff, _contract_body(provider_id, code))
+        body = contract_body(provider_id, programme=code, hourly_rate="48.00", ceiling="3000000.00")
+        status, body = api("POST", "/api/v1/contracts", staff, body)
         assert status == 201, body
         contracts.append(body["id"])
     for contract_id in contracts:
