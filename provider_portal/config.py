@@ -11,6 +11,8 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from contracts.rules.identifiers import cvr_problem, gln_problem
+
 
 class ConfigError(RuntimeError):
     """The app cannot start safely with this configuration."""
@@ -64,7 +66,8 @@ WEAK_SECRETS = {"dev", "secret", "changeme", "change-me", "development"}
 
 
 def check(config: dict) -> None:
-    """Refuse to start without a real secret key and pseudonym key, or with a bad clock."""
+    """Refuse to start without a real secret key and pseudonym key, with a bad clock, or with
+    a municipality's CVR or EAN that is no such number (its e-invoices would be refused)."""
     for name in ("SECRET_KEY", "PSEUDONYM_KEY"):
         value = config.get(name)
         if not value or value.lower() in WEAK_SECRETS or len(value) < MIN_SECRET_LENGTH:
@@ -79,3 +82,7 @@ def check(config: dict) -> None:
             config["PORTAL_TODAY"] = date.fromisoformat(today)
         except ValueError:
             raise ConfigError(f"PORTAL_TODAY must be a date YYYY-MM-DD, not {today!r}") from None
+    for name, problem_of in (("MUNICIPALITY_CVR", cvr_problem), ("MUNICIPALITY_EAN", gln_problem)):
+        problem = problem_of(str(config.get(name) or ""))
+        if problem is not None:
+            raise ConfigError(f"{name}: {problem.message}")

@@ -3,7 +3,7 @@
 `providers.create_provider` registers the name, CVR and GLN; this module adds the contact
 person and the later edits. Every problem is found before anything changes, so a refusal
 (`ProviderRefused`, each problem with its field) stores nothing. CVR and GLN are checked by
-the same rules as at registration (`providers.cvr_problem`, `providers.gln_problem`).
+the same rules as at registration (`contracts.rules.identifiers`).
 """
 
 from __future__ import annotations
@@ -14,18 +14,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..models import Provider
+from ..rules.identifiers import compact_cvr, compact_gln, cvr_problem, gln_problem
 from ..rules.problems import N_, Problem
 from . import DomainError, Refused
 from .audit import Actor, record
-from .providers import (
-    compact_cvr,
-    compact_gln,
-    create_provider,
-    cvr_problem,
-    cvr_taken,
-    get_provider,
-    gln_problem,
-)
+from .providers import create_provider, cvr_taken, get_provider
 from .scope import Viewer
 
 NAME_LENGTH = 200

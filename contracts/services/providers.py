@@ -1,96 +1,21 @@
 """Providers (leverandører): registering one with a checked CVR and GLN, and reading them.
 
-CVR numbers are checked with python-stdnum's modulus-11 rule, GLN/EAN location numbers with
-the GS1 check digit; each wrong length, character or check digit gets its own message.
+CVR numbers and GLN/EAN location numbers are checked by `contracts.rules.identifiers`; each
+wrong length, character or check digit gets its own message.
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
-from stdnum import ean
-from stdnum.dk import cvr as stdnum_cvr
-from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
 
 from ..models import Provider
+from ..rules.identifiers import compact_cvr, compact_gln, cvr_problem, gln_problem
 from ..rules.problems import N_, Problem
 from . import DomainError, NotFound, scope
 from .audit import Actor, record
 from .paging import Page, page_of
 from .scope import Viewer
-
-CVR_LENGTH = 8
-GLN_LENGTH = 13
-
-
-def compact_cvr(text: str) -> str:
-    """A CVR number without spaces, dashes or a DK prefix."""
-    return stdnum_cvr.compact(text)
-
-
-def cvr_problem(text: str) -> Problem | None:
-    """Why the text is not a valid CVR number, or None when it is one."""
-    number = compact_cvr(text)
-    try:
-        stdnum_cvr.validate(number)
-    except InvalidLength:
-        return Problem(
-            N_("A CVR number has %(expected)s digits; “%(number)s” has %(count)s."),
-            {"expected": CVR_LENGTH, "number": number, "count": len(number)},
-            field="cvr",
-        )
-    except InvalidFormat:
-        if not number.isdigit():
-            return Problem(
-                N_("A CVR number has only digits; “%(number)s” has other characters."),
-                {"number": number},
-                field="cvr",
-            )
-        return Problem(N_("A CVR number never starts with 0."), field="cvr")
-    except InvalidChecksum:
-        return Problem(
-            N_(
-                "%(number)s is not a CVR number: the check digit does not match the other digits "
-                "(modulus 11). Look for a typo."
-            ),
-            {"number": number},
-            field="cvr",
-        )
-    return None
-
-
-def compact_gln(text: str) -> str:
-    """A GLN/EAN number without spaces or dashes."""
-    return ean.compact(text)
-
-
-def gln_problem(text: str) -> Problem | None:
-    """Why the text is not a valid 13-digit GLN/EAN location number, or None when it is one."""
-    number = compact_gln(text)
-    if not number.isdigit():
-        return Problem(
-            N_("A GLN/EAN number has only digits; “%(number)s” has other characters."),
-            {"number": number},
-            field="gln",
-        )
-    if len(number) != GLN_LENGTH:
-        return Problem(
-            N_("A GLN/EAN number has %(expected)s digits; “%(number)s” has %(count)s."),
-            {"expected": GLN_LENGTH, "number": number, "count": len(number)},
-            field="gln",
-        )
-    try:
-        ean.validate(number)
-    except InvalidChecksum:
-        return Problem(
-            N_(
-                "%(number)s is not a GLN/EAN number: the last digit is not the check digit of the "
-                "others. Look for a typo."
-            ),
-            {"number": number},
-            field="gln",
-        )
-    return None
 
 
 def cvr_taken(cvr: str, existing: Provider) -> Problem:
