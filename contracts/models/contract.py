@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..rules.succession import is_expiring
 from .base import Base, Money, Rate, Timestamp, enum_check, utcnow
 
 if TYPE_CHECKING:
@@ -17,7 +18,6 @@ if TYPE_CHECKING:
 
 CONTRACT_KINDS = ("special_effort", "framework", "call_off")
 CONTRACT_STATUSES = ("draft", "active", "ended", "terminated")
-EXPIRING_WITHIN_DAYS = 90
 
 
 class Contract(Base):
@@ -94,9 +94,8 @@ class Contract(Base):
         return (self.end_on - today).days
 
     def is_expiring(self, today: date) -> bool:
-        """Ends within 90 days and nothing succeeds it."""
-        days = self.days_left(today)
-        return days is not None and days <= EXPIRING_WITHIN_DAYS and self.successor is None
+        """Ends within 90 days and nothing succeeds it (`rules.succession`)."""
+        return is_expiring(self.days_left(today), self.successor is not None)
 
 
 class Amendment(Base):

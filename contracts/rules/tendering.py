@@ -1,5 +1,6 @@
 """The pure rules of tendering (DESIGN.md §3): deadlines in Copenhagen time, the phase a tender
-is in, the evaluation formula, the ranking, the standstill and succession gaps.
+is in, the evaluation formula, the ranking and the standstill (the gap or overlap between a
+tender's contracts and those they replace is `succession`'s).
 
 Values in, values out: nothing here reads or writes the database.
 """
@@ -12,7 +13,6 @@ from decimal import Decimal
 
 from .money import round_money
 from .periods import COPENHAGEN
-from .problems import N_, Problem
 
 STANDSTILL_DAYS = 10
 POINTS = Decimal("0.01")
@@ -162,27 +162,3 @@ def score_lot(
             )
         )
     return table
-
-
-def succession_warning(
-    predecessor_reference: str, predecessor_end: date, start: date
-) -> Problem | None:
-    """A warning when a successor starting on `start` leaves a gap or overlaps; else None."""
-    changeover = predecessor_end + timedelta(days=1)
-    values = {"reference": predecessor_reference, "end": predecessor_end, "start": start}
-    if start > changeover:
-        return Problem(
-            N_(
-                "%(days)s day(s) without a contract between %(reference)s, which ends %(end)s, "
-                "and the start on %(start)s."
-            ),
-            {"days": (start - changeover).days, **values},
-        )
-    if start < changeover:
-        return Problem(
-            N_(
-                "The start on %(start)s overlaps %(reference)s (which ends %(end)s) by %(days)s day(s)."
-            ),
-            {"days": (changeover - start).days, **values},
-        )
-    return None

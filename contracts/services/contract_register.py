@@ -10,7 +10,7 @@ happened to run on its start or end day.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from ..models import Contract, Programme, Provider
 from ..models.contract import CONTRACT_KINDS
 from ..rules.problems import N_, Problem
+from ..rules.succession import succession_warning
 from . import DomainError, NotFound, Refused, scope
 from .audit import Actor, record
 from .scope import Viewer
@@ -163,32 +164,6 @@ def _problems(session: Session, viewer: Viewer, terms: ContractTerms):
     return problems, provider, programme, predecessor
 
 
-def _succession_warnings(predecessor: Contract, start_on: date) -> list[Problem]:
-    changeover = predecessor.end_on + timedelta(days=1)
-    if start_on > changeover:
-        gap = (start_on - changeover).days
-        return [
-            Problem(
-                N_(
-                    "%(days)s day(s) without a contract between %(reference)s, which ends %(end)s, and "
-                    "this contract's start."
-                ),
-                {"days": gap, "reference": predecessor.reference, "end": predecessor.end_on},
-                field="start_date",
-            )
-        ]
-    if start_on < changeover:
-        overlap = (changeover - start_on).days
-        return [
-            Problem(
-                N_("The contract overlaps %(reference)s (which ends %(end)s) by %(days)s day(s)."),
-                {"reference": predecessor.reference, "end": predecessor.end_on, "days": overlap},
-                field="start_date",
-            )
-        ]
-    return []
-
-
 def create_contract(
     session: Session, actor: Actor, viewer: Viewer, terms: ContractTerms, today: date
 ) -> NewContract:
@@ -218,7 +193,12 @@ def create_contract(
     contract.status = contract.status_on(today)
     session.add(contract)
     session.flush()
-    warnings = _succession_warnings(predecessor, terms.start_on) if predecessor else []
+    warning = (
+        succession_warning(predecessor.reference, predecessor.end_on, terms.start_on, "start_date")
+        if predecessor
+        else None
+    )
+    warnings = [warning] if warning else []
     record(
         session,
         actor,

@@ -353,7 +353,7 @@ def test_a_successor_with_a_gap_is_saved_and_the_gap_is_warned_of(app, staff, wo
     assert response.status_code == 302
     page = _text(staff.get(response.headers["Location"]))
     assert (
-        "9 dag(e) uden aftale mellem SÆR-2018-03, som slutter 31-03-2019, og denne aftales start."
+        "9 dag(e) uden aftale mellem SÆR-2018-03, som slutter 31-03-2019, og starten 10-04-2019."
         in page
     )
     with app.app_context():

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 from ...models import AuditEvent, Bid, Contract, Lot, Tender, tender_predecessor
 from ...rules import tendering as rules
 from ...rules.problems import N_, Problem
+from ...rules.succession import succession_warning
 from .. import NotFound, scope
 from ..paging import Page, page_of
 from ..scope import Viewer
@@ -95,7 +96,7 @@ def succession_warnings(session: Session, tender: Tender) -> list[Problem]:
         return []
     found = []
     for old in predecessors(session, tender):
-        warning = rules.succession_warning(old.reference, old.end_on, tender.contract_start_on)
+        warning = succession_warning(old.reference, old.end_on, tender.contract_start_on)
         if warning:
             found.append(warning)
     return found
