@@ -2,7 +2,8 @@
 
 Every list starts from `visible` (the viewer's scope, `scope.contracts`, and at most one
 provider's), so who sees which contract is said in one place: by reference, as the score
-tables and the invoice desk's choices show them; and filtered and paged, as the API lists them.
+tables, the invoice desk's choices and procurement's overview show them; and filtered and paged,
+as the API lists them.
 """
 
 from __future__ import annotations
@@ -30,11 +31,14 @@ def visible(viewer: Viewer, provider_id: int | None = None) -> sa.Select:
 
 
 def contracts_by_reference(
-    session: Session, viewer: Viewer, provider_id: int | None = None
+    session: Session, viewer: Viewer, provider_id: int | None = None, *, successors: bool = False
 ) -> list[Contract]:
     """The contracts the viewer may see (of one provider, if given) by reference, with their
-    provider and programme loaded: three statements however many there are."""
+    provider and programme loaded (and their successor, when asked): three statements (four)
+    however many there are."""
     loads = [selectinload(Contract.provider), selectinload(Contract.programme)]
+    if successors:
+        loads.append(selectinload(Contract.successor))
     return list(
         session.scalars(visible(viewer, provider_id).options(*loads).order_by(Contract.reference))
     )

@@ -14,23 +14,15 @@ from sqlalchemy.orm import Session, selectinload
 from ..models import Contract, Enrolment, MonthlyReport
 from . import scope
 from .contract_invoices import ContractInvoices, contract_invoices
+from .contract_lists import contracts_by_reference
 from .contract_register import get_contract
 from .report_versions import newest_by_month
 from .scope import Viewer
 
 
 def visible_contracts(session: Session, viewer: Viewer) -> list[Contract]:
-    """The viewer's contracts by reference, with what the tables show, loaded in a few queries."""
-    stmt = (
-        scope.contracts(viewer)
-        .options(
-            selectinload(Contract.provider),
-            selectinload(Contract.programme),
-            selectinload(Contract.successor),
-        )
-        .order_by(Contract.reference)
-    )
-    return list(session.scalars(stmt))
+    """The viewer's contracts by reference, with what the tables show (their successor too)."""
+    return contracts_by_reference(session, viewer, successors=True)
 
 
 def expiring_first(contracts: Iterable[Contract], today: date) -> list[Contract]:
