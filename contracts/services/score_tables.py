@@ -1,9 +1,9 @@
 """The stored scores as the score pages show them: a month's tables, and one scope month by month.
 
 Each table is read in one statement however many rows it has: the figures of every scope of
-a kind come in one query with their programme's score weights (`scoring.figures` reads one
-scope's). A viewer sees only the scopes `scope` lets it see; a provider neither the whole
-effort nor the programmes.
+a kind come in one query with their programme's score weights, as do one scope's (`figures`,
+which the API serves). A viewer sees only the scopes `scope` lets it see; a provider neither
+the whole effort nor the programmes.
 """
 
 from __future__ import annotations
@@ -58,6 +58,21 @@ def _figures_by(session: Session, kind: str, key: str, *where: sa.ColumnElement[
             stored.update(w_outcome=w_outcome, w_delivery=w_delivery)
         found[getattr(score, key)] = Figures(**stored)
     return found
+
+
+def figures(
+    session: Session, kind: str, scope_id: int, month: str, cumulative: bool
+) -> Figures | None:
+    """One scope's stored figures for a month, with its programme's weights; None before any."""
+    found = _figures_by(
+        session,
+        kind,
+        "scope_id",
+        Score.scope_id == scope_id,
+        Score.month == month,
+        Score.cumulative == cumulative,
+    )
+    return found.get(scope_id)
 
 
 def figures_by_scope(

@@ -7,16 +7,13 @@ Transfers never appear as exits: a report line's exit reason cannot be `transfer
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from ..models import Contract, MonthlyReport, Programme, ReportLine, Score, utcnow
+from ..models import Contract, MonthlyReport, ReportLine, Score, utcnow
 from ..models.base import UTCDateTime
 from ..models.participants import BENEFIT_STOPPED_EXITS, OTHER_EXITS, POSITIVE_EXITS
 from ..rules.periods import parse_month
-from ..rules.scoring import Figures
 from .invoicing import INVOICEABLE
 from .sql import from_hundredths, hundredths
 
@@ -140,43 +137,3 @@ def compute_month(session: Session, month: str) -> int:
             )
             written += result.rowcount or 0
     return written
-
-
-def figures(
-    session: Session, scope: str, scope_id: int, month: str, cumulative: bool
-) -> Figures | None:
-    """A scope's stored figures for a month, with the programme's score weights where it has one."""
-    score = session.scalar(
-        sa.select(Score).where(
-            Score.scope == scope,
-            Score.scope_id == scope_id,
-            Score.month == month,
-            Score.cumulative == cumulative,
-        )
-    )
-    if score is None:
-        return None
-    weights = (Decimal("0.6"), Decimal("0.4"))
-    programme_id = None
-    if scope == "programme":
-        programme_id = scope_id
-    elif scope == "contract":
-        programme_id = session.scalar(
-            sa.select(Contract.programme_id).where(Contract.id == scope_id)
-        )
-    if programme_id is not None:
-        programme = session.get(Programme, programme_id)
-        weights = (programme.w_outcome, programme.w_delivery)
-    return Figures(
-        participants=score.participants,
-        active_end=score.active_end,
-        exits=score.exits,
-        positive=score.positive,
-        benefit_stopped=score.benefit_stopped,
-        other=score.other,
-        hours_planned=score.hours_planned,
-        hours_delivered=score.hours_delivered,
-        absence_hours=score.absence_hours,
-        w_outcome=weights[0],
-        w_delivery=weights[1],
-    )

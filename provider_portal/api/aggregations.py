@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from contracts.rules.periods import parse_month
 from contracts.rules.problems import N_
-from contracts.services import DomainError, score_tables, scoring
+from contracts.services import DomainError, score_tables
 
 from ..extensions import db
 from ..jobs import aggregation
@@ -154,7 +154,7 @@ def get_scores(query: ScoreQuery):
     """Written by the month's aggregation; 404 until it has run for that month."""
     parse_month(query.month)
     scope_id = _visible_scope_id(query)
-    figures = scoring.figures(
+    figures = score_tables.figures(
         db.session, query.scope, scope_id, query.month, query.cumulative == "true"
     )
     if figures is None:

@@ -3,8 +3,8 @@
 Procurement and finance see every programme, provider and contract; a provider sees only its
 own provider and its contracts (through contracts.services.scope); the administrator sees no
 scores. The pages show aggregates only, never a participant, so reading them is not audited.
-The figures are exactly those of `contracts.services.scoring.figures`, which the API serves too,
-read a whole table at a time through `contracts.services.score_tables`.
+The figures are those the API serves, read a whole table at a time through
+`contracts.services.score_tables`.
 """
 
 from __future__ import annotations
