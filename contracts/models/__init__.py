@@ -3,6 +3,7 @@
 from .base import Base, utcnow
 from .contract import Amendment, Contract
 from .invoices import Invoice, InvoiceLine
+from .notices import Notice
 from .numbering import InvoiceApproval, InvoiceNumberCounter  # noqa: F401
 from .participants import Enrolment, Participant
 from .parties import Programme, Provider
@@ -24,6 +25,7 @@ __all__ = [
     "InvoiceLine",
     "Lot",
     "MonthlyReport",
+    "Notice",
     "Participant",
     "Programme",
     "Provider",

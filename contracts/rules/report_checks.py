@@ -5,6 +5,7 @@ Every problem is collected, not just the first, so a provider can fix the whole 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -62,10 +63,58 @@ def within_ceiling(hours: Decimal, days: int, weekly: Decimal = WEEKLY_CEILING) 
     return hours * 7 <= weekly * days
 
 
+def confirmed_exit_problem(
+    line: int | None,
+    status: str | None,
+    exit_date: date | None,
+    exit_reason: str | None,
+    confirmed: tuple[date, str] | None,
+    ref: str | None = None,
+) -> Problem | None:
+    """The problem of a line whose participant's exit is confirmed by a notice (DESIGN.md §3)
+    unless the line exits on the same day for the same reason; None when it agrees (or there
+    is no confirmed exit). With `ref` the message names the participant (a stored report's
+    line, read without its file)."""
+    if confirmed is None:
+        return None
+    day, reason = confirmed
+    if status == "exited" and exit_date == day and exit_reason == reason:
+        return None
+    field = "exit_reason" if status == "exited" and exit_date == day else "exit_date"
+    if ref is not None:
+        return Problem(
+            N_(
+                "%(ref)s's exit on %(day)s (%(reason)s) is confirmed; "
+                "the report's line must have the same date and reason"
+            ),
+            {"ref": ref, "day": day, "reason": reason},
+            line,
+            field,
+        )
+    return Problem(
+        N_(
+            "the exit on %(day)s (%(reason)s) is confirmed; "
+            "the line must have the same date and reason"
+        ),
+        {"day": day, "reason": reason},
+        line,
+        field,
+    )
+
+
 def check_report(
-    read: ReadReport, month: str, enrolled: list[Enrolled], weekly: Decimal = WEEKLY_CEILING
+    read: ReadReport,
+    month: str,
+    enrolled: list[Enrolled],
+    weekly: Decimal = WEEKLY_CEILING,
+    confirmed_exits: Mapping[str, tuple[date, str]] | None = None,
 ) -> list[CheckedLine]:
-    """The lines, checked; raises InputRejected listing every problem when any line is bad."""
+    """The lines, checked; raises InputRejected listing every problem when any line is bad.
+
+    `confirmed_exits` (participant reference → day and reason) are the month's exits confirmed
+    by notices: each must be on its participant's line with the same day and reason.
+    """
+    confirmed_exits = confirmed_exits or {}
     first, last = parse_month(month)
     by_ref = {e.participant_ref: e for e in enrolled}
     problems = list(read.problems)
@@ -99,6 +148,12 @@ def check_report(
             else:
                 seen[ref] = n
                 enrolment = by_ref.get(ref)
+                disagrees = confirmed_exit_problem(
+                    n, line.status, line.exit_date, line.exit_reason, confirmed_exits.get(ref)
+                )
+                if disagrees is not None:
+                    problems.append(disagrees)
+                    ok = False
                 if enrolment is None:
                     problem(
                         n,

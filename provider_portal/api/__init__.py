@@ -12,6 +12,7 @@ from . import (  # noqa: F401  # noqa: F401  # noqa: F401
     contracts,
     handlers,
     invoices,
+    notices,
     ocds,
     openapi,
     providers,
