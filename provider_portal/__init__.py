@@ -52,6 +52,9 @@ def create_app(config: dict | None = None) -> Flask:
     portal_config.check(app.config)
 
     _init_extensions(app)
+    from .converters import MonthConverter
+
+    app.url_map.converters["month"] = MonthConverter  # before the routes that use it
     _register_blueprints(app)
 
     from . import cli, errors, transaction

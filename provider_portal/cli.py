@@ -99,6 +99,7 @@ def create_token_command(email, name) -> None:
 def aggregate(months, all_months) -> None:
     """Enqueue the aggregation (invoices and scores) of months for the RQ workers."""
     from contracts.models import MonthlyReport
+    from contracts.rules.report_calendar import COUNTED_STATUSES
 
     from .jobs import aggregation
 
@@ -106,7 +107,7 @@ def aggregate(months, all_months) -> None:
         months = db.session.scalars(
             sa.select(MonthlyReport.month)
             .distinct()
-            .where(MonthlyReport.status.in_(("accepted", "invoiced")))
+            .where(MonthlyReport.status.in_(COUNTED_STATUSES))
             .order_by(MonthlyReport.month)
         ).all()
     if not months:

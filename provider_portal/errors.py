@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from contracts.services import DomainError
 
+from .converters import NotAMonth
 from .i18n import say
 from .security import is_api_request
 
@@ -28,6 +29,7 @@ API_MESSAGES = {
     429: "Too many requests; wait a moment and try again.",
     500: "Something went wrong on our side; nothing was changed.",
 }
+MONTH_PROBLEM = "The month must be written YYYY-MM, such as 2019-01."
 
 
 def api_error(status: int, message: str | None = None, field: str | None = None, errors=None):
@@ -65,6 +67,13 @@ def init_app(app: Flask) -> None:
         return render_template(
             "errors/error.html", status=status, message=_page_message(status)
         ), status
+
+    @app.errorhandler(NotAMonth)
+    def not_a_month(error: NotAMonth):
+        # A page for a month that is no month does not exist; the API says what is wrong.
+        if is_api_request():
+            return api_error(422, MONTH_PROBLEM, "month")
+        return http_error(error)
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):

@@ -15,7 +15,7 @@ from flask import Flask, g, request
 from flask_babel import get_locale, gettext, pgettext
 from flask_login import current_user
 
-from contracts.rules.periods import MONTH_RE
+from contracts.rules.periods import is_month
 
 from . import formatting
 from .extensions import babel
@@ -79,7 +79,7 @@ def _shown(name: str, value: Any) -> Any:
         return formatting.day(value)
     if isinstance(value, Decimal):
         return formatting.number(value, max(0, -value.as_tuple().exponent))
-    if name == "month" and isinstance(value, str) and MONTH_RE.match(value):
+    if name == "month" and is_month(value):
         return formatting.month(value)
     if name == "state" and isinstance(value, str):
         return _state(value)

@@ -18,13 +18,13 @@ from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import StopValidation, ValidationError
+from wtforms.validators import ValidationError
 from wtforms.widgets import Select
 
-from contracts.rules.periods import MONTH_RE
+from contracts.rules.periods import is_month
 from contracts.services.invoice_search import InvoiceFilter
 
-from .form_fields import MonthField
+from .form_fields import IsMonth, MonthField
 
 ID_RE = re.compile(r"^\d{1,9}$")  # an id column's range on PostgreSQL, with room to spare
 PAGE_RE = re.compile(r"^[1-9]\d{0,5}$")
@@ -84,15 +84,12 @@ class TickField(BooleanField):
             raise ValidationError(_("Tick the box or leave it empty."))
 
 
-def _month(form, field) -> None:
-    """Empty, or a month written YYYY-MM; a wrong one ends the field's checks."""
-    if field.data and not MONTH_RE.match(field.data):
-        raise StopValidation(
-            _(
-                "“%(value)s” is not a month: write it as YYYY-MM, such as 2019-01.",
-                value=_shown(field),
-            )
-        )
+# Empty, or a month written YYYY-MM; a wrong one is quoted back and ends the field's checks.
+_month = IsMonth(
+    lambda field: _(
+        "“%(value)s” is not a month: write it as YYYY-MM, such as 2019-01.", value=_shown(field)
+    )
+)
 
 
 class _QueryForm(FlaskForm):
@@ -208,11 +205,7 @@ class InvoiceFilterForm(_QueryForm):
         return form
 
     def validate_month_to(self, field) -> None:
-        if (
-            MONTH_RE.match(self.month_from.data)
-            and field.data
-            and field.data < self.month_from.data
-        ):
+        if is_month(self.month_from.data) and field.data and field.data < self.month_from.data:
             raise ValidationError(_("The last month comes before the first."))
 
     @property

@@ -8,17 +8,11 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..rules.exits import END_REASONS
 from .base import Base, Timestamp, enum_check, utcnow
 
 if TYPE_CHECKING:
     from .contract import Contract
-
-EXIT_REASONS = ("job", "education", "benefit_stopped", "imprisonment", "death", "moved", "other")
-# A move to a successor contract ends an enrolment but is never an exit in any score.
-END_REASONS = EXIT_REASONS + ("transferred",)
-POSITIVE_EXITS = ("job", "education")
-BENEFIT_STOPPED_EXITS = ("benefit_stopped",)
-OTHER_EXITS = ("imprisonment", "death", "moved", "other")
 
 
 class Participant(Base):

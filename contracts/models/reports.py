@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..rules.exits import EXIT_REASONS
 from .base import Base, Hours, Timestamp, UTCDateTime, enum_check, utcnow
-from .participants import EXIT_REASONS
 
 if TYPE_CHECKING:
     from .contract import Contract

@@ -9,35 +9,94 @@ from zoneinfo import ZoneInfo
 
 # The one time zone the portal keeps: deadlines, "today" and document dates are Copenhagen's.
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+# Whole text only (`fullmatch`: `$` alone lets a trailing newline through); the pattern is also
+# the JSON schema's.
 MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+class Month(str):
+    """A calendar month, written YYYY-MM: "2019-01".
+
+    It is the text it is written as (a str), so it is stored, sent as JSON, put in a URL and
+    compared with months read back as text without conversion; and as that text is always
+    YYYY-MM, ordering the text orders the months. Made only from a well-formed month:
+    `Month.parse` (or `Month(text)`) raises ValueError for anything else.
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, text: object) -> Month:
+        if isinstance(text, Month):
+            return text
+        if not isinstance(text, str) or not MONTH_RE.fullmatch(text):
+            raise ValueError(f"{text!r} is not a month in the form YYYY-MM")
+        return super().__new__(cls, text)
+
+    @classmethod
+    def parse(cls, text: object) -> Month:
+        """The month written YYYY-MM (a Month is returned as it is); ValueError otherwise."""
+        return cls(text)
+
+    @classmethod
+    def of(cls, day: date) -> Month:
+        """The month a day falls in."""
+        return cls(f"{day.year:04d}-{day.month:02d}")
+
+    @property
+    def year(self) -> int:
+        return int(self[:4])
+
+    @property
+    def number(self) -> int:
+        """The month of the year, 1 to 12."""
+        return int(self[5:])
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, self.number, 1)
+
+    @property
+    def last_day(self) -> date:
+        return date(self.year, self.number, calendar.monthrange(self.year, self.number)[1])
+
+    def next(self) -> Month:
+        """The month after this one."""
+        return Month.of(self.last_day + timedelta(days=1))
+
+    def previous(self) -> Month:
+        """The month before this one."""
+        return Month.of(self.first_day - timedelta(days=1))
+
+
+def is_month(text: object) -> bool:
+    """True for a month written YYYY-MM."""
+    return isinstance(text, Month) or (
+        isinstance(text, str) and MONTH_RE.fullmatch(text) is not None
+    )
 
 
 def parse_month(text: str) -> tuple[date, date]:
     """First and last day of a month written YYYY-MM; ValueError otherwise."""
-    match = MONTH_RE.match(text or "")
-    if not match:
-        raise ValueError(f"{text!r} is not a month in the form YYYY-MM")
-    year, month = int(match.group(1)), int(match.group(2))
-    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+    month = Month.parse(text)
+    return month.first_day, month.last_day
 
 
-def month_of(day: date) -> str:
+def month_of(day: date) -> Month:
     """The YYYY-MM month a day falls in."""
-    return f"{day.year:04d}-{day.month:02d}"
+    return Month.of(day)
 
 
-def next_month(month: str) -> str:
+def next_month(month: str) -> Month:
     """The month after a YYYY-MM month."""
-    _, last = parse_month(month)
-    return month_of(last + timedelta(days=1))
+    return Month.parse(month).next()
 
 
-def months_between(first: str, last: str) -> list[str]:
+def months_between(first: str, last: str) -> list[Month]:
     """Every month from first to last, both included."""
-    months, month = [], first
+    months, month = [], Month.parse(first)
     while month <= last:
         months.append(month)
-        month = next_month(month)
+        month = month.next()
     return months
 
 
@@ -50,5 +109,4 @@ def overlap_days(start: date, end: date | None, first: date, last: date) -> int:
 
 def report_due_on(month: str) -> date:
     """A month's report is due on the 10th of the following month."""
-    _, last = parse_month(month)
-    return last + timedelta(days=10)
+    return Month.parse(month).last_day + timedelta(days=10)

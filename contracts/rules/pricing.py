@@ -10,9 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .exits import is_positive
 from .money import round_money
-
-POSITIVE_EXIT_REASONS = ("job", "education")
 
 
 @dataclass(frozen=True)
@@ -38,11 +37,7 @@ def price_line(
     bonus_paid_before: bool,
 ) -> PricedLine:
     """One participant's month: base fee by enrolled days, delivered hours, the outcome bonus once."""
-    bonus = (
-        outcome_bonus
-        if exit_reason in POSITIVE_EXIT_REASONS and not bonus_paid_before
-        else Decimal(0)
-    )
+    bonus = outcome_bonus if is_positive(exit_reason) and not bonus_paid_before else Decimal(0)
     return PricedLine(
         days=days,
         base_fee=round_money(monthly_fee * days / days_in_month),

@@ -8,12 +8,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
-from .periods import month_of, months_between, parse_month, report_due_on
+from .periods import is_month, month_of, months_between, report_due_on
 
 # The effort started in 2018; no report is expected for months before it.
 FIRST_REPORT_MONTH = "2018-01"
 # A month's status before any report for it is stored.
 MISSING = "missing"
+# Accepted by procurement, or already invoiced: the lines are facts that figures, scores and
+# invoices count (of a month's versions, the newest of these).
+COUNTED_STATUSES = ("accepted", "invoiced")
 # Sent in: no longer late, whatever the date.
 DONE_STATUSES = ("submitted", "accepted", "invoiced")
 # The provider may (still or again) send the month's lines.
@@ -37,9 +40,7 @@ def reported_months(start_on: date, end_on: date, today: date) -> list[str]:
 
 def is_reported_month(start_on: date, end_on: date, month: str, today: date) -> bool:
     """True when `month` is a YYYY-MM month the contract is reported for (begun, inside it)."""
-    try:
-        parse_month(month)
-    except ValueError:
+    if not is_month(month):
         return False
     first, last = _span(start_on, end_on, today)
     return first <= month <= last

@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from .exits import EXIT_REASONS
 from .problems import N_, InputRejected, Problem
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -40,15 +41,6 @@ ALIASES = {
     "afgangsaarsag": "exit_reason",
 }
 STATUS_WORDS = {"active": "active", "aktiv": "active", "exited": "exited", "afgaaet": "exited"}
-EXIT_REASON_CODES = (
-    "job",
-    "education",
-    "benefit_stopped",
-    "imprisonment",
-    "death",
-    "moved",
-    "other",
-)
 DATE_FORMATS = (
     (re.compile(r"^(\d{4})-(\d{2})-(\d{2})$"), ("y", "m", "d")),
     (re.compile(r"^(\d{2})-(\d{2})-(\d{4})$"), ("d", "m", "y")),
@@ -199,7 +191,7 @@ def read_exit_reason(text: str | None) -> str | None:
     if text is None or not str(text).strip():
         return None
     reason = str(text).strip().lower()
-    if reason not in EXIT_REASON_CODES:
+    if reason not in EXIT_REASONS:
         raise CellError(N_("'%(value)s' is not an exit reason (%(codes)s)"))
     return reason
 
@@ -241,7 +233,7 @@ def _read_line(
             try:
                 value = reader(raw)
             except CellError as error:
-                params = {"value": str(raw)[:40], "codes": ", ".join(EXIT_REASON_CODES)}
+                params = {"value": str(raw)[:40], "codes": ", ".join(EXIT_REASONS)}
                 problems.append(Problem(error.template, params, line_no, column))
                 value = None
             else:

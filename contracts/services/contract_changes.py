@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..models import Amendment, Contract, Enrolment, utcnow
+from ..rules.exits import TRANSFERRED
 from ..rules.problems import N_
 from . import DomainError
 from .audit import SYSTEM, Actor, record
@@ -95,7 +96,7 @@ def changeover(session: Session, day: date, actor: Actor = SYSTEM) -> int:
         for enrolment in session.scalars(
             sa.select(Enrolment).where(Enrolment.contract_id == old.id, Enrolment.end_on.is_(None))
         ).all():
-            enrolment.end_on, enrolment.end_reason = old.end_on, "transferred"
+            enrolment.end_on, enrolment.end_reason = old.end_on, TRANSFERRED
             session.flush()
             session.add(
                 Enrolment(

@@ -24,11 +24,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
 from ..models import Enrolment, MonthlyReport, ReportLine
-from ..models.participants import BENEFIT_STOPPED_EXITS, OTHER_EXITS, POSITIVE_EXITS
+from ..rules.exits import BENEFIT_STOPPED_EXITS, OTHER_EXITS, POSITIVE_EXITS, TRANSFERRED
 from ..rules.periods import month_of
-
-# Report states whose lines are facts: accepted by procurement, or already invoiced.
-COUNTED_STATUSES = ("accepted", "invoiced")
+from .report_versions import is_version_in, newest_counted_versions
 
 
 @dataclass(frozen=True)
@@ -46,26 +44,11 @@ class EffortTotals:
 def counted_reports(up_to: date, contract_ids: Iterable[int] | None = None) -> sa.Select:
     """Ids of the reports whose lines count up to a day: the newest accepted version per month."""
     month = month_of(up_to)
-    newest = (
-        sa.select(
-            MonthlyReport.contract_id,
-            MonthlyReport.month,
-            sa.func.max(MonthlyReport.version).label("version"),
-        )
-        .where(MonthlyReport.status.in_(COUNTED_STATUSES), MonthlyReport.month <= month)
-        .group_by(MonthlyReport.contract_id, MonthlyReport.month)
-    )
+    conditions = [MonthlyReport.month <= month]
     if contract_ids is not None:
-        newest = newest.where(MonthlyReport.contract_id.in_(list(contract_ids)))
-    newest = newest.subquery()
-    return sa.select(MonthlyReport.id).join(
-        newest,
-        sa.and_(
-            MonthlyReport.contract_id == newest.c.contract_id,
-            MonthlyReport.month == newest.c.month,
-            MonthlyReport.version == newest.c.version,
-        ),
-    )
+        conditions.append(MonthlyReport.contract_id.in_(list(contract_ids)))
+    newest = newest_counted_versions(*conditions)
+    return sa.select(MonthlyReport.id).join(newest, is_version_in(newest))
 
 
 def effort_totals(
@@ -107,7 +90,7 @@ def effort_totals(
         sa.or_(
             Enrolment.end_on.is_(None),
             Enrolment.end_on > up_to,
-            sa.and_(Enrolment.end_on == up_to, Enrolment.end_reason == "transferred"),
+            sa.and_(Enrolment.end_on == up_to, Enrolment.end_reason == TRANSFERRED),
         ),
     )
     active_query = sa.select(sa.func.count(sa.distinct(Enrolment.participant_id))).where(

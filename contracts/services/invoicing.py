@@ -14,10 +14,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from ..models import Contract, Enrolment, Invoice, InvoiceLine, MonthlyReport, ReportLine
+from ..rules.exits import POSITIVE_EXITS
 from ..rules.money import round_money
 from ..rules.periods import parse_month
-from ..rules.pricing import POSITIVE_EXIT_REASONS
+from ..rules.report_calendar import COUNTED_STATUSES
 from .audit import SYSTEM, Actor, record
+from .report_versions import newest_counted_version
 from .sql import (
     analyze,
     day_number,
@@ -29,8 +31,6 @@ from .sql import (
     least,
     sum_hundredths,
 )
-
-INVOICEABLE = ("accepted", "invoiced")
 
 
 def not_credited(invoice) -> sa.ColumnElement[bool]:
@@ -47,16 +47,8 @@ def invoiceable_report(session: Session, contract_id: int, month: str) -> Monthl
 @cache
 def _newest_report_statement() -> sa.Select:
     # Built once: a month's aggregation asks this for every contract. The contract comes along.
-    return (
-        sa.select(MonthlyReport)
-        .options(joinedload(MonthlyReport.contract))
-        .where(
-            MonthlyReport.contract_id == sa.bindparam("contract_id"),
-            MonthlyReport.month == sa.bindparam("month"),
-            MonthlyReport.status.in_(INVOICEABLE),
-        )
-        .order_by(MonthlyReport.version.desc())
-        .limit(1)
+    return newest_counted_version(sa.bindparam("contract_id"), sa.bindparam("month")).options(
+        joinedload(MonthlyReport.contract)
     )
 
 
@@ -152,7 +144,7 @@ def _pricing_statement() -> sa.Insert:
     # job or education (one CASE with AND lets PostgreSQL hash every earlier line first).
     bonus = sa.case(
         (
-            ReportLine.exit_reason.in_(POSITIVE_EXIT_REASONS),
+            ReportLine.exit_reason.in_(POSITIVE_EXITS),
             sa.case((~bonus_paid_before, hundredths(Contract.outcome_bonus)), else_=0),
         ),
         else_=0,
@@ -327,7 +319,7 @@ def accepted_contract_ids(session: Session, month: str) -> list[int]:
         session.scalars(
             sa.select(MonthlyReport.contract_id)
             .distinct()
-            .where(MonthlyReport.month == month, MonthlyReport.status.in_(INVOICEABLE))
+            .where(MonthlyReport.month == month, MonthlyReport.status.in_(COUNTED_STATUSES))
             .order_by(MonthlyReport.contract_id)
         )
     )

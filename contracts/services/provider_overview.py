@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 from ..models import Contract, Enrolment, MonthlyReport, Participant
 from ..rules.report_calendar import ReportMonth, report_month, reported_months
 from . import scope
+from .report_versions import newest_by_contract
 from .scope import Viewer
 
 
@@ -49,10 +50,7 @@ def provider_overview(session: Session, viewer: Viewer, today: date) -> Provider
             .order_by(Contract.start_on, Contract.reference)
         )
     )
-    latest: dict[int, dict[str, MonthlyReport]] = {}
-    for report in session.scalars(scope.reports(viewer).order_by(MonthlyReport.version)):
-        # Ordered by version, so the newest version of a month wins.
-        latest.setdefault(report.contract_id, {})[report.month] = report
+    latest = newest_by_contract(session, viewer)
     months = {c.id: contract_months(c, latest.get(c.id, {}), today) for c in contracts}
     enrolments = session.execute(
         scope.contracts(

@@ -14,7 +14,8 @@ from ..rules.report_calendar import ReportMonth, is_reported_month, report_month
 from ..rules.report_checks import Enrolled
 from . import NotFound
 from .contract_register import get_contract
-from .reports import enrolled_for_month, latest_report
+from .report_versions import latest_report
+from .reports import enrolled_for_month
 from .scope import Viewer
 
 

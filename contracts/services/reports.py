@@ -12,12 +12,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..models import Contract, Enrolment, MonthlyReport, Participant, ReportLine, utcnow
-from ..rules.periods import month_of, parse_month
+from ..rules.exits import TRANSFERRED
+from ..rules.periods import Month, month_of, parse_month
 from ..rules.problems import N_, InputRejected
 from ..rules.report_checks import Enrolled, check_report
 from ..rules.report_format import ReadReport
 from . import DomainError
 from .audit import Actor, record
+from .report_versions import latest_report
 
 EDITABLE = ("draft", "rejected")
 
@@ -43,16 +45,6 @@ def enrolled_for_month(session: Session, contract_id: int, month: str) -> list[E
         .all()
     )
     return [Enrolled(ref, pid, eid, start, end) for ref, pid, eid, start, end in rows]
-
-
-def latest_report(session: Session, contract_id: int, month: str) -> MonthlyReport | None:
-    """The newest version of a contract's report for a month, if any."""
-    return session.scalar(
-        sa.select(MonthlyReport)
-        .where(MonthlyReport.contract_id == contract_id, MonthlyReport.month == month)
-        .order_by(MonthlyReport.version.desc())
-        .limit(1)
-    )
 
 
 def _check_month(contract: Contract, month: str, today: date) -> None:
@@ -89,7 +81,7 @@ def save_draft(
     new version: the correction, whose money effect the next aggregation settles.
     """
     try:
-        parse_month(month)
+        month = Month.parse(month)
     except ValueError:
         raise DomainError(
             N_("'%(text)s' is not a month in the form YYYY-MM"), "month", text=month
@@ -204,7 +196,7 @@ def accept(
     ).all()
     for enrolment_id, exit_on, reason in exits:
         enrolment = session.get(Enrolment, enrolment_id)
-        if enrolment.end_on is None or enrolment.end_reason != "transferred":
+        if enrolment.end_on is None or enrolment.end_reason != TRANSFERRED:
             enrolment.end_on, enrolment.end_reason = exit_on, reason
     report.status = "accepted"
     report.decided_at = now or utcnow()
@@ -255,7 +247,6 @@ __all__ = [
     "InputRejected",
     "accept",
     "enrolled_for_month",
-    "latest_report",
     "reject",
     "save_draft",
     "submit",

@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 
 from ..models import Contract, MonthlyReport, ReportLine, Score, utcnow
 from ..models.base import UTCDateTime
-from ..models.participants import BENEFIT_STOPPED_EXITS, OTHER_EXITS, POSITIVE_EXITS
-from ..rules.periods import parse_month
-from .invoicing import INVOICEABLE
+from ..rules.exits import BENEFIT_STOPPED_EXITS, OTHER_EXITS, POSITIVE_EXITS
+from ..rules.periods import Month
+from .report_versions import is_version_in, newest_counted_versions
 from .sql import from_hundredths, hundredths
 
 SCOPE_KEYS = {
@@ -27,18 +27,8 @@ SCOPE_KEYS = {
 
 def effective_lines(up_to: str, only_month: bool) -> sa.Subquery:
     """Report lines of the newest accepted version of each contract's month, with their scope keys."""
-    newest = (
-        sa.select(
-            MonthlyReport.contract_id,
-            MonthlyReport.month,
-            sa.func.max(MonthlyReport.version).label("version"),
-        )
-        .where(
-            MonthlyReport.status.in_(INVOICEABLE),
-            MonthlyReport.month == up_to if only_month else MonthlyReport.month <= up_to,
-        )
-        .group_by(MonthlyReport.contract_id, MonthlyReport.month)
-        .subquery()
+    newest = newest_counted_versions(
+        MonthlyReport.month == up_to if only_month else MonthlyReport.month <= up_to
     )
     return (
         sa.select(
@@ -54,14 +44,7 @@ def effective_lines(up_to: str, only_month: bool) -> sa.Subquery:
             Contract.programme_id,
         )
         .join(MonthlyReport, MonthlyReport.id == ReportLine.report_id)
-        .join(
-            newest,
-            sa.and_(
-                newest.c.contract_id == MonthlyReport.contract_id,
-                newest.c.month == MonthlyReport.month,
-                newest.c.version == MonthlyReport.version,
-            ),
-        )
+        .join(newest, is_version_in(newest))
         .join(Contract, Contract.id == MonthlyReport.contract_id)
         .subquery()
     )
@@ -73,7 +56,7 @@ def _count(condition) -> sa.ColumnElement:
 
 def compute_month(session: Session, month: str) -> int:
     """Write the month's scores for every scope, monthly and cumulated; returns the rows written."""
-    parse_month(month)
+    month = Month.parse(month)
     session.execute(sa.delete(Score).where(Score.month == month))
     written = 0
     for cumulative in (False, True):
@@ -84,7 +67,7 @@ def compute_month(session: Session, month: str) -> int:
             select = sa.select(
                 sa.literal(scope),
                 scope_id,
-                sa.literal(month),
+                sa.literal(month, sa.String),
                 sa.literal(cumulative),
                 sa.func.count(sa.distinct(lines.c.participant_id)),
                 sa.func.count(

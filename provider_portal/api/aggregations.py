@@ -7,7 +7,6 @@ from typing import Literal
 from flask import abort
 from pydantic import BaseModel, Field
 
-from contracts.rules.periods import parse_month
 from contracts.rules.problems import N_
 from contracts.services import DomainError, score_tables
 
@@ -152,7 +151,6 @@ def _visible_scope_id(query: ScoreQuery) -> int:
 )
 def get_scores(query: ScoreQuery):
     """Written by the month's aggregation; 404 until it has run for that month."""
-    parse_month(query.month)
     scope_id = _visible_scope_id(query)
     figures = score_tables.figures(
         db.session, query.scope, scope_id, query.month, query.cumulative == "true"

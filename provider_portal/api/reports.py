@@ -13,10 +13,10 @@ from flask import abort, request
 from pydantic import BaseModel, Field
 
 from contracts.models import Contract, MonthlyReport
-from contracts.rules.periods import parse_month
+from contracts.rules.periods import Month
 from contracts.rules.problems import N_, InputRejected, Problem
 from contracts.rules.report_format import read_csv, read_json
-from contracts.services import DomainError, NotFound, contract_register, reports
+from contracts.services import DomainError, NotFound, contract_register, report_versions, reports
 from contracts.services.report_lines import stored_lines
 
 from .. import clock
@@ -27,7 +27,7 @@ from .declare import operation
 from .types import Model
 
 READERS = ("procurement", "finance", "provider")
-ROUTE = "/contracts/<int:contract_id>/reports/<month>"
+ROUTE = "/contracts/<int:contract_id>/reports/<month:month>"
 
 
 class ReportLineOut(BaseModel):
@@ -73,18 +73,8 @@ def _contract(contract_id: int) -> Contract:
         abort(404)
 
 
-def _month(month: str) -> str:
-    try:
-        parse_month(month)
-    except ValueError:
-        raise InputRejected(
-            [Problem(N_("The month must be written YYYY-MM, such as 2019-01."), field="month")]
-        ) from None
-    return month
-
-
-def _report(contract: Contract, month: str) -> MonthlyReport:
-    report = reports.latest_report(db.session, contract.id, _month(month))
+def _report(contract: Contract, month: Month) -> MonthlyReport:
+    report = report_versions.latest_report(db.session, contract.id, month)
     if report is None:
         raise DomainError(N_("There is no report for %(month)s yet."), status=404, month=month)
     return report
@@ -142,11 +132,10 @@ CSV_EXAMPLE = (
         },
     },
 )
-def put_report(contract_id: int, month: str):
+def put_report(contract_id: int, month: Month):
     """One line per participant enrolled in the month; a report with any bad line is refused
     whole with every problem (line, column, reason) and the report before it unchanged."""
     contract = _contract(contract_id)
-    month = _month(month)
     data = request.get_data(cache=False)  # 413 beyond the size limit
     if request.mimetype in ("application/json",) or request.mimetype.endswith("+json"):
         read = read_json(data)
@@ -175,7 +164,7 @@ def put_report(contract_id: int, month: str):
     response=ReportOut,
     response_description="The newest version of the report",
 )
-def get_report(contract_id: int, month: str):
+def get_report(contract_id: int, month: Month):
     """The newest version, with its lines as stored."""
     return report_out(_report(_contract(contract_id), month))
 
@@ -190,7 +179,7 @@ def get_report(contract_id: int, month: str):
     response_description="Submitted",
     conflicts="Only a draft can be submitted",
 )
-def submit_report(contract_id: int, month: str):
+def submit_report(contract_id: int, month: Month):
     """Sends the draft to procurement; it cannot be changed while it waits."""
     report = _report(_contract(contract_id), month)
     reports.submit(db.session, actor(), report, now=clock.now())
@@ -207,7 +196,7 @@ def submit_report(contract_id: int, month: str):
     response_description="Accepted and locked",
     conflicts="Only a submitted report can be accepted",
 )
-def accept_report(contract_id: int, month: str):
+def accept_report(contract_id: int, month: Month):
     """Locks the report; its exits end their enrolments."""
     report = _report(_contract(contract_id), month)
     reports.accept(db.session, actor(), report, now=clock.now())
@@ -225,7 +214,7 @@ def accept_report(contract_id: int, month: str):
     response_description="Rejected with the reason",
     conflicts="Only a submitted report can be rejected",
 )
-def reject_report(contract_id: int, month: str, body: RejectIn):
+def reject_report(contract_id: int, month: Month, body: RejectIn):
     """The provider sees the reason and can send a corrected report."""
     report = _report(_contract(contract_id), month)
     reports.reject(db.session, actor(), report, body.reason, now=clock.now())

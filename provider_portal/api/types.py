@@ -25,8 +25,8 @@ from pydantic import (
     field_validator,
 )
 
+from contracts.rules import periods
 from contracts.rules.money import parse_money
-from contracts.rules.periods import MONTH_RE
 
 # Numeric(12, 2): the largest amount a money column holds.
 MAX_AMOUNT = Decimal("9999999999.99")
@@ -127,15 +127,18 @@ IsoDate = Annotated[
 
 
 def _month(value: object) -> str:
-    if not isinstance(value, str) or not MONTH_RE.match(value):
-        raise ValueError("must be a month written YYYY-MM, such as 2019-01")
-    return value
+    try:
+        return periods.Month.parse(value)
+    except ValueError:
+        raise ValueError("must be a month written YYYY-MM, such as 2019-01") from None
 
 
 Month = Annotated[
     str,
     BeforeValidator(_month),
-    WithJsonSchema({"type": "string", "pattern": MONTH_RE.pattern, "examples": ["2019-01"]}),
+    WithJsonSchema(
+        {"type": "string", "pattern": periods.MONTH_RE.pattern, "examples": ["2019-01"]}
+    ),
 ]
 # The largest id an integer column holds on PostgreSQL; a larger one would fail in the database.
 MAX_ID = 2**31 - 1

@@ -24,7 +24,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from contracts.models import Invoice
-from contracts.rules.periods import MONTH_RE, parse_month
+from contracts.rules.periods import Month, is_month
 from contracts.services import DomainError
 from contracts.services.accounts import find_user
 from contracts.services.audit import Actor
@@ -43,9 +43,7 @@ CEILING_REASON = (
 
 def approval_day(month: str, today: date) -> date:
     """The 15th of the month after `month`, or today if that is earlier."""
-    _first, last = parse_month(month)
-    following = date(last.year + (last.month == 12), last.month % 12 + 1, 15)
-    return min(following, today)
+    return min(Month.parse(month).next().first_day.replace(day=15), today)
 
 
 def wait_for_aggregation(months: list[str], seconds: float) -> None:
@@ -110,11 +108,11 @@ def approve_up_to(up_to: str, email: str, today: date) -> list[Invoice]:
 @committed
 def approve_demo(up_to: str, email: str, wait_seconds: float) -> None:
     """Approve the demo's draft invoices up to a month, as finance would have done."""
-    if not MONTH_RE.match(up_to):
+    if not is_month(up_to):
         raise click.ClickException("--up-to must be a month, YYYY-MM")
     today = clock.today()
-    if up_to >= today.strftime("%Y-%m"):
-        raise click.ClickException(f"--up-to must be before the portal's month ({today:%Y-%m})")
+    if up_to >= Month.of(today):
+        raise click.ClickException(f"--up-to must be before the portal's month ({Month.of(today)})")
     if wait_seconds:
         from contracts.models import MonthlyReport
 

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
 from contracts.documents import exports
-from contracts.rules.periods import MONTH_RE
+from contracts.rules.periods import Month
 from contracts.rules.problems import N_
 from contracts.services import (
     DomainError,
@@ -155,12 +155,10 @@ def report_line(line_id: int):
     )
 
 
-@bp.route("/statements/<int:provider_id>/<month>.pdf")
+@bp.route("/statements/<int:provider_id>/<month:month>.pdf")
 @allow("finance")
-def statement_pdf(provider_id: int, month: str):
+def statement_pdf(provider_id: int, month: Month):
     """A provider's monthly statement: every contract, its outcomes and amounts (made on the queue)."""
-    if not MONTH_RE.match(month):
-        raise NotFound(N_("No such month."))
     try:
         provider = get_provider(db.session, viewer(), provider_id)
     except NotFound:

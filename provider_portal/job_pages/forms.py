@@ -2,11 +2,9 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms.validators import DataRequired, Regexp
+from wtforms.validators import DataRequired
 
-from contracts.rules.periods import MONTH_RE
-
-from ..form_fields import MonthField
+from ..form_fields import IsMonth, MonthField
 
 
 class StartAggregationForm(FlaskForm):
@@ -16,6 +14,6 @@ class StartAggregationForm(FlaskForm):
         _l("Month"),
         validators=[
             DataRequired(_l("Choose the month to aggregate.")),
-            Regexp(MONTH_RE, message=_l("Write the month as YYYY-MM, such as 2019-01.")),
+            IsMonth(_l("Write the month as YYYY-MM, such as 2019-01.")),
         ],
     )

@@ -7,7 +7,6 @@ nobody) to every procurement and finance user; anyone else gets 404, as for an u
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -27,7 +26,7 @@ from redis.exceptions import RedisError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
-from contracts.rules.periods import parse_month
+from contracts.rules.periods import Month
 
 from .. import clock
 from ..formatting import month as month_name
@@ -56,8 +55,7 @@ INVOICE_DESK = "/finance/invoices"
 
 def _default_month() -> str:
     """The previous month: the one whose reports are due by the 10th, as the schedule picks."""
-    first = clock.today().replace(day=1)
-    return (first - timedelta(days=1)).strftime("%Y-%m")
+    return Month.of(clock.today()).previous()
 
 
 def _start_page(
@@ -85,11 +83,6 @@ def start():
     if not form.validate_on_submit():
         return _start_page(form, status=422)
     month = form.month.data
-    try:
-        parse_month(month)
-    except ValueError:
-        form.month.errors = [_("Write the month as YYYY-MM, such as 2019-01.")]
-        return _start_page(form, status=422)
     try:
         job_id = aggregation.start(month, started_by=current().id)
     except aggregation.AlreadyRunning:

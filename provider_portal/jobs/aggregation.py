@@ -14,14 +14,13 @@ not running and can be started again. Its status says so either way.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from redis import Redis
 from rq.job import Dependency, Job, JobStatus
 from sqlalchemy.exc import IntegrityError
 
-from contracts.rules.periods import parse_month
+from contracts.rules.periods import Month
 from contracts.rules.problems import N_
 from contracts.services import invoicing, scoring
 
@@ -81,10 +80,8 @@ def finish_month(month: str, contract_ids: list[int]) -> dict[str, Any]:
 
 def scheduled_previous_month() -> str | None:
     """For `rq cron` on the 11th: aggregate the month before, once its reports are due."""
-    first = today().replace(day=1)
-    previous = (first - timedelta(days=1)).strftime("%Y-%m")
     try:
-        return start(previous, started_by=None)
+        return start(Month.of(today()).previous(), started_by=None)
     except AlreadyRunning:
         return None
 
@@ -101,7 +98,7 @@ def _group(month_job: Job, connection: Redis) -> list[Job]:
 def start(month: str, started_by: int | None, connection: Redis | None = None) -> str:
     """Enqueue the month's jobs, once what they read is committed (transaction.after_writes);
     returns the month's job id. Refuses a month that is running (AlreadyRunning) at once."""
-    parse_month(month)
+    month = Month.parse(month)
     connection = connection or redis_connection()
     reap_abandoned(connection)
     existing = fetch(month_job_id(month), connection)

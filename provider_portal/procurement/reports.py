@@ -14,7 +14,7 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from contracts.models import MonthlyReport
-from contracts.rules.periods import report_due_on
+from contracts.rules.periods import Month, report_due_on
 from contracts.services import DomainError, report_lines, report_versions, reports
 
 from .. import clock, transaction
@@ -41,7 +41,7 @@ class RejectForm(FlaskForm):
     )
 
 
-def _report(contract_id: int, month: str) -> MonthlyReport:
+def _report(contract_id: int, month: Month) -> MonthlyReport:
     """The newest version of the month's report of a contract the viewer may see, or 404."""
     found = report_versions.newest_report(db.session, viewer(), contract_id, month)
     if found is None:
@@ -62,16 +62,16 @@ def _page(report: MonthlyReport, reject_form: RejectForm | None = None, status: 
     ), status
 
 
-@bp.route("/contracts/<int:contract_id>/reports/<month>")
+@bp.route("/contracts/<int:contract_id>/reports/<month:month>")
 @allow("procurement")
-def report(contract_id: int, month: str):
+def report(contract_id: int, month: Month):
     """The report's lines and, while it is submitted, the accept and reject buttons."""
     return _page(_report(contract_id, month))
 
 
-@bp.route("/contracts/<int:contract_id>/reports/<month>/accept", methods=["POST"])
+@bp.route("/contracts/<int:contract_id>/reports/<month:month>/accept", methods=["POST"])
 @allow("procurement")
-def accept_report(contract_id: int, month: str):
+def accept_report(contract_id: int, month: Month):
     """Accept the submitted report: it is locked and its exits end their enrolments."""
     report = _report(contract_id, month)
     if not AcceptForm().validate_on_submit():
@@ -86,9 +86,9 @@ def accept_report(contract_id: int, month: str):
     return redirect(url_for("procurement.report", contract_id=contract_id, month=report.month))
 
 
-@bp.route("/contracts/<int:contract_id>/reports/<month>/reject", methods=["POST"])
+@bp.route("/contracts/<int:contract_id>/reports/<month:month>/reject", methods=["POST"])
 @allow("procurement")
-def reject_report(contract_id: int, month: str):
+def reject_report(contract_id: int, month: Month):
     """Send the submitted report back to the provider with the reason."""
     report = _report(contract_id, month)
     form = RejectForm()

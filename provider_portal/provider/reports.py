@@ -20,9 +20,11 @@ from flask_wtf.file import FileField
 from wtforms import FieldList, Form, FormField, HiddenField, StringField
 
 from contracts.models import MonthlyReport, ReportLine
+from contracts.rules.exits import EXIT_REASONS
+from contracts.rules.periods import Month
 from contracts.rules.problems import InputRejected, Problem
 from contracts.rules.report_checks import Enrolled
-from contracts.rules.report_format import EXIT_REASON_CODES, read_csv, read_json
+from contracts.rules.report_format import read_csv, read_json
 from contracts.services import DomainError, report_lines, reports
 from contracts.services.audit import record
 from contracts.services.report_months import ContractMonth, contract_month
@@ -138,7 +140,7 @@ def _report_form(enrolled: list[Enrolled], report: MonthlyReport | None) -> Repo
     return ReportForm(formdata=None, data={"lines": data})
 
 
-def _state(contract_id: int, month: str) -> ContractMonth:
+def _state(contract_id: int, month: Month) -> ContractMonth:
     """The viewer's contract's month, or 404: another provider's contract does not exist for them,
     nor does a month the contract is not reported for."""
     found = contract_month(db.session, viewer(), contract_id, month, clock.today())
@@ -189,7 +191,7 @@ def _page(
         problem_source=problem_source,
         file_refs=file_refs,
         column_labels=COLUMN_LABELS,
-        exit_reasons=EXIT_REASON_CODES,
+        exit_reasons=EXIT_REASONS,
         today=clock.today(),
     ), status
 
@@ -215,16 +217,16 @@ def _save(state: ContractMonth, read, source: str):
     )
 
 
-@bp.route("/contracts/<int:contract_id>/reports/<month>")
+@bp.route("/contracts/<int:contract_id>/reports/<month:month>")
 @allow("provider")
-def report(contract_id: int, month: str):
+def report(contract_id: int, month: Month):
     """The month's report: its state, the web form, the file upload and the submit button."""
     return _page(_state(contract_id, month))
 
 
-@bp.route("/contracts/<int:contract_id>/reports/<month>/form", methods=["POST"])
+@bp.route("/contracts/<int:contract_id>/reports/<month:month>/form", methods=["POST"])
 @allow("provider")
-def save_report_form(contract_id: int, month: str):
+def save_report_form(contract_id: int, month: Month):
     """Save the web form's lines as the draft; with any bad line nothing is stored."""
     state = _state(contract_id, month)
     if not state.editable:
@@ -270,9 +272,9 @@ def _keep_uploads_in_memory(endpoint, values):
         request._get_file_stream = _memory_stream
 
 
-@bp.route("/contracts/<int:contract_id>/reports/<month>/upload", methods=["POST"])
+@bp.route("/contracts/<int:contract_id>/reports/<month:month>/upload", methods=["POST"])
 @allow("provider")
-def upload_report(contract_id: int, month: str):
+def upload_report(contract_id: int, month: Month):
     """Read an uploaded CSV file and save it as the draft; with any bad line nothing is stored."""
     state = _state(contract_id, month)
     if not state.editable:
@@ -310,9 +312,9 @@ def upload_report(contract_id: int, month: str):
     return redirect(url_for("provider.report", contract_id=contract_id, month=state.month))
 
 
-@bp.route("/contracts/<int:contract_id>/reports/<month>/submit", methods=["POST"])
+@bp.route("/contracts/<int:contract_id>/reports/<month:month>/submit", methods=["POST"])
 @allow("provider")
-def submit_report(contract_id: int, month: str):
+def submit_report(contract_id: int, month: Month):
     """Send the draft to procurement for review."""
     state = _state(contract_id, month)
     if not SubmitForm().validate_on_submit():

@@ -17,7 +17,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from contracts.documents.charts import Series, trend_chart
-from contracts.rules.periods import MONTH_RE, parse_month
+from contracts.rules.periods import Month, is_month
 from contracts.rules.scoring import Figures
 from contracts.services import contract_lists, score_tables
 
@@ -98,7 +98,7 @@ def index():
     months = score_tables.scored_months(db.session)
     asked = request.args.get("month")
     problem = None
-    if asked and not MONTH_RE.match(asked):
+    if asked and not is_month(asked):
         problem = _("Write the month as YYYY-MM, such as 2019-01.")
         asked = None
     month = asked or (months[0] if months else None)
@@ -153,8 +153,9 @@ def detail(kind: str, scope_id: int):
 
 
 def _short_month(month: str) -> str:
-    first, _last = parse_month(month)
-    return format_date(first, format="MMM y", locale=str(get_locale() or "da"))
+    return format_date(
+        Month.parse(month).first_day, format="MMM y", locale=str(get_locale() or "da")
+    )
 
 
 @bp.route("/contract/<int:scope_id>/trend.svg", defaults={"kind": "contract"})
