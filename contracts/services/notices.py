@@ -48,6 +48,7 @@ from .notice_lists import (
     participants_on,
     visible_notice,
 )
+from .report_versions import latest_report
 from .scope import Viewer
 
 # Report states in which a month's exits are settled by the report, not by a notice.
@@ -74,15 +75,6 @@ def _enrolment_on(session: Session, contract_id: int, ref: str, on: date) -> Enr
     )
 
 
-def _newest_report(session: Session, contract_id: int, month: str) -> MonthlyReport | None:
-    return session.scalar(
-        sa.select(MonthlyReport)
-        .where(MonthlyReport.contract_id == contract_id, MonthlyReport.month == month)
-        .order_by(MonthlyReport.version.desc())
-        .limit(1)
-    )
-
-
 def _exit_conflict(session: Session, enrolment: Enrolment, ref: str, on: date) -> None:
     """Raise 409 when the records' state leaves no exit to tell of."""
     if enrolment.end_on is not None:
@@ -102,14 +94,15 @@ def _exit_conflict(session: Session, enrolment: Enrolment, ref: str, on: date) -
     )
     if live is not None:
         raise DomainError(
-            N_("%(ref)s already has an exit notice of %(day)s (%(state)s)"),
+            N_("%(ref)s already has an exit notice of %(day)s waiting for a decision")
+            if live.status == "received"
+            else N_("%(ref)s already has a confirmed exit notice of %(day)s"),
             "participant_ref",
             409,
             ref=ref,
             day=live.on,
-            state=live.status,
         )
-    report = _newest_report(session, enrolment.contract_id, month_of(on))
+    report = latest_report(session, enrolment.contract_id, month_of(on))
     if report is not None and report.status in REPORTED:
         raise DomainError(
             N_(
@@ -216,8 +209,10 @@ def _decidable(session: Session, notice_id: int) -> Notice:
             N_("an absence notice is kept for the record; it is not confirmed or rejected"),
             status=409,
         )
-    if notice.status != "received":
-        raise DomainError(N_("the notice is already %(state)s"), status=409, state=notice.status)
+    if notice.status == "confirmed":
+        raise DomainError(N_("the notice is already confirmed"), status=409)
+    if notice.status == "rejected":
+        raise DomainError(N_("the notice is already rejected"), status=409)
     return notice
 
 
@@ -249,7 +244,7 @@ def confirm(session: Session, actor: Actor, notice_id: int, now: datetime | None
             day=enrolment.end_on,
             reason=enrolment.end_reason,
         )
-    report = _newest_report(session, notice.contract_id, month_of(notice.on))
+    report = latest_report(session, notice.contract_id, month_of(notice.on))
     if (
         report is not None
         and report.status in REPORTED

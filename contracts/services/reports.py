@@ -19,6 +19,7 @@ from ..rules.report_checks import Enrolled, check_report
 from ..rules.report_format import ReadReport
 from . import DomainError
 from .audit import Actor, record
+from .notice_lists import ExitsDisagree, confirmed_exits, stored_exit_problems
 from .report_versions import latest_report
 
 EDITABLE = ("draft", "rejected")
@@ -106,6 +107,7 @@ def save_draft(
         month,
         enrolled_for_month(session, contract.id, month),
         contract.programme.weekly_hours_ceiling,
+        confirmed_exits(session, contract.id, month),
     )
     if latest is None or latest.status == "invoiced":
         report = MonthlyReport(
@@ -164,6 +166,10 @@ def submit(
             status=409,
             state=report.status,
         )
+    # A notice confirmed since the draft was saved must be on its line too (DESIGN.md §3).
+    disagreeing = stored_exit_problems(session, report)
+    if disagreeing:
+        raise ExitsDisagree(disagreeing)
     report.status = "submitted"
     report.submitted_at = now or utcnow()
     report.submitted_by_id = actor.user_id

@@ -66,6 +66,8 @@ _INVOICES = NavItem(
     _l("Invoices"),
     ("finance.invoice", "finance.report_line", "finance.document"),
 )
+# Procurement's exit notices to decide, and the absence notices for the caseworkers.
+_NOTICES = NavItem("procurement.notices_queue", _l("Notices"), ("procurement.absences",))
 _SCORES = NavItem("scores.index", _l("Scores"), ("scores.",))
 _AGGREGATION = NavItem("job_pages.index", _l("Aggregation"), ("job_pages.job",))
 
@@ -73,13 +75,14 @@ NAVIGATION = {
     "procurement": [
         NavItem("procurement.home", _l("Overview")),
         _CONTRACTS,
+        _NOTICES,
         _PROVIDERS,
         _TENDERS,
         _SCORES,
         _AGGREGATION,
     ],
     "provider": [
-        NavItem("provider.home", _l("Overview"), ("provider.report",)),
+        NavItem("provider.home", _l("Overview"), ("provider.report", "provider.notices_list")),
         NavItem(
             "provider.invoices", _l("Invoices"), ("provider.invoice", "provider.invoice_document")
         ),

@@ -9,6 +9,7 @@ from flask import Blueprint, abort, current_app, render_template
 
 from contracts.services import NotFound
 from contracts.services.figures import effort_totals
+from contracts.services.notice_lists import exits_waiting
 from contracts.services.procurement_overview import (
     contract_page,
     expiring_first,
@@ -36,13 +37,15 @@ bp.add_app_template_global(may_open, "may_open")
 @bp.route("/")
 @allow("procurement")
 def home():
-    """The overview: contracts (expiring ones first), reports to review and the effort's totals."""
+    """The overview: contracts (expiring ones first), exit notices and reports waiting for a
+    decision, and the effort's totals."""
     today = clock.today()
     contracts = expiring_first(visible_contracts(db.session, viewer()), today)
     waiting = reports_to_review(db.session, viewer())
     totals = effort_totals(db.session, up_to=today)
     return render_template(
         "procurement/home.html",
+        exits_waiting=exits_waiting(db.session, viewer()),
         today=today,
         contracts=contracts,
         expiring=[c for c in contracts if c.is_expiring(today)],

@@ -32,6 +32,7 @@ from contracts.models import (
     Contract,
     Enrolment,
     MonthlyReport,
+    Notice,
     Participant,
     Provider,
     ReportLine,
@@ -101,6 +102,16 @@ def world(sqlite_template, redis_server, tmp_path_factory) -> World:
             )
         )
         participant = session.get(Participant, enrolment.participant_id)
+        notice = Notice(
+            contract_id=b_contract.id,
+            enrolment_id=enrolment.id,
+            participant_id=participant.id,
+            kind="exit",
+            on=enrolment.start_on,
+            exit_reason="job",
+        )
+        session.add(notice)
+        session.flush()
         line_id = session.scalar(
             sa.select(ReportLine.id).where(ReportLine.report_id == report.id).limit(1)
         )
@@ -115,6 +126,7 @@ def world(sqlite_template, redis_server, tmp_path_factory) -> World:
             "ref": participant.ref,
             "report_id": report.id,
             "line_id": line_id,
+            "notice_id": notice.id,
             "report_line_id": line_id,
             "token_id": b_token.id,
             "user_id": b_user.id,

@@ -95,6 +95,8 @@ def test_every_page_has_security_headers_and_no_inline_code(demo_app, client_as,
         view = demo_app.view_functions[endpoint]
         response = client.get(url)
         allowed = endpoint in PUBLIC_ENDPOINTS or role in getattr(view, "allowed_roles", ())
+        # The demo's first contract is another provider's: a provider does not find it (404).
+        found = found and not (role == "provider" and url.startswith("/provider/contracts/"))
         if endpoint == "home.index":
             assert response.status_code == 302
         elif allowed and found:

@@ -176,6 +176,7 @@ NAVIGATION = {
     "procurement": {
         "Overblik": "/procurement/",
         "Aftaler": "/procurement/contracts",
+        "Hændelser": "/procurement/notices",
         "Leverandører": "/procurement/providers",
         "Udbud": "/procurement/tenders",
         "Resultatmålinger": "/scores/",
