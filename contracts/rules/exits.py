@@ -15,6 +15,8 @@ OTHER_EXITS = ("imprisonment", "death", "moved", "other")
 EXIT_REASONS = POSITIVE_EXITS + BENEFIT_STOPPED_EXITS + OTHER_EXITS
 # A move to a successor contract ends an enrolment but is never an exit in any score.
 TRANSFERRED = "transferred"
+# An enrolment registered by mistake and ended for that reason: neither an exit nor a participant.
+WITHDRAWN = "withdrawn"
 END_REASONS = EXIT_REASONS + (TRANSFERRED,)
 
 
