@@ -92,7 +92,7 @@ def invoice_contract_month(
     )
     session.add(invoice)
     session.flush()
-    _insert_lines(session, invoice, contract, report, month)
+    _insert_lines(session, invoice, report)
     invoiced_before = _set_totals(session, invoice)
     invoice.exceeds_ceiling = invoiced_before + invoice.net > contract.ceiling
     report.status = "invoiced"
@@ -111,10 +111,12 @@ def invoice_contract_month(
 
 
 @cache
-def _pricing_statement() -> sa.Insert:
-    """INSERT … SELECT pricing a report's lines, built once: only its parameters change.
+def priced_lines() -> sa.Select:
+    """A report's lines priced (DESIGN.md §6), in whole øre, built once: only its parameters change.
 
-    Parameters: target_invoice, report_id, contract_id, month, first, last, days_in_month.
+    Columns: participant_id, report_line_id, days, base, hours, bonus (øre). Parameters (see
+    `pricing_parameters`): report_id, contract_id, month, first, last, days_in_month. The
+    invoice's lines are inserted from it, and the reviewer's preview reads it before acceptance.
     """
     first = sa.bindparam("first", type_=sa.Date)
     last = sa.bindparam("last", type_=sa.Date)
@@ -149,7 +151,7 @@ def _pricing_statement() -> sa.Insert:
         ),
         else_=0,
     )
-    priced = (
+    return (
         sa.select(
             ReportLine.participant_id,
             ReportLine.id.label("report_line_id"),
@@ -165,8 +167,26 @@ def _pricing_statement() -> sa.Insert:
             ReportLine.report_id == sa.bindparam("report_id"),
             Enrolment.contract_id == sa.bindparam("contract_id"),
         )
-        .subquery()
     )
+
+
+def pricing_parameters(report: MonthlyReport) -> dict:
+    """The parameters `priced_lines` takes for a report of its contract's month."""
+    first, last = parse_month(report.month)
+    return {
+        "report_id": report.id,
+        "contract_id": report.contract_id,
+        "month": report.month,
+        "first": first,
+        "last": last,
+        "days_in_month": (last - first).days + 1,
+    }
+
+
+@cache
+def _pricing_statement() -> sa.Insert:
+    """INSERT … SELECT of a report's priced lines into an invoice (`target_invoice`)."""
+    priced = priced_lines().subquery()
     return sa.insert(InvoiceLine.__table__).from_select(
         [
             "invoice_id",
@@ -191,21 +211,9 @@ def _pricing_statement() -> sa.Insert:
     )
 
 
-def _insert_lines(
-    session: Session, invoice: Invoice, contract: Contract, report: MonthlyReport, month: str
-) -> None:
-    first, last = parse_month(month)
+def _insert_lines(session: Session, invoice: Invoice, report: MonthlyReport) -> None:
     session.execute(
-        _pricing_statement(),
-        {
-            "target_invoice": invoice.id,
-            "report_id": report.id,
-            "contract_id": contract.id,
-            "month": month,
-            "first": first,
-            "last": last,
-            "days_in_month": (last - first).days + 1,
-        },
+        _pricing_statement(), {"target_invoice": invoice.id, **pricing_parameters(report)}
     )
 
 
