@@ -1,17 +1,28 @@
-"""The effort's headline figures up to a day, counted in the database from accepted reports.
+"""The effort's headline figures as of a day, counted from enrolments (DESIGN.md §3, §7, §8).
 
-What counts (DESIGN.md §4 and §7):
-- Only reports that procurement has accepted (or that are invoiced) count, and of a contract's
-  month only the newest such version, so a correction replaces the lines it corrects.
-- `participants`: distinct citizens with a counted report line in a month up to the day's
-  month, whose enrolment started on or before the day.
-- `exits`: counted lines with status `exited` and an exit date on or before the day, split
-  into positive (job, education), benefit stopped, and other (imprisonment, death, moved,
-  other). A transfer to a successor contract ends an enrolment but never appears as an exit
-  line, so it is never an exit.
-- `active`: counted participants with an enrolment running at the end of the day (started on
-  or before it; open, ending after it, or handed over by a transfer on that very day) for which
-  no counted exit line falls on or before the day. One who exits on the day is an exit.
+An enrolment ends for one of two reasons the figures see at once: procurement accepts the
+monthly report that carries its exit, or confirms an exit notice (both set `Enrolment.end_on`
+and `end_reason`). The monthly figures and rates stay the aggregation's (`scoring.py`); these
+are the "as of today" figures of the home pages and `GET /api/v1/figures`.
+
+What counts, as of a day D, in a scope (all, a programme, a provider, a contract):
+- `participants`: distinct citizens with an enrolment in the scope started on or before D.
+  A citizen counts once per scope: a transfer to the successor contract counts once in the
+  whole effort and in the programme (a successor is of the same programme), once in each
+  contract's own figures, and once per provider (twice only when the successor is another
+  provider's: each provider had the citizen).
+- `exits`: enrolments in the scope ended on or before D with an exit reason of
+  `rules.exits` (a transfer is never an exit), split into positive (job, education), benefit
+  stopped and other. An exit on D is an exit on D.
+- `active`: distinct citizens with an enrolment in the scope started on or before D and not
+  ended on or before D; a referral starting after D is not active yet, and one who exits on D
+  is an exit, not active. A transfer on D keeps the citizen active on D: the old enrolment's
+  end is the predecessor's last day, the successor's enrolment starts the day after.
+- An enrolment ended as `withdrawn` (registered by mistake) counts for nothing, on any day.
+
+Each figure set is one aggregate statement over the enrolments, however many contracts and
+citizens the scope holds, the same on SQLite and PostgreSQL; `figures_as_of` scopes it to the
+viewer through `scope.enrolments` as the score pages are scoped.
 """
 
 from __future__ import annotations
@@ -19,19 +30,30 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
-from ..models import Enrolment, MonthlyReport, ReportLine
-from ..rules.exits import BENEFIT_STOPPED_EXITS, OTHER_EXITS, POSITIVE_EXITS, TRANSFERRED
-from ..rules.periods import month_of
-from .report_versions import is_version_in, newest_counted_versions
+from ..models import Contract, Enrolment, Programme
+from ..rules.exits import (
+    BENEFIT_STOPPED_EXITS,
+    OTHER_EXITS,
+    POSITIVE_EXITS,
+    TRANSFERRED,
+    WITHDRAWN,
+)
+from ..rules.problems import N_
+from . import DomainError, NotFound, contract_register, providers, scope
+from .scope import Viewer
+
+ScopeKind = Literal["all", "programme", "provider", "contract"]
+SCOPE_KINDS: tuple[str, ...] = ("all", "programme", "provider", "contract")
 
 
 @dataclass(frozen=True)
 class EffortTotals:
-    """Counts of citizens and exits for a scope up to a day."""
+    """Counts of citizens and exits for a scope as of a day."""
 
     participants: int
     active: int
@@ -41,71 +63,40 @@ class EffortTotals:
     other: int
 
 
-def counted_reports(up_to: date, contract_ids: Iterable[int] | None = None) -> sa.Select:
-    """Ids of the reports whose lines count up to a day: the newest accepted version per month."""
-    month = month_of(up_to)
-    conditions = [MonthlyReport.month <= month]
-    if contract_ids is not None:
-        conditions.append(MonthlyReport.contract_id.in_(list(contract_ids)))
-    newest = newest_counted_versions(*conditions)
-    return sa.select(MonthlyReport.id).join(newest, is_version_in(newest))
-
-
-def effort_totals(
-    session: Session, up_to: date, contract_ids: Iterable[int] | None = None
-) -> EffortTotals:
-    """Participants, active and exits (by category) up to and including a day.
-
-    `contract_ids` narrows the figures to those contracts (the caller scopes by viewer);
-    None means every contract. Two aggregate queries, the same on SQLite and PostgreSQL.
-    """
-    if contract_ids is not None:
-        contract_ids = list(contract_ids)
-    reports = counted_reports(up_to, contract_ids)
-    is_exit = sa.and_(ReportLine.status == "exited", ReportLine.exit_on <= up_to)
-
-    def exits_in(reasons: tuple[str, ...]):
-        counts = sa.case((sa.and_(is_exit, ReportLine.exit_reason.in_(reasons)), 1), else_=0)
-        return sa.func.coalesce(sa.func.sum(counts), 0)
-
-    # Aliased so that, used inside the active query below, it never reads the outer enrolment.
-    line_enrolment = aliased(Enrolment)
-    counted_lines = (
-        sa.select(ReportLine.participant_id)
-        .join(line_enrolment, line_enrolment.id == ReportLine.enrolment_id)
-        .where(ReportLine.report_id.in_(reports), line_enrolment.start_on <= up_to)
+def _totals_statement(on: date) -> sa.Select:
+    """The figures of the enrolments a caller's conditions admit, as of `on`: one row."""
+    started = Enrolment.start_on <= on
+    running = sa.and_(
+        started,
+        sa.or_(
+            Enrolment.end_on.is_(None),
+            Enrolment.end_on > on,
+            sa.and_(Enrolment.end_on == on, Enrolment.end_reason == TRANSFERRED),
+        ),
     )
-    participants, positive, benefit_stopped, other = session.execute(
-        counted_lines.with_only_columns(
-            sa.func.count(sa.distinct(ReportLine.participant_id)),
+
+    def exits_in(reasons: tuple[str, ...]) -> sa.ColumnElement[int]:
+        ended = sa.and_(Enrolment.end_on <= on, Enrolment.end_reason.in_(reasons))
+        return sa.func.coalesce(sa.func.sum(sa.case((ended, 1), else_=0)), 0)
+
+    return (
+        sa.select(
+            sa.func.count(sa.distinct(Enrolment.participant_id)),
+            sa.func.count(sa.distinct(sa.case((running, Enrolment.participant_id)))),
             exits_in(POSITIVE_EXITS),
             exits_in(BENEFIT_STOPPED_EXITS),
             exits_in(OTHER_EXITS),
         )
-    ).one()
+        .select_from(Enrolment)
+        .where(
+            started,
+            sa.or_(Enrolment.end_reason.is_(None), Enrolment.end_reason != WITHDRAWN),
+        )
+    )
 
-    exit_line = aliased(ReportLine)
-    running = sa.and_(
-        Enrolment.start_on <= up_to,
-        sa.or_(
-            Enrolment.end_on.is_(None),
-            Enrolment.end_on > up_to,
-            sa.and_(Enrolment.end_on == up_to, Enrolment.end_reason == TRANSFERRED),
-        ),
-    )
-    active_query = sa.select(sa.func.count(sa.distinct(Enrolment.participant_id))).where(
-        running,
-        Enrolment.participant_id.in_(counted_lines),
-        ~sa.exists().where(
-            exit_line.enrolment_id == Enrolment.id,
-            exit_line.report_id.in_(reports),
-            exit_line.status == "exited",
-            exit_line.exit_on <= up_to,
-        ),
-    )
-    if contract_ids is not None:
-        active_query = active_query.where(Enrolment.contract_id.in_(contract_ids))
-    active = session.scalar(active_query)
+
+def _read(session: Session, stmt: sa.Select) -> EffortTotals:
+    participants, active, positive, benefit_stopped, other = session.execute(stmt).one()
     return EffortTotals(
         participants=participants,
         active=active,
@@ -114,3 +105,83 @@ def effort_totals(
         benefit_stopped=benefit_stopped,
         other=other,
     )
+
+
+def effort_totals(
+    session: Session, up_to: date, contract_ids: Iterable[int] | None = None
+) -> EffortTotals:
+    """Participants, active and exits (by category) as of the end of `up_to`.
+
+    `contract_ids` narrows the figures to those contracts, unscoped (the caller has scoped
+    them, or is a command or a test); None means every contract. One statement.
+    """
+    stmt = _totals_statement(up_to)
+    if contract_ids is not None:
+        stmt = stmt.where(Enrolment.contract_id.in_(list(contract_ids)))
+    return _read(session, stmt)
+
+
+def check_scope(session: Session, viewer: Viewer, kind: str, scope_id: int | None) -> None:
+    """Refuse a scope the viewer may not ask for, as the scores do.
+
+    A provider sees its own provider and contracts only, never the whole effort or a
+    programme (403); a programme, provider or contract that is not there, or that the viewer
+    may not see, is not found (404).
+    """
+    if kind not in SCOPE_KINDS:
+        raise DomainError(N_("Choose the scope all, programme, provider or contract."), "scope")
+    if viewer.is_provider and kind in ("all", "programme"):
+        raise DomainError(
+            N_("Providers see the figures of their own provider and contracts."),
+            "scope",
+            status=403,
+        )
+    if kind == "all":
+        return
+    if scope_id is None:
+        raise DomainError(N_("The scope %(scope)s needs an id."), "id", scope=kind)
+    if kind == "programme":
+        if session.get(Programme, scope_id) is None:
+            raise NotFound(N_("no such programme"), "id")
+    elif kind == "provider":
+        try:
+            providers.get_provider(session, viewer, scope_id)
+        except NotFound:
+            raise NotFound(N_("no such provider"), "id") from None
+    else:
+        try:
+            contract_register.get_contract(session, viewer, scope_id)
+        except NotFound:
+            raise NotFound(N_("no such contract"), "id") from None
+
+
+def figures_as_of(
+    session: Session,
+    viewer: Viewer,
+    on: date,
+    kind: str = "all",
+    scope_id: int | None = None,
+) -> EffortTotals:
+    """A scope's figures as of the end of `on`, as the viewer may see them.
+
+    Raises DomainError (403 for a provider asking for the whole effort or a programme) or
+    NotFound for a scope it may not see. The check reads the scope's record; the figures are
+    one more statement.
+    """
+    check_scope(session, viewer, kind, scope_id)
+    stmt = _totals_statement(on)
+    if kind == "programme":
+        stmt = stmt.where(
+            Enrolment.contract_id.in_(
+                sa.select(Contract.id).where(Contract.programme_id == scope_id)
+            )
+        )
+    elif kind == "provider":
+        stmt = stmt.where(
+            Enrolment.contract_id.in_(
+                sa.select(Contract.id).where(Contract.provider_id == scope_id)
+            )
+        )
+    elif kind == "contract":
+        stmt = stmt.where(Enrolment.contract_id == scope_id)
+    return _read(session, scope.enrolments(viewer, stmt))

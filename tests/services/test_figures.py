@@ -1,4 +1,5 @@
-"""effort_totals counts from accepted report lines: a small hand-made history on both databases.
+"""effort_totals counts from enrolments, which only an accepted report (or a confirmed exit notice)
+ends: a small hand-made history on both databases.
 
 The history (programme adult-employment, contract OLD and its successor NEW):
 - A: OLD from 5 Jan 2019; January's report v1 (invoiced) had A active, the correction v2
@@ -184,10 +185,12 @@ def test_only_citizens_started_by_the_day_count(history):
     assert effort_totals(session, date(2018, 12, 31)) == _totals(0, 0)
 
 
-def test_a_draft_report_counts_for_nothing(history):
+def test_a_referral_counts_from_its_start_whatever_its_reports(history):
     session, _, _ = history
-    # E is only on March's draft: not a participant, not active.
-    assert effort_totals(session, date(2019, 3, 31)) == _totals(4, 2, positive=1, other=1)
+    # E, referred from 1 March and only on March's draft, is a participant and active from
+    # that day (the figures as of a day come from enrolments, DESIGN.md §3), not the day before.
+    assert effort_totals(session, date(2019, 2, 28)) == _totals(4, 2, positive=1, other=1)
+    assert effort_totals(session, date(2019, 3, 31)) == _totals(5, 3, positive=1, other=1)
 
 
 def test_an_empty_scope_counts_nothing(history):
