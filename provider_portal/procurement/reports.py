@@ -15,7 +15,8 @@ from wtforms.validators import DataRequired, Length
 
 from contracts.models import MonthlyReport
 from contracts.rules.periods import Month, report_due_on
-from contracts.services import DomainError, report_lines, report_versions, reports
+from contracts.services import DomainError, report_lines, report_review, report_versions, reports
+from contracts.services.audit import record
 
 from .. import clock, transaction
 from ..extensions import db
@@ -49,12 +50,32 @@ def _report(contract_id: int, month: Month) -> MonthlyReport:
     return found
 
 
+# The reports a reviewer has aids beside: waiting for a decision, or accepted and not invoiced.
+REVIEWED = ("submitted", "accepted")
+
+
 def _page(report: MonthlyReport, reject_form: RejectForm | None = None, status: int = 200):
+    lines = report_lines.stored_lines(db.session, report.id)
+    # Reading a report's participants is an audit event (GDPR art. 10 data).
+    record(
+        db.session,
+        actor(),
+        "participants.viewed",
+        "monthly_report",
+        report.id,
+        page="procurement.report",
+        month=report.month,
+        count=len(lines),
+    )
+    review = None
+    if report.status in REVIEWED:
+        review = report_review.review(db.session, report, report.contract)
     return render_template(
         "procurement/report.html",
         report=report,
         contract=report.contract,
-        lines=report_lines.stored_lines(db.session, report.id),
+        lines=lines,
+        review=review,
         due_on=report_due_on(report.month),
         accept_form=AcceptForm(),
         reject_form=reject_form or RejectForm(),

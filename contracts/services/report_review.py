@@ -1,0 +1,273 @@
+"""The reviewer's aids beside a submitted report (issue 12): what procurement reads before it
+accepts. A fixed number of statements however many lines the report has.
+
+- `differences`: for a correction, the report against the version it replaces (the newest
+  accepted or invoiced version before it), line by line by participant: added, removed, and
+  changed fields (old → new); unchanged lines are only counted. A line without absence hours
+  and one with 0 say the same and are not a change.
+- `last_month`: the contract's figures for the month before, from the stored monthly scores
+  when that month is aggregated, else from that month's accepted report's lines, counted as
+  the scores count them (`scoring.effective_lines`); `source` says which.
+- `flags`: each line's flags (`rules.review_flags`), with the enrolled days the invoice counts
+  and the month's absence notices (`notices.absence_hours_by_participant`).
+- `disappeared`: participants active on last month's accepted report who have no line now.
+  The report's check lets no enrolled participant out, so each has an enrolment that ended
+  before this month without an exit line: moved to a successor contract (`transferred`, told
+  as such) or ended otherwise (by procurement, or by an exit dated last month that last
+  month's report did not carry): these are the ones to look into.
+- `invoice_preview.preview`: what it will invoice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, aliased
+
+from ..models import Contract, Enrolment, MonthlyReport, Participant, ReportLine
+from ..rules.exits import BENEFIT_STOPPED_EXITS, OTHER_EXITS, POSITIVE_EXITS, TRANSFERRED
+from ..rules.periods import Month
+from ..rules.review_flags import Flag, line_flags
+from ..rules.scoring import Figures
+from . import score_tables
+from .invoice_preview import InvoicePreview, preview
+from .notices import absence_hours_by_participant
+from .report_versions import newest_counted_version
+from .scoring import effective_lines
+from .sql import decimal_from_hundredths, sum_hundredths
+
+COMPARED = ("hours_planned", "hours_delivered", "absence_hours", "status", "exit_on", "exit_reason")
+
+
+@dataclass(frozen=True)
+class Line:
+    """A report line as the reviewer compares it."""
+
+    report_line_id: int
+    position: int
+    ref: str
+    hours_planned: Decimal
+    hours_delivered: Decimal
+    absence_hours: Decimal | None
+    status: str
+    exit_on: date | None
+    exit_reason: str | None
+
+    def value(self, name: str):
+        value = getattr(self, name)
+        return Decimal(0) if name == "absence_hours" and value is None else value
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    old: object
+    new: object
+
+
+@dataclass(frozen=True)
+class Differences:
+    """A correction against the version before it."""
+
+    before_version: int
+    added: list[Line]
+    removed: list[Line]
+    changed: list[tuple[Line, list[Change]]]
+    unchanged: int
+
+    @property
+    def any(self) -> bool:
+        return bool(self.added or self.removed or self.changed)
+
+
+@dataclass(frozen=True)
+class LastMonth:
+    month: Month
+    source: str | None  # "scores", "report" or None (nothing accepted for that month)
+    figures: Figures | None
+    version: int | None = None
+
+
+@dataclass(frozen=True)
+class Gone:
+    """A participant active on last month's report and without a line now."""
+
+    ref: str
+    ended_on: date | None
+    end_reason: str | None
+
+    @property
+    def transferred(self) -> bool:
+        return self.end_reason == TRANSFERRED
+
+
+@dataclass(frozen=True)
+class Review:
+    report: MonthlyReport
+    differences: Differences | None
+    last_month: LastMonth
+    flags: list[tuple[Line, list[Flag]]]
+    disappeared: list[Gone]
+    invoice: InvoicePreview
+
+
+def _line_columns():
+    return (
+        ReportLine.id,
+        ReportLine.position,
+        Participant.ref,
+        ReportLine.hours_planned,
+        ReportLine.hours_delivered,
+        ReportLine.absence_hours,
+        ReportLine.status,
+        ReportLine.exit_on,
+        ReportLine.exit_reason,
+    )
+
+
+def _lines(session: Session, report_id: int) -> list[Line]:
+    rows = session.execute(
+        sa.select(*_line_columns())
+        .join(Participant, Participant.id == ReportLine.participant_id)
+        .where(ReportLine.report_id == report_id)
+        .order_by(ReportLine.position)
+    ).all()
+    return [Line(*row) for row in rows]
+
+
+def _version_before(session: Session, report: MonthlyReport) -> MonthlyReport | None:
+    """The newest accepted or invoiced version before this one: what a correction replaces."""
+    return session.scalar(
+        newest_counted_version(report.contract_id, report.month).where(
+            MonthlyReport.version < report.version
+        )
+    )
+
+
+def differences(session: Session, report: MonthlyReport, lines: list[Line]) -> Differences | None:
+    """The report against the version it corrects; None for a first version."""
+    before = _version_before(session, report) if report.version > 1 else None
+    if before is None:
+        return None
+    old = {line.ref: line for line in _lines(session, before.id)}
+    new_refs = {line.ref for line in lines}
+    added, changed, unchanged = [], [], 0
+    for line in lines:
+        was = old.get(line.ref)
+        if was is None:
+            added.append(line)
+            continue
+        changes = [
+            Change(name, was.value(name), line.value(name))
+            for name in COMPARED
+            if was.value(name) != line.value(name)
+        ]
+        if changes:
+            changed.append((line, changes))
+        else:
+            unchanged += 1
+    removed = [line for ref, line in old.items() if ref not in new_refs]
+    return Differences(before.version, added, removed, changed, unchanged)
+
+
+def _counted(condition) -> sa.ColumnElement:
+    return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+
+def last_month(session: Session, contract_id: int, month: str) -> LastMonth:
+    """The contract's figures for the month before `month` (see the module)."""
+    previous = Month.parse(month).previous()
+    stored = score_tables.figures(session, "contract", contract_id, previous, cumulative=False)
+    if stored is not None:
+        return LastMonth(previous, "scores", stored)
+    lines = effective_lines(previous, only_month=True)
+    exited = lines.c.status == "exited"
+    row = session.execute(
+        sa.select(
+            sa.func.count(sa.distinct(lines.c.participant_id)),
+            _counted(lines.c.status == "active"),
+            _counted(exited),
+            _counted(sa.and_(exited, lines.c.exit_reason.in_(POSITIVE_EXITS))),
+            _counted(sa.and_(exited, lines.c.exit_reason.in_(BENEFIT_STOPPED_EXITS))),
+            _counted(sa.and_(exited, lines.c.exit_reason.in_(OTHER_EXITS))),
+            sum_hundredths(lines.c.hours_planned),
+            sum_hundredths(lines.c.hours_delivered),
+            sum_hundredths(sa.func.coalesce(lines.c.absence_hours, 0)),
+        ).where(lines.c.contract_id == contract_id)
+    ).one()
+    if not row[0]:
+        return LastMonth(previous, None, None)
+    participants, active, exits, positive, stopped, other = (int(v) for v in row[:6])
+    return LastMonth(
+        previous,
+        "report",
+        Figures(
+            participants=participants,
+            active_end=active,
+            exits=exits,
+            positive=positive,
+            benefit_stopped=stopped,
+            other=other,
+            hours_planned=decimal_from_hundredths(row[6]),
+            hours_delivered=decimal_from_hundredths(row[7]),
+            absence_hours=decimal_from_hundredths(row[8]),
+        ),
+    )
+
+
+def disappeared(session: Session, report: MonthlyReport) -> list[Gone]:
+    """Participants active on last month's accepted report with no line on this one."""
+    previous = Month.parse(report.month).previous()
+    last_report = (
+        newest_counted_version(report.contract_id, previous)
+        .with_only_columns(MonthlyReport.id)
+        .scalar_subquery()
+    )
+    now = aliased(ReportLine)
+    rows = session.execute(
+        sa.select(Participant.ref, Enrolment.end_on, Enrolment.end_reason)
+        .select_from(ReportLine)
+        .join(Participant, Participant.id == ReportLine.participant_id)
+        .join(Enrolment, Enrolment.id == ReportLine.enrolment_id)
+        .where(
+            ReportLine.report_id == last_report,
+            ReportLine.status == "active",
+            ~sa.select(now.id)
+            .where(now.report_id == report.id, now.participant_id == ReportLine.participant_id)
+            .exists(),
+        )
+        .order_by(Participant.ref)
+    ).all()
+    return [Gone(*row) for row in rows]
+
+
+def review(session: Session, report: MonthlyReport, contract: Contract) -> Review:
+    """Every aid for the report, which the caller found through what its viewer may see."""
+    lines = _lines(session, report.id)
+    invoice = preview(session, report, contract)
+    notified = absence_hours_by_participant(session, contract.id, report.month)
+    weekly = contract.programme.weekly_hours_ceiling
+    flagged = []
+    for line in lines:
+        priced = invoice.lines.get(line.report_line_id)
+        flags = line_flags(
+            hours_planned=line.hours_planned,
+            hours_delivered=line.hours_delivered,
+            absence_hours=line.absence_hours,
+            days=priced.days if priced else 0,
+            weekly=weekly,
+            notified_absence=notified.get(line.ref),
+        )
+        if flags:
+            flagged.append((line, flags))
+    return Review(
+        report=report,
+        differences=differences(session, report, lines),
+        last_month=last_month(session, contract.id, report.month),
+        flags=flagged,
+        disappeared=disappeared(session, report),
+        invoice=invoice,
+    )
