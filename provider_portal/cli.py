@@ -115,7 +115,7 @@ def aggregate(months, all_months) -> None:
     for month in months:
         try:
             job_id = aggregation.start(month, started_by=None)
-        except ValueError as error:
+        except (ValueError, DomainError) as error:  # not a month, or one not yet ended
             raise click.ClickException(str(error)) from None
         except aggregation.AlreadyRunning:
             click.echo(f"{month}: already being aggregated")

@@ -1,5 +1,6 @@
 """The report calendar: which months a contract is reported for, when each report is due,
-whether it is late and whether the provider may still change it.
+whether it is late, whether the provider may still change it, and from which day a month may
+be submitted, aggregated and invoiced (once it has ended: DESIGN.md §3).
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
-from .periods import is_month, month_of, months_between, report_due_on
+from .periods import Month, is_month, month_of, months_between, report_due_on
 
 # The effort started in 2018; no report is expected for months before it.
 FIRST_REPORT_MONTH = "2018-01"
@@ -46,6 +47,17 @@ def is_reported_month(start_on: date, end_on: date, month: str, today: date) -> 
     return first <= month <= last
 
 
+def month_ends_on(month: str) -> date:
+    """The first day after the month: from then on (Copenhagen's date) the month has ended, and
+    its report may be submitted and the month aggregated and invoiced."""
+    return Month.parse(month).next().first_day
+
+
+def has_ended(month: str, today: date) -> bool:
+    """True once the month is over on `today` (Copenhagen's date): from the 1st of the next month."""
+    return today >= month_ends_on(month)
+
+
 @dataclass(frozen=True)
 class ReportMonth:
     """A month of a contract as the provider sees it: the report's state and when it is due."""
@@ -54,12 +66,19 @@ class ReportMonth:
     status: str  # MISSING when no report exists yet
     due_on: date
     late: bool
+    submittable_from: date  # the first day the month's report may be submitted
+    ended: bool  # the month is over: its report may be submitted
     rejection_reason: str | None = None
 
     @property
     def editable(self) -> bool:
-        """True while the provider may send the month's lines."""
+        """True while the provider may send the month's lines (a draft at any time)."""
         return self.status in EDITABLE_STATUSES
+
+    @property
+    def submittable(self) -> bool:
+        """True when a draft is stored and the month has ended."""
+        return self.status == "draft" and self.ended
 
 
 def report_month(month: str, report: StoredReport | None, today: date) -> ReportMonth:
@@ -71,5 +90,7 @@ def report_month(month: str, report: StoredReport | None, today: date) -> Report
         status=status,
         due_on=due_on,
         late=due_on < today and status not in DONE_STATUSES,
+        submittable_from=month_ends_on(month),
+        ended=has_ended(month, today),
         rejection_reason=report.rejection_reason if report and status == "rejected" else None,
     )

@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 
 from ..models import Contract, Enrolment, MonthlyReport, Participant, ReportLine, utcnow
 from ..rules.exits import TRANSFERRED
-from ..rules.periods import Month, month_of, parse_month
+from ..rules.periods import COPENHAGEN, Month, month_of, parse_month
 from ..rules.problems import N_, InputRejected
+from ..rules.report_calendar import has_ended, month_ends_on
 from ..rules.report_checks import Enrolled, check_report
 from ..rules.report_format import ReadReport
 from . import DomainError
@@ -157,21 +158,39 @@ def save_draft(
 
 
 def submit(
-    session: Session, actor: Actor, report: MonthlyReport, now: datetime | None = None
+    session: Session,
+    actor: Actor,
+    report: MonthlyReport,
+    now: datetime | None = None,
+    today: date | None = None,
 ) -> None:
-    """Send a draft to procurement for review."""
+    """Send a draft to procurement for review, once its month has ended on `today`
+    (Copenhagen's date; by default the day of `now` there); before, it stays a draft
+    (DESIGN.md §3)."""
+    now = now or utcnow()
+    today = today or now.astimezone(COPENHAGEN).date()
     if report.status != "draft":
         raise DomainError(
             N_("only a draft can be submitted; this report is %(state)s"),
             status=409,
             state=report.status,
         )
+    if not has_ended(report.month, today):
+        raise DomainError(
+            N_(
+                "the report for %(month)s can be submitted from %(from_day)s, when the month "
+                "has ended; until then it can be saved as a draft"
+            ),
+            "month",
+            month=report.month,
+            from_day=month_ends_on(report.month),
+        )
     # A notice confirmed since the draft was saved must be on its line too (DESIGN.md §3).
     disagreeing = stored_exit_problems(session, report)
     if disagreeing:
         raise ExitsDisagree(disagreeing)
     report.status = "submitted"
-    report.submitted_at = now or utcnow()
+    report.submitted_at = now
     report.submitted_by_id = actor.user_id
     record(
         session,

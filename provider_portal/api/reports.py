@@ -15,13 +15,17 @@ from pydantic import BaseModel, Field
 from contracts.models import Contract, MonthlyReport
 from contracts.rules.periods import Month
 from contracts.rules.problems import N_, InputRejected, Problem
-from contracts.rules.report_format import read_csv, read_json
+from contracts.rules.report_format import read_json
+from contracts.rules.report_xlsx import XLSX, read_upload
 from contracts.services import DomainError, NotFound, contract_register, report_versions, reports
 from contracts.services.report_lines import stored_lines
+from contracts.services.report_templates import month_template
 
 from .. import clock
 from ..clock import today
 from ..extensions import db
+from ..report_template_files import template_response
+from ..report_vocabulary import report_words
 from ..security import actor, viewer
 from .declare import operation
 from .types import Model
@@ -114,7 +118,7 @@ CSV_EXAMPLE = (
 @operation(
     "PUT",
     ROUTE,
-    summary="Send the month's report (CSV or JSON)",
+    summary="Send the month's report (CSV, xlsx or JSON)",
     roles=("provider",),
     tag="reports",
     response=ReportOut,
@@ -123,6 +127,7 @@ CSV_EXAMPLE = (
     extra_errors=(413, 415, 422),
     raw_body={
         "text/csv": {"schema": {"type": "string"}, "example": CSV_EXAMPLE},
+        XLSX: {"schema": {"type": "string", "format": "binary"}},
         "application/json": {
             "schema": {
                 "type": "object",
@@ -134,25 +139,72 @@ CSV_EXAMPLE = (
 )
 def put_report(contract_id: int, month: Month):
     """One line per participant enrolled in the month; a report with any bad line is refused
-    whole with every problem (line, column, reason) and the report before it unchanged."""
+    whole with every problem (line, column, reason) and the report before it unchanged. Column
+    names and values may be written as the pages show them (Danish or English). A file body is
+    read by its content: an xlsx workbook (the first sheet) or CSV text; a workbook with macros,
+    an encrypted or damaged one is refused with 422 (413 beyond 10 MB or unpacked beyond 64 MB).
+    An invoiced report is corrected by sending it again: a new version."""
     contract = _contract(contract_id)
     data = request.get_data(cache=False)  # 413 beyond the size limit
     if request.mimetype in ("application/json",) or request.mimetype.endswith("+json"):
-        read = read_json(data)
+        read = read_json(data, report_words())
     elif request.mimetype in (
         "text/csv",
         "text/plain",
         "application/csv",
         "application/octet-stream",
+        XLSX,
         "",
     ):
-        read = read_csv(data)
+        read = read_upload(data, report_words())
     else:
         raise InputRejected(
-            [Problem("send the report as text/csv or application/json")], status=415
+            [Problem("send the report as text/csv, an xlsx workbook or application/json")],
+            status=415,
         )
     report = reports.save_draft(db.session, actor(), contract, month, read, today(), source="api")
     return report_out(report)
+
+
+@operation(
+    "GET",
+    ROUTE + "/template.csv",
+    summary="The month's report template as CSV",
+    roles=("provider",),
+    tag="reports",
+    response=None,
+    media_type="text/csv",
+    response_description="Every participant to report, exits already known filled in, hours "
+    "empty: ';'-separated UTF-8 with BOM, Danish headers as the pages show them",
+)
+def get_report_template_csv(contract_id: int, month: Month):
+    """As Danish Excel opens it; send it back filled in with PUT. Another provider's contract, or
+    a month the contract is not reported for, is 404."""
+    return _template(contract_id, month, "csv")
+
+
+@operation(
+    "GET",
+    ROUTE + "/template.xlsx",
+    summary="The month's report template as an Excel workbook",
+    roles=("provider",),
+    tag="reports",
+    response=None,
+    media_type=XLSX,
+    response_description="Every participant to report, exits already known filled in, hours "
+    "empty, with lists to choose status and exit reason from",
+)
+def get_report_template_xlsx(contract_id: int, month: Month):
+    """One sheet with a header row; send it back filled in with PUT."""
+    return _template(contract_id, month, "xlsx")
+
+
+def _template(contract_id: int, month: Month, kind: str):
+    try:
+        template = month_template(db.session, viewer(), actor(), contract_id, month, today())
+    except NotFound:
+        abort(404)
+    return template_response(template, kind)
 
 
 @operation(
@@ -178,11 +230,13 @@ def get_report(contract_id: int, month: Month):
     response=StatusOut,
     response_description="Submitted",
     conflicts="Only a draft can be submitted",
+    extra_errors=(422,),
 )
 def submit_report(contract_id: int, month: Month):
-    """Sends the draft to procurement; it cannot be changed while it waits."""
+    """Sends the draft to procurement; it cannot be changed while it waits. Only once the month
+    has ended (from the 1st of the next month): before, 422 naming that day."""
     report = _report(_contract(contract_id), month)
-    reports.submit(db.session, actor(), report, now=clock.now())
+    reports.submit(db.session, actor(), report, now=clock.now(), today=today())
     return StatusOut(status=report.status, version=report.version)
 
 

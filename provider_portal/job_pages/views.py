@@ -27,9 +27,11 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
 from contracts.rules.periods import Month
+from contracts.services import DomainError
 
-from .. import clock
+from .. import clock, transaction
 from ..formatting import month as month_name
+from ..i18n import say
 from ..jobs import aggregation
 from ..jobs.queues import QUEUES, AppContextJob, error_line, queue, redis_connection
 from ..security import allow, current
@@ -94,6 +96,10 @@ def start():
             "visible": answer is not None and _may_see(answer),
         }
         return _start_page(form, running=running, status=409)
+    except DomainError as error:  # the month has not ended yet: nothing is enqueued
+        transaction.rollback()
+        said = say(error)
+        return _start_page(form, problem=said[:1].upper() + said[1:], status=error.status)
     except RedisError:
         current_app.logger.exception("could not enqueue the aggregation of %s", month)
         return _start_page(

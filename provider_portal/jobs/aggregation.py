@@ -22,7 +22,8 @@ from sqlalchemy.exc import IntegrityError
 
 from contracts.rules.periods import Month
 from contracts.rules.problems import N_
-from contracts.services import invoicing, scoring
+from contracts.rules.report_calendar import has_ended, month_ends_on
+from contracts.services import DomainError, invoicing, scoring
 
 from ..clock import today
 from ..extensions import db
@@ -97,8 +98,19 @@ def _group(month_job: Job, connection: Redis) -> list[Job]:
 
 def start(month: str, started_by: int | None, connection: Redis | None = None) -> str:
     """Enqueue the month's jobs, once what they read is committed (transaction.after_writes);
-    returns the month's job id. Refuses a month that is running (AlreadyRunning) at once."""
+    returns the month's job id. Refuses a month that is running (AlreadyRunning) at once, and
+    a month that has not ended on the portal's today (DomainError, 422, nothing enqueued)."""
     month = Month.parse(month)
+    if not has_ended(month, today()):
+        raise DomainError(
+            N_(
+                "%(month)s can be aggregated and invoiced from %(from_day)s, when the month has "
+                "ended"
+            ),
+            "month",
+            month=month,
+            from_day=month_ends_on(month),
+        )
     connection = connection or redis_connection()
     reap_abandoned(connection)
     existing = fetch(month_job_id(month), connection)
