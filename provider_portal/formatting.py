@@ -10,9 +10,10 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask import Flask
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 
 from contracts.documents import formatting as rules
+from contracts.rules.report_words import END_REASON_LABELS, STATUS_LABELS
 
 
 def _locale() -> str:
@@ -59,6 +60,16 @@ def amended(value: str, field: str) -> str:
     return day(date.fromisoformat(value)) if field.endswith("_on") else value
 
 
+def end_reason(code: str | None) -> str:
+    """Why an enrolment ended, as the report words name it (a report reads the same words)."""
+    return gettext(END_REASON_LABELS[code]) if code in END_REASON_LABELS else (code or "")
+
+
+def line_status(code: str | None) -> str:
+    """A report line's status, as the report words name it: Aktiv, Afgået."""
+    return gettext(STATUS_LABELS[code]) if code in STATUS_LABELS else (code or "")
+
+
 def init_app(app: Flask) -> None:
     """Make the formatters template filters: {{ amount|money }}, {{ day|day }}, ..."""
     for name, fn in (
@@ -70,5 +81,7 @@ def init_app(app: Flask) -> None:
         ("rate", rate),
         ("amended", amended),
         ("programme_name", programme_name),
+        ("end_reason", end_reason),
+        ("line_status", line_status),
     ):
         app.add_template_filter(fn, name)

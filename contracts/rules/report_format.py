@@ -13,34 +13,17 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from .exits import EXIT_REASONS
 from .problems import N_, InputRejected, Problem
+from .report_words import COLUMNS, ENGLISH, ReportWords, fold
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_LINES = 20_000
 
-COLUMNS = (
-    "participant_ref",
-    "hours_planned",
-    "hours_delivered",
-    "absence_hours",
-    "status",
-    "exit_date",
-    "exit_reason",
-)
 REQUIRED_COLUMNS = ("participant_ref", "hours_planned", "hours_delivered", "status")
-# Danish headers, with æ/ø/å also spelled ae/oe/aa (see _fold).
-ALIASES = {
-    "deltager": "participant_ref",
-    "timer_planlagt": "hours_planned",
-    "timer_leveret": "hours_delivered",
-    "fravaer_timer": "absence_hours",
-    "afgangsdato": "exit_date",
-    "afgangsaarsag": "exit_reason",
-}
-STATUS_WORDS = {"active": "active", "aktiv": "active", "exited": "exited", "afgaaet": "exited"}
 DATE_FORMATS = (
     (re.compile(r"^(\d{4})-(\d{2})-(\d{2})$"), ("y", "m", "d")),
     (re.compile(r"^(\d{2})-(\d{2})-(\d{4})$"), ("d", "m", "y")),
@@ -69,12 +52,6 @@ class ReadReport:
 
     lines: list[RawLine]
     problems: list[Problem]
-
-
-def _fold(name: str) -> str:
-    """A header name compared case-insensitively, with æ/ø/å spelled ae/oe/aa."""
-    name = name.strip().lower().replace(" ", "_").replace("-", "_")
-    return name.replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
 
 
 def _reject(template: str, **params: Any) -> InputRejected:
@@ -176,22 +153,22 @@ def read_date(text: str | None) -> date | None:
     raise CellError(N_("'%(value)s' is not a date (write 2019-01-31, 31-01-2019 or 31.01.2019)"))
 
 
-def read_status(text: str | None) -> str | None:
-    """active or exited, also in Danish (aktiv, afgået)."""
+def read_status(text: str | None, words: ReportWords = ENGLISH) -> str | None:
+    """active or exited, also as the pages show them (aktiv, afgået)."""
     if text is None or not str(text).strip():
         return None
-    status = STATUS_WORDS.get(text) or STATUS_WORDS.get(_fold(str(text)))
+    status = words.statuses.get(fold(str(text)))
     if status is None:
         raise CellError(N_("'%(value)s' is not a status (active or exited; aktiv or afgået)"))
     return status
 
 
-def read_exit_reason(text: str | None) -> str | None:
-    """One of the exit reason codes."""
+def read_exit_reason(text: str | None, words: ReportWords = ENGLISH) -> str | None:
+    """One of the exit reason codes, or its label as the pages show it (uddannelse, ...)."""
     if text is None or not str(text).strip():
         return None
-    reason = str(text).strip().lower()
-    if reason not in EXIT_REASONS:
+    reason = words.reasons.get(fold(str(text)))
+    if reason is None:
         raise CellError(N_("'%(value)s' is not an exit reason (%(codes)s)"))
     return reason
 
@@ -203,15 +180,17 @@ def read_ref(text: str | None) -> str | None:
     return str(text).strip()
 
 
-READERS = {
-    "participant_ref": read_ref,
-    "hours_planned": read_hours,
-    "hours_delivered": read_hours,
-    "absence_hours": read_hours,
-    "status": read_status,
-    "exit_date": read_date,
-    "exit_reason": read_exit_reason,
-}
+def _readers(words: ReportWords) -> dict[str, Any]:
+    """Each column's reader, the words ones reading with `words`."""
+    return {
+        "participant_ref": read_ref,
+        "hours_planned": read_hours,
+        "hours_delivered": read_hours,
+        "absence_hours": read_hours,
+        "status": partial(read_status, words=words),
+        "exit_date": read_date,
+        "exit_reason": partial(read_exit_reason, words=words),
+    }
 
 
 _UNREAD = object()
@@ -222,9 +201,10 @@ def _read_line(
     cells: dict[str, Any],
     problems: list[Problem],
     read_before: dict[str, dict[Any, Any]],
+    readers: dict[str, Any],
 ) -> RawLine:
     values: dict[str, Any] = {}
-    for column, reader in READERS.items():
+    for column, reader in readers.items():
         raw = cells.get(column)
         # Reports repeat the same few cell texts (148, aktiv, ...): read each text once.
         known = read_before.get(column)
@@ -245,7 +225,7 @@ def _read_line(
 
 def _read_before() -> dict[str, dict[Any, Any]]:
     """Per column, the cells read so far (not references: each is different)."""
-    return {column: {} for column in READERS if column != "participant_ref"}
+    return {column: {} for column in COLUMNS if column != "participant_ref"}
 
 
 # Whole reports.
@@ -261,7 +241,7 @@ def _records(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
     return records
 
 
-def read_csv(data: bytes) -> ReadReport:
+def read_csv(data: bytes, words: ReportWords = ENGLISH) -> ReadReport:
     """Read a CSV report; raises InputRejected when it cannot be read as a report at all."""
     text = decode_text(data)
     first_line = text.partition("\n")[0]
@@ -276,7 +256,19 @@ def read_csv(data: bytes) -> ReadReport:
     if not rows:  # a file of a byte-order mark alone, say
         raise _reject(N_("The file is empty."))
     (_, header), body = rows[0], rows[1:]
-    columns = [ALIASES.get(_fold(name), _fold(name)) for name in header]
+    return read_table(header, body, words)
+
+
+def _is_empty(row: list[Any]) -> bool:
+    return all(cell is None or not str(cell).strip() for cell in row)
+
+
+def read_table(
+    header: list[str], body: list[tuple[int, list[Any]]], words: ReportWords = ENGLISH
+) -> ReadReport:
+    """Read a report's table, whatever file it came in: its header row (line 1) and each row
+    with its line number; a cell is text, a number (Decimal) or None."""
+    columns = [words.column(name) for name in header]
     problems = []
     for position, column in enumerate(columns, start=1):
         if column not in COLUMNS:
@@ -301,13 +293,13 @@ def read_csv(data: bytes) -> ReadReport:
             )
     if problems:
         raise InputRejected(problems)
-    numbered = [(number, row) for number, row in body if "".join(row).strip()]
+    numbered = [(number, row) for number, row in body if not _is_empty(row)]
     if not numbered:
         raise _reject(N_("The file has a header but no lines."))
     if len(numbered) > MAX_LINES:
         raise _reject(N_("The report has more than %(max)s lines."), max=MAX_LINES)
     lines: list[RawLine] = []
-    read_before = _read_before()
+    read_before, readers = _read_before(), _readers(words)
     for number, row in numbered:
         if len(row) != len(columns):
             problems.append(
@@ -320,12 +312,14 @@ def read_csv(data: bytes) -> ReadReport:
             )
             continue
         lines.append(
-            _read_line(number, dict(zip(columns, row, strict=False)), problems, read_before)
+            _read_line(
+                number, dict(zip(columns, row, strict=False)), problems, read_before, readers
+            )
         )
     return ReadReport(lines, problems)
 
 
-def read_json(data: bytes | dict) -> ReadReport:
+def read_json(data: bytes | dict, words: ReportWords = ENGLISH) -> ReadReport:
     """Read a JSON report {"lines": [...]}; line numbers are positions in `lines` from 1."""
     if isinstance(data, (bytes, bytearray)):
         if len(data) > MAX_BYTES:
@@ -342,7 +336,7 @@ def read_json(data: bytes | dict) -> ReadReport:
         raise _reject(N_("The report has more than %(max)s lines."), max=MAX_LINES)
     problems: list[Problem] = []
     lines = []
-    read_before = _read_before()
+    read_before, readers = _read_before(), _readers(words)
     for number, item in enumerate(data["lines"], start=1):
         if not isinstance(item, dict):
             problems.append(Problem(N_("each line must be a JSON object"), {}, number, None))
@@ -370,5 +364,5 @@ def read_json(data: bytes | dict) -> ReadReport:
                 )
                 value = None
             cells[column] = value
-        lines.append(_read_line(number, cells, problems, read_before))
+        lines.append(_read_line(number, cells, problems, read_before, readers))
     return ReadReport(lines, problems)
