@@ -20,11 +20,13 @@ from flask_wtf.file import FileField
 from wtforms import FieldList, Form, FormField, HiddenField, StringField
 
 from contracts.models import MonthlyReport, ReportLine
+from contracts.rules import report_words as report_words_
 from contracts.rules.exits import EXIT_REASONS
 from contracts.rules.periods import Month
 from contracts.rules.problems import InputRejected, Problem
 from contracts.rules.report_checks import Enrolled
-from contracts.rules.report_format import read_csv, read_json
+from contracts.rules.report_format import read_json
+from contracts.rules.report_xlsx import read_upload
 from contracts.services import DomainError, report_lines, reports
 from contracts.services.audit import record
 from contracts.services.report_months import ContractMonth, contract_month
@@ -32,19 +34,15 @@ from contracts.services.report_months import ContractMonth, contract_month
 from .. import clock, transaction
 from ..extensions import db
 from ..i18n import say
+from ..report_vocabulary import report_words
 from ..security import actor, allow, viewer
 from .views import bp
 
-# The column names people see, in the report's own order (DESIGN.md §4).
-COLUMN_LABELS = {
-    "participant_ref": _l("Participant"),
-    "hours_planned": _l("Hours planned"),
-    "hours_delivered": _l("Hours delivered"),
-    "absence_hours": _l("Absence (hours)"),
-    "status": _l("Status"),
-    "exit_date": _l("Exit date"),
-    "exit_reason": _l("Exit reason"),
-}
+# The column names people see, in the report's own order (DESIGN.md §4): the report words',
+# which a file may use as its header too.
+COLUMN_LABELS = {column: _l(label) for column, label in report_words_.COLUMN_LABELS.items()}
+# An invoiced report is corrected by a new version: a credit note and a new invoice follow.
+CORRECTABLE = ("invoiced",)
 UPLOAD_ENDPOINT = "provider.upload_report"
 
 
@@ -76,9 +74,15 @@ class ReportForm(FlaskForm):
 
 
 class UploadForm(FlaskForm):
-    """One CSV file, as Danish Excel saves it."""
+    """One CSV file, as Danish Excel saves it, or an Excel workbook (xlsx)."""
 
-    file = FileField(_l("Report file (CSV)"), render_kw={"accept": ".csv,text/csv"})
+    file = FileField(
+        _l("Report file (CSV or Excel)"),
+        render_kw={
+            "accept": ".csv,.xlsx,text/csv,"
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        },
+    )
 
 
 class SubmitForm(FlaskForm):
@@ -121,7 +125,7 @@ def _cell(value) -> str:
 def _report_form(enrolled: list[Enrolled], report: MonthlyReport | None) -> ReportForm:
     """The web form with a line per enrolled participant, prefilled from the editable report."""
     by_ref = {}
-    if report is not None and report.status in reports.EDITABLE:
+    if report is not None and report.status in reports.EDITABLE + CORRECTABLE:
         by_ref = {line.participant.ref: line for line in stored_lines(report)}
     data = []
     for e in enrolled:
@@ -182,7 +186,7 @@ def _page(
         state=state,
         lines=lines,
         report_form=report_form
-        or (_report_form(state.enrolled, state.report) if state.editable else None),
+        or (_report_form(state.enrolled, state.report) if changeable(state) else None),
         upload_form=UploadForm(),
         submit_form=SubmitForm(),
         problems=shown_problems,
@@ -191,9 +195,16 @@ def _page(
         problem_source=problem_source,
         file_refs=file_refs,
         column_labels=COLUMN_LABELS,
+        changeable=changeable(state),
         exit_reasons=EXIT_REASONS,
         today=clock.today(),
     ), status
+
+
+def changeable(state: ContractMonth) -> bool:
+    """The provider may send the month's lines: a draft, a rejected report, or a correction of
+    an invoiced one (a new version)."""
+    return state.editable or state.status in CORRECTABLE
 
 
 def _refuse_change(state: ContractMonth):
@@ -229,7 +240,7 @@ def report(contract_id: int, month: Month):
 def save_report_form(contract_id: int, month: Month):
     """Save the web form's lines as the draft; with any bad line nothing is stored."""
     state = _state(contract_id, month)
-    if not state.editable:
+    if not changeable(state):
         return _refuse_change(state)
     form = ReportForm()
     if not form.validate_on_submit():
@@ -275,9 +286,10 @@ def _keep_uploads_in_memory(endpoint, values):
 @bp.route("/contracts/<int:contract_id>/reports/<month:month>/upload", methods=["POST"])
 @allow("provider")
 def upload_report(contract_id: int, month: Month):
-    """Read an uploaded CSV file and save it as the draft; with any bad line nothing is stored."""
+    """Read an uploaded CSV file or xlsx workbook (told apart by content) and save it as the
+    draft; with any bad line, or a workbook refused (macros, encrypted, damaged), nothing is stored."""
     state = _state(contract_id, month)
-    if not state.editable:
+    if not changeable(state):
         return _refuse_change(state)
     form = UploadForm()
     if not form.validate_on_submit():
@@ -290,7 +302,7 @@ def upload_report(contract_id: int, month: Month):
     data = files[0].read()
     read = None
     try:
-        read = read_csv(data)
+        read = read_upload(data, report_words())
         _save(state, read, source="upload")
     except InputRejected as error:
         transaction.rollback()
