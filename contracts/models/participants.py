@@ -6,9 +6,10 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..rules.exits import END_REASONS
+from ..rules.exits import END_REASONS, WITHDRAWN
 from .base import Base, Timestamp, enum_check, utcnow
 
 if TYPE_CHECKING:
@@ -68,3 +69,14 @@ class Enrolment(Base):
 
     participant: Mapped[Participant] = relationship(back_populates="enrolments")
     contract: Mapped[Contract] = relationship()
+
+    @hybrid_property
+    def counts(self) -> bool:
+        """Whether the enrolment happened: every one but one ended as registered by mistake
+        (`withdrawn`), which no report, figure, score or invoice counts."""
+        return self.end_reason != WITHDRAWN
+
+    @counts.inplace.expression
+    @classmethod
+    def _counts_expression(cls) -> sa.ColumnElement[bool]:
+        return sa.or_(cls.end_reason.is_(None), cls.end_reason != WITHDRAWN)

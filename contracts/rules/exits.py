@@ -17,7 +17,9 @@ EXIT_REASONS = POSITIVE_EXITS + BENEFIT_STOPPED_EXITS + OTHER_EXITS
 TRANSFERRED = "transferred"
 # An enrolment registered by mistake and ended for that reason: neither an exit nor a participant.
 WITHDRAWN = "withdrawn"
-END_REASONS = EXIT_REASONS + (TRANSFERRED,)
+# Why an enrolment may end: an exit, a transfer, or ended as registered by mistake (it then
+# ends on its start day, and no report, figure, score or invoice counts it).
+END_REASONS = EXIT_REASONS + (TRANSFERRED, WITHDRAWN)
 
 
 def is_positive(reason: str | None) -> bool:

@@ -196,6 +196,7 @@ def participants_on(session: Session, viewer: Viewer, contract_id: int, day: dat
                 Enrolment.contract_id == contract_id,
                 Enrolment.start_on <= day,
                 sa.or_(Enrolment.end_on.is_(None), Enrolment.end_on >= day),
+                Enrolment.counts,  # not one registered by mistake
             )
             .order_by(Participant.ref)
         )

@@ -69,6 +69,7 @@ def _enrolment_on(session: Session, contract_id: int, ref: str, on: date) -> Enr
             Participant.ref == ref,
             Enrolment.start_on <= on,
             sa.or_(Enrolment.end_on.is_(None), Enrolment.end_on >= on),
+            Enrolment.counts,  # one registered by mistake has no days to tell of
         )
         .order_by(Enrolment.start_on.desc())
         .limit(1)

@@ -47,7 +47,8 @@ def reports_to_review(session: Session, viewer: Viewer) -> list[MonthlyReport]:
 def participant_counts(
     session: Session, viewer: Viewer, contract_id: int, today: date
 ) -> tuple[int, int]:
-    """The contract's participants ever enrolled, and its enrolments not ended before today."""
+    """The contract's participants ever enrolled, and its enrolments not ended before today;
+    an enrolment registered by mistake is neither."""
     participants, active = session.execute(
         scope.contracts(
             viewer,
@@ -57,7 +58,7 @@ def participant_counts(
                     sa.or_(Enrolment.end_on.is_(None), Enrolment.end_on >= today)
                 ),
             ).join(Contract, Enrolment.contract_id == Contract.id),
-        ).where(Enrolment.contract_id == contract_id)
+        ).where(Enrolment.contract_id == contract_id, Enrolment.counts)
     ).one()
     return participants, active
 

@@ -35,6 +35,7 @@ ACTIONS = {
     "contract.retendered": _l("Re-tender started"),
     "contract.changeover": _l("Participants moved to the successor contract"),
     "participants.viewed": _l("Participant list read"),
+    "enrolment.withdrawn": _l("Enrolment ended as registered by mistake"),
     "tender.created": _l("Tender created as a draft"),
     "tender.updated": _l("Tender changed"),
     "lot.updated": _l("Lot changed"),
@@ -90,9 +91,13 @@ FIELDS = {
     "w_price": _l("Weight of price"),
     "w_quality": _l("Weight of quality"),
     "max_awards": _l("Providers awarded"),
+    "participant": _l("Participant"),
+    "enrolment_id": _l("Course no."),
+    "notices_rejected": _l("Exit notices rejected"),
+    "draft_lines_removed": _l("Lines taken out of unsent reports"),
 }
 # Details that say nothing a person needs (the page they were read on, internal keys).
-HIDDEN = {"page", "quality_points", "awarded"}
+HIDDEN = {"page", "quality_points", "awarded", "previous_end_reason"}
 # Details whose values are codes with a name.
 CODED = {"programme", "lots", "kind", "contract_kind", "procedure"}
 
