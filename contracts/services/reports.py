@@ -27,7 +27,8 @@ EDITABLE = ("draft", "rejected")
 
 
 def enrolled_for_month(session: Session, contract_id: int, month: str) -> list[Enrolled]:
-    """Every enrolment of the contract that overlaps the month, in order of reference."""
+    """Every enrolment of the contract that overlaps the month, in order of reference; not one
+    registered by mistake (`withdrawn`), which no report carries."""
     first, last = parse_month(month)
     # Core rows, not ORM entities: a report may have thousands of lines.
     rows = (
@@ -41,6 +42,7 @@ def enrolled_for_month(session: Session, contract_id: int, month: str) -> list[E
                 Enrolment.contract_id == contract_id,
                 Enrolment.start_on <= last,
                 sa.or_(Enrolment.end_on.is_(None), Enrolment.end_on >= first),
+                Enrolment.counts,
             )
             .order_by(Participant.ref)
         )
