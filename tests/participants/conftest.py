@@ -10,11 +10,10 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from contracts.models import AuditEvent, Contract, Enrolment, Participant
+from contracts.models import AuditEvent, Enrolment, Participant
 from contracts.services.accounts import create_user
 from provider_portal.extensions import db
 from tests.conftest import TEST_ACTOR, TEST_PASSWORD, login
-from tests.factories import make_contract
 from tests.scenarios import sample_scenario
 
 B_REFS = ["DL-B1111", "DL-B2222"]
@@ -98,6 +97,36 @@ def world(app) -> ListWorld:
         return ListWorld(app, a.contract_id, b.contract_id, ids)
 
 
+MISTAKE = ("DL-W0001", date(2019, 1, 7))
+
+
+@pytest.fixture
+def plain(app) -> ListWorld:
+    """Provider A's sample contract (seven participants since 1 October 2018) and one more
+    referred from 7 January 2019 by mistake (MISTAKE), provider B's contract, and the users."""
+    with app.app_context():
+        session = db.session
+        a = sample_scenario(session)
+        b = sample_scenario(
+            session,
+            provider_name="Anden Leverandør ApS",
+            cvr="29403473",
+            refs=B_REFS,
+            reference="SÆR-B",
+        )
+        ids = {**a.enrolment_ids, **b.enrolment_ids}
+        ids[MISTAKE[0]] = enrol(session, a.contract_id, *MISTAKE).id
+        for who, role, provider_id in (
+            ("provider", "provider", a.provider_id),
+            ("other", "provider", b.provider_id),
+            ("procurement", "procurement", None),
+            ("finance", "finance", None),
+        ):
+            create_user(session, TEST_ACTOR, f"{who}@example.dk", role, TEST_PASSWORD, provider_id)
+        session.commit()
+        return ListWorld(app, a.contract_id, b.contract_id, ids)
+
+
 def add_many(app, contract_id: int, count: int, first: date = date(2018, 4, 2)) -> list[str]:
     """`count` more participants of the contract, a few a day from `first`, set-based; their
     references in the order the list sorts them (start, then reference)."""
@@ -141,9 +170,4 @@ def read_events(app, contract_id: int) -> list[AuditEvent]:
         return list(events)
 
 
-def contract_reference(app, contract_id: int) -> str:
-    with app.app_context():
-        return db.session.get(Contract, contract_id).reference
-
-
-__all__ = ["B_REFS", "ListWorld", "add_many", "enrol", "make_contract", "read_events"]
+__all__ = ["B_REFS", "MISTAKE", "ListWorld", "add_many", "enrol", "read_events"]
