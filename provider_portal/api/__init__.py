@@ -10,6 +10,7 @@ from . import (  # noqa: F401  # noqa: F401  # noqa: F401
     budget,
     contract_actions,
     contracts,
+    figures,
     handlers,
     invoices,
     notices,

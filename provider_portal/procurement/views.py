@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, render_template
 
 from contracts.services import NotFound
-from contracts.services.figures import effort_totals
+from contracts.services.figures import figures_as_of
 from contracts.services.notice_lists import exits_waiting
 from contracts.services.procurement_overview import (
     contract_page,
@@ -38,11 +38,11 @@ bp.add_app_template_global(may_open, "may_open")
 @allow("procurement")
 def home():
     """The overview: contracts (expiring ones first), exit notices and reports waiting for a
-    decision, and the effort's totals."""
+    decision, and the effort's figures as of today (from the enrolments and confirmed exits)."""
     today = clock.today()
     contracts = expiring_first(visible_contracts(db.session, viewer()), today)
     waiting = reports_to_review(db.session, viewer())
-    totals = effort_totals(db.session, up_to=today)
+    totals = figures_as_of(db.session, viewer(), today)
     return render_template(
         "procurement/home.html",
         exits_waiting=exits_waiting(db.session, viewer()),

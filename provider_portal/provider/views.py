@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 
 from contracts.services.audit import record
+from contracts.services.figures import figures_as_of
 from contracts.services.provider_overview import provider_overview
 
 from .. import clock
@@ -21,7 +22,8 @@ bp = Blueprint("provider", __name__, url_prefix="/provider")
 @bp.route("/")
 @allow("provider")
 def home():
-    """The provider's contracts with each month's report status, and its participants."""
+    """The provider's figures as of today, its contracts with each month's report status, and its
+    participants."""
     v = viewer()
     today = clock.today()
     overview = provider_overview(db.session, v, today)
@@ -42,4 +44,5 @@ def home():
         months=overview.months,
         enrolments=overview.enrolments,
         late_count=overview.late_count,
+        totals=figures_as_of(db.session, v, today, "provider", v.provider_id),
     )

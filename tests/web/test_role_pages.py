@@ -134,7 +134,7 @@ def test_procurement_home_marks_expiring_contracts_first(demo_app, client_as):
 def test_procurement_home_shows_the_effort_totals(client_as):
     text = PageParts(client_as("procurement").get("/procurement/").get_data(as_text=True)).text
     assert "Deltagere 107" in text
-    assert "Stadig aktive 70" in text
+    assert "Aktive i dag 70" in text
     assert "Afgange 37" in text
     assert "Job eller uddannelse 6" in text
     assert "Ydelse ophørt 17" in text
