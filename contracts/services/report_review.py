@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session, aliased
 from ..models import Contract, Enrolment, MonthlyReport, Participant, ReportLine
 from ..rules.exits import BENEFIT_STOPPED_EXITS, OTHER_EXITS, POSITIVE_EXITS, TRANSFERRED
 from ..rules.periods import Month
-from ..rules.review_flags import Flag, line_flags
+from ..rules.review_flags import FLAG_KINDS, Flag, line_flags
 from ..rules.scoring import Figures
 from . import score_tables
 from .invoice_preview import InvoicePreview, preview
@@ -112,6 +112,16 @@ class Review:
     flags: list[tuple[Line, list[Flag]]]
     disappeared: list[Gone]
     invoice: InvoicePreview
+    absence_notices: int  # how many participants have absence notices in the month
+
+    @property
+    def flag_counts(self) -> dict[str, int]:
+        """How many lines have each kind of flag, every kind named (0 when none)."""
+        counts = dict.fromkeys(FLAG_KINDS, 0)
+        for _line, flags in self.flags:
+            for flag in flags:
+                counts[flag.kind] += 1
+        return counts
 
 
 def _line_columns():
@@ -270,4 +280,5 @@ def review(session: Session, report: MonthlyReport, contract: Contract) -> Revie
         flags=flagged,
         disappeared=disappeared(session, report),
         invoice=invoice,
+        absence_notices=len(notified),
     )

@@ -125,6 +125,13 @@ def test_each_flag_is_on_the_line_that_deserves_it_and_on_no_other(app, story):
         "DL-8KD4V": {"near_ceiling"},
         "DL-5MR2F": {"absence_unlike_notices"},
     }
+    counts = {li.get("data-count"): li.get("data-lines") for li in page.xpath("//li[@data-count]")}
+    assert counts == {
+        "delivered_above_planned": "1",
+        "near_ceiling": "2",
+        "absence_unlike_notices": "1",
+    }
+    assert "På 95 % af timeloftet" in page.text and "%%" not in page.text
     row = page.xpath("//tr[@data-ref='DL-5MR2F']")[0]
     assert "10,00" in text_of(row) and "4,00" in text_of(row)
     # Last month's two who are gone: the transfer told as such, the other to look into.
