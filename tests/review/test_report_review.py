@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from contracts.documents.formatting import money
-from contracts.models import Contract, Enrolment, Invoice, Participant
+from contracts.models import AuditEvent, Contract, Enrolment, Invoice, Participant
 from contracts.rules.report_format import read_csv
 from contracts.rules.review_flags import near_ceiling
 from contracts.services import invoicing, notices, reports, scoring
@@ -306,6 +306,18 @@ def test_a_first_version_has_no_differences_section(app, story):
 def test_a_provider_cannot_open_the_review_page(app, story):
     response = story.provider.get(REVIEW.format(story.contract_id))
     assert response.status_code == 403
+
+
+def test_reading_the_review_page_is_in_the_audit_log(app, story):
+    _page(story.procurement, story.contract_id)
+    with app.app_context():
+        events = db.session.scalars(
+            sa.select(AuditEvent).where(
+                AuditEvent.action == "participants.viewed",
+                AuditEvent.actor_id == story.procurement.user_id,
+            )
+        ).all()
+    assert len(events) == 1 and events[0].record_type == "monthly_report"
 
 
 def test_the_page_is_in_english_when_asked(app, story):
