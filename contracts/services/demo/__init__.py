@@ -4,7 +4,10 @@ What it reproduces (seed/README.md, DESIGN.md §3): the four programmes; four sp
 agreements from 2018, each extended to 31 August 2019 by an amendment; the existing framework
 agreements for the under-30 programmes, expiring on 31 March 2019; 107 citizens referred in
 2018 and January 2019, of whom 70 are still active and 37 have exited (6 to job or education,
-17 benefit stopped, 14 other); and an accepted monthly report for every contract and month.
+17 benefit stopped, 14 other); an accepted monthly report for every contract and month up to
+November 2018; December's reports accepted but one waiting for review and one late; January
+2019 not yet reportable (one draft); January's exits as confirmed exit notices, with a few
+exit notices waiting for procurement and a few absence notices. There is work for every role.
 
 In three steps, each its own module: `plan` says what the demo must contain, `generator`
 turns that into citizens and report lines (pure, seeded), and `loader` writes them through
@@ -19,8 +22,10 @@ from .generator import (
     REF_ALPHABET,
     CitizenPlan,
     LinePlan,
+    NoticePlan,
     ReportPlan,
     plan_citizens,
+    plan_notices,
     plan_reports,
 )
 from .loader import load_demo
@@ -77,8 +82,10 @@ __all__ = [
     "CitizenPlan",
     "ContractPlan",
     "LinePlan",
+    "NoticePlan",
     "ReportPlan",
     "load_demo",
     "plan_citizens",
+    "plan_notices",
     "plan_reports",
 ]

@@ -6,8 +6,11 @@ tests can compare what is stored with what was planned, and the loader only has 
 - Every citizen has one enrolment (no transfers yet: the changeover comes in September 2019).
 - The CPR numbers are made up here (valid format and birth date); the loader passes them
   through the same `parse_cpr` and `pseudonym` a referral uses and drops them.
-- January 2019's report covers the days up to the 24th and is accepted on the 24th, so the
-  figures of that day come from accepted reports alone.
+- Every month up to December 2018 has its report, sent on the 1st of the next month and
+  accepted on the 3rd; of December's, one waits for review and the demo provider's is late
+  (plan.py). January 2019 has not ended: only the demo provider's draft, up to the 24th.
+- Exits whose month's report is not accepted count from exit notices that procurement
+  confirmed; a few January exit notices wait, and a few absence notices are told.
 """
 
 from __future__ import annotations
@@ -18,14 +21,21 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_FLOOR, Decimal
 
 from ...rules.cpr import age_on, parse_cpr
-from ...rules.periods import month_of, months_between, overlap_days, parse_month
+from ...rules.periods import Month, month_of, months_between, overlap_days, parse_month
 from ...rules.programmes import STANDARD_PROGRAMMES
 from ...rules.report_checks import hours_ceiling
 from .plan import (
+    ABSENCE_NOTICES,
     CONTRACTS,
+    DECEMBER_LATE,
+    DECEMBER_WAITING,
+    DECEMBER_WAITING_SUBMITTED_AT,
     DEMO_SEED,
     DEMO_TODAY,
+    EXIT_NOTICES_WAITING,
     EXIT_REASONS_PLANNED,
+    JANUARY_DRAFT,
+    LAST_ENDED_MONTH,
     SPECIAL_START,
     WEEKLY_HOURS,
     at,
@@ -62,13 +72,29 @@ class LinePlan:
 
 @dataclass(frozen=True)
 class ReportPlan:
-    """One accepted monthly report of a contract: when it was sent and decided, and its lines."""
+    """One monthly report of a contract: its state, when it was saved, sent and decided (None:
+    not yet), and its lines."""
 
     contract: str
     month: str
-    submitted_at: datetime
-    decided_at: datetime
+    status: str  # accepted, submitted or draft
+    saved_at: datetime
+    submitted_at: datetime | None
+    decided_at: datetime | None
     lines: tuple[LinePlan, ...]
+
+
+@dataclass(frozen=True)
+class NoticePlan:
+    """A notice the provider told the day it happened; an exit notice confirmed or waiting."""
+
+    citizen: CitizenPlan
+    kind: str  # exit or absence
+    on: date
+    recorded_at: datetime
+    reason: str | None = None
+    hours: Decimal | None = None
+    confirmed_at: datetime | None = None  # None: waiting for procurement (or an absence)
 
 
 def plan_citizens(seed: int = DEMO_SEED) -> list[CitizenPlan]:
@@ -108,9 +134,8 @@ def plan_citizens(seed: int = DEMO_SEED) -> list[CitizenPlan]:
 
 
 def plan_reports(citizens: list[CitizenPlan], seed: int = DEMO_SEED + 1) -> list[ReportPlan]:
-    """An accepted report per contract per month from its first referral to January 2019."""
+    """The reports of every contract from its first referral to the demo's day (plan.py)."""
     rng = random.Random(seed)
-    last_month = month_of(DEMO_TODAY)
     reports = []
     for contract in CONTRACTS:
         own = sorted(
@@ -119,23 +144,89 @@ def plan_reports(citizens: list[CitizenPlan], seed: int = DEMO_SEED + 1) -> list
         )
         if not own:
             continue
-        for month in months_between(month_of(own[0].start_on), last_month):
+        for month in months_between(month_of(own[0].start_on), month_of(DEMO_TODAY)):
             first, last = parse_month(month)
-            # January 2019's report covers the days up to the demo's day.
             covered_to = min(last, DEMO_TODAY)
-            if month < last_month:
-                # Sent on the 1st of the next month, accepted on the 3rd.
-                submitted_at = at(last + timedelta(days=1), 9)
-                decided_at = at(last + timedelta(days=3), 12)
-            else:
-                submitted_at, decided_at = at(DEMO_TODAY, 9), at(DEMO_TODAY, 13)
+            # Sent on the 1st of the next month, accepted on the 3rd.
+            sent = at(last + timedelta(days=1), 9)
+            status, decided = "accepted", at(last + timedelta(days=3), 12)
+            if month > LAST_ENDED_MONTH:  # January 2019: not ended, at most a draft
+                if contract.reference != JANUARY_DRAFT:
+                    continue
+                status, sent, decided = "draft", None, None
+            elif month == LAST_ENDED_MONTH and contract.reference == DECEMBER_LATE:
+                continue
+            elif month == LAST_ENDED_MONTH and contract.reference == DECEMBER_WAITING:
+                status, sent, decided = "submitted", DECEMBER_WAITING_SUBMITTED_AT, None
             # DESIGN §4: enrolled at any time in the month.
             present = [
                 c for c in own if c.start_on <= last and (c.exit_on is None or c.exit_on >= first)
             ]
             lines = tuple(_line(rng, citizen, first, covered_to) for citizen in present)
-            reports.append(ReportPlan(contract.reference, month, submitted_at, decided_at, lines))
+            saved = sent or at(DEMO_TODAY, 10)
+            reports.append(
+                ReportPlan(contract.reference, month, status, saved, sent, decided, lines)
+            )
     return reports
+
+
+def accepted_months(reports: list[ReportPlan]) -> set[tuple[str, str]]:
+    """(contract, month) of every accepted report: the months whose exits the reports carry."""
+    return {(r.contract, r.month) for r in reports if r.status == "accepted"}
+
+
+def plan_notices(
+    citizens: list[CitizenPlan], reports: list[ReportPlan], seed: int = DEMO_SEED + 2
+) -> list[NoticePlan]:
+    """The notices up to the demo's day, in the order they were told; pure and seeded.
+
+    Every exit whose month's report is not accepted was told by an exit notice the day it
+    happened and confirmed by procurement the next working day (the same afternoon on the
+    demo's day), so it counts from then. EXIT_NOTICES_WAITING exit notices of January wait for
+    a decision, and ABSENCE_NOTICES citizens missed hours on a January day.
+    """
+    rng = random.Random(seed)
+    accepted = accepted_months(reports)
+    notices = [
+        NoticePlan(
+            c,
+            "exit",
+            c.exit_on,
+            at(c.exit_on, 10),
+            reason=c.exit_reason,
+            confirmed_at=_decided(c.exit_on),
+        )
+        for c in citizens
+        if c.exit_on is not None and (c.contract, month_of(c.exit_on)) not in accepted
+    ]
+    january = Month.of(DEMO_TODAY).first_day
+    staying = sorted(
+        (c for c in citizens if c.exit_on is None and c.start_on < january),
+        key=lambda c: c.ref,
+    )
+    # One waiting exit of the demo provider's own contract, the others anywhere.
+    own = [c for c in staying if c.contract == JANUARY_DRAFT]
+    leaving = [rng.choice(own)]
+    leaving += rng.sample([c for c in staying if c not in leaving], EXIT_NOTICES_WAITING - 1)
+    for citizen in leaving:
+        day = _weekday_between(rng, DEMO_TODAY - timedelta(days=4), DEMO_TODAY)
+        reason = rng.choice(("job", "benefit_stopped", "moved"))
+        notices.append(NoticePlan(citizen, "exit", day, at(day, 10), reason=reason))
+    absent = rng.sample([c for c in staying if c not in leaving], ABSENCE_NOTICES)
+    for citizen in absent:
+        day = _weekday_between(rng, january, DEMO_TODAY)
+        hours = Decimal(rng.choice(("2.5", "3.0", "4.0", "6.0", "7.5")))
+        notices.append(NoticePlan(citizen, "absence", day, at(day, 11), hours=hours))
+    return sorted(notices, key=lambda n: (n.recorded_at, n.citizen.ref))
+
+
+def _decided(day: date) -> datetime:
+    """When procurement confirmed an exit told on `day`: the next working day at 10, but at
+    15 the same day when that would be after the demo's day."""
+    following = day + timedelta(days=1)
+    while following.weekday() >= 5:
+        following += timedelta(days=1)
+    return at(following, 10) if following <= DEMO_TODAY else at(day, 15)
 
 
 def _line(rng: random.Random, citizen: CitizenPlan, first: date, covered_to: date) -> LinePlan:

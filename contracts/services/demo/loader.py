@@ -1,19 +1,22 @@
 """The planned rows written into an empty database through the same services the portal uses.
 
-Users, extensions and the re-tender go through `create_user`, `extend`, `retender` and
-`publish`, so the demo's audit trail and amendments are what the portal itself would write;
-only referrals and reports, which in real life arrive over months, are written directly.
+Users, extensions, notices and the re-tender go through `create_user`, `extend`, the notices
+service, `retender` and `publish`, so the demo's audit trail, amendments and notices are what
+the portal itself would write; only referrals and reports, which in real life arrive over
+months, are written directly. Everything is stamped with the demo's calendar: a service's
+audit events and rows get the moment the plan gives, never the day the demo was loaded.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ...models import (
+    AuditEvent,
     Contract,
     Enrolment,
     MonthlyReport,
@@ -30,9 +33,22 @@ from .. import DomainError
 from ..accounts import create_user
 from ..audit import Actor, record
 from ..contract_changes import extend
+from ..notices import confirm
+from ..notices import record as tell
 from ..referrals import age_allowed
+from ..scope import Viewer
 from . import plan
-from .generator import CitizenPlan, ReportPlan, plan_citizens, plan_reports
+from .generator import (
+    CitizenPlan,
+    NoticePlan,
+    ReportPlan,
+    plan_citizens,
+    plan_notices,
+    plan_reports,
+)
+
+# When the demo's people were given their accounts: before the special efforts began.
+USERS_CREATED_AT = plan.at(plan.SPECIAL_START - timedelta(days=14), 8)
 
 
 def load_demo(session: Session, pseudonym_key: bytes) -> str:
@@ -69,59 +85,139 @@ def load_demo(session: Session, pseudonym_key: bytes) -> str:
         )
         for key, name, cvr, gln, contact in plan.PROVIDERS
     }
+    for key, provider in providers.items():
+        provider.created_at = _registered_at(key)
     session.add_all([*programmes.values(), *providers.values()])
     session.flush()
 
     users = {}
     for email, role in plan.DEMO_USERS:
         provider_id = providers[plan.DEMO_PROVIDER_KEY].id if role == "provider" else None
-        users[role] = create_user(
-            session,
-            plan.DEMO_ACTOR,
-            email,
-            role,
-            plan.DEMO_PASSWORD,
-            provider_id,
-            plan.USER_NAMES[email],
-        )
+        with _stamped(session, USERS_CREATED_AT):
+            users[role] = create_user(
+                session,
+                plan.DEMO_ACTOR,
+                email,
+                role,
+                plan.DEMO_PASSWORD,
+                provider_id,
+                plan.USER_NAMES[email],
+            )
+            users[role].created_at = USERS_CREATED_AT
 
     contracts = {
         terms.reference: _contract(terms, programmes, providers) for terms in plan.CONTRACTS
     }
     session.add_all(contracts.values())
     session.flush()
-    _extend_special_effort(session, contracts, users["procurement"])
+    with _stamped(session, plan.EXTENDED_AT):
+        _extend_special_effort(session, contracts, users["procurement"])
 
     citizens = plan_citizens()
+    reports = plan_reports(citizens)
+    notices = plan_notices(citizens, reports)
+    told = {n.citizen.ref for n in notices if n.kind == "exit"}
     enrolments = {}
     for citizen in citizens:
         enrolment = _refer(session, pseudonym_key, citizen, contracts[citizen.contract])
-        # Exits took effect when the report carrying them was accepted (below).
-        enrolment.end_on, enrolment.end_reason = citizen.exit_on, citizen.exit_reason
+        if citizen.ref not in told:
+            # The exit took effect when the report carrying it was accepted (below).
+            enrolment.end_on, enrolment.end_reason = citizen.exit_on, citizen.exit_reason
         enrolments[citizen.ref] = enrolment
     session.flush()
 
-    report_count = _write_reports(session, contracts, enrolments, users, plan_reports(citizens))
-    _open_retender(session, contracts, users["procurement"])
+    # The notices are told before the reports that carry their exits are sent.
+    _tell_notices(session, contracts, providers, users, notices)
+    report_count = _write_reports(session, contracts, enrolments, users, reports)
+    with _stamped(session, plan.RETENDER_PUBLISHED_AT):
+        _open_retender(session, contracts, users["procurement"])
     record(
         session,
         plan.DEMO_ACTOR,
         "demo.loaded",
         None,
         None,
+        occurred_at=plan.at(plan.DEMO_TODAY, 7),
         as_of=plan.DEMO_TODAY.isoformat(),
         programmes=len(programmes),
         providers=len(providers),
         contracts=len(contracts),
         participants=len(enrolments),
         reports=report_count,
+        notices=len(notices),
     )
     session.flush()
     return (
         f"Demo loaded: {len(programmes)} programmes, {len(providers)} providers, "
-        f"{len(contracts)} contracts, {len(enrolments)} participants, {report_count} reports "
-        f"(as of {plan.DEMO_TODAY:%d-%m-%Y})."
+        f"{len(contracts)} contracts, {len(enrolments)} participants, {report_count} reports, "
+        f"{len(notices)} notices (as of {plan.DEMO_TODAY:%d-%m-%Y})."
     )
+
+
+class _stamped:
+    """Within the block, the audit events the services record are dated `when`, the moment the
+    demo's calendar gives, not the day the demo is loaded."""
+
+    def __init__(self, session: Session, when: datetime):
+        self.session, self.when = session, when
+
+    def __enter__(self) -> None:
+        self.session.flush()
+        self.since = self.session.scalar(sa.select(sa.func.max(AuditEvent.id))) or 0
+
+    def __exit__(self, *exc) -> None:
+        if exc[0] is None:
+            self.session.flush()
+            self.session.execute(
+                sa.update(AuditEvent)
+                .where(AuditEvent.id > self.since)
+                .values(occurred_at=self.when)
+                .execution_options(synchronize_session=False)
+            )
+
+
+def _registered_at(key: str) -> datetime:
+    """A provider was registered two weeks before its first contract was entered."""
+    first = min(
+        (plan.SPECIAL_START if c.kind == "special_effort" else plan.FRAMEWORK_START)
+        for c in plan.CONTRACTS
+        if c.provider == key
+    )
+    return plan.at(first - timedelta(days=28), 9)
+
+
+def _tell_notices(
+    session: Session, contracts: dict, providers: dict, users: dict, notices: list[NoticePlan]
+) -> None:
+    """Each notice told by its provider's coordinator and each planned exit confirmed by
+    procurement, through the notices service, on the days the plan gives."""
+    procurement = Actor(users["procurement"].email, users["procurement"].id)
+    provider_user = users["provider"]
+    keys = {provider.id: key for key, provider in providers.items()}
+    for notice in notices:
+        contract = contracts[notice.citizen.contract]
+        if contract.provider_id == provider_user.provider_id:
+            actor = Actor(provider_user.email, provider_user.id)
+        else:  # a coordinator without a demo login
+            actor = Actor(f"kontakt@{keys[contract.provider_id]}.demo.dk")
+        viewer = Viewer(actor.user_id, "provider", contract.provider_id)
+        with _stamped(session, notice.recorded_at):
+            told = tell(
+                session,
+                actor,
+                viewer,
+                contract.id,
+                participant_ref=notice.citizen.ref,
+                kind=notice.kind,
+                on=notice.on,
+                today=notice.on,
+                reason=notice.reason,
+                hours=notice.hours,
+            )
+            told.recorded_at = notice.recorded_at
+        if notice.confirmed_at is not None:
+            with _stamped(session, notice.confirmed_at):
+                confirm(session, procurement, told.id, now=notice.confirmed_at)
 
 
 def _refer(session: Session, key: bytes, citizen: CitizenPlan, contract: Contract) -> Enrolment:
@@ -198,7 +294,7 @@ def _extend_special_effort(session: Session, contracts: dict, procurement: User)
 def _write_reports(
     session: Session, contracts: dict, enrolments: dict, users: dict, planned: list[ReportPlan]
 ) -> int:
-    """The planned reports, accepted by procurement; the demo provider user sent its own."""
+    """The planned reports, in their planned states; the demo provider user sent its own."""
     provider_user = users["provider"]
     reports = []
     for sent in planned:
@@ -209,13 +305,13 @@ def _write_reports(
                 contract=contract,
                 month=sent.month,
                 version=1,
-                status="accepted",
+                status=sent.status,
                 submitted_at=sent.submitted_at,
-                submitted_by_id=provider_user.id if own_provider else None,
+                submitted_by_id=provider_user.id if own_provider and sent.submitted_at else None,
                 decided_at=sent.decided_at,
-                decided_by_id=users["procurement"].id,
-                created_at=sent.submitted_at,
-                updated_at=sent.decided_at,
+                decided_by_id=users["procurement"].id if sent.decided_at else None,
+                created_at=sent.saved_at,
+                updated_at=sent.decided_at or sent.saved_at,
             )
         )
     session.add_all(reports)

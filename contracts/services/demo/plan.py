@@ -160,6 +160,24 @@ EXIT_REASONS_PLANNED = (
 
 WEEKLY_HOURS = (15, 20, 25, 30, 37)
 
+# The reports on the demo's day (DESIGN.md §3: a month is reported once it has ended, due on
+# the 10th). Every month up to November 2018 is accepted and invoiced. Of December's reports,
+# one waits for procurement's review and the demo provider's own is late (not sent; due on
+# 10 January). January 2019 has not ended: no report is submitted, and the demo provider has
+# begun its draft.
+LAST_ENDED_MONTH = "2018-12"
+DECEMBER_WAITING = "SÆR-2018-01"  # submitted, waiting for review
+DECEMBER_WAITING_SUBMITTED_AT = datetime(2019, 1, 9, 14, 0, tzinfo=UTC)
+DECEMBER_LATE = "SÆR-2018-03"  # the demo provider's: not sent
+JANUARY_DRAFT = "SÆR-2018-03"  # the demo provider's draft of January, saved on the demo's day
+# Exits are told the day they happen by exit notices, which procurement confirms (at once, or
+# the next working day). An exit whose month's report is not accepted by the demo's day counts
+# from its confirmed notice. A few exit notices of January wait for procurement's decision:
+# their citizens count as active until then.
+EXIT_NOTICES_WAITING = 3
+# Absence notices of January: a citizen who did not turn up, with the hours missed.
+ABSENCE_NOTICES = 6
+
 RETENDER_CREATED_AT = datetime(2019, 1, 17, 9, 0, tzinfo=UTC)
 RETENDER_PUBLISHED_AT = datetime(2019, 1, 21, 9, 0, tzinfo=UTC)
 # Noon in Copenhagen on 15 March 2019 (winter time, UTC+1).
