@@ -35,7 +35,8 @@ from .contract_register import get_contract
 from .paging import MAX_PER_PAGE, Page
 from .scope import Viewer
 
-STATUSES = ("active", "upcoming", "exited", "transferred", "withdrawn")
+# A status names the end reason where the end is a transfer or a withdrawal.
+STATUSES = ("active", "upcoming", "exited", TRANSFERRED, WITHDRAWN)
 READ_ACTION = "participants.viewed"
 LIST_NAME = "procurement.participants"
 SEARCH_MOST = 40  # a reference is 8 characters; longer text is cut, never an error
@@ -58,7 +59,7 @@ class ParticipantRow:
     def may_withdraw(self) -> bool:
         """Whether ending it as registered by mistake can be asked for at all (the service
         still checks the reports when it is asked)."""
-        return self.status not in ("withdrawn", "transferred") and not self.transferred_in
+        return self.status not in (WITHDRAWN, TRANSFERRED) and not self.transferred_in
 
 
 @dataclass(frozen=True)
@@ -81,9 +82,9 @@ def status_on(day: date) -> sa.ColumnElement[str]:
     """An enrolment's status on the day, in SQL (see the module)."""
     ended = sa.and_(Enrolment.end_on.is_not(None), Enrolment.end_on <= day)
     return sa.case(
-        (Enrolment.end_reason == WITHDRAWN, "withdrawn"),
+        (Enrolment.end_reason == WITHDRAWN, WITHDRAWN),
         (Enrolment.start_on > day, "upcoming"),
-        (sa.and_(ended, Enrolment.end_reason == TRANSFERRED), "transferred"),
+        (sa.and_(ended, Enrolment.end_reason == TRANSFERRED), TRANSFERRED),
         (ended, "exited"),
         else_="active",
     )
