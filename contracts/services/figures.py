@@ -35,7 +35,7 @@ from typing import Literal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from ..models import Contract, Enrolment, Programme
+from ..models import Contract, Enrolment, Programme, Provider
 from ..rules.exits import (
     BENEFIT_STOPPED_EXITS,
     OTHER_EXITS,
@@ -44,7 +44,7 @@ from ..rules.exits import (
     WITHDRAWN,
 )
 from ..rules.problems import N_
-from . import DomainError, NotFound, contract_register, providers, scope
+from . import DomainError, NotFound, scope
 from .scope import Viewer
 
 ScopeKind = Literal["all", "programme", "provider", "contract"]
@@ -144,15 +144,13 @@ def check_scope(session: Session, viewer: Viewer, kind: str, scope_id: int | Non
         if session.get(Programme, scope_id) is None:
             raise NotFound(N_("no such programme"), "id")
     elif kind == "provider":
-        try:
-            providers.get_provider(session, viewer, scope_id)
-        except NotFound:
-            raise NotFound(N_("no such provider"), "id") from None
+        visible = scope.providers(viewer, sa.select(Provider.id)).where(Provider.id == scope_id)
+        if session.scalar(visible) is None:
+            raise NotFound(N_("no such provider"), "id")
     else:
-        try:
-            contract_register.get_contract(session, viewer, scope_id)
-        except NotFound:
-            raise NotFound(N_("no such contract"), "id") from None
+        visible = scope.contracts(viewer, sa.select(Contract.id)).where(Contract.id == scope_id)
+        if session.scalar(visible) is None:
+            raise NotFound(N_("no such contract"), "id")
 
 
 def figures_as_of(
@@ -165,8 +163,8 @@ def figures_as_of(
     """A scope's figures as of the end of `on`, as the viewer may see them.
 
     Raises DomainError (403 for a provider asking for the whole effort or a programme) or
-    NotFound for a scope it may not see. The check reads the scope's record; the figures are
-    one more statement.
+    NotFound for a scope it may not see. The check is one statement (none for the whole
+    effort); the figures are one more.
     """
     check_scope(session, viewer, kind, scope_id)
     stmt = _totals_statement(on)
