@@ -18,7 +18,8 @@ What counts, as of a day D, in a scope (all, a programme, a provider, a contract
   ended on or before D; a referral starting after D is not active yet, and one who exits on D
   is an exit, not active. A transfer on D keeps the citizen active on D: the old enrolment's
   end is the predecessor's last day, the successor's enrolment starts the day after.
-- An enrolment ended as `withdrawn` (registered by mistake) counts for nothing, on any day.
+- An enrolment ended as `withdrawn` (registered by mistake) counts for nothing, on any day
+  (`Enrolment.counts`).
 
 Each figure set is one aggregate statement over the enrolments, however many contracts and
 citizens the scope holds, the same on SQLite and PostgreSQL; `figures_as_of` scopes it to the
@@ -30,7 +31,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -41,13 +41,11 @@ from ..rules.exits import (
     OTHER_EXITS,
     POSITIVE_EXITS,
     TRANSFERRED,
-    WITHDRAWN,
 )
 from ..rules.problems import N_
 from . import DomainError, NotFound, scope
 from .scope import Viewer
 
-ScopeKind = Literal["all", "programme", "provider", "contract"]
 SCOPE_KINDS: tuple[str, ...] = ("all", "programme", "provider", "contract")
 
 
@@ -88,10 +86,7 @@ def _totals_statement(on: date) -> sa.Select:
             exits_in(OTHER_EXITS),
         )
         .select_from(Enrolment)
-        .where(
-            started,
-            sa.or_(Enrolment.end_reason.is_(None), Enrolment.end_reason != WITHDRAWN),
-        )
+        .where(started, Enrolment.counts)
     )
 
 

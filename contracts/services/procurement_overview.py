@@ -8,14 +8,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from ..models import Contract, Enrolment, MonthlyReport
-from . import scope
+from ..models import Contract, MonthlyReport
+from . import NotFound, scope
 from .contract_invoices import ContractInvoices, contract_invoices
 from .contract_lists import contracts_by_reference
 from .contract_register import get_contract
+from .figures import figures_as_of
 from .report_versions import newest_by_month
 from .scope import Viewer
 
@@ -47,20 +47,15 @@ def reports_to_review(session: Session, viewer: Viewer) -> list[MonthlyReport]:
 def participant_counts(
     session: Session, viewer: Viewer, contract_id: int, today: date
 ) -> tuple[int, int]:
-    """The contract's participants ever enrolled, and its enrolments not ended before today;
-    an enrolment registered by mistake is neither."""
-    participants, active = session.execute(
-        scope.contracts(
-            viewer,
-            sa.select(
-                sa.func.count(sa.distinct(Enrolment.participant_id)),
-                sa.func.count(Enrolment.id).filter(
-                    sa.or_(Enrolment.end_on.is_(None), Enrolment.end_on >= today)
-                ),
-            ).join(Contract, Enrolment.contract_id == Contract.id),
-        ).where(Enrolment.contract_id == contract_id, Enrolment.counts)
-    ).one()
-    return participants, active
+    """The contract's citizens enrolled by today and those active today, as the figures as of a
+    day count them (`figures.py`): a referral starting later is neither yet, one who exits
+    today is no longer active, an enrolment registered by mistake is neither; (0, 0) for a
+    contract the viewer may not see."""
+    try:
+        totals = figures_as_of(session, viewer, today, "contract", contract_id)
+    except NotFound:
+        return 0, 0
+    return totals.participants, totals.active
 
 
 @dataclass(frozen=True)

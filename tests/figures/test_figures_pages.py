@@ -9,10 +9,10 @@ from tests.figures.conftest import B_REFS, SAMPLE_REFS
 from tests.pages import PageParts, text_of
 
 
-def _figures_section(client, url: str) -> tuple[str, dict[str, str]]:
-    """The heading of a home page's figures and its figures by Danish label."""
+def _figures_section(client, url: str, heading: str = "totals-heading") -> tuple[str, dict]:
+    """The heading of a page's figures and its figures by Danish label."""
     page = PageParts(client.get(url).get_data(as_text=True))
-    (section,) = page.xpath("//section[@aria-labelledby='totals-heading']")
+    (section,) = page.xpath("//section[@aria-labelledby=$h]", h=heading)
     heading = text_of(section.xpath(".//h2")[0])
     figures = {
         text_of(pair.xpath("dt")[0]): text_of(pair.xpath("dd")[0])
@@ -68,3 +68,15 @@ def test_a_provider_sees_its_own_figures_only(world):
         "1",
         "1",
     )
+
+
+def test_the_contract_page_counts_as_the_figures_do(world):
+    # A referral from next week and an exit today: neither is active today on the contract's page.
+    world.enrol("DL-NEXT7", world.contract_id, date(2019, 1, 31))
+    world.exit_confirmed(SAMPLE_REFS[0], "2019-01-24", "job")
+    url = f"/procurement/contracts/{world.contract_id}"
+    _, shown = _figures_section(world.client("procurement"), url, "participants-heading")
+    counted = world.figures(scope="contract", id=world.contract_id)
+    assert (counted["participants"], counted["active"]) == (7, 6)
+    assert shown["Aktive i dag"] == "6"
+    assert list(shown.values()) == ["7", "6"]

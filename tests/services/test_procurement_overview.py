@@ -80,7 +80,7 @@ def test_a_report_is_found_only_for_a_real_month_of_a_contract_the_viewer_may_se
     assert newest_by_month(db_session, other, contract.id) == []
 
 
-def test_participants_count_once_and_active_ones_are_not_ended_before_today(db_session, contract):
+def test_participants_count_once_and_active_ones_are_not_ended_by_today(db_session, contract):
     people = [Participant(ref=f"DL-{n}AAAA", pseudonym=str(n) * 64) for n in range(3)]
     db_session.add_all(people)
     db_session.flush()
@@ -102,6 +102,7 @@ def test_participants_count_once_and_active_ones_are_not_ended_before_today(db_s
         )
     db_session.flush()
 
-    assert participant_counts(db_session, PROCUREMENT, contract.id, TODAY) == (3, 2)
+    # The one who exits today is an exit, not active today (DESIGN.md §7), as in the figures.
+    assert participant_counts(db_session, PROCUREMENT, contract.id, TODAY) == (3, 1)
     admin = Viewer(user_id=None, role="admin")
     assert participant_counts(db_session, admin, contract.id, TODAY) == (0, 0)
