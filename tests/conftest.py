@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 import shutil
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 
 import psycopg
@@ -133,6 +134,22 @@ def any_app(request, clean_redis, tmp_path) -> Iterator[Flask]:
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+# A month is submitted, aggregated and invoiced only once it has ended (DESIGN.md §3). The
+# test clock is the demo's 24 January 2019; a test that sends in or aggregates January 2019
+# uses this fixture (`@pytest.mark.usefixtures("january_ended")`) to run on 5 February 2019,
+# after January's end and before its reports are due.
+JANUARY_ENDED = date(2019, 2, 5)
+
+
+@pytest.fixture
+def january_ended(request) -> date:
+    """The test's app (app, any_app) runs on 5 February 2019, when January 2019 has ended."""
+    for name in ("app", "any_app"):
+        if name in request.fixturenames:
+            request.getfixturevalue(name).config["PORTAL_TODAY"] = JANUARY_ENDED
+    return JANUARY_ENDED
 
 
 @pytest.fixture

@@ -89,3 +89,49 @@ def scored_sample_month(app, contracts: int = 1) -> list[int]:
         scoring.compute_month(db.session, "2019-01")
         db.session.commit()
     return ids
+
+
+def counted_from_reports(session, last_month: str) -> tuple[int, int, int, int, int, int]:
+    """A plain count from the accepted report lines of every month up to `last_month`:
+    participants, active at its end, exits, positive, benefit stopped and other (DESIGN.md §7),
+    what the cumulative scores of that month must say."""
+    import sqlalchemy as sa
+
+    from contracts.models import MonthlyReport, ReportLine
+    from contracts.rules.exits import BENEFIT_STOPPED_EXITS, OTHER_EXITS, POSITIVE_EXITS
+
+    counted = sa.select(MonthlyReport.id).where(
+        MonthlyReport.status.in_(("accepted", "invoiced")), MonthlyReport.month <= last_month
+    )
+    participants = session.scalar(
+        sa.select(sa.func.count(sa.distinct(ReportLine.participant_id))).where(
+            ReportLine.report_id.in_(counted)
+        )
+    )
+    active = session.scalar(
+        sa.select(sa.func.count())
+        .select_from(ReportLine)
+        .join(MonthlyReport, MonthlyReport.id == ReportLine.report_id)
+        .where(ReportLine.report_id.in_(counted), MonthlyReport.month == last_month)
+        .where(ReportLine.status == "active")
+    )
+    reasons = dict(
+        session.execute(
+            sa.select(ReportLine.exit_reason, sa.func.count())
+            .where(ReportLine.report_id.in_(counted), ReportLine.status == "exited")
+            .group_by(ReportLine.exit_reason)
+        ).all()
+    )
+
+    def of(group) -> int:
+        return sum(reasons.get(reason, 0) for reason in group)
+
+    exits = sum(reasons.values())
+    return (
+        participants,
+        active,
+        exits,
+        of(POSITIVE_EXITS),
+        of(BENEFIT_STOPPED_EXITS),
+        of(OTHER_EXITS),
+    )

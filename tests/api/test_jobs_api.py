@@ -2,6 +2,8 @@
 
 import time
 
+import pytest
+
 from contracts.services.accounts import create_token, create_user
 from provider_portal.extensions import db
 from tests.api.conftest import bearer
@@ -24,6 +26,7 @@ def tokens(app, provider_id):
     return made
 
 
+@pytest.mark.usefixtures("january_ended")
 def test_finance_aggregates_a_month_and_reads_its_scores(any_app):
     [contract_id] = accepted_sample_month(any_app)
     with any_app.app_context():

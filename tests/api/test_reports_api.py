@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from contracts.models import MonthlyReport, ReportLine
@@ -112,6 +113,7 @@ def test_files_that_are_not_reports_get_4xx_with_an_errors_list(app, client):
         assert db.session.scalar(sa.select(sa.func.count()).select_from(MonthlyReport)) == 0
 
 
+@pytest.mark.usefixtures("january_ended")
 def test_flow_and_isolation(app, client):
     scenario, tokens = setup_tokens(app)
     url = URL.format(scenario.contract_id)

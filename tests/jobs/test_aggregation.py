@@ -22,6 +22,7 @@ def invoice_totals(app):
         )
 
 
+@pytest.mark.usefixtures("january_ended")
 def test_a_month_on_two_workers_gives_one_invoice_per_contract(any_app):
     contract_ids = accepted_sample_month(any_app, contracts=3)
     url, redis_url = any_app.config["DATABASE_URL"], any_app.config["REDIS_URL"]
@@ -70,6 +71,7 @@ def _analyzed(tables: list[str], seconds: float = 5) -> set[str]:
         time.sleep(0.2)
 
 
+@pytest.mark.usefixtures("january_ended")
 def test_a_running_month_is_refused_and_a_bad_month_is_an_error(any_app):
     accepted_sample_month(any_app)
     worker = start_worker(any_app.config["DATABASE_URL"], any_app.config["REDIS_URL"], "default")

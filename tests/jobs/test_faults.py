@@ -138,6 +138,7 @@ MOMENTS = {
 
 
 @pytest.mark.parametrize("moment", MOMENTS)
+@pytest.mark.usefixtures("january_ended")
 def test_a_worker_killed_mid_month_is_replaced_and_the_month_finishes_within_a_minute(
     any_app, moment
 ):
@@ -183,6 +184,7 @@ def test_a_worker_killed_mid_month_is_replaced_and_the_month_finishes_within_a_m
     assert_one_right_invoice_per_contract(any_app, expected)
 
 
+@pytest.mark.usefixtures("january_ended")
 def test_a_correction_after_invoicing_gives_one_credit_note_and_one_new_invoice(any_app):
     from datetime import date
 
@@ -220,6 +222,7 @@ def test_a_correction_after_invoicing_gives_one_credit_note_and_one_new_invoice(
     ]
 
 
+@pytest.mark.usefixtures("january_ended")
 def test_with_no_worker_left_the_job_page_says_the_worker_stopped_and_starts_the_month_again(
     any_app,
 ):
@@ -277,6 +280,7 @@ def test_with_no_worker_left_the_job_page_says_the_worker_stopped_and_starts_the
     assert_one_right_invoice_per_contract(any_app, expected)
 
 
+@pytest.mark.usefixtures("january_ended")
 def test_a_month_waiting_on_a_job_that_went_missing_is_stalled_and_can_be_started_again(app):
     """A live worker is no help to a month job whose dependency is gone: RQ never releases it."""
     [contract_id] = accepted_sample_month(app)

@@ -54,6 +54,7 @@ def worker(app):
     stop_worker(process)
 
 
+@pytest.mark.usefixtures("january_ended")
 def test_finance_starts_a_month_and_follows_it_to_its_result(app, worker):
     accepted_sample_month(app, contracts=2)
     client = logged_in_client(app, "oekonomi@example.dk", "finance")
@@ -100,6 +101,7 @@ def test_finance_starts_a_month_and_follows_it_to_its_result(app, worker):
     assert scores.status_code == 200 and "SÆR-1" in scores.get_data(as_text=True)
 
 
+@pytest.mark.usefixtures("january_ended")
 def test_only_the_starter_sees_a_job_and_everyone_sees_a_scheduled_one(app):
     accepted_sample_month(app)
     starter = logged_in_client(app, "indkoeb@example.dk", "procurement")
@@ -127,6 +129,7 @@ def test_only_the_starter_sees_a_job_and_everyone_sees_a_scheduled_one(app):
     assert starter.post(f"/jobs/{own}/status").status_code == 405  # read-only
 
 
+@pytest.mark.usefixtures("january_ended")
 def test_a_running_month_is_refused_with_a_link_and_a_bad_month_is_explained(app):
     accepted_sample_month(app)
     client = logged_in_client(app, "indkoeb@example.dk", "procurement")

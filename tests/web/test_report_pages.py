@@ -104,6 +104,7 @@ def test_month_page_lists_every_enrolled_participant_in_an_empty_form(app, scena
     assert all(v == "" for k, v in fields.items() if k.endswith("hours_planned"))
 
 
+@pytest.mark.usefixtures("january_ended")
 def test_good_upload_is_stored_then_prefills_the_form_and_can_be_submitted(app, scenario):
     client = _client(app, "koordinator@example.dk")
     response = _upload(client, scenario.contract_id, "report-2019-01-excel-da.csv")
@@ -184,6 +185,7 @@ def test_form_saves_through_the_same_rules_and_shows_problems_next_to_the_line(a
     assert len(_lines(app)) == 7
 
 
+@pytest.mark.usefixtures("january_ended")
 def test_procurement_accepts_and_exits_end_enrolments(app, scenario):
     provider = _client(app, "koordinator@example.dk")
     _upload(provider, scenario.contract_id, "report-2019-01-excel-da.csv")
@@ -216,6 +218,7 @@ def test_procurement_accepts_and_exits_end_enrolments(app, scenario):
     assert "låst" in PageParts(locked).text
 
 
+@pytest.mark.usefixtures("january_ended")
 def test_reject_needs_a_reason_and_sends_the_report_back(app, scenario):
     provider = _client(app, "koordinator@example.dk")
     _upload(provider, scenario.contract_id, "report-2019-01-excel-da.csv")

@@ -81,6 +81,7 @@ def test_work_for_after_the_commit_runs_after_it_and_never_after_a_rollback(app)
     assert _events(app) == ["test.first"]
 
 
+@pytest.mark.usefixtures("january_ended")
 def test_a_month_is_enqueued_only_once_what_it_reads_is_committed(app):
     from tests.scenarios import accepted_sample_month
 
