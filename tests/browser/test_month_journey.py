@@ -309,7 +309,13 @@ def test_a_month_from_the_exit_notice_to_the_accepted_report_and_correction(
         expect(differences.locator(f"[data-old='{field}']")).to_have_text(old)
         expect(differences.locator(f"[data-new='{field}']")).to_have_text(new)
     expect(differences.locator("table.review-changed tbody tr")).to_have_count(2)
-    expect(page.locator("#invoice-preview")).to_contain_text("Kreditnota")
+    preview = page.locator("#invoice-preview")
+    expect(preview).to_contain_text("Kreditnota")
+    # The difference is told in full: net, VAT and total, each the new less the credited.
+    difference = preview.locator("tr[data-row='difference'] td")
+    expect(difference).to_have_count(3)
+    for cell in difference.all():
+        expect(cell).to_have_text(re.compile(r"^-[\d.]+,\d\d kr\.$"))
     assert_accessible(page, "review-december-correction")
     page.get_by_role("button", name="Godkend indberetningen").click()
     expect(page.locator("h1 .badge")).to_have_text("Godkendt")
