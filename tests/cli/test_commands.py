@@ -1,5 +1,6 @@
 """The command line: init-db, create-user and create-token, as an administrator uses them."""
 
+import pytest
 import sqlalchemy as sa
 
 from contracts.models import ApiToken, AuditEvent, User
@@ -114,6 +115,7 @@ def test_create_token_for_an_unknown_user_fails_plainly(runner):
     assert result.exit_code != 0 and "no active user" in result.output
 
 
+@pytest.mark.usefixtures("january_ended")
 def test_aggregate_enqueues_the_months_with_accepted_reports(app, runner):
     """`make run` starts the demo's invoicing with this command."""
     from provider_portal.jobs.queues import queue, redis_connection
@@ -130,3 +132,6 @@ def test_aggregate_enqueues_the_months_with_accepted_reports(app, runner):
         ]
     again = runner.invoke(args=["aggregate", "--month", "2019-13"])
     assert again.exit_code != 0 and "2019-13" in again.output
+    # A month that has not ended is refused plainly, naming the day it may run.
+    early = runner.invoke(args=["aggregate", "--month", "2019-02"])
+    assert early.exit_code != 0 and "2019-03-01" in early.output
