@@ -16,6 +16,7 @@ from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema
 from contracts.models import Notice
 from contracts.rules.exits import EXIT_REASONS
 from contracts.services import notices
+from contracts.services.audit import record
 from contracts.services.notice_lists import ExitsDisagree
 
 from .. import clock
@@ -200,6 +201,16 @@ def list_notices(query: NoticeListQuery, page: int, per_page: int):
         month=query.month,
         page=page,
         per_page=per_page,
+    )
+    # The list names participants (GDPR art. 10 data): reading it is an audit event.
+    record(
+        db.session,
+        actor(),
+        "participants.viewed",
+        "notice",
+        None,
+        page="api.list_notices",
+        count=len(found.items),
     )
     return found.mapped(NoticeOut.of)
 

@@ -33,6 +33,7 @@ from contracts.services.report_months import ContractMonth, contract_month
 
 from .. import clock, transaction
 from ..extensions import db
+from ..formatting import day as formatted_day
 from ..i18n import say
 from ..report_vocabulary import report_words
 from ..security import actor, allow, viewer
@@ -107,6 +108,9 @@ class ShownProblem:
 def shown(problem: Problem) -> ShownProblem:
     """The problem in the page's language: its template through the catalogue, then the values."""
     params: dict[str, Any] = dict(problem.params)
+    for name, value in params.items():
+        if isinstance(value, date):  # a day as the page's language writes it: 15-01-2019
+            params[name] = formatted_day(value)
     if isinstance(params.get("column"), str) and params["column"] in COLUMN_LABELS:
         params["column"] = str(COLUMN_LABELS[params["column"]])
     message = _(problem.template, **params) if params else _(problem.template)
@@ -335,6 +339,13 @@ def submit_report(contract_id: int, month: Month):
         flash(_("Only a saved draft can be submitted."), "error")
         return _page(state, status=409)
     # The portal's clock, so a report sent on the demo date is stamped with that date.
-    reports.submit(db.session, actor(), state.report, now=clock.now())
+    try:
+        reports.submit(db.session, actor(), state.report, now=clock.now())
+    except DomainError as error:
+        transaction.rollback()
+        # Every reason, such as each line that disagrees with an exit confirmed since it was saved.
+        for problem in getattr(error, "problems", None) or [error]:
+            flash(_("The report was not submitted: %(reason)s", reason=say(problem)), "error")
+        return _page(state, status=error.status)
     flash(_("The report is submitted. Procurement will review it."), "success")
     return redirect(url_for("provider.report", contract_id=contract_id, month=state.month))

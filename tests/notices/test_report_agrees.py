@@ -9,15 +9,19 @@ a job, on line 4 of the file, and DL-4Q7K2 active on line 2. The portal's date h
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import pytest
 import sqlalchemy as sa
 
 from contracts.models import MonthlyReport
+from contracts.services.reports import enrolled_for_month
 from provider_portal.extensions import db
+from tests.conftest import csrf_token
 from tests.factories import sample_report
 from tests.notices.calls import decide, enrolment_end, exit_notice
+from tests.pages import PageParts, text_of
 
 REPORT = "/api/v1/contracts/{contract}/reports/2019-01"
 
@@ -158,8 +162,6 @@ def test_a_notice_of_an_exit_the_accepted_report_carries_is_confirmed_as_it_is(w
 def test_the_february_report_leaves_out_a_participant_who_left_in_january(world):
     # Enrolled days and who must be reported follow the enrolment the notice ended.
     confirmed(world, "DL-2HB8R", "2019-01-16")
-    from contracts.services.reports import enrolled_for_month
-
     with world.app.app_context():
         refs = [
             e.participant_ref for e in enrolled_for_month(db.session, world.contract_id, "2019-02")
@@ -170,3 +172,51 @@ def test_the_february_report_leaves_out_a_participant_who_left_in_january(world)
         }
     assert "DL-2HB8R" not in refs and len(refs) == 6
     assert january["DL-2HB8R"] == date(2019, 1, 16)
+
+
+# The same rule on the provider's report page, in Danish.
+
+PAGE = "/provider/contracts/{contract}/reports/2019-01"
+
+
+def upload(world, client, data: bytes):
+    url = PAGE.format(contract=world.contract_id)
+    token = csrf_token(client.get(url).get_data(as_text=True))
+    return client.post(
+        url + "/upload",
+        data={"csrf_token": token, "file": (io.BytesIO(data), "januar.csv", "text/csv")},
+        content_type="multipart/form-data",
+    )
+
+
+def test_the_report_page_shows_the_problem_on_the_files_line_in_danish(world):
+    confirmed(world, "DL-2HB8R", "2019-01-15")
+    client = world.client("provider")
+    response = upload(world, client, sample_report())
+    assert response.status_code == 422
+    parts = PageParts(response.get_data(as_text=True))
+    line = " ".join(text_of(row) for row in parts.xpath("//tr[@data-line = '4']"))
+    assert "DL-2HB8R" in line
+    assert (
+        "Afgangen den 15-01-2019 (job) er bekræftet; linjen skal have samme dato og årsag" in line
+    )
+    assert reports_stored(world.app) == 0
+
+
+def test_the_report_page_does_not_submit_a_draft_that_disagrees(world):
+    client = world.client("provider")
+    assert upload(world, client, sample_report()).status_code == 302
+    confirmed(world, "DL-4Q7K2", "2019-01-15")
+    url = PAGE.format(contract=world.contract_id)
+    token = csrf_token(client.get(url).get_data(as_text=True))
+    response = client.post(url + "/submit", data={"csrf_token": token})
+    assert response.status_code == 422
+    text = PageParts(response.get_data(as_text=True)).text
+    assert (
+        "Indberetningen blev ikke indsendt: Afgangen for DL-4Q7K2 den 15-01-2019 (job) er "
+        "bekræftet; indberetningens linje skal have samme dato og årsag"
+    ) in text
+    read = world.app.test_client().get(
+        REPORT.format(contract=world.contract_id), headers=world.headers("provider")
+    )
+    assert read.get_json()["status"] == "draft"
