@@ -19,7 +19,12 @@ from ..security import actor, allow, viewer
 from .views import bp
 
 
-@bp.route("/contracts/<int:contract_id>/reports/<month:month>/template.<any(csv, xlsx):kind>")
+@bp.route(
+    "/contracts/<int:contract_id>/reports/<month:month>/template.csv", defaults={"kind": "csv"}
+)
+@bp.route(
+    "/contracts/<int:contract_id>/reports/<month:month>/template.xlsx", defaults={"kind": "xlsx"}
+)
 @allow("provider")
 def report_template(contract_id: int, month: Month, kind: str):
     """The month's participants to fill in: CSV as Danish Excel opens it, or xlsx."""
