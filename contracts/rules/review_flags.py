@@ -8,7 +8,9 @@ point the reviewer at what deserves a second look before the report is accepted:
   line's ceiling, 37 h (the programme's week) × enrolled days / 7, compared exactly as the
   report's own check compares it (whole numbers, no rounding);
 - `absence_unlike_notices`: the line's absence hours differ from the hours the month's absence
-  notices told of for the participant (a line without absence hours counts as 0).
+  notices told of for the participant (a line without absence hours counts as 0), in a month
+  with any absence notice at all: with none, there is nothing to compare with
+  (`notified_absence` None), and every line flagged would only be noise.
 """
 
 from __future__ import annotations
@@ -78,7 +80,8 @@ def line_flags(
             )
         )
     reported = absence_hours or Decimal(0)
-    notified = notified_absence or Decimal(0)
-    if reported != notified:
-        flags.append(Flag("absence_unlike_notices", {"reported": reported, "notified": notified}))
+    if notified_absence is not None and reported != notified_absence:
+        flags.append(
+            Flag("absence_unlike_notices", {"reported": reported, "notified": notified_absence})
+        )
     return flags

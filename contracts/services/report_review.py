@@ -269,7 +269,8 @@ def review(session: Session, report: MonthlyReport, contract: Contract) -> Revie
             absence_hours=line.absence_hours,
             days=priced.days if priced else 0,
             weekly=weekly,
-            notified_absence=notified.get(line.ref),
+            # A month without any absence notice has nothing to compare with: no flag.
+            notified_absence=notified.get(line.ref, Decimal(0)) if notified else None,
         )
         if flags:
             flagged.append((line, flags))

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from contracts.documents.formatting import money
 from contracts.models import AuditEvent, Contract, Enrolment, Invoice, Participant
 from contracts.rules.report_format import read_csv
-from contracts.rules.review_flags import near_ceiling
+from contracts.rules.review_flags import line_flags, near_ceiling
 from contracts.services import invoicing, notices, reports, scoring
 from contracts.services.audit import Actor
 from contracts.services.scope import Viewer
@@ -327,3 +327,18 @@ def test_the_page_is_in_english_when_asked(app, story):
     page = _page(client, story.contract_id)
     assert "What the report will invoice" in page.text
     assert "Last month: December 2018" in page.text
+
+
+def test_a_month_without_any_absence_notice_flags_no_line_for_absence():
+    """With no absence notice in the month there is nothing to set the hours beside; a flag on
+    every line with absence hours would only hide the lines worth a look."""
+    line = dict(
+        hours_planned=Decimal("100"),
+        hours_delivered=Decimal("90"),
+        absence_hours=Decimal("10"),
+        days=31,
+        weekly=Decimal("37"),
+    )
+    assert line_flags(**line, notified_absence=None) == []
+    [flag] = line_flags(**line, notified_absence=Decimal("0"))
+    assert flag.kind == "absence_unlike_notices"
