@@ -20,6 +20,7 @@ SAMPLE_ARGUMENTS = {
     "lot_id": 1,
     "invoice_id": 1,
     "line_id": 1,
+    "enrolment_id": 1,
     "scope_id": 1,
     "year": 2019,
     "month": "2019-01",
