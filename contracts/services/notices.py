@@ -28,6 +28,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..models import Enrolment, MonthlyReport, Notice, Participant, ReportLine, utcnow
@@ -117,6 +118,22 @@ def _exit_conflict(session: Session, enrolment: Enrolment, ref: str, on: date) -
         )
 
 
+def _absence_conflict(session: Session, enrolment: Enrolment, ref: str, on: date) -> None:
+    """Raise 409 when the participant's absence that day is recorded already."""
+    if session.scalar(
+        sa.select(Notice.id).where(
+            Notice.enrolment_id == enrolment.id, Notice.kind == "absence", Notice.on == on
+        )
+    ):
+        raise DomainError(
+            N_("%(ref)s's absence on %(day)s is already recorded"),
+            "date",
+            409,
+            ref=ref,
+            day=on,
+        )
+
+
 def record(
     session: Session,
     actor: Actor,
@@ -157,18 +174,8 @@ def record(
         raise NoticeRefused(problems)
     if kind == "exit":
         _exit_conflict(session, enrolment, ref, on)
-    elif session.scalar(
-        sa.select(Notice.id).where(
-            Notice.enrolment_id == enrolment.id, Notice.kind == "absence", Notice.on == on
-        )
-    ):
-        raise DomainError(
-            N_("%(ref)s's absence on %(day)s is already recorded"),
-            "date",
-            409,
-            ref=ref,
-            day=on,
-        )
+    else:
+        _absence_conflict(session, enrolment, ref, on)
     notice = Notice(
         contract_id=contract.id,
         enrolment_id=enrolment.id,
@@ -182,8 +189,15 @@ def record(
         recorded_at=utcnow(),
         recorded_by_id=actor.user_id,
     )
-    session.add(notice)
-    session.flush()
+    try:
+        # A savepoint: the unique indexes settle a race with a request recording the same notice.
+        with session.begin_nested():
+            session.add(notice)
+    except IntegrityError:
+        raise DomainError(
+            N_("the same notice was recorded at the same moment; nothing more was stored"),
+            status=409,
+        ) from None
     audit(
         session,
         actor,
