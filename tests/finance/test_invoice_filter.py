@@ -36,7 +36,8 @@ from tests.pages import PageParts
 
 @dataclass(frozen=True)
 class Books:
-    """The demo's books with 2018 approved, one credit note and one invoice over its ceiling."""
+    """The demo's books as `make run` leaves them (approved up to November 2018, December
+    waiting), one credit note and one waiting invoice over its ceiling."""
 
     ids: dict
     credit_note_id: int
@@ -48,14 +49,14 @@ def books(app) -> Books:
     with app.app_context():
         session = db.session
         invoice_demo(session, app.config["PSEUDONYM_KEY"].encode())
-        approve_up_to("2018-12", DEMO_FINANCE_EMAIL, date(2019, 1, 24))
+        approve_up_to("2018-11", DEMO_FINANCE_EMAIL, date(2019, 1, 24))
         credited = session.scalar(
             sa.select(Invoice).where(Invoice.month == "2018-06").order_by(Invoice.id).limit(1)
         )
         note = invoicing.credit(session, credited)
         over = session.scalar(
             sa.select(Invoice)
-            .where(Invoice.month == "2019-01")
+            .where(Invoice.month == "2018-12")
             .order_by(Invoice.id.desc())
             .limit(1)
         )
@@ -268,11 +269,12 @@ def test_the_form_shows_the_filter_back_and_pages_keep_it(app, books, finance):
         and "month_from=2018-03" in following
         and "page=2" in following
     )
-    # Past the last page is the last page (60 approved invoices: the last 10), not an empty one.
+    # Past the last page is the last page (54 approved invoices, six contracts' March to
+    # November 2018: the last 4), not an empty one.
     last = PageParts(finance.get("/finance/invoices?status=approved&page=9").get_data(as_text=True))
     assert last.xpath("//*[@aria-current = 'page'][normalize-space() = '2']")
-    assert "Viser 51–60 af 60." in last.text
-    assert len(_invoice_links(last)) == 10
+    assert "Viser 51–54 af 54." in last.text
+    assert len(_invoice_links(last)) == 4
 
 
 def test_a_month_that_is_not_one_is_shown_back_as_typed(app, books, finance):
