@@ -80,11 +80,16 @@ def world(sqlite_template, redis_server, tmp_path_factory) -> World:
         session = db.session
         load_demo(session, app.config["PSEUDONYM_KEY"].encode())
         a_user = session.scalar(sa.select(User).where(User.email == A_EMAIL))
-        # B: another demo provider with a report for December 2018, so an invoice can exist too.
+        # B: another demo provider with an accepted report for December 2018, so an invoice can
+        # exist too (January 2019 has not ended on the demo's day: it is not reported yet).
         b_contract = session.scalar(
             sa.select(Contract)
             .join(MonthlyReport, MonthlyReport.contract_id == Contract.id)
-            .where(Contract.provider_id != a_user.provider_id, MonthlyReport.month == "2018-12")
+            .where(
+                Contract.provider_id != a_user.provider_id,
+                MonthlyReport.month == "2018-12",
+                MonthlyReport.status == "accepted",
+            )
             .order_by(Contract.id)
             .limit(1)
         )
@@ -98,7 +103,7 @@ def world(sqlite_template, redis_server, tmp_path_factory) -> World:
         )
         report = session.scalar(
             sa.select(MonthlyReport).where(
-                MonthlyReport.contract_id == b_contract.id, MonthlyReport.month == "2019-01"
+                MonthlyReport.contract_id == b_contract.id, MonthlyReport.month == "2018-12"
             )
         )
         participant = session.get(Participant, enrolment.participant_id)
@@ -117,7 +122,7 @@ def world(sqlite_template, redis_server, tmp_path_factory) -> World:
         )
         b_values = {
             "contract_id": b_contract.id,
-            "month": "2019-01",
+            "month": "2018-12",
             "provider_id": b.id,
             "invoice_id": invoice.id,
             "enrolment_id": enrolment.id,
@@ -130,7 +135,7 @@ def world(sqlite_template, redis_server, tmp_path_factory) -> World:
             "report_line_id": line_id,
             "token_id": b_token.id,
             "user_id": b_user.id,
-            "job_id": f"invoice-{b_contract.id}-2019-01",
+            "job_id": f"invoice-{b_contract.id}-2018-12",
             "id": b.id,
             "year": 2019,
         }
