@@ -1,8 +1,8 @@
-"""Finance in chromium: approves an invoice of January 2019, downloads its PDF and the month's
+"""Finance in chromium: approves an invoice of December 2018, downloads its PDF and the month's
 provider statement (made by a real RQ worker on the documents queue), and reads both back.
 
 The shared `live_server` runs no worker, so this module serves the demo data the same way,
-invoices January 2019 as the aggregation would, and starts `worker.py` on the documents queue.
+invoices December 2018 as the aggregation would, and starts `worker.py` on the documents queue.
 """
 
 from __future__ import annotations
@@ -23,12 +23,13 @@ from tests.jobs.workers import start_worker, stop_worker
 
 pytestmark = pytest.mark.browser
 
-PROVIDER = "Nyt Fodfæste A/S"
+# A provider whose December 2018 reports are accepted on the demo's day.
+PROVIDER = "Fremad Unge A/S"
 
 
 @pytest.fixture(scope="module")
 def finance_portal(sqlite_template, redis_server, tmp_path_factory) -> Iterator[dict]:
-    """The demo with January 2019 invoiced as drafts, a documents worker, and the web app."""
+    """The demo with December 2018 invoiced as drafts, a documents worker, and the web app."""
     import redis
 
     from contracts.models import Contract, Invoice, Provider
@@ -39,14 +40,14 @@ def finance_portal(sqlite_template, redis_server, tmp_path_factory) -> Iterator[
         connection.flushdb()
     app = demo_app(sqlite_template, redis_server, tmp_path_factory.mktemp("finance-journey"))
     with app.app_context():
-        for contract_id in invoicing.accepted_contract_ids(db.session, "2019-01"):
-            invoicing.invoice_contract_month(db.session, contract_id, "2019-01")
+        for contract_id in invoicing.accepted_contract_ids(db.session, "2018-12"):
+            invoicing.invoice_contract_month(db.session, contract_id, "2018-12")
         db.session.commit()
         provider_id = db.session.scalar(sa.select(Provider.id).where(Provider.name == PROVIDER))
         invoices = db.session.scalars(
             sa.select(Invoice)
             .join(Contract, Contract.id == Invoice.contract_id)
-            .where(Contract.provider_id == provider_id, Invoice.month == "2019-01")
+            .where(Contract.provider_id == provider_id, Invoice.month == "2018-12")
             .order_by(Invoice.id)
         ).all()
         chosen = invoices[0]
@@ -84,7 +85,7 @@ def test_finance_approves_an_invoice_and_reads_back_its_pdf_and_the_provider_sta
     log_in(page, url, "okonomi@demo.dk")
     expect(page.get_by_role("heading", level=1)).to_have_text("Økonomioverblik")
 
-    page.goto(f"{url}/finance/invoices?month=2019-01&status=draft")
+    page.goto(f"{url}/finance/invoices?month=2018-12&status=draft")
     page.locator(f"main a[href='/finance/invoices/{invoice_id}']").first.click()
     expect(page).to_have_url(f"{url}/finance/invoices/{invoice_id}")
     total = money(finance_portal["invoice_total"])
@@ -104,17 +105,17 @@ def test_finance_approves_an_invoice_and_reads_back_its_pdf_and_the_provider_sta
 
     page.get_by_role("link", name="Leverandørens opgørelse for måneden (PDF)").click()
     expect(page).to_have_url(
-        f"{url}/finance/documents/pdf-statement-{finance_portal['provider_id']}-2019-01"
+        f"{url}/finance/documents/pdf-statement-{finance_portal['provider_id']}-2018-12"
     )
     expect(page.get_by_role("heading", level=1)).to_have_text("Dokument")
     # The page reloads itself while the worker makes the statement, then offers the download.
-    ready = page.get_by_role("link", name=re.compile(r"^Hent maanedsopgoerelse-\d+-2019-01\.pdf$"))
+    ready = page.get_by_role("link", name=re.compile(r"^Hent maanedsopgoerelse-\d+-2018-12\.pdf$"))
     expect(ready).to_be_visible(timeout=60_000)
     screenshot(page, "finance-statement-ready")
     with page.expect_download() as statement_download:
         ready.click()
     text = read_pdf(statement_download.value)
-    assert "Månedsopgørelse januar 2019" in text and PROVIDER in text
+    assert "Månedsopgørelse december 2018" in text and PROVIDER in text
     assert f"I alt {money(finance_portal['statement_total'])}" in text
     assert "2019-000001 Godkendt" in text
     assert watch.problems == []
