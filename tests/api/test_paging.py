@@ -168,9 +168,13 @@ def _pages(client, url: str, token: str, per_page: int) -> list[dict]:
     return [first, *rest]
 
 
+# Paged list calls whose paging is tested beside the rest of their rules, with their own data.
+PAGED_ELSEWHERE = {"/api/v1/notices": "tests/notices/test_notices_api.py"}
+
+
 def test_every_list_call_is_paged():
     listed = {op.path for op in REGISTRY if op.paged}
-    assert listed == {path for path, _, _ in CALLS.values()}
+    assert listed == {path for path, _, _ in CALLS.values()} | set(PAGED_ELSEWHERE)
 
 
 @pytest.mark.postgres
