@@ -21,6 +21,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_FLOOR, Decimal
 
 from ...rules.cpr import age_on, parse_cpr
+from ...rules.exits import BENEFIT_STOPPED_EXITS, OTHER_EXITS, POSITIVE_EXITS
 from ...rules.periods import Month, month_of, months_between, overlap_days, parse_month
 from ...rules.programmes import STANDARD_PROGRAMMES
 from ...rules.report_checks import hours_ceiling
@@ -210,7 +211,10 @@ def plan_notices(
     leaving += rng.sample([c for c in staying if c not in leaving], EXIT_NOTICES_WAITING - 1)
     for citizen in leaving:
         day = _weekday_between(rng, DEMO_TODAY - timedelta(days=4), DEMO_TODAY)
-        reason = rng.choice(("job", "benefit_stopped", "moved"))
+        # One reason of each category, so the queue shows each kind of exit.
+        reason = rng.choice(
+            [kind[0] for kind in (POSITIVE_EXITS, BENEFIT_STOPPED_EXITS, OTHER_EXITS)]
+        )
         notices.append(NoticePlan(citizen, "exit", day, at(day, 10), reason=reason))
     absent = rng.sample([c for c in staying if c not in leaving], ABSENCE_NOTICES)
     for citizen in absent:
