@@ -104,9 +104,10 @@ def refusal(session: Session, enrolment: Enrolment, ref: str) -> DomainError | N
     if report is not None:
         return DomainError(
             N_(
-                "%(ref)s is on the report for %(month)s, which is %(state)s; correct the report "
-                "first so that it no longer carries the participant (reject it, or have the "
-                "provider correct it), then end the enrolment"
+                "%(ref)s is on the report for %(month)s, which is %(state)s; the report must "
+                "first stop carrying the participant (a submitted report can be rejected, an "
+                "accepted or invoiced one needs the provider's correction), then the enrolment "
+                "can be ended."
             ),
             status=409,
             ref=ref,

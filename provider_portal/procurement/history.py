@@ -35,6 +35,7 @@ ACTIONS = {
     "contract.retendered": _l("Re-tender started"),
     "contract.changeover": _l("Participants moved to the successor contract"),
     "participants.viewed": _l("Participant list read"),
+    "participants.exported": _l("Report template downloaded"),
     "enrolment.withdrawn": _l("Enrolment ended as registered by mistake"),
     "tender.created": _l("Tender created as a draft"),
     "tender.updated": _l("Tender changed"),

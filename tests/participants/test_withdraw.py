@@ -200,13 +200,13 @@ def test_refused_while_a_report_that_counts_or_waits_carries_the_participant(pla
     client = plain.client("procurement")
     page = client.get(plain.withdraw_url(REF))
     parts = PageParts(page.get_data(as_text=True))
-    assert "ret først indberetningen" in parts.text
+    assert "indberetningen skal først ikke længere have deltageren med" in parts.text
     assert not parts.xpath("//textarea[@name = 'reason']")
     response = post_withdraw(plain, client)
     assert response.status_code == 409
     text = PageParts(response.get_data(as_text=True)).text
     assert f"{REF} er med i indberetningen for januar 2019" in text
-    assert "ret først indberetningen" in text
+    assert "en godkendt eller faktureret skal rettes af leverandøren" in text
     assert end(plain.app, plain.enrolment_ids[REF]) == (None, None)
     assert withdrawals(plain.app) == []
     with plain.app.app_context():
