@@ -13,15 +13,17 @@ from .periods import Month, is_month, month_of, months_between, report_due_on
 
 # The effort started in 2018; no report is expected for months before it.
 FIRST_REPORT_MONTH = "2018-01"
-# A month's status before any report for it is stored.
+# A month's status before any report for it is stored: missing once it has ended, and open
+# while it runs (its report cannot be submitted yet, so nothing is missing).
 MISSING = "missing"
+OPEN = "open"
 # Accepted by procurement, or already invoiced: the lines are facts that figures, scores and
 # invoices count (of a month's versions, the newest of these).
 COUNTED_STATUSES = ("accepted", "invoiced")
 # Sent in: no longer late, whatever the date.
 DONE_STATUSES = ("submitted", "accepted", "invoiced")
 # The provider may (still or again) send the month's lines.
-EDITABLE_STATUSES = (MISSING, "draft", "rejected")
+EDITABLE_STATUSES = (OPEN, MISSING, "draft", "rejected")
 
 
 class StoredReport(Protocol):
@@ -63,7 +65,7 @@ class ReportMonth:
     """A month of a contract as the provider sees it: the report's state and when it is due."""
 
     month: str
-    status: str  # MISSING when no report exists yet
+    status: str  # OPEN or MISSING when no report exists yet
     due_on: date
     late: bool
     submittable_from: date  # the first day the month's report may be submitted
@@ -83,7 +85,8 @@ class ReportMonth:
 
 def report_month(month: str, report: StoredReport | None, today: date) -> ReportMonth:
     """The month's state from its newest report (None: none yet) on `today`."""
-    status = report.status if report else MISSING
+    ended = has_ended(month, today)
+    status = report.status if report else (MISSING if ended else OPEN)
     due_on = report_due_on(month)
     return ReportMonth(
         month=month,
@@ -91,6 +94,6 @@ def report_month(month: str, report: StoredReport | None, today: date) -> Report
         due_on=due_on,
         late=due_on < today and status not in DONE_STATUSES,
         submittable_from=month_ends_on(month),
-        ended=has_ended(month, today),
+        ended=ended,
         rejection_reason=report.rejection_reason if report and status == "rejected" else None,
     )

@@ -9,6 +9,7 @@ import pytest
 
 from contracts.rules.report_calendar import (
     MISSING,
+    OPEN,
     is_reported_month,
     report_month,
     reported_months,
@@ -82,3 +83,11 @@ def test_a_sent_report_is_never_late_and_only_drafts_and_rejected_ones_change(
     shown = report_month("2020-01", Stored(status, "hours missing"), date(2020, 3, 1))
     assert (shown.late, shown.editable) == (late, editable)
     assert shown.rejection_reason == ("hours missing" if status == "rejected" else None)
+
+
+def test_a_month_still_running_without_a_report_is_open_not_missing():
+    """A month cannot be submitted before it ends, so it is not missing while it runs."""
+    running = report_month("2020-01", None, date(2020, 1, 24))
+    assert (running.status, running.late, running.ended) == (OPEN, False, False)
+    assert running.editable and not running.submittable
+    assert report_month("2020-01", None, date(2020, 2, 1)).status == MISSING
