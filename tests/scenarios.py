@@ -135,3 +135,50 @@ def counted_from_reports(session, last_month: str) -> tuple[int, int, int, int, 
         of(BENEFIT_STOPPED_EXITS),
         of(OTHER_EXITS),
     )
+
+
+# Provider B's participants in `two_providers`.
+B_REFS = ["DL-B1111", "DL-B2222"]
+# A user of each role, as `who`: the own provider's, the other provider's, and staff.
+ROLES = {
+    "provider": "provider",
+    "other": "provider",
+    "procurement": "procurement",
+    "finance": "finance",
+    "admin": "admin",
+}
+
+
+@dataclass(frozen=True)
+class TwoProviders:
+    """Provider A's sample contract, provider B's, and a user (`who@example.dk`) of each role."""
+
+    a: SampleScenario
+    b: SampleScenario
+    user_ids: dict[str, int]
+    tokens: dict[str, str]
+
+
+def two_providers(session) -> TwoProviders:
+    """What a test of isolation needs: two providers with a contract each, and a user and an
+    API token for each of `ROLES`, the provider users A's (`provider`) and B's (`other`)."""
+    from contracts.services.accounts import create_token, create_user
+    from tests.conftest import TEST_ACTOR, TEST_PASSWORD
+
+    a = sample_scenario(session)
+    b = sample_scenario(
+        session,
+        provider_name="Anden Leverandør ApS",
+        cvr="29403473",
+        refs=B_REFS,
+        reference="SÆR-B",
+    )
+    providers = {"provider": a.provider_id, "other": b.provider_id}
+    user_ids, tokens = {}, {}
+    for who, role in ROLES.items():
+        user = create_user(
+            session, TEST_ACTOR, f"{who}@example.dk", role, TEST_PASSWORD, providers.get(who)
+        )
+        _, tokens[who] = create_token(session, TEST_ACTOR, user, "test")
+        user_ids[who] = user.id
+    return TwoProviders(a, b, user_ids, tokens)

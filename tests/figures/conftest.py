@@ -12,12 +12,10 @@ import sqlalchemy as sa
 from flask import Flask
 
 from contracts.models import Enrolment, Participant
-from contracts.services.accounts import create_token, create_user
 from provider_portal.extensions import db
-from tests.conftest import TEST_ACTOR, TEST_PASSWORD, login
-from tests.scenarios import SAMPLE_REFS, sample_scenario
+from tests.conftest import login
+from tests.scenarios import B_REFS, SAMPLE_REFS, two_providers
 
-B_REFS = ["DL-B1111", "DL-B2222"]
 FIGURE_NAMES = ("participants", "active", "exits", "positive", "benefit_stopped", "other")
 
 
@@ -115,27 +113,8 @@ def figures_of(participants, active, positive=0, benefit_stopped=0, other=0) -> 
 def world(app) -> FiguresWorld:
     with app.app_context():
         session = db.session
-        a = sample_scenario(session)
-        b = sample_scenario(
-            session,
-            provider_name="Anden Leverandør ApS",
-            cvr="29403473",
-            refs=B_REFS,
-            reference="SÆR-B",
-        )
-        people = {
-            "provider": ("provider", a.provider_id),
-            "other": ("provider", b.provider_id),
-            "procurement": ("procurement", None),
-            "finance": ("finance", None),
-            "admin": ("admin", None),
-        }
-        tokens = {}
-        for who, (role, provider_id) in people.items():
-            user = create_user(
-                session, TEST_ACTOR, f"{who}@example.dk", role, TEST_PASSWORD, provider_id
-            )
-            _, tokens[who] = create_token(session, TEST_ACTOR, user, "test")
+        world = two_providers(session)
+        a, b, tokens = world.a, world.b, world.tokens
         session.commit()
         return FiguresWorld(
             app,

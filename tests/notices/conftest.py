@@ -8,12 +8,9 @@ from dataclasses import dataclass
 import pytest
 from flask import Flask
 
-from contracts.services.accounts import create_token, create_user
 from provider_portal.extensions import db
-from tests.conftest import TEST_ACTOR, TEST_PASSWORD, login
-from tests.scenarios import SAMPLE_REFS, sample_scenario
-
-B_REFS = ["DL-B1111", "DL-B2222"]
+from tests.conftest import login
+from tests.scenarios import B_REFS, SAMPLE_REFS, two_providers
 
 
 @dataclass
@@ -41,28 +38,9 @@ class NoticeWorld:
 def world(app) -> NoticeWorld:
     with app.app_context():
         session = db.session
-        a = sample_scenario(session)
-        b = sample_scenario(
-            session,
-            provider_name="Anden Leverandør ApS",
-            cvr="29403473",
-            refs=B_REFS,
-            reference="SÆR-B",
-        )
-        people = {
-            "provider": ("provider", a.provider_id),
-            "other": ("provider", b.provider_id),
-            "procurement": ("procurement", None),
-            "finance": ("finance", None),
-            "admin": ("admin", None),
-        }
-        tokens, user_ids = {}, {}
-        for who, (role, provider_id) in people.items():
-            user = create_user(
-                session, TEST_ACTOR, f"{who}@example.dk", role, TEST_PASSWORD, provider_id
-            )
-            _, tokens[who] = create_token(session, TEST_ACTOR, user, "test")
-            user_ids[who] = user.id
+        world = two_providers(session)
+        a, b = world.a, world.b
+        tokens, user_ids = world.tokens, world.user_ids
         session.commit()
         return NoticeWorld(app, a.contract_id, b.contract_id, tokens, user_ids)
 

@@ -11,12 +11,10 @@ import sqlalchemy as sa
 from flask import Flask
 
 from contracts.models import AuditEvent, Enrolment, Participant
-from contracts.services.accounts import create_user
 from provider_portal.extensions import db
-from tests.conftest import TEST_ACTOR, TEST_PASSWORD, login
-from tests.scenarios import sample_scenario
+from tests.conftest import login
+from tests.scenarios import B_REFS, two_providers
 
-B_REFS = ["DL-B1111", "DL-B2222"]
 # Provider A's sample contract on 24 January 2019, beside the seven active since 1 October 2018.
 EXITED = ("DL-X0001", date(2018, 11, 1), date(2018, 12, 14), "benefit_stopped")
 TRANSFERRED = ("DL-T0001", date(2018, 9, 1), date(2018, 12, 31), "transferred")
@@ -73,26 +71,12 @@ def enrol(session, contract_id: int, ref: str, start: date, end=None, reason=Non
 def world(app) -> ListWorld:
     with app.app_context():
         session = db.session
-        a = sample_scenario(session)
-        b = sample_scenario(
-            session,
-            provider_name="Anden Leverandør ApS",
-            cvr="29403473",
-            refs=B_REFS,
-            reference="SÆR-B",
-        )
+        world = two_providers(session)
+        a, b = world.a, world.b
         ids = dict(a.enrolment_ids)
         for ref, start, end, reason in (EXITED, TRANSFERRED, UPCOMING, NEW_IN_JANUARY):
             ids[ref] = enrol(session, a.contract_id, ref, start, end, reason).id
         ids.update(b.enrolment_ids)
-        for who, role, provider_id in (
-            ("provider", "provider", a.provider_id),
-            ("other", "provider", b.provider_id),
-            ("procurement", "procurement", None),
-            ("finance", "finance", None),
-            ("admin", "admin", None),
-        ):
-            create_user(session, TEST_ACTOR, f"{who}@example.dk", role, TEST_PASSWORD, provider_id)
         session.commit()
         return ListWorld(app, a.contract_id, b.contract_id, ids)
 
@@ -106,23 +90,10 @@ def plain(app) -> ListWorld:
     referred from 7 January 2019 by mistake (MISTAKE), provider B's contract, and the users."""
     with app.app_context():
         session = db.session
-        a = sample_scenario(session)
-        b = sample_scenario(
-            session,
-            provider_name="Anden Leverandør ApS",
-            cvr="29403473",
-            refs=B_REFS,
-            reference="SÆR-B",
-        )
+        world = two_providers(session)
+        a, b = world.a, world.b
         ids = {**a.enrolment_ids, **b.enrolment_ids}
         ids[MISTAKE[0]] = enrol(session, a.contract_id, *MISTAKE).id
-        for who, role, provider_id in (
-            ("provider", "provider", a.provider_id),
-            ("other", "provider", b.provider_id),
-            ("procurement", "procurement", None),
-            ("finance", "finance", None),
-        ):
-            create_user(session, TEST_ACTOR, f"{who}@example.dk", role, TEST_PASSWORD, provider_id)
         session.commit()
         return ListWorld(app, a.contract_id, b.contract_id, ids)
 
