@@ -153,7 +153,7 @@ def test_the_checks_see_what_they_look_for(tmp_path):
         '"""Made from the static folder (prose is fine)."""\n'
         "from pathlib import Path\n"
         'A = Path(__file__).resolve().parents[2] / "provider_portal" / "static"\n'
-        'B = Path(__file__).parent.parent.parent / "shared" / "peppol-bis-3"\n'
+        'B = Path(__file__).parent.parent.parent / "shared" / "rules"\n'
         "C = Path(__file__).parent / 'templates'\n"
     )
     sample.write_text(source, encoding="utf-8")
