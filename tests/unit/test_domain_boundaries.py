@@ -13,6 +13,8 @@ import ast
 import re
 from pathlib import Path
 
+from tests.unit.import_graph import imports
+
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = ROOT / "contracts"
 DOCUMENTS = DOMAIN / "documents"
@@ -27,24 +29,6 @@ def _modules(folder: Path) -> list[Path]:
 def module_name(path: Path) -> str:
     parts = path.relative_to(ROOT).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-
-
-def imports(folder: Path) -> list[tuple[str, str]]:
-    """(importing module, imported module) for every import under a folder, relative ones resolved."""
-    found = []
-    for path in _modules(folder):
-        module = module_name(path)
-        package = module if path.name == "__init__.py" else module.rpartition(".")[0]
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Import):
-                found += [(module, alias.name) for alias in node.names]
-            elif isinstance(node, ast.ImportFrom):
-                target = node.module or ""
-                if node.level:
-                    base = package.split(".")[: len(package.split(".")) - node.level + 1]
-                    target = ".".join(base + ([node.module] if node.module else []))
-                found += [(module, f"{target}.{alias.name}") for alias in node.names]
-    return found
 
 
 def _docstrings(tree: ast.Module) -> set[int]:
@@ -106,7 +90,7 @@ def layout_mentions(path: Path, domain: Path = DOMAIN) -> list[str]:
 def test_no_domain_module_imports_flask_or_the_portal():
     wrong = [
         (module, target)
-        for module, target in imports(DOMAIN)
+        for module, target in imports("contracts")
         if target.split(".")[0] in ("flask", "flask_babel", "flask_sqlalchemy", "provider_portal")
     ]
     assert wrong == []
@@ -121,7 +105,7 @@ def test_no_document_module_reads_the_database():
     documents = {module_name(path) for path in _modules(DOCUMENTS)}
     wrong = [
         (module, target)
-        for module, target in imports(DOMAIN)
+        for module, target in imports("contracts")
         if module in documents
         and (
             target.split(".")[0] == "sqlalchemy"
@@ -166,6 +150,6 @@ def test_the_checks_see_what_they_look_for(tmp_path):
         "contracts/documents/sample.py:4: climbs from __file__ out of contracts/",
     ], found
     assert len(_modules(DOCUMENTS)) >= 9 and len(_modules(DOMAIN)) > 50
-    walked = set(imports(DOMAIN))
+    walked = set(imports("contracts"))
     assert ("contracts.documents.ubl", "contracts.documents.data.InvoiceDocument") in walked
     assert ("contracts.services.budget", "sqlalchemy") in walked
