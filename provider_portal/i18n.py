@@ -16,6 +16,7 @@ from flask_babel import get_locale, gettext, pgettext
 from flask_login import current_user
 
 from contracts.rules.periods import is_month
+from contracts.rules.problems import Choices
 
 from . import formatting
 from .extensions import babel
@@ -71,6 +72,10 @@ def _state(value: str) -> str:
     }.get(value, value)
 
 
+def _lowered(label: str) -> str:
+    return label[:1].lower() + label[1:]
+
+
 def _shown(name: str, value: Any) -> Any:
     """A value as the page's locale writes it: dates, times, decimals, months and states."""
     if isinstance(value, datetime):
@@ -79,6 +84,8 @@ def _shown(name: str, value: Any) -> Any:
         return formatting.day(value)
     if isinstance(value, Decimal):
         return formatting.number(value, max(0, -value.as_tuple().exponent))
+    if isinstance(value, Choices):  # the words as this page names them: job, uddannelse, ...
+        return ", ".join(_lowered(gettext(label)) for label in value.labels.values())
     if name == "month" and is_month(value):
         return formatting.month(value)
     if name == "state" and isinstance(value, str):

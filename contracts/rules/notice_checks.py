@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from .exits import EXIT_REASONS
 from .problems import N_, Problem
+from .report_words import EXIT_REASON_CHOICES
 
 NOTICE_KINDS = ("exit", "absence")
 DAY_MOST_HOURS = Decimal("12")
@@ -67,7 +68,7 @@ def input_problems(
             problems.append(
                 Problem(
                     N_("'%(value)s' is not an exit reason (%(codes)s)"),
-                    {"value": reason[:40], "codes": ", ".join(EXIT_REASONS)},
+                    {"value": reason[:40], "codes": EXIT_REASON_CHOICES},
                     field="reason",
                 )
             )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 
@@ -17,14 +18,30 @@ def N_(template: str) -> str:
     return template
 
 
+@dataclass(frozen=True)
+class Choices:
+    """The words a person may write in a field, by code with each code's label: the API's
+    English message lists the codes, a page lists the labels in its own language."""
+
+    labels: Mapping[str, str]
+
+    def __str__(self) -> str:
+        return ", ".join(self.labels)
+
+
+def _english(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return f"{value:%Y-%m-%d %H:%M}"
+    if isinstance(value, Decimal):
+        return f"{value:f}"  # 400, not 4E+2
+    return value
+
+
 def english(template: str, params: Mapping[str, Any]) -> str:
     """The English sentence: the template with its values, a timestamp to the minute."""
     if not params:
         return template
-    return template % {
-        name: f"{value:%Y-%m-%d %H:%M}" if isinstance(value, datetime) else value
-        for name, value in params.items()
-    }
+    return template % {name: _english(value) for name, value in params.items()}
 
 
 @dataclass(frozen=True)

@@ -183,7 +183,7 @@ def check_report(
                 n,
                 "exit_date",
                 N_("the exit date %(day)s is outside %(month)s"),
-                day=line.exit_date.isoformat(),
+                day=line.exit_date,
                 month=month,
             )
             ok = False
@@ -192,8 +192,8 @@ def check_report(
                 n,
                 "exit_date",
                 N_("the exit date %(day)s is before the enrolment started (%(start)s)"),
-                day=line.exit_date.isoformat(),
-                start=enrolment.start_on.isoformat(),
+                day=line.exit_date,
+                start=enrolment.start_on,
             )
             ok = False
 
@@ -205,7 +205,7 @@ def check_report(
                     column,
                     N_("%(column)s cannot be negative (%(value)s)"),
                     column=column,
-                    value=_plain(value),
+                    value=value.normalize(),
                 )
                 ok = False
         if (
@@ -217,8 +217,8 @@ def check_report(
                 n,
                 "absence_hours",
                 N_("absence (%(absence)s h) is more than the planned hours (%(planned)s h)"),
-                absence=_plain(line.absence_hours),
-                planned=_plain(line.hours_planned),
+                absence=line.absence_hours.normalize(),
+                planned=line.hours_planned.normalize(),
             )
             ok = False
 
@@ -242,9 +242,9 @@ def check_report(
                             "%(hours)s hours is above the ceiling of %(ceiling)s h "
                             "(%(weekly)s h a week for %(days)s enrolled days)"
                         ),
-                        hours=_plain(value),
-                        ceiling=str(round_money(hours_ceiling(days, weekly))),
-                        weekly=str(weekly.normalize()),
+                        hours=value.normalize(),
+                        ceiling=round_money(hours_ceiling(days, weekly)),
+                        weekly=weekly.normalize(),
                         days=days,
                     )
                     ok = False
@@ -282,8 +282,3 @@ def check_report(
 
 def _has(problems: list[Problem], line: int, column: str | None, any_field: bool = False) -> bool:
     return any(p.line == line and (any_field or p.field == column) for p in problems)
-
-
-def _plain(value: Decimal) -> str:
-    """A number as people write it: 400, 131.5."""
-    return f"{value.normalize():f}"

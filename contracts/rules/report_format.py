@@ -10,15 +10,14 @@ import csv
 import io
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
 from functools import partial
 from typing import Any
 
-from .exits import EXIT_REASONS
 from .problems import N_, InputRejected, Problem
-from .report_words import COLUMNS, ENGLISH, ReportWords, fold
+from .report_words import COLUMNS, ENGLISH, EXIT_REASON_CHOICES, ReportWords, fold
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_LINES = 20_000
@@ -193,39 +192,32 @@ def _readers(words: ReportWords) -> dict[str, Any]:
     }
 
 
-_UNREAD = object()
+_FIELDS = [f.name for f in fields(RawLine)][1:]  # the columns, in RawLine's order
 
 
-def _read_line(
-    line_no: int,
-    cells: dict[str, Any],
-    problems: list[Problem],
-    read_before: dict[str, dict[Any, Any]],
-    readers: dict[str, Any],
-) -> RawLine:
-    values: dict[str, Any] = {}
-    for column, reader in readers.items():
-        raw = cells.get(column)
-        # Reports repeat the same few cell texts (148, aktiv, ...): read each text once.
-        known = read_before.get(column)
-        value = _UNREAD if known is None else known.get(raw, _UNREAD)
-        if value is _UNREAD:
+def _read_lines(
+    rows: list[tuple[int, dict[str, Any]]], problems: list[Problem], words: ReportWords
+) -> list[RawLine]:
+    """Each row's cells (column → cell), read column by column. A report repeats the same
+    few cell texts (148, aktiv, ...), so each distinct text of a column is read once."""
+    numbers = [number for number, _ in rows]
+    readers = _readers(words)
+    columns = []
+    for column in _FIELDS:
+        reader, cells = readers[column], [row.get(column) for _, row in rows]
+        values, refusals = {}, {}
+        for cell in set(cells):
             try:
-                value = reader(raw)
+                values[cell] = reader(cell)
             except CellError as error:
-                params = {"value": str(raw)[:40], "codes": ", ".join(EXIT_REASONS)}
-                problems.append(Problem(error.template, params, line_no, column))
-                value = None
-            else:
-                if known is not None:
-                    known[raw] = value
-        values[column] = value
-    return RawLine(line=line_no, **values)
-
-
-def _read_before() -> dict[str, dict[Any, Any]]:
-    """Per column, the cells read so far (not references: each is different)."""
-    return {column: {} for column in COLUMNS if column != "participant_ref"}
+                values[cell], refusals[cell] = None, error.template
+        for number, cell in zip(numbers, cells, strict=True) if refusals else ():
+            if cell in refusals:
+                params = {"value": str(cell)[:40], "codes": EXIT_REASON_CHOICES}
+                problems.append(Problem(refusals[cell], params, number, column))
+        columns.append([values[cell] for cell in cells])
+    problems.sort(key=lambda p: (p.line is None, p.line or 0))  # line by line, as a person reads
+    return [RawLine(number, *line) for number, *line in zip(numbers, *columns, strict=True)]
 
 
 # Whole reports.
@@ -298,8 +290,7 @@ def read_table(
         raise _reject(N_("The file has a header but no lines."))
     if len(numbered) > MAX_LINES:
         raise _reject(N_("The report has more than %(max)s lines."), max=MAX_LINES)
-    lines: list[RawLine] = []
-    read_before, readers = _read_before(), _readers(words)
+    rows = []
     for number, row in numbered:
         if len(row) != len(columns):
             problems.append(
@@ -311,12 +302,8 @@ def read_table(
                 )
             )
             continue
-        lines.append(
-            _read_line(
-                number, dict(zip(columns, row, strict=False)), problems, read_before, readers
-            )
-        )
-    return ReadReport(lines, problems)
+        rows.append((number, dict(zip(columns, row, strict=True))))
+    return ReadReport(_read_lines(rows, problems, words), problems)
 
 
 def read_json(data: bytes | dict, words: ReportWords = ENGLISH) -> ReadReport:
@@ -335,8 +322,7 @@ def read_json(data: bytes | dict, words: ReportWords = ENGLISH) -> ReadReport:
     if len(data["lines"]) > MAX_LINES:
         raise _reject(N_("The report has more than %(max)s lines."), max=MAX_LINES)
     problems: list[Problem] = []
-    lines = []
-    read_before, readers = _read_before(), _readers(words)
+    rows = []
     for number, item in enumerate(data["lines"], start=1):
         if not isinstance(item, dict):
             problems.append(Problem(N_("each line must be a JSON object"), {}, number, None))
@@ -364,5 +350,5 @@ def read_json(data: bytes | dict, words: ReportWords = ENGLISH) -> ReadReport:
                 )
                 value = None
             cells[column] = value
-        lines.append(_read_line(number, cells, problems, read_before, readers))
-    return ReadReport(lines, problems)
+        rows.append((number, cells))
+    return ReadReport(_read_lines(rows, problems, words), problems)

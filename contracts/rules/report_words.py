@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from .exits import EXIT_REASONS
-from .problems import N_
+from .problems import N_, Choices
 
 COLUMNS = (
     "participant_ref",
@@ -60,6 +60,8 @@ END_REASON_LABELS = {
     "withdrawn": N_("Registered by mistake"),
 }
 EXIT_REASON_LABELS = {code: END_REASON_LABELS[code] for code in EXIT_REASONS}
+# What a refusal lists as the exit reasons one may write.
+EXIT_REASON_CHOICES = Choices(EXIT_REASON_LABELS)
 
 _NOT_A_LETTER = re.compile(r"[^0-9a-z]+")
 

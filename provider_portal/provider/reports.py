@@ -8,9 +8,8 @@ report looks the same and a bad report is refused whole with every problem liste
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -33,7 +32,6 @@ from contracts.services.report_months import ContractMonth, contract_month
 
 from .. import clock, transaction
 from ..extensions import db
-from ..formatting import day as formatted_day
 from ..i18n import say
 from ..report_vocabulary import report_words
 from ..security import actor, allow, viewer
@@ -106,16 +104,12 @@ class ShownProblem:
 
 
 def shown(problem: Problem) -> ShownProblem:
-    """The problem in the page's language: its template through the catalogue, then the values."""
-    params: dict[str, Any] = dict(problem.params)
-    for name, value in params.items():
-        if isinstance(value, date):  # a day as the page's language writes it: 15-01-2019
-            params[name] = formatted_day(value)
-    if isinstance(params.get("column"), str) and params["column"] in COLUMN_LABELS:
-        params["column"] = str(COLUMN_LABELS[params["column"]])
-    message = _(problem.template, **params) if params else _(problem.template)
-    column = str(COLUMN_LABELS.get(problem.field, "")) if problem.field else ""
-    return ShownProblem(problem.line, problem.field, column, message)
+    """The problem in the page's language, a column it names by the column's label."""
+    column = problem.params.get("column")
+    if isinstance(column, str) and column in COLUMN_LABELS:
+        problem = replace(problem, params={**problem.params, "column": str(COLUMN_LABELS[column])})
+    label = str(COLUMN_LABELS[problem.field]) if problem.field in COLUMN_LABELS else ""
+    return ShownProblem(problem.line, problem.field, label, say(problem))
 
 
 def _cell(value) -> str:

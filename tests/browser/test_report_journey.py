@@ -91,10 +91,10 @@ def test_provider_uploads_fixes_and_submits_then_procurement_accepts(page: Page,
     problems = page.locator("table.file-problems")
     expected = {
         3: "DL-4Q7K2 står der igen (første gang på linje 2)",
-        4: "400 timer er over loftet på 163.86 t",
+        4: "400 timer er over loftet på 163,86 t",
         5: "en afgået deltager skal have en afgangsårsag",
         6: "en aktiv deltager har ingen afgangsårsag",
-        7: "afgangsdatoen 2019-02-10 ligger uden for 2019-01",
+        7: "afgangsdatoen 10-02-2019 ligger uden for januar 2019",
         8: "'vacation' er ikke en afgangsårsag",
         9: "kan ikke være negativ (-5)",
         10: "DL-6WQ1Z er ikke tilmeldt denne aftale",

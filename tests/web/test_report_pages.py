@@ -147,15 +147,26 @@ def test_bad_upload_shows_every_problem_by_line_in_danish_and_keeps_the_draft(ap
     assert _lines(app) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the hours ceiling in a problem is written 163.86, with a decimal point, on a Danish page",
-)
 def test_the_hours_ceiling_in_a_problem_is_written_in_danish(app, scenario):
     client = _client(app, "koordinator@example.dk")
     response = _upload(client, scenario.contract_id, "bad-report-2019-01.csv")
     text = PageParts(response.get_data(as_text=True)).text
     assert "400 timer er over loftet på 163,86 t" in text
+
+
+def test_an_unknown_exit_reason_is_answered_with_the_reasons_a_provider_may_write(app, scenario):
+    """On a Danish page the reasons are the words the page shows (uddannelse, ydelse ophørt),
+    not the API's codes; in English the codes."""
+    client = _client(app, "koordinator@example.dk")
+    response = _upload(client, scenario.contract_id, "bad-report-2019-01.csv")
+    text = PageParts(response.get_data(as_text=True)).text
+    assert "'vacation' er ikke en afgangsårsag (job, uddannelse, ydelse ophørt," in text
+    assert "benefit_stopped" not in text
+    page = client.get(PAGE.format(scenario.contract_id)).get_data(as_text=True)
+    client.post("/language", data={"language": "en", "csrf_token": csrf_token(page)})
+    response = _upload(client, scenario.contract_id, "bad-report-2019-01.csv")
+    text = PageParts(response.get_data(as_text=True)).text
+    assert "'vacation' is not an exit reason (job, education, benefit stopped," in text
 
 
 def test_form_saves_through_the_same_rules_and_shows_problems_next_to_the_line(app, scenario):
