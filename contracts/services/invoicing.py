@@ -7,13 +7,14 @@ version) gets a credit note for the old invoice and a new invoice; nothing appro
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased, joinedload
 
-from ..models import Contract, Enrolment, Invoice, InvoiceLine, MonthlyReport, ReportLine
+from ..models import Contract, Enrolment, Invoice, InvoiceLine, MonthlyReport, ReportLine, utcnow
 from ..rules.exits import POSITIVE_EXITS
 from ..rules.money import round_money
 from ..rules.periods import parse_month
@@ -63,9 +64,15 @@ def _month_invoices_statement() -> sa.Select:
 
 
 def invoice_contract_month(
-    session: Session, contract_id: int, month: str, actor: Actor = SYSTEM
+    session: Session,
+    contract_id: int,
+    month: str,
+    actor: Actor = SYSTEM,
+    now: datetime | None = None,
 ) -> Invoice | None:
-    """Make (or find) the invoice for a contract's month from its newest accepted report."""
+    """Make (or find) the invoice for a contract's month from its newest accepted report,
+    made at `now` (the portal's clock: the demo's invoices are made on its calendar)."""
+    now = now or utcnow()
     report = invoiceable_report(session, contract_id, month)
     if report is None:
         return None
@@ -77,7 +84,7 @@ def invoice_contract_month(
             return invoice
     for invoice, still_open in earlier:
         if still_open:
-            credit(session, invoice, actor)
+            credit(session, invoice, actor, now)
     contract = report.contract
     invoice = Invoice(
         kind="invoice",
@@ -89,6 +96,7 @@ def invoice_contract_month(
         net=Decimal(0),
         vat=Decimal(0),
         total=Decimal(0),
+        created_at=now,
     )
     session.add(invoice)
     session.flush()
@@ -102,6 +110,7 @@ def invoice_contract_month(
         "invoice.created",
         "invoice",
         invoice.id,
+        occurred_at=now,
         contract_id=contract_id,
         month=month,
         version=report.version,
@@ -248,7 +257,9 @@ def _totals_statement() -> sa.Select:
     )
 
 
-def credit(session: Session, invoice: Invoice, actor: Actor = SYSTEM) -> Invoice:
+def credit(
+    session: Session, invoice: Invoice, actor: Actor = SYSTEM, now: datetime | None = None
+) -> Invoice:
     """A credit note for the whole invoice, with its lines (positive amounts: it credits them)."""
     note = Invoice(
         kind="credit_note",
@@ -261,6 +272,7 @@ def credit(session: Session, invoice: Invoice, actor: Actor = SYSTEM) -> Invoice
         net=invoice.net,
         vat=invoice.vat,
         total=invoice.total,
+        created_at=now or utcnow(),
     )
     session.add(note)
     session.flush()
@@ -288,7 +300,15 @@ def credit(session: Session, invoice: Invoice, actor: Actor = SYSTEM) -> Invoice
             ).where(InvoiceLine.invoice_id == invoice.id),
         )
     )
-    record(session, actor, "invoice.credited", "invoice", invoice.id, credit_note_id=note.id)
+    record(
+        session,
+        actor,
+        "invoice.credited",
+        "invoice",
+        invoice.id,
+        occurred_at=note.created_at,
+        credit_note_id=note.id,
+    )
     return note
 
 

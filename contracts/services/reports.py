@@ -164,13 +164,11 @@ def submit(
     actor: Actor,
     report: MonthlyReport,
     now: datetime | None = None,
-    today: date | None = None,
 ) -> None:
-    """Send a draft to procurement for review, once its month has ended on `today`
-    (Copenhagen's date; by default the day of `now` there); before, it stays a draft
-    (DESIGN.md §3)."""
+    """Send a draft to procurement for review, once its month has ended on the day of `now`
+    in Copenhagen; before, it stays a draft (DESIGN.md §3)."""
     now = now or utcnow()
-    today = today or now.astimezone(COPENHAGEN).date()
+    today = now.astimezone(COPENHAGEN).date()
     if report.status != "draft":
         raise DomainError(
             N_("only a draft can be submitted; this report is %(state)s"),

@@ -236,7 +236,7 @@ def submit_report(contract_id: int, month: Month):
     """Sends the draft to procurement; it cannot be changed while it waits. Only once the month
     has ended (from the 1st of the next month): before, 422 naming that day."""
     report = _report(_contract(contract_id), month)
-    reports.submit(db.session, actor(), report, now=clock.now(), today=today())
+    reports.submit(db.session, actor(), report, now=clock.now())
     return StatusOut(status=report.status, version=report.version)
 
 

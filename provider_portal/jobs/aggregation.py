@@ -25,7 +25,7 @@ from contracts.rules.problems import N_
 from contracts.rules.report_calendar import has_ended, month_ends_on
 from contracts.services import DomainError, invoicing, scoring
 
-from ..clock import today
+from ..clock import now, today
 from ..extensions import db
 from ..transaction import after_writes
 from .liveness import Liveness, Verdict, delete, reap_abandoned, times_abandoned
@@ -63,10 +63,10 @@ def invoice_contract_month(contract_id: int, month: str) -> int | None:
     """Invoice one contract's month. Safe to run twice: a duplicate found is taken as done."""
     try:
         with db.session.begin_nested():
-            invoice = invoicing.invoice_contract_month(db.session, contract_id, month)
+            invoice = invoicing.invoice_contract_month(db.session, contract_id, month, now=now())
     except IntegrityError:
         # Another worker wrote the same invoice first; the unique constraint kept it single.
-        invoice = invoicing.invoice_contract_month(db.session, contract_id, month)
+        invoice = invoicing.invoice_contract_month(db.session, contract_id, month, now=now())
     return invoice.id if invoice else None
 
 

@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from contracts.models import Invoice, InvoiceLine, Score
+from contracts.rules.periods import COPENHAGEN
 from provider_portal.extensions import db
 from provider_portal.jobs import aggregation
 from provider_portal.jobs.queues import redis_connection
@@ -26,7 +27,8 @@ def invoice_totals(app):
 def test_a_month_on_two_workers_gives_one_invoice_per_contract(any_app):
     contract_ids = accepted_sample_month(any_app, contracts=3)
     url, redis_url = any_app.config["DATABASE_URL"], any_app.config["REDIS_URL"]
-    workers = [start_worker(url, redis_url, "aggregation") for _ in range(2)]
+    today = any_app.config["PORTAL_TODAY"]
+    workers = [start_worker(url, redis_url, "aggregation", today=today) for _ in range(2)]
     try:
         with any_app.app_context():
             job_id = aggregation.start("2019-01", started_by=None)
@@ -42,6 +44,12 @@ def test_a_month_on_two_workers_gives_one_invoice_per_contract(any_app):
     totals = invoice_totals(any_app)
     assert totals == [(cid, "invoice", 1, "123898.04") for cid in sorted(contract_ids)]
     with any_app.app_context():
+        # Made on the portal's day (the demo's calendar), not the machine's.
+        made_on = {
+            i.created_at.astimezone(COPENHAGEN).date()
+            for i in db.session.scalars(sa.select(Invoice))
+        }
+        assert made_on == {today}
         assert db.session.scalar(sa.select(sa.func.count()).select_from(InvoiceLine)) == 21
         whole = db.session.scalar(
             sa.select(Score).where(Score.scope == "all", Score.cumulative.is_(True))

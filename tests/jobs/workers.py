@@ -20,8 +20,10 @@ from tests.conftest import PSEUDONYM_KEY, SECRET_KEY
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def start_worker(database_url: str, redis_url: str, *queues: str) -> subprocess.Popen:
-    """Start `python worker.py` as its own process, as `make run` does.
+def start_worker(
+    database_url: str, redis_url: str, *queues: str, today: str = "2019-01-24"
+) -> subprocess.Popen:
+    """Start `python worker.py` as its own process, as `make run` does, its clock on `today`.
 
     Its log goes to a file, not a pipe: a pipe nobody reads fills up after a few hundred jobs
     and then blocks the worker.
@@ -32,7 +34,7 @@ def start_worker(database_url: str, redis_url: str, *queues: str) -> subprocess.
         PSEUDONYM_KEY=PSEUDONYM_KEY,
         DATABASE_URL=database_url,
         REDIS_URL=redis_url,
-        PORTAL_TODAY="2019-01-24",
+        PORTAL_TODAY=str(today),
     )
     log = tempfile.TemporaryFile()
     process = subprocess.Popen(
