@@ -77,7 +77,9 @@ def test_january_is_not_reportable_yet_and_the_demo_provider_has_a_draft(demo):
     draft = demo.scalar(sa.select(MonthlyReport).where(MonthlyReport.month == "2019-01"))
     assert draft.submitted_at is None
     with pytest.raises(DomainError) as refused:
-        reports.submit(demo, Actor("test"), draft, now=datetime.combine(DEMO_TODAY, time(12), tzinfo=UTC))
+        reports.submit(
+            demo, Actor("test"), draft, now=datetime.combine(DEMO_TODAY, time(12), tzinfo=UTC)
+        )
     assert refused.value.status == 422 and "2019-02-01" in refused.value.message
     # No month after November is invoiceable in full: 2019 has no accepted report at all.
     assert (
