@@ -6,12 +6,14 @@ municipality's installation is a matter of settings.
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 from contracts.rules.identifiers import cvr_problem, gln_problem
+from contracts.rules.posting_accounts import accounts_problem, cost_centre_problem
 
 
 class ConfigError(RuntimeError):
@@ -54,11 +56,33 @@ def from_environment(instance_path: Path) -> dict:
         ),
         "MUNICIPALITY_CVR": env("MUNICIPALITY_CVR", "64942212"),
         "MUNICIPALITY_EAN": env("MUNICIPALITY_EAN", "5798009800275"),
+        # The postal address invoices print for the buyer (the employment administration's).
+        "MUNICIPALITY_STREET": env("MUNICIPALITY_STREET", "Gyldenløvesgade 15"),
+        "MUNICIPALITY_POSTCODE": env("MUNICIPALITY_POSTCODE", "1600"),
+        "MUNICIPALITY_CITY": env("MUNICIPALITY_CITY", "København V"),
         "MUNICIPALITY_BUDGET": Decimal(env("MUNICIPALITY_BUDGET", "12600000.00")),
         # The ocid prefix the Open Contracting Partnership registers for a publisher; a
         # placeholder until the municipality has its own.
         "OCDS_OCID_PREFIX": env("OCDS_OCID_PREFIX", "ocds-kbhpp1"),
+        # The ERP's posting lines: an account string per programme code (JSON in the
+        # environment) and the cost centre. See contracts.rules.posting_accounts for the parts.
+        "POSTING_ACCOUNTS": env("POSTING_ACCOUNTS") or DEMO_POSTING_ACCOUNTS,
+        "POSTING_COST_CENTRE": env("POSTING_COST_CENTRE", "BIF-JC-4410"),
     }
+
+
+# The demo's accounts on function 5.68.90, dranst 1, art 4.9 (services bought with VAT, which the
+# municipality recovers), the last part the programme's position. The groupings are not verified
+# against the chart of 2018/2019: 014 is taken for the young on education benefit and 013 for
+# adults on cash benefit, the non-refunded groupings of those two groups from 2014 as the
+# chart's guidance describes them; a real installation takes its accounts from its ERP.
+# The cost centre (BIF-JC-4410) is made up for the demo.
+DEMO_POSTING_ACCOUNTS = {
+    "youth-bridging": "5.68.90.1.014.4.9.01",
+    "youth-placement": "5.68.90.1.014.4.9.02",
+    "adult-employment": "5.68.90.1.013.4.9.03",
+    "utility-work": "5.68.90.1.013.4.9.04",
+}
 
 
 MIN_SECRET_LENGTH = 32
@@ -82,7 +106,31 @@ def check(config: dict) -> None:
             config["PORTAL_TODAY"] = date.fromisoformat(today)
         except ValueError:
             raise ConfigError(f"PORTAL_TODAY must be a date YYYY-MM-DD, not {today!r}") from None
+    _check_postings(config)
     for name, problem_of in (("MUNICIPALITY_CVR", cvr_problem), ("MUNICIPALITY_EAN", gln_problem)):
         problem = problem_of(str(config.get(name) or ""))
         if problem is not None:
             raise ConfigError(f"{name}: {problem.message}")
+
+
+def _check_postings(config: dict) -> None:
+    """Read POSTING_ACCOUNTS from JSON and refuse an account string or cost centre of another shape.
+
+    A programme left out is allowed here (the programmes are in the database, not known at
+    start-up); an export with a line of such a programme is refused and names it.
+    """
+    accounts = config.get("POSTING_ACCOUNTS")
+    if isinstance(accounts, str):
+        try:
+            accounts = json.loads(accounts)
+        except ValueError:
+            raise ConfigError(
+                'POSTING_ACCOUNTS must be JSON such as {"adult-employment": "5.68.90.1.013.4.9.03"}'
+            ) from None
+    problem = accounts_problem(accounts)
+    if problem is not None:
+        raise ConfigError(f"POSTING_ACCOUNTS: {problem}")
+    config["POSTING_ACCOUNTS"] = dict(accounts)
+    problem = cost_centre_problem(config.get("POSTING_COST_CENTRE"))
+    if problem is not None:
+        raise ConfigError(f"POSTING_COST_CENTRE: {problem}")

@@ -15,12 +15,16 @@ from decimal import Decimal
 
 @dataclass(frozen=True)
 class Municipality:
-    """The buyer, from configuration: name, department, CVR and EAN (GLN) location number."""
+    """The buyer, from configuration: name, department, CVR, EAN (GLN) location number and
+    postal address."""
 
     name: str
     cvr: str
     ean: str
     department: str = ""
+    street: str = ""
+    postcode: str = ""
+    city: str = ""
 
     @classmethod
     def from_config(cls, config: Mapping) -> Municipality:
@@ -29,6 +33,9 @@ class Municipality:
             cvr=config["MUNICIPALITY_CVR"],
             ean=config["MUNICIPALITY_EAN"],
             department=config.get("MUNICIPALITY_DEPARTMENT") or "",
+            street=config.get("MUNICIPALITY_STREET") or "",
+            postcode=config.get("MUNICIPALITY_POSTCODE") or "",
+            city=config.get("MUNICIPALITY_CITY") or "",
         )
 
 

@@ -18,6 +18,9 @@ if TYPE_CHECKING:
 
 CONTRACT_KINDS = ("special_effort", "framework", "call_off")
 CONTRACT_STATUSES = ("draft", "active", "ended", "terminated")
+# Who issues the contract's invoices (DESIGN.md §6): the municipality on the provider's behalf
+# under a self-billing agreement, or the provider itself after reviewing the draft.
+INVOICING_TERMS = ("self_billing", "provider_issued")
 
 
 class Contract(Base):
@@ -27,6 +30,7 @@ class Contract(Base):
     __table_args__ = (
         enum_check("kind", CONTRACT_KINDS, "kind"),
         enum_check("status", CONTRACT_STATUSES, "status"),
+        enum_check("invoicing", INVOICING_TERMS, "invoicing"),
         sa.CheckConstraint("end_on >= start_on", name="period"),
         sa.CheckConstraint("max_end_on >= end_on", name="extension_option"),
         sa.CheckConstraint(
@@ -55,6 +59,9 @@ class Contract(Base):
     outcome_bonus: Mapped[Money]
     vat_rate: Mapped[Rate] = mapped_column(default=Decimal("0.25"))
     ceiling: Mapped[Money]
+    invoicing: Mapped[str] = mapped_column(
+        sa.String(20), default="self_billing", server_default="self_billing"
+    )
     predecessor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contract.id"), unique=True)
     framework_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contract.id"), index=True)
     lot_id: Mapped[int | None] = mapped_column(sa.ForeignKey("lot.id"), index=True)

@@ -17,7 +17,10 @@ if TYPE_CHECKING:
     from .contract import Contract
 
 INVOICE_KINDS = ("invoice", "credit_note")
-INVOICE_STATUSES = ("draft", "approved")
+# A draft waits for attestation (self-billed) or for its provider to issue it (`issued` then
+# waits for attestation); `attested` waits for finance's approval, which may send it back
+# (`returned`, to be attested again); `approved` is numbered and final (DESIGN.md §6).
+INVOICE_STATUSES = ("draft", "issued", "attested", "returned", "approved")
 
 
 class Invoice(Base):
@@ -26,8 +29,8 @@ class Invoice(Base):
     __tablename__ = "invoice"
     __table_args__ = (
         sa.UniqueConstraint("contract_id", "month", "version", "kind"),
-        # Gap-free numbering per year: the pair is unique, given at approval.
-        sa.UniqueConstraint("number_year", "number_seq"),
+        # Gap-free numbering per provider and year, given at approval.
+        sa.UniqueConstraint("number_provider_id", "number_year", "number_seq"),
         enum_check("kind", INVOICE_KINDS, "kind"),
         enum_check("status", INVOICE_STATUSES, "status"),
         sa.CheckConstraint(MONTH_PATTERN_CHECK, name="month_format"),
@@ -38,7 +41,14 @@ class Invoice(Base):
         sa.CheckConstraint(
             "(kind = 'credit_note') = (credited_invoice_id IS NOT NULL)", name="credit_note_credits"
         ),
-        sa.CheckConstraint("(number_year IS NULL) = (number_seq IS NULL)", name="number_pair"),
+        sa.CheckConstraint(
+            "(number_year IS NULL) = (number_seq IS NULL)"
+            " AND (number_year IS NULL) = (number_provider_id IS NULL)",
+            name="number_pair",
+        ),
+        sa.CheckConstraint(
+            "(status = 'returned') = (return_reason IS NOT NULL)", name="returned_with_reason"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -51,6 +61,8 @@ class Invoice(Base):
         sa.ForeignKey("invoice.id"), unique=True
     )
     status: Mapped[str] = mapped_column(sa.String(20), default="draft")
+    # The series the number belongs to: the provider's (a self-billed invoice is its invoice).
+    number_provider_id: Mapped[int | None] = mapped_column(sa.ForeignKey("provider.id"))
     number_year: Mapped[int | None]
     number_seq: Mapped[int | None]
     vat_rate: Mapped[Rate]
@@ -60,6 +72,14 @@ class Invoice(Base):
     # Crossing the contract's ceiling needs a second look by finance before approval.
     exceeds_ceiling: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+    # Each step's who and when; the audit log keeps every step, these the latest.
+    issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    issued_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    attested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    attested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    returned_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    return_reason: Mapped[str | None] = mapped_column(sa.Text())
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
 

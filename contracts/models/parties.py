@@ -27,6 +27,10 @@ class Provider(Base):
     gln: Mapped[str | None] = mapped_column(sa.String(13))
     contact_name: Mapped[str] = mapped_column(sa.String(200), default="")
     contact_email: Mapped[str] = mapped_column(sa.String(254), default="")
+    # The postal address invoices show (DESIGN.md §6); Danish, so no country field.
+    street: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    postcode: Mapped[str] = mapped_column(sa.String(4), default="", server_default="")
+    city: Mapped[str] = mapped_column(sa.String(100), default="", server_default="")
     created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
 
 

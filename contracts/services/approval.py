@@ -30,16 +30,18 @@ APPROVERS = ("finance",)
 MIN_CEILING_REASON = 10
 
 
-def next_number(session: Session, year: int) -> int:
-    """Take the next invoice number of the year; the counter row stays locked until commit."""
+def next_number(session: Session, provider_id: int, year: int) -> int:
+    """Take the provider's next invoice number of the year; the counter row stays locked until
+    commit."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     counter = InvoiceNumberCounter.__table__
     stmt = (
         insert(counter)
-        .values(year=year, last_seq=1)
+        .values(provider_id=provider_id, year=year, last_seq=1)
         .on_conflict_do_update(
-            index_elements=[counter.c.year], set_={"last_seq": counter.c.last_seq + 1}
+            index_elements=[counter.c.provider_id, counter.c.year],
+            set_={"last_seq": counter.c.last_seq + 1},
         )
         .returning(counter.c.last_seq)
     )
@@ -98,7 +100,9 @@ def approve(
     else:
         reason = None  # nothing to confirm: a reason would claim a look that was not needed
     now = utcnow()
-    seq = next_number(session, today.year)
+    provider_id = invoice.contract.provider_id
+    seq = next_number(session, provider_id, today.year)
+    invoice.number_provider_id = provider_id
     invoice.number_year, invoice.number_seq = today.year, seq
     invoice.status = "approved"
     invoice.approved_at = now

@@ -40,6 +40,7 @@ def test_approve_demo_approves_2018_in_month_order_and_leaves_december_waiting(a
             sa.select(
                 Invoice.month,
                 Invoice.status,
+                Invoice.number_provider_id,
                 Invoice.number_year,
                 Invoice.number_seq,
                 InvoiceApproval.issued_on,
@@ -59,8 +60,13 @@ def test_approve_demo_approves_2018_in_month_order_and_leaves_december_waiting(a
     # December's accepted reports (one waits for review, one is late) wait for finance.
     assert len(waiting) == 4
     assert all(r.status == "draft" and r.number_seq is None for r in waiting)
-    # Approved the 15th of the month after: numbered in 2018, gap-free in month order.
-    assert [r.number_seq for r in done] == list(range(1, len(done) + 1))
+    # Approved the 15th of the month after: numbered in 2018, each provider's series gap-free
+    # in month order.
+    series = {r.number_provider_id for r in done}
+    assert len(series) > 1
+    for provider_id in series:
+        numbers = [r.number_seq for r in done if r.number_provider_id == provider_id]
+        assert numbers == list(range(1, len(numbers) + 1))
     assert {r.number_year for r in done} == {2018}
     assert [r.issued_on for r in done][:1] == [date(2018, 4, 15)]
     assert {r.issued_on for r in done if r.month == "2018-11"} == {date(2018, 12, 15)}

@@ -226,12 +226,16 @@ def test_invoice_totals_and_numbers_are_consistent(any_app):
             values.update(changes)
             return Invoice(**values)
 
-        first = invoice(number_year=2019, number_seq=1, status="approved")
+        provider_id = records["contract"].provider_id
+        numbered = dict(number_provider_id=provider_id, number_year=2019)
+        first = invoice(**numbered, number_seq=1, status="approved")
         db.session.add(first)
         db.session.flush()
         _refused(db.session, invoice(version=2, total=Decimal("123898.05")))  # total ≠ net + vat
         _refused(db.session, invoice())  # a second invoice for the same contract, month and version
-        _refused(db.session, invoice(version=2, number_year=2019, number_seq=1))  # number reused
+        _refused(db.session, invoice(version=2, **numbered, number_seq=1))  # number reused
+        _refused(db.session, invoice(version=2, number_year=2019, number_seq=2))  # whose series?
+        _refused(db.session, invoice(version=2, status="returned"))  # returned without a reason
         _refused(db.session, invoice(version=2, kind="credit_note"))  # credits nothing
         _refused(db.session, invoice(version=2, net=Decimal("-1.00"), total=Decimal("24778.61")))
         db.session.rollback()

@@ -82,6 +82,9 @@ def load_demo(session: Session, pseudonym_key: bytes) -> str:
             gln=gln,
             contact_name=contact,
             contact_email=f"kontakt@{key}.demo.dk",
+            street=plan.ADDRESSES[key][0],
+            postcode=plan.ADDRESSES[key][1],
+            city=plan.ADDRESSES[key][2],
         )
         for key, name, cvr, gln, contact in plan.PROVIDERS
     }

@@ -41,6 +41,16 @@ PROVIDERS = [
     ("fremad", "Fremad Unge A/S", "30281284", "5790003456786", "Hassan Yilmaz"),
     ("kursskifte", "Kursskifte ApS", "30458702", None, "Rikke Vestergaard"),
 ]
+# The providers' postal addresses (street, postcode, city), as their invoices print them;
+# made up, in the parts of the city the effort works in.
+ADDRESSES = {
+    "bro": ("Rentemestervej 14", "2400", "København NV"),
+    "vaerksted": ("Frederikssundsvej 52", "2400", "København NV"),
+    "fodfaeste": ("Tagensvej 85", "2200", "København N"),
+    "nytte": ("Folehaven 12", "2500", "Valby"),
+    "fremad": ("Mjølnerparken 30", "2200", "København N"),
+    "kursskifte": ("Tingbjerg Allé 4", "2700", "Brønshøj"),
+}
 # The provider whose coordinator is the demo provider user (the adult-employment agreement).
 DEMO_PROVIDER_KEY = "fodfaeste"
 
