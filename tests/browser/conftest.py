@@ -9,16 +9,23 @@ import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
+from contracts.models import Enrolment, Participant, Provider
 from provider_portal import create_app
 from tests.backing_services import free_port
 from tests.conftest import app_config
+from tests.factories import make_contract
+from tests.scenarios import SAMPLE_REFS
+
+SAMPLE_REFERENCE = "SÆR-2018-PRØVE"
 
 # Playwright waits for what a step needs (a heading, a label's text), never for a fixed time;
 # these bound the wait. On a machine busy with other work a page can take longer than
@@ -97,3 +104,24 @@ def live_server(sqlite_template, redis_server, tmp_path_factory) -> Iterator[str
         demo_app(sqlite_template, redis_server, tmp_path_factory.mktemp("live")), "live-portal"
     ) as url:
         yield url
+
+
+def add_sample_contract(session) -> int:
+    """An adult-employment contract of the demo provider with the sample files' seven
+    participants (`tests/data/samples/README.md`), enrolled since 1 October 2018."""
+    provider = session.scalar(sa.select(Provider).where(Provider.name == "Nyt Fodfæste A/S"))
+    contract = make_contract(session, provider.id, SAMPLE_REFERENCE)
+    for n, ref in enumerate(SAMPLE_REFS):
+        participant = Participant(ref=ref, pseudonym=f"sample{n:058d}")
+        session.add(participant)
+        session.flush()
+        session.add(
+            Enrolment(
+                participant_id=participant.id,
+                contract_id=contract.id,
+                start_on=date(2018, 10, 1),
+                age_at_start=35,
+            )
+        )
+    session.flush()
+    return contract.id

@@ -16,52 +16,27 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from importlib import resources
 from pathlib import Path
 
 import openpyxl
 import pytest
-import sqlalchemy as sa
 from flask import Flask
 from playwright.sync_api import Page, expect
 
-from contracts.models import Contract, Enrolment, Participant, Provider
+from contracts.models import Contract
 from contracts.services import invoicing
 from provider_portal import create_app
-from tests.browser.conftest import demo_app, serving
-from tests.browser.watch import ConsoleWatch, log_in, screenshot
+from tests.browser.conftest import SAMPLE_REFERENCE, add_sample_contract, demo_app, serving
+from tests.browser.watch import ConsoleWatch, assert_accessible, log_in
 from tests.conftest import app_config
-from tests.factories import make_contract, make_report
+from tests.factories import make_report
 from tests.scenarios import SAMPLE_REFS
 
 pytestmark = pytest.mark.browser
 
-REFERENCE = "SÆR-2018-PRØVE"
+REFERENCE = SAMPLE_REFERENCE
 LEAVER = "DL-2HB8R"  # leaves for a job on 24 January, the day the provider tells of it
 CORRECTED = "DL-9XW3M"  # December's delivered hours, corrected from 90 to 80
-
-AXE = (resources.files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
-
-
-def add_sample_contract(session) -> int:
-    """An adult-employment contract of the demo provider with the sample files' participants,
-    enrolled since 1 October 2018."""
-    provider = session.scalar(sa.select(Provider).where(Provider.name == "Nyt Fodfæste A/S"))
-    contract = make_contract(session, provider.id, REFERENCE)
-    for n, ref in enumerate(SAMPLE_REFS):
-        participant = Participant(ref=ref, pseudonym=f"month{n:059d}")
-        session.add(participant)
-        session.flush()
-        session.add(
-            Enrolment(
-                participant_id=participant.id,
-                contract_id=contract.id,
-                start_on=date(2018, 10, 1),
-                age_at_start=35,
-            )
-        )
-    session.flush()
-    return contract.id
 
 
 def _december_csv() -> bytes:
@@ -105,20 +80,6 @@ def portals(sqlite_template, redis_server, tmp_path_factory) -> Iterator[Portals
     with serving(january, "month-journey-january") as in_january:
         with serving(february, "month-journey-february") as in_february:
             yield Portals(in_january, in_february, contract_id)
-
-
-def assert_accessible(page: Page, name: str) -> None:
-    """axe-core finds no violation on the page as it stands (evaluated by the browser's
-    debugging protocol, so the page's content security policy is left as it is)."""
-    page.evaluate(AXE)
-    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    violations = [
-        f"{v['id']} ({v['impact']}): {v['help']} — "
-        + "; ".join(node["target"][0] if node["target"] else "?" for node in v["nodes"][:3])
-        for v in result["violations"]
-    ]
-    assert violations == [], f"{name}: {violations}"
-    screenshot(page, f"month-{name}")
 
 
 def figure(page: Page, label: str) -> int:
@@ -208,7 +169,7 @@ def test_a_month_from_the_exit_notice_to_the_accepted_report_and_correction(
     block.get_by_role("link", name="Meld hændelse (afgang eller udeblivelse)").click()
     expect(page).to_have_url(re.compile(rf"/provider/contracts/{contract_id}/notices"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Meld hændelse")
-    assert_accessible(page, "notice-form")
+    assert_accessible(page, "month-notice-form")
     page.get_by_label("Deltager", exact=True).select_option(LEAVER)
     page.get_by_label("Dato", exact=True).fill("2019-01-24")
     page.get_by_label("Afgangsårsag (ved afgang)").select_option("job")
@@ -216,7 +177,7 @@ def test_a_month_from_the_exit_notice_to_the_accepted_report_and_correction(
     notice = page.locator("main table tbody tr", has_text=LEAVER)
     expect(notice).to_contain_text("24-01-2019")
     expect(notice).to_contain_text("Afgangsmelding")
-    assert_accessible(page, "notice-recorded")
+    assert_accessible(page, "month-notice-recorded")
     log_out(page)
 
     # Procurement confirms it in the queue.
@@ -227,13 +188,13 @@ def test_a_month_from_the_exit_notice_to_the_accepted_report_and_correction(
     expect(page.get_by_role("heading", level=1)).to_have_text("Hændelser til behandling")
     waiting = page.locator("main table tbody tr", has_text=LEAVER)
     expect(waiting).to_contain_text(REFERENCE)
-    assert_accessible(page, "notice-queue")
+    assert_accessible(page, "month-notice-queue")
     waiting.get_by_role("button", name="Bekræft afgangen").click()
     expect(page.locator("main table tbody tr", has_text=LEAVER)).to_have_count(0)
     main_menu(page, "Overblik")
     participants, active, exits = effort_before
     assert home_figures(page) == (participants, active - 1, exits + 1)
-    assert_accessible(page, "procurement-home-january")
+    assert_accessible(page, "month-procurement-home-january")
     log_out(page)
 
     # The provider's own figures moved the same day.
@@ -246,7 +207,7 @@ def test_a_month_from_the_exit_notice_to_the_accepted_report_and_correction(
     ).click()
     expect(page.locator(".submit-from")).to_contain_text("01-02-2019")
     expect(page.get_by_role("button", name="Indsend til behandling")).to_have_count(0)
-    assert_accessible(page, "report-before-month-end")
+    assert_accessible(page, "month-report-before-month-end")
     log_out(page)
 
     # 4 February: the provider fills in January's template and submits it.
@@ -259,7 +220,7 @@ def test_a_month_from_the_exit_notice_to_the_accepted_report_and_correction(
     statuses = download_and_upload(page, tmp_path, {LEAVER: Decimal("60")})
     assert set(statuses) == set(SAMPLE_REFS)
     assert statuses[LEAVER].lower() == "afgået"  # the confirmed exit is already in the template
-    assert_accessible(page, "report-january-draft")
+    assert_accessible(page, "month-report-january-draft")
     page.get_by_role("button", name="Indsend til behandling").click()
     expect(page.locator("h1 .badge")).to_have_text("Indsendt")
 
@@ -267,7 +228,7 @@ def test_a_month_from_the_exit_notice_to_the_accepted_report_and_correction(
     page.goto(f"{url}/provider/contracts/{contract_id}/reports/2018-12")
     expect(page.locator("section.correction")).to_be_visible()
     download_and_upload(page, tmp_path, {CORRECTED: Decimal("80")})
-    assert_accessible(page, "report-december-correction")
+    assert_accessible(page, "month-report-december-correction")
     page.get_by_role("button", name="Indsend til behandling").click()
     expect(page.locator("h1 .badge")).to_have_text("Indsendt")
     log_out(page)
@@ -290,7 +251,7 @@ def test_a_month_from_the_exit_notice_to_the_accepted_report_and_correction(
         for kind in ("net", "vat", "total")
     )
     assert all(amount.endswith("kr.") for amount in (net, vat, total)), (net, vat, total)
-    assert_accessible(page, "review-january")
+    assert_accessible(page, "month-review-january")
     page.get_by_role("button", name="Godkend indberetningen").click()
     expect(page.locator("h1 .badge")).to_have_text("Godkendt")
 
@@ -316,7 +277,7 @@ def test_a_month_from_the_exit_notice_to_the_accepted_report_and_correction(
     expect(difference).to_have_count(3)
     for cell in difference.all():
         expect(cell).to_have_text(re.compile(r"^-[\d.]+,\d\d kr\.$"))
-    assert_accessible(page, "review-december-correction")
+    assert_accessible(page, "month-review-december-correction")
     page.get_by_role("button", name="Godkend indberetningen").click()
     expect(page.locator("h1 .badge")).to_have_text("Godkendt")
     assert watch.problems == []

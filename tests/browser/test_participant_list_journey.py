@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from importlib import resources
 
 import pytest
 import sqlalchemy as sa
@@ -14,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from contracts.models import Enrolment, Participant, Provider
 from tests.browser.conftest import demo_app, serving
-from tests.browser.watch import ConsoleWatch, log_in, screenshot
+from tests.browser.watch import ConsoleWatch, assert_accessible, log_in
 from tests.factories import make_contract
 from tests.scenarios import SAMPLE_REFS
 
@@ -22,7 +21,6 @@ pytestmark = pytest.mark.browser
 
 REFERENCE = "SÆR-2018-LISTE"
 MISTAKE = "DL-W0001"
-AXE = (resources.files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -55,14 +53,6 @@ def portal(sqlite_template, redis_server, tmp_path_factory) -> Iterator[tuple[st
         yield url, contract_id
 
 
-def assert_accessible(page: Page, name: str) -> None:
-    page.evaluate(AXE)
-    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    violations = [f"{v['id']} ({v['impact']}): {v['help']}" for v in result["violations"]]
-    assert violations == [], f"{name}: {violations}"
-    screenshot(page, f"participants-{name}")
-
-
 def test_procurement_finds_a_participant_and_ends_a_referral_made_by_mistake(page: Page, portal):
     url, contract_id = portal
     console = ConsoleWatch(page)
@@ -72,7 +62,7 @@ def test_procurement_finds_a_participant_and_ends_a_referral_made_by_mistake(pag
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Deltagere i {REFERENCE}")
     table = page.locator("table.participants tbody tr")
     expect(table).to_have_count(len(SAMPLE_REFS) + 1)
-    assert_accessible(page, "list")
+    assert_accessible(page, "participants-list")
 
     page.get_by_label("Deltagerens reference").fill("w0001")
     page.get_by_role("button", name="Vis").click()
@@ -85,11 +75,11 @@ def test_procurement_finds_a_participant_and_ends_a_referral_made_by_mistake(pag
 
     page.locator("tr", has_text=MISTAKE).get_by_role("link", name="Oprettet ved en fejl?").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(MISTAKE)
-    assert_accessible(page, "confirm")
+    assert_accessible(page, "participants-confirm")
     button = page.get_by_role("button", name="Afslut forløbet som oprettet ved en fejl")
     button.click()
     expect(page.get_by_text("Skriv, hvorfor forløbet blev oprettet ved en fejl.")).to_be_visible()
-    assert_accessible(page, "confirm-refused")
+    assert_accessible(page, "participants-confirm-refused")
     page.get_by_label("Hvorfor blev forløbet oprettet ved en fejl?").fill(
         "Henvist til den forkerte aftale"
     )

@@ -9,38 +9,15 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
-import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
-from contracts.models import Enrolment, Participant, Provider
-from tests.browser.conftest import demo_app, serving
+from tests.browser.conftest import SAMPLE_REFERENCE, add_sample_contract, demo_app, serving
 from tests.browser.watch import ConsoleWatch, log_in, screenshot
-from tests.factories import SAMPLES, make_contract
-from tests.scenarios import SAMPLE_REFS
+from tests.factories import SAMPLES
 
 pytestmark = pytest.mark.browser
 
-REFERENCE = "SÆR-2018-PRØVE"
-
-
-def add_sample_contract(session) -> int:
-    """An adult-employment contract of the demo provider with the sample files' participants."""
-    provider = session.scalar(sa.select(Provider).where(Provider.name == "Nyt Fodfæste A/S"))
-    contract = make_contract(session, provider.id, REFERENCE)
-    for n, ref in enumerate(SAMPLE_REFS):
-        participant = Participant(ref=ref, pseudonym=f"journey{n:057d}")
-        session.add(participant)
-        session.flush()
-        session.add(
-            Enrolment(
-                participant_id=participant.id,
-                contract_id=contract.id,
-                start_on=date(2018, 10, 1),
-                age_at_start=35,
-            )
-        )
-    session.flush()
-    return contract.id
+REFERENCE = SAMPLE_REFERENCE
 
 
 @pytest.fixture(scope="module")

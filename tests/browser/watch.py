@@ -4,6 +4,7 @@ looking at the pages, and the login through the form that each journey starts wi
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
 
 from playwright.sync_api import ConsoleMessage, Page, expect
@@ -53,3 +54,21 @@ def log_in(page: Page, live_server: str, email: str) -> None:
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Adgangskode").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Log ind").click()
+
+
+AXE = (resources.files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
+
+
+def assert_accessible(page: Page, name: str) -> None:
+    """axe-core finds no violation on the page as it stands (evaluated by the browser's
+    debugging protocol, so the page's content security policy is left as it is); the page is
+    saved as screenshot `name` when screenshots are asked for."""
+    page.evaluate(AXE)
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    violations = [
+        f"{v['id']} ({v['impact']}): {v['help']} — "
+        + "; ".join(node["target"][0] if node["target"] else "?" for node in v["nodes"][:3])
+        for v in result["violations"]
+    ]
+    assert violations == [], f"{name}: {violations}"
+    screenshot(page, name)
