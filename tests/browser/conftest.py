@@ -106,12 +106,16 @@ def live_server(sqlite_template, redis_server, tmp_path_factory) -> Iterator[str
         yield url
 
 
-def add_sample_contract(session) -> int:
+def add_sample_contract(
+    session, reference: str = SAMPLE_REFERENCE, also: tuple[tuple[str, date], ...] = ()
+) -> int:
     """An adult-employment contract of the demo provider with the sample files' seven
-    participants (`tests/data/samples/README.md`), enrolled since 1 October 2018."""
+    participants (`tests/data/samples/README.md`), enrolled since 1 October 2018, and those
+    `also` given (reference, start)."""
     provider = session.scalar(sa.select(Provider).where(Provider.name == "Nyt Fodfæste A/S"))
-    contract = make_contract(session, provider.id, SAMPLE_REFERENCE)
-    for n, ref in enumerate(SAMPLE_REFS):
+    contract = make_contract(session, provider.id, reference)
+    starts = [(ref, date(2018, 10, 1)) for ref in SAMPLE_REFS] + list(also)
+    for n, (ref, start_on) in enumerate(starts):
         participant = Participant(ref=ref, pseudonym=f"sample{n:058d}")
         session.add(participant)
         session.flush()
@@ -119,7 +123,7 @@ def add_sample_contract(session) -> int:
             Enrolment(
                 participant_id=participant.id,
                 contract_id=contract.id,
-                start_on=date(2018, 10, 1),
+                start_on=start_on,
                 age_at_start=35,
             )
         )

@@ -8,13 +8,10 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
-import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
-from contracts.models import Enrolment, Participant, Provider
-from tests.browser.conftest import demo_app, serving
+from tests.browser.conftest import add_sample_contract, demo_app, serving
 from tests.browser.watch import ConsoleWatch, assert_accessible, log_in
-from tests.factories import make_contract
 from tests.scenarios import SAMPLE_REFS
 
 pytestmark = pytest.mark.browser
@@ -31,24 +28,10 @@ def portal(sqlite_template, redis_server, tmp_path_factory) -> Iterator[tuple[st
 
     app = demo_app(sqlite_template, redis_server, tmp_path_factory.mktemp("participant-list"))
     with app.app_context():
-        session = db.session
-        provider = session.scalar(sa.select(Provider).where(Provider.name == "Nyt Fodfæste A/S"))
-        contract = make_contract(session, provider.id, REFERENCE)
-        starts = [(ref, date(2018, 10, 1)) for ref in SAMPLE_REFS] + [(MISTAKE, date(2019, 1, 7))]
-        for n, (ref, start) in enumerate(starts):
-            participant = Participant(ref=ref, pseudonym=f"list{n:060d}")
-            session.add(participant)
-            session.flush()
-            session.add(
-                Enrolment(
-                    participant_id=participant.id,
-                    contract_id=contract.id,
-                    start_on=start,
-                    age_at_start=35,
-                )
-            )
-        session.commit()
-        contract_id = contract.id
+        contract_id = add_sample_contract(
+            db.session, REFERENCE, also=((MISTAKE, date(2019, 1, 7)),)
+        )
+        db.session.commit()
     with serving(app, "participant-list") as url:
         yield url, contract_id
 
