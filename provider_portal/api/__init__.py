@@ -16,6 +16,7 @@ from . import (  # noqa: F401  # noqa: F401  # noqa: F401
     notices,
     ocds,
     openapi,
+    postings,
     providers,
     referrals,
     reports,

@@ -1,3 +1,3 @@
 """finance pages."""
 
-from . import invoices, statements  # noqa: F401,E402  (the invoice desk and statements register on the blueprint)
+from . import invoices, postings, statements  # noqa: F401,E402  (the invoice desk, postings and statements register on the blueprint)

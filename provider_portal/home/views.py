@@ -92,6 +92,7 @@ NAVIGATION = {
     "finance": [
         NavItem("finance.home", _l("Overview")),
         _INVOICES,
+        NavItem("finance.postings_page", _l("Postings")),
         _CONTRACTS_READ,
         _SCORES,
         _AGGREGATION,

@@ -169,7 +169,10 @@ def _pages(client, url: str, token: str, per_page: int) -> list[dict]:
 
 
 # Paged list calls whose paging is tested beside the rest of their rules, with their own data.
-PAGED_ELSEWHERE = {"/api/v1/notices": "tests/notices/test_notices_api.py"}
+PAGED_ELSEWHERE = {
+    "/api/v1/notices": "tests/notices/test_notices_api.py",
+    "/api/v1/postings": "tests/finance/test_postings.py",
+}
 
 
 def test_every_list_call_is_paged():
