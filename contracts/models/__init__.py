@@ -7,7 +7,7 @@ from .notices import Notice
 from .numbering import InvoiceApproval, InvoiceNumberCounter  # noqa: F401
 from .participants import Enrolment, Participant
 from .parties import Programme, Provider
-from .people import ROLES, ApiToken, AuditEvent, User
+from .people import ROLES, ApiToken, AuditEvent, ReadMark, SamlAssertion, User
 from .procurement import Bid, Lot, Tender, tender_predecessor
 from .reports import MonthlyReport, ReportLine
 from .scores import Score
@@ -29,7 +29,9 @@ __all__ = [
     "Participant",
     "Programme",
     "Provider",
+    "ReadMark",
     "ReportLine",
+    "SamlAssertion",
     "Score",
     "Tender",
     "User",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -39,6 +39,9 @@ class User(Base):
     locale: Mapped[str | None] = mapped_column(sa.String(5))
     created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The person's persistent identifier from single sign-on (OIOSAML 3's persistent UUID),
+    # bound at the first SAML login of a person granted access by e-mail (DESIGN.md §13).
+    saml_uuid: Mapped[str | None] = mapped_column(sa.String(100), unique=True)
 
     provider: Mapped[Provider | None] = relationship()
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
@@ -70,6 +73,29 @@ class ApiToken(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship(back_populates="tokens")
+
+
+class SamlAssertion(Base):
+    """An assertion single sign-on has let someone in with, kept until it expires so that the
+    same assertion posted again is refused (a replay)."""
+
+    __tablename__ = "saml_assertion"
+
+    assertion_id: Mapped[str] = mapped_column(sa.String(200), primary_key=True)
+    received_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+    not_on_or_after: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class ReadMark(Base):
+    """That a user read a list of participant data on a day: a read is audited once per user,
+    list and day (DESIGN.md §13), not on every page view."""
+
+    __tablename__ = "read_mark"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), primary_key=True)
+    # What was read, such as "participants:contract:12" or "report:34".
+    subject: Mapped[str] = mapped_column(sa.String(100), primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
 
 
 class AuditEvent(Base):
