@@ -14,16 +14,17 @@ import pytest
 import sqlalchemy as sa
 
 from contracts.models import AuditEvent
-from contracts.services import DomainError, approval
+from contracts.services import DomainError
 from contracts.services.audit import Actor
 from contracts.services.postings import PostingAccounts, posting_lines
 from provider_portal.config import DEMO_POSTING_ACCOUNTS
 from provider_portal.extensions import db
 from tests.api.conftest import bearer
-from tests.finance.demo_approvals import approve_demo, approved_net_by_programme
+from tests.finance.demo_approvals import approve_demo, approve_invoice, approved_net_by_programme
 from tests.finance.helpers import FINANCE, corrected_invoice, sample_invoice
 
 D = Decimal
+APPROVER = (Actor("okonomi@example.dk"), FINANCE)
 ACCOUNTS = PostingAccounts(DEMO_POSTING_ACCOUNTS, "BIF-JC-4410")
 YEAR_2018 = {"from": "2018-01-01", "to": "2018-12-31"}
 
@@ -92,10 +93,10 @@ def test_a_credit_note_posts_negative_so_the_lines_sum_to_what_was_spent(app):
     with app.app_context():
         invoice = sample_invoice(db.session)
         day = date(2019, 2, 15)
-        approval.approve(db.session, Actor("test"), FINANCE, invoice.id, day)
+        approve_invoice(db.session, invoice.id, day, APPROVER)
         note, new = corrected_invoice(db.session, invoice)
-        approval.approve(db.session, Actor("test"), FINANCE, note.id, day)
-        approval.approve(db.session, Actor("test"), FINANCE, new.id, day)
+        approve_invoice(db.session, note.id, day, APPROVER)
+        approve_invoice(db.session, new.id, day, APPROVER)
         lines = posting_lines(db.session, FINANCE, ACCOUNTS, day, day)
         assert [line.kind for line in lines] == ["invoice", "credit_note", "invoice"]
         credit = lines[1]
@@ -109,7 +110,7 @@ def test_a_credit_note_posts_negative_so_the_lines_sum_to_what_was_spent(app):
 def test_a_programme_without_an_account_is_refused_by_name(app):
     with app.app_context():
         invoice = sample_invoice(db.session)
-        approval.approve(db.session, Actor("test"), FINANCE, invoice.id, date(2019, 2, 15))
+        approve_invoice(db.session, invoice.id, date(2019, 2, 15), APPROVER)
         accounts = PostingAccounts({"youth-bridging": "5.68.90.1.014.4.9.01"}, "BIF")
         with pytest.raises(DomainError) as refused:
             posting_lines(db.session, FINANCE, accounts, date(2019, 2, 1), date(2019, 2, 28))
