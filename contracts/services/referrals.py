@@ -105,15 +105,16 @@ def refer(
             )
         )
         if open_enrolment is not None:
+            # Neither the reference nor the start: a refusal that named them would tell whoever
+            # may refer which reference (and course) a CPR number belongs to.
             raise DomainError(
                 N_(
-                    "%(ref)s is already enrolled (since %(start)s); a citizen has one open "
-                    "enrolment at a time"
+                    "the citizen is already enrolled in a course that has not ended; a citizen "
+                    "has one open enrolment at a time. End it, or find it on the contracts' "
+                    "participant lists"
                 ),
                 "cpr",
                 status=422,
-                ref=participant.ref,
-                start=open_enrolment.start_on,
             )
     enrolment = Enrolment(
         participant_id=participant.id, contract_id=contract.id, start_on=start_on, age_at_start=age

@@ -50,8 +50,11 @@ def test_the_same_citizen_is_recognised_and_has_one_open_enrolment(any_app):
     with any_app.app_context():
         scenario = sample_scenario(db.session)
         first = refer(db.session, STAFF, ADULT_CPR, scenario.contract_id, date(2019, 1, 7), KEY)
-        with pytest.raises(DomainError, match="one open enrolment"):
+        with pytest.raises(DomainError, match="one open enrolment") as refused:
             refer(db.session, STAFF, "1507851234", scenario.contract_id, date(2019, 1, 8), KEY)
+        # The refusal does not map the CPR number to the participant's reference or course.
+        assert first.participant_ref not in refused.value.message
+        assert "2019" not in refused.value.message
         enrolment = db.session.get(Enrolment, first.enrolment_id)
         enrolment.end_on, enrolment.end_reason = date(2019, 1, 20), "moved"
         again = refer(db.session, STAFF, ADULT_CPR, scenario.contract_id, date(2019, 1, 21), KEY)
