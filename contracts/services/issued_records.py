@@ -12,12 +12,13 @@ The record is plain JSON (strings for amounts, so nothing is lost to floats). It
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from ..documents.data import Municipality
+from ..documents.data import Municipality, Seller
 from ..models import Contract, Invoice, Programme, Provider
 
 RECORD_VERSION = 1
@@ -31,6 +32,18 @@ def issued_record(session: Session, invoice: Invoice, buyer: Municipality) -> di
         .join(Programme, Programme.id == Contract.programme_id)
         .where(Contract.id == invoice.contract_id)
     ).one()
+    return record_of(contract, provider, programme, invoice, buyer)
+
+
+def record_of(
+    contract: Contract,
+    provider: Provider,
+    programme: Programme,
+    invoice: Invoice,
+    buyer: Municipality,
+) -> dict[str, Any]:
+    """The issued record of rows already read (a draft's documents are made from it too, so a
+    draft and its approved self read the same fields the same way)."""
     return {
         "version": RECORD_VERSION,
         "seller": {
@@ -65,4 +78,22 @@ def issued_record(session: Session, invoice: Invoice, buyer: Municipality) -> di
             "name_da": programme.name_da,
             "name_en": programme.name_en,
         },
+    }
+
+
+def parties(record: dict[str, Any], provider_id: int) -> dict[str, Any]:
+    """The fields of an `InvoiceDocument` that the record holds: parties, terms, programme."""
+    seller, buyer = record["seller"], record["buyer"]
+    contract, programme = record["contract"], record["programme"]
+    return {
+        "contract_reference": contract["reference"],
+        "invoicing": contract["invoicing"],
+        "programme_code": programme["code"],
+        "programme_name": programme["name_da"],
+        "monthly_fee": Decimal(contract["monthly_fee"]),
+        "hourly_rate": Decimal(contract["hourly_rate"]),
+        "outcome_bonus": Decimal(contract["outcome_bonus"]),
+        # Version 1 names the parties' fields as the documents' dataclasses do.
+        "seller": Seller(id=provider_id, **seller),
+        "buyer": Municipality(**buyer),
     }

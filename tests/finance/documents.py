@@ -3,24 +3,31 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
+from datetime import date, timedelta
+
+import sqlalchemy as sa
 
 from contracts.documents import pdf
 from contracts.documents.data import Municipality
 from contracts.documents.validation import Validator
-from contracts.services import approval
-from contracts.services.audit import Actor
+from contracts.models import Invoice, InvoiceApproval, Provider
 from contracts.services.invoice_documents import invoice_document
+from contracts.services.issued_records import issued_record
 from provider_portal import PEPPOL_RULES_DIR as PEPPOL_DIR
 from provider_portal import ROOT
-from tests.finance.helpers import FINANCE, sample_invoice
+from tests.finance.helpers import sample_invoice
 
 BUYER = Municipality(
     name="Københavns Kommune",
     cvr="64942212",
     ean="5798009800275",
     department="Beskæftigelses- og Integrationsforvaltningen",
+    street="Gyldenløvesgade 15",
+    postcode="1600",
+    city="København V",
 )
+# The sample provider's postal address (the sample itself names none).
+SELLER_ADDRESS = {"street": "Tagensvej 85", "postcode": "2200", "city": "København N"}
 DAY = date(2019, 2, 5)
 # The app's static folder and templates, which the web side hands the renderer.
 STATIC = ROOT / "provider_portal" / "static"
@@ -44,9 +51,38 @@ def three_layers() -> Validator:
     return _validator
 
 
-def approved_sample(session, **scenario):
-    """The sample invoice approved as 2019-000001, as (invoice, plain document)."""
+def approved_sample(session, invoicing: str = "self_billing", **scenario):
+    """The sample invoice approved as 2019-000001, as (invoice, plain document); its provider
+    has an address and its contract the invoicing term given."""
     invoice = sample_invoice(session, **scenario)
-    approval.approve(session, Actor("test"), FINANCE, invoice.id, DAY)
-    session.flush()
+    invoice.contract.invoicing = invoicing
+    provider = session.get(Provider, invoice.contract.provider_id)
+    for name, value in SELLER_ADDRESS.items():
+        setattr(provider, name, value)
+    approve(session, invoice.id)
     return invoice, invoice_document(session, invoice.id, BUYER)
+
+
+def approve(session, invoice_id: int, day: date = DAY) -> None:
+    """Approve as finance's approval does, set down directly: the provider's next number of the
+    year, the issue and due date, and the issued record of the parties and terms as they are now.
+    (The document tests look at what approval leaves, not at the steps before it.)"""
+    invoice = session.get(Invoice, invoice_id)
+    provider_id = invoice.contract.provider_id
+    last = session.scalar(
+        sa.select(sa.func.max(Invoice.number_seq)).where(
+            Invoice.number_provider_id == provider_id, Invoice.number_year == day.year
+        )
+    )
+    invoice.number_provider_id, invoice.number_year = provider_id, day.year
+    invoice.number_seq = (last or 0) + 1
+    invoice.status = "approved"
+    session.add(
+        InvoiceApproval(
+            invoice_id=invoice.id,
+            issued_on=day,
+            due_on=day + timedelta(days=30),
+            issued=issued_record(session, invoice, BUYER),
+        )
+    )
+    session.flush()

@@ -30,6 +30,12 @@ def test_the_sample_invoice_pdf_shows_the_danish_totals_and_both_parties(app):
     text = " ".join(pages[0].split())
     for expected in [
         "Faktura 2019-000001",
+        "Selvfakturering. Fakturaen er udstedt af køber, Københavns Kommune, på leverandørens "
+        "vegne efter aftale om selvfakturering, jf. aftale SÆR-2018-03.",
+        "Tagensvej 85",
+        "2200 København N",
+        "Gyldenløvesgade 15",
+        "1600 København V",
         "Nyt Fodfæste A/S",
         "CVR 13585628",
         "EAN 5798009800275",
@@ -43,6 +49,14 @@ def test_the_sample_invoice_pdf_shows_the_danish_totals_and_both_parties(app):
         "Side 1 af 1",
     ]:
         assert expected in text, expected
+
+
+def test_a_provider_issued_invoice_is_no_self_billing(app):
+    with app.app_context():
+        _invoice, doc = approved_sample(db.session, invoicing="provider_issued")
+    text = " ".join(pdf_text(pdf.invoice_pdf(RENDERER, doc))[0].split())
+    assert "123.898,04 kr." in text and "Tagensvej 85" in text
+    assert "elvfakturering" not in text
 
 
 def test_a_long_invoice_has_header_footer_and_page_numbers_on_every_page(app):

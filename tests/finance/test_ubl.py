@@ -1,4 +1,5 @@
-"""The Peppol BIS 3.0 e-invoice: the sample invoice and its credit note pass all three layers."""
+"""The Peppol BIS 3.0 e-invoice: the sample invoice and its credit note pass all three layers,
+self-billed (Self-Billing 3.0, the default term) and provider-issued (Billing 3.0)."""
 
 from __future__ import annotations
 
@@ -7,24 +8,36 @@ from decimal import Decimal
 from lxml import etree
 
 from contracts.documents import ubl
-from contracts.services import approval
-from contracts.services.audit import Actor
 from contracts.services.invoice_documents import invoice_document
 from provider_portal.extensions import db
-from tests.finance.documents import BUYER, DAY, approved_sample, three_layers
-from tests.finance.helpers import FINANCE, corrected_invoice
+from tests.finance.documents import BUYER, approve, approved_sample, three_layers
+from tests.finance.helpers import corrected_invoice
 
 NS = {"cbc": ubl.NS_CBC, "cac": ubl.NS_CAC}
 
 
-def test_the_sample_invoice_is_a_valid_danish_peppol_invoice(app):
+def texts(tree):
+    return lambda path: tree.findtext(path, namespaces=NS)
+
+
+def test_the_sample_invoice_is_a_valid_danish_self_billed_peppol_invoice(app):
     with app.app_context():
         _invoice, doc = approved_sample(db.session)
         xml = ubl.build(doc)
     report = three_layers().validate(xml)
     assert report.valid, report.errors
+    if three_layers().peppol_available:
+        assert "Peppol BIS Self-Billing 3.0" in report.layers, report.layers
     tree = etree.fromstring(xml)
-    text = lambda path: tree.findtext(path, namespaces=NS)  # noqa: E731
+    text = texts(tree)
+    assert text("cbc:CustomizationID") == ubl.SELF_BILLING_CUSTOMIZATION_ID
+    assert text("cbc:ProfileID") == "urn:fdc:peppol.eu:2017:poacc:selfbilling:01:1.0"
+    assert text("cbc:InvoiceTypeCode") == "389"
+    assert text("cbc:Note").startswith(
+        "Selvfakturering (self-billing). Udstedt af Københavns Kommune på vegne af "
+        "Nyt Fodfæste A/S jf. aftale om selvfakturering SÆR-2018-03."
+    )
+    assert text("cac:ContractDocumentReference/cbc:ID") == "SÆR-2018-03"
     assert text("cbc:ID") == "2019-000001"
     assert (text("cbc:IssueDate"), text("cbc:DueDate")) == ("2019-02-05", "2019-03-07")
     assert text("cac:TaxTotal/cbc:TaxAmount") == "24779.61"
@@ -35,6 +48,10 @@ def test_the_sample_invoice_is_a_valid_danish_peppol_invoice(app):
     assert (seller.text, seller.get("schemeID")) == ("13585628", "0184")
     buyer = tree.find("cac:AccountingCustomerParty/cac:Party/cbc:EndpointID", NS)
     assert (buyer.text, buyer.get("schemeID")) == ("5798009800275", "0088")
+    assert addresses(tree) == [
+        ("Tagensvej 85", "København N", "2200", "DK"),
+        ("Gyldenløvesgade 15", "København V", "1600", "DK"),
+    ]
     lines = tree.findall("cac:InvoiceLine", NS)
     assert [
         line.findtext("cac:Item/cac:SellersItemIdentification/cbc:ID", namespaces=NS)
@@ -47,17 +64,70 @@ def test_the_sample_invoice_is_a_valid_danish_peppol_invoice(app):
     ) == Decimal("99118.43")
 
 
+def addresses(tree) -> list[tuple[str, ...]]:
+    """(street, city, postcode, country) of the seller and the buyer."""
+    return [
+        tuple(
+            tree.findtext(f"cac:{party}/cac:Party/cac:PostalAddress/{part}", namespaces=NS)
+            for part in (
+                "cbc:StreetName",
+                "cbc:CityName",
+                "cbc:PostalZone",
+                "cac:Country/cbc:IdentificationCode",
+            )
+        )
+        for party in ("AccountingSupplierParty", "AccountingCustomerParty")
+    ]
+
+
+def test_a_provider_issued_invoice_is_a_valid_billing_invoice(app):
+    with app.app_context():
+        _invoice, doc = approved_sample(db.session, invoicing="provider_issued")
+        xml = ubl.build(doc)
+    report = three_layers().validate(xml)
+    assert report.valid, report.errors
+    if three_layers().peppol_available:
+        assert "Peppol BIS Billing 3.0" in report.layers, report.layers
+    text = texts(etree.fromstring(xml))
+    assert text("cbc:CustomizationID") == ubl.CUSTOMIZATION_ID
+    assert text("cbc:ProfileID") == "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"
+    assert text("cbc:InvoiceTypeCode") == "380"
+    assert "Selvfakturering" not in text("cbc:Note")
+    assert text("cac:LegalMonetaryTotal/cbc:PayableAmount") == "123898.04"
+    assert addresses(etree.fromstring(xml))[0] == ("Tagensvej 85", "København N", "2200", "DK")
+
+
+def test_a_rule_set_is_picked_by_the_documents_customization_id(app):
+    # The Billing rules refuse a self-billed document (R004/R007), so a wrong pick would show.
+    with app.app_context():
+        _invoice, doc = approved_sample(db.session)
+        xml = ubl.build(doc)
+    if not three_layers().peppol_available:
+        return
+    as_billing = xml.replace(
+        ubl.SELF_BILLING_CUSTOMIZATION_ID.encode(), ubl.CUSTOMIZATION_ID.encode()
+    )
+    rules = {finding.rule for finding in three_layers().validate(as_billing).errors}
+    assert "PEPPOL-EN16931-R007" in rules, rules  # the Billing profile list has no self-billing
+    unknown = xml.replace(ubl.SELF_BILLING_CUSTOMIZATION_ID.encode(), b"urn:example:invoice")
+    assert [f.rule for f in three_layers().validate(unknown).errors] == ["CustomizationID"]
+
+
 def test_a_credit_note_refers_to_what_it_credits_and_is_never_negative(app):
     with app.app_context():
         invoice, _doc = approved_sample(db.session)
         note, _new = corrected_invoice(db.session, invoice)
-        approval.approve(db.session, Actor("test"), FINANCE, note.id, DAY)
+        approve(db.session, note.id)
         xml = ubl.build(invoice_document(db.session, note.id, BUYER))
     report = three_layers().validate(xml)
     assert report.valid, report.errors
     tree = etree.fromstring(xml)
     assert tree.tag == f"{{{ubl.NS_CREDIT_NOTE}}}CreditNote"
-    assert tree.findtext("cbc:CreditNoteTypeCode", namespaces=NS) == "381"
+    assert tree.findtext("cbc:CreditNoteTypeCode", namespaces=NS) == "261"
+    assert tree.findtext("cbc:CustomizationID", namespaces=NS) == (
+        ubl.SELF_BILLING_CUSTOMIZATION_ID
+    )
+    assert tree.findtext("cbc:Note", namespaces=NS).startswith("Selvfakturering")
     assert (
         tree.findtext("cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID", namespaces=NS)
         == "2019-000001"
@@ -67,8 +137,9 @@ def test_a_credit_note_refers_to_what_it_credits_and_is_never_negative(app):
 
 
 def test_the_validator_finds_what_the_rules_forbid(app):
+    # Billing, since the Danish national rules are not part of Self-Billing.
     with app.app_context():
-        _invoice, doc = approved_sample(db.session)
+        _invoice, doc = approved_sample(db.session, invoicing="provider_issued")
         xml = ubl.build(doc)
     # The Danish rule wants the CVR scheme on the seller's legal entity; EN 16931 wants totals that add up.
     broken = xml.replace(
