@@ -165,10 +165,13 @@ class InvoiceFilterForm(_QueryForm):
     month_to = MonthField(_l("To month"), validators=[_month])
     status = OfferedField(
         _l("Status"),
-        _l("“%(value)s” is not a status: choose draft or approved."),
+        _l("“%(value)s” is not a status: choose one from the list."),
         choices=[
             SelectChoice("", _l("All")),
-            SelectChoice("draft", _l("Draft")),
+            SelectChoice("awaiting_provider", _l("Waiting for the provider to issue it")),
+            SelectChoice("awaiting_attestation", _l("Waiting for attestation")),
+            SelectChoice("returned", _l("Returned to attestation")),
+            SelectChoice("attested", _l("Waiting for approval")),
             SelectChoice("approved", _l("Approved")),
         ],
     )

@@ -143,8 +143,9 @@ fi
 # ---------------------------------------------------------- worker + web
 start worker "$PY" worker.py
 if [[ "${DEMO_JUST_LOADED:-0}" == 1 ]]; then
-    # By the demo's day finance has approved 2018 up to November; December's invoices wait
-    # for finance on its overview. This waits for the worker's aggregation first.
+    # By the demo's day procurement has attested and finance approved 2018 up to November;
+    # December's invoices wait for procurement's attestation. This waits for the worker's
+    # aggregation first.
     log "flask approve-demo --up-to 2018-11"
     "${FLASK[@]}" approve-demo --up-to 2018-11 --wait 600
 fi

@@ -1,11 +1,12 @@
-"""Approving invoices and credit notes: the gap-free number of the year, and the ceiling's second look.
+"""Approving attested invoices and credit notes: the provider's gap-free number of the year, the
+ceiling's second look, and the issued record frozen (the steps before it: `invoice_steps`).
 
 An approved invoice is final: it is never edited again (a correction is a credit note and a new
 invoice, see `invoicing`). Numbers are given here and only here, in the approving transaction:
 
 - the invoice row is locked (`SELECT … FOR UPDATE`) so two people approving the same invoice
   at once give it one number, and the second is told it is approved already;
-- the year's counter row is incremented with one `INSERT … ON CONFLICT DO UPDATE … RETURNING`,
+- the provider's counter row of the year is incremented with one `INSERT … ON CONFLICT DO UPDATE … RETURNING`,
   which locks that row until the transaction ends, so a concurrent approval waits for this one
   to commit or roll back and then takes the next number. A rollback gives the number back,
   which is what keeps the series without gaps. (SQLite has one writer at a time anyway.)
@@ -13,15 +14,19 @@ invoice, see `invoicing`). Numbers are given here and only here, in the approvin
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from ..models import Invoice, InvoiceApproval, InvoiceNumberCounter, utcnow
+from ..documents.data import Municipality
+from ..models import Invoice, InvoiceApproval, InvoiceNumberCounter
+from ..rules.periods import COPENHAGEN
 from ..rules.problems import N_
-from . import DomainError, NotFound, scope
-from .audit import Actor, record
+from . import DomainError
+from .audit import Actor
+from .invoice_steps import open_step, record_step, written_reason
+from .issued_records import issued_record
 from .scope import Viewer
 
 # Danish public buyers pay within 30 days of receiving the invoice (betalingsfrist, netto 30).
@@ -53,32 +58,32 @@ def approve(
     actor: Actor,
     viewer: Viewer,
     invoice_id: int,
-    today: date,
+    now: datetime,
+    buyer: Municipality,
     ceiling_reason: str | None = None,
 ) -> Invoice:
-    """Approve a draft invoice or credit note and give it the year's next number.
+    """Approve an attested invoice or credit note and give it the provider's next number of the
+    year; the issued record of its parties and terms (`buyer` the municipality) is frozen with it.
 
-    An invoice that takes its contract past the ceiling needs a second look: finance must
-    give a reason for accepting the crossing (`ceiling_reason`), recorded with who gave it.
-    Raises DomainError: 404 unseen, 403 not finance, 409 approved already or ceiling not
-    confirmed, 422 a reason too short to say anything.
+    `now` is the portal's moment: the approval's day (the invoice's date, and the year of its
+    number) is its date in Copenhagen. An invoice that takes its contract past the ceiling needs
+    a second look: finance must give a reason for accepting the crossing (`ceiling_reason`),
+    recorded with who gave it. Raises DomainError: 404 unseen, 403 not finance or the one who
+    attested it, 409 not attested, approved already or ceiling not confirmed, 422 a reason too
+    short to say anything.
     """
-    invoice = session.scalar(
-        scope.invoices(viewer)
-        .where(Invoice.id == invoice_id)
-        .with_for_update(of=Invoice)
-        .execution_options(populate_existing=True)
+    invoice = open_step(
+        session, viewer, invoice_id, APPROVERS, N_("Only finance approves invoices.")
     )
-    if invoice is None:
-        raise NotFound(N_("No such invoice."))
-    if not viewer.may(*APPROVERS):
-        raise DomainError(N_("Only finance approves invoices."), status=403)
-    if invoice.status != "draft":
+    if invoice.status != "attested":
         raise DomainError(
-            N_("The invoice is approved already, as number %(number)s."),
+            N_("The invoice is not attested: procurement attests it before finance approves it."),
             field="status",
             status=409,
-            number=invoice.number,
+        )
+    if actor.user_id is not None and invoice.attested_by_id == actor.user_id:
+        raise DomainError(
+            N_("You attested this invoice yourself: another person approves it."), status=403
         )
     reason = (ceiling_reason or "").strip() or None
     if invoice.exceeds_ceiling and invoice.kind == "invoice":
@@ -91,46 +96,39 @@ def approve(
                 field="ceiling_reason",
                 status=409,
             )
-        if len(reason) < MIN_CEILING_REASON:
-            raise DomainError(
-                N_("Write the reason in at least %(count)s characters."),
-                field="ceiling_reason",
-                count=MIN_CEILING_REASON,
-            )
+        written_reason(reason, "ceiling_reason", MIN_CEILING_REASON)
     else:
         reason = None  # nothing to confirm: a reason would claim a look that was not needed
-    now = utcnow()
+    day = now.astimezone(COPENHAGEN).date()
     provider_id = invoice.contract.provider_id
-    seq = next_number(session, provider_id, today.year)
+    seq = next_number(session, provider_id, day.year)
     invoice.number_provider_id = provider_id
-    invoice.number_year, invoice.number_seq = today.year, seq
+    invoice.number_year, invoice.number_seq = day.year, seq
     invoice.status = "approved"
     invoice.approved_at = now
     invoice.approved_by_id = actor.user_id
     session.add(
         InvoiceApproval(
             invoice_id=invoice.id,
-            issued_on=today,
-            due_on=today + timedelta(days=PAYMENT_DAYS),
+            issued_on=day,
+            due_on=day + timedelta(days=PAYMENT_DAYS),
             approved_by_id=actor.user_id,
             ceiling_confirmed_by_id=actor.user_id if reason else None,
             ceiling_confirmed_at=now if reason else None,
             ceiling_reason=reason,
+            issued=issued_record(session, invoice, buyer),
         )
     )
-    session.flush()
-    record(
+    return record_step(
         session,
         actor,
+        invoice,
         "invoice.approved",
-        "invoice",
-        invoice.id,
+        now,
         number=invoice.number,
-        kind=invoice.kind,
         total=str(invoice.total),
         **({"ceiling_reason": reason} if reason else {}),
     )
-    return invoice
 
 
 def approval_of(session: Session, invoice_id: int) -> InvoiceApproval | None:

@@ -1,4 +1,6 @@
-"""The finance home's figures: the year's budget against what is invoiced, and what waits for approval.
+"""The finance home's figures: the year's budget against what is invoiced, what waits for finance's
+approval (attested invoices), and what still waits for procurement's attestation (returned ones
+included: they are procurement's until attested again).
 
 Every sum is one aggregate query in whole øre through `invoice_search.sums`, so a credit note
 takes its amounts off, as it does on the invoice desk and against a contract's ceiling.
@@ -20,7 +22,8 @@ from .scope import Viewer
 
 @dataclass(frozen=True)
 class FinanceOverview:
-    """The year's budget and approved net, and the drafts waiting for approval with their sums."""
+    """The year's budget and approved net, the attested invoices waiting for approval with their
+    sums, and the sums of those still with procurement."""
 
     year: int
     budget: Decimal
@@ -30,6 +33,7 @@ class FinanceOverview:
     used_share: Decimal | None
     waiting: list[Invoice]
     waiting_sums: InvoiceSums
+    with_procurement: InvoiceSums
 
 
 def finance_overview(
@@ -39,10 +43,10 @@ def finance_overview(
 
     An invoice that was later credited still counts in `invoiced`; its credit note takes it off.
     """
-    drafts = InvoiceFilter(status="draft")
+    attested = InvoiceFilter(status="attested")
     waiting = session.scalars(
         scope.invoices(viewer)
-        .where(Invoice.status == drafts.status)
+        .where(Invoice.status == attested.status)
         .options(selectinload(Invoice.contract).selectinload(Contract.provider))
         .order_by(Invoice.month, Invoice.id)
     ).all()
@@ -59,5 +63,6 @@ def finance_overview(
         remaining=budget - approved.net,
         used_share=approved.net / budget if budget else None,
         waiting=list(waiting),
-        waiting_sums=sums(session, viewer, drafts),
+        waiting_sums=sums(session, viewer, attested),
+        with_procurement=sums(session, viewer, InvoiceFilter(status="with_procurement")),
     )

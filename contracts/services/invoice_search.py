@@ -24,11 +24,16 @@ from .scope import Viewer
 from .sql import decimal_from_hundredths, sum_hundredths
 
 PER_PAGE = 50  # about a month of a municipality's invoices
+# Where an invoice stands, as the desk filters it: a provider-issued draft waits for its provider
+# to issue it; a self-billed draft or an issued invoice waits for procurement's attestation; a
+# returned one waits for it again; an attested one waits for finance's approval.
+STAGES = ("awaiting_provider", "awaiting_attestation", "returned", "attested", "approved")
 
 
 @dataclass(frozen=True)
 class InvoiceFilter:
-    """What to find; None (or False) leaves a criterion out. Months are YYYY-MM, both ends included."""
+    """What to find; None (or False) leaves a criterion out. Months are YYYY-MM, both ends included;
+    `status` is one of `STAGES` or an invoice status."""
 
     provider_id: int | None = None
     contract_id: int | None = None
@@ -82,6 +87,25 @@ class InvoicePage:
         return (self.page - 1) * self.per_page + len(self.rows)
 
 
+def _provider_issued() -> sa.ColumnElement[bool]:
+    return Invoice.contract_id.in_(
+        sa.select(Contract.id).where(Contract.invoicing == "provider_issued")
+    )
+
+
+def stage_condition(stage: str) -> sa.ColumnElement[bool]:
+    """Where an invoice stands (`STAGES`), or one of its statuses, as a condition in SQL."""
+    if stage == "awaiting_provider":
+        return sa.and_(Invoice.status == "draft", _provider_issued())
+    if stage == "awaiting_attestation":
+        return sa.or_(
+            sa.and_(Invoice.status == "draft", ~_provider_issued()), Invoice.status == "issued"
+        )
+    if stage == "with_procurement":  # procurement's queue: to attest, or to attest again
+        return sa.or_(stage_condition("awaiting_attestation"), Invoice.status == "returned")
+    return Invoice.status == stage
+
+
 def _where(stmt: sa.Select, found: InvoiceFilter) -> sa.Select:
     # Contract criteria as subqueries: the provider's scope joins Contract itself, staff's does not.
     if found.provider_id is not None:
@@ -105,7 +129,7 @@ def _where(stmt: sa.Select, found: InvoiceFilter) -> sa.Select:
     if found.month_to is not None:
         stmt = stmt.where(Invoice.month <= found.month_to)
     if found.status is not None:
-        stmt = stmt.where(Invoice.status == found.status)
+        stmt = stmt.where(stage_condition(found.status))
     if found.kind is not None:
         stmt = stmt.where(Invoice.kind == found.kind)
     if found.exceeds_ceiling:
@@ -195,6 +219,7 @@ class ListedInvoice:
     exceeds_ceiling: bool
     credited_id: int | None
     lines: tuple[DocumentLine, ...]
+    invoice: Invoice  # the row, for its steps' who and when and its contract's invoicing term
 
 
 def invoice_list(
@@ -202,12 +227,15 @@ def invoice_list(
 ) -> Page[ListedInvoice]:
     """One page (from 1) of what the filter finds, oldest first (month, then id), with their lines.
 
-    Three statements whatever the page's size: the count, the page's invoices and all their lines
-    (each invoice's in participant order, as on its PDF). A page past the last is empty.
+    Four statements whatever the page's size: the count, the page's invoices, their contracts and
+    all their lines (each invoice's in participant order, as on its PDF). A page past the last is
+    empty.
     """
     invoices = page_of(
         session,
-        _where(scope.invoices(viewer), found).order_by(Invoice.month, Invoice.id),
+        _where(scope.invoices(viewer), found)
+        .options(selectinload(Invoice.contract))
+        .order_by(Invoice.month, Invoice.id),
         page,
         per_page,
     )
@@ -230,6 +258,7 @@ def invoice_list(
                 exceeds_ceiling=i.exceeds_ceiling,
                 credited_id=i.credited_invoice_id,
                 lines=tuple(lines[i.id]),
+                invoice=i,
             )
             for i in invoices.items
         ],

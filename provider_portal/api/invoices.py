@@ -1,13 +1,17 @@
-"""API calls on invoices and credit notes: list and read them (scoped), their PDF and e-invoice, approve."""
+"""API calls on invoices and credit notes: list and read them (scoped), their PDF and e-invoice, and
+their steps (DESIGN.md §6, §8): the provider issues (provider-issued contracts), procurement
+attests, finance approves or returns to attestation with a reason."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, Field
 
-from contracts.services import approval, invoice_search
+from contracts.services import approval, invoice_search, invoice_steps
 
 from .. import downloads as documents
-from ..clock import today
+from ..clock import now
 from ..extensions import db
 from ..security import actor, viewer
 from .declare import operation
@@ -43,7 +47,10 @@ class InvoiceOut(BaseModel):
     id: int
     kind: str = Field(description="invoice or credit_note")
     number: str | None = Field(description="Given at approval (YYYY-NNNNNN); null for a draft")
-    status: str = Field(description="draft or approved")
+    status: str = Field(
+        description="draft, issued (by the provider), attested, returned (to attestation) or "
+        "approved"
+    )
     contract_id: int
     month: str
     version: int = Field(description="The version of the monthly report it was made from")
@@ -53,10 +60,19 @@ class InvoiceOut(BaseModel):
     total: Money
     exceeds_ceiling: bool
     credited_invoice_id: int | None
+    invoicing: str = Field(
+        description="self_billing (the municipality issues it) or provider_issued"
+    )
+    issued_at: datetime | None = Field(description="When the provider issued it")
+    attested_at: datetime | None = Field(description="When procurement last attested it")
+    returned_at: datetime | None = Field(description="When finance last returned it")
+    return_reason: str | None = Field(description="Why it was returned, while it is returned")
+    approved_at: datetime | None
     lines: list[InvoiceLineOut]
 
     @classmethod
-    def of(cls, doc) -> InvoiceOut:
+    def of(cls, doc, steps) -> InvoiceOut:
+        """From the document's data and the invoice row's (or listed invoice's) steps."""
         return cls(
             id=doc.id,
             kind=doc.kind,
@@ -71,6 +87,12 @@ class InvoiceOut(BaseModel):
             total=doc.total,
             exceeds_ceiling=doc.exceeds_ceiling,
             credited_invoice_id=doc.credited_id,
+            invoicing=steps.contract.invoicing,
+            issued_at=steps.issued_at,
+            attested_at=steps.attested_at,
+            returned_at=steps.returned_at,
+            return_reason=steps.return_reason,
+            approved_at=steps.approved_at,
             lines=[
                 InvoiceLineOut(
                     participant_ref=line.participant_ref,
@@ -94,6 +116,14 @@ class ApprovalIn(Model):
     )
 
 
+class ReturnIn(Model):
+    """Why finance returns the invoice to attestation."""
+
+    reason: str = Field(
+        min_length=1, max_length=2000, description="What is wrong, at least 10 characters"
+    )
+
+
 @operation(
     "GET",
     "/invoices",
@@ -111,7 +141,7 @@ def list_invoices(query: InvoiceListQuery, page: int, per_page: int):
         contract_id=query.contract_id, month_from=query.month, month_to=query.month
     )
     listed = invoice_search.invoice_list(db.session, viewer(), found, page, per_page)
-    return listed.mapped(InvoiceOut.of)
+    return listed.mapped(lambda item: InvoiceOut.of(item, item.invoice))
 
 
 @operation(
@@ -125,7 +155,12 @@ def list_invoices(query: InvoiceListQuery, page: int, per_page: int):
 )
 def get_invoice(invoice_id: int):
     """Another provider's invoice is answered 404, as if it did not exist."""
-    return InvoiceOut.of(documents.document(invoice_id))
+    return _answer(invoice_id)
+
+
+def _answer(invoice_id: int) -> InvoiceOut:
+    """The invoice as the API answers it, after a step as on reading."""
+    return InvoiceOut.of(documents.document(invoice_id), documents.visible_invoice(invoice_id))
 
 
 @operation(
@@ -161,6 +196,56 @@ def get_invoice_xml(invoice_id: int):
 
 @operation(
     "POST",
+    "/invoices/<int:invoice_id>/issue",
+    summary="Issue an invoice or credit note (provider-issued contracts)",
+    roles=("provider",),
+    tag="invoices",
+    response=InvoiceOut,
+    response_description="The invoice, issued by its provider: it waits for attestation",
+    conflicts="The contract is self-billed (the municipality issues its invoices); or the "
+    "invoice is issued already.",
+)
+def issue_invoice(invoice_id: int):
+    """The invoiced provider's own act; another provider's invoice is answered 404."""
+    invoice_steps.issue(db.session, actor(), viewer(), invoice_id, now())
+    return _answer(invoice_id)
+
+
+@operation(
+    "POST",
+    "/invoices/<int:invoice_id>/attest",
+    summary="Attest an invoice or credit note",
+    roles=("procurement",),
+    tag="invoices",
+    response=InvoiceOut,
+    response_description="The attested invoice: it waits for finance's approval",
+    conflicts="Approved or attested already; or the provider has not issued it yet.",
+)
+def attest_invoice(invoice_id: int):
+    """The delivery matches the contract and the accepted report; a returned invoice again."""
+    invoice_steps.attest(db.session, actor(), viewer(), invoice_id, now())
+    return _answer(invoice_id)
+
+
+@operation(
+    "POST",
+    "/invoices/<int:invoice_id>/return",
+    summary="Return an attested invoice to attestation",
+    roles=("finance",),
+    tag="invoices",
+    body=ReturnIn,
+    response=InvoiceOut,
+    response_description="The returned invoice with the reason: procurement attests it again",
+    conflicts="The invoice is not attested (approved already, or waiting for attestation).",
+)
+def return_invoice(invoice_id: int, body: ReturnIn):
+    """The reason must say what is wrong in at least 10 characters (422 otherwise)."""
+    invoice_steps.return_invoice(db.session, actor(), viewer(), invoice_id, body.reason, now())
+    return _answer(invoice_id)
+
+
+@operation(
+    "POST",
     "/invoices/<int:invoice_id>/approve",
     summary="Approve an invoice or credit note",
     roles=("finance",),
@@ -168,10 +253,19 @@ def get_invoice_xml(invoice_id: int):
     body=ApprovalIn,
     response=InvoiceOut,
     response_description="The approved invoice with its number",
-    conflicts="Approved already; or the invoice crosses the ceiling and no reason was given.",
+    conflicts="Not attested yet; approved already; or the invoice crosses the ceiling and no "
+    "reason was given.",
 )
 def approve_invoice(invoice_id: int, body: ApprovalIn):
-    """Gives the year's next gap-free number; an approved invoice is never changed again."""
-    documents.visible_invoice(invoice_id)
-    approval.approve(db.session, actor(), viewer(), invoice_id, today(), body.ceiling_reason)
-    return InvoiceOut.of(documents.document(invoice_id))
+    """Gives the provider's next gap-free number of the year and freezes the issued record; an
+    approved invoice is never changed again. The one who attested it may not approve it (403)."""
+    approval.approve(
+        db.session,
+        actor(),
+        viewer(),
+        invoice_id,
+        now(),
+        documents.municipality(),
+        body.ceiling_reason,
+    )
+    return _answer(invoice_id)

@@ -1,13 +1,16 @@
-"""`flask --app provider_portal approve-demo --up-to YYYY-MM`: finance's approvals in the demo.
+"""`flask --app provider_portal approve-demo --up-to YYYY-MM`: attestation and approval in the demo.
 
 The demo runs on 24 January 2019, when a working municipality has long approved 2018's
-invoices and has January's waiting. This command plays finance's part: it approves every
-draft invoice and credit note up to a month, in month order, through the same service as the
-invoice desk (`approval.approve`), as the demo's finance user. Each month is approved on the
-15th of the month after (reports are due on the 10th and aggregated on the 11th), never later
-than the portal's today, so 2018's invoices carry 2018 numbers and dates and December's get the
-first numbers of 2019. An invoice that crosses its contract's ceiling is approved with the
-reason a person would have given. Run again, it finds nothing left to approve.
+invoices and has January's waiting. This command plays both parts of the two steps (DESIGN.md
+§6): the demo's procurement user attests every invoice and credit note up to a month that waits
+for attestation (`invoice_steps.attest`), and the demo's finance user approves it
+(`approval.approve`), in month order, through the same services as the pages. Each month is
+attested on the 14th and approved on the 15th of the month after (reports are due on the 10th
+and aggregated on the 11th), never later than the portal's today, so 2018's invoices carry
+2018 numbers and dates and December's get the first numbers of 2019. An invoice that crosses
+its contract's ceiling is approved with the reason a person would have given. A
+provider-issued contract's draft waits for its provider, so it is left as it is. Run again, it
+finds nothing left to approve.
 
 `--wait SECONDS` first waits for the months' aggregation jobs (`make run` enqueues them just
 before the worker starts), so the command can follow `flask aggregate --all-months` directly.
@@ -16,7 +19,8 @@ before the worker starts), so the command can follow `flask aggregate --all-mont
 from __future__ import annotations
 
 import time
-from datetime import date
+from datetime import date, datetime, timedelta
+from datetime import time as clock_time
 
 import click
 import sqlalchemy as sa
@@ -24,7 +28,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from contracts.models import Invoice
-from contracts.rules.periods import Month, is_month
+from contracts.rules.periods import COPENHAGEN, Month, is_month
 from contracts.services import DomainError
 from contracts.services.accounts import find_user
 from contracts.services.audit import Actor
@@ -35,6 +39,7 @@ from ..extensions import db
 from ..transaction import after_commit, committed, rollback
 
 DEMO_FINANCE_EMAIL = "okonomi@demo.dk"
+DEMO_PROCUREMENT_EMAIL = "indkob@demo.dk"
 CEILING_REASON = (
     "Loftet overskrides efter aftalens forlængelse til 31-08-2019; "
     "merforbruget er godkendt af afdelingschefen."
@@ -44,6 +49,26 @@ CEILING_REASON = (
 def approval_day(month: str, today: date) -> date:
     """The 15th of the month after `month`, or today if that is earlier."""
     return min(Month.parse(month).next().first_day.replace(day=15), today)
+
+
+def _at(day: date, hour: int) -> datetime:
+    """A moment of the demo's calendar, in office hours in Copenhagen."""
+    return datetime.combine(day, clock_time(hour), tzinfo=COPENHAGEN)
+
+
+def step_moments(month: str, today: date) -> tuple[datetime, datetime]:
+    """When procurement attests (the day before approval, at 10) and finance approves (at 11)."""
+    approved_on = approval_day(month, today)
+    return _at(max(approved_on - timedelta(days=1), Month.parse(month).next().first_day), 10), _at(
+        approved_on, 11
+    )
+
+
+def _user(email: str, role: str) -> tuple[Actor, Viewer]:
+    user = find_user(db.session, email)
+    if user is None or user.role != role or not user.is_active:
+        raise click.ClickException(f"no active {role} user with the email {email}")
+    return Actor(user.email, user.id), Viewer(user_id=user.id, role=user.role)
 
 
 def wait_for_aggregation(months: list[str], seconds: float) -> None:
@@ -67,26 +92,36 @@ def wait_for_aggregation(months: list[str], seconds: float) -> None:
         time.sleep(1)
 
 
-def approve_up_to(up_to: str, email: str, today: date) -> list[Invoice]:
-    """Approve every draft of the months up to `up_to` in month order; flushes, the caller commits."""
-    from contracts.services import approval
+def approve_up_to(
+    up_to: str, email: str, today: date, attester_email: str = DEMO_PROCUREMENT_EMAIL
+) -> list[Invoice]:
+    """Attest (as procurement) and approve (as finance) every invoice of the months up to
+    `up_to` that waits for attestation or approval, in month order; flushes, the caller commits."""
+    from contracts.services import approval, invoice_steps
+    from contracts.services.invoice_search import stage_condition
 
-    user = find_user(db.session, email)
-    if user is None or user.role != "finance" or not user.is_active:
-        raise click.ClickException(f"no active finance user with the email {email}")
-    actor = Actor(user.email, user.id)
-    viewer = Viewer(user_id=user.id, role=user.role)
-    drafts = db.session.execute(
-        sa.select(Invoice.id, Invoice.month, Invoice.kind, Invoice.exceeds_ceiling)
-        .where(Invoice.status == "draft", Invoice.month <= up_to)
+    from ..downloads import municipality
+
+    approver, approver_view = _user(email, "finance")
+    attester, attester_view = _user(attester_email, "procurement")
+    buyer = municipality()
+    waiting = db.session.execute(
+        sa.select(Invoice.id, Invoice.month, Invoice.kind, Invoice.exceeds_ceiling, Invoice.status)
+        .where(
+            sa.or_(stage_condition("with_procurement"), Invoice.status == "attested"),
+            Invoice.month <= up_to,
+        )
         .order_by(Invoice.month, Invoice.id)
     ).all()
     approved = []
-    for invoice_id, month, kind, exceeds in drafts:
+    for invoice_id, month, kind, exceeds, status in waiting:
+        attest_at, approve_at = step_moments(month, today)
+        if status != "attested":
+            invoice_steps.attest(db.session, attester, attester_view, invoice_id, attest_at)
         reason = CEILING_REASON if exceeds and kind == "invoice" else None
         approved.append(
             approval.approve(
-                db.session, actor, viewer, invoice_id, approval_day(month, today), reason
+                db.session, approver, approver_view, invoice_id, approve_at, buyer, reason
             )
         )
     return approved
@@ -107,7 +142,7 @@ def approve_up_to(up_to: str, email: str, today: date) -> list[Invoice]:
 @with_appcontext
 @committed
 def approve_demo(up_to: str, email: str, wait_seconds: float) -> None:
-    """Approve the demo's draft invoices up to a month, as finance would have done."""
+    """Attest and approve the demo's invoices up to a month, as procurement and finance would have."""
     if not is_month(up_to):
         raise click.ClickException("--up-to must be a month, YYYY-MM")
     today = clock.today()
@@ -128,7 +163,7 @@ def approve_demo(up_to: str, email: str, wait_seconds: float) -> None:
     if approved:
         after_commit(
             click.echo,
-            f"Approved {len(approved)} invoice(s) and credit note(s) up to {up_to}: "
+            f"Attested and approved {len(approved)} invoice(s) and credit note(s) up to {up_to}: "
             f"numbers {approved[0].number} … {approved[-1].number}.",
         )
     else:

@@ -1,8 +1,10 @@
-"""The invoice desk: filter, read, approve; PDFs, e-invoices, provider statements and exports.
+"""The invoice desk: filter, read, approve or return to attestation; PDFs, e-invoices, provider
+statements and exports.
 
 Every query goes through contracts.services.scope with the request's viewer (finding and
-summing through contracts.services.invoice_search); approval is the service's decision
-(gap-free number, ceiling's second look); every export is an audit event.
+summing through contracts.services.invoice_search); approval and return are the services'
+decisions (attested first, gap-free number, ceiling's second look; a reason to return); every
+export is an audit event. The invoice page is procurement's too, where it attests.
 """
 
 from __future__ import annotations
@@ -21,13 +23,14 @@ from contracts.services import (
     contract_lists,
     invoice_records,
     invoice_search,
+    invoice_steps,
 )
 from contracts.services.audit import record
 from contracts.services.invoice_lookups import credit_note_for
 from contracts.services.programmes import all_programmes
 from contracts.services.providers import get_provider, visible_providers
 
-from .. import clock, transaction
+from .. import clock, invoice_history, transaction
 from .. import downloads as documents
 from ..extensions import db
 from ..formatting import programme_name
@@ -91,32 +94,58 @@ def invoice(invoice_id: int):
         doc=doc,
         credit_note=note,
         approval=approval.approval_of(db.session, found.id),
+        steps=invoice_history.steps(invoice_steps.history(db.session, found.id)),
+        attestable=invoice_steps.awaits_attestation(found),
+        min_return_reason=invoice_steps.MIN_RETURN_REASON,
     )
 
 
-@bp.route("/invoices/<int:invoice_id>/approve", methods=["POST"])
-@allow("finance")
-def approve(invoice_id: int):
-    """Approve: the year's next number; a ceiling crossing needs the reason it is accepted."""
-    documents.visible_invoice(invoice_id)
+def step_answer(invoice_id: int, step, done: str):
+    """Take a step on the invoice and back to its page: `done` on success, the refusal in the
+    page's language otherwise (the step rolled back; an unseen invoice stays a 404)."""
     try:
-        approved = approval.approve(
-            db.session,
-            actor(),
-            viewer(),
-            invoice_id,
-            clock.today(),
-            request.form.get("ceiling_reason"),
-        )
+        invoice = step()
     except DomainError as refused:
         transaction.rollback()
         if refused.status == 404:
             raise
         flash(say(refused), "error")
-        return redirect(url_for("finance.invoice", invoice_id=invoice_id))
-    number = approved.number
-    flash(_("Approved as number %(number)s.", number=number), "success")
+    else:
+        flash(done if isinstance(done, str) else done(invoice), "success")
     return redirect(url_for("finance.invoice", invoice_id=invoice_id))
+
+
+@bp.route("/invoices/<int:invoice_id>/approve", methods=["POST"])
+@allow("finance")
+def approve(invoice_id: int):
+    """Approve an attested invoice: the provider's next number; a ceiling crossing needs the
+    reason it is accepted."""
+    return step_answer(
+        invoice_id,
+        lambda: approval.approve(
+            db.session,
+            actor(),
+            viewer(),
+            invoice_id,
+            clock.now(),
+            documents.municipality(),
+            request.form.get("ceiling_reason"),
+        ),
+        lambda approved: _("Approved as number %(number)s.", number=approved.number),
+    )
+
+
+@bp.route("/invoices/<int:invoice_id>/return", methods=["POST"])
+@allow("finance")
+def return_invoice(invoice_id: int):
+    """Return an attested invoice to procurement's attestation, with the reason."""
+    return step_answer(
+        invoice_id,
+        lambda: invoice_steps.return_invoice(
+            db.session, actor(), viewer(), invoice_id, request.form.get("reason"), clock.now()
+        ),
+        _("Returned to attestation. Procurement sees it with your reason."),
+    )
 
 
 @bp.route("/invoices/<int:invoice_id>.pdf")
@@ -211,12 +240,22 @@ def _export(kind: str):
     return documents.attachment(data, mimetype, f"{name}.{kind}")
 
 
+# The export's status column, in Danish like its other words (Danish Excel is its reader).
+STATUS_WORDS = {
+    "draft": "Kladde",
+    "issued": "Udstedt af leverandøren",
+    "attested": "Attesteret",
+    "returned": "Returneret",
+    "approved": "Godkendt",
+}
+
+
 def _export_row(row: invoice_search.FoundInvoice) -> tuple:
     i, credited = row.invoice, row.credits
     return (
         i.number or "",
         "Kreditnota" if i.kind == "credit_note" else "Faktura",
-        "Godkendt" if i.status == "approved" else "Kladde",
+        STATUS_WORDS.get(i.status, i.status),
         i.contract.provider.name,
         i.contract.provider.cvr,
         i.contract.reference,

@@ -66,6 +66,8 @@ _INVOICES = NavItem(
     _l("Invoices"),
     ("finance.invoice", "finance.report_line", "finance.document"),
 )
+# Procurement's invoices to attest; an invoice's page is its contracts' section's (above).
+_ATTESTATION = NavItem("procurement.attestation", _l("Invoices"))
 # Procurement's exit notices to decide, and the absence notices for the caseworkers.
 _NOTICES = NavItem("procurement.notices_queue", _l("Notices"), ("procurement.absences",))
 _SCORES = NavItem("scores.index", _l("Scores"), ("scores.",))
@@ -75,6 +77,7 @@ NAVIGATION = {
     "procurement": [
         NavItem("procurement.home", _l("Overview")),
         _CONTRACTS,
+        _ATTESTATION,
         _NOTICES,
         _PROVIDERS,
         _TENDERS,
@@ -99,6 +102,7 @@ NAVIGATION = {
     ],
     "admin": [
         NavItem("admin.home", _l("Users and tokens")),
+        NavItem("admin.audit", _l("Audit log")),
         NavItem("job_pages.failed", _l("Failed jobs")),
     ],
 }

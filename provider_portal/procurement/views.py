@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, render_template
 
 from contracts.services import NotFound
+from contracts.services.attestation import attestation_summary
 from contracts.services.figures import figures_as_of
 from contracts.services.notice_lists import exits_waiting
 from contracts.services.procurement_overview import (
@@ -51,6 +52,7 @@ def home():
         expiring=[c for c in contracts if c.is_expiring(today)],
         waiting=waiting,
         totals=totals,
+        attestation=attestation_summary(db.session, viewer()),
     )
 
 

@@ -8,6 +8,11 @@ Drafts are shown, marked as not yet approved: the API hands them to providers al
 coordinator wants to see what is coming and catch a mistake before finance approves it. A
 draft has no number, its amounts may still change, and its PDF says so on its face.
 
+Who issues an invoice is a term of its contract (DESIGN.md §6): a self-billed invoice is made
+by the municipality on the provider's behalf ("Selvfakturering"); a provider-issued contract's
+draft invoice (and credit note) is issued here by the provider, its own act and an audit event,
+before procurement can attest it.
+
 A long invoice's PDF is made on the documents queue like finance's (see jobs.documents); the
 invoice is checked visible here before the job is started, before its state is shown and
 before the made file is handed out, since the job itself renders as the system.
@@ -15,17 +20,19 @@ before the made file is handed out, since the job itself renders as the system.
 
 from __future__ import annotations
 
-from flask import redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
 from contracts.rules.problems import N_
-from contracts.services import NotFound, contract_lists, invoice_search
+from contracts.services import DomainError, NotFound, contract_lists, invoice_search, invoice_steps
 from contracts.services.audit import record
 from contracts.services.invoice_lookups import credit_note_for
 
+from .. import clock, transaction
 from .. import downloads as documents
 from ..extensions import db
+from ..i18n import say
 from ..invoice_filters import ProviderInvoiceFilterForm
 from ..jobs import documents as documents_jobs
 from ..security import actor, allow, viewer
@@ -56,7 +63,9 @@ def invoices():
 @bp.route("/invoices/<int:invoice_id>")
 @allow("provider")
 def invoice(invoice_id: int):
-    """One invoice or credit note with its lines, read-only."""
+    """One invoice or credit note with its lines, read-only; a provider-issued contract's draft
+    with the button that issues it."""
+    found = documents.visible_invoice(invoice_id)
     doc = documents.document(invoice_id)
     note = credit_note_for(db.session, viewer(), doc.id)
     # Its lines name participants: reading them is an audit event, as on the other provider pages.
@@ -69,7 +78,24 @@ def invoice(invoice_id: int):
         page="provider.invoice",
         count=len(doc.lines),
     )
-    return render_template("provider/invoice.html", doc=doc, credit_note=note)
+    return render_template("provider/invoice.html", doc=doc, invoice=found, credit_note=note)
+
+
+@bp.route("/invoices/<int:invoice_id>/issue", methods=["POST"])
+@allow("provider")
+def issue_invoice(invoice_id: int):
+    """Issue a draft of a provider-issued contract: it then waits for procurement's attestation.
+    Another provider's invoice is a 404, as if it did not exist."""
+    try:
+        invoice_steps.issue(db.session, actor(), viewer(), invoice_id, clock.now())
+    except DomainError as refused:
+        transaction.rollback()
+        if refused.status == 404:
+            raise
+        flash(say(refused), "error")
+    else:
+        flash(_("Issued. The municipality now attests and approves the invoice."), "success")
+    return redirect(url_for("provider.invoice", invoice_id=invoice_id))
 
 
 @bp.route("/invoices/<int:invoice_id>.pdf")

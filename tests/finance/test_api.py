@@ -21,6 +21,13 @@ def invoice_id(app):
         return invoice.id
 
 
+def attest(app, client, make_token, invoice_id):
+    """Procurement attests the invoice through the API, as approval needs."""
+    buyer = make_token(app, "indkob@example.dk", "procurement")
+    attested = client.post(f"/api/v1/invoices/{invoice_id}/attest", headers=bearer(buyer))
+    assert attested.status_code == 200, attested.get_json()
+
+
 def provider_id_of(app, invoice_id):
     from contracts.models import Contract, Invoice
 
@@ -71,6 +78,7 @@ def test_approve_then_download_pdf_and_a_valid_e_invoice(app, client, make_token
     assert (
         client.get(f"/api/v1/invoices/{invoice_id}.xml", headers=bearer(token)).status_code == 409
     )
+    attest(app, client, make_token, invoice_id)
     approved = client.post(f"/api/v1/invoices/{invoice_id}/approve", headers=bearer(token), json={})
     assert approved.status_code == 200, approved.get_json()
     assert (approved.get_json()["number"], approved.get_json()["status"]) == (
@@ -154,6 +162,7 @@ def test_a_ceiling_crossing_needs_its_reason_through_the_api(app, client, make_t
         db.session.get(Invoice, invoice_id).exceeds_ceiling = True
         db.session.commit()
     token = make_token(app, "okonomi@example.dk", "finance")
+    attest(app, client, make_token, invoice_id)
     refused = client.post(f"/api/v1/invoices/{invoice_id}/approve", headers=bearer(token), json={})
     assert (
         refused.status_code == 409 and refused.get_json()["errors"][0]["field"] == "ceiling_reason"

@@ -1,23 +1,45 @@
-"""Approval: gap-free numbers per year (also when two approve at once), the ceiling's second look."""
+"""Approval: gap-free numbers per provider and year (also when two approve at once), the ceiling's
+second look; invoices are attested first (test_invoice_steps.py tests that order)."""
 
 from __future__ import annotations
 
 import threading
 import time
-from datetime import date
+from datetime import date, datetime
+from datetime import time as clock_time
 from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
 
 from contracts.models import AuditEvent, Invoice, InvoiceApproval
-from contracts.services import DomainError, approval
+from contracts.rules.periods import COPENHAGEN
+from contracts.services import DomainError, approval, invoice_steps
 from contracts.services.scope import Viewer
 from provider_portal.extensions import db
+from tests.finance.demo_approvals import ATTESTER
+from tests.finance.documents import BUYER
 from tests.finance.helpers import corrected_invoice, finance_actor, finance_viewer, sample_invoice
 from tests.scenarios import sample_scenario
 
 DAY = date(2019, 1, 24)
+
+
+def at(day: date) -> datetime:
+    return datetime.combine(day, clock_time(12), tzinfo=COPENHAGEN)
+
+
+def attested(session, invoice_id: int, day: date = DAY) -> int:
+    """Procurement attests the invoice (when it waits for that); its id."""
+    if invoice_steps.awaits_attestation(session.get(Invoice, invoice_id)):
+        invoice_steps.attest(session, *ATTESTER, invoice_id, at(day))
+    return invoice_id
+
+
+def approve(actor, viewer, invoice_id: int, day: date = DAY, reason: str | None = None):
+    """Attest, then approve as `actor` on `day`."""
+    attested(db.session, invoice_id, day)
+    return approval.approve(db.session, actor, viewer, invoice_id, at(day), BUYER, reason)
 
 
 def _draft(session, contract_id: int, version: int) -> int:
@@ -42,9 +64,7 @@ def test_approval_numbers_invoices_and_credit_notes_in_one_series_per_year(any_a
         user = make_user(db.session, "okonomi@example.dk", "finance")
         invoice = sample_invoice(db.session)
         db.session.commit()
-        first = approval.approve(
-            db.session, finance_actor(user), finance_viewer(user), invoice.id, DAY
-        )
+        first = approve(finance_actor(user), finance_viewer(user), invoice.id, DAY)
         db.session.commit()
         assert (first.number, first.status, first.approved_by_id) == (
             "2019-000001",
@@ -53,10 +73,8 @@ def test_approval_numbers_invoices_and_credit_notes_in_one_series_per_year(any_a
         )
         note, new = corrected_invoice(db.session, invoice)
         db.session.commit()
-        approval.approve(db.session, finance_actor(user), finance_viewer(user), note.id, DAY)
-        approval.approve(
-            db.session, finance_actor(user), finance_viewer(user), new.id, date(2020, 1, 2)
-        )
+        approve(finance_actor(user), finance_viewer(user), note.id, DAY)
+        approve(finance_actor(user), finance_viewer(user), new.id, date(2020, 1, 2))
         db.session.commit()
         assert (note.number, new.number) == ("2019-000002", "2020-000001")
         record = db.session.get(InvoiceApproval, invoice.id)
@@ -79,10 +97,10 @@ def test_an_approved_invoice_is_not_approved_again(app, make_user):
     with app.app_context():
         user = make_user(db.session, "okonomi@example.dk", "finance")
         invoice = sample_invoice(db.session)
-        approval.approve(db.session, finance_actor(user), finance_viewer(user), invoice.id, DAY)
+        approve(finance_actor(user), finance_viewer(user), invoice.id, DAY)
         db.session.commit()
         with pytest.raises(DomainError) as refused:
-            approval.approve(db.session, finance_actor(user), finance_viewer(user), invoice.id, DAY)
+            approve(finance_actor(user), finance_viewer(user), invoice.id, DAY)
         assert refused.value.status == 409 and "2019-000001" in refused.value.message
 
 
@@ -93,15 +111,13 @@ def test_only_finance_approves_and_a_provider_never_learns_of_others(app, make_u
         buyer = make_user(db.session, "indkob@example.dk", "procurement")
         db.session.commit()
         with pytest.raises(DomainError) as refused:
-            approval.approve(
-                db.session, finance_actor(buyer), finance_viewer(buyer), invoice.id, DAY
-            )
+            approve(finance_actor(buyer), finance_viewer(buyer), invoice.id, DAY)
         assert refused.value.status == 403
         outsider = Viewer(user_id=None, role="provider", provider_id=other.id)
         with pytest.raises(DomainError) as hidden:
-            approval.approve(db.session, finance_actor(buyer), outsider, invoice.id, DAY)
+            approve(finance_actor(buyer), outsider, invoice.id, DAY)
         assert hidden.value.status == 404
-        assert db.session.get(Invoice, invoice.id).status == "draft"
+        assert db.session.get(Invoice, invoice.id).status == "attested"
 
 
 def test_crossing_the_ceiling_needs_a_reason_recorded_with_who_gave_it(app, make_user):
@@ -111,17 +127,14 @@ def test_crossing_the_ceiling_needs_a_reason_recorded_with_who_gave_it(app, make
         invoice.exceeds_ceiling = True
         db.session.commit()
         with pytest.raises(DomainError) as refused:
-            approval.approve(db.session, finance_actor(user), finance_viewer(user), invoice.id, DAY)
+            approve(finance_actor(user), finance_viewer(user), invoice.id, DAY)
         assert refused.value.status == 409 and refused.value.field == "ceiling_reason"
         with pytest.raises(DomainError) as short:
-            approval.approve(
-                db.session, finance_actor(user), finance_viewer(user), invoice.id, DAY, "ok"
-            )
+            approve(finance_actor(user), finance_viewer(user), invoice.id, DAY, "ok")
         assert short.value.status == 422
         db.session.rollback()
         assert db.session.get(Invoice, invoice.id).number is None
-        approval.approve(
-            db.session,
+        approve(
             finance_actor(user),
             finance_viewer(user),
             invoice.id,
@@ -140,11 +153,9 @@ def test_a_rolled_back_approval_gives_its_number_back(app, make_user):
         user = make_user(db.session, "okonomi@example.dk", "finance")
         invoice = sample_invoice(db.session)
         db.session.commit()
-        approval.approve(db.session, finance_actor(user), finance_viewer(user), invoice.id, DAY)
+        approve(finance_actor(user), finance_viewer(user), invoice.id, DAY)
         db.session.rollback()
-        approved = approval.approve(
-            db.session, finance_actor(user), finance_viewer(user), invoice.id, DAY
-        )
+        approved = approve(finance_actor(user), finance_viewer(user), invoice.id, DAY)
         db.session.commit()
         assert approved.number == "2019-000001"
 
@@ -154,7 +165,7 @@ def test_two_approvals_at_once_on_postgresql_take_consecutive_numbers(pg_app, ma
     with pg_app.app_context():
         user = make_user(db.session, "okonomi@example.dk", "finance")
         scenario = sample_scenario(db.session)
-        ids = [_draft(db.session, scenario.contract_id, v) for v in (1, 2)]
+        ids = [attested(db.session, _draft(db.session, scenario.contract_id, v)) for v in (1, 2)]
         actor, viewer = finance_actor(user), finance_viewer(user)
         db.session.commit()
 
@@ -163,10 +174,10 @@ def test_two_approvals_at_once_on_postgresql_take_consecutive_numbers(pg_app, ma
     numbers: dict[int, str] = {}
     errors: list[BaseException] = []
 
-    def approve(invoice_id: int, hold: bool) -> None:
+    def approve_one(invoice_id: int, hold: bool) -> None:
         try:
             with pg_app.app_context():
-                invoice = approval.approve(db.session, actor, viewer, invoice_id, DAY)
+                invoice = approval.approve(db.session, actor, viewer, invoice_id, at(DAY), BUYER)
                 if hold:
                     first_holds_lock.set()
                     release_first.wait(10)
@@ -177,10 +188,10 @@ def test_two_approvals_at_once_on_postgresql_take_consecutive_numbers(pg_app, ma
             errors.append(error)
             first_holds_lock.set()
 
-    first = threading.Thread(target=approve, args=(ids[0], True))
+    first = threading.Thread(target=approve_one, args=(ids[0], True))
     first.start()
     assert first_holds_lock.wait(10)
-    second = threading.Thread(target=approve, args=(ids[1], False))
+    second = threading.Thread(target=approve_one, args=(ids[1], False))
     second.start()
     time.sleep(0.5)
     # The second approval is waiting on the year's counter row, not numbering past it.
@@ -196,25 +207,27 @@ def test_two_approvals_of_the_same_invoice_on_postgresql_give_one_number(pg_app,
     with pg_app.app_context():
         user = make_user(db.session, "okonomi@example.dk", "finance")
         scenario = sample_scenario(db.session)
-        invoice_id = _draft(db.session, scenario.contract_id, 1)
+        invoice_id = attested(db.session, _draft(db.session, scenario.contract_id, 1))
         actor, viewer = finance_actor(user), finance_viewer(user)
         db.session.commit()
 
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 
-    def approve() -> None:
+    def approve_once() -> None:
         with pg_app.app_context():
             barrier.wait(10)
             try:
-                outcomes.append(approval.approve(db.session, actor, viewer, invoice_id, DAY).number)
+                outcomes.append(
+                    approval.approve(db.session, actor, viewer, invoice_id, at(DAY), BUYER).number
+                )
                 db.session.commit()
             except DomainError as refused:
                 db.session.rollback()
                 outcomes.append(f"refused {refused.status}")
             db.session.remove()
 
-    threads = [threading.Thread(target=approve) for _ in range(2)]
+    threads = [threading.Thread(target=approve_once) for _ in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -1,0 +1,45 @@
+"""Procurement's attestation: the queue of invoices and credit notes waiting for it (returned ones
+first, with finance's reason), and the attestation itself, from the queue or the invoice's page.
+
+Procurement reads an invoice on the page it shares with finance (`finance.invoice`), which
+offers the Attest button to a viewer who may attest; the decision is the service's
+(`invoice_steps.attest`) and an audit event.
+"""
+
+from __future__ import annotations
+
+from flask import redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from contracts.services import invoice_steps
+from contracts.services.attestation import attestation_queue
+
+from .. import clock
+from ..extensions import db
+from ..finance.invoices import step_answer
+from ..security import actor, allow, viewer
+from .views import bp
+
+
+@bp.route("/invoices")
+@allow("procurement")
+def attestation():
+    """The invoices waiting for attestation: returned ones first, then the rest by month."""
+    return render_template(
+        "procurement/attestation.html", queue=attestation_queue(db.session, viewer())
+    )
+
+
+@bp.route("/invoices/<int:invoice_id>/attest", methods=["POST"])
+@allow("procurement")
+def attest_invoice(invoice_id: int):
+    """Attest: the delivery matches the contract and the accepted report. Back to the queue
+    when attested from it, else to the invoice's page."""
+    answer = step_answer(
+        invoice_id,
+        lambda: invoice_steps.attest(db.session, actor(), viewer(), invoice_id, clock.now()),
+        _("Attested. The invoice now waits for finance's approval."),
+    )
+    if request.form.get("back") == "queue":
+        return redirect(url_for("procurement.attestation"))
+    return answer
