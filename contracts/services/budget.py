@@ -1,7 +1,8 @@
-"""The annual budget statement's figures: one set-based query, grouped by programme and month.
+"""The annual budget statement's figures: set-based queries, grouped by programme and month, by
+contract and month for the run rates, and by contract for the open enrolments.
 
-What counts is decided in `contracts.documents.budget` (net, approved invoices less approved
-credit notes, by the invoice's month); the database does the adding, never a loop over invoices.
+What counts and how the forecast and the committed spend are made is decided in
+`contracts.documents.budget`; the database does the adding, never a loop over invoices.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from ..documents.budget import BudgetStatement, programme_spend
+from ..documents.budget import BudgetStatement, Commitment, ContractRate, programme_spend
 from ..documents.data import Municipality
-from ..models import Contract, Invoice, Programme
+from ..models import Contract, Enrolment, Invoice, Programme
 from ..rules.money import round_money
 from ..rules.problems import N_
 from . import DomainError, scope
@@ -22,6 +23,7 @@ from .scope import Viewer
 from .sql import decimal_from_hundredths, sum_hundredths
 
 READERS = ("finance", "procurement")
+RATE_MONTHS = 3  # DESIGN.md §6: the forecast runs on the last three months invoiced
 
 
 def _year(year: int) -> sa.ColumnElement[bool]:
@@ -76,4 +78,57 @@ def budget_statement(
             year,
         ),
         waiting_net=decimal_from_hundredths(waiting),
+        rates=_rates(session, viewer, year),
+        commitments=_commitments(session, viewer, today),
+    )
+
+
+def _rates(session: Session, viewer: Viewer, year: int) -> tuple[ContractRate, ...]:
+    """Each running contract's last three months with approved net amounts up to the year's end."""
+    net = sum_hundredths(Invoice.signed_net)
+    per_month = (
+        scope.invoices(viewer, sa.select(Invoice.contract_id, Invoice.month, net.label("ore")))
+        .where(Invoice.status == "approved", Invoice.month <= f"{year:04d}-12")
+        .group_by(Invoice.contract_id, Invoice.month)
+        .having(net != 0)
+        .subquery()
+    )
+    ranked = sa.select(
+        per_month,
+        sa.func.row_number()
+        .over(partition_by=per_month.c.contract_id, order_by=per_month.c.month.desc())
+        .label("recent"),
+    ).subquery()
+    rows = session.execute(
+        sa.select(Contract.reference, ranked.c.month, ranked.c.ore)
+        .join(Contract, Contract.id == ranked.c.contract_id)
+        .where(ranked.c.recent <= RATE_MONTHS, Contract.status == "active")
+        .order_by(Contract.reference, ranked.c.month)
+    ).all()
+    months: dict[str, list[tuple[str, Decimal]]] = {}
+    for reference, month, ore in rows:
+        months.setdefault(reference, []).append((month, decimal_from_hundredths(ore)))
+    return tuple(ContractRate(ref, tuple(found)) for ref, found in months.items())
+
+
+def _commitments(session: Session, viewer: Viewer, today: date) -> tuple[Commitment, ...]:
+    """The running contracts' open enrolments today, with each contract's fee and end date."""
+    rows = session.execute(
+        scope.contracts(
+            viewer,
+            sa.select(
+                Contract.reference,
+                sa.func.count(Enrolment.id),
+                Contract.monthly_fee,
+                Contract.end_on,
+            ),
+        )
+        .join(Enrolment, Enrolment.contract_id == Contract.id)
+        .where(Contract.status == "active", Enrolment.end_on.is_(None), Enrolment.start_on <= today)
+        .group_by(Contract.reference, Contract.monthly_fee, Contract.end_on)
+        .order_by(Contract.reference)
+    ).all()
+    return tuple(
+        Commitment(reference, int(count), round_money(Decimal(fee)), end_on)
+        for reference, count, fee, end_on in rows
     )

@@ -1,4 +1,5 @@
-"""The annual budget statement: what counts, the forecast, the burn-down chart, the PDF read back."""
+"""The annual budget statement: what counts, the burn-down chart, the PDF read back (the forecast
+and the committed spend: tests/finance/test_budget_forecast.py)."""
 
 from __future__ import annotations
 
@@ -12,29 +13,34 @@ import sqlalchemy as sa
 from contracts.documents import charts, pdf
 from contracts.documents.budget import (
     BudgetStatement,
+    ContractRate,
     ProgrammeSpend,
     budget_statement_pdf,
     burndown_svg,
 )
 from contracts.models import Invoice
-from contracts.services import approval
 from contracts.services.audit import Actor
 from contracts.services.budget import budget_statement
 from contracts.services.scope import Viewer
 from provider_portal.extensions import db
 from tests.api.conftest import bearer
 from tests.conftest import login
-from tests.finance.demo_books import invoice_demo
+from tests.finance.demo_approvals import approve_demo, approve_invoice
 from tests.finance.documents import BUYER, DAY, RENDERER, STATIC
 from tests.finance.helpers import FINANCE, corrected_invoice, sample_invoice
 from tests.finance.queue import pdf_text, queued_pdf
 
 BUDGET = Decimal("12600000.00")
+APPROVER = (Actor("okonomi@example.dk"), FINANCE)
 D = Decimal
 
 
 def statement_of(months: dict[int, str], waiting: str = "0.00") -> BudgetStatement:
     amounts = tuple(D(months.get(m, "0.00")) for m in range(1, 13))
+    rates = tuple(
+        ContractRate("SÆR-2018-03", ((f"2018-{m:02d}", amounts[m - 1]),))
+        for m in sorted(months)[-1:]
+    )
     return BudgetStatement(
         2018,
         BUDGET,
@@ -42,42 +48,8 @@ def statement_of(months: dict[int, str], waiting: str = "0.00") -> BudgetStateme
         date(2019, 1, 24),
         (ProgrammeSpend(3, "adult-employment", "Beskæftigelsesrettet forløb", amounts),),
         D(waiting),
+        rates,
     )
-
-
-def test_the_forecast_continues_the_average_of_the_months_with_approved_amounts():
-    # The effort starts in March: the average is over March to June, not January to June.
-    statement = statement_of({3: "100000.00", 4: "200000.00", 5: "300000.00", 6: "400000.00"})
-    assert statement.invoiced == D("1000000.00") and statement.remaining == D("11600000.00")
-    assert statement.active_months == (2, 5)
-    assert statement.average_month == D("250000.00")
-    assert statement.forecast_total == D("2500000.00")  # six more months at 250.000
-    assert statement.forecast_remaining == D("10100000.00")
-    remaining, forecast = statement.remaining_line(), statement.forecast_line()
-    assert remaining[:6] == [
-        BUDGET,
-        BUDGET,
-        D("12500000.00"),
-        D("12300000.00"),
-        D("12000000.00"),
-        D("11600000.00"),
-    ]
-    assert remaining[6:] == [None] * 6
-    assert (
-        forecast[:5] == [None] * 5
-        and forecast[5] == D("11600000.00")
-        and forecast[11] == D("10100000.00")
-    )
-
-
-def test_with_nothing_approved_there_is_no_forecast():
-    statement = statement_of({})
-    assert (statement.average_month, statement.forecast_total, statement.active_months) == (
-        None,
-        None,
-        None,
-    )
-    assert statement.forecast_line() == [None] * 12
 
 
 def test_the_burn_down_chart_is_deterministic_danish_and_plain_svg():
@@ -119,7 +91,7 @@ def test_the_burn_down_chart_is_deterministic_danish_and_plain_svg():
 def test_approved_invoices_less_approved_credit_notes_net_per_programme_and_month(app):
     with app.app_context():
         invoice = sample_invoice(db.session)
-        approval.approve(db.session, Actor("test"), FINANCE, invoice.id, DAY)
+        approve_invoice(db.session, invoice.id, DAY, APPROVER)
         statement = budget_statement(db.session, FINANCE, 2019, BUDGET, BUYER, DAY)
         adult = next(p for p in statement.programmes if p.code == "adult-employment")
         assert adult.months[0] == D("99118.43") and statement.invoiced == D("99118.43")
@@ -130,11 +102,11 @@ def test_approved_invoices_less_approved_credit_notes_net_per_programme_and_mont
             "utility-work",
         ]
         note, new = corrected_invoice(db.session, invoice)
-        approval.approve(db.session, Actor("test"), FINANCE, note.id, DAY)
+        approve_invoice(db.session, note.id, DAY, APPROVER)
         statement = budget_statement(db.session, FINANCE, 2019, BUDGET, BUYER, DAY)
         # Credited in full; the new invoice is a draft, waiting and not counted.
         assert statement.invoiced == D("0.00") and statement.waiting_net == D("98758.43")
-        approval.approve(db.session, Actor("test"), FINANCE, new.id, DAY)
+        approve_invoice(db.session, new.id, DAY, APPROVER)
         statement = budget_statement(db.session, FINANCE, 2019, BUDGET, BUYER, DAY)
         assert statement.invoiced == D("98758.43") and statement.remaining == D("12501241.57")
         assert budget_statement(db.session, FINANCE, 2018, BUDGET, BUYER, DAY).invoiced == D("0.00")
@@ -152,14 +124,8 @@ def test_approved_invoices_less_approved_credit_notes_net_per_programme_and_mont
 
 @pytest.fixture
 def approved_2018(app):
-    """The demo with 2018 approved by `approve-demo`; returns 2018's net, summed invoice by invoice."""
-    from provider_portal.finance import commands
-
-    with app.app_context():
-        invoice_demo(db.session, app.config["PSEUDONYM_KEY"].encode())
-        db.session.commit()
-    commands.register(app)
-    assert app.test_cli_runner().invoke(args=["approve-demo", "--up-to", "2018-12"]).exit_code == 0
+    """The demo with 2018 approved as `approve-demo` does; returns 2018's net, summed invoice by invoice."""
+    approve_demo(app, "2018-12")
     with app.app_context():
         rows = db.session.execute(
             sa.select(Invoice.kind, Invoice.net).where(
