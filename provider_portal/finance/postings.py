@@ -42,14 +42,27 @@ def _day(text: str) -> date | None:
     return None
 
 
+class DayField(StringField):
+    """A date box: the browser's date control, drawn as a text box for a value it cannot show
+    (so the text typed is shown beside the message that quotes it), ISO once it is read."""
+
+    def __call__(self, **kwargs):
+        day = _day(self.data or "")
+        if day is None:
+            kwargs["type"] = "text"
+        else:
+            kwargs["value"] = day.isoformat()
+        return super().__call__(**kwargs)
+
+
 class PostingRangeForm(FlaskForm):
     """The issue dates to post, both included; left empty, last month."""
 
     class Meta:
         csrf = False
 
-    from_date = StringField(_l("From date"), render_kw=DATE_INPUT)
-    to_date = StringField(_l("To date"), render_kw=DATE_INPUT)
+    from_date = DayField(_l("From date"), render_kw=DATE_INPUT)
+    to_date = DayField(_l("To date"), render_kw=DATE_INPUT)
 
     @classmethod
     def read(cls, args: MultiDict, today: date) -> PostingRangeForm:

@@ -104,8 +104,8 @@ def test_the_committed_spend_by_hand():
     assert ahead.committed == 2 * D("8000.00") * 3  # January to March 2020
 
 
-def test_the_service_counts_the_open_enrolments_of_running_contracts(app, make_provider):
-    with app.app_context():
+def test_the_service_counts_the_open_enrolments_of_running_contracts(any_app, make_provider):
+    with any_app.app_context():
         provider = make_provider(db.session)
         running = make_contract(
             db.session, provider.id, "R-1", monthly_fee=D("9500.00"), end_on=date(2019, 8, 31)
@@ -163,9 +163,9 @@ def test_the_pdf_says_how_it_forecast_under_the_chart():
     assert text.index("Budgetforbrug og prognose") < text.index("Sådan er prognosen regnet")
 
 
-def test_the_demo_2019_statement_forecasts_twelve_months_of_its_run_rate(app):
-    approve_demo(app, "2018-11")  # as `make run` leaves it: December waits for approval
-    with app.app_context():
+def test_the_demo_2019_statement_forecasts_twelve_months_of_its_run_rate(any_app):
+    approve_demo(any_app, "2018-11")  # as `make run` leaves it: December waits for approval
+    with any_app.app_context():
         statement = budget_statement(db.session, FINANCE, 2019, BUDGET, BUYER, date(2019, 1, 24))
         autumn = [
             budget_statement(

@@ -41,14 +41,16 @@ def _amount(cell: str) -> Decimal:
 
 
 @pytest.fixture
-def demo_2018(app):
-    approve_demo(app, "2018-12")  # December's are issued on 15-01-2019, outside 2018
-    return app
+def demo_2018(any_app):
+    """The demo with 2018 approved, on SQLite and PostgreSQL."""
+    approve_demo(any_app, "2018-12")  # December's are issued on 15-01-2019, outside 2018
+    return any_app
 
 
 def test_the_demo_2018_csv_sums_per_programme_to_the_approved_invoices_to_the_ore(
-    demo_2018, client, make_token
+    demo_2018, make_token
 ):
+    client = demo_2018.test_client()
     token = make_token(demo_2018, "okonomi@example.dk", "finance")
     answer = client.get("/api/v1/postings.csv", query_string=YEAR_2018, headers=bearer(token))
     assert answer.status_code == 200 and answer.mimetype == "text/csv"
@@ -72,7 +74,8 @@ def _month_of(text: str) -> str:
     return text.rsplit(" ", 1)[-1]
 
 
-def test_the_json_pages_carry_the_same_lines(demo_2018, client, make_token):
+def test_the_json_pages_carry_the_same_lines(demo_2018, make_token):
+    client = demo_2018.test_client()
     token = make_token(demo_2018, "okonomi@example.dk", "finance")
     first = client.get(
         "/api/v1/postings", query_string={**YEAR_2018, "per_page": 20}, headers=bearer(token)
@@ -145,7 +148,8 @@ def _provider_id(app) -> int:
         return provider_id
 
 
-def test_the_export_is_an_audit_event_with_the_range_and_the_count(demo_2018, client, make_token):
+def test_the_export_is_an_audit_event_with_the_range_and_the_count(demo_2018, make_token):
+    client = demo_2018.test_client()
     token = make_token(demo_2018, "okonomi@example.dk", "finance")
     query = {"from": "2018-12-01", "to": "2018-12-31"}
     answer = client.get("/api/v1/postings.csv", query_string=query, headers=bearer(token))

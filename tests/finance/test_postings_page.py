@@ -40,6 +40,7 @@ def test_the_page_shows_the_sums_per_programme_in_danish_and_offers_the_csv(app,
         in answer.get_data(as_text=True)
     )
     assert "Hent konteringerne (CSV)" in page
+    assert 'type="date" value="2018-01-01"' in page  # the typed day, shown by the date control
     download = client.get("/finance/postings.csv", query_string=query)
     assert download.status_code == 200 and download.data.startswith(b"\xef\xbb\xbf")
 
@@ -48,6 +49,7 @@ def test_a_range_the_page_cannot_use_is_said_in_danish_on_its_field(finance):
     answer = finance.get("/finance/postings", query_string={"from_date": "31-02-2018"})
     page = html.unescape(answer.get_data(as_text=True))
     assert answer.status_code == 400 and "“31-02-2018” er ikke en dato" in page
+    assert 'type="text" value="31-02-2018"' in page  # shown as typed beside the message
     backwards = {"from_date": "2018-12-31", "to_date": "2018-01-01"}
     for path in ("/finance/postings", "/finance/postings.csv"):
         answer = finance.get(path, query_string=backwards)
