@@ -13,6 +13,7 @@ from flask import Flask
 from flask_babel import get_locale, gettext
 
 from contracts.documents import formatting as rules
+from contracts.rules.periods import COPENHAGEN
 from contracts.rules.report_words import END_REASON_LABELS, STATUS_LABELS
 
 
@@ -28,6 +29,13 @@ def money(amount: Decimal | None, currency: bool = True) -> str:
 def day(value: date | datetime | None) -> str:
     """A date as 24-01-2019 (Danish) or 24 Jan 2019 (English); a timestamp as its Copenhagen day."""
     return rules.day(value, _locale())
+
+
+def moment(value: datetime | None) -> str:
+    """A timestamp as its Copenhagen day and minute: 24-01-2019 14:05."""
+    if value is None:
+        return ""
+    return f"{rules.day(value, _locale())} {value.astimezone(COPENHAGEN):%H:%M}"
 
 
 def month(value: str | None) -> str:
@@ -75,6 +83,7 @@ def init_app(app: Flask) -> None:
     for name, fn in (
         ("money", money),
         ("day", day),
+        ("moment", moment),
         ("month", month),
         ("number", number),
         ("percent", percent),

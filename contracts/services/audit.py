@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from ..models import AuditEvent, utcnow
+from ..models import AuditEvent, ReadMark, utcnow
 
 
 @dataclass(frozen=True)
@@ -45,3 +46,42 @@ def record(
     )
     session.add(event)
     return event
+
+
+def record_read(
+    session: Session,
+    actor: Actor,
+    subject: str,
+    day: date,
+    record_type: str | None = None,
+    record_id: int | None = None,
+    **details: Any,
+) -> bool:
+    """Audit a read of participant data once per user, subject and day (DESIGN.md §13): the
+    first read of the day writes an event `<subject's kind>.read`, later ones nothing. Returns
+    whether this read was the day's first. A read without a user (a job) is not folded.
+
+    `subject` names what was read ("participants:contract:12"); the fold is a row per user,
+    subject and day inserted with ON CONFLICT DO NOTHING, so two requests at once write one event.
+    """
+    if actor.user_id is not None:
+        dialect = session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        first = session.execute(
+            insert(ReadMark)
+            .values(user_id=actor.user_id, subject=subject, day=day)
+            .on_conflict_do_nothing()
+            .returning(ReadMark.user_id)
+        ).first()
+        if first is None:
+            return False
+    record(
+        session,
+        actor,
+        f"{subject.partition(':')[0]}.read",
+        record_type,
+        record_id,
+        subject=subject,
+        **details,
+    )
+    return True

@@ -7,6 +7,7 @@ the roles, validates the body and query with pydantic and feeds `/api/v1/openapi
 # Importing the modules declares their operations on `bp`.
 from . import (  # noqa: F401  # noqa: F401  # noqa: F401
     aggregations,
+    audit,
     budget,
     contract_actions,
     contracts,

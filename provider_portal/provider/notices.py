@@ -8,7 +8,7 @@ the API, and its problems are shown beside the fields they concern.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -25,12 +25,12 @@ from contracts.services.audit import record
 
 from .. import clock, transaction
 from ..extensions import db
+from ..form_fields import read_day
 from ..i18n import say
 from ..security import actor, allow, viewer
 from .views import bp
 
 PER_PAGE = 50
-DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
 
 
 class NoticeForm(FlaskForm):
@@ -62,18 +62,9 @@ def _contract(contract_id: int) -> Contract:
         abort(404)
 
 
-def _day(text: str | None) -> date | None:
-    for pattern in DATE_FORMATS:
-        try:
-            return datetime.strptime((text or "").strip(), pattern).date()
-        except ValueError:
-            continue
-    return None
-
-
 def _chosen_day() -> date:
     """The day whose participants the form offers: `?on=`, or today."""
-    return _day(request.args.get("on")) or clock.today()
+    return read_day(request.args.get("on")) or clock.today()
 
 
 def _form(contract: Contract, day: date, form: NoticeForm | None = None) -> NoticeForm:
@@ -130,7 +121,7 @@ def notices_list(contract_id: int):
 def _read(form: NoticeForm) -> tuple[date | None, Decimal | None]:
     """The date and the hours as written (a decimal comma too), with a field error for what
     cannot be read as one."""
-    day = _day(form.date.data)
+    day = read_day(form.date.data)
     if day is None:
         form.date.errors = [_("Write the date as dd-mm-yyyy.")]
     hours = None
