@@ -187,6 +187,7 @@ NAVIGATION = {
     "finance": {
         "Overblik": "/finance/",
         "Fakturaer": "/finance/invoices",
+        "Konteringer": "/finance/postings",
         "Aftaler": "/procurement/contracts",
         "Resultatmålinger": "/scores/",
         "Opgørelse": "/jobs/",
