@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from contracts.models import Contract, Invoice
+from contracts.rules.periods import COPENHAGEN
 from contracts.services import invoicing
 from contracts.services.audit import Actor
 from contracts.services.scope import Viewer
@@ -40,3 +42,8 @@ def finance_viewer(user) -> Viewer:
 
 
 TOTAL = Decimal("123898.04")
+
+
+def at(day: date) -> datetime:
+    """Noon of `day` in Copenhagen: the moment a step is taken in a test."""
+    return datetime.combine(day, time(12), tzinfo=COPENHAGEN)

@@ -5,28 +5,28 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import date, datetime
-from datetime import time as clock_time
+from datetime import date
 from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
 
 from contracts.models import AuditEvent, Invoice, InvoiceApproval
-from contracts.rules.periods import COPENHAGEN
 from contracts.services import DomainError, approval, invoice_steps
 from contracts.services.scope import Viewer
 from provider_portal.extensions import db
 from tests.finance.demo_approvals import ATTESTER
 from tests.finance.documents import BUYER
-from tests.finance.helpers import corrected_invoice, finance_actor, finance_viewer, sample_invoice
+from tests.finance.helpers import (
+    at,
+    corrected_invoice,
+    finance_actor,
+    finance_viewer,
+    sample_invoice,
+)
 from tests.scenarios import sample_scenario
 
 DAY = date(2019, 1, 24)
-
-
-def at(day: date) -> datetime:
-    return datetime.combine(day, clock_time(12), tzinfo=COPENHAGEN)
 
 
 def attested(session, invoice_id: int, day: date = DAY) -> int:

@@ -5,30 +5,34 @@ from __future__ import annotations
 import io
 import re
 import subprocess
+from datetime import date
 
 import pytest
 from openpyxl import load_workbook
 
 from contracts.models import AuditEvent, Invoice
+from contracts.services import invoice_steps
 from contracts.services.approval import MIN_CEILING_REASON
 from provider_portal.extensions import db
 from tests.conftest import csrf_token, login
-from tests.finance.helpers import corrected_invoice, sample_invoice
+from tests.finance.demo_approvals import ATTESTER
+from tests.finance.helpers import at, corrected_invoice, sample_invoice
 from tests.finance.queue import pdf_text, queued_pdf
 from tests.pages import PageParts
 
 
 @pytest.fixture
 def desk(app, finance):
-    """The sample invoice's id, with finance logged in."""
+    """The sample invoice's id, attested by procurement, with finance logged in."""
     with app.app_context():
         invoice = sample_invoice(db.session)
+        invoice_steps.attest(db.session, *ATTESTER, invoice.id, at(date(2019, 2, 4)))
         db.session.commit()
         return invoice.id
 
 
 def test_finance_approves_from_the_desk_and_downloads_the_documents(app, client, desk, monkeypatch):
-    listing = client.get("/finance/invoices?month=2019-01&status=draft").get_data(as_text=True)
+    listing = client.get("/finance/invoices?month=2019-01&status=attested").get_data(as_text=True)
     assert "123.898,04 kr." in listing and "SÆR-2018-03" in listing
     page = client.get(f"/finance/invoices/{desk}")
     html = page.get_data(as_text=True)
@@ -40,7 +44,8 @@ def test_finance_approves_from_the_desk_and_downloads_the_documents(app, client,
     )
     assert "2019-000001" in approved.get_data(as_text=True)
     assert (
-        client.get("/finance/invoices?status=draft").get_data(as_text=True).count("123.898,04") == 0
+        client.get("/finance/invoices?status=attested").get_data(as_text=True).count("123.898,04")
+        == 0
     )
     document = client.get(f"/finance/invoices/{desk}.pdf")
     text = subprocess.run(

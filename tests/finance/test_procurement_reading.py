@@ -3,13 +3,17 @@ statements stay finance's (DESIGN §1), on the page and at the routes."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from contracts.models import Invoice
+from contracts.services import invoice_steps
 from provider_portal.extensions import db
 from provider_portal.jobs import documents as documents_jobs
 from tests.conftest import csrf_token, login
-from tests.finance.helpers import sample_invoice
+from tests.finance.demo_approvals import ATTESTER
+from tests.finance.helpers import at, sample_invoice
 from tests.finance.queue import pdf_text, queued_pdf
 from tests.pages import PageParts
 
@@ -100,6 +104,7 @@ def test_finances_invoice_page_links_to_the_contract_and_keeps_its_buttons(app, 
     with app.app_context():
         make_user(db.session, "okonomi@example.dk", "finance")
         invoice = sample_invoice(db.session)
+        invoice_steps.attest(db.session, *ATTESTER, invoice.id, at(date(2019, 2, 4)))
         db.session.commit()
         invoice_id, contract_id, reference = (
             invoice.id,

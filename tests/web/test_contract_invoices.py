@@ -10,11 +10,11 @@ import pytest
 import sqlalchemy as sa
 
 from contracts.models import Contract, User
-from contracts.services import approval
 from contracts.services.contract_invoices import contract_invoices
 from contracts.services.invoicing import credit, invoice_contract_month
 from contracts.services.scope import Viewer
 from tests.conftest import TEST_ACTOR
+from tests.finance.demo_approvals import approve_invoice
 from tests.pages import PageParts
 
 # A contract whose December 2018 report is accepted on the demo's day (SÆR-2018-01's waits for review).
@@ -41,8 +41,8 @@ def invoiced(demo_app):
         contract.ceiling = october.net + november.net + Decimal("1.00")
         december = invoice_contract_month(session, contract.id, "2018-12")
         finance = session.scalar(sa.select(User).where(User.role == "finance"))
-        approval.approve(
-            session, TEST_ACTOR, Viewer(finance.id, "finance"), october.id, date(2018, 11, 15)
+        approve_invoice(
+            session, october.id, date(2018, 11, 15), (TEST_ACTOR, Viewer(finance.id, "finance"))
         )
         note = credit(session, december)
         session.commit()

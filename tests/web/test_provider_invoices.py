@@ -10,11 +10,11 @@ import pytest
 import sqlalchemy as sa
 
 from contracts.models import AuditEvent, Contract, Invoice, Participant
-from contracts.services import approval
 from contracts.services.invoicing import invoice_contract_month
 from provider_portal.extensions import db
 from provider_portal.jobs import documents as documents_jobs
 from tests.conftest import login
+from tests.finance.demo_approvals import approve_invoice
 from tests.finance.helpers import FINANCE, corrected_invoice, finance_actor
 from tests.finance.queue import pdf_text, run_documents
 from tests.pages import PageParts, text_of
@@ -132,14 +132,13 @@ def test_a_long_invoice_is_made_on_the_queue_and_only_its_provider_gets_it(app, 
 
 def test_credit_notes_are_marked_and_link_to_what_they_credit(app, books):
     with app.app_context():
-        approved = approval.approve(
+        approve_invoice(
             db.session,
-            finance_actor(_user("finance@example.dk")),
-            FINANCE,
             books["own"],
             date(2019, 2, 5),
-            None,
+            (finance_actor(_user("finance@example.dk")), FINANCE),
         )
+        approved = db.session.get(Invoice, books["own"])
         note, new = corrected_invoice(db.session, db.session.get(Invoice, approved.id))
         db.session.commit()
         note_id, new_id = note.id, new.id

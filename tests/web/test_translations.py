@@ -178,6 +178,7 @@ NAVIGATION = {
     "procurement": {
         "Overblik": "/procurement/",
         "Aftaler": "/procurement/contracts",
+        "Fakturaer": "/procurement/invoices",
         "Hændelser": "/procurement/notices",
         "Leverandører": "/procurement/providers",
         "Udbud": "/procurement/tenders",
