@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from ..models import Contract, Programme, Provider
-from ..models.contract import CONTRACT_KINDS
+from ..models.contract import CONTRACT_KINDS, INVOICING_TERMS
 from ..rules.problems import N_, Problem
 from ..rules.succession import succession_warning
 from . import DomainError, NotFound, Refused, scope
@@ -52,6 +52,9 @@ class ContractTerms:
     reference: str | None = None
     title: str = ""
     predecessor_id: int | None = None
+    # Who issues the invoices (DESIGN.md §6), fixed when the contract is entered: no call changes
+    # it later, since the invoices already made under one term would read as the other's.
+    invoicing: str = "self_billing"
 
 
 @dataclass
@@ -89,14 +92,19 @@ def _problems(session: Session, viewer: Viewer, terms: ContractTerms):
                 field="programme",
             )
         )
-    if terms.kind not in CONTRACT_KINDS:
-        problems.append(
-            Problem(
-                N_("the kind must be one of %(kinds)s"),
-                {"kinds": ", ".join(CONTRACT_KINDS)},
-                field="kind",
-            )
-        )
+    chosen = (
+        (terms.kind, CONTRACT_KINDS, "kind", "kinds", N_("the kind must be one of %(kinds)s")),
+        (
+            terms.invoicing,
+            INVOICING_TERMS,
+            "invoicing",
+            "terms",
+            N_("the invoicing must be one of %(terms)s"),
+        ),
+    )
+    for value, allowed, name, param, template in chosen:
+        if value not in allowed:
+            problems.append(Problem(template, {param: ", ".join(allowed)}, field=name))
     if terms.end_on < terms.start_on:
         problems.append(
             Problem(
@@ -188,6 +196,7 @@ def create_contract(
         outcome_bonus=terms.outcome_bonus,
         vat_rate=terms.vat_rate,
         ceiling=terms.ceiling,
+        invoicing=terms.invoicing,
         predecessor_id=predecessor.id if predecessor else None,
     )
     contract.status = contract.status_on(today)
@@ -209,6 +218,7 @@ def create_contract(
         provider_id=provider.id,
         programme=programme.code,
         kind=contract.kind,
+        invoicing=contract.invoicing,
         start_on=contract.start_on.isoformat(),
         end_on=contract.end_on.isoformat(),
         predecessor_id=contract.predecessor_id,

@@ -1,13 +1,14 @@
 """Registering a provider with its contact, and changing a registered provider.
 
 `providers.create_provider` registers the name, CVR and GLN; this module adds the contact
-person and the later edits. Every problem is found before anything changes, so a refusal
+person and the postal address (which invoices print, DESIGN.md §6) and the later edits. Every problem is found before anything changes, so a refusal
 (`ProviderRefused`, each problem with its field) stores nothing. CVR and GLN are checked by
 the same rules as at registration (`contracts.rules.identifiers`).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -23,6 +24,8 @@ from .scope import Viewer
 
 NAME_LENGTH = 200
 EMAIL_LENGTH = 254
+CITY_LENGTH = 100
+POSTCODE = re.compile(r"[0-9]{4}")
 
 
 class ProviderRefused(Refused):
@@ -38,6 +41,16 @@ class ProviderDetails:
     gln: str | None = None
     contact_name: str = ""
     contact_email: str = ""
+    street: str = ""
+    postcode: str = ""
+    city: str = ""
+
+    def extra(self) -> dict[str, str]:
+        """What registration adds after the name, CVR and GLN: contact and address, tidied."""
+        return {name: getattr(self, name).strip() for name in EXTRA_FIELDS}
+
+
+EXTRA_FIELDS = ("contact_name", "contact_email", "street", "postcode", "city")
 
 
 def _require_procurement(viewer: Viewer) -> None:
@@ -64,22 +77,24 @@ def _problems(details: ProviderDetails) -> list[Problem]:
         problem = gln_problem(details.gln)
         if problem:
             problems.append(problem)
-    if len(details.contact_name.strip()) > NAME_LENGTH:
+    postcode = details.postcode.strip()
+    if postcode and not POSTCODE.fullmatch(postcode):
         problems.append(
             Problem(
-                N_("a contact name has at most %(count)s characters"),
-                {"count": NAME_LENGTH},
-                field="contact_name",
+                N_("A postcode is 4 digits, such as 2400; “%(value)s” is not a postcode."),
+                {"value": postcode},
+                field="postcode",
             )
         )
-    if len(details.contact_email.strip()) > EMAIL_LENGTH:
-        problems.append(
-            Problem(
-                N_("an email address has at most %(count)s characters"),
-                {"count": EMAIL_LENGTH},
-                field="contact_email",
-            )
-        )
+    too_long = (
+        ("contact_name", NAME_LENGTH, N_("a contact name has at most %(count)s characters")),
+        ("contact_email", EMAIL_LENGTH, N_("an email address has at most %(count)s characters")),
+        ("street", NAME_LENGTH, N_("a street address has at most %(count)s characters")),
+        ("city", CITY_LENGTH, N_("a city name has at most %(count)s characters")),
+    )
+    for name, limit, template in too_long:
+        if len(getattr(details, name).strip()) > limit:
+            problems.append(Problem(template, {"count": limit}, field=name))
     return problems
 
 
@@ -107,15 +122,12 @@ def register_provider(
     if existing is not None:
         raise _taken_problem(existing, cvr)
     provider = create_provider(session, actor, details.name, details.cvr, details.gln or None)
-    contact = {
-        "contact_name": details.contact_name.strip(),
-        "contact_email": details.contact_email.strip(),
-    }
-    changes = {name: ["", value] for name, value in contact.items() if value}
+    extra = details.extra()
+    changes = {name: ["", value] for name, value in extra.items() if value}
     if changes:
-        # create_provider records the registration without the contact; the contact is a
-        # change of its own in the history rather than a silent addition.
-        for name, value in contact.items():
+        # create_provider records the registration without the contact and address; they are
+        # a change of their own in the history rather than a silent addition.
+        for name, value in extra.items():
             setattr(provider, name, value)
         session.flush()
         record(session, actor, "provider.updated", "provider", provider.id, changes=changes)
@@ -125,7 +137,8 @@ def register_provider(
 def update_provider(
     session: Session, actor: Actor, viewer: Viewer, provider_id: int, details: ProviderDetails
 ) -> Provider:
-    """Change a provider's name, CVR, GLN or contact; the audit event names old and new values.
+    """Change a provider's name, CVR, GLN, contact or address; the audit event names old and new
+    values.
 
     Refuses every problem at once (422), a CVR registered to another provider with 409, and an
     unknown provider with 404. Nothing changes on a refusal; no event when nothing changed.
@@ -143,8 +156,7 @@ def update_provider(
         "name": details.name.strip(),
         "cvr": cvr,
         "gln": compact_gln(details.gln) if details.gln and details.gln.strip() else None,
-        "contact_name": details.contact_name.strip(),
-        "contact_email": details.contact_email.strip(),
+        **details.extra(),
     }
     changes = {
         name: [getattr(provider, name), value]

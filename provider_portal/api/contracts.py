@@ -20,6 +20,14 @@ from .types import MAX_ID, Id, IsoDate, Model, Money, Rate
 READERS = ("procurement", "finance", "provider")
 Kind = Literal["special_effort", "framework", "call_off"]
 Status = Literal["draft", "active", "ended", "terminated"]
+Invoicing = Literal["self_billing", "provider_issued"]
+INVOICING = Field(
+    description=(
+        "Who issues the invoices: self_billing, the municipality on the provider's behalf under "
+        "a self-billing agreement (Peppol BIS Self-Billing 3.0), or provider_issued, the provider "
+        "after reviewing the draft (Peppol BIS Billing 3.0). Fixed once the contract is entered"
+    ),
+)
 
 
 class ContractIn(Model):
@@ -44,6 +52,7 @@ class ContractIn(Model):
     )
     title: str = Field(default="", max_length=300)
     predecessor_id: Id | None = None
+    invoicing: Invoicing = Field(default="self_billing", description=INVOICING.description)
 
 
 class ContractFilter(Model):
@@ -97,6 +106,7 @@ class ContractOut(BaseModel):
     outcome_bonus: Money
     vat_rate: Rate
     ceiling: Money
+    invoicing: Invoicing = INVOICING
     expiring: bool = Field(description="Ends within 90 days and has no successor")
     days_left: int | None = Field(description="Days to the last day; null once ended")
     predecessor_id: int | None
@@ -125,6 +135,7 @@ class ContractOut(BaseModel):
             outcome_bonus=contract.outcome_bonus,
             vat_rate=contract.vat_rate,
             ceiling=contract.ceiling,
+            invoicing=contract.invoicing,
             expiring=contract.is_expiring(day),
             days_left=contract.days_left(day),
             predecessor_id=contract.predecessor_id,
@@ -185,6 +196,7 @@ def create_contract(body: ContractIn):
         reference=body.reference,
         title=body.title,
         predecessor_id=body.predecessor_id,
+        invoicing=body.invoicing,
     )
     created = register.create_contract(db.session, actor(), viewer(), terms, today())
     contract = register.get_contract(db.session, viewer(), created.contract.id)

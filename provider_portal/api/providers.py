@@ -1,4 +1,4 @@
-"""API calls on providers: register one (procurement), list and read them (scoped)."""
+"""API calls on providers: register and change one (procurement), list and read them (scoped)."""
 
 from __future__ import annotations
 
@@ -6,27 +6,27 @@ from pydantic import BaseModel, Field, field_validator
 
 from contracts.models import Provider
 from contracts.services import providers as register
+from contracts.services.provider_changes import (
+    ProviderDetails,
+    ProviderRefused,
+    register_provider,
+    update_provider,
+)
 
+from ..errors import api_error
 from ..extensions import db
 from ..security import actor, viewer
+from .blueprint import bp
 from .declare import operation
 from .types import Model
 
 READERS = ("procurement", "finance", "provider")
 
 
-class ProviderIn(Model):
-    """A provider to register."""
+class _Identifiers(Model):
+    """The CVR and GLN checks of registering and changing a provider, digit by digit."""
 
-    name: str = Field(min_length=1, max_length=200, examples=["Exit Aktiv ApS"])
-    cvr: str = Field(description="Danish CVR number, 8 digits", examples=["13585628"])
-    gln: str | None = Field(
-        default=None,
-        description="GLN/EAN location number for e-invoices, 13 digits",
-        examples=["5798009800275"],
-    )
-
-    @field_validator("cvr")
+    @field_validator("cvr", check_fields=False)
     @classmethod
     def _cvr(cls, value: str) -> str:
         problem = register.cvr_problem(value)
@@ -34,7 +34,7 @@ class ProviderIn(Model):
             raise ValueError(problem.message)
         return register.compact_cvr(value)
 
-    @field_validator("gln")
+    @field_validator("gln", check_fields=False)
     @classmethod
     def _gln(cls, value: str | None) -> str | None:
         if value is None or value == "":
@@ -45,6 +45,34 @@ class ProviderIn(Model):
         return register.compact_gln(value)
 
 
+class ProviderIn(_Identifiers):
+    """A provider to register; the postal address is what its invoices print."""
+
+    name: str = Field(min_length=1, max_length=200, examples=["Exit Aktiv ApS"])
+    cvr: str = Field(description="Danish CVR number, 8 digits", examples=["13585628"])
+    gln: str | None = Field(
+        default=None,
+        description="GLN/EAN location number for e-invoices, 13 digits",
+        examples=["5798009800275"],
+    )
+    street: str = Field(default="", max_length=200, examples=["Tagensvej 85"])
+    postcode: str = Field(default="", description="Danish postcode, 4 digits", examples=["2200"])
+    city: str = Field(default="", max_length=100, examples=["København N"])
+
+
+class ProviderChange(_Identifiers):
+    """What to change on a provider: only the fields sent change (a null GLN removes it; an
+    empty street, postcode or city clears that part of the address)."""
+
+    # Left out, a field keeps its value (the defaults are never stored); sent, it must be a string.
+    name: str = Field(default=None, min_length=1, max_length=200)
+    cvr: str = Field(default=None, description="Danish CVR number, 8 digits")
+    gln: str | None = Field(default=None, description="GLN/EAN location number, 13 digits")
+    street: str = Field(default=None, max_length=200)
+    postcode: str = Field(default=None, description="Danish postcode, 4 digits")
+    city: str = Field(default=None, max_length=100)
+
+
 class ProviderOut(BaseModel):
     """A provider as the API shows it."""
 
@@ -52,10 +80,27 @@ class ProviderOut(BaseModel):
     name: str
     cvr: str
     gln: str | None
+    street: str
+    postcode: str
+    city: str
 
     @classmethod
     def of(cls, provider: Provider) -> ProviderOut:
-        return cls(id=provider.id, name=provider.name, cvr=provider.cvr, gln=provider.gln)
+        return cls(
+            id=provider.id,
+            name=provider.name,
+            cvr=provider.cvr,
+            gln=provider.gln,
+            street=provider.street,
+            postcode=provider.postcode,
+            city=provider.city,
+        )
+
+
+@bp.errorhandler(ProviderRefused)
+def _every_problem(error: ProviderRefused):
+    # Every problem at once (the postcode and a long city name, say), so one round fixes all.
+    return api_error(error.status, errors=[problem.as_json() for problem in error.problems])
 
 
 @operation(
@@ -71,9 +116,30 @@ class ProviderOut(BaseModel):
     conflicts="A provider with this CVR number is registered already.",
 )
 def create_provider(body: ProviderIn):
-    """CVR and GLN are checked digit by digit; nothing is stored when anything is wrong."""
-    provider = register.create_provider(db.session, actor(), body.name, body.cvr, body.gln)
-    return ProviderOut.of(provider)
+    """CVR and GLN are checked digit by digit, the postcode is 4 digits; nothing is stored when
+    anything is wrong."""
+    details = ProviderDetails(**body.model_dump())
+    return ProviderOut.of(register_provider(db.session, actor(), viewer(), details))
+
+
+@operation(
+    "PATCH",
+    "/providers/<int:provider_id>",
+    summary="Change a provider",
+    roles=("procurement",),
+    tag="providers",
+    body=ProviderChange,
+    response=ProviderOut,
+    response_description="The changed provider",
+    conflicts="Another provider is registered with this CVR number.",
+)
+def change_provider(provider_id: int, body: ProviderChange):
+    """Only the fields sent change; each change is in the provider's history with old and new
+    value. Invoices approved before keep the name, CVR and address they were issued with."""
+    provider = register.get_provider(db.session, viewer(), provider_id)
+    current = {name: getattr(provider, name) for name in ProviderDetails.__dataclass_fields__}
+    details = ProviderDetails(**{**current, **body.model_dump(exclude_unset=True)})
+    return ProviderOut.of(update_provider(db.session, actor(), viewer(), provider_id, details))
 
 
 @operation(

@@ -153,6 +153,7 @@ def _contract_fields(form: ContractForm) -> dict:
         "ceiling": form.ceiling,
         "reference": form.reference,
         "predecessor_id": form.predecessor_id,
+        "invoicing": form.invoicing,
     }
 
 
@@ -200,6 +201,7 @@ def new_contract():
                 reference=(form.reference.data or "").strip() or None,
                 title=(form.title.data or "").strip(),
                 predecessor_id=form.predecessor_id.data or None,
+                invoicing=form.invoicing.data,
             )
             try:
                 created = register.create_contract(

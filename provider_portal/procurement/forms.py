@@ -99,10 +99,15 @@ TENDER_KINDS = [
     SelectChoice("framework", _l("Framework agreement")),
 ]
 CONTRACT_KINDS = TENDER_KINDS + [SelectChoice("call_off", _l("Call-off contract"))]
+# Who issues the contract's invoices (DESIGN.md §6), as the contract page names the two terms.
+INVOICING_TERMS = [
+    SelectChoice("self_billing", _l("Self-billing")),
+    SelectChoice("provider_issued", _l("The provider issues the invoice")),
+]
 
 
 class ProviderForm(FlaskForm):
-    """A provider's name, CVR, GLN/EAN and contact person."""
+    """A provider's name, CVR, GLN/EAN, contact person and postal address."""
 
     name = StringField(
         _l("Name"), validators=[DataRequired(_l("Give the provider's name.")), Length(max=200)]
@@ -125,6 +130,22 @@ class ProviderForm(FlaskForm):
             Length(max=254),
             Email(_l("Give an email address such as name@example.dk."), check_deliverability=False),
         ],
+    )
+    # The postal address invoices print; the service checks the postcode (4 digits).
+    street = StringField(
+        _l("Street and number"),
+        validators=[Optional(), Length(max=200)],
+        render_kw={"autocomplete": "street-address"},
+    )
+    postcode = StringField(
+        _l("Postcode"),
+        validators=[Optional(), Length(max=20)],
+        render_kw={"inputmode": "numeric", "autocomplete": "postal-code"},
+    )
+    city = StringField(
+        _l("City"),
+        validators=[Optional(), Length(max=100)],
+        render_kw={"autocomplete": "address-level2"},
     )
 
 
@@ -241,6 +262,7 @@ class ContractForm(FlaskForm):
     )
     ceiling = _money(_l("Ceiling (the contract's maximum value)"))
     predecessor_id = SelectField(_l("Continues the contract"), coerce=int, default=0)
+    invoicing = SelectField(_l("Invoicing"), choices=INVOICING_TERMS, default="self_billing")
 
 
 def answer_status(form, problem: str | None) -> int:

@@ -14,6 +14,7 @@ from contracts.services import DomainError
 from contracts.services import contract_register as register
 from contracts.services import providers as service
 from contracts.services.provider_changes import (
+    EXTRA_FIELDS,
     ProviderDetails,
     ProviderRefused,
     register_provider,
@@ -44,6 +45,9 @@ def _details(form: ProviderForm) -> ProviderDetails:
         gln=form.gln.data or None,
         contact_name=form.contact_name.data or "",
         contact_email=form.contact_email.data or "",
+        street=form.street.data or "",
+        postcode=form.postcode.data or "",
+        city=form.city.data or "",
     )
 
 
@@ -59,10 +63,7 @@ def _save(form: ProviderForm, act) -> tuple[object | None, list[str], int]:
             None,
             show_problems(
                 error.problems,
-                {
-                    name: getattr(form, name)
-                    for name in ("name", "cvr", "gln", "contact_name", "contact_email")
-                },
+                {name: getattr(form, name) for name in ("name", "cvr", "gln", *EXTRA_FIELDS)},
             ),
             error.status,
         )
@@ -88,7 +89,7 @@ def providers():
 @bp.route("/providers/new", methods=["GET", "POST"])
 @allow("procurement")
 def new_provider():
-    """Register a provider: name, CVR, GLN/EAN and contact."""
+    """Register a provider: name, CVR, GLN/EAN, contact and address."""
     form = ProviderForm()
     problems, status = [], 200
     if form.is_submitted():
@@ -106,7 +107,7 @@ def new_provider():
 @bp.route("/providers/<int:provider_id>/edit", methods=["GET", "POST"])
 @allow("procurement")
 def edit_provider(provider_id: int):
-    """Change a provider's name, CVR, GLN/EAN or contact."""
+    """Change a provider's name, CVR, GLN/EAN, contact or address."""
     provider = _provider_or_404(provider_id)
     form = ProviderForm(obj=provider)
     problems, status = [], 200

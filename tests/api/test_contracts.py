@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
 from contracts.models import AuditEvent, Contract
 from tests.api.answers import assert_json_error
@@ -323,3 +324,36 @@ def test_provider_user_never_sees_another_providers_contracts(any_app, setup, ma
         client.post("/api/v1/contracts", headers=bearer(alfa), json=contract_body(a)), 403
     )
     assert count(any_app, Contract) == 2
+
+
+def test_the_invoicing_term_is_self_billing_unless_chosen_and_is_shown(app, client, setup):
+    token, provider_id, _ = setup(app)
+    default = client.post(
+        "/api/v1/contracts", headers=bearer(token), json=contract_body(provider_id)
+    )
+    assert default.status_code == 201, default.get_json()
+    assert default.get_json()["invoicing"] == "self_billing"
+    chosen = client.post(
+        "/api/v1/contracts",
+        headers=bearer(token),
+        json=contract_body(provider_id, invoicing="provider_issued"),
+    )
+    created = chosen.get_json()
+    assert created["invoicing"] == "provider_issued"
+    read = client.get(f"/api/v1/contracts/{created['id']}", headers=bearer(token)).get_json()
+    assert read["invoicing"] == "provider_issued"
+    from provider_portal.extensions import db
+
+    with app.app_context():
+        event = db.session.scalars(
+            sa.select(AuditEvent).where(
+                AuditEvent.action == "contract.created", AuditEvent.record_id == created["id"]
+            )
+        ).one()
+    assert event.details["invoicing"] == "provider_issued"
+    wrong = client.post(
+        "/api/v1/contracts",
+        headers=bearer(token),
+        json=contract_body(provider_id, invoicing="barter"),
+    )
+    assert [e["field"] for e in assert_json_error(wrong, 422)] == ["invoicing"]

@@ -13,7 +13,14 @@ from tests.api.conftest import bearer, count
 def test_register_provider_round_trips_and_is_audited(any_app, make_token):
     client = any_app.test_client()
     token = make_token(any_app, "indkob@example.dk", "procurement")
-    sent = {"name": "Exit Aktiv ApS", "cvr": "13585628", "gln": "5798009800275"}
+    sent = {
+        "name": "Exit Aktiv ApS",
+        "cvr": "13585628",
+        "gln": "5798009800275",
+        "street": "Tagensvej 85",
+        "postcode": "2200",
+        "city": "København N",
+    }
     response = client.post("/api/v1/providers", headers=bearer(token), json=sent)
     assert response.status_code == 201, response.get_json()
     created = response.get_json()
@@ -147,3 +154,77 @@ def test_provider_user_sees_only_its_own_provider(any_app, make_token, make_prov
     assert {
         p["id"] for p in client.get("/api/v1/providers", headers=bearer(staff)).get_json()["items"]
     } == {a_id, b_id}
+
+
+def test_procurement_changes_a_providers_address_and_the_history_has_old_and_new(
+    app, client, make_token
+):
+    token = make_token(app, "indkob@example.dk", "procurement")
+    created = client.post(
+        "/api/v1/providers", headers=bearer(token), json={"name": "Nytte", "cvr": "13585628"}
+    ).get_json()
+    assert (created["street"], created["postcode"], created["city"]) == ("", "", "")
+    url = f"/api/v1/providers/{created['id']}"
+    moved = {"street": "Folehaven 12", "postcode": "2500", "city": "Valby"}
+    response = client.patch(url, headers=bearer(token), json=moved)
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json() == {**created, **moved}
+    assert client.get(url, headers=bearer(token)).get_json() == {**created, **moved}
+    from provider_portal.extensions import db
+
+    with app.app_context():
+        [event] = db.session.query(AuditEvent).filter_by(action="provider.updated").all()
+        assert event.details["changes"] == {
+            "street": ["", "Folehaven 12"],
+            "postcode": ["", "2500"],
+            "city": ["", "Valby"],
+        }
+
+
+@pytest.mark.parametrize(
+    "body,field",
+    [
+        ({"postcode": "250"}, "postcode"),
+        ({"postcode": "DK-2500"}, "postcode"),
+        ({"postcode": "٢٥٠٠"}, "postcode"),
+        ({"city": "x" * 101}, "city"),
+        ({"name": None}, "name"),
+        ({"cvr": "13585627"}, "cvr"),
+    ],
+)
+def test_a_bad_change_is_422_and_changes_nothing(app, client, make_token, body, field):
+    token = make_token(app, "indkob@example.dk", "procurement")
+    created = client.post(
+        "/api/v1/providers",
+        headers=bearer(token),
+        json={"name": "Nytte", "cvr": "13585628", "postcode": "2500"},
+    ).get_json()
+    url = f"/api/v1/providers/{created['id']}"
+    errors = assert_json_error(client.patch(url, headers=bearer(token), json=body), 422)
+    assert [e["field"] for e in errors] == [field]
+    assert client.get(url, headers=bearer(token)).get_json() == created
+
+
+def test_a_bad_postcode_at_registration_is_422_with_the_rule(app, client, make_token):
+    token = make_token(app, "indkob@example.dk", "procurement")
+    body = {"name": "A", "cvr": "13585628", "postcode": "25000", "city": "Valby"}
+    errors = assert_json_error(
+        client.post("/api/v1/providers", headers=bearer(token), json=body), 422
+    )
+    assert [e["field"] for e in errors] == ["postcode"]
+    assert "4 digits, such as 2400" in errors[0]["message"]
+    assert count(app, Provider) == 0
+
+
+def test_only_procurement_changes_a_provider(app, client, make_token, make_provider):
+    from provider_portal.extensions import db
+
+    with app.app_context():
+        own = make_provider(db.session).id
+        db.session.commit()
+    for role, provider_id in (("provider", own), ("finance", None)):
+        token = make_token(app, f"{role}@example.dk", role, provider_id)
+        response = client.patch(
+            f"/api/v1/providers/{own}", headers=bearer(token), json={"city": "Valby"}
+        )
+        assert_json_error(response, 403)

@@ -269,6 +269,9 @@ def test_conclusion_only_after_the_standstill_and_cancel_needs_a_reason(app, api
     )
     set_clock(app, date(2019, 3, 27))
     assert api("POST", f"{url}/conclude", world["staff"])[0] == 200
+    # A concluded tender's contracts are self-billed, the default term (DESIGN.md §6).
+    _status, contracts = api("GET", "/api/v1/contracts", world["staff"])
+    assert {c["invoicing"] for c in contracts["items"]} == {"self_billing"}
     _refused(
         app,
         api,
