@@ -1,7 +1,8 @@
 """Posting lines for the municipality's ERP (DESIGN.md §6, Bookkeeping).
 
 One line per approved invoice and credit note issued in a date range (both ends included):
-the issue date, number, provider, contract, programme, the programme's account string and the
+the issue date, number, provider and contract as issued (the record frozen at approval),
+programme, the programme's account string and the
 cost centre (configuration, `PostingAccounts`), net, VAT and total. A credit note's amounts are
 negative, so the lines of a range add up to what was spent. Every list and sum is one query;
 the database does the adding, in whole øre.
@@ -168,6 +169,7 @@ def _lines_statement(viewer: Viewer, start: date, end: date) -> sa.Select:
             sa.select(
                 Invoice,
                 InvoiceApproval.issued_on,
+                InvoiceApproval.issued,
                 Provider.cvr,
                 Provider.name,
                 Contract.reference,
@@ -182,7 +184,10 @@ def _lines_statement(viewer: Viewer, start: date, end: date) -> sa.Select:
 
 
 def _line(row, accounts: PostingAccounts) -> PostingLine:
-    invoice, issued_on, cvr, provider_name, reference, programme = row
+    invoice, issued_on, issued, cvr, provider_name, reference, programme = row
+    if issued:  # the parties as issued: a provider renamed since does not change its invoices
+        cvr, provider_name = issued["seller"]["cvr"], issued["seller"]["name"]
+        reference = issued["contract"]["reference"]
     sign = -1 if invoice.kind == "credit_note" else 1
     return PostingLine(
         issued_on=issued_on,

@@ -108,6 +108,14 @@ def test_a_credit_note_posts_negative_so_the_lines_sum_to_what_was_spent(app):
         assert sum((line.net for line in lines), D("0")) == new.net
         assert sum((line.total for line in lines), D("0")) == new.total
         assert {line.account for line in lines} == {DEMO_POSTING_ACCOUNTS["adult-employment"]}
+        # The lines name the provider as the invoices were issued to it, whatever it is called now.
+        provider = invoice.contract.provider
+        provider.name, provider.cvr = "Nyt Navn ApS", "29403473"
+        db.session.flush()
+        again = posting_lines(db.session, FINANCE, ACCOUNTS, day, day)
+        assert {(line.provider_name, line.provider_cvr) for line in again} == {
+            ("Nyt Fodfæste A/S", "13585628")
+        }
 
 
 def test_a_programme_without_an_account_is_refused_by_name(app):
