@@ -2,9 +2,9 @@
 
 One line per approved invoice and credit note issued in a date range (both ends included):
 the issue date, number, provider and contract as issued (the record frozen at approval),
-programme, the programme's account string and the
-cost centre (configuration, `PostingAccounts`), net, VAT and total. A credit note's amounts are
-negative, so the lines of a range add up to what was spent. Every list and sum is one query;
+programme, the programme's account string and the cost centre (configuration,
+`PostingAccounts`), net, VAT and total. A credit note's amounts are negative, so the lines of a
+range add up to what was spent. Every list and sum is one query;
 the database does the adding, in whole øre.
 
 Finance alone reads them. A programme without a configured account refuses the export with
