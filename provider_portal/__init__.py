@@ -124,6 +124,7 @@ def _register_blueprints(app: Flask) -> None:
     from .job_pages.views import bp as job_pages_bp
     from .procurement.views import bp as procurement_bp
     from .provider.views import bp as provider_bp
+    from .saml.views import bp as saml_bp
     from .scores.views import bp as scores_bp
 
     for bp in (
@@ -135,6 +136,7 @@ def _register_blueprints(app: Flask) -> None:
         admin_bp,
         job_pages_bp,
         scores_bp,
+        saml_bp,
     ):
         app.register_blueprint(bp)
     # The API authenticates by bearer token only, never by cookie, so CSRF cannot reach it.

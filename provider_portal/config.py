@@ -68,6 +68,17 @@ def from_environment(instance_path: Path) -> dict:
         # environment) and the cost centre. See contracts.rules.posting_accounts for the parts.
         "POSTING_ACCOUNTS": env("POSTING_ACCOUNTS") or DEMO_POSTING_ACCOUNTS,
         "POSTING_COST_CENTRE": env("POSTING_COST_CENTRE", "BIF-JC-4410"),
+        # Single sign-on (DESIGN.md §13): the identity provider's metadata file (none: SSO is
+        # off), our entity id (default: our metadata's URL on the host asked), and the entity
+        # ids of the municipality's own identity providers, whose users may come without a CVR.
+        "SAML_IDP_METADATA": env("SAML_IDP_METADATA") or None,
+        "SAML_SP_ENTITY_ID": env("SAML_SP_ENTITY_ID") or None,
+        # The demo's test identity provider (provider_portal.saml.test_idp): the login button
+        # says "(test)".
+        "SAML_TEST_IDP": env("SAML_TEST_IDP") == "1",
+        "SAML_STAFF_IDPS": tuple(
+            name.strip() for name in (env("SAML_STAFF_IDPS") or "").split(",") if name.strip()
+        ),
     }
 
 

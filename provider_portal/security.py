@@ -21,7 +21,19 @@ from contracts.services.scope import Viewer
 
 from .extensions import db, login_manager
 
-PUBLIC_ENDPOINTS = frozenset({"static", "auth.login", "auth.set_language", "api.openapi"})
+PUBLIC_ENDPOINTS = frozenset(
+    {
+        "static",
+        "auth.login",
+        "auth.set_language",
+        "api.openapi",
+        # Single sign-on: the way in, and out (they check the SAML messages themselves).
+        "saml.metadata",
+        "saml.login",
+        "saml.acs",
+        "saml.logout",
+    }
+)
 ALL_ROLES = ("procurement", "provider", "finance", "admin")
 # Each role's name as a person reads it, in the page's language.
 ROLE_LABELS = {

@@ -11,6 +11,8 @@ PACKAGES=(
     redis-server
     postgresql
     poppler-utils
+    # pysaml2 signs, verifies and decrypts SAML messages by calling xmlsec1.
+    xmlsec1
     chromium
     fonts-dejavu-core
     fonts-liberation

@@ -51,6 +51,16 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
+def start_session(user) -> None:
+    """Log the user in on a fresh session, so a planted session id is worth nothing."""
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
+    login_user(user)
+    session["_stamp"] = password_stamp(user)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_account_limit, key_func=_account_key, methods=["POST"], deduct_when=_login_failed)
 @limiter.limit(_address_limit, key_func=_address_key, methods=["POST"], deduct_when=_login_failed)
@@ -60,13 +70,7 @@ def login():
     if form.validate_on_submit():
         user = find_user(db.session, form.email.data)
         if check_password(user, form.password.data):
-            # A fresh session on login, so a planted session id is worth nothing.
-            language = session.get("lang")
-            session.clear()
-            if language:
-                session["lang"] = language
-            login_user(user)
-            session["_stamp"] = password_stamp(user)
+            start_session(user)
             user.last_login_at = utcnow()
             record(
                 db.session,

@@ -1,0 +1,229 @@
+"""Single sign-on by SAML 2.0 in the OIOSAML 3 profile (DESIGN.md §13).
+
+GET /saml/metadata answers on every installation; /saml/login, /saml/acs and /saml/logout need
+the identity provider's metadata (SAML_IDP_METADATA). pysaml2 checks the response: the
+assertion's signature by the identity provider's certificate, its decryption with our key, the
+audience (our entity id), the destination (our ACS), InResponseTo against the request we sent,
+and the validity window. contracts.services.single_sign_on then decides who gets in.
+
+The request we sent is remembered in a cookie of its own rather than in the session: the
+identity provider posts the response from its own site, and a browser sends the session's
+SameSite=Lax cookie with no cross-site POST. That cookie is signed, lives 15 minutes and is
+SameSite=None (Secure) over HTTPS.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_login import logout_user
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
+from saml2.ident import code, decode
+from saml2.saml import NameID
+
+from contracts.services import single_sign_on as sso
+from contracts.services.audit import Actor, record
+
+from ..auth.views import _safe_next, start_session
+from ..extensions import csrf, db
+from ..security import current
+from . import sp
+
+bp = Blueprint("saml", __name__, url_prefix="/saml")
+
+REQUEST_COOKIE = "saml_request"
+REQUEST_MAX_AGE = 15 * 60
+
+
+@bp.record_once
+def _make_keys(state) -> None:
+    # On first start, so /saml/metadata answers on any installation.
+    sp.sp_keys(state.app)
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="saml-request")
+
+
+@bp.get("/metadata")
+def metadata():
+    return current_app.response_class(sp.metadata_xml(), mimetype="application/samlmetadata+xml")
+
+
+@bp.get("/login")
+def login():
+    if sp.idp_metadata() is None:
+        return render_template("auth/saml_not_configured.html"), 200
+    client = sp.client()
+    request_id, info = client.prepare_for_authenticate(
+        entityid=sp.idp_entity_id(client),
+        binding=BINDING_HTTP_REDIRECT,
+        sign=True,
+        sigalg=client.signing_algorithm,
+        digest_alg=client.digest_algorithm,
+    )
+    location = dict(info["headers"])["Location"]
+    response = redirect(location)
+    remembered = {"id": request_id, "next": _safe_next(request.args.get("next"))}
+    response.set_cookie(
+        REQUEST_COOKIE,
+        _serializer().dumps(remembered),
+        max_age=REQUEST_MAX_AGE,
+        path=url_for("saml.acs"),
+        httponly=True,
+        secure=request.is_secure,
+        samesite="None" if request.is_secure else "Lax",
+    )
+    return response
+
+
+def _outstanding() -> dict:
+    try:
+        return _serializer().loads(request.cookies.get(REQUEST_COOKIE, ""), max_age=REQUEST_MAX_AGE)
+    except BadSignature:
+        return {}
+
+
+def _refused(reason: str, status: int = 403, provider_name: str | None = None, **details):
+    if details:  # refused here at the edge; the domain audits its own refusals
+        record(
+            db.session,
+            Actor("anonymous", None, request.remote_addr),
+            "login.sso_refused",
+            "user",
+            None,
+            reason=reason,
+            **details,
+        )
+    page = render_template("auth/saml_refused.html", reason=reason, provider_name=provider_name)
+    response = current_app.make_response((page, status))
+    response.delete_cookie(REQUEST_COOKIE, path=url_for("saml.acs"))
+    return response
+
+
+@bp.post("/acs")
+@csrf.exempt
+def acs():
+    if sp.idp_metadata() is None:
+        return render_template("auth/saml_not_configured.html"), 404
+    outstanding = _outstanding()
+    client = sp.client()
+    try:
+        answer = client.parse_authn_request_response(
+            request.form.get("SAMLResponse", ""),
+            BINDING_HTTP_POST,
+            outstanding={outstanding["id"]: outstanding.get("next") or "/"} if outstanding else {},
+        )
+        if answer is None or answer.assertion is None:
+            raise ValueError("no assertion")
+        info = answer.session_info()
+    except Exception as error:  # noqa: BLE001 - every fault of the message is a refusal
+        current_app.logger.warning("SAML response refused: %r", error)
+        return _refused("invalid", 400, problem=f"{type(error).__name__}: {error}"[:300])
+    identity = sso.Identity.from_attributes(_attributes(answer.assertion))
+    assertion = sso.Assertion(
+        assertion_id=answer.assertion.id,
+        issuer=info["issuer"],
+        not_on_or_after=_until(answer),
+    )
+    admission = sso.admit(
+        db.session,
+        identity,
+        assertion,
+        municipality_cvr=current_app.config["MUNICIPALITY_CVR"],
+        staff_idps=current_app.config.get("SAML_STAFF_IDPS") or (),
+        remote_addr=request.remote_addr,
+    )
+    if admission.user is None:
+        return _refused(admission.refusal, provider_name=admission.provider_name)
+    start_session(admission.user)
+    session["saml"] = {
+        "idp": info["issuer"],
+        "name_id": code(info["name_id"]) if isinstance(info["name_id"], NameID) else None,
+        "session_index": info.get("session_index"),
+    }
+    response = redirect(_safe_next(outstanding.get("next")) or url_for("home.index"))
+    response.delete_cookie(REQUEST_COOKIE, path=url_for("saml.acs"))
+    return response
+
+
+def _attributes(assertion) -> dict[str, list[str]]:
+    """The assertion's attributes by their full names (OIOSAML 3 names them by URI)."""
+    attributes: dict[str, list[str]] = {}
+    for statement in assertion.attribute_statement:
+        for attribute in statement.attribute:
+            values = [value.text or "" for value in attribute.attribute_value]
+            attributes.setdefault(attribute.name, []).extend(values)
+    return attributes
+
+
+def _until(answer) -> datetime:
+    """Until when the assertion could be presented: a replay is watched for that long."""
+    seconds = answer.not_on_or_after or 0
+    if seconds:
+        return datetime.fromtimestamp(seconds, UTC)
+    return datetime.now(UTC) + timedelta(hours=12)
+
+
+@bp.route("/logout", methods=["GET", "POST"])
+def logout():
+    """POST: end the session here, then at the identity provider. GET: its answer comes back."""
+    if request.method == "GET":
+        if request.args.get("SAMLResponse") and sp.idp_metadata() is not None:
+            try:
+                sp.client().parse_logout_request_response(
+                    request.args["SAMLResponse"], BINDING_HTTP_REDIRECT
+                )
+            except Exception as error:  # noqa: BLE001 - the local session is gone either way
+                current_app.logger.warning("SAML logout response not understood: %r", error)
+        return render_template("auth/saml_logged_out.html", onward=None)
+    user = current()
+    held = session.get("saml") or {}
+    if user is not None:
+        record(
+            db.session, Actor(user.email, user.id, request.remote_addr), "logout", "user", user.id
+        )
+    logout_user()
+    session.clear()
+    onward = _logout_request(held) if user is not None else None
+    if onward is None:
+        return redirect(url_for("auth.login"))
+    # A page that goes on to the identity provider: a form's redirect to another site would be
+    # stopped by our Content-Security-Policy (form-action 'self').
+    return render_template("auth/saml_logged_out.html", onward=onward)
+
+
+def _logout_request(held: dict) -> str | None:
+    """The URL that asks the identity provider to end its session too, when it can."""
+    if not held.get("name_id") or sp.idp_metadata() is None:
+        return None
+    client = sp.client()
+    try:
+        destinations = client.metadata.single_logout_service(
+            held["idp"], BINDING_HTTP_REDIRECT, "idpsso"
+        )
+    except Exception:  # noqa: BLE001 - an identity provider without single logout
+        return None
+    if not destinations:
+        return None
+    destination = destinations[0]["location"]
+    _request_id, logout_request = client.create_logout_request(
+        destination,
+        held["idp"],
+        name_id=decode(held["name_id"]),
+        session_indexes=[held["session_index"]] if held.get("session_index") else None,
+        sign=False,
+        sign_alg=client.signing_algorithm,
+        digest_alg=client.digest_algorithm,
+    )
+    info = client.apply_binding(
+        BINDING_HTTP_REDIRECT,
+        str(logout_request),
+        destination,
+        "",
+        sign=True,
+        sigalg=client.signing_algorithm,
+    )
+    return dict(info["headers"])["Location"]
