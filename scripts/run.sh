@@ -9,6 +9,8 @@
 #                 running redis on that port that answers PING is reused)
 #   WEB_PORT      port for the web app (default 5000)
 #   PORTAL_TODAY  the app's "today" (default 2019-01-24, the demo's date)
+#   IDP_PORT      port for the demo's test identity provider (default: a free one); set
+#                 SAML_IDP_METADATA to a real identity provider's metadata to start none
 #   VENV          virtualenv directory (default .venv)
 set -euo pipefail
 
@@ -140,6 +142,27 @@ else
     log "demo data already loaded (delete instance/.demo-loaded to force)"
 fi
 
+# ---------------------------------------------- single sign-on (test IdP)
+# A demo aid only: pysaml2's IdP, which lets anyone log in as a demo person (MitID Erhverv
+# for the demo provider's coordinator, the municipality's CVR for procurement). It fetches
+# the portal's metadata at the first login and writes its own to instance/.
+if [[ -z "${SAML_IDP_METADATA:-}" ]]; then
+    IDP_PORT="${IDP_PORT:-$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
+    IDP_METADATA="$INSTANCE/test_idp_metadata.xml"
+    rm -f "$IDP_METADATA"
+    start test-idp "$PY" -m provider_portal.saml.test_idp --port "$IDP_PORT" \
+        --sp-metadata-url "http://127.0.0.1:${WEB_PORT}/saml/metadata" \
+        --key-dir "$INSTANCE/test_idp" --metadata-out "$IDP_METADATA"
+    for _ in $(seq 100); do
+        [[ -s "$IDP_METADATA" ]] && break
+        kill -0 "${PIDS[-1]}" 2>/dev/null || die "the test identity provider exited."
+        sleep 0.1
+    done
+    [[ -s "$IDP_METADATA" ]] || die "the test identity provider wrote no metadata."
+    export SAML_IDP_METADATA="$IDP_METADATA" SAML_TEST_IDP=1
+    log "test identity provider (demo only) on http://127.0.0.1:$IDP_PORT"
+fi
+
 # ---------------------------------------------------------- worker + web
 start worker "$PY" worker.py
 if [[ "${DEMO_JUST_LOADED:-0}" == 1 ]]; then
@@ -161,6 +184,8 @@ cat <<EOF
     leverandor@demo.dk   provider
     okonomi@demo.dk      finance
     admin@demo.dk        admin
+  Or "Log ind med MitID Erhverv (test)" on the login page: a test identity provider
+  (demo only) where you pick a person.
   Press Ctrl-C to stop.
 
 EOF
