@@ -10,6 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ..models import AuditEvent, ReadMark, utcnow
+from ..rules.periods import COPENHAGEN
 
 
 @dataclass(frozen=True)
@@ -51,17 +52,19 @@ def record(
 def record_read(
     session: Session,
     actor: Actor,
+    action: str,
     subject: str,
     day: date,
     record_type: str | None = None,
     record_id: int | None = None,
+    occurred_at: datetime | None = None,
     **details: Any,
 ) -> bool:
     """Audit a read of participant data once per user, subject and day (DESIGN.md §13): the
-    first read of the day writes an event `<subject's kind>.read`, later ones nothing. Returns
-    whether this read was the day's first. A read without a user (a job) is not folded.
+    first read of the day writes the event `action`, later ones nothing. Returns whether this
+    read was the day's first. A read without a user (a job, a command) is always written.
 
-    `subject` names what was read ("participants:contract:12"); the fold is a row per user,
+    `subject` names the list read ("participants:contract:12"); the fold is a row per user,
     subject and day inserted with ON CONFLICT DO NOTHING, so two requests at once write one event.
     """
     if actor.user_id is not None:
@@ -78,10 +81,42 @@ def record_read(
     record(
         session,
         actor,
-        f"{subject.partition(':')[0]}.read",
+        action,
         record_type,
         record_id,
+        occurred_at=occurred_at,
         subject=subject,
         **details,
     )
     return True
+
+
+# Reading a list that names participants (GDPR art. 10 data) is an audit event of this action.
+PARTICIPANTS_READ = "participants.viewed"
+
+
+def participants_read(
+    session: Session,
+    actor: Actor,
+    page: str,
+    record_type: str | None,
+    record_id: int | None,
+    now: datetime,
+    part: str = "",
+    **details: Any,
+) -> bool:
+    """Audit that `page` (a page's or an API call's name) showed the participants of a record
+    (`part`, such as a month, telling its lists apart), once per user, list and Copenhagen day."""
+    subject = f"{page}:{record_type or ''}:{record_id or ''}:{part}"
+    return record_read(
+        session,
+        actor,
+        PARTICIPANTS_READ,
+        subject[:100],
+        now.astimezone(COPENHAGEN).date(),
+        record_type,
+        record_id,
+        occurred_at=now,
+        page=page,
+        **details,
+    )

@@ -97,7 +97,7 @@ def audit_page(
 ) -> Page[AuditEvent]:
     """A page of the events the filters admit, the newest first; the reading audited once a day."""
     stmt = _checked(viewer, filters)
-    record_read(session, actor, "audit:log", today)
+    record_read(session, actor, "audit.read", "audit:log", today)
     return page_of(session, stmt, page, per_page)
 
 

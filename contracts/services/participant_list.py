@@ -20,24 +20,22 @@ list (the contract's) and Copenhagen day, not on every page, search or filter.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from ..models import AuditEvent, Contract, Enrolment, Participant
+from ..models import Contract, Enrolment, Participant
 from ..rules.exits import TRANSFERRED, WITHDRAWN
-from ..rules.periods import COPENHAGEN
 from ..rules.problems import N_
 from . import DomainError, scope
-from .audit import Actor, record
+from .audit import Actor, participants_read
 from .contract_register import get_contract
 from .paging import MAX_PER_PAGE, Page
 from .scope import Viewer
 
 # A status names the end reason where the end is a transfer or a withdrawal.
 STATUSES = ("active", "upcoming", "exited", TRANSFERRED, WITHDRAWN)
-READ_ACTION = "participants.viewed"
 LIST_NAME = "procurement.participants"
 SEARCH_MOST = 40  # a reference is 8 characters; longer text is cut, never an error
 
@@ -153,33 +151,7 @@ def participant_list(
     )
 
 
-def record_read(
-    session: Session, actor: Actor, contract_id: int, now: datetime, **details
-) -> AuditEvent | None:
-    """Record that the actor read the contract's participant list, once per Copenhagen day: the
-    first read of the day is an audit event, later ones that day add none (None)."""
-    if actor.user_id is not None:
-        midnight = datetime.combine(now.astimezone(COPENHAGEN).date(), time(), COPENHAGEN)
-        already = session.scalar(
-            sa.select(AuditEvent.id)
-            .where(
-                AuditEvent.actor_id == actor.user_id,
-                AuditEvent.action == READ_ACTION,
-                AuditEvent.record_type == "contract",
-                AuditEvent.record_id == contract_id,
-                AuditEvent.occurred_at >= midnight,
-            )
-            .limit(1)
-        )
-        if already is not None:
-            return None
-    return record(
-        session,
-        actor,
-        READ_ACTION,
-        "contract",
-        contract_id,
-        occurred_at=now,
-        page=LIST_NAME,
-        **details,
-    )
+def record_read(session: Session, actor: Actor, contract_id: int, now: datetime, **details) -> bool:
+    """Record that the actor read the contract's participant list, once per user and Copenhagen
+    day: the first read of the day is an audit event, later ones that day add none (False)."""
+    return participants_read(session, actor, LIST_NAME, "contract", contract_id, now, **details)

@@ -16,12 +16,12 @@ from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema
 from contracts.models import Notice
 from contracts.rules.exits import EXIT_REASONS
 from contracts.services import notices
-from contracts.services.audit import record
 from contracts.services.notice_lists import ExitsDisagree
 
 from .. import clock
 from ..errors import api_error
 from ..extensions import db
+from ..reads import participants_read
 from ..security import actor, viewer
 from .blueprint import bp
 from .declare import operation
@@ -203,13 +203,10 @@ def list_notices(query: NoticeListQuery, page: int, per_page: int):
         per_page=per_page,
     )
     # The list names participants (GDPR art. 10 data): reading it is an audit event.
-    record(
-        db.session,
-        actor(),
-        "participants.viewed",
+    participants_read(
+        "api.list_notices",
         "notice",
         None,
-        page="api.list_notices",
         count=len(found.items),
     )
     return found.mapped(NoticeOut.of)

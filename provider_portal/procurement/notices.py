@@ -27,6 +27,7 @@ from ..form_fields import IsMonth, MonthField
 from ..formatting import day as formatted_day
 from ..i18n import say
 from ..invoice_filters import OfferedField
+from ..reads import participants_read
 from ..security import actor, allow, viewer
 from .views import bp
 
@@ -96,13 +97,10 @@ def _queue(status: int = 200, failed: int | None = None, reason_error: str | Non
         per_page=PER_PAGE,
         oldest_first=True,
     )
-    record(
-        db.session,
-        actor(),
-        "participants.viewed",
+    participants_read(
+        "procurement.notices",
         "notice",
         None,
-        page="procurement.notices",
         count=len(found.items),
     )
     return render_template(
@@ -204,13 +202,10 @@ def absences():
             page=max(1, request.args.get("page", 1, type=int)),
             per_page=PER_PAGE,
         )
-        record(
-            db.session,
-            actor(),
-            "participants.viewed",
+        participants_read(
+            "procurement.absences",
             "notice",
             None,
-            page="procurement.absences",
             count=len(found.items),
             **form.as_args(),
         )

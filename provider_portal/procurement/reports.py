@@ -16,11 +16,11 @@ from wtforms.validators import DataRequired, Length
 from contracts.models import MonthlyReport
 from contracts.rules.periods import Month, report_due_on
 from contracts.services import DomainError, report_lines, report_review, report_versions, reports
-from contracts.services.audit import record
 
 from .. import clock, transaction
 from ..extensions import db
 from ..i18n import say
+from ..reads import participants_read
 from ..security import actor, allow, viewer
 from .views import bp
 
@@ -57,13 +57,10 @@ REVIEWED = ("submitted", "accepted")
 def _page(report: MonthlyReport, reject_form: RejectForm | None = None, status: int = 200):
     lines = report_lines.stored_lines(db.session, report.id)
     # Reading a report's participants is an audit event (GDPR art. 10 data).
-    record(
-        db.session,
-        actor(),
-        "participants.viewed",
+    participants_read(
+        "procurement.report",
         "monthly_report",
         report.id,
-        page="procurement.report",
         month=report.month,
         count=len(lines),
     )

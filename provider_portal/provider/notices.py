@@ -21,12 +21,12 @@ from wtforms.fields.choices import SelectChoice
 from contracts.models import Contract
 from contracts.rules.exits import EXIT_REASONS
 from contracts.services import DomainError, NotFound, contract_register, notices
-from contracts.services.audit import record
 
 from .. import clock, transaction
 from ..extensions import db
 from ..form_fields import read_day
 from ..i18n import say
+from ..reads import participants_read
 from ..security import actor, allow, viewer
 from .views import bp
 
@@ -90,13 +90,10 @@ def _page(contract: Contract, form: NoticeForm, day: date, status: int = 200):
     found = notices.notices_page(
         db.session, viewer(), contract_id=contract.id, page=max(1, page), per_page=PER_PAGE
     )
-    record(
-        db.session,
-        actor(),
-        "participants.viewed",
+    participants_read(
+        "provider.notices",
         "contract",
         contract.id,
-        page="provider.notices",
         count=len(found.items),
     )
     return render_template(

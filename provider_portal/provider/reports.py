@@ -27,12 +27,12 @@ from contracts.rules.report_checks import Enrolled
 from contracts.rules.report_format import read_json
 from contracts.rules.report_xlsx import read_upload
 from contracts.services import DomainError, report_lines, reports
-from contracts.services.audit import record
 from contracts.services.report_months import ContractMonth, contract_month
 
 from .. import clock, transaction
 from ..extensions import db
 from ..i18n import say
+from ..reads import participants_read
 from ..report_vocabulary import report_words
 from ..security import actor, allow, viewer
 from .views import bp
@@ -168,14 +168,11 @@ def _page(
             by_line.setdefault(p.line, []).append(p)
     lines = stored_lines(state.report)
     # Reading the participant list is an audit event (GDPR art. 10 data).
-    record(
-        db.session,
-        actor(),
-        "participants.viewed",
+    participants_read(
+        "provider.report",
         "contract",
         state.contract.id,
-        page="provider.report",
-        month=state.month,
+        part=state.month,
         count=len(state.enrolled),
     )
     file_refs = {line.line: line.participant_ref for line in (read_lines or [])}

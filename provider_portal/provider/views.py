@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from contracts.services.audit import record
 from contracts.services.figures import figures_as_of
 from contracts.services.provider_overview import provider_overview
 
 from .. import clock
 from ..extensions import db
-from ..security import actor, allow, viewer
+from ..reads import participants_read
+from ..security import allow, viewer
 
 bp = Blueprint("provider", __name__, url_prefix="/provider")
 
@@ -28,13 +28,10 @@ def home():
     today = clock.today()
     overview = provider_overview(db.session, v, today)
     # Reading a participant list is an audit event (GDPR art. 10 data), even on a home page.
-    record(
-        db.session,
-        actor(),
-        "participants.viewed",
+    participants_read(
+        "provider.home",
         "provider",
         v.provider_id,
-        page="provider.home",
         count=len(overview.enrolments),
     )
     return render_template(

@@ -172,6 +172,7 @@ def _pages(client, url: str, token: str, per_page: int) -> list[dict]:
 PAGED_ELSEWHERE = {
     "/api/v1/notices": "tests/notices/test_notices_api.py",
     "/api/v1/postings": "tests/finance/test_postings.py",
+    "/api/v1/audit": "tests/audit/test_audit_log.py",
 }
 
 

@@ -17,6 +17,7 @@ from tests.api.conftest import bearer
 from tests.conftest import login
 from tests.pages import PageParts
 
+READ = "participants.viewed"
 ALICE = Actor("alice@example.dk", None)
 BOB = Actor("bob@example.dk", None)
 
@@ -96,14 +97,14 @@ def test_a_read_is_folded_per_user_subject_and_day(any_app, make_user):
         user = make_user(db.session, "indkob@example.dk", "procurement")
         reader = Actor(user.email, user.id)
         firsts = [
-            record_read(db.session, reader, "participants:contract:1", date(2019, 1, 7)),
-            record_read(db.session, reader, "participants:contract:1", date(2019, 1, 7)),
-            record_read(db.session, reader, "participants:contract:2", date(2019, 1, 7)),
-            record_read(db.session, reader, "participants:contract:1", date(2019, 1, 8)),
+            record_read(db.session, reader, READ, "participants:contract:1", date(2019, 1, 7)),
+            record_read(db.session, reader, READ, "participants:contract:1", date(2019, 1, 7)),
+            record_read(db.session, reader, READ, "participants:contract:2", date(2019, 1, 7)),
+            record_read(db.session, reader, READ, "participants:contract:1", date(2019, 1, 8)),
         ]
         db.session.commit()
         events = db.session.scalars(
-            sa.select(AuditEvent.details).where(AuditEvent.action == "participants.read")
+            sa.select(AuditEvent.details).where(AuditEvent.action == READ)
         ).all()
     assert firsts == [True, False, True, True]
     assert len(events) == 3
