@@ -24,6 +24,7 @@ from contracts.services.report_templates import month_template
 from .. import clock
 from ..clock import today
 from ..extensions import db
+from ..reads import participants_read
 from ..report_template_files import template_response
 from ..report_vocabulary import report_words
 from ..security import actor, viewer
@@ -217,8 +218,11 @@ def _template(contract_id: int, month: Month, kind: str):
     response_description="The newest version of the report",
 )
 def get_report(contract_id: int, month: Month):
-    """The newest version, with its lines as stored."""
-    return report_out(_report(_contract(contract_id), month))
+    """The newest version, with its lines as stored. Reading its participants is audited
+    (once per user, report and day)."""
+    report = _report(_contract(contract_id), month)
+    participants_read("api.get_report", "monthly_report", report.id)
+    return report_out(report)
 
 
 @operation(

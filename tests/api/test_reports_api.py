@@ -161,3 +161,31 @@ def test_flow_and_isolation(app, client):
     )
     assert missing.status_code == 404
     assert missing.get_json()["errors"][0]["message"] == "There is no report for 2019-02 yet."
+
+
+def test_reading_a_report_by_api_is_audited_once_a_day_per_reader(app, client):
+    """The report names participants (GDPR art. 10 data): every reader's first read of the day
+    is an audit event, with who read it; reading it again that day adds nothing."""
+    from contracts.models import AuditEvent
+
+    scenario, tokens = setup_tokens(app)
+    assert (
+        put(
+            client,
+            tokens["provider"],
+            scenario.contract_id,
+            "report-2019-01.json",
+            "application/json",
+        ).status_code
+        == 200
+    )
+    for role in ("procurement", "procurement", "finance", "provider"):
+        answer = client.get(URL.format(scenario.contract_id), headers=bearer(tokens[role]))
+        assert answer.status_code == 200
+    with app.app_context():
+        readers = db.session.scalars(
+            sa.select(AuditEvent.actor_label)
+            .where(AuditEvent.action == "participants.viewed")
+            .order_by(AuditEvent.id)
+        ).all()
+    assert readers == ["indkob@example.dk", "okonomi@example.dk", "koordinator@example.dk"]
