@@ -242,6 +242,10 @@ def web_app(idp: TestIdP, sp_metadata_url: str, people: list[Person]):
                 idp.trust(answer.read().decode("utf-8"))
             app.trusted = True
 
+    @app.get("/favicon.ico")
+    def favicon():
+        return Response(status=204)
+
     @app.get("/metadata")
     def metadata():
         return Response(idp.metadata_xml(), mimetype="application/samlmetadata+xml")
