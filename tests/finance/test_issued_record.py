@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from contracts.documents import pdf, ubl
 from contracts.models import Contract, Provider
 from contracts.services.invoice_documents import invoice_document
@@ -31,8 +33,9 @@ def change_everything(invoice) -> None:
     db.session.flush()
 
 
-def test_renaming_moving_and_new_terms_leave_an_approved_invoice_as_issued(app):
-    with app.app_context():
+@pytest.mark.postgres
+def test_renaming_moving_and_new_terms_leave_an_approved_invoice_as_issued(any_app):
+    with any_app.app_context():
         invoice, _doc = approved_sample(db.session)
         text, xml = documents(invoice.id)
         change_everything(invoice)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from lxml import etree
 
 from contracts.documents import ubl
@@ -113,9 +114,18 @@ def test_a_rule_set_is_picked_by_the_documents_customization_id(app):
     assert [f.rule for f in three_layers().validate(unknown).errors] == ["CustomizationID"]
 
 
-def test_a_credit_note_refers_to_what_it_credits_and_is_never_negative(app):
+@pytest.mark.parametrize(
+    "invoicing, type_code, customization",
+    [
+        ("self_billing", "261", ubl.SELF_BILLING_CUSTOMIZATION_ID),
+        ("provider_issued", "381", ubl.CUSTOMIZATION_ID),
+    ],
+)
+def test_a_credit_note_refers_to_what_it_credits_and_is_never_negative(
+    app, invoicing, type_code, customization
+):
     with app.app_context():
-        invoice, _doc = approved_sample(db.session)
+        invoice, _doc = approved_sample(db.session, invoicing=invoicing)
         note, _new = corrected_invoice(db.session, invoice)
         approve(db.session, note.id)
         xml = ubl.build(invoice_document(db.session, note.id, BUYER))
@@ -123,11 +133,10 @@ def test_a_credit_note_refers_to_what_it_credits_and_is_never_negative(app):
     assert report.valid, report.errors
     tree = etree.fromstring(xml)
     assert tree.tag == f"{{{ubl.NS_CREDIT_NOTE}}}CreditNote"
-    assert tree.findtext("cbc:CreditNoteTypeCode", namespaces=NS) == "261"
-    assert tree.findtext("cbc:CustomizationID", namespaces=NS) == (
-        ubl.SELF_BILLING_CUSTOMIZATION_ID
-    )
-    assert tree.findtext("cbc:Note", namespaces=NS).startswith("Selvfakturering")
+    assert tree.findtext("cbc:CreditNoteTypeCode", namespaces=NS) == type_code
+    assert tree.findtext("cbc:CustomizationID", namespaces=NS) == customization
+    note_text = tree.findtext("cbc:Note", namespaces=NS)
+    assert note_text.startswith("Selvfakturering") == (invoicing == "self_billing")
     assert (
         tree.findtext("cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID", namespaces=NS)
         == "2019-000001"
