@@ -1,5 +1,6 @@
 """The demo as a working municipality on 24 January 2019: 2018 up to November approved and
-numbered by `approve-demo` (as `make run` does), December's invoices waiting for finance (January
+numbered by `approve-demo` (as `make run` does), attested by procurement the day before finance
+approved them, December's invoices waiting for procurement's attestation (January
 has not ended, so it is not invoiced); every e-invoice of it, and a credit note, valid."""
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ import sqlalchemy as sa
 
 from contracts.documents import ubl
 from contracts.models import Invoice, InvoiceApproval, User
-from contracts.services import approval, invoicing
+from contracts.services import invoicing
 from contracts.services.audit import Actor
 from contracts.services.invoice_documents import invoice_document
 from provider_portal.extensions import db
 from provider_portal.finance import commands
+from tests.finance.demo_approvals import approve_invoice
 from tests.finance.demo_books import invoice_demo
 from tests.finance.documents import BUYER, three_layers
 from tests.finance.helpers import FINANCE
@@ -50,6 +52,14 @@ def test_approve_demo_approves_2018_in_month_order_and_leaves_december_waiting(a
             .order_by(Invoice.month, Invoice.id)
         ).all()
         finance_id = db.session.scalar(sa.select(User.id).where(User.email == "okonomi@demo.dk"))
+        procurement_id = db.session.scalar(sa.select(User.id).where(User.email == "indkob@demo.dk"))
+        steps = db.session.execute(
+            sa.select(Invoice.attested_by_id, Invoice.attested_at, Invoice.approved_at).where(
+                Invoice.month <= "2018-11"
+            )
+        ).all()
+    assert {attester for attester, *_ in steps} == {procurement_id}
+    assert all(attested < approved for _, attested, approved in steps)
     assert len(rows) == books
     done = [r for r in rows if r.month <= "2018-11"]
     waiting = [r for r in rows if r.month == "2018-12"]
@@ -70,7 +80,7 @@ def test_approve_demo_approves_2018_in_month_order_and_leaves_december_waiting(a
     assert {r.number_year for r in done} == {2018}
     assert [r.issued_on for r in done][:1] == [date(2018, 4, 15)]
     assert {r.issued_on for r in done if r.month == "2018-11"} == {date(2018, 12, 15)}
-    assert "Approved" in result.output
+    assert "Attested and approved" in result.output
     again = app.test_cli_runner().invoke(args=["approve-demo", "--up-to", "2018-11"])
     assert again.exit_code == 0 and "Nothing to approve" in again.output
 
@@ -108,7 +118,7 @@ def test_every_e_invoice_of_the_approved_demo_months_and_a_credit_note_pass_all_
         # A correction of an approved demo invoice: its credit note, approved, is valid too.
         credited = db.session.get(Invoice, ids[-1])
         note = invoicing.credit(db.session, credited)
-        approval.approve(db.session, Actor("test"), FINANCE, note.id, date(2019, 1, 24))
+        approve_invoice(db.session, note.id, date(2019, 1, 24), (Actor("test"), FINANCE))
         doc = invoice_document(db.session, note.id, BUYER)
         report = validator.validate(ubl.build(doc))
     assert report.valid, report.errors

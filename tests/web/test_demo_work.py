@@ -1,7 +1,8 @@
 """On the demo's day every role finds work waiting on its home page (issue 12): procurement a
-December report to review and exit notices to decide, finance December's invoices to approve
-(after `make run`'s aggregation and approval up to November), the provider its late December
-report and its January draft, which it cannot submit before January has ended."""
+December report to review and exit notices to decide, and December's invoices to attest (after
+`make run`'s aggregation, attestation and approval up to November), which finance sees waiting
+for procurement; the provider its late December report and its January draft, which it cannot
+submit before January has ended."""
 
 from __future__ import annotations
 
@@ -61,9 +62,17 @@ def test_the_provider_has_december_late_and_a_january_draft_it_cannot_submit_yet
     assert "kan indsendes fra" not in december
 
 
-def test_finance_has_decembers_invoices_waiting_for_approval(demo_app, client_as):
+def test_procurement_has_decembers_invoices_to_attest_and_finance_sees_them_waiting(
+    demo_app, client_as
+):
     _books_as_make_run_leaves_them(demo_app)
+    procurement = client_as("procurement")
+    home = _text(procurement, "/procurement/")
+    assert "Fakturaer til attestation" in home
+    assert "fakturaer og kreditnotaer venter på attestation" in home
+    queue = _text(procurement, "/procurement/invoices")
+    assert "december 2018" in queue and "november 2018" not in queue
     text = _text(client_as("finance"), "/finance/")
     assert "Fakturaer der venter på godkendelse" in text
-    assert "december 2018" in text
+    assert "fakturaer og kreditnotaer venter på indkøbs attestation" in text
     assert "november 2018" not in text
