@@ -36,6 +36,7 @@ from ..models.notices import LIVE_STATUSES
 from ..rules.notice_checks import DAY_MOST_HOURS, NOTE_MOST, input_problems
 from ..rules.periods import month_of
 from ..rules.problems import N_, Problem
+from ..rules.report_calendar import DONE_STATUSES
 from . import DomainError, NotFound, Refused
 from .audit import Actor
 from .audit import record as audit
@@ -52,8 +53,9 @@ from .notice_lists import (
 from .report_versions import latest_report
 from .scope import Viewer
 
-# Report states in which a month's exits are settled by the report, not by a notice.
-REPORTED = ("submitted", "accepted", "invoiced")
+# A month whose report is sent in (DONE_STATUSES) has its exits settled by the report, not by
+# a notice.
+REPORTED = DONE_STATUSES
 
 
 class NoticeRefused(Refused):
