@@ -37,13 +37,18 @@ def idp(key_dirs) -> TestIdP:
 
 
 @pytest.fixture
-def saml_app(sqlite_url, clean_redis, tmp_path, idp, key_dirs) -> Iterator[Flask]:
-    """The portal, set up for single sign-on with the test IdP, which trusts it in turn."""
+def saml_app(request, clean_redis, tmp_path, idp, key_dirs) -> Iterator[Flask]:
+    """The portal, set up for single sign-on with the test IdP, which trusts it in turn.
+
+    On SQLite, or on PostgreSQL for a test parametrised with `saml_app=["postgresql"]`
+    (indirect)."""
+    database = getattr(request, "param", "sqlite")
+    url = request.getfixturevalue("postgres_url" if database == "postgresql" else "sqlite_url")
     metadata = tmp_path / "idp-metadata.xml"
     metadata.write_text(idp.metadata_xml(), encoding="utf-8")
     app = create_app(
         app_config(
-            sqlite_url,
+            url,
             clean_redis,
             tmp_path,
             SAML_IDP_METADATA=str(metadata),

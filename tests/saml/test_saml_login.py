@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import base64
 
+import pytest
 import sqlalchemy as sa
 
 from contracts.models import AuditEvent, SamlAssertion, User
 from provider_portal.extensions import db
-from tests.saml.conftest import log_in, post_answer, start_login
+from provider_portal.saml.test_idp import Person
+from tests.saml.conftest import IDP_URL, log_in, post_answer, start_login
+
+BOTH_DATABASES = pytest.mark.parametrize(
+    "saml_app", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
+)
 
 
 def _events(app, action: str) -> list[AuditEvent]:
@@ -16,6 +22,7 @@ def _events(app, action: str) -> list[AuditEvent]:
         return list(db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == action)))
 
 
+@BOTH_DATABASES
 def test_granted_person_logs_in_and_the_uuid_is_bound(saml_app, idp, people):
     client = saml_app.test_client()
     response = log_in(client, idp, people["coordinator"])
@@ -32,9 +39,7 @@ def test_granted_person_logs_in_and_the_uuid_is_bound(saml_app, idp, people):
 
 def test_a_bound_person_is_known_by_uuid_even_with_a_new_email(saml_app, idp, people):
     log_in(saml_app.test_client(), idp, people["coordinator"])
-    renamed = people["coordinator"].__class__(
-        "uuid-coordinator", "Jonas Holm", "jonas@nyt-domaene.dk", "40850309"
-    )
+    renamed = Person("uuid-coordinator", "Jonas Holm", "jonas@nyt-domaene.dk", "40850309")
     client = saml_app.test_client()
     assert log_in(client, idp, renamed).status_code == 302
     assert client.get("/provider/").status_code == 200
@@ -44,6 +49,27 @@ def test_staff_log_in_with_the_municipality_cvr(saml_app, idp, people):
     client = saml_app.test_client()
     assert log_in(client, idp, people["staff"]).status_code == 302
     assert client.get("/", follow_redirects=True).request.path == "/procurement/"
+
+
+def test_staff_of_the_municipality_s_own_idp_may_come_without_a_cvr(saml_app, idp, people):
+    staff = Person("uuid-staff", "Mette Kjærgaard", "indkob@kk.dk", None, "High")
+    # Not from an identity provider named as the municipality's: no organisation, refused.
+    _refused(log_in(saml_app.test_client(), idp, staff), "kommunens indkøb")
+    saml_app.config["SAML_STAFF_IDPS"] = (f"{IDP_URL}/metadata",)
+    client = saml_app.test_client()
+    assert log_in(client, idp, staff).status_code == 302
+    assert client.get("/", follow_redirects=True).request.path == "/procurement/"
+
+
+def test_a_person_bound_at_one_provider_is_refused_with_another_provider_s_cvr(
+    saml_app, idp, people, make_provider
+):
+    log_in(saml_app.test_client(), idp, people["coordinator"])
+    with saml_app.app_context():
+        make_provider(db.session, "Ungeværkstedet Nordvest ApS", "30160916")
+        db.session.commit()
+    moved = Person("uuid-coordinator", "Jonas Holm", "koordinator@fodfaeste.dk", "30160916")
+    _refused(log_in(saml_app.test_client(), idp, moved), "Ungeværkstedet Nordvest ApS")
 
 
 def test_the_assertion_may_come_unencrypted_but_signed(saml_app, idp, people):
@@ -88,14 +114,12 @@ def test_cvr_without_a_grant_is_told_to_ask_its_administrator(saml_app, idp, peo
 
 def test_staff_member_of_another_organisation_does_not_get_in_as_staff(saml_app, idp, people):
     # Procurement's e-mail address, but vouched for as an employee of a provider.
-    impostor = people["staff"].__class__("uuid-x", "X", "indkob@kk.dk", "40850309", "High")
+    impostor = Person("uuid-x", "X", "indkob@kk.dk", "40850309", "High")
     _refused(log_in(saml_app.test_client(), idp, impostor), "administrator")
 
 
 def test_low_level_of_assurance_is_refused(saml_app, idp, people):
-    low = people["coordinator"].__class__(
-        "uuid-coordinator", "Jonas Holm", "koordinator@fodfaeste.dk", "40850309", "Low"
-    )
+    low = Person("uuid-coordinator", "Jonas Holm", "koordinator@fodfaeste.dk", "40850309", "Low")
     client = saml_app.test_client()
     _refused(log_in(client, idp, low), "Betydelig")
     assert client.get("/provider/").status_code == 302
@@ -159,6 +183,7 @@ def test_expired_assertion_is_refused(saml_app, idp, people):
     assert "Condition not OK" in _problem(saml_app)
 
 
+@BOTH_DATABASES
 def test_replayed_response_is_refused(saml_app, idp, people):
     client = saml_app.test_client()
     authn_request = idp.read_request(start_login(client))
