@@ -13,13 +13,13 @@ from contracts.services.invoice_documents import invoice_document
 from provider_portal.extensions import db
 from tests.finance.documents import BUYER, RENDERER, approved_sample
 from tests.finance.helpers import corrected_invoice
-from tests.finance.test_pdf import pdf_text
+from tests.finance.queue import pdf_text
 
 
 def documents(invoice_id: int) -> tuple[str, bytes]:
     """The PDF's text and the e-invoice of an invoice, as downloaded now."""
     doc = invoice_document(db.session, invoice_id, BUYER)
-    return " ".join(" ".join(pdf_text(pdf.invoice_pdf(RENDERER, doc))).split()), ubl.build(doc)
+    return pdf_text(pdf.invoice_pdf(RENDERER, doc)), ubl.build(doc)
 
 
 def change_everything(invoice) -> None:
@@ -53,7 +53,7 @@ def test_a_draft_shows_the_parties_and_terms_as_they_are_now(app):
         _note, draft = corrected_invoice(db.session, invoice)
         text, _xml = documents(invoice.id)
         draft_doc = invoice_document(db.session, draft.id, BUYER)
-        draft_text = " ".join(pdf_text(pdf.invoice_pdf(RENDERER, draft_doc))[0].split())
+        draft_text = pdf_text(pdf.invoice_pdf(RENDERER, draft_doc))
     assert "Nyt Fodfæste A/S" in text and "CVR 13585628" in text
     assert "KLADDE" in draft_text
     for now in ["Fodfæste Nord ApS", "CVR 29403473", "Nørrebrogade 1", "9.900,00 kr. pr. måned"]:
