@@ -19,6 +19,7 @@ STEP_WORDS = {
     "invoice.attested": _l("Attested"),
     "invoice.returned": _l("Returned to attestation"),
     "invoice.approved": _l("Approved"),
+    "invoice.credited": _l("Credited by a credit note"),
 }
 
 

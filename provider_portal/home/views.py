@@ -44,9 +44,8 @@ _CONTRACTS = NavItem(
         "procurement.report",
         "procurement.extend_contract",
         "procurement.refer_citizen",
-        "finance.invoice",
     ),
-)  # procurement reads an invoice from its contract's page
+)
 # Finance reads the contracts (DESIGN §1: read-only elsewhere) to check an invoice against its
 # price terms and ceiling, and the list is where it finds a contract without an invoice in hand;
 # it is an item of its own because finance reaches only the list and a contract's page.
@@ -66,8 +65,8 @@ _INVOICES = NavItem(
     _l("Invoices"),
     ("finance.invoice", "finance.report_line", "finance.document"),
 )
-# Procurement's invoices to attest; an invoice's page is its contracts' section's (above).
-_ATTESTATION = NavItem("procurement.attestation", _l("Invoices"))
+# Procurement's invoices to attest, and an invoice's page (shared with finance), where it attests.
+_ATTESTATION = NavItem("procurement.attestation", _l("Invoices"), ("finance.invoice",))
 # Procurement's exit notices to decide, and the absence notices for the caseworkers.
 _NOTICES = NavItem("procurement.notices_queue", _l("Notices"), ("procurement.absences",))
 _SCORES = NavItem("scores.index", _l("Scores"), ("scores.",))

@@ -1,5 +1,7 @@
-"""Finance in chromium: approves an invoice of December 2018, downloads its PDF and the month's
-provider statement (made by a real RQ worker on the documents queue), and reads both back.
+"""Procurement and finance in chromium, two steps by two people: procurement attests an invoice of
+December 2018 from its queue, finance approves it, downloads its PDF, its e-invoice and the
+month's provider statement (made by a real RQ worker on the documents queue) and reads them back;
+finance returns another invoice with a reason, procurement sees it returned and attests it again.
 
 The shared `live_server` runs no worker, so this module serves the demo data the same way,
 invoices December 2018 as the aggregation would, and starts `worker.py` on the documents queue.
@@ -53,6 +55,14 @@ def finance_portal(sqlite_template, redis_server, tmp_path_factory) -> Iterator[
         chosen = invoices[0]
         facts = {
             "invoice_id": chosen.id,
+            # Another provider's December invoice, for finance to return.
+            "returned_id": db.session.scalar(
+                sa.select(Invoice.id)
+                .join(Contract, Contract.id == Invoice.contract_id)
+                .where(Contract.provider_id != provider_id, Invoice.month == "2018-12")
+                .order_by(Invoice.id)
+                .limit(1)
+            ),
             "invoice_total": chosen.total,
             "ceiling": chosen.exceeds_ceiling,
             "statement_total": sum((i.total for i in invoices), Decimal(0)),
@@ -77,15 +87,37 @@ def read_pdf(download) -> str:
     return " ".join(text.decode("utf-8").split())
 
 
-def test_finance_approves_an_invoice_and_reads_back_its_pdf_and_the_provider_statement(
+def attest_from_the_invoice_page(page: Page, url: str, invoice_id: int) -> None:
+    """Procurement opens its queue from the menu and the invoice from the queue, and attests it."""
+    page.get_by_role("navigation").get_by_role("link", name="Fakturaer").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Fakturaer til attestation")
+    page.locator(f"main a[href='/finance/invoices/{invoice_id}']").first.click()
+    expect(page.locator("#invoice-stage")).to_contain_text("Venter på indkøbs attestation.")
+    page.get_by_role("button", name="Attestér fakturaen").click()
+    expect(page.locator("main")).to_contain_text(
+        "Attesteret. Fakturaen venter nu på økonomis godkendelse."
+    )
+
+
+def log_out(page: Page, url: str) -> None:
+    page.get_by_role("button", name="Log ud").click()
+    expect(page).to_have_url(f"{url}/login")
+
+
+def test_procurement_attests_and_finance_approves_and_reads_back_the_documents(
     page: Page, finance_portal: dict
 ):
     url, invoice_id = finance_portal["url"], finance_portal["invoice_id"]
     watch = ConsoleWatch(page)
+    log_in(page, url, "indkob@demo.dk")
+    expect(page.locator("#attestation-waiting")).to_contain_text("venter på attestation")
+    attest_from_the_invoice_page(page, url, invoice_id)
+    screenshot(page, "procurement-attested")
+    log_out(page, url)
+
     log_in(page, url, "okonomi@demo.dk")
     expect(page.get_by_role("heading", level=1)).to_have_text("Økonomioverblik")
-
-    page.goto(f"{url}/finance/invoices?month=2018-12&status=draft")
+    page.goto(f"{url}/finance/invoices?month=2018-12&status=attested")
     page.locator(f"main a[href='/finance/invoices/{invoice_id}']").first.click()
     expect(page).to_have_url(f"{url}/finance/invoices/{invoice_id}")
     total = money(finance_portal["invoice_total"])
@@ -98,10 +130,20 @@ def test_finance_approves_an_invoice_and_reads_back_its_pdf_and_the_provider_sta
     expect(page.locator("main")).to_contain_text("Godkendt som nummer 2019-000001")
     screenshot(page, "finance-approved")
 
+    steps = page.locator("tr[data-step]")
+    expect(steps).to_have_count(3)
+    expect(steps.nth(1)).to_contain_text("Mette Kjærgaard")
+    expect(steps.nth(2)).to_contain_text("Nummer 2019-000001")
+
     with page.expect_download() as invoice_download:
         page.get_by_role("link", name="Hent PDF").click()
     text = read_pdf(invoice_download.value)
-    assert "Faktura 2019-000001" in text and f"I alt at betale {total}" in text and PROVIDER in text
+    assert "2019-000001" in text and f"I alt at betale {total}" in text and PROVIDER in text
+    with page.expect_download() as xml_download:
+        page.get_by_role("link", name="Hent e-faktura (XML)").click()
+    with open(xml_download.value.path(), "rb") as handle:
+        xml = handle.read()
+    assert xml.startswith(b"<?xml") and b"2019-000001" in xml
 
     page.get_by_role("link", name="Leverandørens opgørelse for måneden (PDF)").click()
     expect(page).to_have_url(
@@ -118,4 +160,48 @@ def test_finance_approves_an_invoice_and_reads_back_its_pdf_and_the_provider_sta
     assert "Månedsopgørelse december 2018" in text and PROVIDER in text
     assert f"I alt {money(finance_portal['statement_total'])}" in text
     assert "2019-000001 Godkendt" in text
+    assert watch.problems == []
+
+
+def test_finance_returns_an_invoice_and_procurement_attests_it_again(
+    page: Page, finance_portal: dict
+):
+    url, invoice_id = finance_portal["url"], finance_portal["returned_id"]
+    reason = "Timerne for december stemmer ikke med den godkendte indberetning"
+    watch = ConsoleWatch(page)
+    log_in(page, url, "indkob@demo.dk")
+    attest_from_the_invoice_page(page, url, invoice_id)
+    log_out(page, url)
+
+    log_in(page, url, "okonomi@demo.dk")
+    page.goto(f"{url}/finance/invoices/{invoice_id}")
+    page.get_by_label("Hvad er forkert (indkøb læser det)").fill(reason)
+    page.get_by_role("button", name="Send retur til attestation").click()
+    expect(page.locator("main")).to_contain_text("Sendt retur til attestation.")
+    expect(page.locator("#return-reason")).to_contain_text(reason)
+    log_out(page, url)
+
+    log_in(page, url, "indkob@demo.dk")
+    expect(page.locator("#attestation-waiting")).to_contain_text("sendt retur af økonomi")
+    page.get_by_role("navigation").get_by_role("link", name="Fakturaer").click()
+    returned = page.locator("section[aria-labelledby='returned-heading']")
+    expect(returned).to_contain_text(reason)
+    for width, name in ((1366, "wide"), (390, "phone")):
+        page.set_viewport_size({"width": width, "height": 900})
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"the queue is {overflow}px too wide at {width}px"
+        screenshot(page, f"procurement-returned-{name}")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    returned.get_by_role("button", name=re.compile(r"^Attestér")).click()
+    expect(page.locator("main")).to_contain_text("Ingen fakturaer er sendt retur.")
+
+    # In English the page names the steps in English.
+    page.get_by_role("button", name="English").click()
+    page.goto(f"{url}/finance/invoices/{invoice_id}")
+    expect(page.locator("#invoice-stage")).to_contain_text(
+        "Attested: waits for finance's approval."
+    )
+    expect(page.locator("tr[data-step='invoice.returned']")).to_contain_text(reason)
+    screenshot(page, "procurement-invoice-english")
+    page.get_by_role("button", name="Dansk").click()
     assert watch.problems == []
