@@ -187,6 +187,27 @@ class TestIdP:
             raise ValueError(f"{sp_entity_id} has no encryption certificate in its metadata")
         return certs[0][1] if isinstance(certs[0], tuple) else certs[0]
 
+    def logout_request(self, sp_entity_id: str, person: Person) -> str:
+        """The URL that asks the service provider to end the person's session (IdP-initiated)."""
+        (service,) = self.server.metadata.single_logout_service(
+            sp_entity_id, BINDING_HTTP_REDIRECT, "spsso"
+        )
+        _request_id, logout_request = self.server.create_logout_request(
+            service["location"],
+            sp_entity_id,
+            name_id=NameID(format=NAMEID_FORMAT_PERSISTENT, text=person.uuid),
+            sign=False,
+        )
+        info = self.server.apply_binding(
+            BINDING_HTTP_REDIRECT,
+            str(logout_request),
+            service["location"],
+            "",
+            sign=True,
+            sigalg=SIG_RSA_SHA256,
+        )
+        return dict(info["headers"])["Location"]
+
     def logout_answer(self, query: Mapping[str, str]) -> str:
         """The URL that answers a service provider's LogoutRequest (redirect binding)."""
         logout_request = _redirected(self.server.parse_logout_request, query)

@@ -1,7 +1,7 @@
 """Single sign-on by SAML 2.0 in the OIOSAML 3 profile (DESIGN.md §13).
 
 GET /saml/metadata answers on every installation; /saml/login, /saml/acs and /saml/logout need
-the identity provider's metadata (SAML_IDP_METADATA). pysaml2 checks the response: the
+the identity provider's metadata (SAML_IDP_METADATA); logout is in .logout. pysaml2 checks the response: the
 assertion's signature by the identity provider's certificate, its decryption with our key, the
 audience (our entity id), the destination (our ACS), InResponseTo against the request we sent,
 and the validity window. contracts.services.single_sign_on then decides who gets in.
@@ -17,10 +17,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
-from flask_login import logout_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
-from saml2.ident import code, decode
+from saml2.ident import code
 from saml2.saml import NameID
 
 from contracts.services import single_sign_on as sso
@@ -28,7 +27,6 @@ from contracts.services.audit import Actor, record
 
 from ..auth.views import _safe_next, start_session
 from ..extensions import csrf, db
-from ..security import current
 from . import sp
 
 bp = Blueprint("saml", __name__, url_prefix="/saml")
@@ -86,7 +84,7 @@ def _outstanding() -> dict:
         return {}
 
 
-def _refused(reason: str, status: int = 403, provider_name: str | None = None, **details):
+def refused(reason: str, status: int = 403, provider_name: str | None = None, **details):
     if details:  # refused here at the edge; the domain audits its own refusals
         record(
             db.session,
@@ -121,7 +119,7 @@ def acs():
         info = answer.session_info()
     except Exception as error:  # noqa: BLE001 - every fault of the message is a refusal
         current_app.logger.warning("SAML response refused: %r", error)
-        return _refused("invalid", 400, problem=f"{type(error).__name__}: {error}"[:300])
+        return refused("invalid", 400, problem=f"{type(error).__name__}: {error}"[:300])
     identity = sso.Identity.from_attributes(_attributes(answer.assertion))
     assertion = sso.Assertion(
         assertion_id=answer.assertion.id,
@@ -137,7 +135,7 @@ def acs():
         remote_addr=request.remote_addr,
     )
     if admission.user is None:
-        return _refused(admission.refusal, provider_name=admission.provider_name)
+        return refused(admission.refusal, provider_name=admission.provider_name)
     start_session(admission.user)
     session["saml"] = {
         "idp": info["issuer"],
@@ -167,63 +165,5 @@ def _until(answer) -> datetime:
     return datetime.now(UTC) + timedelta(hours=12)
 
 
-@bp.route("/logout", methods=["GET", "POST"])
-def logout():
-    """POST: end the session here, then at the identity provider. GET: its answer comes back."""
-    if request.method == "GET":
-        if request.args.get("SAMLResponse") and sp.idp_metadata() is not None:
-            try:
-                sp.client().parse_logout_request_response(
-                    request.args["SAMLResponse"], BINDING_HTTP_REDIRECT
-                )
-            except Exception as error:  # noqa: BLE001 - the local session is gone either way
-                current_app.logger.warning("SAML logout response not understood: %r", error)
-        return render_template("auth/saml_logged_out.html", onward=None)
-    user = current()
-    held = session.get("saml") or {}
-    if user is not None:
-        record(
-            db.session, Actor(user.email, user.id, request.remote_addr), "logout", "user", user.id
-        )
-    logout_user()
-    session.clear()
-    onward = _logout_request(held) if user is not None else None
-    if onward is None:
-        return redirect(url_for("auth.login"))
-    # A page that goes on to the identity provider: a form's redirect to another site would be
-    # stopped by our Content-Security-Policy (form-action 'self').
-    return render_template("auth/saml_logged_out.html", onward=onward)
-
-
-def _logout_request(held: dict) -> str | None:
-    """The URL that asks the identity provider to end its session too, when it can."""
-    if not held.get("name_id") or sp.idp_metadata() is None:
-        return None
-    client = sp.client()
-    try:
-        destinations = client.metadata.single_logout_service(
-            held["idp"], BINDING_HTTP_REDIRECT, "idpsso"
-        )
-    except Exception:  # noqa: BLE001 - an identity provider without single logout
-        return None
-    if not destinations:
-        return None
-    destination = destinations[0]["location"]
-    _request_id, logout_request = client.create_logout_request(
-        destination,
-        held["idp"],
-        name_id=decode(held["name_id"]),
-        session_indexes=[held["session_index"]] if held.get("session_index") else None,
-        sign=False,
-        sign_alg=client.signing_algorithm,
-        digest_alg=client.digest_algorithm,
-    )
-    info = client.apply_binding(
-        BINDING_HTTP_REDIRECT,
-        str(logout_request),
-        destination,
-        "",
-        sign=True,
-        sigalg=client.signing_algorithm,
-    )
-    return dict(info["headers"])["Location"]
+# The logout routes live beside; imported last, as they register on this blueprint.
+from . import logout  # noqa: E402, F401

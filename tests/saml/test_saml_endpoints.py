@@ -75,3 +75,34 @@ def test_password_login_logs_out_as_before(saml_app, make_user):
     client = saml_app.test_client()
     login(client, "okonomi@kk.dk")
     assert 'action="/logout"' in client.get("/finance/").get_data(as_text=True)
+
+
+def test_identity_provider_ends_the_session_here_and_is_answered(saml_app, idp, people):
+    client = saml_app.test_client()
+    log_in(client, idp, people["coordinator"])
+    asked = urlsplit(idp.logout_request("http://localhost/saml/metadata", people["coordinator"]))
+    assert asked.path == "/saml/logout"
+    answer = client.get(f"{asked.path}?{asked.query}")
+    assert answer.status_code == 302
+    assert answer.headers["Location"].startswith(f"{IDP_URL}/slo?SAMLResponse=")
+    assert client.get("/provider/").status_code == 302
+
+
+def test_a_logout_request_for_someone_else_leaves_the_session(saml_app, idp, people):
+    client = saml_app.test_client()
+    log_in(client, idp, people["coordinator"])
+    asked = urlsplit(idp.logout_request("http://localhost/saml/metadata", people["staff"]))
+    assert client.get(f"{asked.path}?{asked.query}").status_code == 302
+    assert client.get("/provider/").status_code == 200
+
+
+def test_an_unsigned_or_forged_logout_request_is_refused(saml_app, idp, people):
+    client = saml_app.test_client()
+    log_in(client, idp, people["coordinator"])
+    asked = urlsplit(idp.logout_request("http://localhost/saml/metadata", people["coordinator"]))
+    query = dict(parse_qsl(asked.query))
+    unsigned = {k: v for k, v in query.items() if k not in ("Signature", "SigAlg")}
+    assert client.get("/saml/logout", query_string=unsigned).status_code == 400
+    forged = {**query, "Signature": query["Signature"][::-1]}
+    assert client.get("/saml/logout", query_string=forged).status_code == 400
+    assert client.get("/provider/").status_code == 200
