@@ -38,3 +38,26 @@ def contract_body(provider: int, **changes) -> dict:
     }
     body.update(changes)
     return body
+
+
+def contract_form(provider: int, **changes) -> dict:
+    """The new-contract page's form, filled in as a person types the 2018 agreement (Danish
+    decimals, a percentage for VAT)."""
+    form = {
+        "provider_id": str(provider),
+        "programme": "adult-employment",
+        "kind": "special_effort",
+        "reference": "SÆR-2018-03",
+        "title": "Særindsats voksne",
+        "start_on": "2018-03-01",
+        "end_on": "2019-03-31",
+        "max_end_on": "2019-08-31",
+        "monthly_fee": "9500,00",
+        "hourly_rate": "45",
+        "outcome_bonus": "15000",
+        "vat_rate": "25",
+        "ceiling": "3000000",
+        "predecessor_id": "0",
+    }
+    form.update(changes)
+    return form

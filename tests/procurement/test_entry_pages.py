@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from contracts.models import AuditEvent, Contract, Lot, Provider, Tender
 from provider_portal.extensions import db
+from tests.bodies import contract_form
 from tests.conftest import VALID_CVRS, csrf_token, login
 from tests.procurement.conftest import set_clock
 
@@ -297,24 +298,7 @@ def test_an_unticked_programme_with_blank_fields_is_not_checked(app, staff):
 
 
 def _contract(world, **changes) -> dict:
-    data = {
-        "provider_id": str(world["provider_id"]),
-        "programme": "adult-employment",
-        "kind": "special_effort",
-        "reference": "SÆR-2018-03",
-        "title": "Særindsats voksne",
-        "start_on": "2018-03-01",
-        "end_on": "2019-03-31",
-        "max_end_on": "2019-08-31",
-        "monthly_fee": "9500,00",
-        "hourly_rate": "45",
-        "outcome_bonus": "15000",
-        "vat_rate": "25",
-        "ceiling": "3000000",
-        "predecessor_id": "0",
-    }
-    data.update(changes)
-    return data
+    return contract_form(world["provider_id"], **changes)
 
 
 def test_procurement_enters_a_2018_agreement_and_sees_it_with_its_history(app, staff, world):

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from contracts.models import Contract, Provider
 from provider_portal.extensions import db
+from tests.bodies import contract_form
 from tests.conftest import csrf_token, login
 
 PROVIDER = {"name": "Kursskifte ApS", "cvr": "29403473"}
@@ -43,22 +44,7 @@ def _post(client, url: str, data: dict):
 
 
 def _contract(world, **changes) -> dict:
-    """The sample agreement as the new-contract form posts it."""
-    return {
-        "provider_id": str(world["provider_id"]),
-        "programme": "adult-employment",
-        "kind": "special_effort",
-        "reference": "SÆR-2018-03",
-        "start_on": "2018-03-01",
-        "end_on": "2019-03-31",
-        "monthly_fee": "9500,00",
-        "hourly_rate": "45",
-        "outcome_bonus": "15000",
-        "vat_rate": "25",
-        "ceiling": "3000000",
-        "predecessor_id": "0",
-        **changes,
-    }
+    return contract_form(world["provider_id"], **changes)
 
 
 def test_a_contract_entered_on_the_page_is_self_billed_unless_chosen_otherwise(app, staff, world):
