@@ -1,10 +1,11 @@
 """Single sign-on by SAML 2.0 in the OIOSAML 3 profile (DESIGN.md §13).
 
-GET /saml/metadata answers on every installation; /saml/login, /saml/acs and /saml/logout need
-the identity provider's metadata (SAML_IDP_METADATA); logout is in .logout. pysaml2 checks the response: the
-assertion's signature by the identity provider's certificate, its decryption with our key, the
-audience (our entity id), the destination (our ACS), InResponseTo against the request we sent,
-and the validity window. contracts.services.single_sign_on then decides who gets in.
+GET /saml/metadata answers on every installation; /saml/login, /saml/acs and /saml/logout (in
+.logout) need the identity provider's metadata (SAML_IDP_METADATA). pysaml2 checks the response:
+the assertion's signature by the identity provider's certificate, its decryption with our key,
+the audience (our entity id), the destination (our ACS), InResponseTo against the request we
+sent, and the validity window. contracts.services.single_sign_on then decides who gets in.
+Refused responses count against the login page's limit per address, as wrong passwords do.
 
 The request we sent is remembered in a cookie of its own rather than in the session: the
 identity provider posts the response from its own site, and a browser sends the session's
@@ -25,8 +26,8 @@ from saml2.saml import NameID
 from contracts.services import single_sign_on as sso
 from contracts.services.audit import Actor, record
 
-from ..auth.views import _safe_next, start_session
-from ..extensions import csrf, db
+from ..auth.views import _address_limit, _login_failed, _safe_next, start_session
+from ..extensions import csrf, db, limiter
 from . import sp
 
 bp = Blueprint("saml", __name__, url_prefix="/saml")
@@ -101,8 +102,13 @@ def refused(reason: str, status: int = 403, provider_name: str | None = None, **
     return response
 
 
+def _acs_key() -> str:
+    return "saml-acs-address:" + (request.remote_addr or "")
+
+
 @bp.post("/acs")
 @csrf.exempt
+@limiter.limit(_address_limit, key_func=_acs_key, deduct_when=_login_failed)
 def acs():
     if sp.idp_metadata() is None:
         return render_template("auth/saml_not_configured.html"), 404

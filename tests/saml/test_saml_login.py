@@ -220,3 +220,10 @@ def test_garbage_is_refused_without_an_error(saml_app):
     response = saml_app.test_client().post("/saml/acs", data={"SAMLResponse": "bm90IHhtbA=="})
     assert response.status_code == 400
     assert "ParseError" in _problem(saml_app)
+
+
+def test_refused_responses_are_throttled_per_address(saml_app):
+    saml_app.config["LOGIN_LIMITS"] = ("5 per 15 minutes", "3 per 15 minutes")
+    client = saml_app.test_client()
+    answers = [client.post("/saml/acs", data={"SAMLResponse": "bm90IHhtbA=="}) for _ in range(4)]
+    assert [a.status_code for a in answers] == [400, 400, 400, 429]
