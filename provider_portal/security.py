@@ -19,6 +19,7 @@ from contracts.services.accounts import user_for_token
 from contracts.services.audit import Actor
 from contracts.services.scope import Viewer
 
+from . import clock
 from .extensions import db, login_manager
 
 PUBLIC_ENDPOINTS = frozenset(
@@ -111,7 +112,7 @@ def _bearer_user() -> User | None:
         return None
     # The token's last use is recorded in the call's own transaction (transaction.py), which
     # commits when the call succeeds.
-    return user_for_token(db.session, token.strip())
+    return user_for_token(db.session, token.strip(), clock.today())
 
 
 def _gate():

@@ -58,7 +58,8 @@ class User(Base):
 
 
 class ApiToken(Base):
-    """A personal API token. Only its SHA-256 digest is stored; the token is shown once."""
+    """A personal API token. Only its SHA-256 digest is stored; the token is shown once. It works
+    up to and including its expiry day (Copenhagen), at most a year after it was made."""
 
     __tablename__ = "api_token"
 
@@ -71,6 +72,7 @@ class ApiToken(Base):
     created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    expires_on: Mapped[date]
 
     user: Mapped[User] = relationship(back_populates="tokens")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
@@ -16,6 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
 from ..models import ROLES, ApiToken, Provider, User, utcnow
+from ..rules.periods import COPENHAGEN
 from ..rules.problems import N_
 from . import DomainError
 from .audit import Actor, record
@@ -100,26 +101,77 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+# A token works up to its expiry day: 90 days unless its owner chooses, a year at most.
+TOKEN_DAYS = 90
+TOKEN_MOST_DAYS = 366
+TOKEN_NAME_MOST = 100
+
+
+def _copenhagen_today() -> date:
+    return utcnow().astimezone(COPENHAGEN).date()
+
+
 def create_token(
-    session: Session, actor: Actor, user: User, name: str = ""
+    session: Session,
+    actor: Actor,
+    user: User,
+    name: str = "",
+    expires_on: date | None = None,
+    today: date | None = None,
 ) -> tuple[ApiToken, str]:
-    """Make a personal API token; returns the row and the token, which is shown only now."""
+    """Make a personal API token working up to `expires_on` (by default 90 days from `today`);
+    returns the row and the token, which is shown only now. Raises DomainError (422) for an
+    expiry not after today or more than a year away, or a name longer than 100 characters."""
+    today = today or _copenhagen_today()
+    expires_on = expires_on or today + timedelta(days=TOKEN_DAYS)
+    if not today < expires_on <= today + timedelta(days=TOKEN_MOST_DAYS):
+        raise DomainError(
+            N_("A token expires after today and at most a year from today (by %(last)s)."),
+            "expires_on",
+            last=today + timedelta(days=TOKEN_MOST_DAYS),
+        )
+    name = (name or "").strip()
+    if len(name) > TOKEN_NAME_MOST:
+        raise DomainError(
+            N_("Give the token a name of at most %(most)s characters."),
+            "name",
+            most=TOKEN_NAME_MOST,
+        )
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    row = ApiToken(user_id=user.id, name=name, prefix=token[:10], token_hash=_digest(token))
+    row = ApiToken(
+        user_id=user.id,
+        name=name,
+        prefix=token[:10],
+        token_hash=_digest(token),
+        expires_on=expires_on,
+    )
     session.add(row)
     session.flush()
-    record(session, actor, "token.created", "api_token", row.id, user_id=user.id, prefix=row.prefix)
+    record(
+        session,
+        actor,
+        "token.created",
+        "api_token",
+        row.id,
+        user_id=user.id,
+        prefix=row.prefix,
+        name=name,
+        expires_on=expires_on.isoformat(),
+    )
     return row, token
 
 
 TOKEN_USE_RESOLUTION = timedelta(minutes=1)
 
 
-def user_for_token(session: Session, token: str) -> User | None:
-    """The active user a bearer token belongs to, or None; notes when the token was used."""
+def user_for_token(session: Session, token: str, today: date | None = None) -> User | None:
+    """The active user a bearer token belongs to, or None (unknown, revoked, expired before
+    `today`, or its user deactivated); notes when the token was used."""
     row = session.scalar(
         sa.select(ApiToken).where(
-            ApiToken.token_hash == _digest(token), ApiToken.revoked_at.is_(None)
+            ApiToken.token_hash == _digest(token),
+            ApiToken.revoked_at.is_(None),
+            ApiToken.expires_on >= (today or _copenhagen_today()),
         )
     )
     if row is None or not row.user.is_active:
@@ -131,10 +183,25 @@ def user_for_token(session: Session, token: str) -> User | None:
     return row.user
 
 
-def revoke_token(session: Session, actor: Actor, token_id: int) -> None:
-    """Revoke a token; it stops working at once."""
+def own_tokens_query(user: User) -> sa.Select:
+    """The user's tokens, newest first, revoked and expired ones too (they say so)."""
+    return (
+        sa.select(ApiToken)
+        .where(ApiToken.user_id == user.id)
+        .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+    )
+
+
+def own_tokens(session: Session, user: User) -> list[ApiToken]:
+    """The user's tokens, as `own_tokens_query` lists them."""
+    return list(session.scalars(own_tokens_query(user)))
+
+
+def revoke_token(session: Session, actor: Actor, token_id: int, owner: User | None = None) -> None:
+    """Revoke a token; it stops working at once. With `owner`, only that user's own token (any
+    other is not found: a user does not learn which tokens others have)."""
     row = session.get(ApiToken, token_id)
-    if row is None:
+    if row is None or (owner is not None and row.user_id != owner.id):
         raise DomainError(N_("no such token"), status=404)
     if row.revoked_at is None:
         row.revoked_at = utcnow()

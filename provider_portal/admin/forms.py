@@ -47,19 +47,3 @@ class CreateUserForm(FlaskForm):
             raise ValidationError(_l("A provider user must belong to a provider."))
         if self.role.data != "provider" and field.data != NO_PROVIDER:
             raise ValidationError(_l("Only provider users belong to a provider."))
-
-
-class CreateTokenForm(FlaskForm):
-    """A personal API token for the logged-in user; the name says what it is for."""
-
-    name = StringField(
-        _l("What the token is for"),
-        validators=[
-            DataRequired(_l("Give the token a name, so you know later what it is for.")),
-            Length(max=100, message=_l("The name is too long.")),
-        ],
-    )
-
-
-class RevokeTokenForm(FlaskForm):
-    """A button that revokes one token (the id is in the URL); the form carries the CSRF token."""

@@ -8,13 +8,14 @@ from flask_babel import gettext as _
 from contracts.models import ROLES
 from contracts.services import DomainError
 from contracts.services.account_listing import all_tokens, all_users, provider_names
-from contracts.services.accounts import create_token, create_user, find_user, revoke_token
+from contracts.services.accounts import create_user, find_user, revoke_token
 
-from .. import transaction
+from .. import clock, transaction
+from ..auth.tokens import RevokeTokenForm
 from ..extensions import db
 from ..i18n import say
-from ..security import ROLE_LABELS, actor, allow, current
-from .forms import NO_PROVIDER, CreateTokenForm, CreateUserForm, RevokeTokenForm
+from ..security import ROLE_LABELS, actor, allow
+from .forms import NO_PROVIDER, CreateUserForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -27,20 +28,14 @@ def _user_form() -> CreateUserForm:
     return form
 
 
-def _page(
-    user_form: CreateUserForm | None = None,
-    token_form: CreateTokenForm | None = None,
-    new_token: str | None = None,
-    status: int = 200,
-):
+def _page(user_form: CreateUserForm | None = None, status: int = 200):
     return render_template(
         "admin/home.html",
         users=all_users(db.session),
         tokens=all_tokens(db.session),
         user_form=user_form or _user_form(),
-        token_form=token_form or CreateTokenForm(prefix="token"),
         revoke_form=RevokeTokenForm(),
-        new_token=new_token,
+        today=clock.today(),
     ), status
 
 
@@ -82,19 +77,6 @@ def create_user_view():
                 )
                 return redirect(url_for("admin.home"))
     return _page(user_form=form, status=422)
-
-
-@bp.route("/tokens", methods=["POST"])
-@allow("admin")
-def create_token_view():
-    """Create a personal API token for the logged-in user and show it, this once only."""
-    form = CreateTokenForm(prefix="token")
-    if not form.validate_on_submit():
-        return _page(token_form=form, status=422)
-    _row, token = create_token(db.session, actor(), current(), name=form.name.data.strip())
-    # Rendered, not redirected: the token exists in clear text only in this one response,
-    # which the no-store header keeps out of caches and history.
-    return _page(new_token=token)
 
 
 @bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])

@@ -22,6 +22,7 @@ from . import (  # noqa: F401  # noqa: F401  # noqa: F401
     referrals,
     reports,
     tenders,
+    tokens,
 )
 from .blueprint import bp
 

@@ -7,6 +7,7 @@ commits once; a refusal is shown next to its field or as a notice, and nothing i
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
@@ -23,8 +24,10 @@ from contracts.services import contract_register as register
 from contracts.services import tenders as service
 
 from .. import clock, transaction
+from ..downloads import attachment
 from ..extensions import db
 from ..i18n import say
+from ..ocds_export import ocds_package
 from ..security import actor, allow, viewer
 from .forms import answer_status
 from .views import bp
@@ -96,6 +99,14 @@ def tenders():
         status_now=service.status_now,
         local=_local,
     )
+
+
+@bp.route("/tenders/ocds.json")
+@allow("procurement")
+def ocds_download():
+    """The OCDS release package as a file, as the API call gives it to a program."""
+    data = json.dumps(ocds_package(), ensure_ascii=False, indent=2).encode("utf-8")
+    return attachment(data, "application/json", f"ocds-{clock.today().isoformat()}.json")
 
 
 @bp.route("/tenders/<int:tender_id>")

@@ -173,6 +173,7 @@ PAGED_ELSEWHERE = {
     "/api/v1/notices": "tests/notices/test_notices_api.py",
     "/api/v1/postings": "tests/finance/test_postings.py",
     "/api/v1/audit": "tests/audit/test_audit_log.py",
+    "/api/v1/tokens": "tests/api/test_token_lifecycle.py",
 }
 
 

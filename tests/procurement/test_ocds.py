@@ -157,3 +157,26 @@ def test_only_staff_export_ocds(app, api, make_token, role):
             provider_id = provider.id
     token = make_token(app, f"{role}@example.dk", role, provider_id)
     assert api("GET", "/api/v1/ocds/releases", token)[0] == 403
+
+
+def test_procurement_downloads_the_same_export_from_the_tenders_page(
+    app, api, make_token, validator, client
+):
+    """The button on the tenders page gives the package the API call gives a program."""
+    from tests.conftest import login
+
+    with app.app_context():
+        load_demo(db.session, app.config["PSEUDONYM_KEY"].encode())
+        db.session.commit()
+    set_clock(app, date(2019, 1, 24))
+    by_api = api("GET", "/api/v1/ocds/releases", make_token(app, "ocds@example.dk", "procurement"))
+    assert login(client, "indkob@demo.dk", "demo-password").status_code == 302
+    page = client.get("/procurement/tenders").get_data(as_text=True)
+    assert "/procurement/tenders/ocds.json" in page
+    download = client.get("/procurement/tenders/ocds.json")
+    assert download.status_code == 200
+    assert download.headers["Content-Disposition"] == 'attachment; filename="ocds-2019-01-24.json"'
+    package = json.loads(download.get_data())
+    assert _errors(validator, package) == []
+    assert package["uri"] == by_api[1]["uri"]
+    assert [r["ocid"] for r in package["releases"]] == [r["ocid"] for r in by_api[1]["releases"]]

@@ -104,7 +104,8 @@ def test_token_is_shown_once_stored_hashed_and_can_be_revoked(demo_app, client_a
     from provider_portal.extensions import db
 
     client = client_as("admin")
-    response = _form_post(client, "/admin/tokens", {"token-name": "Sagssystem"})
+    # The administrator makes its own token on the page everyone has; it lists and revokes all.
+    response = _form_post(client, "/tokens", {"name": "Sagssystem"})
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     [token] = PageParts(html).xpath("//code[@id = 'new-token']/text()")
@@ -135,7 +136,7 @@ def test_token_is_shown_once_stored_hashed_and_can_be_revoked(demo_app, client_a
 def test_token_without_a_name_is_refused(demo_app, client_as):
     from provider_portal.extensions import db
 
-    response = _form_post(client_as("admin"), "/admin/tokens", {"token-name": ""})
+    response = _form_post(client_as("admin"), "/tokens", {"name": ""})
     assert response.status_code == 422
     assert "Giv nøglen et navn" in response.get_data(as_text=True)
     with demo_app.app_context():

@@ -199,7 +199,11 @@ NAVIGATION = {
         "Udbud": "/procurement/tenders",
         "Resultatmålinger": "/scores/",
     },
-    "admin": {"Brugere og API-nøgler": "/admin/", "Fejlede job": "/jobs/failed"},
+    "admin": {
+        "Brugere og API-nøgler": "/admin/",
+        "Revisionslog": "/admin/audit",
+        "Fejlede job": "/jobs/failed",
+    },
 }
 
 
