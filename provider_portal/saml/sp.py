@@ -21,9 +21,9 @@ from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 
 from .keys import KeyPair, key_pair
 
-# The levels of assurance an AuthnRequest asks for (NSIS, as OIOSAML 3 names them).
+# The least level of assurance an AuthnRequest asks for (NSIS, as OIOSAML 3 names it); High
+# passes too ("minimum").
 LOA_SUBSTANTIAL = "https://data.gov.dk/concept/core/nsis/loa/Substantial"
-LOA_HIGH = "https://data.gov.dk/concept/core/nsis/loa/High"
 # How far the identity provider's clock may be off ours, in seconds.
 CLOCK_SKEW = 60
 
@@ -75,7 +75,7 @@ def _config(with_idp: bool) -> SPConfig:
                 "signing_algorithm": SIG_RSA_SHA256,
                 "digest_algorithm": DIGEST_SHA256,
                 "requested_authn_context": {
-                    "authn_context_class_ref": [LOA_SUBSTANTIAL, LOA_HIGH],
+                    "authn_context_class_ref": [LOA_SUBSTANTIAL],
                     "comparison": "minimum",
                 },
             }

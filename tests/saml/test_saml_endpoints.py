@@ -6,10 +6,12 @@ import re
 from html import unescape
 from urllib.parse import parse_qsl, urlsplit
 
+import pytest
 from lxml import etree
+from saml2.response import IncorrectlySigned
 
 from tests.conftest import csrf_token
-from tests.saml.conftest import IDP_URL, log_in
+from tests.saml.conftest import IDP_URL, log_in, start_login
 
 MD = "{urn:oasis:names:tc:SAML:2.0:metadata}"
 
@@ -27,6 +29,21 @@ def test_metadata_names_the_portal_its_acs_and_both_certificates(saml_app):
     assert acs.get("Location") == "http://localhost/saml/acs"
     uses = {key.get("use") for key in sp.findall(f"{MD}KeyDescriptor")}
     assert uses == {"signing", "encryption"}
+
+
+def test_the_authn_request_is_signed_and_asks_for_substantial_at_least(saml_app, idp):
+    query = start_login(saml_app.test_client())
+    authn_request = idp.read_request(query)  # the IdP checks the signature
+    context = authn_request.requested_authn_context
+    assert context.comparison == "minimum"
+    assert [ref.text for ref in context.authn_context_class_ref] == [
+        "https://data.gov.dk/concept/core/nsis/loa/Substantial"
+    ]
+    assert authn_request.assertion_consumer_service_url == "http://localhost/saml/acs"
+    signature = query["Signature"]
+    flipped = ("B" if signature[10] == "A" else "A").join((signature[:10], signature[11:]))
+    with pytest.raises(IncorrectlySigned):
+        idp.read_request({**query, "Signature": flipped})
 
 
 def test_metadata_answers_without_an_identity_provider_and_login_says_so(app, client):
