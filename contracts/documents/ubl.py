@@ -4,8 +4,9 @@ Who issues the document is the contract's term (DESIGN.md §6). Self-billed (the
 municipality issues it on the provider's behalf: Peppol BIS Self-Billing 3.0, invoice type 389
 and credit note 261, the one note saying so and naming the agreement (the VAT directive's
 "self-billing" mention, art. 226(10a)). Provider-issued, it is Peppol BIS Billing 3.0, 380 and
-381. The parties do not swap in either: the provider is the seller (its CVR as legal entity, scheme 0184: DK-R-002/014), the
-municipality the buyer (its EAN/GLN as endpoint, scheme 0088). One line per participant,
+381. The parties do not swap in either: the provider is the seller (its CVR as legal entity,
+scheme 0184: DK-R-002/014), the municipality the buyer (its EAN/GLN as endpoint, scheme 0088),
+each with its postal address as the issued record keeps it. One line per participant,
 quantity one, priced at the line's amount; the description says what it is made of. A credit
 note carries the same positive amounts as the invoice it credits and refers to that invoice's
 number. The figures are the invoice's own, rounded by our rule (`rules/money.py`); `build`
