@@ -137,4 +137,6 @@ def audit_export(
 
 def details_text(details: dict) -> str:
     """An event's details as one line a person reads: `key: value; key: value`."""
-    return "; ".join(f"{key}: {value}" for key, value in sorted((details or {}).items()))
+    return "; ".join(
+        f"{key}: {value}" for key, value in sorted((details or {}).items()) if value is not None
+    )
