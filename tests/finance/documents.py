@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import sys
-from datetime import date, timedelta
-
-import sqlalchemy as sa
+from datetime import date, datetime, time
 
 from contracts.documents import pdf
 from contracts.documents.data import Municipality
 from contracts.documents.validation import Validator
-from contracts.models import Invoice, InvoiceApproval, Provider
+from contracts.models import Invoice, Provider
+from contracts.rules.periods import COPENHAGEN
+from contracts.services import approval, invoice_steps
+from contracts.services.audit import Actor
 from contracts.services.invoice_documents import invoice_document
-from contracts.services.issued_records import issued_record
+from contracts.services.scope import Viewer
 from provider_portal import PEPPOL_RULES_DIR as PEPPOL_DIR
 from provider_portal import ROOT
 from tests.finance.helpers import sample_invoice
@@ -64,25 +65,16 @@ def approved_sample(session, invoicing: str = "self_billing", **scenario):
 
 
 def approve(session, invoice_id: int, day: date = DAY) -> None:
-    """Approve as finance's approval does, set down directly: the provider's next number of the
-    year, the issue and due date, and the issued record of the parties and terms as they are now.
-    (The document tests look at what approval leaves, not at the steps before it.)"""
+    """Take the invoice through the steps to approval on `day` with the services themselves:
+    issued by its provider (a provider-issued contract's), attested by procurement, approved by
+    finance, which numbers it and freezes the issued record."""
+    moment = datetime.combine(day, time(12), tzinfo=COPENHAGEN)
     invoice = session.get(Invoice, invoice_id)
-    provider_id = invoice.contract.provider_id
-    last = session.scalar(
-        sa.select(sa.func.max(Invoice.number_seq)).where(
-            Invoice.number_provider_id == provider_id, Invoice.number_year == day.year
-        )
-    )
-    invoice.number_provider_id, invoice.number_year = provider_id, day.year
-    invoice.number_seq = (last or 0) + 1
-    invoice.status = "approved"
-    session.add(
-        InvoiceApproval(
-            invoice_id=invoice.id,
-            issued_on=day,
-            due_on=day + timedelta(days=30),
-            issued=issued_record(session, invoice, BUYER),
-        )
-    )
+    if invoice_steps.provider_issues(invoice) and invoice.status == "draft":
+        provider = Viewer(None, "provider", invoice.contract.provider_id)
+        invoice_steps.issue(session, Actor("leverandor@example.dk"), provider, invoice_id, moment)
+    procurement = Viewer(None, "procurement")
+    invoice_steps.attest(session, Actor("indkob@example.dk"), procurement, invoice_id, moment)
+    finance = Viewer(None, "finance")
+    approval.approve(session, Actor("okonomi@example.dk"), finance, invoice_id, moment, BUYER)
     session.flush()
