@@ -106,7 +106,8 @@ def participants_read(
     **details: Any,
 ) -> bool:
     """Audit that `page` (a page's or an API call's name) showed the participants of a record
-    (`part`, such as a month, telling its lists apart), once per user, list and Copenhagen day."""
+    (`part`, such as a month, telling its lists apart), once per user, list and the Copenhagen
+    day of `now` (the portal's). The event itself carries the real time, as every audit event."""
     subject = f"{page}:{record_type or ''}:{record_id or ''}:{part}"
     return record_read(
         session,
@@ -116,7 +117,6 @@ def participants_read(
         now.astimezone(COPENHAGEN).date(),
         record_type,
         record_id,
-        occurred_at=now,
         page=page,
         **details,
     )

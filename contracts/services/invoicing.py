@@ -110,7 +110,6 @@ def invoice_contract_month(
         "invoice.created",
         "invoice",
         invoice.id,
-        occurred_at=now,
         contract_id=contract_id,
         month=month,
         version=report.version,
@@ -306,7 +305,6 @@ def credit(
         "invoice.credited",
         "invoice",
         invoice.id,
-        occurred_at=note.created_at,
         credit_note_id=note.id,
     )
     return note
