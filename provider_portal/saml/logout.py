@@ -99,11 +99,10 @@ def _signed_by_identity_provider(client) -> bool:
     parts = {name: request.args[name] for name in SIGNED_PARTS if name in request.args}
     if "Signature" not in parts or "SigAlg" not in parts:
         return False
-    certificates = client.metadata.certs(sp.idp_entity_id(client), "any", "signing")
     try:
         return any(
             verify_redirect_signature(parts, client.sec.sec_backend, certificate)
-            for _name, certificate in certificates
+            for certificate in sp.signing_certificates(client)
         )
     except Exception:  # noqa: BLE001 - an unknown algorithm, a malformed signature
         return False

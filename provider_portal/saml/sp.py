@@ -100,9 +100,22 @@ def metadata_xml() -> str:
     return str(descriptor)
 
 
-def idp_entity_id(saml_client: Saml2Client) -> str:
-    """The one identity provider in the metadata (several would need a choice we do not offer)."""
-    providers = list(saml_client.metadata.identity_providers())
-    if len(providers) != 1:
-        raise ValueError(f"expected one identity provider in the metadata, found {len(providers)}")
-    return providers[0]
+def identity_provider(saml_client: Saml2Client, asked: str | None) -> str:
+    """The identity provider to log in at: the one asked for when the metadata has it, else
+    the first that is not the municipality's own (NemLog-in, for providers' staff)."""
+    providers = sorted(saml_client.metadata.identity_providers())
+    if not providers:
+        raise ValueError("the identity provider metadata names no identity provider")
+    if asked in providers:
+        return asked
+    staff = set(current_app.config.get("SAML_STAFF_IDPS") or ())
+    return next((p for p in providers if p not in staff), providers[0])
+
+
+def signing_certificates(saml_client: Saml2Client) -> list[str]:
+    """The signing certificates of every identity provider in the metadata."""
+    return [
+        certificate
+        for provider in saml_client.metadata.identity_providers()
+        for _name, certificate in saml_client.metadata.certs(provider, "any", "signing")
+    ]

@@ -57,7 +57,7 @@ def login():
         return render_template("auth/saml_not_configured.html"), 200
     client = sp.client()
     request_id, info = client.prepare_for_authenticate(
-        entityid=sp.idp_entity_id(client),
+        entityid=sp.identity_provider(client, request.args.get("idp")),
         binding=BINDING_HTTP_REDIRECT,
         sign=True,
         sigalg=client.signing_algorithm,

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import base64
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import sqlalchemy as sa
 
 from contracts.models import AuditEvent, SamlAssertion, User
 from provider_portal.extensions import db
-from provider_portal.saml.test_idp import Person
+from provider_portal.saml.test_idp import Person, TestIdP
 from tests.saml.conftest import IDP_URL, log_in, post_answer, start_login
 
 BOTH_DATABASES = pytest.mark.parametrize(
@@ -58,6 +59,33 @@ def test_staff_of_the_municipality_s_own_idp_may_come_without_a_cvr(saml_app, id
     saml_app.config["SAML_STAFF_IDPS"] = (f"{IDP_URL}/metadata",)
     client = saml_app.test_client()
     assert log_in(client, idp, staff).status_code == 302
+    assert client.get("/", follow_redirects=True).request.path == "/procurement/"
+
+
+def test_staff_log_in_at_the_municipality_s_own_identity_provider_beside_nemlog_in(
+    saml_app, idp, people, key_dirs, tmp_path
+):
+    own = TestIdP("http://adfs.test", key_dirs[0].parent / "own-idp")
+    own.trust(saml_app.test_client().get("/saml/metadata").get_data(as_text=True))
+    both = tmp_path / "both.xml"
+    both.write_text(
+        '<md:EntitiesDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata">'
+        f"{idp.metadata_xml()}{own.metadata_xml()}</md:EntitiesDescriptor>",
+        encoding="utf-8",
+    )
+    saml_app.config.update(
+        SAML_IDP_METADATA=str(both), SAML_STAFF_IDPS=("http://adfs.test/metadata",)
+    )
+    client = saml_app.test_client()
+    assert "Log ind som kommunens medarbejder" in client.get("/login").get_data(as_text=True)
+    start_login(client)  # the MitID Erhverv button still leads to NemLog-in (the test IdP)
+    asked = client.get("/saml/login", query_string={"idp": "http://adfs.test/metadata"})
+    location = urlsplit(asked.headers["Location"])
+    assert location.netloc == "adfs.test"
+    authn_request = own.read_request(dict(parse_qsl(location.query)))
+    staff = Person("uuid-staff", "Mette Kjærgaard", "indkob@kk.dk", None, "High")
+    acs, saml_response = own.answer(authn_request, staff)
+    assert post_answer(client, acs, saml_response).status_code == 302
     assert client.get("/", follow_redirects=True).request.path == "/procurement/"
 
 
