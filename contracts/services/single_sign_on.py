@@ -194,14 +194,15 @@ def remember(session: Session, assertion: Assertion) -> bool:
     Kept until it expires, after which the edge refuses it anyway for its validity window.
     """
     now = utcnow()
+    assertion_id = assertion.assertion_id[:200]
     session.execute(sa.delete(SamlAssertion).where(SamlAssertion.not_on_or_after < now))
-    if session.get(SamlAssertion, assertion.assertion_id) is not None:
+    if session.get(SamlAssertion, assertion_id) is not None:
         return False
     try:
         with session.begin_nested():
             session.add(
                 SamlAssertion(
-                    assertion_id=assertion.assertion_id[:200],
+                    assertion_id=assertion_id,
                     received_at=now,
                     not_on_or_after=assertion.not_on_or_after,
                 )
