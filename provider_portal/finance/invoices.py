@@ -9,7 +9,7 @@ export is an audit event. The invoice page is procurement's too, where it attest
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
@@ -17,7 +17,6 @@ from contracts.documents import exports
 from contracts.rules.periods import Month
 from contracts.rules.problems import N_
 from contracts.services import (
-    DomainError,
     NotFound,
     approval,
     contract_lists,
@@ -30,12 +29,12 @@ from contracts.services.invoice_lookups import credit_note_for
 from contracts.services.programmes import all_programmes
 from contracts.services.providers import get_provider, visible_providers
 
-from .. import clock, invoice_history, transaction
+from .. import clock, invoice_history
 from .. import downloads as documents
 from ..extensions import db
 from ..formatting import programme_name
-from ..i18n import say
 from ..invoice_filters import InvoiceFilterForm
+from ..invoice_step_pages import step_answer
 from ..jobs import documents as documents_jobs
 from ..security import actor, allow, viewer
 from . import statements
@@ -100,28 +99,12 @@ def invoice(invoice_id: int):
     )
 
 
-def step_answer(invoice_id: int, step, done: str):
-    """Take a step on the invoice and back to its page: `done` on success, the refusal in the
-    page's language otherwise (the step rolled back; an unseen invoice stays a 404)."""
-    try:
-        invoice = step()
-    except DomainError as refused:
-        transaction.rollback()
-        if refused.status == 404:
-            raise
-        flash(say(refused), "error")
-    else:
-        flash(done if isinstance(done, str) else done(invoice), "success")
-    return redirect(url_for("finance.invoice", invoice_id=invoice_id))
-
-
 @bp.route("/invoices/<int:invoice_id>/approve", methods=["POST"])
 @allow("finance")
 def approve(invoice_id: int):
     """Approve an attested invoice: the provider's next number; a ceiling crossing needs the
     reason it is accepted."""
     return step_answer(
-        invoice_id,
         lambda: approval.approve(
             db.session,
             actor(),
@@ -132,6 +115,7 @@ def approve(invoice_id: int):
             request.form.get("ceiling_reason"),
         ),
         lambda approved: _("Approved as number %(number)s.", number=approved.number),
+        url_for("finance.invoice", invoice_id=invoice_id),
     )
 
 
@@ -140,11 +124,11 @@ def approve(invoice_id: int):
 def return_invoice(invoice_id: int):
     """Return an attested invoice to procurement's attestation, with the reason."""
     return step_answer(
-        invoice_id,
         lambda: invoice_steps.return_invoice(
             db.session, actor(), viewer(), invoice_id, request.form.get("reason"), clock.now()
         ),
         _("Returned to attestation. Procurement sees it with your reason."),
+        url_for("finance.invoice", invoice_id=invoice_id),
     )
 
 

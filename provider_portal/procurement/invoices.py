@@ -8,7 +8,7 @@ offers the Attest button to a viewer who may attest; the decision is the service
 
 from __future__ import annotations
 
-from flask import redirect, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_babel import gettext as _
 
 from contracts.services import invoice_steps
@@ -16,7 +16,7 @@ from contracts.services.attestation import attestation_queue
 
 from .. import clock
 from ..extensions import db
-from ..finance.invoices import step_answer
+from ..invoice_step_pages import step_answer
 from ..security import actor, allow, viewer
 from .views import bp
 
@@ -35,11 +35,13 @@ def attestation():
 def attest_invoice(invoice_id: int):
     """Attest: the delivery matches the contract and the accepted report. Back to the queue
     when attested from it, else to the invoice's page."""
-    answer = step_answer(
-        invoice_id,
+    back = (
+        url_for("procurement.attestation")
+        if request.form.get("back") == "queue"
+        else url_for("finance.invoice", invoice_id=invoice_id)
+    )
+    return step_answer(
         lambda: invoice_steps.attest(db.session, actor(), viewer(), invoice_id, clock.now()),
         _("Attested. The invoice now waits for finance's approval."),
+        back,
     )
-    if request.form.get("back") == "queue":
-        return redirect(url_for("procurement.attestation"))
-    return answer

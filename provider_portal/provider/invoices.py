@@ -20,20 +20,20 @@ before the made file is handed out, since the job itself renders as the system.
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
 from contracts.rules.problems import N_
-from contracts.services import DomainError, NotFound, contract_lists, invoice_search, invoice_steps
+from contracts.services import NotFound, contract_lists, invoice_search, invoice_steps
 from contracts.services.audit import record
 from contracts.services.invoice_lookups import credit_note_for
 
-from .. import clock, transaction
+from .. import clock
 from .. import downloads as documents
 from ..extensions import db
-from ..i18n import say
 from ..invoice_filters import ProviderInvoiceFilterForm
+from ..invoice_step_pages import step_answer
 from ..jobs import documents as documents_jobs
 from ..security import actor, allow, viewer
 from .views import bp
@@ -86,16 +86,11 @@ def invoice(invoice_id: int):
 def issue_invoice(invoice_id: int):
     """Issue a draft of a provider-issued contract: it then waits for procurement's attestation.
     Another provider's invoice is a 404, as if it did not exist."""
-    try:
-        invoice_steps.issue(db.session, actor(), viewer(), invoice_id, clock.now())
-    except DomainError as refused:
-        transaction.rollback()
-        if refused.status == 404:
-            raise
-        flash(say(refused), "error")
-    else:
-        flash(_("Issued. The municipality now attests and approves the invoice."), "success")
-    return redirect(url_for("provider.invoice", invoice_id=invoice_id))
+    return step_answer(
+        lambda: invoice_steps.issue(db.session, actor(), viewer(), invoice_id, clock.now()),
+        _("Issued. The municipality now attests and approves the invoice."),
+        url_for("provider.invoice", invoice_id=invoice_id),
+    )
 
 
 @bp.route("/invoices/<int:invoice_id>.pdf")
