@@ -117,7 +117,11 @@ def test_procurement_attests_and_finance_approves_and_reads_back_the_documents(
 
     log_in(page, url, "okonomi@demo.dk")
     expect(page.get_by_role("heading", level=1)).to_have_text("Økonomioverblik")
+    expect(page.locator("#with-procurement")).to_contain_text("venter på indkøbs attestation")
+    screenshot(page, "finance-home")
     page.goto(f"{url}/finance/invoices?month=2018-12&status=attested")
+    expect(page.locator("#found-count")).to_have_text("1")
+    screenshot(page, "finance-desk-attested")
     page.locator(f"main a[href='/finance/invoices/{invoice_id}']").first.click()
     expect(page).to_have_url(f"{url}/finance/invoices/{invoice_id}")
     total = money(finance_portal["invoice_total"])
@@ -175,6 +179,11 @@ def test_finance_returns_an_invoice_and_procurement_attests_it_again(
 
     log_in(page, url, "okonomi@demo.dk")
     page.goto(f"{url}/finance/invoices/{invoice_id}")
+    page.set_viewport_size({"width": 390, "height": 900})
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the invoice page is {overflow}px too wide for a phone"
+    screenshot(page, "finance-invoice-attested-phone")
+    page.set_viewport_size({"width": 1366, "height": 900})
     page.get_by_label("Hvad er forkert (indkøb læser det)").fill(reason)
     page.get_by_role("button", name="Send retur til attestation").click()
     expect(page.locator("main")).to_contain_text("Sendt retur til attestation.")

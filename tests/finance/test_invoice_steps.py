@@ -226,3 +226,51 @@ def test_the_openapi_document_lists_the_steps(client):
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
     for step in ("attest", "approve", "return", "issue"):
         assert "409" in paths[f"/api/v1/invoices/{{invoice_id}}/{step}"]["post"]["responses"], step
+
+
+@pytest.mark.postgres
+def test_every_step_locks_and_takes_its_turn_on_both_databases(any_app, make_user):
+    """The whole way of a provider-issued invoice through the services, each step locking the
+    row (`FOR UPDATE` on PostgreSQL, through the provider's scope too), on SQLite and PostgreSQL."""
+    with any_app.app_context():
+        invoice = sample_invoice(db.session)
+        invoice.contract.invoicing = "provider_issued"
+        provider_id = invoice.contract.provider_id
+        people = {
+            role: make_user(
+                db.session, f"{role}@example.dk", role, provider_id if role == "provider" else None
+            )
+            for role in ("provider", "procurement", "finance")
+        }
+        db.session.commit()
+
+        def who(role):
+            user = people[role]
+            return Actor(user.email, user.id), Viewer(user.id, role, user.provider_id)
+
+        invoice_steps.issue(db.session, *who("provider"), invoice.id, at(DAY))
+        invoice_steps.attest(db.session, *who("procurement"), invoice.id, at(DAY))
+        db.session.commit()
+        invoice_steps.return_invoice(
+            db.session, *who("finance"), invoice.id, "Forkert antal timer i december", at(DAY)
+        )
+        db.session.commit()
+        invoice_steps.attest(db.session, *who("procurement"), invoice.id, at(DAY))
+        approved = approval.approve(db.session, *who("finance"), invoice.id, at(DAY), BUYER)
+        db.session.commit()
+        assert (approved.status, approved.number, approved.return_reason) == (
+            "approved",
+            "2019-000001",
+            None,
+        )
+        assert db.session.get(InvoiceApproval, invoice.id).issued["contract"]["invoicing"] == (
+            "provider_issued"
+        )
+        assert [e.action for e in invoice_steps.history(db.session, invoice.id)] == [
+            "invoice.created",
+            "invoice.issued",
+            "invoice.attested",
+            "invoice.returned",
+            "invoice.attested",
+            "invoice.approved",
+        ]
