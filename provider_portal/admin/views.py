@@ -11,10 +11,11 @@ from contracts.services.account_listing import all_tokens, all_users, provider_n
 from contracts.services.accounts import create_user, find_user, revoke_token
 
 from .. import clock, transaction
-from ..auth.tokens import RevokeTokenForm
 from ..extensions import db
 from ..i18n import say
 from ..security import ROLE_LABELS, actor, allow
+from ..sessions import fresh_login_required
+from ..token_forms import RevokeTokenForm
 from .forms import NO_PROVIDER, CreateUserForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -48,6 +49,7 @@ def home():
 
 @bp.route("/users", methods=["POST"])
 @allow("admin")
+@fresh_login_required
 def create_user_view():
     """Create a user; bad input is shown next to its field and nothing is stored."""
     form = _user_form()

@@ -7,40 +7,16 @@ from datetime import timedelta
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import StringField
-from wtforms.validators import DataRequired, Length
 
 from contracts.services import DomainError
 from contracts.services.accounts import TOKEN_DAYS, create_token, own_tokens, revoke_token
 
 from .. import clock, transaction
 from ..extensions import db
-from ..form_fields import DayField
 from ..i18n import say
 from ..security import ALL_ROLES, actor, allow, current
+from ..token_forms import CreateTokenForm, RevokeTokenForm
 from .views import bp
-
-
-class CreateTokenForm(FlaskForm):
-    """A personal API token for the logged-in user; the name says what it is for."""
-
-    name = StringField(
-        _l("What the token is for"),
-        validators=[
-            DataRequired(_l("Give the token a name, so you know later what it is for.")),
-            Length(max=100, message=_l("The name is too long.")),
-        ],
-    )
-    expires_on = DayField(
-        _l("Works until"),
-        description=_l("At most a year from today; left empty, 90 days."),
-    )
-
-
-class RevokeTokenForm(FlaskForm):
-    """A button that revokes one token (the id is in the URL); the form carries the CSRF token."""
 
 
 def _page(form: CreateTokenForm | None = None, new_token: str | None = None, status: int = 200):
