@@ -68,6 +68,8 @@ def test_contract_page_lists_invoices_in_danish_with_the_invoiced_net_so_far(cli
     assert invoiced["number"] and invoiced["number"] in text
     for month in ("oktober 2018", "november 2018", "december 2018"):
         assert month in text
+    # November's and December's wait for attestation: the page leads to procurement's queue.
+    assert "/procurement/invoices" in {a.get("href") for a in page.find_all("a")}
     assert "Kreditnota" in text and "Krediteret" in text and "Kladde" in text and "Godkendt" in text
     # Net, the credit note deducted: October and November only.
     assert f"Faktureret indtil nu (netto) {danish(invoiced['so_far'])}" in text
