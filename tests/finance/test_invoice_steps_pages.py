@@ -148,6 +148,24 @@ def test_the_provider_issues_a_provider_issued_draft_and_sees_self_billing_marke
     assert "Attesteret" in text(again)
 
 
+def test_another_provider_cannot_issue_or_learn_of_the_invoice(
+    app, staff, make_user, make_provider
+):
+    with app.app_context():
+        invoice = db.session.get(Invoice, staff)
+        db.session.get(Contract, invoice.contract_id).invoicing = "provider_issued"
+        other = make_provider(db.session)
+        make_user(db.session, "anden@example.dk", "provider", other.id)
+        db.session.commit()
+    stranger = client_of(app, "anden@example.dk")
+    token = csrf_token(stranger.get("/provider/").get_data(as_text=True))
+    refused = stranger.post(f"/provider/invoices/{staff}/issue", data={"csrf_token": token})
+    assert refused.status_code == 404
+    assert stranger.get(f"/provider/invoices/{staff}").status_code == 404
+    with app.app_context():
+        assert db.session.get(Invoice, staff).status == "draft"
+
+
 def test_english_pages_name_the_steps(app, staff):
     procurement = client_of(app, "indkob@example.dk")
     token = csrf_token(procurement.get("/procurement/").get_data(as_text=True))
