@@ -5,6 +5,7 @@ attests, finance approves or returns to attestation with a reason."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -18,6 +19,15 @@ from .declare import operation
 from .types import MAX_ID, Model, Money, Month, Rate
 
 READERS = ("finance", "procurement", "provider")
+InvoiceStage = Literal[
+    "draft",
+    "issued",
+    "attested",
+    "returned",
+    "approved",
+    "awaiting_provider",
+    "awaiting_attestation",
+]
 
 
 class InvoiceListQuery(Model):
@@ -27,6 +37,11 @@ class InvoiceListQuery(Model):
         default=None, ge=1, le=MAX_ID, description="Only this contract's invoices"
     )
     month: Month | None = Field(default=None, description="Only this month's (YYYY-MM)")
+    status: InvoiceStage | None = Field(
+        default=None,
+        description="Only those in this status, or at this stage: awaiting_provider (a "
+        "provider-issued draft), awaiting_attestation (a self-billed draft or an issued invoice)",
+    )
 
 
 class InvoiceLineOut(BaseModel):
@@ -138,7 +153,10 @@ class ReturnIn(Model):
 def list_invoices(query: InvoiceListQuery, page: int, per_page: int):
     """Finance and procurement see every invoice; a provider user only its own provider's."""
     found = invoice_search.InvoiceFilter(
-        contract_id=query.contract_id, month_from=query.month, month_to=query.month
+        contract_id=query.contract_id,
+        month_from=query.month,
+        month_to=query.month,
+        status=query.status,
     )
     listed = invoice_search.invoice_list(db.session, viewer(), found, page, per_page)
     return listed.mapped(lambda item: InvoiceOut.of(item, item.invoice))

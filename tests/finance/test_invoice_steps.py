@@ -126,6 +126,21 @@ def test_a_credit_note_takes_the_same_path_and_the_next_number(app, client, toke
     ]
 
 
+def test_the_list_finds_invoices_by_where_they_stand(client, tokens):
+    def listed(query: str) -> list[int]:
+        answer = client.get(f"/api/v1/invoices?{query}", headers=tokens["procurement"])
+        assert answer.status_code == 200, answer.get_json()
+        return [item["id"] for item in answer.get_json()["items"]]
+
+    assert listed("status=awaiting_attestation") == [tokens["invoice"]]
+    assert post(client, tokens, "procurement", "attest").status_code == 200
+    assert listed("status=awaiting_attestation") == [] and listed("status=attested") == [
+        tokens["invoice"]
+    ]
+    refused = client.get("/api/v1/invoices?status=paid", headers=tokens["procurement"])
+    assert refused.status_code == 422 and refused.get_json()["errors"][0]["field"] == "status"
+
+
 def test_each_role_takes_only_its_own_step(app, client, tokens):
     assert post(client, tokens, "provider", "attest").status_code == 403
     assert post(client, tokens, "finance", "attest").status_code == 403
