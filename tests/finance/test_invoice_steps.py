@@ -289,3 +289,38 @@ def test_every_step_locks_and_takes_its_turn_on_both_databases(any_app, make_use
             "invoice.attested",
             "invoice.approved",
         ]
+
+
+def test_two_attestations_at_once_on_postgresql_take_turns(pg_app, make_user):
+    """Two procurement officers attest the same invoice at the same moment: the row lock makes
+    the second wait and then meet an attested invoice (409), so the step is recorded once."""
+    import threading
+
+    with pg_app.app_context():
+        invoice_id = sample_invoice(db.session).id
+        users = [make_user(db.session, f"indkob{n}@example.dk", "procurement") for n in (1, 2)]
+        people = [(Actor(u.email, u.id), Viewer(u.id, "procurement")) for u in users]
+        db.session.commit()
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def attest(actor, viewer) -> None:
+        with pg_app.app_context():
+            barrier.wait(10)
+            try:
+                outcomes.append(
+                    invoice_steps.attest(db.session, actor, viewer, invoice_id, at(DAY)).status
+                )
+                db.session.commit()
+            except DomainError as refused:
+                db.session.rollback()
+                outcomes.append(f"refused {refused.status}")
+            db.session.remove()
+
+    threads = [threading.Thread(target=attest, args=person) for person in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert sorted(outcomes) == ["attested", "refused 409"]
+    assert steps_of(pg_app, invoice_id) == ["invoice.created", "invoice.attested"]
