@@ -38,7 +38,13 @@ def create_app(config: dict | None = None) -> Flask:
         BABEL_DEFAULT_TIMEZONE="Europe/Copenhagen",
         BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
         RATELIMIT_HEADERS_ENABLED=True,
-        LOGIN_LIMITS=("5 per 15 minutes", "30 per 15 minutes"),
+        # An account's wrong passwords free of delay and how long they are remembered, then
+        # the limit per address (provider_portal.auth.throttle); the longest delay, in seconds.
+        LOGIN_LIMITS=("5 per day", "30 per 15 minutes"),
+        LOGIN_DELAY_CAP=15 * 60,
+        # Sessions (DESIGN.md §13): 30 minutes without a request, 12 hours at most.
+        SESSION_IDLE_MINUTES=30,
+        SESSION_MAX_HOURS=12,
         PEPPOL_RULES_DIR=Path(os.environ.get("PEPPOL_RULES_DIR") or PEPPOL_RULES_DIR),
     )
     app.config.update(portal_config.from_environment(Path(app.instance_path)))
@@ -50,6 +56,13 @@ def create_app(config: dict | None = None) -> Flask:
             )
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"])
     portal_config.check(app.config)
+    if app.config["PROXY_FIX_HOPS"]:
+        # Behind that many proxies the client's address (and scheme) is theirs to tell; without
+        # them a client's X-Forwarded-For is never believed.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["PROXY_FIX_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     _init_extensions(app)
     from .converters import MonthConverter

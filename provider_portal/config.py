@@ -76,6 +76,9 @@ def from_environment(instance_path: Path) -> dict:
         # The demo's test identity provider (provider_portal.saml.test_idp): the login button
         # says "(test)".
         "SAML_TEST_IDP": env("SAML_TEST_IDP") == "1",
+        # How many proxies in front of the portal set X-Forwarded-For (and -Proto); 0: none,
+        # and the header is not believed.
+        "PROXY_FIX_HOPS": int(env("PROXY_FIX_HOPS") or 0),
         "SAML_STAFF_IDPS": tuple(
             name.strip() for name in (env("SAML_STAFF_IDPS") or "").split(",") if name.strip()
         ),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from flask import Flask, abort, current_app, g, request, session
+from flask import Flask, abort, current_app, g, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -19,7 +19,7 @@ from contracts.services.accounts import user_for_token
 from contracts.services.audit import Actor
 from contracts.services.scope import Viewer
 
-from . import clock
+from . import clock, sessions
 from .extensions import db, login_manager
 
 PUBLIC_ENDPOINTS = frozenset(
@@ -126,10 +126,12 @@ def _gate():
     elif current_user.is_authenticated:
         g.user = current_user._get_current_object()
     if endpoint in PUBLIC_ENDPOINTS:
+        sessions.say_logged_out()  # on the login page, when the session just ended
         return None
     if g.user is None:
         if is_api_request():
             abort(401)
+        sessions.say_logged_out()
         return login_manager.unauthorized()
     view = current_app.view_functions.get(endpoint)
     roles = getattr(view, "allowed_roles", frozenset())
@@ -151,26 +153,10 @@ def _headers(response):
     return response
 
 
-@login_manager.user_loader
-def _load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    if user is None or not user.is_active:
-        return None
-    # A password change or deactivation ends other sessions: the session carries a stamp.
-    if session.get("_stamp") != password_stamp(user):
-        return None
-    return user
-
-
-def password_stamp(user: User) -> str:
-    """A short stamp of the password hash, kept in the session to end it when the hash changes."""
-    return user.password_hash[-16:]
-
-
 def init_app(app: Flask) -> None:
     """Install the gate and the headers."""
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
-    login_manager.session_protection = "strong"
+    sessions.init_app(app)
     app.before_request(_gate)
     app.after_request(_headers)

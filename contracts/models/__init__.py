@@ -11,6 +11,7 @@ from .people import ROLES, ApiToken, AuditEvent, ReadMark, SamlAssertion, User
 from .procurement import Bid, Lot, Tender, tender_predecessor
 from .reports import MonthlyReport, ReportLine
 from .scores import Score
+from .sessions import LoginSession
 
 __all__ = [
     "ROLES",
@@ -23,6 +24,7 @@ __all__ = [
     "Enrolment",
     "Invoice",
     "InvoiceLine",
+    "LoginSession",
     "Lot",
     "MonthlyReport",
     "Notice",

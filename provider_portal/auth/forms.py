@@ -19,3 +19,13 @@ class LoginForm(FlaskForm):
         validators=[DataRequired(_l("Fill in your password.")), Length(max=200)],
         render_kw={"autocomplete": "current-password"},
     )
+
+
+class ReauthForm(FlaskForm):
+    """The password again, before a sensitive action (DESIGN.md §13)."""
+
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(_l("Fill in your password.")), Length(max=200)],
+        render_kw={"autocomplete": "current-password", "autofocus": True},
+    )

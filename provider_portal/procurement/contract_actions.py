@@ -23,6 +23,7 @@ from .. import clock, transaction
 from ..extensions import db
 from ..i18n import say
 from ..security import actor, allow, viewer
+from ..sessions import fresh_login_required
 from .forms import answer_status
 from .views import bp
 
@@ -93,6 +94,7 @@ def extend_contract(contract_id: int):
 
 @bp.route("/contracts/<int:contract_id>/refer", methods=["GET", "POST"])
 @allow("procurement")
+@fresh_login_required
 def refer_citizen(contract_id: int):
     """Refer a citizen by CPR number; the number is never stored, shown again or logged."""
     contract = _contract_or_404(contract_id)

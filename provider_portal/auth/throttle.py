@@ -1,0 +1,60 @@
+"""Progressive delays on an account's wrong passwords: a delay, never a lock.
+
+An account's first failures (LOGIN_LIMITS[0], "5 per day": five, remembered for a day) cost
+nothing; after them each wrong password makes the next attempt wait 2^n seconds, n the number
+of failures, at most LOGIN_DELAY_CAP seconds (15 minutes). During the wait every attempt, the
+right password too, is answered 429 without being tried, so it does not count: failures from
+elsewhere cannot stretch the wait beyond the cap, and once it is over the right password gets
+in. The address's own limit (LOGIN_LIMITS[1]) is Flask-Limiter's, on the view.
+
+The counters live in Flask-Limiter's storage (Redis in production), never in the database.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+from flask import current_app
+from limits import parse
+
+from ..extensions import limiter
+
+
+def _account(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def _failures_key(email: str) -> str:
+    return "login-failures/" + _account(email)
+
+
+def _wait_key(email: str) -> str:
+    return "login-wait/" + _account(email)
+
+
+def seconds_to_wait(email: str) -> int:
+    """How many seconds the account must wait before its password is tried again (0: none)."""
+    storage = limiter.storage
+    key = _wait_key(email)
+    if not storage.get(key):
+        return 0
+    return max(1, math.ceil(storage.get_expiry(key) - time.time()))
+
+
+def failed(email: str) -> int:
+    """Count a wrong password against the account; returns the wait it now has, in seconds."""
+    free = parse(current_app.config["LOGIN_LIMITS"][0])
+    storage = limiter.storage
+    failures = storage.incr(_failures_key(email), free.get_expiry())
+    if failures < free.amount:
+        return 0
+    wait = min(2**failures, current_app.config["LOGIN_DELAY_CAP"])
+    storage.incr(_wait_key(email), wait)
+    return wait
+
+
+def succeeded(email: str) -> None:
+    """The right password: the account's failures are forgotten."""
+    limiter.storage.clear(_failures_key(email))
+    limiter.storage.clear(_wait_key(email))
