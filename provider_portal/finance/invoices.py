@@ -37,6 +37,7 @@ from ..invoice_filters import InvoiceFilterForm
 from ..invoice_step_pages import step_answer
 from ..jobs import documents as documents_jobs
 from ..security import actor, allow, viewer
+from ..sessions import fresh_login_required
 from . import statements
 from .views import bp
 
@@ -101,6 +102,7 @@ def invoice(invoice_id: int):
 
 @bp.route("/invoices/<int:invoice_id>/approve", methods=["POST"])
 @allow("finance")
+@fresh_login_required
 def approve(invoice_id: int):
     """Approve an attested invoice: the provider's next number; a ceiling crossing needs the
     reason it is accepted."""

@@ -18,6 +18,7 @@ from .. import clock
 from ..extensions import db
 from ..invoice_step_pages import step_answer
 from ..security import actor, allow, viewer
+from ..sessions import fresh_login_required
 from .views import bp
 
 
@@ -32,6 +33,7 @@ def attestation():
 
 @bp.route("/invoices/<int:invoice_id>/attest", methods=["POST"])
 @allow("procurement")
+@fresh_login_required
 def attest_invoice(invoice_id: int):
     """Attest: the delivery matches the contract and the accepted report. Back to the queue
     when attested from it, else to the invoice's page."""
