@@ -62,7 +62,7 @@ def budget_statement(
     ).all()
     waiting = session.scalar(
         scope.invoices(viewer, sa.select(sum_hundredths(Invoice.signed_net))).where(
-            _year(year), Invoice.status == "draft"
+            _year(year), Invoice.status != "approved"
         )
     )
     return BudgetStatement(

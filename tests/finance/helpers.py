@@ -14,6 +14,8 @@ from tests.factories import make_report, sample_report
 from tests.scenarios import sample_scenario
 
 FINANCE = Viewer(user_id=None, role="finance")
+# The tests' day (PORTAL_TODAY): the sample month has ended and its invoice waits.
+DAY = date(2019, 1, 24)
 
 
 def sample_invoice(session, **scenario) -> Invoice:

@@ -18,6 +18,7 @@ from provider_portal.extensions import db
 from tests.finance.demo_approvals import ATTESTER
 from tests.finance.documents import BUYER
 from tests.finance.helpers import (
+    DAY,
     at,
     corrected_invoice,
     finance_actor,
@@ -25,8 +26,6 @@ from tests.finance.helpers import (
     sample_invoice,
 )
 from tests.scenarios import sample_scenario
-
-DAY = date(2019, 1, 24)
 
 
 def attested(session, invoice_id: int, day: date = DAY) -> int:

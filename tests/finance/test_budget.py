@@ -4,7 +4,7 @@ and the committed spend: tests/finance/test_budget_forecast.py)."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal
 
 import pytest
@@ -19,13 +19,15 @@ from contracts.documents.budget import (
     burndown_svg,
 )
 from contracts.models import Invoice
+from contracts.rules.periods import COPENHAGEN
+from contracts.services import invoice_steps
 from contracts.services.audit import Actor
 from contracts.services.budget import budget_statement
 from contracts.services.scope import Viewer
 from provider_portal.extensions import db
 from tests.api.conftest import bearer
 from tests.conftest import login
-from tests.finance.demo_approvals import approve_demo, approve_invoice
+from tests.finance.demo_approvals import ATTESTER, approve_demo, approve_invoice
 from tests.finance.documents import BUYER, DAY, RENDERER, STATIC
 from tests.finance.helpers import FINANCE, corrected_invoice, sample_invoice
 from tests.finance.queue import pdf_text, queued_pdf
@@ -105,6 +107,11 @@ def test_approved_invoices_less_approved_credit_notes_net_per_programme_and_mont
         approve_invoice(db.session, note.id, DAY, APPROVER)
         statement = budget_statement(db.session, FINANCE, 2019, BUDGET, BUYER, DAY)
         # Credited in full; the new invoice is a draft, waiting and not counted.
+        assert statement.invoiced == D("0.00") and statement.waiting_net == D("98758.43")
+        # Attested, it waits for finance still: waiting, not yet invoiced.
+        moment = datetime.combine(DAY, time(12), tzinfo=COPENHAGEN)
+        invoice_steps.attest(db.session, *ATTESTER, new.id, moment)
+        statement = budget_statement(db.session, FINANCE, 2019, BUDGET, BUYER, DAY)
         assert statement.invoiced == D("0.00") and statement.waiting_net == D("98758.43")
         approve_invoice(db.session, new.id, DAY, APPROVER)
         statement = budget_statement(db.session, FINANCE, 2019, BUDGET, BUYER, DAY)

@@ -14,8 +14,7 @@ from contracts.services.scope import Viewer
 from provider_portal.extensions import db
 from tests.api.conftest import bearer
 from tests.finance.documents import BUYER
-from tests.finance.helpers import at, corrected_invoice, sample_invoice
-from tests.finance.test_approval import DAY
+from tests.finance.helpers import DAY, at, corrected_invoice, sample_invoice
 from tests.scenarios import accepted_sample_month
 
 
