@@ -34,7 +34,8 @@ def _copy(client, app):
     return thief
 
 
-def test_a_copied_cookie_stops_working_at_logout(app):
+def test_a_copied_cookie_stops_working_at_logout(any_app):
+    app = any_app
     client = logged_in_client(app, "indkob@example.dk", "procurement")
     thief = _copy(client, app)
     assert _home(thief).status_code == 200  # the copy works while the session lives
