@@ -167,10 +167,10 @@ fi
 start worker "$PY" worker.py
 if [[ "${DEMO_JUST_LOADED:-0}" == 1 ]]; then
     # By the demo's day procurement has attested and finance approved 2018 up to November;
-    # December's invoices wait for procurement's attestation. This waits for the worker's
-    # aggregation first.
-    log "flask approve-demo --up-to 2018-11"
-    "${FLASK[@]}" approve-demo --up-to 2018-11 --wait 600
+    # procurement attested December's invoices yesterday and they wait for finance. This waits
+    # for the worker's aggregation first.
+    log "flask approve-demo --up-to 2018-11 --attest-also 2018-12"
+    "${FLASK[@]}" approve-demo --up-to 2018-11 --attest-also 2018-12 --wait 600
 fi
 # Exactly one scheduler; cron strings are in Copenhagen time.
 start cron env TZ=Europe/Copenhagen "$VENV/bin/rq" cron --url "$REDIS_URL" --path "$ROOT" provider_portal.jobs.schedule

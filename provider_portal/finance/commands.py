@@ -127,10 +127,34 @@ def approve_up_to(
     return approved
 
 
+def attest_month(month: str, today: date, attester_email: str = DEMO_PROCUREMENT_EMAIL) -> int:
+    """Attest (as procurement, the day before `today`) every invoice of `month` that waits for
+    attestation, leaving it for finance's approval; flushes, the caller commits."""
+    from contracts.services import invoice_steps
+    from contracts.services.invoice_search import stage_condition
+
+    attester, attester_view = _user(attester_email, "procurement")
+    ids = db.session.scalars(
+        sa.select(Invoice.id)
+        .where(stage_condition("with_procurement"), Invoice.month == month)
+        .order_by(Invoice.id)
+    ).all()
+    moment = _at(max(today - timedelta(days=1), Month.parse(month).next().first_day), 10)
+    for invoice_id in ids:
+        invoice_steps.attest(db.session, attester, attester_view, invoice_id, moment)
+    return len(ids)
+
+
 @click.command("approve-demo")
 @click.option("--up-to", "up_to", required=True, help="The last month to approve (YYYY-MM).")
 @click.option(
     "--email", default=DEMO_FINANCE_EMAIL, show_default=True, help="The finance user who approves."
+)
+@click.option(
+    "--attest-also",
+    "attest_also",
+    default=None,
+    help="A later month whose invoices procurement has attested, waiting for finance (YYYY-MM).",
 )
 @click.option(
     "--wait",
@@ -141,25 +165,33 @@ def approve_up_to(
 )
 @with_appcontext
 @committed
-def approve_demo(up_to: str, email: str, wait_seconds: float) -> None:
-    """Attest and approve the demo's invoices up to a month, as procurement and finance would have."""
-    if not is_month(up_to):
-        raise click.ClickException("--up-to must be a month, YYYY-MM")
+def approve_demo(up_to: str, email: str, attest_also: str | None, wait_seconds: float) -> None:
+    """Attest and approve the demo's invoices up to a month, as procurement and finance would have;
+    with --attest-also, a later month's invoices are attested and wait for finance."""
+    if not is_month(up_to) or (attest_also is not None and not is_month(attest_also)):
+        raise click.ClickException("--up-to and --attest-also must be months, YYYY-MM")
     today = clock.today()
     if up_to >= Month.of(today):
         raise click.ClickException(f"--up-to must be before the portal's month ({Month.of(today)})")
     if wait_seconds:
         from contracts.models import MonthlyReport
 
+        last = max(up_to, attest_also or up_to)
         months = db.session.scalars(
-            sa.select(MonthlyReport.month).distinct().where(MonthlyReport.month <= up_to)
+            sa.select(MonthlyReport.month).distinct().where(MonthlyReport.month <= last)
         ).all()
         rollback()  # no transaction held open while the worker writes
         wait_for_aggregation(sorted(months), wait_seconds)
     try:
         approved = approve_up_to(up_to, email, today)
+        attested = attest_month(attest_also, today) if attest_also else 0
     except DomainError as refused:
         raise click.ClickException(refused.message) from None
+    if attested:
+        after_commit(
+            click.echo,
+            f"Attested {attested} invoice(s) of {attest_also}; they wait for finance's approval.",
+        )
     if approved:
         after_commit(
             click.echo,

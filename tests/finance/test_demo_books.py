@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from contracts.documents import ubl
 from contracts.models import Invoice, InvoiceApproval, User
+from contracts.rules.periods import COPENHAGEN
 from contracts.services import invoicing
 from contracts.services.audit import Actor
 from contracts.services.invoice_documents import invoice_document
@@ -83,6 +84,29 @@ def test_approve_demo_approves_2018_in_month_order_and_leaves_december_waiting(a
     assert "Attested and approved" in result.output
     again = app.test_cli_runner().invoke(args=["approve-demo", "--up-to", "2018-11"])
     assert again.exit_code == 0 and "Nothing to approve" in again.output
+
+
+def test_as_make_run_calls_it_december_is_attested_and_waits_for_finance(app, books):
+    """Every role has work on the demo's day: December's invoices wait for finance's approval,
+    attested by procurement the day before (23 January 2019)."""
+    result = app.test_cli_runner().invoke(
+        args=["approve-demo", "--up-to", "2018-11", "--attest-also", "2018-12"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Attested 4 invoice(s) of 2018-12" in result.output
+    with app.app_context():
+        december = db.session.execute(
+            sa.select(Invoice.status, Invoice.attested_at, Invoice.number_seq).where(
+                Invoice.month == "2018-12"
+            )
+        ).all()
+    assert len(december) == 4
+    assert {(status, number) for status, _, number in december} == {("attested", None)}
+    assert {at.astimezone(COPENHAGEN).date() for _, at, _ in december} == {date(2019, 1, 23)}
+    bad = app.test_cli_runner().invoke(
+        args=["approve-demo", "--up-to", "2018-11", "--attest-also", "december"]
+    )
+    assert bad.exit_code != 0 and "must be months" in bad.output
 
 
 def test_approve_demo_refuses_the_current_month_and_a_missing_user(app, books):

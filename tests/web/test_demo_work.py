@@ -1,8 +1,8 @@
 """On the demo's day every role finds work waiting on its home page (issue 12): procurement a
-December report to review and exit notices to decide, and December's invoices to attest (after
-`make run`'s aggregation, attestation and approval up to November), which finance sees waiting
-for procurement; the provider its late December report and its January draft, which it cannot
-submit before January has ended."""
+December report to review and exit notices to decide; finance December's invoices to approve
+(after `make run`'s aggregation, attestation and approval up to November, and procurement's
+attestation of December); the provider its late December report and its January draft, which
+it cannot submit before January has ended."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from contracts.models import MonthlyReport
 from contracts.services import invoicing
 from provider_portal.extensions import db
-from provider_portal.finance.commands import DEMO_FINANCE_EMAIL, approve_up_to
+from provider_portal.finance.commands import DEMO_FINANCE_EMAIL, approve_up_to, attest_month
 from tests.pages import PageParts
 
 
@@ -25,6 +25,7 @@ def _books_as_make_run_leaves_them(app) -> None:
             for contract_id in invoicing.accepted_contract_ids(db.session, month):
                 invoicing.invoice_contract_month(db.session, contract_id, month)
         approve_up_to("2018-11", DEMO_FINANCE_EMAIL, app.config["PORTAL_TODAY"])
+        attest_month("2018-12", app.config["PORTAL_TODAY"])
         db.session.commit()
 
 
@@ -62,17 +63,11 @@ def test_the_provider_has_december_late_and_a_january_draft_it_cannot_submit_yet
     assert "kan indsendes fra" not in december
 
 
-def test_procurement_has_decembers_invoices_to_attest_and_finance_sees_them_waiting(
-    demo_app, client_as
-):
+def test_finance_has_decembers_invoices_to_approve_which_procurement_attested(demo_app, client_as):
     _books_as_make_run_leaves_them(demo_app)
-    procurement = client_as("procurement")
-    home = _text(procurement, "/procurement/")
-    assert "Fakturaer til attestation" in home
-    assert "fakturaer og kreditnotaer venter på attestation" in home
-    queue = _text(procurement, "/procurement/invoices")
-    assert "december 2018" in queue and "november 2018" not in queue
     text = _text(client_as("finance"), "/finance/")
     assert "Fakturaer der venter på godkendelse" in text
-    assert "fakturaer og kreditnotaer venter på indkøbs attestation" in text
-    assert "november 2018" not in text
+    assert "december 2018" in text and "november 2018" not in text
+    # Procurement's queue has nothing left to attest; its home has the report and the notices.
+    queue = _text(client_as("procurement"), "/procurement/invoices")
+    assert "december 2018" not in queue and "november 2018" not in queue
