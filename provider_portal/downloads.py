@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from flask import Response, current_app, redirect
+from flask import Response, current_app, redirect, request
 
 from contracts.documents import pdf, ubl
 from contracts.documents.data import InvoiceDocument, Municipality
@@ -22,6 +22,7 @@ from contracts.services.invoice_documents import invoice_document
 from .extensions import db
 from .jobs import documents as documents_jobs
 from .jobs.documents import pdf_renderer
+from .reads import participants_read
 from .security import viewer
 
 log = logging.getLogger(__name__)
@@ -41,8 +42,11 @@ def municipality() -> Municipality:
 
 
 def document(invoice_id: int) -> InvoiceDocument:
-    """The plain data of an invoice the viewer may see."""
-    return invoice_document(db.session, visible_invoice(invoice_id).id, municipality())
+    """The plain data of an invoice the viewer may see. Its lines name participants, so reading
+    it (a page, the PDF, the e-invoice, the API) is audited once per user, page and day."""
+    doc = invoice_document(db.session, visible_invoice(invoice_id).id, municipality())
+    participants_read(request.endpoint or "invoice", "invoice", doc.id, count=len(doc.lines))
+    return doc
 
 
 def file_name(doc: InvoiceDocument, extension: str) -> str:

@@ -14,6 +14,7 @@ from contracts.services import approval, invoice_search, invoice_steps
 from .. import downloads as documents
 from ..clock import now
 from ..extensions import db
+from ..reads import participants_read
 from ..security import actor, viewer
 from .declare import operation
 from .types import MAX_ID, Model, Money, Month, Rate
@@ -159,6 +160,8 @@ def list_invoices(query: InvoiceListQuery, page: int, per_page: int):
         status=query.status,
     )
     listed = invoice_search.invoice_list(db.session, viewer(), found, page, per_page)
+    # Each invoice comes with its lines, which name participants: an audited read.
+    participants_read("api.list_invoices", "invoice", None, count=len(listed.items))
     return listed.mapped(lambda item: InvoiceOut.of(item, item.invoice))
 
 

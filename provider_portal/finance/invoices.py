@@ -36,6 +36,7 @@ from ..formatting import programme_name
 from ..invoice_filters import InvoiceFilterForm
 from ..invoice_step_pages import step_answer
 from ..jobs import documents as documents_jobs
+from ..reads import participants_read
 from ..security import actor, allow, viewer
 from ..sessions import fresh_login_required
 from . import statements
@@ -160,6 +161,7 @@ def report_line(line_id: int):
     found = invoice_records.priced_line(db.session, viewer(), line_id)
     if found is None:
         raise NotFound(N_("No such report line."))
+    participants_read("finance.report_line", "report_line", line_id)
     return render_template(
         "finance/invoices/report_line.html",
         line=found.line,

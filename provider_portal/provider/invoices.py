@@ -26,7 +26,6 @@ from wtforms.fields.choices import SelectChoice
 
 from contracts.rules.problems import N_
 from contracts.services import NotFound, contract_lists, invoice_search, invoice_steps
-from contracts.services.audit import record
 from contracts.services.invoice_lookups import credit_note_for
 
 from .. import clock
@@ -68,16 +67,6 @@ def invoice(invoice_id: int):
     found = documents.visible_invoice(invoice_id)
     doc = documents.document(invoice_id)
     note = credit_note_for(db.session, viewer(), doc.id)
-    # Its lines name participants: reading them is an audit event, as on the other provider pages.
-    record(
-        db.session,
-        actor(),
-        "participants.viewed",
-        "invoice",
-        doc.id,
-        page="provider.invoice",
-        count=len(doc.lines),
-    )
     return render_template("provider/invoice.html", doc=doc, invoice=found, credit_note=note)
 
 

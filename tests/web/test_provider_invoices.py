@@ -90,6 +90,15 @@ def test_a_provider_downloads_its_invoice_pdf(app, books):
     )
     text = pdf_text(response.data)
     assert "123.898,04 kr." in text and "KLADDE – ikke godkendt" in text
+    # The PDF names the participants: an audited read, once a day however often it is fetched.
+    _client(app, OWN).get(f"/provider/invoices/{books['own']}.pdf")
+    with app.app_context():
+        pages = db.session.scalars(
+            sa.select(AuditEvent.details).where(
+                AuditEvent.action == "participants.viewed", AuditEvent.record_id == books["own"]
+            )
+        ).all()
+    assert [d["page"] for d in pages] == ["provider.invoice_pdf"]
 
 
 CSRF_TOKEN = re.compile(r'(?<=name="csrf_token" value=")[^"]+')
