@@ -17,9 +17,32 @@ from sqlalchemy.orm import Session, selectinload
 from ..models import Contract, Programme
 from ..rules.problems import N_
 from . import DomainError, scope
-from .contract_register import READ_STATUSES, status_clause
 from .paging import Page, page_of
 from .scope import Viewer
+
+# The statuses a contract has on a day (`Contract.status_on`), as lists filter by them.
+READ_STATUSES = ("draft", "active", "ended", "terminated")
+
+
+def status_clause(status: str, today: date) -> sa.ColumnElement[bool]:
+    """The SQL condition for `contract.status_on(today) == status`, to filter lists in the database."""
+    running = Contract.status != "terminated"
+    return {
+        "terminated": Contract.status == "terminated",
+        "draft": sa.and_(running, Contract.start_on > today),
+        "active": sa.and_(running, Contract.start_on <= today, Contract.end_on >= today),
+        "ended": sa.and_(running, Contract.end_on < today),
+    }[status]
+
+
+def with_details(stmt: sa.Select) -> sa.Select:
+    """What a contract's page and answer show, loaded alongside: one statement each however many."""
+    return stmt.options(
+        selectinload(Contract.provider),
+        selectinload(Contract.programme),
+        selectinload(Contract.successor),
+        selectinload(Contract.amendments),
+    )
 
 
 def visible(viewer: Viewer, provider_id: int | None = None) -> sa.Select:
@@ -42,6 +65,15 @@ def contracts_by_reference(
     return list(
         session.scalars(visible(viewer, provider_id).options(*loads).order_by(Contract.reference))
     )
+
+
+def contracts_by_start(
+    session: Session, viewer: Viewer, provider_id: int | None = None
+) -> list[Contract]:
+    """The contracts the viewer may see (of one provider, if given) by start date, with their
+    details loaded."""
+    stmt = with_details(visible(viewer, provider_id)).order_by(Contract.start_on, Contract.id)
+    return list(session.scalars(stmt))
 
 
 @dataclass(frozen=True)
@@ -86,14 +118,7 @@ def contract_page(
     """One page (from 1) of what the filter finds, by start date, with what a contract's answer
     shows loaded (provider, programme, successor, amendments), and how many in all: the same
     statements whatever the page's size."""
-    stmt = (
-        filtered(session, viewer, today, found)
-        .options(
-            selectinload(Contract.provider),
-            selectinload(Contract.programme),
-            selectinload(Contract.successor),
-            selectinload(Contract.amendments),
-        )
-        .order_by(Contract.start_on, Contract.id)
+    stmt = with_details(filtered(session, viewer, today, found)).order_by(
+        Contract.start_on, Contract.id
     )
     return page_of(session, stmt, page, per_page)

@@ -14,18 +14,18 @@ from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from ..models import Contract, Programme, Provider
 from ..models.contract import CONTRACT_KINDS, INVOICING_TERMS
 from ..rules.problems import N_, Problem
 from ..rules.succession import succession_warning
-from . import DomainError, NotFound, Refused, scope
+from . import NotFound, Refused, scope
 from .audit import Actor, record
+from .contract_lists import with_details
 from .scope import Viewer
 from .sql import next_reference
 
-READ_STATUSES = ("draft", "active", "ended", "terminated")
 AMOUNT_FIELDS = ("monthly_fee", "hourly_rate", "outcome_bonus", "ceiling")
 REFERENCE_PREFIX = "AFT"
 
@@ -63,17 +63,6 @@ class NewContract:
 
     contract: Contract
     warnings: list[Problem] = field(default_factory=list)
-
-
-def status_clause(status: str, today: date) -> sa.ColumnElement[bool]:
-    """The SQL condition for `contract.status_on(today) == status`, to filter lists in the database."""
-    running = Contract.status != "terminated"
-    return {
-        "terminated": Contract.status == "terminated",
-        "draft": sa.and_(running, Contract.start_on > today),
-        "active": sa.and_(running, Contract.start_on <= today, Contract.end_on >= today),
-        "ended": sa.and_(running, Contract.end_on < today),
-    }[status]
 
 
 def _problems(session: Session, viewer: Viewer, terms: ContractTerms):
@@ -226,50 +215,10 @@ def create_contract(
     return NewContract(contract, warnings)
 
 
-def _with_details(stmt: sa.Select) -> sa.Select:
-    return stmt.options(
-        selectinload(Contract.provider),
-        selectinload(Contract.programme),
-        selectinload(Contract.successor),
-        selectinload(Contract.amendments),
-    )
-
-
-def list_contracts(
-    session: Session,
-    viewer: Viewer,
-    today: date,
-    provider_id: int | None = None,
-    programme: str | None = None,
-    status: str | None = None,
-    kind: str | None = None,
-) -> list[Contract]:
-    """The contracts the viewer may see, filtered; an unknown programme code is refused."""
-    stmt = scope.contracts(viewer)
-    if provider_id is not None:
-        stmt = stmt.where(Contract.provider_id == provider_id)
-    if programme is not None:
-        programme_id = session.scalar(sa.select(Programme.id).where(Programme.code == programme))
-        if programme_id is None:
-            raise DomainError(N_("there is no programme '%(code)s'"), "programme", code=programme)
-        stmt = stmt.where(Contract.programme_id == programme_id)
-    if status is not None:
-        if status not in READ_STATUSES:
-            raise DomainError(
-                N_("the status must be one of %(states)s"),
-                "status",
-                states=", ".join(READ_STATUSES),
-            )
-        stmt = stmt.where(status_clause(status, today))
-    if kind is not None:
-        stmt = stmt.where(Contract.kind == kind)
-    return list(session.scalars(_with_details(stmt).order_by(Contract.start_on, Contract.id)))
-
-
 def get_contract(session: Session, viewer: Viewer, contract_id: int) -> Contract:
     """One contract the viewer may see; NotFound also when it exists but is not theirs."""
     contract = session.scalar(
-        _with_details(scope.contracts(viewer)).where(Contract.id == contract_id)
+        with_details(scope.contracts(viewer)).where(Contract.id == contract_id)
     )
     if contract is None:
         raise NotFound(N_("no such contract"), "contract_id")

@@ -17,7 +17,7 @@ from wtforms.fields.choices import SelectChoice
 
 from contracts.models import Programme
 from contracts.rules import tendering as rules
-from contracts.services import DomainError
+from contracts.services import DomainError, contract_lists
 from contracts.services import contract_register as register
 from contracts.services import providers as provider_service
 from contracts.services import tenders as tender_service
@@ -158,13 +158,13 @@ def _contract_fields(form: ContractForm) -> dict:
 
 
 def _contract_choices(form: ContractForm, programmes: list[Programme]) -> None:
-    v, today = viewer(), clock.today()
+    v = viewer()
     form.provider_id.choices = [
         SelectChoice(p.id, f"{p.name} (CVR {p.cvr})")
         for p in provider_service.visible_providers(db.session, v)
     ]
     form.programme.choices = [SelectChoice(p.code, programme_name(p)) for p in programmes]
-    running = [c for c in register.list_contracts(db.session, v, today) if c.successor is None]
+    running = [c for c in contract_lists.contracts_by_start(db.session, v) if c.successor is None]
     form.predecessor_id.choices = [SelectChoice(0, _("None"))] + [
         SelectChoice(c.id, f"{c.reference} · {c.provider.name} · {_('ends')} {c.end_on:%d-%m-%Y}")
         for c in running

@@ -10,8 +10,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from contracts.services import DomainError
-from contracts.services import contract_register as register
+from contracts.services import DomainError, contract_lists
 from contracts.services import providers as service
 from contracts.services.provider_changes import (
     EXTRA_FIELDS,
@@ -136,6 +135,6 @@ def provider(provider_id: int):
         "procurement/providers/detail.html",
         provider=found,
         today=today,
-        contracts=register.list_contracts(db.session, viewer(), today, provider_id=provider_id),
+        contracts=contract_lists.contracts_by_start(db.session, viewer(), provider_id),
         history=record_history("provider", provider_id),
     )

@@ -19,8 +19,7 @@ from wtforms import DateTimeLocalField, DecimalField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from contracts.rules import tendering as rules
-from contracts.services import DomainError
-from contracts.services import contract_register as register
+from contracts.services import DomainError, contract_lists
 from contracts.services import tenders as service
 
 from .. import clock, transaction
@@ -236,7 +235,7 @@ def retender():
     today, now = clock.today(), clock.now()
     candidates = [
         c
-        for c in register.list_contracts(db.session, viewer(), today)
+        for c in contract_lists.contracts_by_start(db.session, viewer())
         if c.status_on(today) in ("draft", "active") and c.successor is None
     ]
     candidates.sort(key=lambda c: (not c.is_expiring(today), c.end_on, c.reference))

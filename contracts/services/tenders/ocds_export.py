@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from ...documents import ocds
 from ...models import AuditEvent, Contract, Lot, Tender
 from ...rules.problems import N_
-from .. import DomainError, contract_register, scope
+from .. import DomainError, contract_lists, scope
 from ..scope import Viewer
 from .awarding import awarded_bids
 from .guards import _today
@@ -77,7 +77,7 @@ def ocds_processes(session: Session, viewer: Viewer, now: datetime) -> list[ocds
     today = _today(now)
     contracts = list(
         session.scalars(
-            contract_register._with_details(sa.select(Contract)).order_by(
+            contract_lists.with_details(sa.select(Contract)).order_by(
                 Contract.start_on, Contract.id
             )
         )
