@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .base import Base, Money, Rate, Timestamp, UTCDateTime, enum_check, utcnow
 
 if TYPE_CHECKING:
+    from .contract import Contract
     from .parties import Programme, Provider
 
 TENDER_STATUSES = ("draft", "published", "closed", "evaluated", "awarded", "concluded", "cancelled")
@@ -53,6 +54,10 @@ class Tender(Base):
     created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
 
     lots: Mapped[list[Lot]] = relationship(back_populates="tender", order_by="Lot.number")
+    # The contracts a re-tender replaces, by end date (written through `tender_predecessor`).
+    replaces: Mapped[list[Contract]] = relationship(
+        secondary=tender_predecessor, order_by="(Contract.end_on, Contract.id)", viewonly=True
+    )
 
 
 class Lot(Base):

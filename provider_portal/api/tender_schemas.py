@@ -19,7 +19,6 @@ from contracts.rules import tendering as rules
 from contracts.services import tenders as service
 
 from ..clock import now
-from ..extensions import db
 from ..security import viewer
 from .contracts import ContractOut
 from .types import Id, IsoDate, Model, Money, Rate, format_money
@@ -251,12 +250,8 @@ class TenderOut(BaseModel):
             concluded_at=tender.concluded_at,
             cancelled_reason=tender.cancelled_reason,
             lots=[LotOut.of(lot) for lot in tender.lots],
-            predecessor_ids=[c.id for c in service.predecessors(db.session, tender)]
-            if staff
-            else None,
-            warnings=[w.message for w in service.succession_warnings(db.session, tender)]
-            if staff
-            else None,
+            predecessor_ids=[c.id for c in tender.replaces] if staff else None,
+            warnings=[w.message for w in service.succession_warnings(tender)] if staff else None,
         )
 
 

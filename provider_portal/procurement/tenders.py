@@ -127,7 +127,7 @@ def tender(tender_id: int):
         local=_local,
         staff=staff,
         predecessors=service.predecessors(db.session, found) if staff else [],
-        warnings=[say(w) for w in service.succession_warnings(db.session, found)] if staff else [],
+        warnings=[say(w) for w in service.succession_warnings(found)] if staff else [],
         bids=service.visible_bids(db.session, v, found, now),
         evaluation=evaluation,
         sealed=rules.bids_sealed(found.deadline_at, now),

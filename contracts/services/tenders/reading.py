@@ -53,7 +53,16 @@ def tender_page(
     session: Session, viewer: Viewer, now: datetime, status: str | None, page: int, per_page: int
 ) -> Page[Tender]:
     """One page (from 1) of `list_tenders`, and how many there are in all."""
-    return page_of(session, _newest_first(viewer, now, status), page, per_page)
+    return page_of(session, with_answer(_newest_first(viewer, now, status)), page, per_page)
+
+
+def with_answer(stmt: sa.Select) -> sa.Select:
+    """What a tender's answer shows, loaded alongside: its lots with their programmes and the
+    contracts it replaces, one statement each however many tenders."""
+    return stmt.options(
+        selectinload(Tender.lots).selectinload(Lot.programme),
+        selectinload(Tender.replaces).selectinload(Contract.provider),
+    )
 
 
 def status_now(tender: Tender, now: datetime) -> str:
@@ -74,7 +83,8 @@ def status_clause(status: str, now: datetime) -> sa.ColumnElement[bool]:
 
 
 def predecessors(session: Session, tender: Tender) -> list[Contract]:
-    """The contracts a re-tender replaces, by end date."""
+    """The contracts a re-tender replaces, by end date, with their provider, programme and
+    successor (a list of many tenders reads `Tender.replaces`, loaded by `with_answer`)."""
     return list(
         session.scalars(
             sa.select(Contract)
@@ -90,12 +100,12 @@ def predecessors(session: Session, tender: Tender) -> list[Contract]:
     )
 
 
-def succession_warnings(session: Session, tender: Tender) -> list[Problem]:
+def succession_warnings(tender: Tender) -> list[Problem]:
     """A gap or an overlap between each replaced contract and the tender's contract start."""
     if tender.contract_start_on is None:
         return []
     found = []
-    for old in predecessors(session, tender):
+    for old in tender.replaces:
         warning = succession_warning(old.reference, old.end_on, tender.contract_start_on)
         if warning:
             found.append(warning)

@@ -141,4 +141,4 @@ def retender(
             tender_id=tender.id,
             tender=tender.reference,
         )
-    return tender, succession_warnings(session, tender)
+    return tender, succession_warnings(tender)
