@@ -110,6 +110,7 @@ def invoice_contract_month(
         "invoice.created",
         "invoice",
         invoice.id,
+        occurred_at=now,
         contract_id=contract_id,
         month=month,
         version=report.version,
@@ -305,6 +306,7 @@ def credit(
         "invoice.credited",
         "invoice",
         invoice.id,
+        occurred_at=note.created_at,
         credit_note_id=note.id,
     )
     return note
