@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import logout_user
 
@@ -16,16 +14,12 @@ from contracts.services.audit import Actor, record
 from .. import sessions
 from ..extensions import db, limiter
 from ..i18n import LANGUAGE_COOKIE, LANGUAGES
+from ..logins import address_limit, safe_next
 from ..security import ALL_ROLES, actor, allow, current
 from . import throttle
 from .forms import LoginForm, ReauthForm
 
 bp = Blueprint("auth", __name__)
-
-
-def _login_failed(response) -> bool:
-    # Single sign-on's refusals count against the address's limit; a good login costs nothing.
-    return response.status_code != 302
 
 
 def _wrong_password(_response) -> bool:
@@ -37,25 +31,6 @@ def _address_key() -> str:
     return "login-address:" + (request.remote_addr or "")
 
 
-def _address_limit() -> str:
-    return current_app.config["LOGIN_LIMITS"][1]
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Only a path on this site, never another host, may be the target after login."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
-
-
-def start_session(user) -> None:
-    """Log the user in on a fresh session, so a planted session id is worth nothing."""
-    sessions.begin(user)
-
-
 def _wait_answer(template: str, seconds: int, **context):
     error = _("Too many attempts. Please wait. Try again in %(seconds)s seconds.", seconds=seconds)
     # No Retry-After of our own: Flask-Limiter sets that header from the address's window.
@@ -63,7 +38,7 @@ def _wait_answer(template: str, seconds: int, **context):
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_address_limit, key_func=_address_key, methods=["POST"], deduct_when=_wrong_password)
+@limiter.limit(address_limit, key_func=_address_key, methods=["POST"], deduct_when=_wrong_password)
 def login():
     form = LoginForm()
     error = None
@@ -75,7 +50,7 @@ def login():
         user = find_user(db.session, email)
         if check_password(user, form.password.data):
             throttle.succeeded(email)
-            start_session(user)
+            sessions.begin(user)
             user.last_login_at = utcnow()
             record(
                 db.session,
@@ -84,7 +59,7 @@ def login():
                 "user",
                 user.id,
             )
-            return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
+            return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
         g.wrong_password = True
         throttle.failed(email)
         record(
@@ -103,10 +78,10 @@ def login():
 
 @bp.route("/reauth", methods=["GET", "POST"])
 @allow(*ALL_ROLES)
-@limiter.limit(_address_limit, key_func=_address_key, methods=["POST"], deduct_when=_wrong_password)
+@limiter.limit(address_limit, key_func=_address_key, methods=["POST"], deduct_when=_wrong_password)
 def reauth():
     """The password again before a sensitive action; then back where the person was."""
-    target = _safe_next(request.args.get("next")) or url_for("home.index")
+    target = safe_next(request.args.get("next")) or url_for("home.index")
     if session.get("saml"):
         return redirect(url_for("saml.login", next=target))
     user = current()
@@ -146,7 +121,7 @@ def set_language():
     user = current()
     if user is not None:
         user.locale = language
-    target = _safe_next(request.form.get("next")) or url_for("home.index")
+    target = safe_next(request.form.get("next")) or url_for("home.index")
     response = redirect(target)
     response.set_cookie(
         LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600, httponly=True, samesite="Lax"

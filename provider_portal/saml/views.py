@@ -26,8 +26,9 @@ from saml2.saml import NameID
 from contracts.services import single_sign_on as sso
 from contracts.services.audit import Actor, record
 
-from ..auth.views import _address_limit, _login_failed, _safe_next, start_session
+from .. import sessions
 from ..extensions import csrf, db, limiter
+from ..logins import address_limit, login_failed, safe_next
 from . import sp
 
 bp = Blueprint("saml", __name__, url_prefix="/saml")
@@ -65,7 +66,7 @@ def login():
     )
     location = dict(info["headers"])["Location"]
     response = redirect(location)
-    remembered = {"id": request_id, "next": _safe_next(request.args.get("next"))}
+    remembered = {"id": request_id, "next": safe_next(request.args.get("next"))}
     response.set_cookie(
         REQUEST_COOKIE,
         _serializer().dumps(remembered),
@@ -108,7 +109,7 @@ def _acs_key() -> str:
 
 @bp.post("/acs")
 @csrf.exempt
-@limiter.limit(_address_limit, key_func=_acs_key, deduct_when=_login_failed)
+@limiter.limit(address_limit, key_func=_acs_key, deduct_when=login_failed)
 def acs():
     if sp.idp_metadata() is None:
         return render_template("auth/saml_not_configured.html"), 404
@@ -142,13 +143,13 @@ def acs():
     )
     if admission.user is None:
         return refused(admission.refusal, provider_name=admission.provider_name)
-    start_session(admission.user)
+    sessions.begin(admission.user)
     session["saml"] = {
         "idp": info["issuer"],
         "name_id": code(info["name_id"]) if isinstance(info["name_id"], NameID) else None,
         "session_index": info.get("session_index"),
     }
-    response = redirect(_safe_next(outstanding.get("next")) or url_for("home.index"))
+    response = redirect(safe_next(outstanding.get("next")) or url_for("home.index"))
     response.delete_cookie(REQUEST_COOKIE, path=url_for("saml.acs"))
     return response
 
