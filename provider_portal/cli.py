@@ -1,4 +1,5 @@
-"""Commands: `flask --app provider_portal init-db | demo-data | create-user | create-token`."""
+"""Commands: `flask --app provider_portal init-db | demo-data | create-user | create-token |
+deactivate-user`."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
 from contracts.services import DomainError
-from contracts.services.accounts import create_token, create_user, find_user
+from contracts.services.accounts import create_token, create_user, find_user, set_active
 from contracts.services.audit import Actor
 
 from .extensions import db
@@ -23,6 +24,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo_data)
     app.cli.add_command(create_user_command)
     app.cli.add_command(create_token_command)
+    app.cli.add_command(deactivate_user_command)
     app.cli.add_command(aggregate)
     from .procurement.commands import register as register_procurement_commands
 
@@ -90,6 +92,20 @@ def create_token_command(email, name) -> None:
     after_commit(
         click.echo, f"API token for {user.email} (store it now; it is not shown again):\n{token}"
     )
+
+
+@click.command("deactivate-user")
+@with_appcontext
+@click.option("--email", required=True)
+@committed
+def deactivate_user_command(email) -> None:
+    """Deactivate a user: their sessions and API tokens stop at once."""
+    user = find_user(db.session, email)
+    if user is None:
+        raise click.ClickException(f"no user with the email {email}")
+    changed = set_active(db.session, CLI, user, False)
+    message = f"Deactivated {user.email}." if changed else f"{user.email} was deactivated already."
+    after_commit(click.echo, message)
 
 
 @click.command("aggregate")

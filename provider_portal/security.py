@@ -33,6 +33,9 @@ PUBLIC_ENDPOINTS = frozenset(
         "saml.login",
         "saml.acs",
         "saml.logout",
+        # One-time links (invitation, password reset) and asking for one: the link is the proof.
+        "auth.set_password",
+        "auth.forgot_password",
     }
 )
 ALL_ROLES = ("procurement", "provider", "finance", "admin")

@@ -40,6 +40,8 @@ def app_config(database_url: str, redis_url: str, instance: Path, **extra) -> di
         "REDIS_URL": redis_url,
         "RATELIMIT_STORAGE_URI": redis_url,
         "PORTAL_TODAY": "2019-01-24",
+        # Mails go to the test's own outbox, never the checkout's instance folder.
+        "OUTBOX_DIR": str(instance / "outbox"),
     }
     config.update(extra)
     return config

@@ -7,7 +7,7 @@ from .notices import Notice
 from .numbering import InvoiceApproval, InvoiceNumberCounter  # noqa: F401
 from .participants import Enrolment, Participant
 from .parties import Programme, Provider
-from .people import ROLES, ApiToken, AuditEvent, ReadMark, SamlAssertion, User
+from .people import ROLES, ApiToken, AuditEvent, Invitation, ReadMark, SamlAssertion, User
 from .procurement import Bid, Lot, Tender, tender_predecessor
 from .reports import MonthlyReport, ReportLine
 from .scores import Score
@@ -23,6 +23,7 @@ __all__ = [
     "Contract",
     "Enrolment",
     "Invoice",
+    "Invitation",
     "InvoiceLine",
     "LoginSession",
     "Lot",

@@ -27,6 +27,10 @@ class User(Base):
         sa.CheckConstraint(
             "(role = 'provider') = (provider_id IS NOT NULL)", name="provider_iff_provider_role"
         ),
+        # Only a provider's own user administers that provider's users (DESIGN.md §1).
+        sa.CheckConstraint(
+            "role = 'provider' OR NOT manages_users", name="manages_users_only_provider"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -42,8 +46,16 @@ class User(Base):
     # The person's persistent identifier from single sign-on (OIOSAML 3's persistent UUID),
     # bound at the first SAML login of a person granted access by e-mail (DESIGN.md §13).
     saml_uuid: Mapped[str | None] = mapped_column(sa.String(100), unique=True)
+    # A provider's administrator ("provider_admin", DESIGN.md §1): a provider user who may
+    # also invite, deactivate and reactivate its own provider's users.
+    manages_users: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # A staff account with access to participant data, invited and not yet approved by a second
+    # person: it stays inactive and gets its invitation only once approved (DESIGN.md §13).
+    awaiting_approval: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    invited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
 
     provider: Mapped[Provider | None] = relationship()
+    invited_by: Mapped[User | None] = relationship(remote_side="User.id")
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
 
     # The small protocol that session libraries (Flask-Login among them) expect of a user.
@@ -75,6 +87,29 @@ class ApiToken(Base):
     expires_on: Mapped[date]
 
     user: Mapped[User] = relationship(back_populates="tokens")
+
+
+LINK_PURPOSES = ("invitation", "reset")
+
+
+class Invitation(Base):
+    """A one-time link by which a person sets their own password: an invitation to a new
+    account, or a password reset. Only the SHA-256 digest of its random token is stored; it
+    works once, until it expires (72 hours)."""
+
+    __tablename__ = "invitation"
+    __table_args__ = (enum_check("purpose", LINK_PURPOSES, "purpose"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    purpose: Mapped[str] = mapped_column(sa.String(20))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
 
 
 class SamlAssertion(Base):

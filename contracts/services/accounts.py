@@ -20,6 +20,7 @@ from ..rules.periods import COPENHAGEN
 from ..rules.problems import N_
 from . import DomainError
 from .audit import Actor, record
+from .sessions import end_all
 
 _hasher = PasswordHasher()
 TOKEN_PREFIX = "pp_"
@@ -49,16 +50,9 @@ def find_user(session: Session, email: str) -> User | None:
     return session.scalar(sa.select(User).where(sa.func.lower(User.email) == email.strip().lower()))
 
 
-def create_user(
-    session: Session,
-    actor: Actor,
-    email: str,
-    role: str,
-    password: str,
-    provider_id: int | None = None,
-    name: str = "",
-) -> User:
-    """Create a user; a provider user must name an existing provider, staff must not."""
+def check_new_user(session: Session, email: str, role: str, provider_id: int | None) -> str:
+    """The normalised e-mail of a new user, or DomainError: a known role, an e-mail address not
+    taken, and a provider for a provider user only."""
     email = email.strip().lower()
     if role not in ROLES:
         raise DomainError(
@@ -69,12 +63,6 @@ def create_user(
         )
     if "@" not in email:
         raise DomainError(N_("an email address is needed"), "email")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise DomainError(
-            N_("the password must have at least %(count)s characters"),
-            "password",
-            count=MIN_PASSWORD_LENGTH,
-        )
     if role == "provider":
         if provider_id is None or session.get(Provider, provider_id) is None:
             raise DomainError(N_("a provider user needs an existing provider"), "provider_id")
@@ -84,6 +72,31 @@ def create_user(
         raise DomainError(
             N_("a user with the email %(email)s exists already"), "email", status=409, email=email
         )
+    return email
+
+
+def check_password_length(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise DomainError(
+            N_("the password must have at least %(count)s characters"),
+            "password",
+            count=MIN_PASSWORD_LENGTH,
+        )
+
+
+def create_user(
+    session: Session,
+    actor: Actor,
+    email: str,
+    role: str,
+    password: str,
+    provider_id: int | None = None,
+    name: str = "",
+) -> User:
+    """Create a user with a password (the command line and the demo; pages and the API invite,
+    contracts.services.invitations); a provider user must name an existing provider."""
+    email = check_new_user(session, email, role, provider_id)
+    check_password_length(password)
     user = User(
         email=email,
         role=role,
@@ -95,6 +108,28 @@ def create_user(
     session.flush()
     record(session, actor, "user.created", "user", user.id, email=email, role=role)
     return user
+
+
+def set_active(session: Session, actor: Actor, user: User, active: bool) -> bool:
+    """Deactivate or reactivate a user; returns whether anything changed. A deactivated user's
+    sessions end at once and its API tokens stop working (user_for_token). A staff account
+    awaiting approval is reactivated only by its approval."""
+    if user.awaiting_approval and active:
+        raise DomainError(N_("The account awaits approval by a second person."), status=409)
+    if user.is_active == active:
+        return False
+    user.is_active = active
+    record(
+        session,
+        actor,
+        "user.reactivated" if active else "user.deactivated",
+        "user",
+        user.id,
+        email=user.email,
+    )
+    if not active:
+        end_all(session, actor, user.id, "deactivated")
+    return True
 
 
 def _digest(token: str) -> str:

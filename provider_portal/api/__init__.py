@@ -23,6 +23,7 @@ from . import (  # noqa: F401  # noqa: F401  # noqa: F401
     reports,
     tenders,
     tokens,
+    users,
 )
 from .blueprint import bp
 

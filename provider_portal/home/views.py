@@ -82,6 +82,7 @@ NAVIGATION = {
         _TENDERS,
         _SCORES,
         _AGGREGATION,
+        NavItem("procurement.users", _l("Users")),
     ],
     "provider": [
         NavItem("provider.home", _l("Overview"), ("provider.report", "provider.notices_list")),

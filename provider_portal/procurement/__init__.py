@@ -9,4 +9,5 @@ from . import (
     providers,  # noqa: F401,E402  (the provider pages register on the blueprint)
     reports,  # noqa: F401,E402  (the report review pages register on the blueprint)
     tenders,  # noqa: F401,E402  (the tender pages register on the blueprint)
+    users,  # noqa: F401,E402  (the users page registers on the blueprint)
 )

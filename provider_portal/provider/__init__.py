@@ -1,4 +1,4 @@
 """provider pages."""
 
 # The report, invoice and notice pages register their routes on the provider blueprint when imported.
-from . import invoices, notices, report_files, reports  # noqa: F401,E402
+from . import invoices, notices, report_files, reports, users  # noqa: F401,E402

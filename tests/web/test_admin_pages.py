@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from contracts.models import ApiToken, Provider, User
+from contracts.models import ApiToken, User
 from tests.conftest import csrf_token
 from tests.pages import PageParts
 
@@ -34,27 +34,13 @@ def test_bad_user_input_is_shown_in_danish_next_to_the_field_and_nothing_is_stor
 ):
     client = client_as("admin")
     before = _count_users(demo_app)
-    response = _form_post(
-        client,
-        "/admin/users",
-        {
-            "user-email": "not-an-email",
-            "user-role": "provider",
-            "user-provider_id": "0",
-            "user-password": "short",
-        },
-    )
+    response = _form_post(client, "/admin/users", {"user-email": "not-an-email", "user-role": ""})
     assert response.status_code == 422
     parts = PageParts(response.get_data(as_text=True))
     errors = " ".join(attrs.get("id", "") for attrs in parts.find_all("p", class_="field-error"))
-    assert (
-        "user-email-error" in errors
-        and "user-password-error" in errors
-        and "user-provider_id-error" in errors
-    )
+    assert "user-email-error" in errors and "user-role-error" in errors
     assert "Det er ikke en gyldig e-mailadresse." in parts.text
-    assert "Adgangskoden skal have mindst 10 tegn." in parts.text
-    assert "En leverandørbruger skal høre til en leverandør." in parts.text
+    assert "Vælg en rolle." in parts.text
     assert _count_users(demo_app) == before
 
 
@@ -62,42 +48,29 @@ def test_existing_email_is_refused(demo_app, client_as):
     client = client_as("admin")
     before = _count_users(demo_app)
     response = _form_post(
-        client,
-        "/admin/users",
-        {
-            "user-email": "INDKOB@demo.dk",
-            "user-role": "finance",
-            "user-provider_id": "0",
-            "user-password": "a-long-password",
-        },
+        client, "/admin/users", {"user-email": "INDKOB@demo.dk", "user-role": "finance"}
     )
     assert response.status_code == 422
     assert "Der findes allerede en bruger med denne e-mail." in response.get_data(as_text=True)
     assert _count_users(demo_app) == before
 
 
-def test_admin_creates_a_provider_user(demo_app, client_as):
+def test_admin_invites_an_administrator_who_chooses_the_password(demo_app, client_as):
     from provider_portal.extensions import db
 
-    with demo_app.app_context():
-        provider_id = db.session.scalar(sa.select(Provider.id).order_by(Provider.id))
     client = client_as("admin")
     response = _form_post(
         client,
         "/admin/users",
-        {
-            "user-email": "Ny@Example.dk",
-            "user-name": "Ny Koordinator",
-            "user-role": "provider",
-            "user-provider_id": str(provider_id),
-            "user-password": "a-long-password",
-        },
+        {"user-email": "Ny@Example.dk", "user-name": "Ny Administrator", "user-role": "admin"},
     )
     assert response.status_code == 302
-    assert "Brugeren ny@example.dk er oprettet." in client.get("/admin/").get_data(as_text=True)
+    assert "Der er sendt en invitation til ny@example.dk." in client.get("/admin/").get_data(
+        as_text=True
+    )
     with demo_app.app_context():
         user = db.session.scalar(sa.select(User).where(User.email == "ny@example.dk"))
-        assert user.role == "provider" and user.provider_id == provider_id
+        assert user.role == "admin" and user.provider_id is None and user.password_hash == ""
 
 
 def test_token_is_shown_once_stored_hashed_and_can_be_revoked(demo_app, client_as):

@@ -184,6 +184,7 @@ NAVIGATION = {
         "Udbud": "/procurement/tenders",
         "Resultatmålinger": "/scores/",
         "Opgørelse": "/jobs/",
+        "Brugere": "/procurement/users",
     },
     "finance": {
         "Overblik": "/finance/",

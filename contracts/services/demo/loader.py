@@ -107,6 +107,8 @@ def load_demo(session: Session, pseudonym_key: bytes) -> str:
                 plan.USER_NAMES[email],
             )
             users[role].created_at = USERS_CREATED_AT
+            # The demo provider's coordinator administers its provider's users (provider_admin).
+            users[role].manages_users = role == "provider"
 
     contracts = {
         terms.reference: _contract(terms, programmes, providers) for terms in plan.CONTRACTS
