@@ -44,7 +44,7 @@ from contracts.services.invoicing import invoice_contract_month
 from provider_portal import create_app
 from tests.conftest import TEST_ACTOR, TEST_PASSWORD, app_config, csrf_token, login
 
-A_EMAIL = "leverandor@demo.dk"  # the demo provider user: Nyt Fodfæste A/S
+A_EMAIL = "leverandor@demo.dk"  # the demo provider user and its users' administrator
 B_EMAIL = "koordinator@b.example.dk"
 SHARED = {"tender_id", "lot_id"}
 # Columns that a request may legitimately touch without changing anything of B's.
@@ -80,6 +80,8 @@ def world(sqlite_template, redis_server, tmp_path_factory) -> World:
         session = db.session
         load_demo(session, app.config["PSEUDONYM_KEY"].encode())
         a_user = session.scalar(sa.select(User).where(User.email == A_EMAIL))
+        # A administers its provider's users, so the users routes are tried with its rights.
+        assert a_user.manages_users
         # B: another demo provider with an accepted report for December 2018, so an invoice can
         # exist too (January 2019 has not ended on the demo's day: it is not reported yet).
         b_contract = session.scalar(
@@ -318,6 +320,9 @@ def test_every_route_with_an_id_refuses_provider_a_with_bs_ids(world, openapi):
     assert {
         ("PUT", "/api/v1/contracts/{contract_id}/reports/{month}"),
         ("GET", "/provider/contracts/{contract_id}/reports/{month}"),
+        # A provider's administrator manages its own provider's users only.
+        ("POST", "/provider/users/{user_id}/deactivate"),
+        ("POST", "/api/v1/users/{user_id}/reactivate"),
     } <= routes
     client = _logged_in_client(world)
     token = csrf_token(client.get("/provider/").get_data(as_text=True))
