@@ -134,6 +134,24 @@ def approve(
     return Invited(user, issue_link(session, actor, user, "invitation", now))
 
 
+def decline(session: Session, actor: Actor, approver: User, user_id: int) -> User:
+    """A second person declines a staff account: it stays inactive and is never invited
+    (an administrator may reactivate it later only by inviting anew)."""
+    user = check_approve(approver, session.get(User, user_id))
+    user.awaiting_approval = False
+    record(
+        session,
+        actor,
+        "user.declined",
+        "user",
+        user.id,
+        email=user.email,
+        role=user.role,
+        invited_by=user.invited_by_id,
+    )
+    return user
+
+
 def find_link(session: Session, token: str, now: datetime | None = None) -> Invitation | None:
     """The unused, unexpired link of this token whose user may log in, or None."""
     now = now or utcnow()

@@ -78,6 +78,17 @@ def approve_user(user_id: int):
     return redirect(url_for("procurement.users"))
 
 
+@bp.route("/users/<int:user_id>/decline", methods=["POST"])
+@allow("procurement")
+@fresh_login_required
+def decline_user(user_id: int):
+    """Decline a staff account someone else invited: it stays inactive and is not invited."""
+    if ActivityForm().validate_on_submit():
+        declined = invitations.decline(db.session, actor(), current(), user_id)
+        flash(_("%(email)s was declined and is not invited.", email=declined.email), "success")
+    return redirect(url_for("procurement.users"))
+
+
 @bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
 @allow("procurement")
 @fresh_login_required

@@ -139,6 +139,22 @@ def test_a_staff_account_is_unusable_until_someone_else_approves_it(demo_app, cl
     assert {"user.invited", "user.approved", "user.password_set"} <= set(actions)
 
 
+def test_a_declined_staff_account_stays_inactive_and_is_never_invited(demo_app, client_as):
+    admin = client_as("admin")
+    _post(admin, "/admin/", "/admin/users", {"user-email": "ny@k.dk", "user-role": "procurement"})
+    pending = user(demo_app, "ny@k.dk")
+    procurement = client_as("procurement")
+    declined = _post(procurement, "/procurement/users", f"/procurement/users/{pending.id}/decline")
+    assert declined.status_code == 302
+    page = procurement.get("/procurement/users").get_data(as_text=True)
+    assert "ny@k.dk er afvist og bliver ikke inviteret." in page
+    assert "Ingen konti venter på godkendelse." in page
+    after = user(demo_app, "ny@k.dk")
+    assert not after.is_active and not after.awaiting_approval and mails(demo_app) == []
+    again = _post(procurement, "/procurement/users", f"/procurement/users/{pending.id}/approve")
+    assert again.status_code == 404
+
+
 def test_a_provider_administrator_manages_its_own_users_and_not_anothers(demo_app, client_as):
     other = _other_providers_user(demo_app)
     manager = client_as("provider")
@@ -200,6 +216,7 @@ def test_deactivate_user_command(demo_app):
         "admin.reactivate_user",
         "procurement.invite_user",
         "procurement.approve_user",
+        "procurement.decline_user",
         "procurement.deactivate_user",
         "procurement.reactivate_user",
         "provider.invite_user",
