@@ -115,7 +115,7 @@ def check_approve(approver: User, target: User | None) -> User:
     return target
 
 
-def managed_users_query(manager: User) -> sa.Select:
+def _managed_users_query(manager: User) -> sa.Select:
     """The users `manager` sees on its users page, by e-mail: staff for admin, providers' users
     for procurement, its own provider's users for a provider's administrator."""
     query = sa.select(User).order_by(User.email)
@@ -128,6 +128,16 @@ def managed_users_query(manager: User) -> sa.Select:
     return query.where(sa.false())
 
 
-def awaiting_approval_query() -> sa.Select:
+def _awaiting_approval_query() -> sa.Select:
     """Staff accounts waiting for a second person, oldest first."""
     return sa.select(User).where(User.awaiting_approval).order_by(User.created_at, User.id)
+
+
+def managed_users(session: Session, manager: User) -> list[User]:
+    """The users `manager` sees on its users page (`_managed_users_query`)."""
+    return list(session.scalars(_managed_users_query(manager)))
+
+
+def awaiting_approval(session: Session) -> list[User]:
+    """Staff accounts waiting for a second person's approval, oldest first."""
+    return list(session.scalars(_awaiting_approval_query()))

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from contracts.services import invitations
 from contracts.services.account_listing import provider_names
-from contracts.services.user_admin import awaiting_approval_query, managed_users_query
+from contracts.services.user_admin import awaiting_approval, managed_users
 
 from .. import clock, outbox, transaction
 from ..extensions import db
@@ -34,8 +34,8 @@ def _invite_form() -> ProcurementInviteForm:
 def _page(form: ProcurementInviteForm | None = None, status: int = 200):
     return render_template(
         "procurement/users.html",
-        users=db.session.scalars(managed_users_query(current())).all(),
-        pending=db.session.scalars(awaiting_approval_query()).all(),
+        users=managed_users(db.session, current()),
+        pending=awaiting_approval(db.session),
         form=form or _invite_form(),
         activity_form=ActivityForm(),
         me=current(),

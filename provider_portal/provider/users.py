@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import abort, redirect, render_template, url_for
 
-from contracts.services.user_admin import is_provider_admin, managed_users_query
+from contracts.services.user_admin import is_provider_admin, managed_users
 
 from ..extensions import db
 from ..security import allow, current
@@ -26,7 +26,7 @@ def _page(form: ProviderInviteForm | None = None, status: int = 200):
     me = _administrator()
     return render_template(
         "provider/users.html",
-        users=db.session.scalars(managed_users_query(me)).all(),
+        users=managed_users(db.session, me),
         form=form or ProviderInviteForm(prefix="user"),
         activity_form=ActivityForm(),
         me=me,

@@ -32,7 +32,7 @@ HOMES = {
     "admin": (
         "/admin/",
         "Brugere og API-nøgler",
-        ["indkob@demo.dk", "leverandor@demo.dk", "Opret en bruger"],
+        ["indkob@demo.dk", "leverandor@demo.dk", "Invitér en medarbejder"],
     ),
 }
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from contracts.models import User
+from tests.conftest import csrf_token
 from tests.web.conftest import client_as, demo_app  # noqa: F401
 
 LINK = re.compile(r"https?://[^\s\"<>]+/password/set\?token=[\w-]+")
@@ -40,3 +41,20 @@ def user(app, email_address: str) -> User:
         found = db.session.scalar(sa.select(User).where(User.email == email_address))
         db.session.expunge_all()
     return found
+
+
+NEW_PASSWORD = "my-own-chosen-password"
+
+
+def choose_password(client, link: str, password: str = NEW_PASSWORD, repeat: str | None = None):
+    page = client.get(link)
+    if page.status_code != 200:
+        return page
+    return client.post(
+        link,
+        data={
+            "password": password,
+            "repeat": password if repeat is None else repeat,
+            "csrf_token": csrf_token(page.get_data(as_text=True)),
+        },
+    )

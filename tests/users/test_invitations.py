@@ -7,9 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from contracts.services.demo import DEMO_PASSWORD
 from tests.conftest import csrf_token, login
-from tests.users.conftest import link_in, mails, user
-
-NEW_PASSWORD = "my-own-chosen-password"
+from tests.users.conftest import NEW_PASSWORD, choose_password, link_in, mails, user
 
 
 def invite_colleague(client, email: str = "kollega@fodfaeste.dk", admin: bool = False):
@@ -18,20 +16,6 @@ def invite_colleague(client, email: str = "kollega@fodfaeste.dk", admin: bool = 
     if admin:
         data["user-manages_users"] = "y"
     return client.post("/provider/users", data=data)
-
-
-def choose_password(client, link: str, password: str = NEW_PASSWORD, repeat: str | None = None):
-    page = client.get(link)
-    if page.status_code != 200:
-        return page
-    return client.post(
-        link,
-        data={
-            "password": password,
-            "repeat": password if repeat is None else repeat,
-            "csrf_token": csrf_token(page.get_data(as_text=True)),
-        },
-    )
 
 
 def test_the_outbox_mail_is_a_danish_mail_with_the_link_in_text_and_html(demo_app, client_as):

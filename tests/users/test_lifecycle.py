@@ -11,8 +11,7 @@ from contracts.models import AuditEvent, Provider, User
 from contracts.services.accounts import create_token, create_user
 from contracts.services.demo import DEMO_PASSWORD
 from tests.conftest import TEST_ACTOR, TEST_PASSWORD, csrf_token, login
-from tests.users.conftest import link_in, mails, user
-from tests.users.test_invitations import NEW_PASSWORD, choose_password
+from tests.users.conftest import NEW_PASSWORD, choose_password, link_in, mails, user
 
 
 def _post(client, page: str, url: str, data: dict | None = None):
