@@ -7,7 +7,16 @@ from .notices import Notice
 from .numbering import InvoiceApproval, InvoiceNumberCounter  # noqa: F401
 from .participants import Enrolment, Participant
 from .parties import Programme, Provider
-from .people import ROLES, ApiToken, AuditEvent, Invitation, ReadMark, SamlAssertion, User
+from .people import (
+    ROLES,
+    ApiToken,
+    AuditEvent,
+    Invitation,
+    ReadMark,
+    RecoveryCode,
+    SamlAssertion,
+    User,
+)
 from .procurement import Bid, Lot, Tender, tender_predecessor
 from .reports import MonthlyReport, ReportLine
 from .scores import Score
@@ -33,6 +42,7 @@ __all__ = [
     "Programme",
     "Provider",
     "ReadMark",
+    "RecoveryCode",
     "ReportLine",
     "SamlAssertion",
     "Score",

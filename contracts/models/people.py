@@ -53,10 +53,21 @@ class User(Base):
     # person: it stays inactive and gets its invitation only once approved (DESIGN.md §13).
     awaiting_approval: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     invited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    # The second factor (TOTP, RFC 6238; DESIGN.md §13). The secret is kept encrypted (the key
+    # is not in the database); it is enrolled once a code from it has been confirmed.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(255))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The last time step a code was accepted for: a code works once (RFC 6238 §5.2).
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
+    # Only the demo's users log in without a second factor, so a newcomer can look around.
+    two_factor_exempt: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     provider: Mapped[Provider | None] = relationship()
     invited_by: Mapped[User | None] = relationship(remote_side="User.id")
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
+    recovery_codes: Mapped[list[RecoveryCode]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
 
     # The small protocol that session libraries (Flask-Login among them) expect of a user.
     is_authenticated = True
@@ -87,6 +98,21 @@ class ApiToken(Base):
     expires_on: Mapped[date]
 
     user: Mapped[User] = relationship(back_populates="tokens")
+
+
+class RecoveryCode(Base):
+    """One of the ten one-time codes that stand in for the second factor when the phone is lost.
+    Only the SHA-256 digest is kept (a code carries 60 random bits and is asked for only after
+    the password)."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(64))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship(back_populates="recovery_codes")
 
 
 LINK_PURPOSES = ("invitation", "reset")
