@@ -11,7 +11,7 @@ from .base import Base, Timestamp, UTCDateTime, enum_check
 from .people import User
 
 # Why a session ended (DESIGN.md §13): logged out, idle or too old, its user deactivated or
-# given a new password, used from another address or browser, or replaced by a new login.
+# given a new password or a reset second factor, used from another address or browser, or replaced by a new login.
 END_REASONS = (
     "logout",
     "idle",
@@ -20,6 +20,7 @@ END_REASONS = (
     "password_changed",
     "moved",
     "replaced",
+    "factor_reset",
 )
 
 

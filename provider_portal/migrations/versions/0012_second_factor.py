@@ -13,6 +13,19 @@ down_revision = "0011"
 branch_labels = None
 depends_on = None
 
+OLD_REASONS = ("logout", "idle", "expired", "deactivated", "password_changed", "moved", "replaced")
+# A reset second factor ends the person's sessions too.
+NEW_REASONS = (*OLD_REASONS, "factor_reset")
+
+
+def _reasons(reasons) -> None:
+    quoted = ", ".join(f"'{reason}'" for reason in reasons)
+    with op.batch_alter_table("login_session", schema=None) as batch_op:
+        batch_op.drop_constraint(op.f("ck_login_session_ended_reason"), type_="check")
+        batch_op.create_check_constraint(
+            op.f("ck_login_session_ended_reason"), f"ended_reason IN ({quoted})"
+        )
+
 
 def upgrade():
     with op.batch_alter_table("user", schema=None) as batch_op:
@@ -34,9 +47,11 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_recovery_code")),
     )
     op.create_index(op.f("ix_recovery_code_user_id"), "recovery_code", ["user_id"])
+    _reasons(NEW_REASONS)
 
 
 def downgrade():
+    _reasons(OLD_REASONS)
     op.drop_index(op.f("ix_recovery_code_user_id"), table_name="recovery_code")
     op.drop_table("recovery_code")
     with op.batch_alter_table("user", schema=None) as batch_op:
