@@ -10,16 +10,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask import request
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
-    DecimalField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -28,63 +24,32 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import TextInput
 
 from contracts.models.procurement import PROCEDURES
 
+from ..form_fields import NumberField, PortalForm, PortalSubform, money_field
 
-class DanishDecimalField(DecimalField):
-    """A decimal that may be written the Danish way: a comma for the decimal point, spaces or a % sign."""
-
-    # A text box, not type="number": browsers refuse or drop a decimal comma in number inputs.
-    widget = TextInput()
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("render_kw", {"inputmode": "decimal"})
-        super().__init__(*args, **kwargs)
-
-    def process_formdata(self, valuelist):
-        if valuelist:
-            valuelist = [
-                v.replace(" ", "").replace("\u00a0", "").replace("%", "").replace(",", ".")
-                for v in valuelist
-            ]
-        super().process_formdata(valuelist)
-
-    def _value(self):
-        text = super()._value()
-        # Shown back the way a Danish user writes it (0,60); English keeps the point.
-        return text.replace(".", ",") if str(get_locale()) == "da" else text
+PERCENT_RANGE = _l("A percentage from 0 to 100.")
 
 
-def _money(label, required: bool = True):
-    first = InputRequired(_l("Give the amount.")) if required else Optional()
-    return DanishDecimalField(
-        label, places=2, validators=[first, NumberRange(min=0, message=_l("Must not be negative."))]
-    )
-
-
-def _percent(label, default=None):
-    return DanishDecimalField(
+def _percent(label, default=None, maximum=Decimal(100), message=PERCENT_RANGE):
+    return NumberField(
         label,
-        places=1,
+        [InputRequired(_l("Give the percentage."))],
         default=default,
-        validators=[
-            InputRequired(_l("Give the percentage.")),
-            NumberRange(min=0, max=100, message=_l("A percentage from 0 to 100.")),
-        ],
+        maximum=maximum,
+        units=("%",),
+        range_message=message,
     )
 
 
 def _weight(label, default):
-    return DanishDecimalField(
+    return NumberField(
         label,
-        places=2,
+        [InputRequired(_l("Give the weight."))],
         default=default,
-        validators=[
-            InputRequired(_l("Give the weight.")),
-            NumberRange(min=0, max=1, message=_l("A weight from 0 to 1.")),
-        ],
+        maximum=Decimal(1),
+        range_message=_l("A weight from 0 to 1."),
     )
 
 
@@ -106,7 +71,7 @@ INVOICING_TERMS = [
 ]
 
 
-class ProviderForm(FlaskForm):
+class ProviderForm(PortalForm):
     """A provider's name, CVR, GLN/EAN, contact person and postal address."""
 
     name = StringField(
@@ -149,24 +114,22 @@ class ProviderForm(FlaskForm):
     )
 
 
-class LotForm(Form):
+class LotForm(PortalSubform):
     """One programme's lot; only the ticked ones become lots (no CSRF token of its own)."""
 
     programme = HiddenField()
     chosen = BooleanField(_l("Include this programme"))
-    expected_hours = DanishDecimalField(
+    expected_hours = NumberField(
         _l("Expected hours a month"),
-        places=2,
+        [InputRequired(_l("Give the hours."))],
         default=Decimal("80"),
-        validators=[
-            InputRequired(_l("Give the hours.")),
-            NumberRange(min=0, max=1000, message=_l("Hours from 0 to 1,000.")),
-        ],
+        maximum=Decimal(1000),
+        range_message=_l("Hours from 0 to 1,000."),
     )
     expected_outcome_rate = _percent(_l("Expected outcome rate (%)"), default=Decimal("15"))
     w_price = _weight(_l("Weight of price"), Decimal("0.6"))
     w_quality = _weight(_l("Weight of quality"), Decimal("0.4"))
-    estimated_value = _money(_l("Estimated value"), required=False)
+    estimated_value = money_field(_l("Estimated value"), required=False)
     max_awards = IntegerField(
         _l("Providers awarded"),
         default=1,
@@ -177,7 +140,7 @@ class LotForm(Form):
     )
 
 
-class TenderForm(FlaskForm):
+class TenderForm(PortalForm):
     """A new tender from scratch: its terms and one lot per chosen programme."""
 
     title = StringField(
@@ -228,7 +191,7 @@ class TenderForm(FlaskForm):
         return False
 
 
-class ContractForm(FlaskForm):
+class ContractForm(PortalForm):
     """A contract entered directly, as the agreements signed before the portal were."""
 
     provider_id = SelectField(
@@ -248,21 +211,27 @@ class ContractForm(FlaskForm):
         _l("Latest end date under the extension option (left empty: the end date)"),
         validators=[Optional()],
     )
-    monthly_fee = _money(_l("Monthly fee per participant"))
-    hourly_rate = _money(_l("Hourly rate"))
-    outcome_bonus = _money(_l("Outcome bonus (job or education)"))
-    vat_rate = DanishDecimalField(
+    monthly_fee = money_field(_l("Monthly fee per participant"))
+    hourly_rate = money_field(_l("Hourly rate"))
+    outcome_bonus = money_field(_l("Outcome bonus (job or education)"))
+    vat_rate = _percent(
         _l("VAT (%)"),
-        places=2,
         default=Decimal("25"),
-        validators=[
-            InputRequired(_l("Give the percentage.")),
-            NumberRange(min=0, max=Decimal("99.99"), message=_l("A percentage from 0 up to 100.")),
-        ],
+        maximum=Decimal("99.99"),
+        message=_l("A percentage from 0 up to 100."),
     )
-    ceiling = _money(_l("Ceiling (the contract's maximum value)"))
+    ceiling = money_field(_l("Ceiling (the contract's maximum value)"))
     predecessor_id = SelectField(_l("Continues the contract"), coerce=int, default=0)
     invoicing = SelectField(_l("Invoicing"), choices=INVOICING_TERMS, default="self_billing")
+
+
+class BidForm(PortalForm):
+    """A provider's price terms on a lot; `confirmed` is set by the step that shows them back."""
+
+    monthly_fee = money_field(_l("Monthly fee per participant"))
+    hourly_rate = money_field(_l("Hourly rate"))
+    outcome_bonus = money_field(_l("Outcome bonus (job or education)"))
+    confirmed = HiddenField()
 
 
 def answer_status(form, problem: str | None) -> int:

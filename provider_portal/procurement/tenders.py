@@ -15,8 +15,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, DecimalField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms import DateTimeLocalField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
 
 from contracts.rules import tendering as rules
 from contracts.services import DomainError, contract_lists
@@ -28,7 +28,7 @@ from ..extensions import db
 from ..i18n import say
 from ..ocds_export import ocds_package
 from ..security import actor, allow, viewer
-from .forms import answer_status
+from .forms import BidForm, answer_status
 from .views import bp
 
 
@@ -55,23 +55,6 @@ class RetenderForm(FlaskForm):
     deadline = DateTimeLocalField(
         _l("Deadline for bids (Copenhagen time)"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
     )
-
-
-def _money_field(label):
-    return DecimalField(
-        label,
-        places=2,
-        validators=[
-            InputRequired(_l("Give the amount.")),
-            NumberRange(min=0, message=_l("Must not be negative.")),
-        ],
-    )
-
-
-class BidForm(FlaskForm):
-    monthly_fee = _money_field(_l("Monthly fee per participant"))
-    hourly_rate = _money_field(_l("Hourly rate"))
-    outcome_bonus = _money_field(_l("Outcome bonus (job or education)"))
 
 
 def _local(moment: datetime | None) -> datetime | None:
@@ -291,7 +274,13 @@ def bid(tender_id: int, lot_id: int):
     )
     form = BidForm(obj=mine)
     problem = None
-    if form.validate_on_submit():
+    # A valid bid is first shown back as it will be stored; "change" returns to the form.
+    step = "change" if "change" in request.form else form.confirmed.data
+    if form.validate_on_submit() and step not in ("yes", "change"):
+        return render_template(
+            "procurement/tenders/bid_confirm.html", tender=found, lot=lot, form=form, bid=mine
+        )
+    if form.validate_on_submit() and step == "yes":
         prices = service.BidPrices(
             form.monthly_fee.data, form.hourly_rate.data, form.outcome_bonus.data
         )

@@ -94,6 +94,7 @@ def test_a_provider_bids_through_the_page_and_procurement_cannot_see_it(app, cli
             "monthly_fee": "10234.56",
             "hourly_rate": "50.00",
             "outcome_bonus": "20000.00",
+            "confirmed": "yes",
         },
     )
     assert sent.status_code == 302
@@ -130,6 +131,7 @@ def test_a_bid_after_the_deadline_is_refused_in_danish_on_the_page_and_in_englis
             "monthly_fee": "10234.56",
             "hourly_rate": "50.00",
             "outcome_bonus": "20000.00",
+            "confirmed": "yes",
         },
     )
     assert late.status_code == 422

@@ -77,6 +77,7 @@ def test_a_conclusion_names_the_contracts_left_without_a_successor_in_danish(app
                 "monthly_fee": "9000.00",
                 "hourly_rate": "50.00",
                 "outcome_bonus": "15000.00",
+                "confirmed": "yes",
             },
         ).status_code
         == 302
