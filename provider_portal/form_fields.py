@@ -32,6 +32,9 @@ WTFORMS_MESSAGES = (
     N_("Invalid Choice: could not coerce."),
     N_("This field is required."),
     N_("Invalid email address."),
+    N_("Number must be between %(min)s and %(max)s."),
+    N_("Number must be at least %(min)s."),
+    N_("Number must be at most %(max)s."),
 )
 
 
@@ -199,7 +202,8 @@ class NumberField(StringField):
         if value != round_money(value):
             self.problem = "decimals"
             return
-        self.data = round_money(value)
+        # Amounts are kept to the øre, as stored; other numbers as typed (0,5 stays 0.5).
+        self.data = round_money(value) if self.money else value
 
     def pre_validate(self, form) -> None:
         if self.problem is None and self.data is None:

@@ -13,7 +13,6 @@ import re
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, SelectField, StringField
@@ -24,7 +23,7 @@ from wtforms.widgets import Select
 from contracts.rules.periods import is_month
 from contracts.services.invoice_search import InvoiceFilter
 
-from .form_fields import IsMonth, MonthField
+from .form_fields import IsMonth, MonthField, PortalForm
 
 ID_RE = re.compile(r"^\d{1,9}$")  # an id column's range on PostgreSQL, with room to spare
 PAGE_RE = re.compile(r"^[1-9]\d{0,5}$")
@@ -92,7 +91,7 @@ _month = IsMonth(
 )
 
 
-class _QueryForm(FlaskForm):
+class _QueryForm(PortalForm):
     """A filter read from the query string: no CSRF token, its fields' ids `filter-<name>`, and the
     page number the pager's links carry. `NAMES` are its query-string names, page last."""
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
-from .form_fields import DayField
+from .form_fields import DayField, PortalForm
 
 
-class CreateTokenForm(FlaskForm):
+class CreateTokenForm(PortalForm):
     """A personal API token for the logged-in user; the name says what it is for."""
 
     name = StringField(
@@ -26,5 +25,5 @@ class CreateTokenForm(FlaskForm):
     )
 
 
-class RevokeTokenForm(FlaskForm):
+class RevokeTokenForm(PortalForm):
     """A button that revokes one token (the id is in the URL); the form carries the CSRF token."""

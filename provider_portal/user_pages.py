@@ -9,7 +9,6 @@ from __future__ import annotations
 from flask import flash
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
@@ -18,13 +17,14 @@ from contracts.services.user_admin import set_user_active
 
 from . import clock, outbox, transaction
 from .extensions import db
+from .form_fields import PortalForm
 from .i18n import say
 from .security import actor, current
 
 NO_PROVIDER = 0
 
 
-class InviteForm(FlaskForm):
+class InviteForm(PortalForm):
     """A new user's e-mail and name; the person chooses their own password by the mailed link."""
 
     email = EmailField(
@@ -58,7 +58,7 @@ class ProcurementInviteForm(ProviderInviteForm):
     provider_id = SelectField(_l("Provider"), coerce=int, default=NO_PROVIDER)
 
 
-class ActivityForm(FlaskForm):
+class ActivityForm(PortalForm):
     """A button that deactivates, reactivates or approves one user; the form carries CSRF."""
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import render_template, request
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField
 from wtforms.validators import NumberRange, Optional
 
@@ -23,13 +22,13 @@ from contracts.services.paging import PER_PAGE
 from .. import clock
 from ..downloads import attachment
 from ..extensions import db
-from ..form_fields import DayField
+from ..form_fields import DayField, PortalForm
 from ..i18n import say
 from ..security import actor, allow, viewer
 from .views import bp
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(PortalForm):
     """Who, what, which record and when; every box may be left empty."""
 
     class Meta:

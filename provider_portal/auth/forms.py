@@ -1,12 +1,13 @@
 """Login form: shape only; the account check is in contracts.services.accounts."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
+from ..form_fields import PortalForm
 
-class LoginForm(FlaskForm):
+
+class LoginForm(PortalForm):
     """E-mail and password."""
 
     email = EmailField(
@@ -21,7 +22,7 @@ class LoginForm(FlaskForm):
     )
 
 
-class ReauthForm(FlaskForm):
+class ReauthForm(PortalForm):
     """The password again, before a sensitive action (DESIGN.md §13)."""
 
     password = PasswordField(

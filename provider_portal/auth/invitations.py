@@ -8,7 +8,6 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
@@ -17,13 +16,14 @@ from contracts.services.accounts import MIN_PASSWORD_LENGTH
 
 from .. import clock, outbox, transaction
 from ..extensions import db, limiter
+from ..form_fields import PortalForm
 from ..i18n import say
 from .views import bp
 
 LINK_LIMIT = "20 per minute"
 
 
-class ChoosePasswordForm(FlaskForm):
+class ChoosePasswordForm(PortalForm):
     """The password the person chooses, twice."""
 
     password = PasswordField(
@@ -47,7 +47,7 @@ class ChoosePasswordForm(FlaskForm):
     )
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(PortalForm):
     email = EmailField(
         _l("E-mail"),
         validators=[DataRequired(_l("Fill in your e-mail.")), Length(max=254)],

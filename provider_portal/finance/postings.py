@@ -14,7 +14,6 @@ from typing import Any
 from flask import render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import StringField
 from wtforms.validators import ValidationError
@@ -24,6 +23,7 @@ from contracts.services import DomainError, postings
 from .. import clock
 from .. import downloads as documents
 from ..extensions import db
+from ..form_fields import PortalForm
 from ..i18n import say
 from ..posting_accounts import posting_accounts
 from ..security import actor, allow, viewer
@@ -55,7 +55,7 @@ class DayField(StringField):
         return super().__call__(**kwargs)
 
 
-class PostingRangeForm(FlaskForm):
+class PostingRangeForm(PortalForm):
     """The issue dates to post, both included; left empty, last month."""
 
     class Meta:

@@ -1,13 +1,12 @@
 """The form that starts a month's aggregation: shape only; aggregation.start checks the rest."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms.validators import DataRequired
 
-from ..form_fields import IsMonth, MonthField
+from ..form_fields import IsMonth, MonthField, PortalForm
 
 
-class StartAggregationForm(FlaskForm):
+class StartAggregationForm(PortalForm):
     """A month written YYYY-MM (what a browser's month field sends)."""
 
     month = MonthField(

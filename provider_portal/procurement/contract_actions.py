@@ -10,7 +10,6 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
@@ -21,6 +20,7 @@ from contracts.services.referrals import refer
 
 from .. import clock, transaction
 from ..extensions import db
+from ..form_fields import PortalForm
 from ..i18n import say
 from ..security import actor, allow, viewer
 from ..sessions import fresh_login_required
@@ -28,7 +28,7 @@ from .forms import answer_status
 from .views import bp
 
 
-class ExtensionForm(FlaskForm):
+class ExtensionForm(PortalForm):
     end_date = DateField(
         _l("New end date"), validators=[DataRequired(_l("Give the new end date."))]
     )
@@ -37,7 +37,7 @@ class ExtensionForm(FlaskForm):
     )
 
 
-class ReferralForm(FlaskForm):
+class ReferralForm(PortalForm):
     cpr = StringField(
         _l("CPR number"),
         validators=[DataRequired(_l("Give the CPR number.")), Length(max=20)],

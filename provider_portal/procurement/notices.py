@@ -11,7 +11,6 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms.fields.choices import SelectChoice
 
@@ -23,7 +22,7 @@ from contracts.services.audit import record
 from .. import clock, transaction
 from .. import downloads as documents
 from ..extensions import db
-from ..form_fields import IsMonth, MonthField
+from ..form_fields import IsMonth, MonthField, PortalForm
 from ..formatting import day as formatted_day
 from ..i18n import say
 from ..invoice_filters import OfferedField
@@ -43,11 +42,11 @@ ABSENCE_HEADER = (
 )
 
 
-class DecideForm(FlaskForm):
+class DecideForm(PortalForm):
     """Confirm an exit notice, or reject it: the reason is read from the same post."""
 
 
-class AbsenceFilterForm(FlaskForm):
+class AbsenceFilterForm(PortalForm):
     """Which absence notices to list: a contract and a month, both optional (read from the query
     string: it changes nothing, so it has no CSRF token)."""
 

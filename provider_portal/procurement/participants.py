@@ -14,7 +14,6 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -30,6 +29,7 @@ from contracts.services.participant_list import (
 
 from .. import clock, transaction
 from ..extensions import db
+from ..form_fields import PortalForm
 from ..formatting import number as format_number
 from ..i18n import say
 from ..invoice_filters import OfferedField
@@ -47,7 +47,7 @@ STATUS_LABELS = {
 }
 
 
-class ParticipantFilterForm(FlaskForm):
+class ParticipantFilterForm(PortalForm):
     """Which participants to list: a reference (or part of one) and a status, read from the query
     string (it changes nothing, so it has no CSRF token)."""
 
@@ -72,7 +72,7 @@ class ParticipantFilterForm(FlaskForm):
         return {name: value for name, value in args.items() if value}
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(PortalForm):
     """Confirm that an enrolment was registered by mistake, and say why."""
 
     reason = TextAreaField(

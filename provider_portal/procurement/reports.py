@@ -9,7 +9,6 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
@@ -19,17 +18,18 @@ from contracts.services import DomainError, report_lines, report_review, report_
 
 from .. import clock, transaction
 from ..extensions import db
+from ..form_fields import PortalForm
 from ..i18n import say
 from ..reads import participants_read
 from ..security import actor, allow, viewer
 from .views import bp
 
 
-class AcceptForm(FlaskForm):
+class AcceptForm(PortalForm):
     """Accept the submitted report: no fields beyond the CSRF token."""
 
 
-class RejectForm(FlaskForm):
+class RejectForm(PortalForm):
     """Send the report back; the provider sees the reason."""
 
     reason = TextAreaField(

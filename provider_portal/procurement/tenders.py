@@ -14,7 +14,6 @@ from decimal import Decimal, InvalidOperation
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -25,6 +24,7 @@ from contracts.services import tenders as service
 from .. import clock, transaction
 from ..downloads import attachment
 from ..extensions import db
+from ..form_fields import PortalForm
 from ..i18n import say
 from ..ocds_export import ocds_package
 from ..security import actor, allow, viewer
@@ -32,17 +32,17 @@ from .forms import BidForm, answer_status
 from .views import bp
 
 
-class ActionForm(FlaskForm):
+class ActionForm(PortalForm):
     """A button that changes something: only the CSRF token."""
 
 
-class CancelForm(FlaskForm):
+class CancelForm(PortalForm):
     reason = TextAreaField(
         _l("Reason"), validators=[DataRequired(_l("Give the reason.")), Length(max=2000)]
     )
 
 
-class DeadlineForm(FlaskForm):
+class DeadlineForm(PortalForm):
     deadline = DateTimeLocalField(
         _l("Deadline for bids (Copenhagen time)"),
         format="%Y-%m-%dT%H:%M",
@@ -50,7 +50,7 @@ class DeadlineForm(FlaskForm):
     )
 
 
-class RetenderForm(FlaskForm):
+class RetenderForm(PortalForm):
     title = StringField(_l("Title"), validators=[Optional(), Length(max=300)])
     deadline = DateTimeLocalField(
         _l("Deadline for bids (Copenhagen time)"), format="%Y-%m-%dT%H:%M", validators=[Optional()]

@@ -14,7 +14,6 @@ from decimal import Decimal, InvalidOperation
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
@@ -24,7 +23,7 @@ from contracts.services import DomainError, NotFound, contract_register, notices
 
 from .. import clock, transaction
 from ..extensions import db
-from ..form_fields import read_day
+from ..form_fields import PortalForm, read_day
 from ..i18n import say
 from ..reads import participants_read
 from ..security import actor, allow, viewer
@@ -33,7 +32,7 @@ from .views import bp
 PER_PAGE = 50
 
 
-class NoticeForm(FlaskForm):
+class NoticeForm(PortalForm):
     """An exit (with its reason) or an absence (with the hours missed) of one participant."""
 
     participant_ref = SelectField(_l("Participant"), validate_choice=False)

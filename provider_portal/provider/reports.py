@@ -14,9 +14,8 @@ from datetime import date
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import FieldList, Form, FormField, HiddenField, StringField
+from wtforms import FieldList, FormField, HiddenField, StringField
 
 from contracts.models import MonthlyReport, ReportLine
 from contracts.rules import report_words as report_words_
@@ -31,6 +30,7 @@ from contracts.services.report_months import ContractMonth, contract_month
 
 from .. import clock, transaction
 from ..extensions import db
+from ..form_fields import PortalForm, PortalSubform
 from ..i18n import say
 from ..reads import participants_read
 from ..report_vocabulary import report_words
@@ -49,7 +49,7 @@ UPLOAD_ENDPOINT = "provider.upload_report"
 # so the form accepts exactly what a file or the API would (a decimal comma, say).
 
 
-class ReportLineForm(Form):
+class ReportLineForm(PortalSubform):
     """One participant's line of the web form."""
 
     participant_ref = HiddenField()
@@ -66,13 +66,13 @@ class ReportLineForm(Form):
     exit_reason = StringField(_l("Exit reason"))
 
 
-class ReportForm(FlaskForm):
+class ReportForm(PortalForm):
     """The month's lines, one per enrolled participant."""
 
     lines = FieldList(FormField(ReportLineForm))
 
 
-class UploadForm(FlaskForm):
+class UploadForm(PortalForm):
     """One CSV file, as Danish Excel saves it, or an Excel workbook (xlsx)."""
 
     file = FileField(
@@ -84,7 +84,7 @@ class UploadForm(FlaskForm):
     )
 
 
-class SubmitForm(FlaskForm):
+class SubmitForm(PortalForm):
     """Send the draft for review: no fields beyond the CSRF token."""
 
 
