@@ -65,9 +65,9 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     _init_extensions(app)
-    from .converters import MonthConverter
+    from .converters import CONVERTERS
 
-    app.url_map.converters["month"] = MonthConverter  # before the routes that use it
+    app.url_map.converters.update(CONVERTERS)  # before the routes that use them
     _register_blueprints(app)
 
     from . import cli, errors, transaction
@@ -155,3 +155,6 @@ def _register_blueprints(app: Flask) -> None:
     # The API authenticates by bearer token only, never by cookie, so CSRF cannot reach it.
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)
+    from . import mail
+
+    mail.init_app(app)

@@ -1,15 +1,38 @@
-"""The `<month:month>` part of a URL: the month is read once, as the request is routed.
+"""The typed parts of URLs, read once as the request is routed.
 
-The view gets a `Month`. A segment that is not a month is answered as `NotAMonth`: a page
-that does not exist (404) on pages, the API's JSON problem for the field `month` (errors.py).
+`<month:month>`: the view gets a `Month`. A segment that is not a month is answered as
+`NotAMonth`: a page that does not exist (404) on pages, the API's JSON problem for the field
+`month` (errors.py).
+
+`<int:...>` is bounded by what an id column holds, and `<job_id:...>` takes only what RQ takes
+for a job's id: anything else names no record, so it is not found (404) rather than a server
+error from the database or the queue.
 """
 
 from __future__ import annotations
 
+import re
+
 from werkzeug.exceptions import NotFound
-from werkzeug.routing import BaseConverter
+from werkzeug.routing import BaseConverter, IntegerConverter, Map
 
 from contracts.rules.periods import Month
+
+# The largest id an integer column holds on PostgreSQL; a larger one would fail in the database.
+MAX_ID = 2**31 - 1
+# The months the portal speaks of: years 1000 to 2999. Year 0000 is no calendar year for Python's
+# dates, and a year with five digits is no YYYY-MM.
+MONTH_PATTERN = r"^[12][0-9]{3}-(0[1-9]|1[0-2])$"
+_MONTH = re.compile(MONTH_PATTERN)
+# RQ's own rule for a job's id (rq.job.JOB_ID_PATTERN), with a length no id of ours reaches.
+JOB_ID_PATTERN = r"^[A-Za-z0-9_-]{1,100}$"
+
+
+def read_month(text: object) -> Month:
+    """A month the portal speaks of, written YYYY-MM; ValueError otherwise."""
+    if not isinstance(text, str) or not _MONTH.match(text):
+        raise ValueError(f"{text!r} is not a month in the form YYYY-MM")
+    return Month.parse(text)
 
 
 class NotAMonth(NotFound):
@@ -22,6 +45,23 @@ class MonthConverter(BaseConverter):
 
     def to_python(self, value: str) -> Month:
         try:
-            return Month.parse(value)
+            return read_month(value)
         except ValueError:
             raise NotAMonth() from None
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` up to the largest id a column holds; a larger number matches no route (404)."""
+
+    def __init__(self, map: Map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+class JobIdConverter(BaseConverter):
+    """A job's id as RQ allows it; any other segment matches no route (404)."""
+
+    regex = JOB_ID_PATTERN[1:-1]
+
+
+CONVERTERS = {"month": MonthConverter, "int": IdConverter, "job_id": JobIdConverter}

@@ -23,6 +23,8 @@ def safe_next(target: str | None) -> str | None:
     """Only a path on this site, never another host, may be the target after login."""
     if not target:
         return None
+    if any(ord(character) < 32 or ord(character) == 127 for character in target):
+        return None  # a line break would split the redirect's Location header
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None

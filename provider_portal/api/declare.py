@@ -32,14 +32,21 @@ from pydantic import (
 
 from contracts.services.paging import MAX_PER_PAGE, PER_PAGE, Page
 
+from ..converters import JOB_ID_PATTERN, MONTH_PATTERN
 from ..errors import api_error
 from ..security import PUBLIC_ENDPOINTS, allow
 from .blueprint import bp
 from .types import MAX_ID, Model
 
-# Flask's "<int:id>" converters and the JSON schema of each, for the OpenAPI parameters.
+# Flask's "<int:id>" converters and the JSON schema of each, for the OpenAPI parameters: what
+# the route takes (converters.py); an id of 0 matches the route and names nothing (404).
 PATH_PARAMETER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
-CONVERTER_SCHEMAS = {"int": {"type": "integer", "minimum": 0}, "string": {"type": "string"}}
+CONVERTER_SCHEMAS = {
+    "int": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+    "string": {"type": "string", "pattern": "^[^/]+$"},
+    "month": {"type": "string", "pattern": MONTH_PATTERN, "examples": ["2019-01"]},
+    "job_id": {"type": "string", "pattern": JOB_ID_PATTERN, "examples": ["aggregate-2019-01"]},
+}
 
 
 class PageQuery(Model):
@@ -256,9 +263,11 @@ def _json_object() -> dict:
         )
     raw = request.get_data(cache=True)  # raises 413 beyond MAX_CONTENT_LENGTH
     try:
-        data = json.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise RequestProblem(400, [{"field": None, "message": "The body is not UTF-8."}]) from None
+    try:
+        data = json.loads(text)
     except json.JSONDecodeError as error:
         raise RequestProblem(
             400,
@@ -269,6 +278,16 @@ def _json_object() -> dict:
                     f"(line {error.lineno}, column {error.colno}).",
                 }
             ],
+        ) from None
+    except RecursionError:
+        # Arrays in arrays 100,000 deep: deeper than the parser goes, and than any call needs.
+        raise RequestProblem(
+            400, [{"field": None, "message": "The body is nested too deeply."}]
+        ) from None
+    except ValueError:
+        # An integer of more digits than Python converts (4,300): no id, count or code has them.
+        raise RequestProblem(
+            400, [{"field": None, "message": "The body has a number with too many digits."}]
         ) from None
     if not isinstance(data, dict):
         raise RequestProblem(400, [{"field": None, "message": "The body must be a JSON object."}])

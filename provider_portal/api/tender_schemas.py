@@ -114,11 +114,13 @@ class TenderIn(Model):
 
 
 class TenderChange(Model):
-    """Changes to a draft; fields left out stay as they are."""
+    """Changes to a draft; fields left out stay as they are (null clears the deadline and the
+    contract dates; the title, procedure and kind take no null)."""
 
-    title: str | None = Field(default=None, min_length=1, max_length=300)
-    procedure: Procedure | None = None
-    contract_kind: ContractKind | None = None
+    # Left out, a field keeps its value (the defaults are never stored); sent, it must be one.
+    title: str = Field(default=None, min_length=1, max_length=300)
+    procedure: Procedure = None
+    contract_kind: ContractKind = None
     deadline: Moment | None = None
     contract_start_date: IsoDate | None = None
     contract_end_date: IsoDate | None = None
@@ -126,15 +128,17 @@ class TenderChange(Model):
 
 
 class LotChange(Model):
-    """Changes to a draft's lot; fields left out stay as they are."""
+    """Changes to a draft's lot; fields left out stay as they are (null removes the estimated
+    value; the other fields take no null)."""
 
-    title: str | None = Field(default=None, min_length=1, max_length=300)
+    # Left out, a field keeps its value (the defaults are never stored); sent, it must be one.
+    title: str = Field(default=None, min_length=1, max_length=300)
     estimated_value: Money | None = None
-    expected_hours: Decimal2 | None = None
-    expected_outcome_rate: Rate | None = None
-    w_price: Rate | None = None
-    w_quality: Rate | None = None
-    max_awards: int | None = Field(default=None, ge=1, le=20)
+    expected_hours: Decimal2 = None
+    expected_outcome_rate: Rate = None
+    w_price: Rate = None
+    w_quality: Rate = None
+    max_awards: int = Field(default=None, ge=1, le=20)
 
 
 class RetenderIn(Model):

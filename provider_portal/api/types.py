@@ -25,11 +25,17 @@ from pydantic import (
     field_validator,
 )
 
-from contracts.rules import periods
 from contracts.rules.money import parse_money
+
+from ..converters import MAX_ID, MONTH_PATTERN, read_month
 
 # Numeric(12, 2): the largest amount a money column holds.
 MAX_AMOUNT = Decimal("9999999999.99")
+# What the API takes as an amount, as its document says: digits, a point and at most two
+# decimals. Not "1e5", "1_000", "Infinity" or an exponent Decimal would take a minute to round.
+MONEY_PATTERN = r"^-?\d{1,10}(\.\d{1,2})?$"
+MONEY_TEXT = re.compile(MONEY_PATTERN)
+PLAIN_DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 RATE_TEXT = re.compile(r"^\d+(\.\d{1,4})?$")
 
@@ -43,10 +49,16 @@ def _money(value: object) -> Decimal:
         raise ValueError('must be a decimal string such as "1234.50", not a JSON number')  # noqa: TRY004
     if not isinstance(value, str):
         raise ValueError('must be a decimal string such as "1234.50"')  # noqa: TRY004
-    amount = parse_money(value)
-    if abs(amount) > MAX_AMOUNT:
-        raise ValueError(f"must be at most {MAX_AMOUNT}")
-    return amount
+    if MONEY_TEXT.match(value):
+        return parse_money(value)
+    if PLAIN_DECIMAL.match(value):
+        if len(value.partition(".")[0].lstrip("-")) > 10:
+            raise ValueError(f"must be at most {MAX_AMOUNT}")
+        raise ValueError(f"{value[:40]!r} has more than two decimals")
+    raise ValueError(
+        f"{value[:40]!r} is not an amount: write digits with at most two decimals "
+        'after a point, such as "1234.50"'
+    )
 
 
 def _rate(value: object) -> Decimal:
@@ -99,7 +111,7 @@ Money = Annotated[
     WithJsonSchema(
         {
             "type": "string",
-            "pattern": r"^-?\d{1,10}(\.\d{1,2})?$",
+            "pattern": MONEY_PATTERN,
             "examples": ["1234.50"],
             "description": "DKK as a decimal string with at most two decimals",
         }
@@ -128,7 +140,7 @@ IsoDate = Annotated[
 
 def _month(value: object) -> str:
     try:
-        return periods.Month.parse(value)
+        return read_month(value)
     except ValueError:
         raise ValueError("must be a month written YYYY-MM, such as 2019-01") from None
 
@@ -136,12 +148,8 @@ def _month(value: object) -> str:
 Month = Annotated[
     str,
     BeforeValidator(_month),
-    WithJsonSchema(
-        {"type": "string", "pattern": periods.MONTH_RE.pattern, "examples": ["2019-01"]}
-    ),
+    WithJsonSchema({"type": "string", "pattern": MONTH_PATTERN, "examples": ["2019-01"]}),
 ]
-# The largest id an integer column holds on PostgreSQL; a larger one would fail in the database.
-MAX_ID = 2**31 - 1
 # Ids in a JSON body are JSON integers; "5" is refused rather than guessed at.
 Id = Annotated[int, Strict(), Field(ge=1, le=MAX_ID)]
 
