@@ -66,10 +66,25 @@ class Problem:
         return item
 
 
+# Problems shown of one refusal: enough to fix a file by, while a file of a million bad cells
+# is not answered with a million sentences. The rest are counted in one last problem.
+MAX_PROBLEMS = 100
+MORE_PROBLEMS = N_("and %(count)s more")
+
+
+def capped(problems: list[Problem], limit: int = MAX_PROBLEMS) -> list[Problem]:
+    """The first `limit` problems, and one saying how many more there are (if any)."""
+    if len(problems) <= limit:
+        return problems
+    return [*problems[:limit], Problem(MORE_PROBLEMS, {"count": len(problems) - limit})]
+
+
 class InputRejected(ValueError):
-    """Input refused whole; `problems` lists every reason, and `status` the HTTP answer."""
+    """Input refused whole; `problems` lists the reasons (the first MAX_PROBLEMS of them, then
+    how many more), `total` counts them all, and `status` is the HTTP answer."""
 
     def __init__(self, problems: list[Problem], status: int = 422):
-        super().__init__("; ".join(p.message for p in problems))
-        self.problems = problems
+        self.total = len(problems)
+        self.problems = capped(problems)
+        super().__init__("; ".join(p.message for p in self.problems))
         self.status = status

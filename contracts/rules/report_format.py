@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
@@ -21,6 +22,8 @@ from .report_words import COLUMNS, ENGLISH, EXIT_REASON_CHOICES, ReportWords, fo
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_LINES = 20_000
+# A report has 7 columns; a header (or a JSON line) of more names is refused before any is read.
+MAX_COLUMNS = 64
 
 REQUIRED_COLUMNS = ("participant_ref", "hours_planned", "hours_delivered", "status")
 DATE_FORMATS = (
@@ -260,6 +263,12 @@ def read_table(
 ) -> ReadReport:
     """Read a report's table, whatever file it came in: its header row (line 1) and each row
     with its line number; a cell is text, a number (Decimal) or None."""
+    if len(header) > MAX_COLUMNS:
+        raise _reject(
+            N_("The header has %(found)s columns; a report has at most %(max)s."),
+            found=len(header),
+            max=MAX_COLUMNS,
+        )
     columns = [words.column(name) for name in header]
     problems = []
     for position, column in enumerate(columns, start=1):
@@ -272,7 +281,8 @@ def read_table(
                     None,
                 )
             )
-    for column in sorted({c for c in columns if c in COLUMNS and columns.count(c) > 1}):
+    counted = Counter(columns)
+    for column in sorted(c for c, n in counted.items() if c in COLUMNS and n > 1):
         problems.append(
             Problem(N_("the column '%(name)s' appears twice"), {"name": column}, 1, column)
         )
@@ -326,6 +336,16 @@ def read_json(data: bytes | dict, words: ReportWords = ENGLISH) -> ReadReport:
     for number, item in enumerate(data["lines"], start=1):
         if not isinstance(item, dict):
             problems.append(Problem(N_("each line must be a JSON object"), {}, number, None))
+            continue
+        if len(item) > MAX_COLUMNS:
+            problems.append(
+                Problem(
+                    N_("the line has %(found)s fields; a line has at most %(max)s"),
+                    {"found": len(item), "max": MAX_COLUMNS},
+                    number,
+                    None,
+                )
+            )
             continue
         unknown = sorted(set(item) - set(COLUMNS))
         for name in unknown:
