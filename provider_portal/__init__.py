@@ -155,3 +155,6 @@ def _register_blueprints(app: Flask) -> None:
     # The API authenticates by bearer token only, never by cookie, so CSRF cannot reach it.
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)
+    from . import mail
+
+    mail.init_app(app)

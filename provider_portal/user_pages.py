@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 from contracts.services import DomainError, invitations
 from contracts.services.user_admin import set_user_active
 
-from . import clock, outbox, transaction
+from . import clock, mail, transaction
 from .extensions import db
 from .form_fields import PortalForm
 from .i18n import say
@@ -98,7 +98,7 @@ def invite_from(form: InviteForm, role: str, provider_id: int | None, manages_us
             "success",
         )
     else:
-        transaction.after_commit(outbox.send_link, user, invited.token, "invitation")
+        mail.send_link(user, invited.token, "invitation")
         flash(_("An invitation was sent to %(email)s.", email=user.email), "success")
     return True
 

@@ -42,6 +42,8 @@ def app_config(database_url: str, redis_url: str, instance: Path, **extra) -> di
         "PORTAL_TODAY": "2019-01-24",
         # Mails go to the test's own outbox, never the checkout's instance folder.
         "OUTBOX_DIR": str(instance / "outbox"),
+        # Mails are sent right after the commit, in the test's process (no worker needed).
+        "MAIL_SEND_INLINE": True,
     }
     config.update(extra)
     return config

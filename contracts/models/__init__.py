@@ -4,6 +4,7 @@ from .base import Base, utcnow
 from .contract import Amendment, Contract
 from .invoices import Invoice, InvoiceLine
 from .notices import Notice
+from .notifications import Notification, NotificationOptOut
 from .numbering import InvoiceApproval, InvoiceNumberCounter  # noqa: F401
 from .participants import Enrolment, Participant
 from .parties import Programme, Provider
@@ -38,6 +39,8 @@ __all__ = [
     "Lot",
     "MonthlyReport",
     "Notice",
+    "Notification",
+    "NotificationOptOut",
     "Participant",
     "Programme",
     "Provider",

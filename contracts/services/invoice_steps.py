@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from ..models import AuditEvent, Invoice
 from ..rules.problems import N_
-from . import DomainError, NotFound, scope
+from . import DomainError, NotFound, notification_events, scope
 from .audit import Actor, record
 from .scope import Viewer
 
@@ -102,6 +102,7 @@ def record_step(
     record(
         session, actor, action, "invoice", invoice.id, occurred_at=now, kind=invoice.kind, **details
     )
+    notification_events.invoice_step(session, invoice)
     return invoice
 
 

@@ -37,7 +37,7 @@ from ..rules.notice_checks import DAY_MOST_HOURS, NOTE_MOST, input_problems
 from ..rules.periods import month_of
 from ..rules.problems import N_, Problem
 from ..rules.report_calendar import DONE_STATUSES
-from . import DomainError, NotFound, Refused
+from . import DomainError, NotFound, Refused, notification_events
 from .audit import Actor
 from .audit import record as audit
 from .contract_register import get_contract
@@ -213,6 +213,7 @@ def record(
         reason=notice.exit_reason,
         hours=None if notice.hours_missed is None else str(notice.hours_missed),
     )
+    notification_events.notice_received(session, notice)
     return notice
 
 

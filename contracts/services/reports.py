@@ -18,7 +18,7 @@ from ..rules.problems import N_, InputRejected
 from ..rules.report_calendar import has_ended, month_ends_on
 from ..rules.report_checks import Enrolled, check_report
 from ..rules.report_format import ReadReport
-from . import DomainError
+from . import DomainError, notification_events
 from .audit import Actor, record
 from .notice_lists import ExitsDisagree, confirmed_exits, stored_exit_problems
 from .report_versions import latest_report
@@ -202,6 +202,7 @@ def submit(
         month=report.month,
         version=report.version,
     )
+    notification_events.report_submitted(session, report)
 
 
 def accept(
@@ -237,6 +238,7 @@ def accept(
         version=report.version,
         exits=len(exits),
     )
+    notification_events.report_decided(session, report)
 
 
 def reject(
@@ -266,6 +268,7 @@ def reject(
         month=report.month,
         version=report.version,
     )
+    notification_events.report_decided(session, report)
 
 
 __all__ = [

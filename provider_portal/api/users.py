@@ -18,10 +18,9 @@ from contracts.models import User
 from contracts.services import invitations
 from contracts.services.user_admin import set_user_active
 
-from .. import clock, outbox
+from .. import clock, mail
 from ..extensions import db
 from ..security import actor, current
-from ..transaction import after_commit
 from .declare import operation
 from .types import Model
 
@@ -94,7 +93,7 @@ def invite_user(body: UserIn):
         clock.now(),
     )
     if invited.token is not None:
-        after_commit(outbox.send_link, invited.user, invited.token, "invitation")
+        mail.send_link(invited.user, invited.token, "invitation")
     return UserOut.of(invited.user)
 
 

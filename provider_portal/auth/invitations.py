@@ -14,7 +14,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 from contracts.services import DomainError, invitations
 from contracts.services.accounts import MIN_PASSWORD_LENGTH
 
-from .. import clock, outbox, transaction
+from .. import clock, mail, transaction
 from ..extensions import db, limiter
 from ..form_fields import PortalForm
 from ..i18n import say
@@ -92,7 +92,7 @@ def forgot_password():
         )
         if found is not None:
             user, token = found
-            transaction.after_commit(outbox.send_link, user, token, "reset")
+            mail.send_link(user, token, "reset")
         flash(
             _(
                 "If the e-mail belongs to an account, a link to choose a new password is on its "

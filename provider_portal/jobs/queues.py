@@ -7,6 +7,8 @@ read, with a deterministic id built from domain keys, an explicit timeout and TT
 
 from __future__ import annotations
 
+from smtplib import SMTPException
+
 from flask import Flask, current_app
 from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -19,11 +21,20 @@ from sqlalchemy.exc import DisconnectionError, OperationalError
 from .. import transaction
 from ..extensions import db
 
-QUEUES = ("aggregation", "documents", "default")
+QUEUES = ("aggregation", "documents", "default", "mail")
 # Retries for what can pass by itself (TRANSIENT): a refused or lost database connection, a
 # lock another writer holds, Redis out of reach for a moment. Any other error fails at once.
 RETRY = Retry(max=3, interval=[2, 10, 30])
-TRANSIENT = (OperationalError, DisconnectionError, RedisConnectionError, RedisTimeoutError)
+# An SMTP server that refuses or cannot be reached is transient too (the `mail` queue).
+TRANSIENT = (
+    OperationalError,
+    DisconnectionError,
+    RedisConnectionError,
+    RedisTimeoutError,
+    SMTPException,
+    ConnectionError,
+    TimeoutError,
+)
 # An error line longer than this is cut: a page shows what a person can act on.
 MAX_ERROR_LENGTH = 400
 

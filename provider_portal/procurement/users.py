@@ -11,7 +11,7 @@ from contracts.services import invitations
 from contracts.services.account_listing import provider_names
 from contracts.services.user_admin import awaiting_approval, managed_users
 
-from .. import clock, outbox, transaction
+from .. import clock, mail
 from ..extensions import db
 from ..security import actor, allow, current
 from ..sessions import fresh_login_required
@@ -70,7 +70,7 @@ def approve_user(user_id: int):
     """Approve a staff account someone else invited; its invitation is sent now."""
     if ActivityForm().validate_on_submit():
         approved = invitations.approve(db.session, actor(), current(), user_id, clock.now())
-        transaction.after_commit(outbox.send_link, approved.user, approved.token, "invitation")
+        mail.send_link(approved.user, approved.token, "invitation")
         flash(
             _("%(email)s is approved and the invitation was sent.", email=approved.user.email),
             "success",

@@ -17,6 +17,7 @@ def test_the_cron_config_schedules_the_11th_and_a_daily_changeover(clean_redis):
     assert jobs == {
         "provider_portal.jobs.aggregation.scheduled_previous_month": ("0 6 11 * *", "aggregation"),
         "provider_portal.jobs.changeover.daily_changeover": ("5 0 * * *", "default"),
+        "provider_portal.mail.schedule.daily_reminders": ("0 7 * * *", "mail"),
     }
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from ...models import Bid, Contract, Lot, Tender
 from ...rules import tendering as rules
 from ...rules.problems import N_, Problem
-from .. import DomainError, contract_register
+from .. import DomainError, contract_register, notification_events
 from ..audit import Actor, record
 from ..scope import Viewer
 from .bids import visible_bids
@@ -204,6 +204,7 @@ def award(session: Session, actor: Actor, viewer: Viewer, tender_id: int, now: d
         awarded={str(k): v for k, v in awarded.items()},
         standstill_ends_on=tender.standstill_ends_on.isoformat(),
     )
+    notification_events.award_decision(session, tender, tables)
     return tender
 
 

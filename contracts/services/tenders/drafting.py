@@ -17,7 +17,7 @@ from ...models import Lot, Tender
 from ...models.procurement import PROCEDURES
 from ...rules import tendering as rules
 from ...rules.problems import N_, Problem
-from .. import DomainError, NotFound
+from .. import DomainError, NotFound, notification_events
 from ..audit import Actor, record
 from ..scope import Viewer
 from ..sql import next_reference
@@ -263,6 +263,7 @@ def publish(
         occurred_at=now,
         deadline=rules.copenhagen_time(tender.deadline_at).isoformat(),
     )
+    notification_events.tender_published(session, tender)
     return tender
 
 
