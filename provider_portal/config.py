@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from contracts.models import ROLES
 from contracts.rules.identifiers import cvr_problem, gln_problem
 from contracts.rules.posting_accounts import accounts_problem, cost_centre_problem
 
@@ -39,6 +40,12 @@ def database_url(url: str | None, instance_path: Path) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
+
+
+def _roles(value: str | None) -> tuple[str, ...]:
+    if value is None:
+        return ROLES
+    return tuple(name.strip() for name in value.split(",") if name.strip())
 
 
 def from_environment(instance_path: Path) -> dict:
@@ -79,6 +86,13 @@ def from_environment(instance_path: Path) -> dict:
         # How many proxies in front of the portal set X-Forwarded-For (and -Proto); 0: none,
         # and the header is not believed.
         "PROXY_FIX_HOPS": int(env("PROXY_FIX_HOPS") or 0),
+        # The roles whose password accounts give a second factor (DESIGN.md §13): all of them
+        # unless the setting names others ("" for none); the demo's users never do.
+        "TWO_FACTOR_ROLES": _roles(env("TWO_FACTOR_ROLES")),
+        # The key that encrypts TOTP secrets (a Fernet key); made in the instance folder on
+        # first use when not given. Keep it with the database's backups: without it every
+        # second factor must be enrolled again.
+        "TWO_FACTOR_KEY": _secret("TWO_FACTOR_KEY", instance_path),
         "SAML_STAFF_IDPS": tuple(
             name.strip() for name in (env("SAML_STAFF_IDPS") or "").split(",") if name.strip()
         ),
@@ -121,6 +135,14 @@ def check(config: dict) -> None:
         except ValueError:
             raise ConfigError(f"PORTAL_TODAY must be a date YYYY-MM-DD, not {today!r}") from None
     _check_postings(config)
+    roles = config.get("TWO_FACTOR_ROLES") or ()
+    if isinstance(roles, str):
+        roles = config["TWO_FACTOR_ROLES"] = _roles(roles)
+    unknown = sorted(set(roles) - set(ROLES))
+    if unknown:
+        raise ConfigError(
+            f"TWO_FACTOR_ROLES names unknown roles {unknown}; use some of {', '.join(ROLES)}"
+        )
     for name, problem_of in (("MUNICIPALITY_CVR", cvr_problem), ("MUNICIPALITY_EAN", gln_problem)):
         problem = problem_of(str(config.get(name) or ""))
         if problem is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from flask import Flask, abort, current_app, g, request
+from flask import Flask, abort, current_app, g, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -21,6 +21,7 @@ from contracts.services.scope import Viewer
 
 from . import clock, sessions
 from .extensions import db, login_manager
+from .second_factor import must_enrol_now
 
 PUBLIC_ENDPOINTS = frozenset(
     {
@@ -36,7 +37,15 @@ PUBLIC_ENDPOINTS = frozenset(
         # One-time links (invitation, password reset) and asking for one: the link is the proof.
         "auth.set_password",
         "auth.forgot_password",
+        # The code after the password: no session yet, the pending login is the proof.
+        "auth.login_code",
+        # The accessibility statement, which the law asks to be open to everyone.
+        "home.accessibility",
     }
+)
+# What a password session that must enrol its second factor may reach until it has.
+WHILE_ENROLLING = frozenset(
+    {"auth.two_factor", "auth.two_factor_enrol", "auth.logout", "auth.set_language"}
 )
 ALL_ROLES = ("procurement", "provider", "finance", "admin")
 # Each role's name as a person reads it, in the page's language.
@@ -136,6 +145,8 @@ def _gate():
             abort(401)
         sessions.say_logged_out()
         return login_manager.unauthorized()
+    if not is_api_request() and endpoint not in WHILE_ENROLLING and must_enrol_now(g.user):
+        return redirect(url_for("auth.two_factor"))
     view = current_app.view_functions.get(endpoint)
     roles = getattr(view, "allowed_roles", frozenset())
     if g.user.role not in roles:

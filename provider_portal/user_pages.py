@@ -13,7 +13,7 @@ from wtforms import BooleanField, EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from contracts.services import DomainError, invitations
-from contracts.services.user_admin import set_user_active
+from contracts.services.user_admin import reset_second_factor, set_user_active
 
 from . import clock, mail, transaction
 from .extensions import db
@@ -115,3 +115,19 @@ def set_active_from(user_id: int, active: bool) -> None:
             _("%(email)s is deactivated; their sessions and API tokens stopped.", email=user.email),
             "success",
         )
+
+
+def reset_second_factor_from(user_id: int) -> None:
+    """Reset a user's second factor from a button's post (a lost phone); refused as the domain
+    says."""
+    if not ActivityForm().validate_on_submit():
+        return
+    user = reset_second_factor(db.session, actor(), current(), user_id)
+    flash(
+        _(
+            "The second factor of %(email)s is reset: their sessions ended, and they set up a new "
+            "one at their next login.",
+            email=user.email,
+        ),
+        "success",
+    )

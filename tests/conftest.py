@@ -44,6 +44,9 @@ def app_config(database_url: str, redis_url: str, instance: Path, **extra) -> di
         "OUTBOX_DIR": str(instance / "outbox"),
         # Mails are sent right after the commit, in the test's process (no worker needed).
         "MAIL_SEND_INLINE": True,
+        # Logins in tests about other things ask the password only; the second factor's own
+        # tests (tests/two_factor) and the browser journeys use the default, every role.
+        "TWO_FACTOR_ROLES": (),
     }
     config.update(extra)
     return config

@@ -241,3 +241,9 @@ def revoke_token(session: Session, actor: Actor, token_id: int, owner: User | No
     if row.revoked_at is None:
         row.revoked_at = utcnow()
         record(session, actor, "token.revoked", "api_token", row.id, prefix=row.prefix)
+
+
+def any_exempt(session: Session) -> bool:
+    """Whether the demo's users are here (they log in without a second factor, and the login
+    page says so)."""
+    return session.scalar(sa.select(sa.exists().where(User.two_factor_exempt, User.is_active)))

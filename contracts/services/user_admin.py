@@ -2,7 +2,7 @@
 the users' lifecycle asks.
 
 - `admin` invites the municipality's staff (procurement, finance, admin) and deactivates or
-  reactivates anyone but itself; it never makes a provider's user, so it can never become one.
+  reactivates anyone but itself, and resets a lost second factor; it never makes a provider's user, so it can never become one.
 - `procurement` invites users (and administrators) of any provider, approves staff awaiting a
   second person, and deactivates or reactivates providers' users.
 - A provider's administrator (`provider_admin`: a provider user with `manages_users`) does this
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from ..models import User
 from ..rules.problems import N_
-from . import DomainError, NotFound
+from . import DomainError, NotFound, second_factor
 from .accounts import set_active
 from .audit import Actor
 
@@ -76,7 +76,11 @@ def needs_approval(role: str) -> bool:
     return role in NEEDS_APPROVAL
 
 
-def check_manage(manager: User, target: User | None) -> User:
+def check_manage(
+    manager: User,
+    target: User | None,
+    own_refusal: str = N_("You cannot deactivate or reactivate yourself."),
+) -> User:
     """The user `manager` may deactivate or reactivate; refuses (403), or 404 where the manager
     may not know that the user exists (another provider's, for a provider's administrator)."""
     if is_provider_admin(manager):
@@ -87,7 +91,7 @@ def check_manage(manager: User, target: User | None) -> User:
     if target is None:
         raise NotFound(N_("no such user"))
     if target.id == manager.id:
-        raise DomainError(N_("You cannot deactivate or reactivate yourself."), status=403)
+        raise DomainError(own_refusal, status=403)
     if manager.role == "procurement" and target.role != "provider":
         raise _forbidden()
     return target
@@ -99,6 +103,22 @@ def set_user_active(
     """Deactivate (sessions and tokens stop at once) or reactivate a user `manager` may manage."""
     user = check_manage(manager, session.get(User, user_id))
     set_active(session, actor, user, active)
+    return user
+
+
+def reset_second_factor(session: Session, actor: Actor, manager: User, user_id: int) -> User:
+    """Take away the second factor of a user `manager` may manage (a lost phone): its sessions
+    end, and its next password login enrols a new one."""
+    user = check_manage(
+        manager,
+        session.get(User, user_id),
+        N_("Your own second factor is changed on your own two-step verification page."),
+    )
+    if not second_factor.enrolled(user):
+        raise DomainError(
+            N_("%(email)s has no second factor to reset."), status=409, email=user.email
+        )
+    second_factor.remove(session, actor, user)
     return user
 
 

@@ -20,7 +20,13 @@ from ..extensions import db
 from ..security import ROLE_LABELS, actor, allow, current
 from ..sessions import fresh_login_required
 from ..token_forms import RevokeTokenForm
-from ..user_pages import ActivityForm, StaffInviteForm, invite_from, set_active_from
+from ..user_pages import (
+    ActivityForm,
+    StaffInviteForm,
+    invite_from,
+    reset_second_factor_from,
+    set_active_from,
+)
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -77,6 +83,15 @@ def deactivate_user(user_id: int):
 def reactivate_user(user_id: int):
     """Reactivate a deactivated user (not one awaiting approval)."""
     set_active_from(user_id, True)
+    return redirect(url_for("admin.home"))
+
+
+@bp.route("/users/<int:user_id>/reset-second-factor", methods=["POST"])
+@allow("admin")
+@fresh_login_required
+def reset_user_second_factor(user_id: int):
+    """Reset anyone's second factor but one's own (a lost phone)."""
+    reset_second_factor_from(user_id)
     return redirect(url_for("admin.home"))
 
 

@@ -7,6 +7,9 @@ right password too, is answered 429 without being tried, so it does not count: f
 elsewhere cannot stretch the wait beyond the cap, and once it is over the right password gets
 in. The address's own limit (LOGIN_LIMITS[1]) is Flask-Limiter's, on the view.
 
+The second factor's codes are counted the same way, under the same account and a `kind` of
+their own ("code"), so a guessed code costs as a guessed password does.
+
 The counters live in Flask-Limiter's storage (Redis in production), never in the database.
 """
 
@@ -25,36 +28,36 @@ def _account(email: str) -> str:
     return (email or "").strip().lower()
 
 
-def _failures_key(email: str) -> str:
-    return "login-failures/" + _account(email)
+def _failures_key(email: str, kind: str) -> str:
+    return f"{kind}-failures/" + _account(email)
 
 
-def _wait_key(email: str) -> str:
-    return "login-wait/" + _account(email)
+def _wait_key(email: str, kind: str) -> str:
+    return f"{kind}-wait/" + _account(email)
 
 
-def seconds_to_wait(email: str) -> int:
+def seconds_to_wait(email: str, kind: str = "login") -> int:
     """How many seconds the account must wait before its password is tried again (0: none)."""
     storage = limiter.storage
-    key = _wait_key(email)
+    key = _wait_key(email, kind)
     if not storage.get(key):
         return 0
     return max(1, math.ceil(storage.get_expiry(key) - time.time()))
 
 
-def failed(email: str) -> int:
-    """Count a wrong password against the account; returns the wait it now has, in seconds."""
+def failed(email: str, kind: str = "login") -> int:
+    """Count a wrong password (or code) against the account; returns the wait it now has, in seconds."""
     free = parse(current_app.config["LOGIN_LIMITS"][0])
     storage = limiter.storage
-    failures = storage.incr(_failures_key(email), free.get_expiry())
+    failures = storage.incr(_failures_key(email, kind), free.get_expiry())
     if failures < free.amount:
         return 0
     wait = min(2**failures, current_app.config["LOGIN_DELAY_CAP"])
-    storage.incr(_wait_key(email), wait)
+    storage.incr(_wait_key(email, kind), wait)
     return wait
 
 
-def succeeded(email: str) -> None:
-    """The right password: the account's failures are forgotten."""
-    limiter.storage.clear(_failures_key(email))
-    limiter.storage.clear(_wait_key(email))
+def succeeded(email: str, kind: str = "login") -> None:
+    """The right password (or code): the account's failures are forgotten."""
+    limiter.storage.clear(_failures_key(email, kind))
+    limiter.storage.clear(_wait_key(email, kind))

@@ -20,6 +20,7 @@ from ..user_pages import (
     ActivityForm,
     ProcurementInviteForm,
     invite_from,
+    reset_second_factor_from,
     set_active_from,
 )
 from .views import bp
@@ -102,4 +103,13 @@ def deactivate_user(user_id: int):
 @fresh_login_required
 def reactivate_user(user_id: int):
     set_active_from(user_id, True)
+    return redirect(url_for("procurement.users"))
+
+
+@bp.route("/users/<int:user_id>/reset-second-factor", methods=["POST"])
+@allow("procurement")
+@fresh_login_required
+def reset_user_second_factor(user_id: int):
+    """Reset a provider user's second factor (a lost phone)."""
+    reset_second_factor_from(user_id)
     return redirect(url_for("procurement.users"))

@@ -11,7 +11,13 @@ from contracts.services.user_admin import is_provider_admin, managed_users
 from ..extensions import db
 from ..security import allow, current
 from ..sessions import fresh_login_required
-from ..user_pages import ActivityForm, ProviderInviteForm, invite_from, set_active_from
+from ..user_pages import (
+    ActivityForm,
+    ProviderInviteForm,
+    invite_from,
+    reset_second_factor_from,
+    set_active_from,
+)
 from .views import bp
 
 
@@ -69,4 +75,13 @@ def deactivate_user(user_id: int):
 def reactivate_user(user_id: int):
     """Reactivate a colleague; another provider's user is not found (404)."""
     set_active_from(user_id, True)
+    return redirect(url_for("provider.users"))
+
+
+@bp.route("/users/<int:user_id>/reset-second-factor", methods=["POST"])
+@allow("provider")
+@fresh_login_required
+def reset_user_second_factor(user_id: int):
+    """Reset a colleague's second factor (a lost phone); another provider's user is not found."""
+    reset_second_factor_from(user_id)
     return redirect(url_for("provider.users"))

@@ -109,6 +109,8 @@ def load_demo(session: Session, pseudonym_key: bytes) -> str:
             users[role].created_at = USERS_CREATED_AT
             # The demo provider's coordinator administers its provider's users (provider_admin).
             users[role].manages_users = role == "provider"
+            # A newcomer logs in with the demo password alone (the login page says so).
+            users[role].two_factor_exempt = True
 
     contracts = {
         terms.reference: _contract(terms, programmes, providers) for terms in plan.CONTRACTS
