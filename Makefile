@@ -38,8 +38,10 @@ translations: $(STAMP)
 system-deps:
 	bash scripts/install-system-deps.sh
 
+# From a terminal the script runs as its own foreground job (bash -m), so Ctrl-C reaches it
+# alone: it stops everything in order and ends with status 0, and make has nothing to report.
 run: system-deps install
-	bash scripts/run.sh
+	@if [ -t 0 ]; then bash -m -c 'bash scripts/run.sh'; else bash scripts/run.sh; fi
 
 # The style is part of the build: lint runs first, so CI keeps it.
 test: system-deps install lint

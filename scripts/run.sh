@@ -48,6 +48,8 @@ PSEUDONYM_KEY="$(<"$INSTANCE/pseudonym_key")"
 export SECRET_KEY PSEUDONYM_KEY
 export REDIS_URL="redis://127.0.0.1:${REDIS_PORT}/0"
 export PORTAL_TODAY="${PORTAL_TODAY:-2019-01-24}"
+# Every log (web, worker, scheduler, Redis) in Copenhagen time, as the portal shows its times.
+export TZ="${TZ:-Europe/Copenhagen}"
 
 # ------------------------------------------------------- process handling
 # Job control: every background child gets its own process group, so we can
@@ -57,40 +59,38 @@ set -m
 PIDS=()
 NAMES=()
 
+stop_one() {  # stop_one INDEX: SIGTERM to its process group, up to 10 s, then SIGKILL
+    local i=$1 deadline=$((SECONDS + 10))
+    kill -TERM -- "-${PIDS[i]}" 2>/dev/null || kill -TERM "${PIDS[i]}" 2>/dev/null || return 0
+    while kill -0 "${PIDS[i]}" 2>/dev/null && ((SECONDS < deadline)); do
+        sleep 0.1
+    done
+    if kill -0 "${PIDS[i]}" 2>/dev/null; then
+        log "${NAMES[i]} did not stop in time; killing it"
+        kill -KILL -- "-${PIDS[i]}" 2>/dev/null || kill -KILL "${PIDS[i]}" 2>/dev/null || true
+    fi
+    wait "${PIDS[i]}" 2>/dev/null || true
+}
+
 cleanup() {
     local status=$?
     trap - INT TERM EXIT
     set +m  # no "[1]+ Terminated" job notices while stopping
     if ((${#PIDS[@]})); then
-        log "stopping ${NAMES[*]} ..."
-        # reverse order: web, cron, worker, then redis
+        # One at a time, in reverse order of starting: web, cron, worker, test IdP, then redis,
+        # so the worker finishes its job and says goodbye while Redis still answers.
         local i
         for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
-            kill -TERM -- "-${PIDS[i]}" 2>/dev/null || kill -TERM "${PIDS[i]}" 2>/dev/null || true
-        done
-        local deadline=$((SECONDS + 10)) alive
-        while ((SECONDS < deadline)); do
-            alive=0
-            for i in "${!PIDS[@]}"; do
-                kill -0 "${PIDS[i]}" 2>/dev/null && alive=1
-            done
-            ((alive)) || break
-            sleep 0.2
-        done
-        for i in "${!PIDS[@]}"; do
-            if kill -0 "${PIDS[i]}" 2>/dev/null; then
-                log "${NAMES[i]} did not stop in time; killing it"
-                kill -KILL -- "-${PIDS[i]}" 2>/dev/null || kill -KILL "${PIDS[i]}" 2>/dev/null || true
-            fi
-            wait "${PIDS[i]}" 2>/dev/null || true
+            log "stopping ${NAMES[i]}"
+            stop_one "$i"
         done
         log "stopped."
     fi
     exit "$status"
 }
 trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+# Ctrl-C or SIGTERM is a stop asked for, not a failure: exit 0, so make adds no "Error 130".
+trap 'exit 0' INT TERM
 
 start() {  # start NAME CMD...
     local name=$1
@@ -172,8 +172,8 @@ if [[ "${DEMO_JUST_LOADED:-0}" == 1 ]]; then
     log "flask approve-demo --up-to 2018-11 --attest-also 2018-12"
     "${FLASK[@]}" approve-demo --up-to 2018-11 --attest-also 2018-12 --wait 600
 fi
-# Exactly one scheduler; cron strings are in Copenhagen time.
-start cron env TZ=Europe/Copenhagen "$VENV/bin/rq" cron --url "$REDIS_URL" --path "$ROOT" provider_portal.jobs.schedule
+# Exactly one scheduler; cron strings are in Copenhagen time (TZ above).
+start cron "$VENV/bin/rq" cron --url "$REDIS_URL" --path "$ROOT" provider_portal.jobs.schedule
 start web "${FLASK[@]}" run --host 127.0.0.1 --port "$WEB_PORT"
 
 cat <<EOF
