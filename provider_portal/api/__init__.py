@@ -21,6 +21,7 @@ from . import (  # noqa: F401  # noqa: F401  # noqa: F401
     providers,
     referrals,
     reports,
+    tasks,
     tenders,
     tokens,
     users,

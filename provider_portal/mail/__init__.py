@@ -39,6 +39,7 @@ def send_link(user: User, token: str, purpose: str, hours: int = LINK_HOURS) -> 
 
 def init_app(app: Flask) -> None:
     """Flask-Mailman, the mail settings' defaults, and the pages (before views are wrapped)."""
+    from .. import tasks
     from . import schedule
     from .views import admin_bp, bp
 
@@ -50,6 +51,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(admin_bp)
     schedule.init_app(app)
+    # §14's other half: what waits for whom, at the top of the home pages.
+    tasks.init_app(app)
 
 
 __all__ = ["init_app", "send_link"]

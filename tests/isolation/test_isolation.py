@@ -140,6 +140,8 @@ def world(sqlite_template, redis_server, tmp_path_factory) -> World:
             "job_id": f"invoice-{b_contract.id}-2018-12",
             "id": b.id,
             "year": 2019,
+            # An outbox mail's file (/admin/outbox/<name>): the administrator's page only.
+            "name": "20190124T120000000000-0badc0de.eml",
         }
         b_refs = session.scalars(
             sa.select(Participant.ref)
