@@ -10,11 +10,12 @@ TRANSLATIONS := provider_portal/translations
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv install translations system-deps run test bench lint clean
+.PHONY: help venv install translations system-deps run test fuzz bench lint clean
 
 help:
 	@echo "make run          install everything and start the portal on http://127.0.0.1:5000"
 	@echo "make test         run the test-suite (PYTEST_ARGS='-k foo -x' to narrow it)"
+	@echo "make fuzz         schemathesis against the live API, far longer than make test's run"
 	@echo "make lint         ruff check and ruff format --check (make test runs it first)"
 	@echo "make bench        run the benchmarks"
 	@echo "make system-deps  install the Debian packages (redis, postgresql, chromium, ...)"
@@ -46,6 +47,13 @@ run: system-deps install
 # The style is part of the build: lint runs first, so CI keeps it.
 test: system-deps install lint
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# make test runs a few examples per API call and role; this runs many, with a new seed each
+# time unless FUZZ_SEED is given (the seed is printed to run a failure again).
+FUZZ_EXAMPLES ?= 200
+fuzz: system-deps install
+	@seed=$${FUZZ_SEED:-$$RANDOM}; echo "FUZZ_SEED=$$seed"; \
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_SEED=$$seed $(PY) -m pytest tests/fuzz $(PYTEST_ARGS)
 
 bench: install
 	@if [ -d benchmarks ]; then \

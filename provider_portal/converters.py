@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from werkzeug.exceptions import NotFound
-from werkzeug.routing import BaseConverter, IntegerConverter, Map
+from werkzeug.routing import BaseConverter, IntegerConverter
 
 from contracts.rules.periods import Month
 
@@ -51,11 +51,14 @@ class MonthConverter(BaseConverter):
 
 
 class IdConverter(IntegerConverter):
-    """`<int:...>` up to the largest id a column holds; a larger number matches no route (404)."""
+    """`<int:...>` up to the largest id a column holds; a larger number is not found (404), as
+    any id that names nothing (not a 405 from another route of the same path)."""
 
-    def __init__(self, map: Map, *args, **kwargs) -> None:
-        kwargs.setdefault("max", MAX_ID)
-        super().__init__(map, *args, **kwargs)
+    def to_python(self, value: str) -> int:
+        number = super().to_python(value)
+        if number > MAX_ID:
+            raise NotFound()
+        return number
 
 
 class JobIdConverter(BaseConverter):

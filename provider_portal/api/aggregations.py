@@ -14,7 +14,7 @@ from ..extensions import db
 from ..jobs import aggregation
 from ..security import current, viewer
 from .declare import operation
-from .types import MAX_ID, Model, Month
+from .types import MAX_ID, Model, Month, MonthText
 
 
 class AggregationIn(Model):
@@ -42,7 +42,7 @@ class JobOut(BaseModel):
     progress: Progress
     error: str | None = None
     notice: str | None = None
-    month: str | None = None
+    month: MonthText | None = None
 
 
 @operation(
@@ -105,7 +105,7 @@ class ScoreOut(BaseModel):
 
     scope: str
     id: int | None
-    month: str
+    month: MonthText
     cumulative: bool
     participants: int
     active_end: int
@@ -148,6 +148,7 @@ def _visible_scope_id(query: ScoreQuery) -> int:
     query=ScoreQuery,
     response=ScoreOut,
     response_description="The figures of DESIGN §7",
+    extra_errors=(404,),
 )
 def get_scores(query: ScoreQuery):
     """Written by the month's aggregation; 404 until it has run for that month."""

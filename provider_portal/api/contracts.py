@@ -15,7 +15,7 @@ from ..clock import today
 from ..extensions import db
 from ..security import actor, viewer
 from .declare import operation
-from .types import MAX_ID, Id, IsoDate, Model, Money, Rate
+from .types import MAX_ID, CvrText, Id, IsoDate, Model, Money, ProgrammeCode, Rate
 
 READERS = ("procurement", "finance", "provider")
 Kind = Literal["special_effort", "framework", "call_off"]
@@ -34,7 +34,7 @@ class ContractIn(Model):
     """A contract to enter. Amounts are decimal strings, the VAT rate a fraction ("0.25")."""
 
     provider_id: Id
-    programme: str = Field(min_length=1, max_length=40, examples=["adult-employment"])
+    programme: ProgrammeCode = Field(examples=["adult-employment"])
     kind: Kind
     start_date: IsoDate
     end_date: IsoDate
@@ -61,7 +61,7 @@ class ContractFilter(Model):
     provider_id: int | None = Field(
         default=None, ge=1, le=MAX_ID, description="Only this provider's contracts"
     )
-    programme: str | None = Field(
+    programme: ProgrammeCode | None = Field(
         default=None, examples=["youth-bridging"], description="A programme code"
     )
     status: Status | None = Field(default=None, description="The status today")
@@ -73,7 +73,7 @@ class ProviderRef(BaseModel):
 
     id: int
     name: str
-    cvr: str
+    cvr: CvrText
 
 
 class AmendmentOut(BaseModel):
@@ -97,7 +97,7 @@ class ContractOut(BaseModel):
     kind: Kind
     status: Status
     provider: ProviderRef
-    programme: str
+    programme: ProgrammeCode
     start_date: IsoDate
     end_date: IsoDate
     max_end_date: IsoDate

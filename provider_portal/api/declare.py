@@ -133,6 +133,10 @@ class Operation:
         ]
 
     @property
+    def month_in_path(self) -> bool:
+        return any(m.group("converter") == "month" for m in PATH_PARAMETER.finditer(self.rule))
+
+    @property
     def query_model(self) -> type[BaseModel] | None:
         """The model the query string is read with: the filters, and the page of a paged call."""
         return paged_query(self.query) if self.paged else self.query

@@ -59,6 +59,7 @@ class FiguresOut(BaseModel):
     query=FiguresQuery,
     response=FiguresOut,
     response_description="Participants, active and exits as of the day, from the enrolments",
+    extra_errors=(404,),  # a scope's id that names nothing the caller may see
 )
 def get_figures(query: FiguresQuery):
     """From enrolments and their ends (an accepted report's exit or a confirmed exit notice).

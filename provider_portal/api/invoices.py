@@ -9,6 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from contracts.models.invoices import INVOICE_KINDS, INVOICE_STATUSES
 from contracts.services import approval, invoice_search, invoice_steps
 
 from .. import downloads as documents
@@ -17,7 +18,7 @@ from ..extensions import db
 from ..reads import participants_read
 from ..security import actor, viewer
 from .declare import operation
-from .types import MAX_ID, Model, Money, Month, Rate
+from .types import MAX_ID, Model, Money, Month, MonthText, Rate
 
 READERS = ("finance", "procurement", "provider")
 InvoiceStage = Literal[
@@ -61,14 +62,14 @@ class InvoiceOut(BaseModel):
     """An invoice or credit note with its lines and totals (a credit note's amounts are positive)."""
 
     id: int
-    kind: str = Field(description="invoice or credit_note")
+    kind: Literal[INVOICE_KINDS] = Field(description="invoice or credit_note")  # type: ignore[valid-type]
     number: str | None = Field(description="Given at approval (YYYY-NNNNNN); null for a draft")
-    status: str = Field(
+    status: Literal[INVOICE_STATUSES] = Field(  # type: ignore[valid-type]
         description="draft, issued (by the provider), attested, returned (to attestation) or "
         "approved"
     )
     contract_id: int
-    month: str
+    month: MonthText
     version: int = Field(description="The version of the monthly report it was made from")
     vat_rate: Rate
     net: Money

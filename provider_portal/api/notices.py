@@ -14,7 +14,9 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema
 
 from contracts.models import Notice
+from contracts.models.notices import NOTICE_STATUSES
 from contracts.rules.exits import EXIT_REASONS
+from contracts.rules.notice_checks import NOTICE_KINDS
 from contracts.services import notices
 from contracts.services.notice_lists import ExitsDisagree
 
@@ -79,12 +81,12 @@ class NoticeOut(BaseModel):
     id: int
     contract_id: int
     participant_ref: str
-    kind: str = Field(description="exit or absence")
+    kind: Literal[NOTICE_KINDS] = Field(description="exit or absence")  # type: ignore[valid-type]
     date: dt.date
     reason: str | None = Field(description="An exit's reason; null for an absence")
     hours: str | None = Field(description='An absence\'s hours missed ("3.50"); null for an exit')
     note: str | None
-    status: str = Field(
+    status: Literal[NOTICE_STATUSES] = Field(  # type: ignore[valid-type]
         description="received, confirmed or rejected; an absence notice stays received"
     )
     recorded_at: dt.datetime

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import cache
 
 from pydantic import BaseModel
-from pydantic.json_schema import models_json_schema
+from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
 from contracts.services.paging import MAX_PER_PAGE
 
@@ -23,15 +23,38 @@ ERROR_REF = {"$ref": "#/components/schemas/ErrorBody"}
 
 def _model_schemas() -> tuple[dict, dict]:
     """(refs per (model, mode), components) for every model the operations name."""
-    wanted: list[tuple[type[BaseModel], str]] = [(ErrorBody, "serialization")]
+    # Errors are written as dicts, `line` only where there is one: the model as it validates.
+    wanted: list[tuple[type[BaseModel], str]] = [(ErrorBody, "validation")]
     for op in REGISTRY:
         if op.body is not None:
             wanted.append((op.body, "validation"))
         if op.response is not None:
             wanted.append((op.response, "serialization"))
     unique = list(dict.fromkeys(wanted))
-    refs, top = models_json_schema(unique, ref_template=REF)
+    refs, top = models_json_schema(unique, ref_template=REF, schema_generator=_AsServed)
     return refs, top.get("$defs", {})
+
+
+class _AsServed(GenerateJsonSchema):
+    """Pydantic's schemas, saying what is required and what may be null as the API has it."""
+
+    def field_is_required(self, field, total: bool) -> bool:
+        # Every answer carries every field of its model (model_dump), defaults or not.
+        return self.mode == "serialization" or super().field_is_required(field, total)
+
+    def default_schema(self, schema) -> dict:
+        json_schema = super().default_schema(schema)
+        # A change's field left out keeps its value (default None); sent as null, it is refused
+        # unless its type takes null, so "default": null is no value it may be given.
+        if json_schema.get("default", ...) is None and not _takes_null(json_schema):
+            json_schema = {k: v for k, v in json_schema.items() if k != "default"}
+        return json_schema
+
+
+def _takes_null(schema: dict) -> bool:
+    return schema.get("type") == "null" or any(
+        branch.get("type") == "null" for branch in schema.get("anyOf", [])
+    )
 
 
 def _error(status: int, text: str) -> dict:
@@ -101,17 +124,17 @@ def _operation(op: Operation, refs: dict) -> dict:
     if op.media_type != "application/json":
         # A file: a PDF or an XML document.
         success_schema = {"type": "string", "format": "binary"}
-    responses = {
-        str(op.status): {
-            "description": op.response_description,
-            "content": {op.media_type: {"schema": success_schema}},
-        }
-    }
+    success = {"description": op.response_description}
+    if op.status != 204:  # No Content has no body, so no media type
+        success["content"] = {op.media_type: {"schema": success_schema}}
+    responses = {str(op.status): success}
     errors = set(op.extra_errors)
     if not op.public:
         errors |= {401, 403}
     if op.path_parameters:
         errors.add(404)
+    if op.month_in_path:
+        errors.add(422)  # a month not written YYYY-MM is named, as in a body or query
     if op.body is not None or op.raw_body is not None:
         errors |= {400, 413, 415, 422}
     if op.query_model is not None:

@@ -4,9 +4,11 @@ approved invoices and credit notes issued in a date range, as JSON pages or as o
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from contracts.models.invoices import INVOICE_KINDS
 from contracts.services import postings
 
 from .. import downloads
@@ -14,7 +16,7 @@ from ..extensions import db
 from ..posting_accounts import posting_accounts
 from ..security import actor, viewer
 from .declare import operation
-from .types import IsoDate, Model, Money
+from .types import CvrText, IsoDate, Model, Money, MonthText, ProgrammeCode
 
 
 class PostingRange(Model):
@@ -29,12 +31,12 @@ class PostingOut(BaseModel):
 
     date: dt.date = Field(description="The issue date")
     number: str = Field(description="The invoice or credit note number")
-    kind: str = Field(description="invoice or credit_note")
-    provider_cvr: str
+    kind: Literal[INVOICE_KINDS] = Field(description="invoice or credit_note")  # type: ignore[valid-type]
+    provider_cvr: CvrText
     provider_name: str
     contract_reference: str
-    month: str = Field(description="The month the service was delivered in (YYYY-MM)")
-    programme: str = Field(description="The programme code")
+    month: MonthText = Field(description="The month the service was delivered in (YYYY-MM)")
+    programme: ProgrammeCode = Field(description="The programme code")
     account: str = Field(description="The account string in the municipal chart of accounts")
     cost_centre: str
     net: Money

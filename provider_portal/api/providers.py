@@ -18,9 +18,26 @@ from ..extensions import db
 from ..security import actor, viewer
 from .blueprint import bp
 from .declare import operation
-from .types import Model
+from .types import (
+    CVR_PATTERN,
+    GLN_PATTERN,
+    POSTCODE_PATTERN,
+    CvrText,
+    GlnText,
+    Model,
+    PostcodeText,
+    written_as,
+)
 
 READERS = ("procurement", "finance", "provider")
+CVR = "Danish CVR number: 8 digits, in pairs or with DK in front as people write it"
+GLN = "GLN/EAN location number for e-invoices: 13 digits (empty or null for none)"
+POSTCODE = "Danish postcode, 4 digits (empty for none)"
+CVR_SCHEMA = {"pattern": CVR_PATTERN}
+# The service refuses any other postcode, with every problem of the provider at once.
+POSTCODE_SCHEMA = {"pattern": POSTCODE_PATTERN}
+# An empty GLN is no GLN, as null is.
+GLN_SCHEMA = {"pattern": f"^$|{GLN_PATTERN}"}
 
 
 class _Identifiers(Model):
@@ -32,6 +49,7 @@ class _Identifiers(Model):
         problem = register.cvr_problem(value)
         if problem:
             raise ValueError(problem.message)
+        written_as(value, CVR_PATTERN, "8 digits, such as 13585628")
         return register.compact_cvr(value)
 
     @field_validator("gln", check_fields=False)
@@ -42,6 +60,7 @@ class _Identifiers(Model):
         problem = register.gln_problem(value)
         if problem:
             raise ValueError(problem.message)
+        written_as(value, GLN_PATTERN, "13 digits, such as 5798009800275")
         return register.compact_gln(value)
 
 
@@ -49,14 +68,14 @@ class ProviderIn(_Identifiers):
     """A provider to register; the postal address is what its invoices print."""
 
     name: str = Field(min_length=1, max_length=200, examples=["Exit Aktiv ApS"])
-    cvr: str = Field(description="Danish CVR number, 8 digits", examples=["13585628"])
+    cvr: str = Field(description=CVR, examples=["13585628"], json_schema_extra=CVR_SCHEMA)
     gln: str | None = Field(
-        default=None,
-        description="GLN/EAN location number for e-invoices, 13 digits",
-        examples=["5798009800275"],
+        default=None, description=GLN, examples=["5798009800275"], json_schema_extra=GLN_SCHEMA
     )
     street: str = Field(default="", max_length=200, examples=["Tagensvej 85"])
-    postcode: str = Field(default="", description="Danish postcode, 4 digits", examples=["2200"])
+    postcode: str = Field(
+        default="", description=POSTCODE, examples=["2200"], json_schema_extra=POSTCODE_SCHEMA
+    )
     city: str = Field(default="", max_length=100, examples=["København N"])
 
 
@@ -66,10 +85,10 @@ class ProviderChange(_Identifiers):
 
     # Left out, a field keeps its value (the defaults are never stored); sent, it must be a string.
     name: str = Field(default=None, min_length=1, max_length=200)
-    cvr: str = Field(default=None, description="Danish CVR number, 8 digits")
-    gln: str | None = Field(default=None, description="GLN/EAN location number, 13 digits")
+    cvr: str = Field(default=None, description=CVR, json_schema_extra=CVR_SCHEMA)
+    gln: str | None = Field(default=None, description=GLN, json_schema_extra=GLN_SCHEMA)
     street: str = Field(default=None, max_length=200)
-    postcode: str = Field(default=None, description="Danish postcode, 4 digits")
+    postcode: str = Field(default=None, description=POSTCODE, json_schema_extra=POSTCODE_SCHEMA)
     city: str = Field(default=None, max_length=100)
 
 
@@ -78,10 +97,10 @@ class ProviderOut(BaseModel):
 
     id: int
     name: str
-    cvr: str
-    gln: str | None
+    cvr: CvrText
+    gln: GlnText | None
     street: str
-    postcode: str
+    postcode: PostcodeText
     city: str
 
     @classmethod

@@ -7,25 +7,30 @@ stored, logged or written back, not even in an error message.
 from __future__ import annotations
 
 from flask import current_app
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from contracts.services.referrals import refer
 
 from ..extensions import db
 from ..security import actor
 from .declare import operation
-from .types import Id, IsoDate, Model
+from .types import CPR_PATTERN, Id, IsoDate, Model, written_as
 
 
 class ReferralIn(Model):
     """The citizen's CPR number, the contract and the first day (a past day is allowed)."""
 
     cpr: str = Field(
-        min_length=1,
-        max_length=20,
         description="DDMMYY-SSSS or DDMMYYSSSS; never stored",
-        json_schema_extra={"writeOnly": True},
+        json_schema_extra={"writeOnly": True, "pattern": CPR_PATTERN},
     )
+
+    @field_validator("cpr")
+    @classmethod
+    def _cpr(cls, value: str) -> str:
+        # The date and check of the number are the service's; here only its form.
+        return written_as(value, CPR_PATTERN, "DDMMYY-SSSS or DDMMYYSSSS")
+
     contract_id: Id
     start_date: IsoDate
 

@@ -8,11 +8,14 @@ the same stored report.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from flask import abort, request
 from pydantic import BaseModel, Field
 
 from contracts.models import Contract, MonthlyReport
+from contracts.models.reports import REPORT_STATUSES
+from contracts.rules.exits import EXIT_REASONS
 from contracts.rules.periods import Month
 from contracts.rules.problems import N_, InputRejected, Problem
 from contracts.rules.report_format import read_json
@@ -29,7 +32,7 @@ from ..report_template_files import template_response
 from ..report_vocabulary import report_words
 from ..security import actor, viewer
 from .declare import operation
-from .types import Model
+from .types import Model, MonthText
 
 READERS = ("procurement", "finance", "provider")
 ROUTE = "/contracts/<int:contract_id>/reports/<month:month>"
@@ -42,17 +45,17 @@ class ReportLineOut(BaseModel):
     hours_planned: str
     hours_delivered: str
     absence_hours: str | None
-    status: str
+    status: Literal["active", "exited"]
     exit_date: date | None
-    exit_reason: str | None
+    exit_reason: Literal[EXIT_REASONS] | None  # type: ignore[valid-type]
 
 
 class ReportOut(BaseModel):
     """A contract's report for a month (its newest version)."""
 
     contract_id: int
-    month: str
-    status: str
+    month: MonthText
+    status: Literal[REPORT_STATUSES]  # type: ignore[valid-type]
     version: int
     submitted_at: datetime | None
     rejection_reason: str | None
@@ -60,7 +63,7 @@ class ReportOut(BaseModel):
 
 
 class StatusOut(BaseModel):
-    status: str
+    status: Literal[REPORT_STATUSES]  # type: ignore[valid-type]
     version: int
 
 

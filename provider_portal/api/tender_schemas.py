@@ -21,7 +21,7 @@ from contracts.services import tenders as service
 from ..clock import now
 from ..security import viewer
 from .contracts import ContractOut
-from .types import Id, IsoDate, Model, Money, Rate, format_money
+from .types import Id, IsoDate, Model, Money, ProgrammeCode, Rate, format_money
 
 STAFF = ("procurement", "finance")
 READERS = ("procurement", "finance", "provider")
@@ -42,10 +42,20 @@ def _two_decimals(value: object) -> Decimal:
         raise ValueError(f"{value!r} is not a number") from None
 
 
+# A deadline as people and systems write one: to the minute or second, with or without an offset.
+# Years from 1900 on: before 1894 Copenhagen kept local mean time, an offset of +00:50:20 that
+# RFC 3339 cannot write back.
+MOMENT_PATTERN = (
+    r"^(19|2[0-9])[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?"
+    r"(Z|[+-](0[0-9]|1[0-7]):[0-5][0-9])?$"
+)
+MOMENT_TEXT = re.compile(MOMENT_PATTERN)
+
+
 def _moment(value: object) -> datetime:
     if isinstance(value, datetime):
         return value
-    if not isinstance(value, str):
+    if not isinstance(value, str) or not MOMENT_TEXT.match(value.strip()):
         raise ValueError("must be a date and time such as 2019-03-15T12:00 (Copenhagen time)")
     try:
         moment = datetime.fromisoformat(value.strip())
@@ -71,10 +81,20 @@ Moment = Annotated[
     WithJsonSchema(
         {
             "type": "string",
+            "pattern": MOMENT_PATTERN,
+            "examples": ["2019-03-15T12:00", "2019-03-15T12:00:00+01:00"],
+            "description": "Copenhagen time when no offset is given",
+        },
+        mode="validation",
+    ),
+    WithJsonSchema(
+        {
+            "type": "string",
             "format": "date-time",
             "examples": ["2019-03-15T12:00:00+01:00"],
-            "description": "Copenhagen time when no offset is given",
-        }
+            "description": "Copenhagen time, with its offset",
+        },
+        mode="serialization",
     ),
 ]
 
@@ -82,7 +102,7 @@ Moment = Annotated[
 class LotIn(Model):
     """A lot: one programme, the expected values that price the bids, the award weights."""
 
-    programme: str = Field(min_length=1, max_length=40, examples=["adult-employment"])
+    programme: ProgrammeCode = Field(examples=["adult-employment"])
     title: str = Field(default="", max_length=300)
     estimated_value: Money | None = Field(
         default=None, description="Becomes the contracts' ceiling"
@@ -180,7 +200,7 @@ class TenderFilter(Model):
 class LotOut(BaseModel):
     id: int
     number: int
-    programme: str
+    programme: ProgrammeCode
     title: str
     estimated_value: Money | None
     expected_hours: Decimal2
@@ -317,7 +337,7 @@ class EvaluationLine(BaseModel):
 class LotEvaluationOut(BaseModel):
     lot_id: int
     number: int
-    programme: str
+    programme: ProgrammeCode
     expected_hours: Decimal2
     expected_outcome_rate: Rate
     w_price: Rate

@@ -148,6 +148,7 @@ def create_tender(body: TenderIn):
     status=201,
     response_description="The draft re-tender",
     conflicts="A contract has ended, has a successor or is already being re-tendered.",
+    extra_errors=(404,),  # a contract that does not exist, or that the caller may not see
 )
 def retender(body: RetenderIn):
     """A draft tender with one lot per programme of the contracts, its contracts to start the day
@@ -231,6 +232,7 @@ def _step(name: str, summary: str, conflicts: str, doc: str):
         response=TenderOut,
         response_description="The tender after the step",
         conflicts=conflicts,
+        extra_errors=(422,),  # what the tender lacks for the step (a lot, a deadline, ...)
     )(view)
 
 

@@ -26,6 +26,7 @@ from pydantic import (
 )
 
 from contracts.rules.money import parse_money
+from contracts.rules.programmes import STANDARD_PROGRAMMES
 
 from ..converters import MAX_ID, MONTH_PATTERN, read_month
 
@@ -150,6 +151,42 @@ Month = Annotated[
     BeforeValidator(_month),
     WithJsonSchema({"type": "string", "pattern": MONTH_PATTERN, "examples": ["2019-01"]}),
 ]
+# What the portal answers with: a month YYYY-MM.
+MonthText = Annotated[str, WithJsonSchema({"type": "string", "pattern": MONTH_PATTERN})]
+# The programme codes (DESIGN.md §8): reference data that comes with the schema.
+PROGRAMME_CODES = tuple(programme.code for programme in STANDARD_PROGRAMMES)
+
+
+def _programme(value: object) -> str:
+    if value not in PROGRAMME_CODES:
+        raise ValueError(f"must be a programme code: {', '.join(PROGRAMME_CODES)}")
+    return value
+
+
+ProgrammeCode = Annotated[
+    str,
+    BeforeValidator(_programme),
+    WithJsonSchema({"type": "string", "enum": list(PROGRAMME_CODES)}),
+]
+# Danish identifiers as the API takes them: the digits, spaced or dashed as people write them
+# (and "DK" before a CVR number); the check digits are checked as well. Answers carry the
+# digits alone.
+CVR_PATTERN = r"^(DK ?)?[0-9]{2}([ -]?[0-9]{2}){3}$"
+GLN_PATTERN = r"^[0-9]([ -]?[0-9]){12}$"
+CPR_PATTERN = r"^[0-9]{6}[ -]?[0-9]{4}$"
+POSTCODE_PATTERN = r"^([0-9]{4})?$"
+CvrText = Annotated[str, WithJsonSchema({"type": "string", "pattern": r"^[0-9]{8}$"})]
+GlnText = Annotated[str, WithJsonSchema({"type": "string", "pattern": r"^[0-9]{13}$"})]
+PostcodeText = Annotated[str, WithJsonSchema({"type": "string", "pattern": POSTCODE_PATTERN})]
+
+
+def written_as(value: str, pattern: str, what: str) -> str:
+    """The value if it matches the pattern the document gives; a ValueError naming `what`."""
+    if not re.match(pattern, value):
+        raise ValueError(f"must be written as {what}")
+    return value
+
+
 # Ids in a JSON body are JSON integers; "5" is refused rather than guessed at.
 Id = Annotated[int, Strict(), Field(ge=1, le=MAX_ID)]
 
