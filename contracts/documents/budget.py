@@ -263,7 +263,7 @@ def budget_statement_pdf(
         for m in range(MONTHS)
     ]
     # Markup: the SVG is made by matplotlib from our own numbers and labels (it escapes text).
-    chart = Markup(burndown_svg(statement, locale)) if statement.rates else None
+    chart = Markup(burndown_svg(statement, locale)) if statement.rates else None  # nosec B704
     return renderer.render(
         "pdf/budget_statement.html", locale, statement=statement, months=months, chart=chart
     )

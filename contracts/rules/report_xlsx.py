@@ -21,7 +21,7 @@ import zlib
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
-from xml.etree.ElementTree import ParseError
+from xml.etree.ElementTree import ParseError  # nosec B405 # the error only: defusedxml parses
 
 import defusedxml  # noqa: F401  (openpyxl parses with it when it is installed)
 import filetype

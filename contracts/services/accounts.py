@@ -23,7 +23,7 @@ from .audit import Actor, record
 from .sessions import end_all
 
 _hasher = PasswordHasher()
-TOKEN_PREFIX = "pp_"
+TOKEN_PREFIX = "pp_"  # nosec B105 # the tokens' visible prefix, not a secret
 MIN_PASSWORD_LENGTH = 10
 # Verified against when the email is unknown, so a wrong email costs as much time as a wrong
 # password and does not reveal which accounts exist.

@@ -90,7 +90,7 @@ def invite(
         role=role,
         provider_id=provider_id,
         name=(name or "").strip(),
-        password_hash="",  # no password works until the owner chooses one
+        password_hash="",  # nosec B106 # no password works until the owner chooses one
         manages_users=bool(manages_users) and role == "provider",
         is_active=not pending,
         awaiting_approval=pending,

@@ -22,7 +22,7 @@ SETTINGS = {
     "MAIL_PORT": "25",
     "MAIL_USE_TLS": "",
     "MAIL_USERNAME": None,
-    "MAIL_PASSWORD": None,
+    "MAIL_PASSWORD": None,  # nosec B105 # no password unless configured
     "MAIL_FROM": None,
     "PORTAL_URL": "http://127.0.0.1:5000",
 }

@@ -127,3 +127,23 @@ def test_options_is_answered_as_json(app, client, staff):
     assert response.mimetype == "application/json"
     assert_json_error(response, 405)
     assert set(response.headers["Allow"].replace(" ", "").split(",")) >= {"GET", "POST"}
+
+
+def test_a_not_null_violation_is_a_422_naming_the_column_not_a_409(any_app):
+    """The services refuse a missing value first; should one reach the database anyway, trying
+    again would never help, so it is not answered as a race."""
+    import sqlalchemy as sa
+    from sqlalchemy.exc import IntegrityError
+
+    from contracts.models import Provider
+    from provider_portal.api.handlers import _integrity
+    from provider_portal.extensions import db
+
+    with any_app.test_request_context("/api/v1/providers", method="POST"):
+        try:
+            db.session.execute(sa.insert(Provider).values(name=None, cvr=VALID_CVRS[0]))
+        except IntegrityError as error:
+            response, status = _integrity(error)
+        assert status == 422
+        assert response.get_json()["errors"][0]["field"] == "name"
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Provider)) == 0

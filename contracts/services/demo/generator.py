@@ -104,7 +104,7 @@ def plan_citizens(seed: int = DEMO_SEED) -> list[CitizenPlan]:
     Each CPR is made up with a birth date that fits the programme's age rule on the start
     day and a century digit that matches the birth year, so `parse_cpr` accepts it.
     """
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # nosec B311 # the demo's made-up data, the same every time
     age_rules = {p.code: p.age_rule for p in STANDARD_PROGRAMMES}
     cprs: set[str] = set()
     refs: set[str] = set()
@@ -136,7 +136,7 @@ def plan_citizens(seed: int = DEMO_SEED) -> list[CitizenPlan]:
 
 def plan_reports(citizens: list[CitizenPlan], seed: int = DEMO_SEED + 1) -> list[ReportPlan]:
     """The reports of every contract from its first referral to the demo's day (plan.py)."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # nosec B311 # the demo's made-up data, the same every time
     reports = []
     for contract in CONTRACTS:
         own = sorted(
@@ -186,7 +186,7 @@ def plan_notices(
     demo's day), so it counts from then. EXIT_NOTICES_WAITING exit notices of January wait for
     a decision, and ABSENCE_NOTICES citizens missed hours on a January day.
     """
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # nosec B311 # the demo's made-up data, the same every time
     accepted = accepted_months(reports)
     notices = [
         NoticePlan(

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from ..audit import Actor
 
-DEMO_PASSWORD = "demo-password"
+DEMO_PASSWORD = "demo-password"  # nosec B105 # the demo's published password (README)
 DEMO_USERS = [
     ("indkob@demo.dk", "procurement"),
     ("leverandor@demo.dk", "provider"),
