@@ -247,7 +247,7 @@ def _export_row(row: invoice_search.FoundInvoice) -> tuple:
         i.contract.provider.name,
         i.contract.provider.cvr,
         i.contract.reference,
-        i.contract.programme.code,
+        i.contract.programme.name_da,  # people read the export: the name, not the code
         i.month,
         i.version,
         "" if credited is None else credited.number or f"kladde {credited.id}",

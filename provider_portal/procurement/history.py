@@ -88,7 +88,7 @@ FIELDS = {
     "standstill_ends_on": _l("Standstill until and including"),
     "day": _l("Day"),
     "month": _l("Month"),
-    "count": _l("Number"),
+    "count": _l("Count"),  # how many (Antal), not a number that names something
     "estimated_value": _l("Estimated value"),
     "expected_hours": _l("Expected hours a month"),
     "expected_outcome_rate": _l("Expected outcome rate"),
@@ -101,7 +101,7 @@ FIELDS = {
     "draft_lines_removed": _l("Lines taken out of unsent reports"),
 }
 # Details that say nothing a person needs (the page they were read on, internal keys).
-HIDDEN = {"page", "quality_points", "awarded", "previous_end_reason"}
+HIDDEN = {"page", "subject", "quality_points", "awarded", "previous_end_reason"}
 # Details whose values are codes with a name.
 CODED = {"programme", "lots", "kind", "contract_kind", "procedure"}
 

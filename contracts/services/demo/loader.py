@@ -20,6 +20,7 @@ from ...models import (
     Contract,
     Enrolment,
     MonthlyReport,
+    Notification,
     Participant,
     Programme,
     Provider,
@@ -162,25 +163,32 @@ def load_demo(session: Session, pseudonym_key: bytes) -> str:
 
 
 class _stamped:
-    """Within the block, the audit events the services record are dated `when`, the moment the
-    demo's calendar gives, not the day the demo is loaded."""
+    """Within the block, the audit events and the notifications the services record are dated
+    `when`, the moment the demo's calendar gives, not the day the demo is loaded."""
+
+    # Each table the services write a moment of their own into, with that moment's column.
+    STAMPED = ((AuditEvent, "occurred_at"), (Notification, "created_at"))
 
     def __init__(self, session: Session, when: datetime):
         self.session, self.when = session, when
 
     def __enter__(self) -> None:
         self.session.flush()
-        self.since = self.session.scalar(sa.select(sa.func.max(AuditEvent.id))) or 0
+        self.since = {
+            model: self.session.scalar(sa.select(sa.func.max(model.id))) or 0
+            for model, _column in self.STAMPED
+        }
 
     def __exit__(self, *exc) -> None:
         if exc[0] is None:
             self.session.flush()
-            self.session.execute(
-                sa.update(AuditEvent)
-                .where(AuditEvent.id > self.since)
-                .values(occurred_at=self.when)
-                .execution_options(synchronize_session=False)
-            )
+            for model, column in self.STAMPED:
+                self.session.execute(
+                    sa.update(model)
+                    .where(model.id > self.since[model])
+                    .values({column: self.when})
+                    .execution_options(synchronize_session=False)
+                )
 
 
 def _registered_at(key: str) -> datetime:
