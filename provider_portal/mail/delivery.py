@@ -128,16 +128,14 @@ def enqueue(ids: list[int], secrets: dict[int, str] | None = None) -> None:
 
 
 def send_inline(ids: list[int], secrets: dict[int, str] | None = None) -> None:
-    """Send now, in a session of our own (the one that stored them has just committed)."""
+    """Send now, each in a transaction of its own as the mail queue's job would be (the one that
+    stored them has just committed); a mail that fails stays pending."""
     secrets = secrets or {}
     for notification_id in ids:
-        with Session(db.engine) as session:
-            try:
-                deliver(session, notification_id, secrets.get(notification_id))
-                session.commit()
-            except Exception:
-                session.rollback()
-                log.warning("mail %s not sent; it stays pending", notification_id, exc_info=True)
+        try:
+            transaction.committed(send)(notification_id, secrets.get(notification_id))
+        except Exception:
+            log.warning("mail %s not sent; it stays pending", notification_id, exc_info=True)
 
 
 def enqueue_pending(session: Session) -> int:

@@ -26,6 +26,9 @@ def test_a_user_without_a_second_factor_reaches_nothing_but_enrolment(
     text = enrolment.get_data(as_text=True)
     assert "Opsæt totrinsbekræftelse" in text
     assert 'src="data:image/svg+xml' in text  # the QR code, allowed by the CSP as an image
+    # No menu offers what cannot be reached.
+    assert 'href="/provider/invoices"' not in text
+    assert 'href="/tokens"' not in text
 
 
 def test_the_apps_first_code_turns_it_on_with_ten_recovery_codes_shown_once(
