@@ -25,6 +25,8 @@ SETTINGS = {
     "MAIL_PASSWORD": None,  # nosec B105 # no password unless configured
     "MAIL_FROM": None,
     "PORTAL_URL": "http://127.0.0.1:5000",
+    # Where the outbox is (default instance/outbox/): a test's worker writes to the test's own.
+    "OUTBOX_DIR": None,
 }
 
 

@@ -21,9 +21,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def start_worker(
-    database_url: str, redis_url: str, *queues: str, today: str = "2019-01-24"
+    database_url: str, redis_url: str, *queues: str, today: str = "2019-01-24", **settings: str
 ) -> subprocess.Popen:
-    """Start `python worker.py` as its own process, as `make run` does, its clock on `today`.
+    """Start `python worker.py` as its own process, as `make run` does, its clock on `today`,
+    with `settings` in its environment (MAIL_SERVER, …). Its mails never go to the checkout's
+    instance/outbox/: to OUTBOX_DIR when given, else to a folder in the system's temp.
 
     Its log goes to a file, not a pipe: a pipe nobody reads fills up after a few hundred jobs
     and then blocks the worker.
@@ -35,7 +37,9 @@ def start_worker(
         DATABASE_URL=database_url,
         REDIS_URL=redis_url,
         PORTAL_TODAY=str(today),
+        OUTBOX_DIR=str(Path(tempfile.gettempdir()) / "provider-portal-test-outbox"),
     )
+    env.update(settings)
     log = tempfile.TemporaryFile()
     process = subprocess.Popen(
         [sys.executable, "worker.py", *queues],
