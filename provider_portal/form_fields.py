@@ -216,7 +216,7 @@ class NumberField(StringField):
         value = ((self.raw_data or [""])[0] or "").strip()[:40]
         if self.problem == "shape":
             return _(
-                "“%(value)s” is not a number: write digits with a decimal comma, such as %(example)s.",
+                "“%(value)s” is not a number: write it in digits, such as %(example)s.",
                 value=value,
                 example=self._show(Decimal("4500.50") if self.money else Decimal("12.5")),
             )

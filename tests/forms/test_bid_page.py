@@ -50,7 +50,7 @@ def test_a_bid_of_infinity_or_python_spellings_is_refused_in_danish_and_nothing_
     refused = _send(client, url, typed, outcome_bonus="15000")
     assert refused.status_code == 422
     text = PageParts(refused.get_data(as_text=True)).text
-    assert f"“{typed}” er ikke et tal: skriv cifre med decimalkomma, fx 4.500,50." in text
+    assert f"“{typed}” er ikke et tal: skriv det med cifre, fx 4.500,50." in text
     assert _bids(app) == before
     assert client.get(f"/procurement/tenders/{tender_id}").status_code == 200
 

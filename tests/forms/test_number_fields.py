@@ -82,15 +82,13 @@ def _bid(app, language: str, **values) -> BidForm:
 def test_a_bid_of_infinity_or_a_python_spelling_is_refused_with_one_danish_message(app, text):
     form, errors, shown = _bid(app, "da", monthly_fee=text)
     assert form.monthly_fee.data is None
-    assert errors == [f"“{text}” er ikke et tal: skriv cifre med decimalkomma, fx 4.500,50."]
+    assert errors == [f"“{text}” er ikke et tal: skriv det med cifre, fx 4.500,50."]
     assert shown == text  # shown back as typed, beside the message that quotes it
 
 
 def test_the_same_refusal_is_english_on_an_english_page(app):
     _form, errors, _shown = _bid(app, "en", monthly_fee="Infinity")
-    assert errors == [
-        "“Infinity” is not a number: write digits with a decimal comma, such as 4,500.50."
-    ]
+    assert errors == ["“Infinity” is not a number: write it in digits, such as 4,500.50."]
 
 
 def test_an_ambiguous_amount_says_both_readings(app):
