@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -22,6 +21,7 @@ from contracts.services import DomainError, contract_lists
 from contracts.services import tenders as service
 
 from .. import clock, transaction
+from ..danish_numbers import NotANumber, read_number
 from ..downloads import attachment
 from ..extensions import db
 from ..form_fields import PortalForm
@@ -201,8 +201,9 @@ def tender_evaluate(tender_id: int):
     for name, value in request.form.items():
         if name.startswith("points-") and name[7:].isdigit() and value.strip():
             try:
-                points[int(name[7:])] = Decimal(value.strip().replace(",", "."))
-            except InvalidOperation:
+                # As Danes write it (7,5), never NaN, Infinity or 1e1.
+                points[int(name[7:])] = read_number(value)
+            except NotANumber:
                 flash(_("Quality points are numbers from 0 to 10."), "error")
                 return redirect(url_for("procurement.tender", tender_id=tender_id))
     return _step(

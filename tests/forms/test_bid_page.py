@@ -79,3 +79,18 @@ def test_an_ambiguous_amount_is_asked_again_and_a_danish_one_is_shown_back_befor
     assert placed.status_code == 302
     assert sorted(_bids(app)) == sorted([*before, Decimal("4500.50")])
     assert "4.500,50" in client.get(f"/procurement/tenders/{tender_id}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("typed", ["NaN", "Infinity", "1e1"])
+def test_quality_points_of_nan_or_infinity_are_refused_with_a_danish_notice(app, bidder, typed):
+    _client, _url, tender_id = bidder
+    staff = app.test_client()
+    login(staff, "indkob@demo.dk", "demo-password")
+    page = staff.get(f"/procurement/tenders/{tender_id}")
+    sent = staff.post(
+        f"/procurement/tenders/{tender_id}/evaluation",
+        data={"csrf_token": csrf_token(page.get_data(as_text=True)), "points-1": typed},
+    )
+    assert sent.status_code == 302
+    shown = PageParts(staff.get(f"/procurement/tenders/{tender_id}").get_data(as_text=True)).text
+    assert "Kvalitetspoint er tal fra 0 til 10." in shown
