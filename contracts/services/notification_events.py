@@ -12,10 +12,6 @@ from ..models import Contract, Invoice, MonthlyReport, Notice, Tender, User
 from .notifications import notify, one_user, users_in_role, users_of_provider
 
 
-def _contract(session: Session, contract_id: int) -> Contract:
-    return session.get(Contract, contract_id)
-
-
 def _about(contract: Contract) -> dict:
     return {
         "contract_id": contract.id,
@@ -25,50 +21,57 @@ def _about(contract: Contract) -> dict:
     }
 
 
+def _on_contract(
+    session: Session, kind: str, key: str, contract_id: int, role: str, **context
+) -> None:
+    """An event about a contract, told to a staff role or (`provider`) the contract's provider's
+    users, with the contract's words beside `context`."""
+    contract = session.get(Contract, contract_id)
+    recipients = (
+        users_of_provider(contract.provider_id) if role == "provider" else users_in_role(role)
+    )
+    notify(session, kind, key, recipients, {**_about(contract), **context})
+
+
 def report_submitted(session: Session, report: MonthlyReport) -> None:
     """Procurement is told a report waits for review."""
-    contract = _contract(session, report.contract_id)
-    notify(
+    _on_contract(
         session,
         "report_submitted",
         f"report-submitted-{report.id}-{_stamp(report.submitted_at)}",
-        users_in_role("procurement"),
-        {**_about(contract), "month": report.month, "version": report.version},
+        report.contract_id,
+        "procurement",
+        month=report.month,
+        version=report.version,
     )
 
 
 def report_decided(session: Session, report: MonthlyReport) -> None:
     """The provider's users are told a report was accepted, or rejected and why."""
-    contract = _contract(session, report.contract_id)
     kind = "report_accepted" if report.status == "accepted" else "report_rejected"
-    context = {**_about(contract), "month": report.month, "version": report.version}
+    context = {"month": report.month, "version": report.version}
     if report.status == "rejected":
         context["reason"] = report.rejection_reason
-    notify(
-        session,
-        kind,
-        f"{kind.replace('_', '-')}-{report.id}-{_stamp(report.decided_at)}",
-        users_of_provider(contract.provider_id),
-        context,
-    )
+    key = f"{kind.replace('_', '-')}-{report.id}-{_stamp(report.decided_at)}"
+    _on_contract(session, kind, key, report.contract_id, "provider", **context)
 
 
 def notice_received(session: Session, notice: Notice) -> None:
     """Procurement is told an exit or absence notice waits for confirmation."""
-    contract = _contract(session, notice.contract_id)
-    notify(
+    _on_contract(
         session,
         "notice_received",
         f"notice-received-{notice.id}",
-        users_in_role("procurement"),
-        {**_about(contract), "notice_kind": notice.kind, "on": notice.on.isoformat()},
+        notice.contract_id,
+        "procurement",
+        notice_kind=notice.kind,
+        on=notice.on.isoformat(),
     )
 
 
 def invoice_step(session: Session, invoice: Invoice) -> None:
     """After an invoice's step: attested, it waits for finance; returned, for procurement."""
-    contract = _contract(session, invoice.contract_id)
-    context = {**_about(contract), "invoice_id": invoice.id, "month": invoice.month}
+    context = {"invoice_id": invoice.id, "month": invoice.month}
     if invoice.status == "attested":
         kind, role = "invoice_to_approve", "finance"
     elif invoice.status == "returned":
@@ -80,13 +83,8 @@ def invoice_step(session: Session, invoice: Invoice) -> None:
         return
     # A step may come round again (returned, attested again): each time is its own event.
     stamp = (invoice.attested_at or invoice.returned_at or invoice.issued_at).isoformat()
-    notify(
-        session,
-        kind,
-        f"{kind.replace('_', '-')}-{invoice.id}-{stamp}",
-        users_in_role(role),
-        context,
-    )
+    key = f"{kind.replace('_', '-')}-{invoice.id}-{stamp}"
+    _on_contract(session, kind, key, invoice.contract_id, role, **context)
 
 
 def tender_published(session: Session, tender: Tender) -> None:

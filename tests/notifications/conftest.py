@@ -1,4 +1,5 @@
-"""A real SMTP server (aiosmtpd) in the test's process, and the app sending to it."""
+"""A real SMTP server (aiosmtpd) in the test's process, the app sending to it, and the people
+and the rejected report the mail tests tell of."""
 
 from __future__ import annotations
 
@@ -9,6 +10,16 @@ from email.message import EmailMessage
 
 import pytest
 from aiosmtpd.controller import Controller
+
+from contracts.models import Contract
+from contracts.services import reports
+from contracts.services.accounts import create_user
+from contracts.services.audit import Actor
+from provider_portal import transaction
+from provider_portal.extensions import db
+from tests.conftest import TEST_ACTOR, TEST_PASSWORD
+from tests.factories import make_report, sample_report
+from tests.scenarios import sample_scenario
 
 
 class Inbox:
@@ -50,3 +61,29 @@ def smtp_app(any_app, smtp):
     _, controller = smtp
     any_app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, MAIL_TIMEOUT=5)
     return any_app
+
+
+PROCUREMENT = Actor("indkob@example.dk")
+
+
+def people(provider_id: int) -> None:
+    """Two users of the provider and one of procurement."""
+    for address, role, provider in (
+        ("anna@fodfaeste.dk", "provider", provider_id),
+        ("bo@fodfaeste.dk", "provider", provider_id),
+        ("indkob@example.dk", "procurement", None),
+    ):
+        create_user(db.session, TEST_ACTOR, address, role, TEST_PASSWORD, provider)
+
+
+def rejected_report(app) -> None:
+    """The sample contract with `people`, its January report submitted and then rejected, each
+    step committed through the edge's commit (so its mails follow)."""
+    with app.app_context():
+        scenario = sample_scenario(db.session)
+        people(scenario.provider_id)
+        contract = db.session.get(Contract, scenario.contract_id)
+        report = make_report(db.session, contract, sample_report(), status="submitted")
+        transaction.commit()
+        reports.reject(db.session, PROCUREMENT, report, "Timerne for DL-9XW3M ser for høje ud")
+        transaction.commit()

@@ -17,7 +17,7 @@ from provider_portal.extensions import db
 from provider_portal.mail.outbox import KIND_HEADER
 from tests.conftest import TEST_ACTOR, TEST_PASSWORD, csrf_token
 from tests.factories import logged_in_client, make_report, sample_report
-from tests.notifications.test_smtp import PROCUREMENT, _rejected
+from tests.notifications.conftest import PROCUREMENT, rejected_report
 from tests.scenarios import sample_scenario
 
 
@@ -31,7 +31,7 @@ def outbox(app) -> dict[str, str]:
 
 
 def test_the_admin_reads_the_outbox_but_never_an_invitation_or_a_reset(app):
-    _rejected(app)
+    rejected_report(app)
     with app.app_context():
         invited = create_user(db.session, TEST_ACTOR, "ny@example.dk", "finance", TEST_PASSWORD)
         mail.send_link(invited, "invitation-token", "invitation")

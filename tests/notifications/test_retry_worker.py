@@ -17,11 +17,10 @@ from provider_portal.extensions import db
 from provider_portal.jobs.queues import queue
 from tests.factories import logged_in_client
 from tests.jobs.workers import start_worker, stop_worker
-from tests.notifications.conftest import Inbox, free_port
-from tests.notifications.test_smtp import _rejected
+from tests.notifications.conftest import Inbox, free_port, rejected_report
 
 CHECKOUT_OUTBOX = Path(__file__).resolve().parents[2] / "instance" / "outbox"
-# _rejected: procurement is told of the submission, each of the provider's two users of the
+# rejected_report: procurement is told of the submission, each of the provider's two users of the
 # rejection.
 MAILS = 3
 
@@ -90,7 +89,7 @@ def _until(condition, seconds: float = 60) -> None:
 def test_a_refused_mail_is_retried_by_rq_and_sent_once(app, refusing, tmp_path):
     before = set(CHECKOUT_OUTBOX.glob("*")) if CHECKOUT_OUTBOX.exists() else set()
     inbox, settings = refusing(refusals=2)
-    _rejected(app)
+    rejected_report(app)
     with app.app_context():
         assert queue("mail").count == MAILS  # queued after the commit, none sent yet
     worker = start_worker(app.config["DATABASE_URL"], app.config["REDIS_URL"], "mail", **settings)
@@ -114,7 +113,7 @@ def test_a_refused_mail_is_retried_by_rq_and_sent_once(app, refusing, tmp_path):
 
 def test_a_server_that_never_answers_leaves_the_job_failed_and_the_mail_pending(app, refusing):
     inbox, settings = refusing(refusals=1000)
-    _rejected(app)
+    rejected_report(app)
     worker = start_worker(app.config["DATABASE_URL"], app.config["REDIS_URL"], "mail", **settings)
     try:
         with app.app_context():

@@ -8,42 +8,16 @@ from datetime import date
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
-from contracts.models import Contract, Notification, User
-from contracts.services import reports
-from contracts.services.accounts import create_user
-from contracts.services.audit import Actor
+from contracts.models import Notification, User
 from provider_portal import transaction
 from provider_portal.extensions import db
-from tests.conftest import TEST_ACTOR, TEST_PASSWORD
-from tests.factories import make_report, sample_report
+from tests.notifications.conftest import people, rejected_report
 from tests.scenarios import sample_scenario
-
-PROCUREMENT = Actor("indkob@example.dk")
-
-
-def _people(provider_id: int) -> None:
-    for email, role, provider in (
-        ("anna@fodfaeste.dk", "provider", provider_id),
-        ("bo@fodfaeste.dk", "provider", provider_id),
-        ("indkob@example.dk", "procurement", None),
-    ):
-        create_user(db.session, TEST_ACTOR, email, role, TEST_PASSWORD, provider)
-
-
-def _rejected(app) -> None:
-    with app.app_context():
-        scenario = sample_scenario(db.session)
-        _people(scenario.provider_id)
-        contract = db.session.get(Contract, scenario.contract_id)
-        report = make_report(db.session, contract, sample_report(), status="submitted")
-        transaction.commit()
-        reports.reject(db.session, PROCUREMENT, report, "Timerne for DL-9XW3M ser for høje ud")
-        transaction.commit()
 
 
 def test_a_rejected_report_mails_each_provider_user_once_in_danish(smtp_app, smtp):
     inbox, _ = smtp
-    _rejected(smtp_app)
+    rejected_report(smtp_app)
     for address in ("anna@fodfaeste.dk", "bo@fodfaeste.dk"):
         (mail,) = inbox.to(address)
         assert mail["Subject"] == "Rapport afvist: SÆR-2018-03, januar 2019"
@@ -59,13 +33,18 @@ def test_a_rejected_report_mails_each_provider_user_once_in_danish(smtp_app, smt
     ]
 
 
+def _runner(app):
+    """The sample contract with two provider users and procurement; the app's command runner."""
+    with app.app_context():
+        scenario = sample_scenario(db.session)
+        people(scenario.provider_id)
+        transaction.commit()
+    return app.test_cli_runner()
+
+
 def test_reminders_on_the_5th_once_per_provider_user_and_none_the_second_time(smtp_app, smtp):
     inbox, _ = smtp
-    with smtp_app.app_context():
-        scenario = sample_scenario(db.session)
-        _people(scenario.provider_id)
-        transaction.commit()
-    runner = smtp_app.test_cli_runner()
+    runner = _runner(smtp_app)
     first = runner.invoke(args=["send-reminders", "--day", "2019-02-05"])
     assert first.exit_code == 0, first.output
     # A long subject is folded into encoded words; what a mail client shows is stripped.
@@ -85,12 +64,7 @@ def test_reminders_on_the_5th_once_per_provider_user_and_none_the_second_time(sm
 
 def test_a_contract_ending_in_30_days_without_successor_mails_procurement(smtp_app, smtp):
     inbox, _ = smtp
-    with smtp_app.app_context():
-        scenario = sample_scenario(db.session)
-        _people(scenario.provider_id)
-        transaction.commit()
-    # The sample contract ends on 31 August 2019.
-    runner = smtp_app.test_cli_runner()
+    runner = _runner(smtp_app)  # the sample contract ends on 31 August 2019
     runner.invoke(args=["send-reminders", "--day", "2019-08-01"])
     runner.invoke(args=["send-reminders", "--day", "2019-08-01"])
     (mail,) = inbox.to("indkob@example.dk")
@@ -101,7 +75,7 @@ def test_a_contract_ending_in_30_days_without_successor_mails_procurement(smtp_a
 def test_a_mail_due_while_the_server_is_down_is_sent_once_when_it_is_back(smtp_app, smtp):
     inbox, controller = smtp
     controller.stop()
-    _rejected(smtp_app)
+    rejected_report(smtp_app)
     with smtp_app.app_context():
         pending = db.session.scalar(
             sa.select(sa.func.count())

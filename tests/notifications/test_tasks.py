@@ -22,7 +22,7 @@ from tests.conftest import TEST_ACTOR, TEST_PASSWORD
 from tests.factories import logged_in_client, make_contract, make_report, sample_report
 from tests.finance.demo_approvals import ATTESTER
 from tests.finance.helpers import at, sample_invoice
-from tests.notifications.test_smtp import PROCUREMENT
+from tests.notifications.conftest import PROCUREMENT
 from tests.scenarios import sample_scenario
 
 FEB_5 = date(2019, 2, 5)

@@ -11,7 +11,7 @@ from provider_portal.extensions import db
 from tests.api.answers import check_against_document
 from tests.api.conftest import bearer
 from tests.factories import make_report, sample_report
-from tests.notifications.test_smtp import PROCUREMENT
+from tests.notifications.conftest import PROCUREMENT
 from tests.scenarios import two_providers
 
 
