@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from . import config as portal_config
+from . import instance_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 # Where a checkout finds the Peppol BIS 3.0 rules (kept outside the repository): the shared
@@ -24,7 +25,7 @@ def create_app(config: dict | None = None) -> Flask:
         instance_relative_config=True,
         template_folder=str(ROOT / "templates"),
     )
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    instance_folder.prepare(Path(app.instance_path))
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -56,6 +57,7 @@ def create_app(config: dict | None = None) -> Flask:
             )
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"])
     portal_config.check(app.config)
+    instance_folder.prepare_sqlite(app.config["SQLALCHEMY_DATABASE_URI"])
     if app.config["PROXY_FIX_HOPS"]:
         # Behind that many proxies the client's address (and scheme) is theirs to tell; without
         # them a client's X-Forwarded-For is never believed.

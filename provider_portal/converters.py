@@ -11,28 +11,29 @@ error from the database or the queue.
 
 from __future__ import annotations
 
-import re
-
 from werkzeug.exceptions import NotFound
 from werkzeug.routing import BaseConverter, IntegerConverter
 
-from contracts.rules.periods import Month
+from contracts.rules.periods import MONTH_RE, Month
 
 # The largest id an integer column holds on PostgreSQL; a larger one would fail in the database.
 MAX_ID = 2**31 - 1
-# The months the portal speaks of: years 1000 to 2999. Year 0000 is no calendar year for Python's
-# dates, and a year with five digits is no YYYY-MM.
-MONTH_PATTERN = r"^[12][0-9]{3}-(0[1-9]|1[0-2])$"
-_MONTH = re.compile(MONTH_PATTERN)
+# The months the portal speaks of: periods' YYYY-MM in the years 1000 to 2999 (year 0000 is no
+# calendar year for Python's dates). The syntax itself has one home, contracts.rules.periods.
+FIRST_YEAR, LAST_YEAR = 1000, 2999
+MONTH_PATTERN = MONTH_RE.pattern.replace(r"(\d{4})", r"([12]\d{3})", 1)
 # RQ's own rule for a job's id (rq.job.JOB_ID_PATTERN), with a length no id of ours reaches.
 JOB_ID_PATTERN = r"^[A-Za-z0-9_-]{1,100}$"
 
 
 def read_month(text: object) -> Month:
     """A month the portal speaks of, written YYYY-MM; ValueError otherwise."""
-    if not isinstance(text, str) or not _MONTH.match(text):
+    month = Month.parse(text)
+    if not month.isascii():  # Python's \d takes any script's digits; the document's, ASCII's
         raise ValueError(f"{text!r} is not a month in the form YYYY-MM")
-    return Month.parse(text)
+    if not FIRST_YEAR <= month.year <= LAST_YEAR:
+        raise ValueError(f"{text!r} is not a month from {FIRST_YEAR} to {LAST_YEAR}")
+    return month
 
 
 class NotAMonth(NotFound):

@@ -8,6 +8,7 @@ A provider reads only its own notices: another provider's notice or contract is 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Literal
 
@@ -33,10 +34,16 @@ READERS = ("procurement", "finance", "provider")
 REASONS = Literal[EXIT_REASONS]  # the exit reasons of DESIGN.md §4, listed in the schema
 
 
+HOURS_PATTERN = r"^\d{1,2}(\.\d{1,2})?$"
+HOURS_TEXT = re.compile(HOURS_PATTERN, re.ASCII)
+
+
 def _hours(value: object) -> Decimal:
     # A decimal string ("3.50") as hours are written elsewhere; a JSON number is taken as written.
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise ValueError('must be a number of hours such as "3.50"')
+    if isinstance(value, str) and not HOURS_TEXT.fullmatch(value.strip()):
+        raise ValueError(f'{value[:20]!r} is not a number of hours such as "3.50"')
     try:
         hours = Decimal(str(value).strip())
     except InvalidOperation:
@@ -51,10 +58,13 @@ Hours = Annotated[
     BeforeValidator(_hours),
     WithJsonSchema(
         {
-            "type": "string",
-            "pattern": r"^\d{1,2}(\.\d{1,2})?$",
+            "anyOf": [
+                {"type": "string", "pattern": HOURS_PATTERN},
+                {"type": "number", "exclusiveMinimum": 0, "maximum": 12},
+            ],
             "examples": ["3.50"],
-            "description": "hours as a decimal string, more than 0 and at most 12",
+            "description": "hours as a decimal string (or a JSON number), more than 0 and at "
+            "most 12, in hundredths",
         }
     ),
 ]

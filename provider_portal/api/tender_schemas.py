@@ -28,7 +28,7 @@ READERS = ("procurement", "finance", "provider")
 Procedure = Literal["open", "restricted", "competitive_negotiation", "light_regime"]
 ContractKind = Literal["special_effort", "framework"]
 Status = Literal["draft", "published", "closed", "evaluated", "awarded", "concluded", "cancelled"]
-DECIMAL_TEXT = re.compile(r"^\d{1,5}(\.\d{1,2})?$")
+DECIMAL_TEXT = re.compile(r"^\d{1,5}(\.\d{1,2})?$", re.ASCII)
 
 
 def _two_decimals(value: object) -> Decimal:

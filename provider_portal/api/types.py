@@ -35,10 +35,11 @@ MAX_AMOUNT = Decimal("9999999999.99")
 # What the API takes as an amount, as its document says: digits, a point and at most two
 # decimals. Not "1e5", "1_000", "Infinity" or an exponent Decimal would take a minute to round.
 MONEY_PATTERN = r"^-?\d{1,10}(\.\d{1,2})?$"
-MONEY_TEXT = re.compile(MONEY_PATTERN)
-PLAIN_DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-RATE_TEXT = re.compile(r"^\d+(\.\d{1,4})?$")
+# ASCII: Python's \d takes any script's digits, the document's (ECMA's) only 0-9.
+MONEY_TEXT = re.compile(MONEY_PATTERN, re.ASCII)
+PLAIN_DECIMAL = re.compile(r"^-?\d+(\.\d+)?$", re.ASCII)
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+RATE_TEXT = re.compile(r"^\d+(\.\d{1,4})?$", re.ASCII)
 
 
 def _money(value: object) -> Decimal:
@@ -50,9 +51,9 @@ def _money(value: object) -> Decimal:
         raise ValueError('must be a decimal string such as "1234.50", not a JSON number')  # noqa: TRY004
     if not isinstance(value, str):
         raise ValueError('must be a decimal string such as "1234.50"')  # noqa: TRY004
-    if MONEY_TEXT.match(value):
+    if MONEY_TEXT.fullmatch(value):
         return parse_money(value)
-    if PLAIN_DECIMAL.match(value):
+    if PLAIN_DECIMAL.fullmatch(value):
         if len(value.partition(".")[0].lstrip("-")) > 10:
             raise ValueError(f"must be at most {MAX_AMOUNT}")
         raise ValueError(f"{value[:40]!r} has more than two decimals")
@@ -85,7 +86,7 @@ def _rate(value: object) -> Decimal:
 def _iso_date(value: object) -> date:
     if isinstance(value, date):
         return value
-    if not isinstance(value, str) or not ISO_DATE.match(value):
+    if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
         raise ValueError("must be a date written YYYY-MM-DD")
     try:
         return date.fromisoformat(value)
@@ -182,7 +183,7 @@ PostcodeText = Annotated[str, WithJsonSchema({"type": "string", "pattern": POSTC
 
 def written_as(value: str, pattern: str, what: str) -> str:
     """The value if it matches the pattern the document gives; a ValueError naming `what`."""
-    if not re.match(pattern, value):
+    if not re.fullmatch(pattern, value):
         raise ValueError(f"must be written as {what}")
     return value
 
