@@ -34,7 +34,10 @@ def test_the_tender_tables_scroll_inside_their_box_on_a_narrow_screen(page: Page
     page.get_by_label("Månedspris pr. deltager").fill("9500.00")
     page.get_by_label("Timepris").fill("48.00")
     page.get_by_label("Resultatbonus (job eller uddannelse)").fill("15000.00")
-    page.locator("main form button[type=submit]").click()
+    page.get_by_role("button", name="Kontrollér tilbuddet").click()
+    # The bid is shown back as it will be stored before it is placed.
+    expect(page.locator("main")).to_contain_text("9.500,00 kr.")
+    page.get_by_role("button", name="Afgiv tilbuddet").click()
     expect(page).to_have_url(tender_url)
 
     page.set_viewport_size({"width": 480, "height": 900})
