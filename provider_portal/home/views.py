@@ -104,6 +104,7 @@ NAVIGATION = {
         NavItem("admin.home", _l("Users and tokens")),
         NavItem("admin.audit", _l("Audit log")),
         NavItem("job_pages.failed", _l("Failed jobs")),
+        NavItem("mail_admin.listing", _l("Outbox"), ("mail_admin.",)),
     ],
 }
 

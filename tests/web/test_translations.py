@@ -204,6 +204,7 @@ NAVIGATION = {
         "Brugere og API-nøgler": "/admin/",
         "Revisionslog": "/admin/audit",
         "Fejlede job": "/jobs/failed",
+        "Udbakke": "/admin/outbox/",
     },
 }
 
