@@ -193,6 +193,8 @@ class NumberField(StringField):
         self.problem, self.data = None, None
         text = (valuelist[0] if valuelist else "") or ""
         if not text.strip():
+            # Spaces alone are no value: InputRequired and Optional then see an empty box.
+            self.raw_data = [""]
             return
         try:
             value = read_number(text, self.units)

@@ -125,6 +125,7 @@ def test_an_amount_with_ore_fractions_or_beyond_the_column_or_negative_is_refuse
     ]
     assert _bid(app, "da", monthly_fee="-5")[1] == ["Må ikke være negativt."]
     assert _bid(app, "da", monthly_fee="")[1] == ["Angiv beløbet."]
+    assert _bid(app, "da", monthly_fee="   ")[1] == ["Angiv beløbet."]
 
 
 def test_the_million_of_the_issue_is_read_with_no_second_wrong_sentence(app):
