@@ -1,0 +1,103 @@
+"""The provider sessions of `make load` (run by locust in a process of its own, as gevent wants).
+
+Each simulated person is one provider's coordinator: logs in through the login form, then
+browses the home page, the invoices and the month's report page, downloads the report template,
+and now and then uploads the month's report through the page (CSRF token and all). The accounts
+come from the JSON file LOAD_ACCOUNTS names (benchmarks.load writes it); each person takes the
+next account, so sessions never share a provider, and sends its report once on arrival.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import re
+
+from locust import HttpUser, between, task
+
+_ACCOUNTS = json.loads(open(os.environ["LOAD_ACCOUNTS"], encoding="utf-8").read())  # noqa: SIM115
+_NEXT = itertools.count()
+_CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+
+
+def _token(html: str) -> str:
+    match = _CSRF.search(html)
+    if match is None:
+        raise ValueError("no CSRF token on the page")
+    return match.group(1)
+
+
+def _problems(html: str) -> str:
+    """The page's own words for what was wrong (its error notices and problem list)."""
+    table = html.partition('class="data file-problems"')[2].partition("</table>")[0]
+    found = re.findall(r'class="notice notice-error"[^>]*>(.*?)</', html, re.S)
+    found += re.findall(r"<td[^>]*>(.*?)</td>", table, re.S)
+    text = "; ".join(" ".join(re.sub(r"<[^>]+>", " ", cell).split()) for cell in found)
+    if not text:
+        main = html.partition("<main")[2].partition("</main>")[0]
+        text = " ".join(re.sub(r"<[^>]+>", " ", main).split())
+    return text[:600]
+
+
+class Coordinator(HttpUser):
+    wait_time = between(0.5, 2.0)
+
+    def on_start(self) -> None:
+        account = _ACCOUNTS["people"][next(_NEXT) % len(_ACCOUNTS["people"])]
+        self.account = account
+        self.report_path = (
+            f"/provider/contracts/{account['contract_id']}/reports/{_ACCOUNTS['month']}"
+        )
+        page = self.client.get("/login", name="page: login")
+        answer = self.client.post(
+            "/login",
+            data={
+                "email": account["email"],
+                "password": _ACCOUNTS["password"],
+                "csrf_token": _token(page.text),
+            },
+            name="login",
+            allow_redirects=False,
+        )
+        if answer.status_code != 302:
+            answer.failure(f"login answered {answer.status_code}")
+        # Every session sends its report once at least, so the reports stored can be counted
+        # against the sessions.
+        self.upload()
+
+    @task(5)
+    def home(self) -> None:
+        self.client.get("/provider/", name="page: home")
+
+    @task(3)
+    def invoices(self) -> None:
+        self.client.get("/provider/invoices", name="page: invoices")
+
+    @task(3)
+    def report(self) -> None:
+        self.client.get(self.report_path, name="page: report")
+
+    @task(2)
+    def template(self) -> None:
+        self.client.get(f"{self.report_path}/template.csv", name="download: report template")
+
+    @task(1)
+    def upload(self) -> None:
+        page = self.client.get(self.report_path, name="page: report")
+        with self.client.post(
+            f"{self.report_path}/upload",
+            data={"csrf_token": _token(page.text)},
+            files={"file": ("rapport.csv", self.account_csv(), "text/csv")},
+            name="upload: report",
+            allow_redirects=False,
+            catch_response=True,
+        ) as answer:
+            # A stored report answers by sending the person to its page.
+            if answer.status_code == 302:
+                answer.success()
+            else:
+                answer.failure(f"upload answered {answer.status_code}: {_problems(answer.text)}")
+
+    def account_csv(self) -> bytes:
+        return self.account["csv"].encode("cp1252")
