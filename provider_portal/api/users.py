@@ -1,5 +1,5 @@
 """API calls of the users' lifecycle (DESIGN.md §8, §13): invite a user (the person chooses
-their own password by the mailed link), deactivate, reactivate.
+their own password by the mailed link), deactivate, reactivate, reset a lost second factor.
 
 A provider's user administrator is `"role": "provider_admin"` in JSON, in and out (a provider
 user who may manage its own provider's users). Who may manage whom is the domain's
@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 
 from contracts.models import User
 from contracts.services import invitations
-from contracts.services.user_admin import set_user_active
+from contracts.services.user_admin import reset_second_factor, set_user_active
 
 from .. import clock, mail
 from ..extensions import db
@@ -48,6 +48,7 @@ class UserOut(BaseModel):
     awaiting_approval: bool = Field(
         description="A staff account waiting for a second person's approval before it is invited"
     )
+    two_factor: bool = Field(description="Two-step verification (TOTP) is set up")
     created_at: dt.datetime
 
     @classmethod
@@ -60,6 +61,7 @@ class UserOut(BaseModel):
             provider_id=user.provider_id,
             is_active=user.is_active,
             awaiting_approval=user.awaiting_approval,
+            two_factor=user.totp_enabled_at is not None,
             created_at=user.created_at,
         )
 
@@ -125,3 +127,20 @@ def deactivate_user(user_id: int):
 def reactivate_user(user_id: int):
     """409 for an account awaiting approval; another provider's user is not found (404)."""
     return UserOut.of(set_user_active(db.session, actor(), current(), user_id, True))
+
+
+@operation(
+    "POST",
+    "/users/<int:user_id>/second-factor/reset",
+    summary="Reset a user's second factor",
+    roles=MANAGERS,
+    tag="users",
+    response=UserOut,
+    response_description="Reset (a lost phone): the user's sessions ended, and the next login "
+    "sets up a new second factor",
+    extra_errors=(403, 404, 409),
+)
+def reset_user_second_factor(user_id: int):
+    """403 for one's own (changed on one's own page); 404 for another provider's user; 409 when
+    the user has no second factor."""
+    return UserOut.of(reset_second_factor(db.session, actor(), current(), user_id))

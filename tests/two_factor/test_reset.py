@@ -99,3 +99,35 @@ def test_the_demos_users_log_in_with_the_password_and_the_login_page_says_so(cli
 def test_without_demo_users_the_login_page_says_nothing_of_them(tf_app):
     page = tf_app.test_client().get("/login").get_data(as_text=True)
     assert "uden totrinsbekræftelse" not in page
+
+
+def test_the_api_resets_a_colleagues_second_factor_and_says_so(tf_app, make_user, make_provider):
+    from contracts.services.accounts import create_token
+    from provider_portal.extensions import db
+    from tests.conftest import TEST_ACTOR
+
+    colleague = _colleagues(tf_app, make_user, make_provider)
+    add_person(tf_app, make_user, make_provider, "fremmed@example.dk", manages=True)
+    with tf_app.app_context():
+        tokens = {
+            email: create_token(
+                db.session,
+                TEST_ACTOR,
+                db.session.scalar(sa.select(User).where(User.email == email)),
+            )[1]
+            for email in (ADMIN, "fremmed@example.dk")
+        }
+        db.session.commit()
+    api = tf_app.test_client()
+    target = _user_id(tf_app, COLLEAGUE)
+    path = f"/api/v1/users/{target}/second-factor/reset"
+    stranger = api.post(path, headers={"Authorization": f"Bearer {tokens['fremmed@example.dk']}"})
+    assert stranger.status_code == 404
+    answer = api.post(path, headers={"Authorization": f"Bearer {tokens[ADMIN]}"})
+    assert answer.status_code == 200
+    assert answer.get_json()["two_factor"] is False
+    assert "/login" in colleague.get("/provider/").headers["Location"]
+    again = api.post(path, headers={"Authorization": f"Bearer {tokens[ADMIN]}"})
+    assert again.status_code == 409
+    assert "ingen totrinsbekræftelse" not in again.get_data(as_text=True)  # English on the API
+    assert "has no second factor" in again.get_json()["errors"][0]["message"]
