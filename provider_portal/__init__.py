@@ -56,6 +56,16 @@ def create_app(config: dict | None = None) -> Flask:
                 config["DATABASE_URL"], Path(app.instance_path)
             )
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"])
+    if app.config.get("HTTPS_ONLY"):
+        # A __Host- cookie is sent only over HTTPS, to this host alone, for every path: no
+        # sibling domain or plain-HTTP page can set or read it.
+        app.config.update(
+            SESSION_COOKIE_NAME="__Host-session",
+            SESSION_COOKIE_SECURE=True,
+            SESSION_COOKIE_PATH="/",
+            SESSION_COOKIE_DOMAIN=False,
+            REMEMBER_COOKIE_SECURE=True,
+        )
     portal_config.check(app.config)
     instance_folder.prepare_sqlite(app.config["SQLALCHEMY_DATABASE_URI"])
     if app.config["PROXY_FIX_HOPS"]:

@@ -83,6 +83,10 @@ def from_environment(instance_path: Path) -> dict:
         # The demo's test identity provider (provider_portal.saml.test_idp): the login button
         # says "(test)".
         "SAML_TEST_IDP": env("SAML_TEST_IDP") == "1",
+        # Served over HTTPS (DESIGN.md §16): the session cookie is Secure and named __Host-, the
+        # browser is told to use HTTPS only (HSTS). On when PORTAL_URL is an https:// address or
+        # HTTPS_ONLY=1; off for `make run` on http://127.0.0.1.
+        "HTTPS_ONLY": env("HTTPS_ONLY") == "1" or (env("PORTAL_URL") or "").startswith("https://"),
         # How many proxies in front of the portal set X-Forwarded-For (and -Proto); 0: none,
         # and the header is not believed.
         "PROXY_FIX_HOPS": int(env("PROXY_FIX_HOPS") or 0),

@@ -161,6 +161,9 @@ def _headers(response):
     response.headers["Referrer-Policy"] = "same-origin"
     response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
     response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    if current_app.config.get("HTTPS_ONLY"):
+        # A year, subdomains too: the browser never tries plain HTTP again.
+        response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
     if g.get("user") is not None and "Cache-Control" not in response.headers:
         # Pages with personal data must not linger in shared caches or the back button.
         response.headers["Cache-Control"] = "no-store"

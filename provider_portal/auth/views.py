@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import logout_user
 
@@ -161,6 +161,11 @@ def set_language():
     target = safe_next(request.form.get("next")) or url_for("home.index")
     response = redirect(target)
     response.set_cookie(
-        LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600, httponly=True, samesite="Lax"
+        LANGUAGE_COOKIE,
+        language,
+        max_age=365 * 24 * 3600,
+        httponly=True,
+        samesite="Lax",
+        secure=bool(current_app.config.get("HTTPS_ONLY")),
     )
     return response
