@@ -208,7 +208,8 @@ def _rule_paths(rule: str) -> list[str]:
     # A generic id right after a word (`/contract/<int:scope_id>`) is that word's id.
     generic = "|".join(GENERIC_IDS)
     rule = re.sub(rf"/([a-z]+)/<(?:[a-z]+(?:\([^)]*\))?:)?(?:{generic})>", r"/\1/{\1_id}", rule)
-    return [re.sub(r"<(?:[a-z]+(?:\([^)]*\))?:)?([a-z_]+)>", r"{\1}", rule)]
+    # Converters may have an underscore in their name (`<job_id:job_id>`).
+    return [re.sub(r"<(?:[a-z_]+(?:\([^)]*\))?:)?([a-z_]+)>", r"{\1}", rule)]
 
 
 def _id_routes(app: Flask, openapi: dict) -> set[tuple[str, str]]:
