@@ -4,7 +4,7 @@
 `NotAMonth`: a page that does not exist (404) on pages, the API's JSON problem for the field
 `month` (errors.py).
 
-`<int:...>` is bounded by what an id column holds, and `<job_id:...>` takes only what RQ takes
+`<int:...>` is bounded by what an id column holds, and `<job:...>` takes only what RQ takes
 for a job's id: anything else names no record, so it is not found (404) rather than a server
 error from the database or the queue.
 """
@@ -68,4 +68,4 @@ class JobIdConverter(BaseConverter):
     regex = JOB_ID_PATTERN[1:-1]
 
 
-CONVERTERS = {"month": MonthConverter, "int": IdConverter, "job_id": JobIdConverter}
+CONVERTERS = {"month": MonthConverter, "int": IdConverter, "job": JobIdConverter}

@@ -72,7 +72,7 @@ def start_aggregation(body: AggregationIn):
 
 @operation(
     "GET",
-    "/jobs/<job_id:job_id>",
+    "/jobs/<job:job_id>",
     summary="A job's status and progress",
     roles=("procurement", "finance"),
     tag="jobs",

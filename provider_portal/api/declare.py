@@ -45,7 +45,7 @@ CONVERTER_SCHEMAS = {
     "int": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
     "string": {"type": "string", "pattern": "^[^/]+$"},
     "month": {"type": "string", "pattern": MONTH_PATTERN, "examples": ["2019-01"]},
-    "job_id": {"type": "string", "pattern": JOB_ID_PATTERN, "examples": ["aggregate-2019-01"]},
+    "job": {"type": "string", "pattern": JOB_ID_PATTERN, "examples": ["aggregate-2019-01"]},
 }
 
 

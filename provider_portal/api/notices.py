@@ -59,7 +59,7 @@ Hours = Annotated[
     WithJsonSchema(
         {
             "anyOf": [
-                {"type": "string", "pattern": HOURS_PATTERN},
+                {"type": "string", "pattern": HOURS_PATTERN, "examples": ["3.50"]},
                 {"type": "number", "exclusiveMinimum": 0, "maximum": 12},
             ],
             "examples": ["3.50"],

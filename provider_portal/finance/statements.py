@@ -73,7 +73,7 @@ def budget_pdf(year: int):
     return queued(documents_jobs.budget_job_id(year), "render_budget", year)
 
 
-@bp.route("/documents/<job_id:job_id>")
+@bp.route("/documents/<job:job_id>")
 @allow("finance", "procurement")
 def document(job_id: str):
     """A queued document: being made (the page reloads itself), ready to download, failed, or
@@ -90,7 +90,7 @@ def document(job_id: str):
     )
 
 
-@bp.route("/documents/<job_id:job_id>/download")
+@bp.route("/documents/<job:job_id>/download")
 @allow("finance", "procurement")
 def document_download(job_id: str):
     """The made PDF; back to the document's page while it is not (or no longer) there."""

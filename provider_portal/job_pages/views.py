@@ -179,7 +179,7 @@ def _said(message: str | None) -> str | None:
     return _(message) if message in OWN_MESSAGES else message
 
 
-@bp.route("/<job_id:job_id>")
+@bp.route("/<job:job_id>")
 @allow(*STARTERS)
 def job(job_id: str):
     """The job page: a progress bar kept up to date by job.js, ending in the result or the error."""
@@ -195,7 +195,7 @@ def _month_label(month: str | None) -> str:
         return month or ""
 
 
-@bp.route("/<job_id:job_id>/status")
+@bp.route("/<job:job_id>/status")
 @allow(*STARTERS)
 def job_status(job_id: str):
     """The job's state as JSON for the page's script (session-authenticated, read-only)."""
