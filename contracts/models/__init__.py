@@ -1,6 +1,7 @@
 """The domain's models, on one declarative base with a constraint naming convention."""
 
 from .base import Base, utcnow
+from .benchmark import BenchmarkImport
 from .contract import Amendment, Contract
 from .invoices import Invoice, InvoiceLine
 from .notices import Notice
@@ -29,6 +30,7 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Base",
+    "BenchmarkImport",
     "Bid",
     "Contract",
     "Enrolment",

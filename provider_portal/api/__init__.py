@@ -8,6 +8,7 @@ the roles, validates the body and query with pydantic and feeds `/api/v1/openapi
 from . import (  # noqa: F401  # noqa: F401  # noqa: F401
     aggregations,
     audit,
+    benchmark,
     budget,
     contract_actions,
     contracts,
