@@ -39,6 +39,7 @@ from ..notices import record as tell
 from ..referrals import age_allowed
 from ..scope import Viewer
 from . import plan
+from .benchmark_peers import load_peer_packages
 from .generator import (
     CitizenPlan,
     NoticePlan,
@@ -139,6 +140,8 @@ def load_demo(session: Session, pseudonym_key: bytes) -> str:
     report_count = _write_reports(session, contracts, enrolments, users, reports)
     with _stamped(session, plan.RETENDER_PUBLISHED_AT):
         _open_retender(session, contracts, users["procurement"])
+    with _stamped(session, plan.at(plan.DEMO_TODAY, 7)):
+        load_peer_packages(session, plan.DEMO_ACTOR)  # Odense and Aarhus (DESIGN.md §12)
     record(
         session,
         plan.DEMO_ACTOR,
