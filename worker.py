@@ -22,7 +22,13 @@ from provider_portal.jobs.liveness import (
     PortalWorker,
     note_abandoned,
 )
-from provider_portal.jobs.queues import QUEUES, AppContextJob, queue, redis_connection
+from provider_portal.jobs.queues import (
+    QUEUES,
+    AppContextJob,
+    PlainSerializer,
+    queue,
+    redis_connection,
+)
 
 log = logging.getLogger("worker")
 
@@ -55,6 +61,7 @@ def main(argv: list[str]) -> None:
         [queue(name, connection) for name in names],
         connection=connection,
         job_class=AppContextJob,
+        serializer=PlainSerializer,
         # Heartbeats every 5 s, in a job or idle, and frequent cleanups hand a dead
         # worker's jobs back within a minute (see provider_portal.jobs).
         job_monitoring_interval=JOB_MONITORING_INTERVAL,

@@ -87,6 +87,11 @@ def from_environment(instance_path: Path) -> dict:
         # browser is told to use HTTPS only (HSTS). On when PORTAL_URL is an https:// address or
         # HTTPS_ONLY=1; off for `make run` on http://127.0.0.1.
         "HTTPS_ONLY": env("HTTPS_ONLY") == "1" or (env("PORTAL_URL") or "").startswith("https://"),
+        # Modules besides the portal's own whose functions a worker may run as jobs (the test
+        # suite's, "tests.jobs."); nothing else written into Redis is ever called.
+        "EXTRA_JOB_MODULES": tuple(
+            name.strip() for name in (env("EXTRA_JOB_MODULES") or "").split(",") if name.strip()
+        ),
         # How many proxies in front of the portal set X-Forwarded-For (and -Proto); 0: none,
         # and the header is not believed.
         "PROXY_FIX_HOPS": int(env("PROXY_FIX_HOPS") or 0),

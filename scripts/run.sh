@@ -42,11 +42,14 @@ make_key() {
 }
 make_key secret_key
 make_key pseudonym_key
+# Redis runs jobs and holds the login counters: nobody reaches it without this password.
+make_key redis_password
+REDIS_PASSWORD="$(<"$INSTANCE/redis_password")"
 
 SECRET_KEY="$(<"$INSTANCE/secret_key")"
 PSEUDONYM_KEY="$(<"$INSTANCE/pseudonym_key")"
 export SECRET_KEY PSEUDONYM_KEY
-export REDIS_URL="redis://127.0.0.1:${REDIS_PORT}/0"
+export REDIS_URL="redis://:${REDIS_PASSWORD}@127.0.0.1:${REDIS_PORT}/0"
 export PORTAL_TODAY="${PORTAL_TODAY:-2019-01-24}"
 # Every log (web, worker, scheduler, Redis) in Copenhagen time, as the portal shows its times.
 export TZ="${TZ:-Europe/Copenhagen}"
@@ -100,31 +103,44 @@ start() {  # start NAME CMD...
     NAMES+=("$name")
 }
 
+# PONG from the redis on REDIS_PORT; with an argument, after AUTH with that password.
 redis_ping() {
     if command -v redis-cli >/dev/null 2>&1; then
-        [[ "$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" == "PONG" ]]
+        if [[ -n "${1:-}" ]]; then
+            [[ "$(REDISCLI_AUTH="$1" redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" == "PONG" ]]
+        else
+            [[ "$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" == "PONG" ]]
+        fi
     else
-        "$PY" - "$REDIS_PORT" <<'EOF' >/dev/null 2>&1
+        "$PY" - "$REDIS_PORT" "${1:-}" <<'EOF' >/dev/null 2>&1
 import sys, redis
-sys.exit(0 if redis.Redis(host="127.0.0.1", port=int(sys.argv[1]), socket_timeout=1).ping() else 1)
+client = redis.Redis(host="127.0.0.1", port=int(sys.argv[1]), password=sys.argv[2] or None, socket_timeout=1)
+sys.exit(0 if client.ping() else 1)
 EOF
     fi
 }
 
 # ------------------------------------------------------------------ redis
 if redis_ping; then
-    log "reusing the redis already answering on 127.0.0.1:$REDIS_PORT"
+    # Someone's redis without a password: used as it is, and said so.
+    log "reusing the redis already answering on 127.0.0.1:$REDIS_PORT (it has no password)"
+    export REDIS_URL="redis://127.0.0.1:${REDIS_PORT}/0"
+elif redis_ping "$REDIS_PASSWORD"; then
+    log "reusing the portal's redis already answering on 127.0.0.1:$REDIS_PORT"
 else
     command -v redis-server >/dev/null 2>&1 || die "redis-server not installed; run 'make system-deps'."
-    start redis redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' \
-        --appendonly no --dir "$INSTANCE" --daemonize no --loglevel warning
+    # Never on a command line, where ps shows it: redis reads it from its standard input.
+    REDIS_REQUIREPASS="$REDIS_PASSWORD" start redis bash -c \
+        'printf "requirepass %s\n" "$REDIS_REQUIREPASS" | exec redis-server - --port "$1" \
+        --bind 127.0.0.1 --save "" --appendonly no --dir "$2" --daemonize no --loglevel warning' \
+        redis "$REDIS_PORT" "$INSTANCE"
     for _ in $(seq 100); do
-        redis_ping && break
+        redis_ping "$REDIS_PASSWORD" && break
         kill -0 "${PIDS[-1]}" 2>/dev/null || die "redis-server exited (is port $REDIS_PORT taken by something that is not redis? set REDIS_PORT)."
         sleep 0.1
     done
-    redis_ping || die "redis-server did not answer PING on port $REDIS_PORT."
-    log "redis-server running on 127.0.0.1:$REDIS_PORT"
+    redis_ping "$REDIS_PASSWORD" || die "redis-server did not answer PING on port $REDIS_PORT."
+    log "redis-server running on 127.0.0.1:$REDIS_PORT, with a password (instance/redis_password)"
 fi
 
 # --------------------------------------------------------------- database
@@ -173,7 +189,8 @@ if [[ "${DEMO_JUST_LOADED:-0}" == 1 ]]; then
     "${FLASK[@]}" approve-demo --up-to 2018-11 --attest-also 2018-12 --wait 600
 fi
 # Exactly one scheduler; cron strings are in Copenhagen time (TZ above).
-start cron "$VENV/bin/rq" cron --url "$REDIS_URL" --path "$ROOT" provider_portal.jobs.schedule
+# The URL (with the password) from the environment, not the command line.
+RQ_REDIS_URL="$REDIS_URL" start cron "$VENV/bin/rq" cron --path "$ROOT" provider_portal.jobs.schedule
 start web "${FLASK[@]}" run --host 127.0.0.1 --port "$WEB_PORT"
 
 cat <<EOF

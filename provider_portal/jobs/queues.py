@@ -7,6 +7,8 @@ read, with a deterministic id built from domain keys, an explicit timeout and TT
 
 from __future__ import annotations
 
+import io
+import pickle  # nosec B403 # written by RQ, read back only through _PlainUnpickler
 from smtplib import SMTPException
 
 from flask import Flask, current_app
@@ -39,6 +41,49 @@ TRANSIENT = (
 MAX_ERROR_LENGTH = 400
 
 
+# What a job may run: the portal's own job functions. Anyone who can write to Redis could
+# otherwise name any importable function (platform.node, os.system) for a worker to call.
+JOB_MODULES = ("provider_portal.jobs.", "provider_portal.mail.")
+# What job data may hold besides plain values (numbers, text, lists, dicts, None).
+_PLAIN_CLASSES = {
+    ("datetime", "datetime"),
+    ("datetime", "date"),
+    ("datetime", "timedelta"),
+    ("datetime", "timezone"),
+    ("decimal", "Decimal"),
+    # A month is a value type of its own (a str), in arguments and meta.
+    ("contracts.rules.periods", "Month"),
+}
+
+
+class _PlainUnpickler(pickle.Unpickler):
+    """Reads pickled job data that names no class or function but the plain ones above: a
+    pickle that would call anything else (pickle's way to run code) is refused before it runs."""
+
+    def find_class(self, module: str, name: str):
+        if (module, name) in _PLAIN_CLASSES:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"job data may not name {module}.{name}")
+
+
+class PlainSerializer:
+    """RQ's pickle, as RQ and `rq cron` write it, read back with _PlainUnpickler (job data are
+    ids, months and plain containers). RQ's JSON serializer would do, but `rq cron` enqueues
+    with the default serializer whatever it is told."""
+
+    @staticmethod
+    def dumps(value, *args, **kwargs) -> bytes:
+        return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+    @staticmethod
+    def loads(data: bytes, *args, **kwargs):
+        return _PlainUnpickler(io.BytesIO(data)).load()
+
+
+class NotAPortalJob(Exception):
+    """A job naming a function outside the portal's jobs (someone wrote it into Redis)."""
+
+
 class AppContextJob(Job):
     """Runs each job inside an app context of the app the worker made before forking, as
     Flask-RQ does; commits once when the job returns (transaction.py) and rolls back when it
@@ -47,9 +92,18 @@ class AppContextJob(Job):
     # Set once by worker.py; a job is never run where no app was made.
     app: Flask | None = None
 
+    def __init__(self, id: str | None = None, connection: Redis | None = None, serializer=None):
+        # Every job, made here, fetched by the web app or taken by a worker, is read the same
+        # safe way, whatever serializer a caller names.
+        super().__init__(id, connection=connection, serializer=PlainSerializer)
+
     def perform(self):
         if AppContextJob.app is None:
             raise RuntimeError("jobs run on worker.py's workers, which make the app first")
+        allowed = JOB_MODULES + tuple(AppContextJob.app.config.get("EXTRA_JOB_MODULES") or ())
+        if not self.func_name.startswith(allowed):
+            self.retries_left = 0
+            raise NotAPortalJob(f"{self.func_name} is not one of the portal's jobs")
         with AppContextJob.app.app_context():
             try:
                 result = super().perform()
@@ -84,7 +138,12 @@ def queue(name: str, connection: Redis | None = None) -> Queue:
     """One of the named queues, using the app-context Job class."""
     if name not in QUEUES:
         raise ValueError(f"unknown queue {name!r}")
-    return Queue(name, connection=connection or redis_connection(), job_class=AppContextJob)
+    return Queue(
+        name,
+        connection=connection or redis_connection(),
+        job_class=AppContextJob,
+        serializer=PlainSerializer,
+    )
 
 
 def status_as_fetched(job: Job) -> JobStatus:

@@ -18,3 +18,10 @@ def wrong(key: str) -> None:
     """Fails as a bug does, every time; counts its runs."""
     redis_connection().incr(key)
     raise ValueError("not something a retry mends")
+
+
+def slow(seconds: float) -> None:
+    """Takes its time, as a long job does."""
+    import time
+
+    time.sleep(seconds)

@@ -41,7 +41,9 @@ def test_a_job_that_starts_after_it_was_fetched_is_still_held(app):
     try:
         with app.app_context():
             connection = redis_connection()
-            queue("default", connection).enqueue("time.sleep", 3, job_id="slow", job_timeout=30)
+            queue("default", connection).enqueue(
+                "tests.jobs.flaky.slow", 3, job_id="slow", job_timeout=30
+            )
             fetched_while_waiting = AppContextJob.fetch("slow", connection=connection)
             deadline = time.monotonic() + 30
             while (

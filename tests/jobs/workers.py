@@ -37,6 +37,8 @@ def start_worker(
         DATABASE_URL=database_url,
         REDIS_URL=redis_url,
         PORTAL_TODAY=str(today),
+        # The suite's own job functions (tests/jobs/flaky.py) may run too.
+        EXTRA_JOB_MODULES="tests.jobs.",
         OUTBOX_DIR=str(Path(tempfile.gettempdir()) / "provider-portal-test-outbox"),
     )
     env.update(settings)
