@@ -143,6 +143,7 @@ def _register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .api import bp as api_bp
     from .auth.views import bp as auth_bp
+    from .benchmark.views import bp as benchmark_bp
     from .extensions import csrf
     from .finance.views import bp as finance_bp
     from .home.views import bp as home_bp
@@ -161,6 +162,7 @@ def _register_blueprints(app: Flask) -> None:
         admin_bp,
         job_pages_bp,
         scores_bp,
+        benchmark_bp,
         saml_bp,
     ):
         app.register_blueprint(bp)

@@ -81,6 +81,7 @@ NAVIGATION = {
         _PROVIDERS,
         _TENDERS,
         _SCORES,
+        NavItem("benchmark.index", _l("Compare cities"), ("benchmark.",)),
         _AGGREGATION,
         NavItem("procurement.users", _l("Users")),
     ],
