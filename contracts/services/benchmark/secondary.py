@@ -114,6 +114,7 @@ def choose(
     # The packages up to each month in turn, each proved with the one before it (a peer may
     # hold both): what a step adds to an older month stays for the steps after it.
     previous: set[Key] = set()
+    memo: dict = {}
     for step in range(len(months)):
         shown = months[: step + 1]
         last = cumulated(shown[-1])
@@ -128,7 +129,7 @@ def choose(
                 if any(k[1] == cumulated(shown[-2]) for k, _c in r.terms)
             ]
             hidden |= previous
-        _prove(values, hidden, small, relations, ({shown[-1], last}, periods), min_cell)
+        _prove(values, hidden, small, relations, ({shown[-1], last}, periods), min_cell, memo)
         # What the step published (a newest cell known anyway) stays published after it.
         suppressed = {k for k in suppressed if k[1] not in shown} | {
             k for k in hidden if k[1] in shown
@@ -144,6 +145,7 @@ def _prove(
     relations: Sequence[Relation],
     choices: tuple[set[str], set[str]],
     min_cell: int,
+    memo: dict,
 ) -> None:
     """Suppress more until the linear program bounds every suppressed count no narrower than
     min_cell: partners from the newest month and cumulated cells first, then any; where no
@@ -152,7 +154,7 @@ def _prove(
     cells = {k for r in relations for k, _c in r.terms if k[1] in periods}
     escalated = 0
     for _ in range(MAX_ADDED):
-        found = bounds(values, suppressed, relations)
+        found = bounds(values, suppressed, relations, memo, enough=min_cell)
         # A secondary cell the published ones determine exactly tells nothing new when
         # published (it is 0 or min_cell or more): it is published at the end.
         known = {k for k in found if k not in small and found[k][1] - found[k][0] < TOLERANCE}
