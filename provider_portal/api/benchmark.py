@@ -12,13 +12,14 @@ from pydantic import BaseModel, Field
 from contracts.services.benchmark import imports
 
 from .. import benchmark
+from ..converters import MONTH_PATTERN
 from ..errors import api_error
 from ..extensions import db
 from ..security import actor
 from .declare import operation
 from .types import Model
 
-MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+MONTH = MONTH_PATTERN
 
 
 class ExportQuery(Model):

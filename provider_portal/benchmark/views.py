@@ -61,10 +61,12 @@ def index():
 @allow(*benchmark.READERS)
 def chart():
     """Each city's outcome rate over the range, with its Wilson interval."""
-    first, last = request.args.get("from", ""), request.args.get("to", "")
-    if not (is_month(first) and is_month(last)):
+    months = comparison.imported_months(db.session)
+    first = request.args.get("from") or (months[0] if months else "")
+    last = request.args.get("to") or (months[-1] if months else "")
+    if (first or last) and not (is_month(first) and is_month(last)):
         return Response(status=404)
-    shown = [str(m) for m in months_between(first, last)][:120]
+    shown = [str(m) for m in months_between(first, last)][:120] if first else []
     programme = request.args.get("programme") or ALL
     cities = comparison.compare(db.session, benchmark.municipality()["name"], programme, shown)
     svg = interval_chart(

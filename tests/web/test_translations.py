@@ -183,6 +183,7 @@ NAVIGATION = {
         "Leverandører": "/procurement/providers",
         "Udbud": "/procurement/tenders",
         "Resultatmålinger": "/scores/",
+        "Sammenlign kommuner": "/benchmark/",
         "Opgørelse": "/jobs/",
         "Brugere": "/procurement/users",
     },
