@@ -97,7 +97,9 @@ def import_benchmark():
     signature or a count below the package's limit is refused with 422 and nothing stored."""
     data = request.get_json(silent=True)
     if data is None:
-        return api_error(400, errors=[{"field": None, "message": "Send the package as JSON."}])
+        answer, status = api_error(400, "Send the package as a JSON object.")
+        answer.status_code = status
+        return answer
     stored = imports.import_package(
         db.session, actor(), data, benchmark.trusted_keys(), benchmark.min_cell()
     )
