@@ -70,7 +70,10 @@ def chart():
     programme = request.args.get("programme") or ALL
     cities = comparison.compare(db.session, benchmark.municipality()["name"], programme, shown)
     svg = interval_chart(
-        [c.name for c in cities], [c.over(shown).outcome for c in cities], missing="<5"
+        [c.name for c in cities],
+        [c.over(shown).outcome for c in cities],
+        # A range with a suppressed month has no rate to show: unknown, not "below 5".
+        missing=_("not published"),
     )
     return Response(svg, mimetype="image/svg+xml")
 
