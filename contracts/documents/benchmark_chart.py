@@ -9,9 +9,8 @@ from collections.abc import Sequence
 import matplotlib
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MultipleLocator
 
-from .charts import _RC, PALETTE
+from .charts import _RC, PALETTE, rate_axis
 
 
 def interval_chart(
@@ -35,13 +34,7 @@ def interval_chart(
             axes.errorbar(n, value, yerr=[[value - low], [high - value]], color="#222", capsize=6)
         axes.set_xticks(list(range(len(labels))), list(labels))
         axes.set_xlim(-0.6, len(labels) - 0.4)
-        axes.set_ylim(0, 1)
-        axes.yaxis.set_major_locator(MultipleLocator(0.2))
-        axes.yaxis.set_major_formatter(
-            FuncFormatter(lambda v, _pos: f"{round(v * 100):d}{percent_sign}")
-        )
-        axes.grid(axis="y", color="#d9dde3", linewidth=0.8)
-        axes.set_axisbelow(True)
+        rate_axis(axes, percent_sign)
         figure.tight_layout()
         out = io.StringIO()
         figure.savefig(out, format="svg", metadata={"Date": None, "Creator": None})

@@ -43,6 +43,17 @@ class Series:
     values: Sequence[float | Decimal | None]
 
 
+def rate_axis(axes, percent_sign: str) -> None:
+    """A rate's y axis, as every chart draws it: 0 to 100 % in steps of 20, light grid behind."""
+    axes.set_ylim(0, 1)
+    axes.yaxis.set_major_locator(MultipleLocator(0.2))
+    axes.yaxis.set_major_formatter(
+        FuncFormatter(lambda v, _pos: f"{round(v * 100):d}{percent_sign}")
+    )
+    axes.grid(axis="y", color="#d9dde3", linewidth=0.8)
+    axes.set_axisbelow(True)
+
+
 def _number(value: float | Decimal | None) -> float:
     # None (a rate with a zero denominator) is a gap in the line, never a zero.
     return math.nan if value is None else float(value)
@@ -84,13 +95,7 @@ def trend_chart(
         axes.set_xlim(-0.5, len(month_labels) - 0.5)
         axes.xaxis.set_major_locator(FixedLocator(positions))
         axes.set_xticklabels(list(month_labels), rotation=45, ha="right", rotation_mode="anchor")
-        axes.set_ylim(0, 1)
-        axes.yaxis.set_major_locator(MultipleLocator(0.2))
-        axes.yaxis.set_major_formatter(
-            FuncFormatter(lambda v, _pos: f"{round(v * 100):d}{percent_sign}")
-        )
-        axes.grid(axis="y", color="#d9dde3", linewidth=0.8)
-        axes.set_axisbelow(True)
+        rate_axis(axes, percent_sign)
         if title:
             axes.set_title(title, loc="left", fontsize=11, fontweight="bold")
         if series:
