@@ -2,7 +2,7 @@
 
 One line per approved invoice and credit note issued in a date range (both ends included):
 the issue date, number, provider and contract as issued (the record frozen at approval),
-programme, the programme's account string and the cost centre (configuration,
+programme (its Danish name for people, its code for programs), the programme's account string and the cost centre (configuration,
 `PostingAccounts`), net, VAT and total. A credit note's amounts are negative, so the lines of a
 range add up to what was spent. Every list and sum is one query;
 the database does the adding, in whole øre.
@@ -41,6 +41,7 @@ CSV_HEADER = (
     "Leverandør",
     "Aftale",
     "Indsats",
+    "Indsatskode",
     "Konto",
     "Omkostningssted",
     "Netto",
@@ -83,6 +84,7 @@ class PostingLine:
     contract_reference: str
     month: str
     programme: str
+    programme_name: str
     account: str
     cost_centre: str
     net: Decimal
@@ -103,6 +105,7 @@ class PostingLine:
             self.provider_cvr,
             self.provider_name,
             self.contract_reference,
+            self.programme_name,
             self.programme,
             self.account,
             self.cost_centre,
@@ -174,6 +177,7 @@ def _lines_statement(viewer: Viewer, start: date, end: date) -> sa.Select:
                 Provider.name,
                 Contract.reference,
                 Programme.code,
+                Programme.name_da,
             ),
             start,
             end,
@@ -184,10 +188,11 @@ def _lines_statement(viewer: Viewer, start: date, end: date) -> sa.Select:
 
 
 def _line(row, accounts: PostingAccounts) -> PostingLine:
-    invoice, issued_on, issued, cvr, provider_name, reference, programme = row
+    invoice, issued_on, issued, cvr, provider_name, reference, programme, programme_name = row
     if issued:  # the parties as issued: a provider renamed since does not change its invoices
         cvr, provider_name = issued["seller"]["cvr"], issued["seller"]["name"]
         reference = issued["contract"]["reference"]
+        programme_name = issued["programme"]["name_da"]
     sign = -1 if invoice.kind == "credit_note" else 1
     return PostingLine(
         issued_on=issued_on,
@@ -198,6 +203,7 @@ def _line(row, accounts: PostingAccounts) -> PostingLine:
         contract_reference=reference,
         month=invoice.month,
         programme=programme,
+        programme_name=programme_name,
         account=accounts.account(programme),
         cost_centre=accounts.cost_centre,
         net=sign * invoice.net,

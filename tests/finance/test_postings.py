@@ -14,6 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from contracts.models import AuditEvent
+from contracts.rules.programmes import STANDARD_PROGRAMMES
 from contracts.services import DomainError
 from contracts.services.audit import Actor
 from contracts.services.postings import PostingAccounts, posting_lines
@@ -62,12 +63,17 @@ def test_the_demo_2018_csv_sums_per_programme_to_the_approved_invoices_to_the_or
         assert _amount(row["Netto"]) + _amount(row["Moms"]) == _amount(row["I alt"])
         assert row["Omkostningssted"] == "BIF-JC-4410" and len(row["CVR"]) == 8
         assert row["Tekst"] == f"Særindsats {row['Aftale']} {_month_of(row['Tekst'])}"
+        # People read the programme's name; the code stays beside it for the ERP's rules.
+        assert row["Indsats"] == NAMES_DA[row["Indsatskode"]]
     with demo_2018.app_context():
         expected = approved_net_by_programme(date(2018, 1, 1), date(2018, 12, 31))
     assert len(expected) == 4 and all(amount > 0 for amount in expected.values())
     assert dict(by_account) == {DEMO_POSTING_ACCOUNTS[c]: net for c, net in expected.items()}
     dates = [row["Dato"] for row in rows]
     assert "15-12-2018" in dates and "15-01-2019" not in dates  # DD-MM-YYYY, by issue date
+
+
+NAMES_DA = {programme.code: programme.name_da for programme in STANDARD_PROGRAMMES}
 
 
 def _month_of(text: str) -> str:
