@@ -4,6 +4,7 @@ from .base import Base, utcnow
 from .benchmark import BenchmarkImport
 from .contract import Amendment, Contract
 from .invoices import Invoice, InvoiceLine
+from .milestones import ContractMilestone, MilestoneClaim, Relapse
 from .notices import Notice
 from .notifications import Notification, NotificationOptOut
 from .numbering import InvoiceApproval, InvoiceNumberCounter  # noqa: F401
@@ -33,11 +34,13 @@ __all__ = [
     "BenchmarkImport",
     "Bid",
     "Contract",
+    "ContractMilestone",
     "Enrolment",
     "Invoice",
     "Invitation",
     "InvoiceLine",
     "LoginSession",
+    "MilestoneClaim",
     "Lot",
     "MonthlyReport",
     "Notice",
@@ -48,6 +51,7 @@ __all__ = [
     "Provider",
     "ReadMark",
     "RecoveryCode",
+    "Relapse",
     "ReportLine",
     "SamlAssertion",
     "Score",

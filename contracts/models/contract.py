@@ -13,6 +13,7 @@ from ..rules.succession import is_expiring
 from .base import Base, Money, Rate, Timestamp, enum_check, utcnow
 
 if TYPE_CHECKING:
+    from .milestones import ContractMilestone
     from .parties import Programme, Provider
     from .people import User
 
@@ -38,6 +39,7 @@ class Contract(Base):
             name="amounts_nonnegative",
         ),
         sa.CheckConstraint("vat_rate >= 0 AND vat_rate < 1", name="vat_rate_range"),
+        sa.CheckConstraint("clawback_days IS NULL OR clawback_days >= 0", name="clawback_days"),
         sa.CheckConstraint(
             "predecessor_id IS NULL OR predecessor_id <> id", name="not_own_predecessor"
         ),
@@ -62,6 +64,9 @@ class Contract(Base):
     invoicing: Mapped[str] = mapped_column(
         sa.String(20), default="self_billing", server_default="self_billing"
     )
+    # Milestone terms (DESIGN.md §15): a relapse within this many days of a paid milestone takes
+    # it back; None takes nothing back. The later milestones are `milestones`.
+    clawback_days: Mapped[int | None]
     predecessor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contract.id"), unique=True)
     framework_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contract.id"), index=True)
     lot_id: Mapped[int | None] = mapped_column(sa.ForeignKey("lot.id"), index=True)
@@ -78,6 +83,9 @@ class Contract(Base):
     )
     amendments: Mapped[list[Amendment]] = relationship(
         back_populates="contract", order_by="Amendment.created_at"
+    )
+    milestones: Mapped[list[ContractMilestone]] = relationship(
+        order_by="ContractMilestone.code", cascade="all, delete-orphan"
     )
 
     def status_on(self, today: date) -> str:

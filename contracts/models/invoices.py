@@ -111,15 +111,31 @@ class Invoice(Base):
         return f"{self.number_year}-{self.number_seq:06d}"
 
 
+# What an invoice line is for (DESIGN.md §15): a participant's month (base fee, hours and the
+# `start` milestone as its bonus), a later milestone reached, or a milestone taken back (a line
+# of its own with a negative bonus).
+LINE_ITEMS = (
+    "month",
+    "week13",
+    "week26",
+    "clawback_start",
+    "clawback_week13",
+    "clawback_week26",
+)
+
+
 class InvoiceLine(Base):
-    """What one participant's month costs: days, base fee, hours and any outcome bonus."""
+    """What one participant's month costs (days, base fee, hours, any outcome bonus), or one of
+    their milestones paid or taken back (`item`; the amount is then all in `bonus`)."""
 
     __tablename__ = "invoice_line"
     __table_args__ = (
-        sa.UniqueConstraint("invoice_id", "participant_id"),
+        sa.UniqueConstraint("invoice_id", "participant_id", "item"),
+        enum_check("item", LINE_ITEMS, "item"),
         sa.CheckConstraint("days >= 0 AND days <= 31", name="days_range"),
         sa.CheckConstraint(
-            "base_fee >= 0 AND hours_amount >= 0 AND bonus >= 0"
+            "base_fee >= 0 AND hours_amount >= 0"
+            " AND (bonus >= 0) = (item NOT LIKE 'clawback%')"
             " AND abs(amount - (base_fee + hours_amount + bonus)) < 0.005",
             name="amounts",
         ),
@@ -135,5 +151,6 @@ class InvoiceLine(Base):
     hours_amount: Mapped[Money]
     bonus: Mapped[Money]
     amount: Mapped[Money]
+    item: Mapped[str] = mapped_column(sa.String(20), default="month", server_default="month")
 
     invoice: Mapped[Invoice] = relationship(back_populates="lines")
