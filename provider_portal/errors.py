@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from contracts.services import DomainError
 
 from .converters import NotAMonth
+from .file_uploads import FILE_TOO_LARGE, takes_files
 from .i18n import say
 from .security import is_api_request
 
@@ -58,15 +59,18 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):
         status = error.code or 500
         if is_api_request():
+            if status == 413 and takes_files():
+                return api_error(413, FILE_TOO_LARGE, "file")
             response = api_error(status)
             if status == 405 and error.get_response().headers.get("Allow"):
                 response[0].headers["Allow"] = error.get_response().headers["Allow"]
             return response
         if status == 401:
             status = 403
-        return render_template(
-            "errors/error.html", status=status, message=_page_message(status)
-        ), status
+        message = _page_message(status)
+        if status == 413 and takes_files():
+            message = _("The file is too large. It may be at most 25 MB.")
+        return render_template("errors/error.html", status=status, message=message), status
 
     @app.errorhandler(NotAMonth)
     def not_a_month(error: NotAMonth):

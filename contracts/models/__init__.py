@@ -3,6 +3,7 @@
 from .base import Base, utcnow
 from .benchmark import BenchmarkImport
 from .contract import Amendment, Contract
+from .files import StoredFile
 from .invoices import Invoice, InvoiceLine
 from .milestones import ContractMilestone, MilestoneClaim, Relapse
 from .notices import Notice
@@ -24,6 +25,7 @@ from .procurement import Bid, Lot, Tender, tender_predecessor
 from .reports import MonthlyReport, ReportLine
 from .scores import Score
 from .sessions import LoginSession
+from .tender_material import DeadlineMove, TenderDocument, TenderDocumentVersion, TenderQuestion
 
 __all__ = [
     "ROLES",
@@ -35,6 +37,7 @@ __all__ = [
     "Bid",
     "Contract",
     "ContractMilestone",
+    "DeadlineMove",
     "Enrolment",
     "Invoice",
     "Invitation",
@@ -55,7 +58,11 @@ __all__ = [
     "ReportLine",
     "SamlAssertion",
     "Score",
+    "StoredFile",
     "Tender",
+    "TenderDocument",
+    "TenderDocumentVersion",
+    "TenderQuestion",
     "User",
     "tender_predecessor",
     "utcnow",

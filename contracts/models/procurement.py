@@ -43,6 +43,8 @@ class Tender(Base):
     contract_kind: Mapped[str] = mapped_column(sa.String(20), default="special_effort")
     status: Mapped[str] = mapped_column(sa.String(20), default="draft")
     deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The last moment to ask a question; None: six days before the deadline (tenders.questions).
+    question_deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     contract_start_on: Mapped[date | None]
     contract_end_on: Mapped[date | None]
     contract_max_end_on: Mapped[date | None]
