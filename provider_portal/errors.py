@@ -6,6 +6,7 @@ import logging
 
 from flask import Flask, jsonify, render_template
 from flask_babel import gettext as _
+from redis.exceptions import RedisError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from contracts.services import DomainError
@@ -29,7 +30,10 @@ API_MESSAGES = {
     422: "The request has errors.",
     429: "Too many requests; wait a moment and try again.",
     500: "Something went wrong on our side; nothing was changed.",
+    503: "The job queue cannot be reached just now; nothing was changed. Try again in a minute.",
 }
+# How long a client is asked to wait when a backing service is out of reach, in seconds.
+RETRY_AFTER = 60
 MONTH_PROBLEM = "The month must be written YYYY-MM, such as 2019-01."
 
 
@@ -86,6 +90,23 @@ def init_app(app: Flask) -> None:
         return render_template(
             "errors/error.html", status=error.status, message=say(error)
         ), error.status
+
+    @app.errorhandler(RedisError)
+    def queue_unreachable(error: RedisError):
+        # Redis (the job queue) is down or out of reach: nothing was enqueued, and the rows the
+        # request wrote are rolled back, so the person is told to ask again (DESIGN.md §11).
+        log.warning("the job queue could not be reached: %s", error)
+        from .extensions import db
+
+        db.session.rollback()
+        if is_api_request():
+            body, status = api_error(503)
+        else:
+            message = _("The job queue cannot be reached just now. Try again in a minute.")
+            body, status = render_template("errors/error.html", status=503, message=message), 503
+        response = app.make_response((body, status))
+        response.headers["Retry-After"] = str(RETRY_AFTER)
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

@@ -15,5 +15,12 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
-# Limits are declared on the views that need them (login); nothing by default.
-limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
+# Limits are declared on the views that need them (login); nothing by default. While Redis (the
+# storage) is out of reach they are counted in the process's memory instead of failing the
+# request; Flask-Limiter goes back to Redis once it answers again.
+limiter = Limiter(
+    key_func=get_remote_address,
+    default_limits=[],
+    headers_enabled=True,
+    in_memory_fallback_enabled=True,
+)

@@ -11,17 +11,46 @@ The second factor's codes are counted the same way, under the same account and a
 their own ("code"), so a guessed code costs as a guessed password does.
 
 The counters live in Flask-Limiter's storage (Redis in production), never in the database.
+While that storage cannot be reached they live in the process's memory instead, as
+Flask-Limiter's own limits do then (extensions.limiter): logging in keeps working and every
+failure still costs its delay in the process that saw it. Counters kept so are forgotten when
+the process ends, and ones in Redis come back with it.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
 from flask import current_app
 from limits import parse
+from limits.errors import StorageError
+from limits.storage import MemoryStorage, Storage
 
 from ..extensions import limiter
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+# Where the counters go while the shared storage is out of reach (this process only).
+_fallback = MemoryStorage()
+
+
+def _with_storage(use: Callable[[Storage], T]) -> T:
+    """`use` on the shared storage, or on this process's memory while it cannot be reached."""
+    storage = limiter.storage
+    unreachable = storage.base_exceptions
+    if isinstance(unreachable, type):
+        unreachable = (unreachable,)
+    try:
+        return use(storage)
+    except (StorageError, *unreachable) as error:
+        log.warning(
+            "login counters kept in this process: their storage is out of reach (%s)", error
+        )
+        return use(_fallback)
 
 
 def _account(email: str) -> str:
@@ -38,26 +67,39 @@ def _wait_key(email: str, kind: str) -> str:
 
 def seconds_to_wait(email: str, kind: str = "login") -> int:
     """How many seconds the account must wait before its password is tried again (0: none)."""
-    storage = limiter.storage
     key = _wait_key(email, kind)
-    if not storage.get(key):
-        return 0
-    return max(1, math.ceil(storage.get_expiry(key) - time.time()))
+
+    def left(storage: Storage) -> int:
+        if not storage.get(key):
+            return 0
+        return max(1, math.ceil(storage.get_expiry(key) - time.time()))
+
+    return _with_storage(left)
 
 
 def failed(email: str, kind: str = "login") -> int:
     """Count a wrong password (or code) against the account; returns the wait it now has, in seconds."""
     free = parse(current_app.config["LOGIN_LIMITS"][0])
-    storage = limiter.storage
-    failures = storage.incr(_failures_key(email, kind), free.get_expiry())
-    if failures < free.amount:
-        return 0
-    wait = min(2**failures, current_app.config["LOGIN_DELAY_CAP"])
-    storage.incr(_wait_key(email, kind), wait)
-    return wait
+    cap = current_app.config["LOGIN_DELAY_CAP"]
+
+    def count(storage: Storage) -> int:
+        failures = storage.incr(_failures_key(email, kind), free.get_expiry())
+        if failures < free.amount:
+            return 0
+        wait = min(2**failures, cap)
+        storage.incr(_wait_key(email, kind), wait)
+        return wait
+
+    return _with_storage(count)
 
 
 def succeeded(email: str, kind: str = "login") -> None:
     """The right password (or code): the account's failures are forgotten."""
-    limiter.storage.clear(_failures_key(email, kind))
-    limiter.storage.clear(_wait_key(email, kind))
+
+    def forget(storage: Storage) -> None:
+        storage.clear(_failures_key(email, kind))
+        storage.clear(_wait_key(email, kind))
+
+    _with_storage(forget)
+    _fallback.clear(_failures_key(email, kind))
+    _fallback.clear(_wait_key(email, kind))
