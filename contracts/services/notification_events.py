@@ -22,15 +22,15 @@ def _about(contract: Contract) -> dict:
 
 
 def _on_contract(
-    session: Session, kind: str, key: str, contract_id: int, role: str, **context
+    session: Session, kind: str, key: str, contract_id: int, role: str, at=None, **context
 ) -> None:
     """An event about a contract, told to a staff role or (`provider`) the contract's provider's
-    users, with the contract's words beside `context`."""
+    users, with the contract's words beside `context`; dated `at`, the step's own moment."""
     contract = session.get(Contract, contract_id)
     recipients = (
         users_of_provider(contract.provider_id) if role == "provider" else users_in_role(role)
     )
-    notify(session, kind, key, recipients, {**_about(contract), **context})
+    notify(session, kind, key, recipients, {**_about(contract), **context}, at)
 
 
 def report_submitted(session: Session, report: MonthlyReport) -> None:
@@ -41,6 +41,7 @@ def report_submitted(session: Session, report: MonthlyReport) -> None:
         f"report-submitted-{report.id}-{_stamp(report.submitted_at)}",
         report.contract_id,
         "procurement",
+        at=report.submitted_at,
         month=report.month,
         version=report.version,
     )
@@ -53,7 +54,7 @@ def report_decided(session: Session, report: MonthlyReport) -> None:
     if report.status == "rejected":
         context["reason"] = report.rejection_reason
     key = f"{kind.replace('_', '-')}-{report.id}-{_stamp(report.decided_at)}"
-    _on_contract(session, kind, key, report.contract_id, "provider", **context)
+    _on_contract(session, kind, key, report.contract_id, "provider", report.decided_at, **context)
 
 
 def notice_received(session: Session, notice: Notice) -> None:
@@ -82,9 +83,9 @@ def invoice_step(session: Session, invoice: Invoice) -> None:
     else:
         return
     # A step may come round again (returned, attested again): each time is its own event.
-    stamp = (invoice.attested_at or invoice.returned_at or invoice.issued_at).isoformat()
-    key = f"{kind.replace('_', '-')}-{invoice.id}-{stamp}"
-    _on_contract(session, kind, key, invoice.contract_id, role, **context)
+    moment = invoice.attested_at or invoice.returned_at or invoice.issued_at
+    key = f"{kind.replace('_', '-')}-{invoice.id}-{moment.isoformat()}"
+    _on_contract(session, kind, key, invoice.contract_id, role, moment, **context)
 
 
 def tender_published(session: Session, tender: Tender) -> None:
