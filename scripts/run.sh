@@ -187,6 +187,10 @@ if [[ "${DEMO_JUST_LOADED:-0}" == 1 ]]; then
     # for the worker's aggregation first.
     log "flask approve-demo --up-to 2018-11 --attest-also 2018-12"
     "${FLASK[@]}" approve-demo --up-to 2018-11 --attest-also 2018-12 --wait 600
+    # The demo's day's reminders, and every mail of its story still pending, to the outbox
+    # (each dated on its day of the story); run again, it sends nothing new.
+    log "flask send-reminders"
+    "${FLASK[@]}" send-reminders
 fi
 # Exactly one scheduler; cron strings are in Copenhagen time (TZ above).
 # The URL (with the password) from the environment, not the command line.

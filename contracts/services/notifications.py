@@ -10,6 +10,7 @@ Nothing here knows how a mail is made or sent.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import FunctionElement
 
 from ..models import Notification, NotificationOptOut, User
+from ..models.base import UTCDateTime
 
 # session.info key: the ids of the notifications this transaction wrote.
 WRITTEN = "notifications_written"
@@ -101,10 +103,15 @@ def one_user(user_id: int) -> sa.Select:
 
 
 def notify(
-    session: Session, kind: str, event_key: str, recipients: sa.Select, context: dict[str, Any]
+    session: Session,
+    kind: str,
+    event_key: str,
+    recipients: sa.Select,
+    context: dict[str, Any],
+    at: datetime | None = None,
 ) -> list[int]:
     """Store the event for each recipient who does not have it yet (and has not turned the
-    kind off); returns the new notifications' ids."""
+    kind off); returns the new notifications' ids. `at`: when the event happened, if not now."""
     return notify_many(
         session,
         kind,
@@ -112,12 +119,17 @@ def notify(
             sa.literal(event_key, sa.String).label("event_key"),
             sa.literal(context, sa.JSON).label("context"),
         ),
+        at,
     )
 
 
-def notify_many(session: Session, kind: str, rows: sa.Select) -> list[int]:
+def notify_many(
+    session: Session, kind: str, rows: sa.Select, at: datetime | None = None
+) -> list[int]:
     """Store one notification per row of `rows`: (user id, event key, context), for events
-    found by a query (the day's reminders); skips what is already stored or turned off."""
+    found by a query (the day's reminders); skips what is already stored or turned off.
+    `at` dates them (the mail's Date) when the event's moment is not now: a step done at a
+    given moment, or a day of the demo's story run after the fact."""
     if KINDS[kind].optional:
         user_id = rows.selected_columns[0]
         rows = rows.where(
@@ -127,10 +139,14 @@ def notify_many(session: Session, kind: str, rows: sa.Select) -> list[int]:
         )
     # SQLite parses `INSERT … SELECT … ON CONFLICT` only when the SELECT has a WHERE.
     rows = rows.add_columns(sa.literal(kind, sa.String).label("kind")).where(sa.true())
+    columns = ["user_id", "event_key", "context", "kind"]
+    if at is not None:
+        rows = rows.add_columns(sa.literal(at, UTCDateTime()).label("created_at"))
+        columns.append("created_at")
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     statement = (
         dialect.insert(Notification)
-        .from_select(["user_id", "event_key", "context", "kind"], rows)
+        .from_select(columns, rows)
         .on_conflict_do_nothing(index_elements=["event_key", "user_id"])
         .returning(Notification.id)
     )

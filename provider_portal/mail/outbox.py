@@ -10,6 +10,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from flask import current_app
@@ -35,7 +36,10 @@ class OutboxBackend(BaseEmailBackend):
 
     def send_messages(self, messages) -> int:
         for message in messages:
-            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+            # Named by the mail's Date (UTC), so the outbox lists the demo's story in its order.
+            dated = message.extra_headers.get("Date")
+            moment = parsedate_to_datetime(dated) if dated else datetime.now(UTC)
+            stamp = moment.astimezone(UTC).strftime("%Y%m%dT%H%M%S%f")
             path = folder() / f"{stamp}-{secrets.token_hex(4)}.eml"
             path.write_bytes(message.message().as_bytes())
         return len(messages)

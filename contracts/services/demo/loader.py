@@ -38,7 +38,7 @@ from ..notices import confirm
 from ..notices import record as tell
 from ..referrals import age_allowed
 from ..scope import Viewer
-from . import plan
+from . import plan, story
 from .benchmark_peers import load_peer_packages
 from .generator import (
     CitizenPlan,
@@ -119,8 +119,6 @@ def load_demo(session: Session, pseudonym_key: bytes) -> str:
     }
     session.add_all(contracts.values())
     session.flush()
-    with _stamped(session, plan.EXTENDED_AT):
-        _extend_special_effort(session, contracts, users["procurement"])
 
     citizens = plan_citizens()
     reports = plan_reports(citizens)
@@ -137,9 +135,16 @@ def load_demo(session: Session, pseudonym_key: bytes) -> str:
 
     # The notices are told before the reports that carry their exits are sent.
     _tell_notices(session, contracts, providers, users, notices)
-    report_count = _write_reports(session, contracts, enrolments, users, reports)
+    written = _write_reports(session, contracts, enrolments, users, reports)
+    report_count = len(written)
+    story.report_events(session, written)
+    # The schedule's mornings up to the extension warn of the special efforts' first end.
+    story.run_days(session, story.FIRST_RUN, plan.EXTENDED_AT.date() - timedelta(days=1))
+    with _stamped(session, plan.EXTENDED_AT):
+        _extend_special_effort(session, contracts, users["procurement"])
     with _stamped(session, plan.RETENDER_PUBLISHED_AT):
         _open_retender(session, contracts, users["procurement"])
+    story.run_days(session, plan.EXTENDED_AT.date(), plan.DEMO_TODAY)
     with _stamped(session, plan.at(plan.DEMO_TODAY, 7)):
         load_peer_packages(session, plan.DEMO_ACTOR)  # Odense and Aarhus (DESIGN.md §12)
     record(
@@ -311,7 +316,7 @@ def _extend_special_effort(session: Session, contracts: dict, procurement: User)
 
 def _write_reports(
     session: Session, contracts: dict, enrolments: dict, users: dict, planned: list[ReportPlan]
-) -> int:
+) -> list[MonthlyReport]:
     """The planned reports, in their planned states; the demo provider user sent its own."""
     provider_user = users["provider"]
     reports = []
@@ -355,7 +360,7 @@ def _write_reports(
             )
     if rows:
         session.execute(sa.insert(ReportLine), rows)
-    return len(reports)
+    return reports
 
 
 def _open_retender(session: Session, contracts: dict, procurement: User) -> None:
