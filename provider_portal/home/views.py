@@ -71,6 +71,8 @@ _ATTESTATION = NavItem("procurement.attestation", _l("Invoices"), ("finance.invo
 _NOTICES = NavItem("procurement.notices_queue", _l("Notices"), ("procurement.absences",))
 _SCORES = NavItem("scores.index", _l("Scores"), ("scores.",))
 _AGGREGATION = NavItem("job_pages.index", _l("Aggregation"), ("job_pages.job",))
+# Finance reads the comparison as it reads the scores (provider_portal/benchmark READERS).
+_COMPARE = NavItem("benchmark.index", _l("Compare cities"), ("benchmark.",))
 
 NAVIGATION = {
     "procurement": [
@@ -81,7 +83,7 @@ NAVIGATION = {
         _PROVIDERS,
         _TENDERS,
         _SCORES,
-        NavItem("benchmark.index", _l("Compare cities"), ("benchmark.",)),
+        _COMPARE,
         _AGGREGATION,
         NavItem("procurement.users", _l("Users")),
     ],
@@ -99,6 +101,7 @@ NAVIGATION = {
         NavItem("finance.postings_page", _l("Postings")),
         _CONTRACTS_READ,
         _SCORES,
+        _COMPARE,
         _AGGREGATION,
     ],
     "admin": [

@@ -1,11 +1,16 @@
 """The cities side by side (DESIGN.md §12): the own municipality's stored scores and each peer's
 newest imported package, per programme and month range. Rates only where their counts are
-published; a suppressed count stays unknown ("<5" on the page)."""
+published; a suppressed count stays unknown ("<5" on the page).
+
+A range's total is the months' sum when every month is published. A month's small counts are
+suppressed, so for a range from a city's first month it is read from the cumulated figures up
+to the range's last month instead (a package's "cumulative" cells, the own cumulated scores),
+which count the same citizens and are large enough to be published."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -13,6 +18,7 @@ from sqlalchemy.orm import Session
 from ...models import Programme, Score
 from ...rules.scoring import wilson_interval
 from .imports import newest_imports
+from .package import CUMULATIVE
 from .suppression import ALL
 
 
@@ -44,41 +50,56 @@ class City:
     name: str
     own: bool
     months: dict[str, Counts]
+    # The cumulated figures (from the city's first month) up to each month that has them.
+    cumulated: dict[str, Counts] = field(default_factory=dict)
+    first: str | None = None  # the city's first month with figures
 
     def over(self, months: Sequence[str]) -> Counts:
-        """Exits and positive exits summed over the months (None if one is unknown or absent)."""
+        """The range's participants, exits and positive exits (None where unknown): the months'
+        sum, or the cumulated figures when the range runs from the city's first month."""
 
         def total(name: str) -> int | None:
             found = [getattr(self.months.get(m), name, None) for m in months]
             return None if any(v is None for v in found) else sum(found)
 
+        cumulated = self.cumulated.get(months[-1]) if months else None
+        if cumulated is not None and self.first is not None and months[0] <= self.first:
+            return cumulated  # the same citizens, each counted once, in published counts
         return Counts(None, total("exits"), total("positive"))
 
 
 def _own(session: Session, name: str, programme: str, months: Sequence[str]) -> City:
-    stmt = sa.select(Score.month, Score.participants, Score.exits, Score.positive).where(
-        Score.cumulative.is_(False), Score.month.in_(list(months))
-    )
+    stmt = sa.select(
+        Score.month, Score.cumulative, Score.participants, Score.exits, Score.positive
+    ).where(Score.month.in_(list(months)))
     if programme == ALL:
         stmt = stmt.where(Score.scope == "all")
     else:
         stmt = stmt.join(Programme, Programme.id == Score.scope_id).where(
             Score.scope == "programme", Programme.code == programme
         )
-    found = {month: Counts(p, e, pos) for month, p, e, pos in session.execute(stmt)}
-    return City(name, True, found)
+    found, cumulated = {}, {}
+    for month, cumulative, *counts in session.execute(stmt):
+        (cumulated if cumulative else found)[month] = Counts(*counts)
+    first = session.scalar(sa.select(sa.func.min(Score.month)).where(Score.scope == "all"))
+    return City(name, True, found, cumulated, first)
 
 
 def compare(session: Session, own_name: str, programme: str, months: Sequence[str]) -> list[City]:
-    """The own city first, then each peer's newest package, by name: two statements."""
+    """The own city first, then each peer's newest package, by name: three statements."""
     cities = [_own(session, own_name, programme, months)]
     for stored in newest_imports(session):
-        found = {
-            cell["month"]: Counts(cell["participants"], cell["exits"], cell["positive"])
-            for cell in stored.package["cells"]
-            if cell["programme"] == programme and cell["month"] in months
-        }
-        cities.append(City(stored.municipality, False, found))
+        found, cumulated = {}, {}
+        for cell in stored.package["cells"]:
+            if cell["programme"] != programme:
+                continue
+            counts = Counts(cell["participants"], cell["exits"], cell["positive"])
+            if cell["month"] == CUMULATIVE:
+                cumulated[stored.package["period"]["to"]] = counts
+            elif cell["month"] in months:
+                found[cell["month"]] = counts
+        period = stored.package["period"]
+        cities.append(City(stored.municipality, False, found, cumulated, period["from"]))
     return cities
 
 
