@@ -1,5 +1,6 @@
 """The domain's models, on one declarative base with a constraint naming convention."""
 
+from .attachments import BidAttachment, ContractDocument
 from .base import Base, utcnow
 from .benchmark import BenchmarkImport
 from .contract import Amendment, Contract
@@ -35,7 +36,9 @@ __all__ = [
     "Base",
     "BenchmarkImport",
     "Bid",
+    "BidAttachment",
     "Contract",
+    "ContractDocument",
     "ContractMilestone",
     "DeadlineMove",
     "Enrolment",

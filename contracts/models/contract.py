@@ -13,6 +13,7 @@ from ..rules.succession import is_expiring
 from .base import Base, Money, Rate, Timestamp, enum_check, utcnow
 
 if TYPE_CHECKING:
+    from .attachments import ContractDocument
     from .milestones import ContractMilestone
     from .parties import Programme, Provider
     from .people import User
@@ -87,6 +88,10 @@ class Contract(Base):
     milestones: Mapped[list[ContractMilestone]] = relationship(
         order_by="ContractMilestone.code", cascade="all, delete-orphan"
     )
+    # The contract's own documents and its amendments' (those carry `amendment_id`).
+    documents: Mapped[list[ContractDocument]] = relationship(
+        back_populates="contract", order_by="ContractDocument.id"
+    )
 
     def status_on(self, today: date) -> str:
         """The status on a day, from the dates: the stored status only says "terminated".
@@ -131,3 +136,6 @@ class Amendment(Base):
 
     contract: Mapped[Contract] = relationship(back_populates="amendments")
     user: Mapped[User | None] = relationship()
+    documents: Mapped[list[ContractDocument]] = relationship(
+        back_populates="amendment", order_by="ContractDocument.id"
+    )

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .base import Base, Money, Rate, Timestamp, UTCDateTime, enum_check, utcnow
 
 if TYPE_CHECKING:
+    from .attachments import BidAttachment
     from .contract import Contract
     from .parties import Programme, Provider
 
@@ -124,8 +125,14 @@ class Bid(Base):
     outcome_bonus: Mapped[Money]
     vat_rate: Mapped[Rate] = mapped_column(default=Decimal("0.25"))
     quality_points: Mapped[Decimal | None] = mapped_column(sa.Numeric(4, 2))
+    # The evaluators' written reason for the quality points, entered with them.
+    quality_reason: Mapped[str | None] = mapped_column(sa.Text)
     award_rank: Mapped[int | None]
     submitted_at: Mapped[Timestamp] = mapped_column(default=utcnow)
 
     lot: Mapped[Lot] = relationship(back_populates="bids")
     provider: Mapped[Provider] = relationship()
+    # Sealed as the prices are: read them through `scope.bids`, never from another path.
+    attachments: Mapped[list[BidAttachment]] = relationship(
+        back_populates="bid", order_by="BidAttachment.id"
+    )

@@ -123,6 +123,9 @@ def award_decision(session: Session, tender: Tender, tables) -> None:
                     "lot_title": table.lot.title,
                     "awarded": bid.award_rank is not None,
                     "own_points": _points(line.total),
+                    # The bidder's own quality score and the evaluators' reason for it.
+                    "quality_points": _points(line.quality_points),
+                    "quality_reason": bid.quality_reason,
                     "winner_points": _points(winner.total if winner else None),
                     "standstill_ends_on": _day(tender.standstill_ends_on),
                 },

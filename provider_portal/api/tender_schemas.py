@@ -185,10 +185,16 @@ class BidIn(Model):
 class QualityPoints(Model):
     bid_id: Id
     points: Decimal2 = Field(description="0 to 10")
+    reason: str = Field(
+        min_length=1,
+        max_length=4000,
+        pattern=r"\S",
+        description="The evaluators' written reason for the points",
+    )
 
 
 class EvaluationIn(Model):
-    """The evaluators' quality points, one for every bid."""
+    """The evaluators' quality points and their written reason, one for every bid."""
 
     quality_points: list[QualityPoints] = Field(max_length=500)
 
@@ -298,6 +304,7 @@ class BidOut(BaseModel):
     vat_rate: Rate
     submitted_at: Moment
     quality_points: Decimal2 | None
+    quality_reason: str | None
     award_rank: int | None
 
     @classmethod
@@ -314,6 +321,7 @@ class BidOut(BaseModel):
             vat_rate=bid.vat_rate,
             submitted_at=bid.submitted_at,
             quality_points=bid.quality_points,
+            quality_reason=bid.quality_reason,
             award_rank=bid.award_rank,
         )
 
@@ -329,6 +337,7 @@ class EvaluationLine(BaseModel):
     evaluation_price: Money
     price_points: Decimal2
     quality_points: Decimal2 | None
+    quality_reason: str | None
     total: Decimal2 | None
     rank: int | None
     awarded: bool

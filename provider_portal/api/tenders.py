@@ -66,6 +66,7 @@ def _evaluation_out(tender: Tender) -> EvaluationOut:
                         evaluation_price=line.evaluation_price,
                         price_points=line.price_points,
                         quality_points=line.quality_points,
+                        quality_reason=bid.quality_reason,
                         total=line.total,
                         rank=line.rank,
                         awarded=bid.award_rank is not None,
@@ -332,9 +333,12 @@ def get_evaluation(tender_id: int):
     conflicts="Before the deadline, or after the award.",
 )
 def evaluate_tender(tender_id: int, body: EvaluationIn):
-    """Quality points 0–10 for every bid; may be redone until the award."""
-    points = {item.bid_id: item.points for item in body.quality_points}
-    service.evaluate(db.session, actor(), viewer(), tender_id, points, now())
+    """Quality points 0–10 and the evaluators' written reason for every bid; may be redone until
+    the award."""
+    scores = {
+        item.bid_id: service.QualityScore(item.points, item.reason) for item in body.quality_points
+    }
+    service.evaluate(db.session, actor(), viewer(), tender_id, scores, now())
     db.session.flush()
     db.session.expire_all()
     return _evaluation_out(service.get_tender(db.session, viewer(), tender_id))

@@ -1,7 +1,9 @@
 """procurement pages."""
 
 from . import (
+    bid_files,  # noqa: F401,E402  (a bid's files register on the blueprint)
     contract_actions,  # noqa: F401,E402  (a contract's extension and referral register on the blueprint)
+    contract_documents,  # noqa: F401,E402  (a contract's documents register on the blueprint)
     entry,  # noqa: F401,E402  (a new tender and a contract entered directly register on the blueprint)
     invoices,  # noqa: F401,E402  (the attestation queue and the attestation register on the blueprint)
     notices,  # noqa: F401,E402  (the notice queue and the absence list register on the blueprint)

@@ -194,21 +194,24 @@ def tender_cancel(tender_id: int):
 @bp.route("/tenders/<int:tender_id>/evaluation", methods=["POST"])
 @allow("procurement")
 def tender_evaluate(tender_id: int):
-    """The evaluators' quality points, one field per bid (`points-<bid id>`)."""
+    """The evaluators' quality points and reasons, two fields per bid (`points-<bid id>`,
+    `reason-<bid id>`)."""
     if not ActionForm().validate_on_submit():
         abort(400)
-    points = {}
+    scores = {}
     for name, value in request.form.items():
         if name.startswith("points-") and name[7:].isdigit() and value.strip():
             try:
                 # As Danes write it (7,5), never NaN, Infinity or 1e1.
-                points[int(name[7:])] = read_number(value)
+                points = read_number(value)
             except NotANumber:
                 flash(_("Quality points are numbers from 0 to 10."), "error")
                 return redirect(url_for("procurement.tender", tender_id=tender_id))
+            reason = request.form.get(f"reason-{name[7:]}", "")
+            scores[int(name[7:])] = service.QualityScore(points, reason)
     return _step(
         tender_id,
-        lambda: service.evaluate(db.session, actor(), viewer(), tender_id, points, clock.now()),
+        lambda: service.evaluate(db.session, actor(), viewer(), tender_id, scores, clock.now()),
     )
 
 

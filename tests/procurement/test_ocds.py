@@ -127,7 +127,12 @@ def test_an_awarded_and_concluded_tender_exports_awards_with_their_lots(
     api("POST", f"{url}/publish", staff)
     bid = api("PUT", f"{url}/lots/{tender['lots'][0]['id']}/bid", bidder, PRICES)[1]["id"]
     set_clock(app, date(2019, 3, 16))
-    api("POST", f"{url}/evaluation", staff, {"quality_points": [{"bid_id": bid, "points": "8"}]})
+    api(
+        "POST",
+        f"{url}/evaluation",
+        staff,
+        {"quality_points": [{"bid_id": bid, "points": "8", "reason": "God metode"}]},
+    )
     api("POST", f"{url}/award", staff)
     pending = api("GET", "/api/v1/ocds/releases", staff)[1]
     assert _errors(validator, pending) == []

@@ -144,7 +144,11 @@ def test_the_seed_story_from_extension_to_changeover(app, api, make_token):
     assert len(bids) == 6
     quality = {"a": "9.00", "b": "6.00"}
     points = [
-        {"bid_id": b["id"], "points": quality["a" if b["provider"]["id"] == providers[2] else "b"]}
+        {
+            "bid_id": b["id"],
+            "points": quality["a" if b["provider"]["id"] == providers[2] else "b"],
+            "reason": "Metodebeskrivelsen vurderet",
+        }
         for b in bids
     ]
     status, evaluation = api(

@@ -152,7 +152,7 @@ def test_evaluation_only_after_the_deadline_and_with_every_bid_scored(app, api, 
     lot = tender["lots"][0]["id"]
     bid_a = api("PUT", f"{url}/lots/{lot}/bid", world["a"], PRICES)[1]["id"]
     api("PUT", f"{url}/lots/{lot}/bid", world["b"], PRICES)
-    points = {"quality_points": [{"bid_id": bid_a, "points": "7.00"}]}
+    points = {"quality_points": [{"bid_id": bid_a, "points": "7.00", "reason": "God metode"}]}
     _refused(
         app,
         api,
@@ -190,7 +190,7 @@ def test_evaluation_only_after_the_deadline_and_with_every_bid_scored(app, api, 
         url,
         world["staff"],
     )
-    too_many = {"quality_points": [{"bid_id": bid_a, "points": "11.00"}]}
+    too_many = {"quality_points": [{"bid_id": bid_a, "points": "11.00", "reason": "For god"}]}
     _refused(
         app,
         api,
@@ -239,7 +239,7 @@ def test_conclusion_only_after_the_standstill_and_cancel_needs_a_reason(app, api
         "POST",
         f"{url}/evaluation",
         world["staff"],
-        {"quality_points": [{"bid_id": bid, "points": "8"}]},
+        {"quality_points": [{"bid_id": bid, "points": "8", "reason": "God metode"}]},
     )
     assert api("POST", f"{url}/award", world["staff"])[1]["standstill_ends_on"] == "2019-03-26"
     set_clock(app, date(2019, 3, 26), time(23, 59))

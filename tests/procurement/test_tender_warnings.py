@@ -91,7 +91,11 @@ def test_a_conclusion_names_the_contracts_left_without_a_successor_in_danish(app
     login(client, "indkob@demo.dk", "demo-password")
     with app.app_context():
         bid_id = db.session.scalar(sa.select(Bid.id).where(Bid.lot_id == lot_id))
-    _post(client, f"/procurement/tenders/{tender_id}/evaluation", **{f"points-{bid_id}": "7,5"})
+    _post(
+        client,
+        f"/procurement/tenders/{tender_id}/evaluation",
+        **{f"points-{bid_id}": "7,5", f"reason-{bid_id}": "God metode"},
+    )
     _post(client, f"/procurement/tenders/{tender_id}/award")
     set_clock(app, date(2019, 4, 1))
     concluded = _post(client, f"/procurement/tenders/{tender_id}/conclude").get_data(as_text=True)

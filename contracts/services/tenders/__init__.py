@@ -16,7 +16,16 @@ The steps live by what they do; callers import this package and use `tenders.<na
 The decisions where the design is silent are written in the module they concern.
 """
 
-from .awarding import Concluded, LotEvaluation, award, awarded_bids, conclude, evaluate, evaluation
+from .awarding import (
+    Concluded,
+    LotEvaluation,
+    QualityScore,
+    award,
+    awarded_bids,
+    conclude,
+    evaluate,
+    evaluation,
+)
 from .bids import BidPrices, bid_page, submit_bid, visible_bids
 from .drafting import (
     LOT_FIELDS,
@@ -64,6 +73,7 @@ __all__ = [
     "Concluded",
     "LotEvaluation",
     "LotTerms",
+    "QualityScore",
     "TenderTerms",
     "award",
     "awarded_bids",

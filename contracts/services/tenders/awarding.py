@@ -34,6 +34,18 @@ class Concluded:
     warnings: list[Problem] = field(default_factory=list)
 
 
+# The longest written reason for a quality score (a page of text).
+MAX_REASON = 4000
+
+
+@dataclass(frozen=True)
+class QualityScore:
+    """The evaluators' quality points for one bid and their written reason."""
+
+    points: Decimal
+    reason: str
+
+
 @dataclass(frozen=True)
 class LotEvaluation:
     """A lot's ranked table."""
@@ -83,10 +95,11 @@ def evaluate(
     actor: Actor,
     viewer: Viewer,
     tender_id: int,
-    quality_points: dict[int, Decimal],
+    scores: dict[int, QualityScore],
     now: datetime,
 ) -> Tender:
-    """Enter the evaluators' quality points (0–10) for every bid; the tender becomes `evaluated`.
+    """Enter the evaluators' quality points (0–10) and written reason for every bid; the tender
+    becomes `evaluated`.
 
     Allowed once the deadline has passed and until the award; it may be redone in that time.
     """
@@ -118,7 +131,7 @@ def evaluate(
             status=409,
         )
     problems = []
-    for bid_id, points in quality_points.items():
+    for bid_id, score in scores.items():
         if bid_id not in bids:
             problems.append(
                 Problem(
@@ -127,7 +140,7 @@ def evaluate(
                     field="quality_points",
                 )
             )
-        elif not 0 <= points <= rules.MAX_POINTS:
+        elif not 0 <= score.points <= rules.MAX_POINTS:
             problems.append(
                 Problem(
                     N_("the quality points of bid %(bid)s must be from 0 to 10"),
@@ -135,7 +148,25 @@ def evaluate(
                     field="quality_points",
                 )
             )
-    missing = [b for b in bids.values() if b.id not in quality_points]
+        elif not score.reason.strip():
+            problems.append(
+                Problem(
+                    N_("give the evaluators' reason for the quality points of bid %(bid)s"),
+                    {"bid": bid_id},
+                    field="quality_reason",
+                )
+            )
+        elif len(score.reason) > MAX_REASON:
+            problems.append(
+                Problem(
+                    N_(
+                        "the reason for the quality points of bid %(bid)s is longer than 4000 characters"
+                    ),
+                    {"bid": bid_id},
+                    field="quality_reason",
+                )
+            )
+    missing = [b for b in bids.values() if b.id not in scores]
     for bid in missing:
         problems.append(
             Problem(
@@ -148,10 +179,12 @@ def evaluate(
             )
         )
     _refuse(problems)
-    for bid_id, points in quality_points.items():
-        bids[bid_id].quality_points = points
+    for bid_id, score in scores.items():
+        bids[bid_id].quality_points = score.points
+        bids[bid_id].quality_reason = score.reason.strip()
     tender.status = "evaluated"
     session.flush()
+    # The reasons are recorded as the points are: both are the evaluators' decision.
     record(
         session,
         actor,
@@ -159,7 +192,8 @@ def evaluate(
         "tender",
         tender.id,
         occurred_at=now,
-        quality_points={str(k): str(v) for k, v in sorted(quality_points.items())},
+        quality_points={str(k): str(v.points) for k, v in sorted(scores.items())},
+        quality_reasons={str(k): v.reason.strip() for k, v in sorted(scores.items())},
     )
     return tender
 

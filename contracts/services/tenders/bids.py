@@ -48,6 +48,44 @@ def submit_bid(
     now: datetime,
 ) -> Bid:
     """A provider bids on a lot, or revises its bid, while the tender is published and open."""
+    tender, lot = open_lot(session, viewer, tender_id, lot_id, now)
+    problems = [
+        Problem(N_("Must not be negative."), field=name)
+        for name in ("monthly_fee", "hourly_rate", "outcome_bonus")
+        if getattr(prices, name) < 0
+    ]
+    if not Decimal(0) <= prices.vat_rate < ONE:
+        problems.append(
+            Problem(N_("The VAT rate is from 0 up to, not including, 100 %."), field="vat_rate")
+        )
+    _refuse(problems)
+    bid = own_bid(session, viewer, lot.id)
+    action = "bid.revised" if bid is not None else "bid.submitted"
+    if bid is None:
+        bid = Bid(lot_id=lot.id, provider_id=viewer.provider_id)
+        session.add(bid)
+    bid.monthly_fee, bid.hourly_rate = prices.monthly_fee, prices.hourly_rate
+    bid.outcome_bonus, bid.vat_rate, bid.submitted_at = prices.outcome_bonus, prices.vat_rate, now
+    session.flush()
+    # Sealed: the event names the lot, never a price.
+    record(
+        session, actor, action, "bid", bid.id, occurred_at=now, tender_id=tender.id, lot=lot.number
+    )
+    return bid
+
+
+def own_bid(session: Session, viewer: Viewer, lot_id: int) -> Bid | None:
+    """The viewer's provider's bid on a lot, if it has one."""
+    return session.scalar(
+        sa.select(Bid).where(Bid.lot_id == lot_id, Bid.provider_id == viewer.provider_id)
+    )
+
+
+def open_lot(
+    session: Session, viewer: Viewer, tender_id: int, lot_id: int, now: datetime
+) -> tuple[Tender, Lot]:
+    """The tender and lot a provider's staff may bid on now (or change a bid's files on), or a
+    refusal saying why not: 403 for anyone else, 404 for no such lot, 409 after the deadline."""
     if not viewer.is_provider or viewer.provider_id is None:
         raise DomainError(N_("only a provider's staff can bid"), status=403)
     tender = get_tender(session, viewer, tender_id)
@@ -71,31 +109,7 @@ def submit_bid(
             status=409,
             state=status,
         )
-    problems = [
-        Problem(N_("Must not be negative."), field=name)
-        for name in ("monthly_fee", "hourly_rate", "outcome_bonus")
-        if getattr(prices, name) < 0
-    ]
-    if not Decimal(0) <= prices.vat_rate < ONE:
-        problems.append(
-            Problem(N_("The VAT rate is from 0 up to, not including, 100 %."), field="vat_rate")
-        )
-    _refuse(problems)
-    bid = session.scalar(
-        sa.select(Bid).where(Bid.lot_id == lot.id, Bid.provider_id == viewer.provider_id)
-    )
-    action = "bid.revised" if bid is not None else "bid.submitted"
-    if bid is None:
-        bid = Bid(lot_id=lot.id, provider_id=viewer.provider_id)
-        session.add(bid)
-    bid.monthly_fee, bid.hourly_rate = prices.monthly_fee, prices.hourly_rate
-    bid.outcome_bonus, bid.vat_rate, bid.submitted_at = prices.outcome_bonus, prices.vat_rate, now
-    session.flush()
-    # Sealed: the event names the lot, never a price.
-    record(
-        session, actor, action, "bid", bid.id, occurred_at=now, tender_id=tender.id, lot=lot.number
-    )
-    return bid
+    return tender, lot
 
 
 def _by_lot(viewer: Viewer, tender: Tender, now: datetime) -> sa.Select:

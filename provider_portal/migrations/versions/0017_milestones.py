@@ -3,14 +3,14 @@ terms, claims that a job or education lasted, relapses, and invoice lines for mi
 and taken back (issue 20)
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0017"
-down_revision = "0015"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 

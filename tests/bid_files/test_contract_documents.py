@@ -1,0 +1,163 @@
+"""A contract's documents: procurement attaches the signed contract, its annexes and each
+amendment's document; the contract's provider sees and downloads its own, another provider
+gets 404 (the contract does not exist for it), and a bad file is refused with nothing stored."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from contracts.models import ContractDocument, StoredFile
+from tests.api.conftest import bearer, count, make_token  # noqa: F401  (the fixture is shared)
+from tests.bid_files.conftest import send_big_file, send_file
+from tests.bodies import contract_body
+from tests.conftest import VALID_CVRS, csrf_token, login
+from tests.files.samples import docx, encrypted_pdf, javascript_pdf, pdf
+from tests.pages import PageParts
+from tests.procurement.conftest import Api, set_clock
+
+
+@pytest.fixture
+def signed(app, client, make_token):  # noqa: F811
+    """A 2018 contract with provider A, extended once; tokens of procurement, A, B and finance."""
+    api = Api(client)
+    set_clock(app, date(2019, 1, 24))
+    staff = make_token(app, "indkob@example.dk", "procurement")
+    ids = [
+        api("POST", "/api/v1/providers", staff, {"name": f"Leverandør {n}", "cvr": VALID_CVRS[n]})[
+            1
+        ]["id"]
+        for n in (0, 1)
+    ]
+    status, contract = api("POST", "/api/v1/contracts", staff, contract_body(ids[0]))
+    assert status == 201, contract
+    url = f"/api/v1/contracts/{contract['id']}"
+    status, extended = api(
+        "POST", f"{url}/extend", staff, {"end_date": "2019-08-31", "reason": "Option brugt"}
+    )
+    assert status == 200, extended
+    return {
+        "url": url,
+        "id": contract["id"],
+        "amendment": extended["amendments"][0]["id"],
+        "staff": staff,
+        "a": make_token(app, "a@example.dk", "provider", ids[0]),
+        "b": make_token(app, "b@example.dk", "provider", ids[1]),
+        "finance": make_token(app, "okonomi@example.dk", "finance"),
+    }
+
+
+def test_the_provider_sees_its_contracts_documents_and_another_provider_gets_404(
+    app, client, signed
+):
+    api = Api(client)
+    docs = f"{signed['url']}/documents"
+    added = send_file(
+        client,
+        docs,
+        signed["staff"],
+        pdf(),
+        "Kontrakt underskrevet.pdf",
+        document_type="contractSigned",
+    )
+    assert added.status_code == 201, added.get_json()
+    annex = send_file(
+        client,
+        docs,
+        signed["staff"],
+        docx(),
+        "Tillæg 1.docx",
+        document_type="contractAnnexe",
+        amendment_id=str(signed["amendment"]),
+        title="Tillæg om forlængelse",
+    )
+    assert annex.status_code == 201, annex.get_json()
+    assert annex.get_json()["amendment_id"] == signed["amendment"]
+    for token in (signed["a"], signed["finance"], signed["staff"]):
+        listed = api("GET", docs, token)[1]["items"]
+        assert [d["title"] for d in listed] == [
+            "Kontrakt underskrevet.pdf",
+            "Tillæg om forlængelse",
+        ]
+        got = client.get(f"{docs}/{added.get_json()['id']}", headers=bearer(token))
+        assert got.status_code == 200 and got.data == pdf()
+    assert api("GET", docs, signed["b"])[0] == 404
+    assert (
+        client.get(f"{docs}/{added.get_json()['id']}", headers=bearer(signed["b"])).status_code
+        == 404
+    )
+    # Only procurement attaches.
+    refused = send_file(client, docs, signed["a"], pdf(), "x.pdf", document_type="contractSigned")
+    assert refused.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "words"),
+    [
+        (b"%PDF-1.4 not really", "Kontrakt.pdf", "PDF"),
+        (b"hello, I am text", "Kontrakt.pdf", ""),
+        (encrypted_pdf(), "Kontrakt.pdf", "password"),
+        (javascript_pdf(), "Kontrakt.pdf", "JavaScript"),
+    ],
+)
+def test_a_bad_file_is_refused_and_nothing_is_stored(app, client, signed, data, name, words):
+    got = send_file(
+        client,
+        f"{signed['url']}/documents",
+        signed["staff"],
+        data,
+        name,
+        document_type="contractSigned",
+    )
+    assert got.status_code == 422, got.get_json()
+    assert words in got.get_json()["errors"][0]["message"]
+    assert count(app, ContractDocument) == 0 and count(app, StoredFile) == 0
+
+
+def test_a_file_of_26_mb_is_413_and_nothing_is_stored(app, client, signed):
+    big = pdf() + b"\n" * (26 * 1024 * 1024)
+    got = send_big_file(
+        client,
+        f"{signed['url']}/documents",
+        signed["staff"],
+        big,
+        "Stor.pdf",
+        document_type="contractSigned",
+    )
+    assert got.status_code == 413
+    assert "25 MB" in got.get_json()["errors"][0]["message"]
+    assert count(app, StoredFile) == 0
+
+
+def test_the_contract_page_attaches_and_the_provider_downloads_from_its_page(
+    app, client, signed, make_user
+):
+    staff = app.test_client()
+    login(staff, "indkob@example.dk")
+    page_url = f"/procurement/contracts/{signed['id']}"
+    token = csrf_token(staff.get(page_url).get_data(as_text=True))
+    form = {
+        "csrf_token": token,
+        "document_type": "contractSigned",
+        "title": "Underskrevet kontrakt",
+        "amendment": "",
+        "file": (__import__("io").BytesIO(pdf()), "kontrakt.pdf"),
+    }
+    sent = staff.post(f"{page_url}/documents", data=form, content_type="multipart/form-data")
+    assert sent.status_code == 302
+    shown = PageParts(staff.get(page_url).get_data(as_text=True)).text
+    assert "Underskrevet kontrakt" in shown and "Underskrevet kontrakt" in shown
+    bad = dict(form, file=(__import__("io").BytesIO(b"not a pdf"), "kontrakt.pdf"))
+    refused = staff.post(f"{page_url}/documents", data=bad, content_type="multipart/form-data")
+    assert refused.status_code == 422
+    assert count(app, StoredFile) == 1
+    provider = app.test_client()
+    login(provider, "a@example.dk")
+    mine = provider.get(f"{page_url}/documents")
+    assert mine.status_code == 200 and "Underskrevet kontrakt" in mine.get_data(as_text=True)
+    other = app.test_client()
+    login(other, "b@example.dk")
+    assert other.get(f"{page_url}/documents").status_code == 404
+    assert other.get(f"{page_url}/documents/1").status_code == 404
+    assert provider.get(f"{page_url}/documents/1").data == pdf()
