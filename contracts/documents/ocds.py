@@ -9,6 +9,13 @@ agreements), with releases:
   `pending` during the standstill, `active` once concluded);
 - `contract` for each contract, and `contractAmendment` for each amendment (an extension
   carries the new period and the amendment's rationale).
+A contract's documents are in `contracts[].documents` with their documentType codes
+(`contractSigned`, `contractAnnexe`, ...): the contract's own in its contract release, an
+amendment's in that amendment's release, described as the amendment's. OCDS 1.1.5 gives an
+amendment no documents of its own, and its documentType codelist has no code for an
+amendment's document, so the document keeps the code of what it is (an annex, a signed
+contract) and its description names the amendment. No `url`: the files are served only to
+whoever may see the contract.
 A re-tender's releases name the processes it replaces in `relatedProcesses` (relationship
 `prior`, scheme `ocid`). Bids are never exported, so the export cannot unseal one.
 Amounts are JSON numbers (the schema says so); dates are RFC 3339: a contract's first day
@@ -83,6 +90,18 @@ class AmendmentData:
 
 
 @dataclass(frozen=True)
+class DocumentData:
+    """A contract's document: its OCDS documentType code, and the amendment it belongs to."""
+
+    id: int
+    document_type: str
+    title: str
+    media_type: str
+    published_at: datetime
+    amendment_id: int | None = None
+
+
+@dataclass(frozen=True)
 class ContractData:
     id: int
     reference: str
@@ -98,6 +117,9 @@ class ContractData:
     amendments: list[AmendmentData] = field(default_factory=list)
     # The end date before the first amendment, so the contract release shows the contract as signed.
     original_end_on: date | None = None
+    # The signed contract, its annexes, and the amendments' documents (not their files: the
+    # portal serves those only to whoever may see the contract).
+    documents: list[DocumentData] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -283,8 +305,25 @@ def _award_object(award: AwardData) -> dict:
     return out
 
 
-def _contract_object(contract: ContractData, end_on: date | None = None) -> dict:
-    return {
+def _document_object(document: DocumentData) -> dict:
+    out = {
+        "id": f"document-{document.id}",
+        "documentType": document.document_type,
+        "title": document.title,
+        "format": document.media_type,
+        "datePublished": rfc3339(document.published_at),
+    }
+    if document.amendment_id is not None:
+        out["description"] = f"Document of amendment {document.amendment_id}"
+    return out
+
+
+def _contract_object(
+    contract: ContractData, end_on: date | None = None, amendment_id: int | None = None
+) -> dict:
+    """The contract as of a release: with the contract's own documents, or (in an amendment's
+    release) that amendment's documents; OCDS merges documents across releases by their id."""
+    out = {
         "id": contract.reference,
         "awardID": contract.award_id,
         "title": contract.title,
@@ -293,6 +332,10 @@ def _contract_object(contract: ContractData, end_on: date | None = None) -> dict
         "value": _value(contract.ceiling),
         "dateSigned": rfc3339(contract.signed_at),
     }
+    documents = [d for d in contract.documents if d.amendment_id == amendment_id]
+    if documents:
+        out["documents"] = [_document_object(d) for d in documents]
+    return out
 
 
 def process_releases(prefix: str, process: Process, buyer: Party) -> list[dict]:
@@ -341,7 +384,7 @@ def process_releases(prefix: str, process: Process, buyer: Party) -> list[dict]:
         end_on = contract.original_end_on
         for amendment in contract.amendments:
             end_on = amendment.new_end_on or end_on
-            changed = _contract_object(contract, end_on)
+            changed = _contract_object(contract, end_on, amendment.id)
             changed["amendments"] = [
                 {
                     "id": str(amendment.id),

@@ -4,48 +4,15 @@ gets 404 (the contract does not exist for it), and a bad file is refused with no
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from contracts.models import ContractDocument, StoredFile
 from tests.api.conftest import bearer, count, make_token  # noqa: F401  (the fixture is shared)
 from tests.bid_files.conftest import send_big_file, send_file
-from tests.bodies import contract_body
-from tests.conftest import VALID_CVRS, csrf_token, login
+from tests.conftest import csrf_token, login
 from tests.files.samples import docx, encrypted_pdf, javascript_pdf, pdf
 from tests.pages import PageParts
-from tests.procurement.conftest import Api, set_clock
-
-
-@pytest.fixture
-def signed(app, client, make_token):  # noqa: F811
-    """A 2018 contract with provider A, extended once; tokens of procurement, A, B and finance."""
-    api = Api(client)
-    set_clock(app, date(2019, 1, 24))
-    staff = make_token(app, "indkob@example.dk", "procurement")
-    ids = [
-        api("POST", "/api/v1/providers", staff, {"name": f"Leverandør {n}", "cvr": VALID_CVRS[n]})[
-            1
-        ]["id"]
-        for n in (0, 1)
-    ]
-    status, contract = api("POST", "/api/v1/contracts", staff, contract_body(ids[0]))
-    assert status == 201, contract
-    url = f"/api/v1/contracts/{contract['id']}"
-    status, extended = api(
-        "POST", f"{url}/extend", staff, {"end_date": "2019-08-31", "reason": "Option brugt"}
-    )
-    assert status == 200, extended
-    return {
-        "url": url,
-        "id": contract["id"],
-        "amendment": extended["amendments"][0]["id"],
-        "staff": staff,
-        "a": make_token(app, "a@example.dk", "provider", ids[0]),
-        "b": make_token(app, "b@example.dk", "provider", ids[1]),
-        "finance": make_token(app, "okonomi@example.dk", "finance"),
-    }
+from tests.procurement.conftest import Api
 
 
 def test_the_provider_sees_its_contracts_documents_and_another_provider_gets_404(

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from ...documents import ocds
-from ...models import AuditEvent, Contract, Lot, Tender
+from ...models import AuditEvent, Contract, ContractDocument, Lot, Tender
 from ...rules.problems import N_
 from .. import DomainError, contract_lists, scope
 from ..scope import Viewer
@@ -58,6 +58,12 @@ def _contract_data(contract: Contract, award_id: str, today: date) -> ocds.Contr
         original_end_on=date.fromisoformat(extensions[0].old_value)
         if extensions
         else contract.end_on,
+        documents=[
+            ocds.DocumentData(
+                d.id, d.document_type, d.title, d.file.media_type, d.created_at, d.amendment_id
+            )
+            for d in contract.documents
+        ],
     )
 
 
@@ -77,9 +83,9 @@ def ocds_processes(session: Session, viewer: Viewer, now: datetime) -> list[ocds
     today = _today(now)
     contracts = list(
         session.scalars(
-            contract_lists.with_details(sa.select(Contract)).order_by(
-                Contract.start_on, Contract.id
-            )
+            contract_lists.with_details(sa.select(Contract))
+            .options(selectinload(Contract.documents).selectinload(ContractDocument.file))
+            .order_by(Contract.start_on, Contract.id)
         )
     )
     tender_of_lot = dict(session.execute(sa.select(Lot.id, Lot.tender_id)).all())
