@@ -99,10 +99,18 @@ def _uploaded(form: PortalForm) -> tuple[bytes, str] | None:
     return upload.read(), upload.filename
 
 
-def _change(tender_id: int, lot_id: int, form: PortalForm, step) -> object:
-    """Validate the form, run the step, and go back to the bid page (or show the refusal)."""
+def _change(
+    tender_id: int, lot_id: int, form: PortalForm, step, attachment_id: int | None = None
+) -> object:
+    """Validate the form, run the step, and go back to the bid page (or show the refusal).
+
+    A file of another provider's bid (or none) is not found before the form is even read."""
     try:
         tender = service.get_tender(db.session, viewer(), tender_id)
+        if attachment_id is not None:
+            bid_files.get_attachment(
+                db.session, viewer(), tender_id, attachment_id, clock.now(), lot_id
+            )
     except DomainError:
         abort(404)
     if all(lot.id != lot_id for lot in tender.lots):
@@ -156,7 +164,7 @@ def replace_bid_file(tender_id: int, lot_id: int, attachment_id: int):
             db.session, actor(), viewer(), tender_id, lot_id, attachment_id, *upload, clock.now()
         )
 
-    return _change(tender_id, lot_id, form, step)
+    return _change(tender_id, lot_id, form, step, attachment_id)
 
 
 @bp.route(
@@ -174,6 +182,7 @@ def remove_bid_file(tender_id: int, lot_id: int, attachment_id: int):
         lambda: bid_files.remove_attachment(
             db.session, actor(), viewer(), tender_id, lot_id, attachment_id, clock.now()
         ),
+        attachment_id,
     )
 
 

@@ -21,6 +21,7 @@ import json
 import re
 import shutil
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -29,13 +30,18 @@ from flask import Flask
 
 from contracts.models import (
     Base,
+    Bid,
+    BidAttachment,
     Contract,
+    ContractDocument,
     Enrolment,
+    Lot,
     MonthlyReport,
     Notice,
     Participant,
     Provider,
     ReportLine,
+    StoredFile,
     User,
 )
 from contracts.services.accounts import create_token, create_user
@@ -122,6 +128,7 @@ def world(sqlite_template, redis_server, tmp_path_factory) -> World:
         line_id = session.scalar(
             sa.select(ReportLine.id).where(ReportLine.report_id == report.id).limit(1)
         )
+        attachment_id, document_id = _b_files(session, b.id, b_contract.id)
         b_values = {
             "contract_id": b_contract.id,
             "month": "2018-12",
@@ -134,6 +141,8 @@ def world(sqlite_template, redis_server, tmp_path_factory) -> World:
             "report_id": report.id,
             "line_id": line_id,
             "notice_id": notice.id,
+            "attachment_id": attachment_id,
+            "document_id": document_id,
             "report_line_id": line_id,
             "token_id": b_token.id,
             "user_id": b_user.id,
@@ -159,11 +168,53 @@ def world(sqlite_template, redis_server, tmp_path_factory) -> World:
             *(x for x in (b.contact_name, b.contact_email, b.gln) if x),
             *b_references,
             *b_refs,
+            *B_FILE_NAMES,
         ]
         tender = session.execute(sa.text("SELECT id FROM tender ORDER BY id LIMIT 1")).scalar()
         lot = session.execute(sa.text("SELECT id FROM lot ORDER BY id LIMIT 1")).scalar()
         session.commit()
     return World(app, b_values, secrets, a_token, {"tender_id": tender or 1, "lot_id": lot or 1})
+
+
+# The names of B's bid file and contract document: nothing A may see says them.
+B_FILE_NAMES = ("B-metodebeskrivelse-hemmelig.pdf", "B-kontrakt-underskrevet.pdf")
+
+
+def _b_files(session, provider_id: int, contract_id: int) -> tuple[int, int]:
+    """B's bid on the first lot with a file, and a document of B's contract: their ids."""
+    lot_id = session.scalar(sa.select(Lot.id).order_by(Lot.id).limit(1))
+    bid = session.scalar(sa.select(Bid).where(Bid.lot_id == lot_id, Bid.provider_id == provider_id))
+    if bid is None:
+        bid = Bid(
+            lot_id=lot_id,
+            provider_id=provider_id,
+            monthly_fee=Decimal("9000"),
+            hourly_rate=Decimal("45"),
+            outcome_bonus=Decimal("20000"),
+        )
+        session.add(bid)
+    files = [
+        StoredFile(
+            sha256="0" * 64,
+            filename=name,
+            media_type="application/pdf",
+            size=9,
+            content=b"%PDF-1.4\n",
+        )
+        for name in B_FILE_NAMES
+    ]
+    session.add_all(files)
+    session.flush()
+    attachment = BidAttachment(bid_id=bid.id, kind="method_description", stored_file_id=files[0].id)
+    document = ContractDocument(
+        contract_id=contract_id,
+        document_type="contractSigned",
+        title=B_FILE_NAMES[1],
+        stored_file_id=files[1].id,
+    )
+    session.add_all([attachment, document])
+    session.flush()
+    return attachment.id, document.id
 
 
 def dump(app: Flask) -> dict[str, list]:

@@ -193,10 +193,11 @@ def add_attachment(
 def _own_attachment(
     session: Session, viewer: Viewer, tender_id: int, lot_id: int, attachment_id: int, now
 ) -> tuple[Lot, Bid, BidAttachment]:
+    # Another provider's file is not found before anything is said of the tender's state.
+    if not viewer.is_provider:
+        raise DomainError(N_("only a provider's staff can bid"), status=403)
+    attachment = get_attachment(session, viewer, tender_id, attachment_id, now, lot_id)
     _, lot, bid = _bid_to_change(session, viewer, tender_id, lot_id, now)
-    attachment = session.get(BidAttachment, attachment_id)
-    if attachment is None or attachment.bid_id != bid.id:
-        raise NotFound(N_("no such file"), "attachment_id")
     return lot, bid, attachment
 
 
