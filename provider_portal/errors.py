@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template
+from flask import Flask, g, jsonify, render_template
 from flask_babel import gettext as _
+from markupsafe import escape
 from redis.exceptions import RedisError
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from contracts.services import DomainError
@@ -32,6 +35,7 @@ API_MESSAGES = {
     500: "Something went wrong on our side; nothing was changed.",
     503: "The job queue cannot be reached just now; nothing was changed. Try again in a minute.",
 }
+DATABASE_DOWN = "The database could not be reached just now. Try again in a moment."
 # How long a client is asked to wait when a backing service is out of reach, in seconds.
 RETRY_AFTER = 60
 MONTH_PROBLEM = "The month must be written YYYY-MM, such as 2019-01."
@@ -56,6 +60,21 @@ def _page_message(status: int) -> str:
         413: _("The file is too large. It may be at most 10 MB."),
         429: _("Too many attempts. Wait a few minutes, then try again."),
     }.get(status, _("Something went wrong on our side. Nothing was changed."))
+
+
+def _page_without_database() -> str:
+    """The error page drawn as for a visitor: the person (and their language) cannot be read from
+    the database, and a page that tried would fail again. The language cookie still counts."""
+    from flask_login import AnonymousUserMixin
+
+    g._login_user = AnonymousUserMixin()  # Flask-Login's slot: no user loader runs
+    g.user = None
+    message = _("The database could not be reached just now. Try again in a moment.")
+    try:
+        return render_template("errors/error.html", status=503, message=message)
+    except Exception:
+        log.warning("the error page could not be drawn", exc_info=True)
+        return f"<!doctype html><title>503</title><p>{escape(message)}</p>"
 
 
 def init_app(app: Flask) -> None:
@@ -106,6 +125,28 @@ def init_app(app: Flask) -> None:
             body, status = render_template("errors/error.html", status=503, message=message), 503
         response = app.make_response((body, status))
         response.headers["Retry-After"] = str(RETRY_AFTER)
+        return response
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    @app.errorhandler(DisconnectionError)
+    @app.errorhandler(PoolTimeout)
+    def database_unreachable(error: Exception):
+        # The database went away (restarted, failed over, out of connections) or is busy: the
+        # transaction is rolled back whole, so the person asks again once it is back.
+        log.warning("the database could not be reached: %s", error)
+        from .extensions import db
+
+        try:
+            db.session.rollback()
+        except Exception:  # the connection is gone; the pool replaces it on its next lending
+            db.session.close()
+        if is_api_request():
+            body, status = api_error(503, DATABASE_DOWN)
+        else:
+            body, status = _page_without_database(), 503
+        response = app.make_response((body, status))
+        response.headers["Retry-After"] = "5"
         return response
 
     @app.errorhandler(Exception)
