@@ -17,6 +17,7 @@ from .base import Base, Timestamp, UTCDateTime, enum_check, utcnow
 
 if TYPE_CHECKING:
     from .files import StoredFile
+    from .parties import Provider
     from .people import User
 
 # The OCDS 1.1.5 documentType codes (codelists/documentType.csv) a tender's material is
@@ -124,3 +125,6 @@ class TenderQuestion(Base):
     answered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    # Shown to procurement only: never to another provider, nor with a published answer.
+    provider: Mapped[Provider] = relationship()

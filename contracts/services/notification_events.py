@@ -8,7 +8,17 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from ..models import Contract, Invoice, MonthlyReport, Notice, Tender, User
+from ..models import (
+    Contract,
+    DeadlineMove,
+    Invoice,
+    MonthlyReport,
+    Notice,
+    Tender,
+    TenderDocument,
+    TenderDocumentVersion,
+    User,
+)
 from .notifications import notify, one_user, users_in_role, users_of_provider
 
 
@@ -153,3 +163,41 @@ def _points(value) -> str | None:
 
 def _day(value: date | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def _tender(tender: Tender) -> dict:
+    return {"tender_id": tender.id, "tender": tender.reference, "title": tender.title}
+
+
+def tender_material_changed(
+    session: Session, tender: Tender, document: TenderDocument, version: TenderDocumentVersion
+) -> None:
+    """Every provider's users are told a published tender's material changed, and what."""
+    notify(
+        session,
+        "tender_material_changed",
+        f"tender-material-{version.id}",
+        users_in_role("provider"),
+        {
+            **_tender(tender),
+            "document": document.title,
+            "version": version.number,
+            "change_note": version.change_note,
+        },
+    )
+
+
+def tender_deadline_moved(session: Session, tender: Tender, move: DeadlineMove) -> None:
+    """Every provider's users are told a published tender's deadline moved, and why."""
+    notify(
+        session,
+        "tender_deadline_moved",
+        f"tender-deadline-{move.id}",
+        users_in_role("provider"),
+        {
+            **_tender(tender),
+            "deadline": move.moved_to.isoformat(),
+            "moved_from": move.moved_from.isoformat() if move.moved_from else None,
+            "reason": move.reason,
+        },
+    )

@@ -57,6 +57,9 @@ KINDS = {
         Kind("award_decision", ("provider",), optional=False),
         Kind("invitation", EVERYONE, optional=False),
         Kind("password_reset", EVERYONE, optional=False),
+        # A published tender's material changed, or its deadline moved (issue 18).
+        Kind("tender_material_changed", ("provider",)),
+        Kind("tender_deadline_moved", ("provider",)),
     )
 }
 # Mails that carry a one-time link: nobody but their recipient may read them.

@@ -25,6 +25,7 @@ from . import (  # noqa: F401  # noqa: F401  # noqa: F401
     referrals,
     reports,
     tasks,
+    tender_material,
     tenders,
     tokens,
     users,

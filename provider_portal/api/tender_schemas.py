@@ -243,6 +243,9 @@ class TenderOut(BaseModel):
         description="The status now: a published tender is closed from its deadline"
     )
     deadline: Moment | None
+    question_deadline: Moment | None = Field(
+        description="The last moment to ask a question: as set, else six days before the deadline"
+    )
     contract_start_date: IsoDate | None
     contract_end_date: IsoDate | None
     contract_max_end_date: IsoDate | None
@@ -271,6 +274,7 @@ class TenderOut(BaseModel):
             contract_kind=tender.contract_kind,
             status=service.status_now(tender, moment),
             deadline=tender.deadline_at,
+            question_deadline=service.question_deadline(tender),
             contract_start_date=tender.contract_start_on,
             contract_end_date=tender.contract_end_on,
             contract_max_end_date=tender.contract_max_end_on,

@@ -35,6 +35,8 @@ SUBJECTS = {
     "award_decision": _l("Award decision: %(tender)s, lot %(lot)s"),
     "invitation": _l("Your account on the provider portal"),
     "password_reset": _l("Choose a new password for the provider portal"),
+    "tender_material_changed": _l("New version of the tender material: %(title)s"),
+    "tender_deadline_moved": _l("The deadline is moved: %(title)s"),
 }
 
 # Where each kind's link leads (the recipient's page for it).
@@ -60,10 +62,12 @@ LINKS = {
     "contract_ending": lambda c: url_for("procurement.contract", contract_id=c["contract_id"]),
     "tender_published": lambda c: url_for("home.index"),
     "award_decision": lambda c: url_for("home.index"),
+    "tender_material_changed": lambda c: url_for("procurement.tender", tender_id=c["tender_id"]),
+    "tender_deadline_moved": lambda c: url_for("procurement.tender", tender_id=c["tender_id"]),
 }
 
 DATES = ("on", "due_on", "ends_on", "standstill_ends_on")
-MOMENTS = ("deadline",)
+MOMENTS = ("deadline", "moved_from")
 
 
 def language(user: User) -> str:

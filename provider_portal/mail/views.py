@@ -29,6 +29,8 @@ LABELS = {
     "invoice_returned": _l("Finance returns an invoice to attestation"),
     "contract_ending": _l("A contract ends without a successor in 90, 30 or 7 days"),
     "tender_published": _l("A tender is published"),
+    "tender_material_changed": _l("A published tender's material changes"),
+    "tender_deadline_moved": _l("A published tender's deadline is moved"),
 }
 
 

@@ -10,6 +10,7 @@ from . import (
     participants,  # noqa: F401,E402  (a contract's participant list registers on the blueprint)
     providers,  # noqa: F401,E402  (the provider pages register on the blueprint)
     reports,  # noqa: F401,E402  (the report review pages register on the blueprint)
+    tender_material,  # noqa: F401,E402  (a tender's material and questions register on the blueprint)
     tenders,  # noqa: F401,E402  (the tender pages register on the blueprint)
     users,  # noqa: F401,E402  (the users page registers on the blueprint)
 )

@@ -29,6 +29,7 @@ from ..i18n import say
 from ..ocds_export import ocds_package
 from ..security import actor, allow, viewer
 from .forms import BidForm, answer_status
+from .tender_material import material_context
 from .views import bp
 
 
@@ -39,14 +40,6 @@ class ActionForm(PortalForm):
 class CancelForm(PortalForm):
     reason = TextAreaField(
         _l("Reason"), validators=[DataRequired(_l("Give the reason.")), Length(max=2000)]
-    )
-
-
-class DeadlineForm(PortalForm):
-    deadline = DateTimeLocalField(
-        _l("Deadline for bids (Copenhagen time)"),
-        format="%Y-%m-%dT%H:%M",
-        validators=[DataRequired(_l("Give the deadline."))],
     )
 
 
@@ -117,9 +110,7 @@ def tender(tender_id: int):
         history=service.history(db.session, v, found, now),
         action_form=ActionForm(),
         cancel_form=CancelForm(),
-        deadline_form=DeadlineForm(
-            deadline=_local(found.deadline_at).replace(tzinfo=None) if found.deadline_at else None
-        ),
+        **material_context(found, v, now),
     )
 
 
@@ -155,23 +146,6 @@ for _name in ("publish", "award", "conclude"):
         view_func=tender_step,
         methods=["POST"],
         defaults={"step": _name},
-    )
-
-
-@bp.route("/tenders/<int:tender_id>/deadline", methods=["POST"])
-@allow("procurement")
-def tender_deadline(tender_id: int):
-    """Set a draft's deadline, read as Copenhagen time."""
-    form = DeadlineForm()
-    if not form.validate_on_submit():
-        flash(_("Give the deadline."), "error")
-        return redirect(url_for("procurement.tender", tender_id=tender_id))
-    deadline = rules.copenhagen_time(form.deadline.data)
-    return _step(
-        tender_id,
-        lambda: service.update_draft(
-            db.session, actor(), viewer(), tender_id, {"deadline_at": deadline}, clock.now()
-        ),
     )
 
 

@@ -12,6 +12,8 @@ The steps live by what they do; callers import this package and use `tenders.<na
 - `awarding`: evaluation, award, standstill, conclusion;
 - `retendering`: the re-tender of expiring contracts;
 - `ocds_export`: the tenders and contracts as OCDS processes;
+- `material`: the tender's documents in versions, and its deadline moved with a reason;
+- `questions`: the question deadline, questions and answers;
 - `guards`: the checks every step starts with.
 The decisions where the design is silent are written in the module they concern.
 """
@@ -37,6 +39,7 @@ from .drafting import (
     update_lot,
 )
 from .ocds_export import CONTRACT_OCDS_STATUS, ocds_processes
+from .questions import question_deadline
 from .reading import (
     get_tender,
     history,
@@ -89,6 +92,7 @@ __all__ = [
     "ocds_processes",
     "predecessors",
     "publish",
+    "question_deadline",
     "retender",
     "status_now",
     "submit_bid",

@@ -26,3 +26,10 @@ def _today(now: datetime) -> date:
 def _refuse(problems: list[Problem]) -> None:
     if problems:
         raise contract_register.ContractRefused(problems)
+
+
+def require_state(state: str, allowed: tuple[str, ...], template: str) -> None:
+    """Refuse (409) unless the tender's status now is one of `allowed`; the template names it
+    as `%(state)s`."""
+    if state not in allowed:
+        raise DomainError(template, "status", status=409, state=state)
