@@ -117,8 +117,8 @@ def add_document(
         occurred_at=now,
         document=document.id,
         document_type=document_type,
-        amendment=amendment_id,
         filename=stored.filename,
+        **({"amendment": amendment_id} if amendment_id is not None else {}),
     )
     return document
 

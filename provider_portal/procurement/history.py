@@ -24,6 +24,8 @@ from contracts.services.programmes import all_programmes
 from ..extensions import db
 from ..formatting import day, programme_name
 from ..security import viewer
+from .bid_files import KIND_LABELS as BID_FILE_KINDS
+from .contract_documents import TYPE_LABELS as DOCUMENT_TYPES
 from .forms import CONTRACT_KINDS, PROCEDURE_LABELS
 from .views import bp
 
@@ -48,6 +50,12 @@ ACTIONS = {
     "tender.cancelled": _l("Tender cancelled"),
     "bid.submitted": _l("Bid received"),
     "bid.revised": _l("Bid revised"),
+    "bid.attachment_added": _l("File added to the bid"),
+    "bid.attachment_replaced": _l("File of the bid replaced"),
+    "bid.attachment_removed": _l("File removed from the bid"),
+    "bid.attachment_downloaded": _l("File of the bid downloaded"),
+    "contract.document_added": _l("Document attached"),
+    "contract.document_removed": _l("Document removed"),
 }
 
 FIELDS = {
@@ -99,11 +107,16 @@ FIELDS = {
     "enrolment_id": _l("Course no."),
     "notices_rejected": _l("Exit notices rejected"),
     "draft_lines_removed": _l("Lines taken out of unsent reports"),
+    "attachment": _l("File no."),
+    "document": _l("Document no."),
+    "document_type": _l("Kind of document"),
+    "amendment": _l("Amendment no."),
+    "filename": _l("File name"),
 }
 # Details that say nothing a person needs (the page they were read on, internal keys).
-HIDDEN = {"page", "subject", "quality_points", "awarded", "previous_end_reason"}
+HIDDEN = {"page", "subject", "quality_points", "quality_reasons", "awarded", "previous_end_reason"}
 # Details whose values are codes with a name.
-CODED = {"programme", "lots", "kind", "contract_kind", "procedure"}
+CODED = {"programme", "lots", "kind", "contract_kind", "procedure", "document_type"}
 
 
 @dataclass(frozen=True)
@@ -138,6 +151,8 @@ def _codes() -> dict[str, str]:
     names = {p.code: programme_name(p) for p in all_programmes(db.session)}
     names.update({str(choice.value): str(choice.label) for choice in CONTRACT_KINDS})
     names.update({code: str(label) for code, label in PROCEDURE_LABELS.items()})
+    names.update({code: str(label) for code, label in BID_FILE_KINDS.items()})
+    names.update({code: str(label) for code, label in DOCUMENT_TYPES.items()})
     return names
 
 
