@@ -21,7 +21,7 @@ from rq.exceptions import AbandonedJobError
 from rq.executions import Execution
 from rq.job import Job, JobStatus
 from rq.registry import StartedJobRegistry
-from rq.utils import current_timestamp
+from rq.utils import as_text, current_timestamp
 
 from .queues import QUEUES, fetch, queue, status_as_fetched
 
@@ -59,7 +59,27 @@ def note_abandoned(job: Job, exc_type, exc_value, traceback) -> None:
     job.meta["abandoned"] = int(job.meta.get("abandoned", 0)) + 1
     job.save_meta()
     job.retry_intervals = None
+    forget_dead_executions(job)
     return None
+
+
+def forget_dead_executions(job: Job) -> None:
+    """Drop the dead worker's execution from the job's own list of executions.
+
+    RQ 3.0 lets an execution's record expire with its heartbeat but lists it under the job for
+    a minute more; a run that ends within that minute reads the list, fails on the missing
+    record ("Execution … not found in Redis") after its work is done, and is retried: the
+    same mail or PDF a second time. Found by tests/faults/test_worker_killed.py."""
+    registry = job.execution_registry
+    connection = job.connection
+    listed = [as_text(execution_id) for execution_id in connection.zrange(registry.key, 0, -1)]
+    dead = [
+        execution_id
+        for execution_id in listed
+        if not connection.exists(Execution(execution_id, job.id, connection).key)
+    ]
+    if dead:
+        connection.zrem(registry.key, *dead)
 
 
 def reap_abandoned(connection: Redis) -> None:
