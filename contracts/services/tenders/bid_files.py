@@ -117,17 +117,25 @@ def download(
 ) -> StoredFile:
     """The file to answer, after recording who fetched it (every download is an audit event)."""
     attachment = get_attachment(session, viewer, tender_id, attachment_id, now, lot_id)
+    _event(session, actor, "bid.attachment_downloaded", attachment, now)
+    return attachment.file
+
+
+def _event(
+    session: Session, actor: Actor, action: str, attachment: BidAttachment, now, **details
+) -> None:
+    """The audit event of a bid's file: the bid, the file's id and kind, never its name."""
     record(
         session,
         actor,
-        "bid.attachment_downloaded",
+        action,
         "bid",
         attachment.bid_id,
         occurred_at=now,
+        **details,
         attachment=attachment.id,
         kind=attachment.kind,
     )
-    return attachment.file
 
 
 def _kind(kind: str) -> None:
@@ -175,17 +183,8 @@ def add_attachment(
     attachment = BidAttachment(bid_id=bid.id, kind=kind, stored_file_id=stored.id, file=stored)
     session.add(attachment)
     session.flush()
-    record(
-        session,
-        actor,
-        "bid.attachment_added",
-        "bid",
-        bid.id,
-        occurred_at=now,
-        tender_id=tender.id,
-        lot=lot.number,
-        attachment=attachment.id,
-        kind=kind,
+    _event(
+        session, actor, "bid.attachment_added", attachment, now, tender_id=tender.id, lot=lot.number
     )
     return attachment
 
@@ -220,17 +219,7 @@ def replace_attachment(
     session.flush()
     session.delete(old)
     session.flush()
-    record(
-        session,
-        actor,
-        "bid.attachment_replaced",
-        "bid",
-        bid.id,
-        occurred_at=now,
-        lot=lot.number,
-        attachment=attachment.id,
-        kind=attachment.kind,
-    )
+    _event(session, actor, "bid.attachment_replaced", attachment, now, lot=lot.number)
     return attachment
 
 
@@ -250,14 +239,4 @@ def remove_attachment(
     session.flush()
     session.delete(stored)
     session.flush()
-    record(
-        session,
-        actor,
-        "bid.attachment_removed",
-        "bid",
-        bid.id,
-        occurred_at=now,
-        lot=lot.number,
-        attachment=attachment_id,
-        kind=attachment.kind,
-    )
+    _event(session, actor, "bid.attachment_removed", attachment, now, lot=lot.number)
