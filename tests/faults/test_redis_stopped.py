@@ -34,6 +34,7 @@ from tests.conftest import JANUARY_ENDED, TEST_ACTOR, TEST_PASSWORD, csrf_token
 from tests.factories import sample_report
 from tests.jobs.workers import start_worker, stop_worker
 from tests.notifications.conftest import Inbox, free_port
+from tests.notifications.test_retry_worker import _until as until
 from tests.report_files.reporting import PAGE, bearer, page_client, people, upload
 
 QUEUE_DOWN_DA = "Jobkøen kan ikke nås lige nu. Prøv igen om et minut."
@@ -215,10 +216,3 @@ def test_mails_queued_before_and_stored_during_the_stop_are_sent_once_after_it(
         ).all()
     assert sorted(m["To"] for m in inbox.messages) == sorted(owed), log
     assert {"indkob@example.dk", "koordinator@example.dk"} <= set(owed)
-
-
-def until(condition, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "still waiting"
-        time.sleep(0.2)

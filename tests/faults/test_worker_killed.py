@@ -11,11 +11,9 @@ import threading
 import time
 
 import pytest
-import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
 from benchmarks.data import make_reports
-from contracts.models import Notification
 from contracts.services import invoicing
 from provider_portal.extensions import db
 from provider_portal.jobs import documents as documents_jobs
@@ -24,8 +22,12 @@ from tests.conftest import JANUARY_ENDED
 from tests.factories import logged_in_client, sample_report
 from tests.faults.test_redis_stopped import submit
 from tests.finance.queue import pdf_text, wait_for_download
+from tests.jobs.test_document_faults import LONG_INVOICE_LINES, danish
+from tests.jobs.test_faults import wait_until_started
 from tests.jobs.workers import kill_worker, start_worker, stop_worker
 from tests.notifications.conftest import Inbox, free_port
+from tests.notifications.test_retry_worker import _pending as pending
+from tests.notifications.test_retry_worker import _until as until
 from tests.report_files.reporting import page_client, people, upload
 
 
@@ -48,13 +50,6 @@ class StallingInbox(Inbox):
 
 def completed(log: str, job_id: str) -> int:
     return sum(1 for line in log.splitlines() if "Job OK" in line and f"({job_id})" in line)
-
-
-def until(condition, seconds: float = 90) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "still waiting"
-        time.sleep(0.2)
 
 
 def test_a_worker_killed_while_sending_a_mail_is_replaced_and_the_mail_sent_once(
@@ -86,7 +81,7 @@ def test_a_worker_killed_while_sending_a_mail_is_replaced_and_the_mail_sent_once
 
         replacement = start_worker(url, redis_url, "mail", today="2019-02-05", **settings)
         try:
-            until(lambda: len(inbox.messages) == 1 and pending(app) == 0)
+            until(lambda: len(inbox.messages) == 1 and pending(app) == 0, seconds=90)
             time.sleep(2)  # a second sending would have had its time
         finally:
             log = stop_worker(replacement)
@@ -94,23 +89,6 @@ def test_a_worker_killed_while_sending_a_mail_is_replaced_and_the_mail_sent_once
         smtp.stop()
     assert [m["To"] for m in inbox.messages] == ["indkob@example.dk"], log
     assert completed(log, job_id) == 1, log
-
-
-def pending(app) -> int:
-    with app.app_context():
-        return db.session.scalar(
-            sa.select(sa.func.count())
-            .select_from(Notification)
-            .where(Notification.sent_at.is_(None))
-        )
-
-
-# Lines enough that the render takes seconds, so the kill lands in the middle of it.
-LONG_INVOICE_LINES = 600
-
-
-def danish(amount) -> str:
-    return f"{amount:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
 @pytest.mark.usefixtures("january_ended")
@@ -128,11 +106,7 @@ def test_a_worker_killed_while_rendering_a_pdf_is_replaced_and_the_pdf_made_once
     worker = start_worker(url, redis_url, "documents")
     try:
         page_url = finance.get(f"/finance/invoices/{invoice_id}.pdf").headers["Location"]
-        deadline = time.monotonic() + 60
-        with app.app_context():
-            while documents_jobs.state(job_id).status != "started":
-                assert time.monotonic() < deadline, documents_jobs.state(job_id)
-                time.sleep(0.01)
+        wait_until_started(app, job_id)
     finally:
         kill_worker(worker)
     with app.app_context():
