@@ -7,7 +7,7 @@ from typing import Any
 from flask import current_app, url_for
 
 from contracts.documents.ocds import Party, release_package
-from contracts.services.tenders import ocds_processes
+from contracts.services.tenders import TenderLinks, ocds_processes
 
 from .clock import now
 from .extensions import db
@@ -20,6 +20,17 @@ def ocds_package() -> dict[str, Any]:
     config = current_app.config
     buyer = Party(config["MUNICIPALITY_NAME"], config["MUNICIPALITY_CVR"])
     moment = now()
-    processes = ocds_processes(db.session, viewer(), moment)
+    links = TenderLinks(
+        document=lambda tender_id, document_id: url_for(
+            "procurement.tender_document",
+            tender_id=tender_id,
+            document_id=document_id,
+            _external=True,
+        ),
+        answers=lambda tender_id: url_for(
+            "procurement.tender", tender_id=tender_id, _anchor="questions", _external=True
+        ),
+    )
+    processes = ocds_processes(db.session, viewer(), moment, links)
     uri = url_for("api.ocds_releases", _external=True)
     return release_package(config["OCDS_OCID_PREFIX"], processes, buyer, moment, uri)

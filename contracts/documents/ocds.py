@@ -16,6 +16,7 @@ amendment no documents of its own, and its documentType codelist has no code for
 amendment's document, so the document keeps the code of what it is (an annex, a signed
 contract) and its description names the amendment. No `url`: the files are served only to
 whoever may see the contract.
+A tender's material is in `tender.documents` (ocds_tender_documents).
 A re-tender's releases name the processes it replaces in `relatedProcesses` (relationship
 `prior`, scheme `ocid`). Bids are never exported, so the export cannot unseal one.
 Amounts are JSON numbers (the schema says so); dates are RFC 3339: a contract's first day
@@ -29,6 +30,7 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 from ..rules.periods import COPENHAGEN
+from .ocds_tender_documents import TenderDocumentData, tender_document
 
 OCDS_VERSION = "1.1"
 LOTS_EXTENSION = "https://raw.githubusercontent.com/open-contracting-extensions/ocds_lots_extension/master/extension.json"
@@ -137,6 +139,7 @@ class TenderData:
     lots: list[LotData]
     cancelled_at: datetime | None = None
     cancelled_reason: str | None = None
+    documents: list[TenderDocumentData] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -288,6 +291,8 @@ def _tender_object(tender: TenderData, status: str | None = None) -> dict:
     values = [lot.value for lot in tender.lots if lot.value is not None]
     if values and len(values) == len(tender.lots):
         out["value"] = _value(sum(values, Decimal(0)))
+    if tender.documents:
+        out["documents"] = [tender_document(d) for d in tender.documents]
     return out
 
 

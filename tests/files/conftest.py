@@ -54,7 +54,9 @@ class World:
 
 
 @pytest.fixture
-def world(app, client, make_token) -> World:  # noqa: F811  (the shared fixture)
+def world(any_app, make_token) -> World:  # noqa: F811  (the shared fixture)
+    """On SQLite and on PostgreSQL: files are blobs on one, bytea on the other."""
+    app, client = any_app, any_app.test_client()
     set_clock(app, date(2019, 1, 24))
     api = Api(client)
     staff = make_token(app, "indkob@example.dk", "procurement")

@@ -42,6 +42,7 @@ from contracts.models import (
     Provider,
     ReportLine,
     StoredFile,
+    TenderQuestion,
     User,
 )
 from contracts.services.accounts import create_token, create_user
@@ -143,6 +144,9 @@ def world(sqlite_template, redis_server, tmp_path_factory) -> World:
             "notice_id": notice.id,
             "attachment_id": attachment_id,
             "document_id": document_id,
+            "question_id": _b_question(session, b.id),
+            # A version of a tender document: not B's, but the route's path needs a number.
+            "number": 1,
             "report_line_id": line_id,
             "token_id": b_token.id,
             "user_id": b_user.id,
@@ -169,6 +173,7 @@ def world(sqlite_template, redis_server, tmp_path_factory) -> World:
             *b_references,
             *b_refs,
             *B_FILE_NAMES,
+            B_QUESTION,
         ]
         tender = session.execute(sa.text("SELECT id FROM tender ORDER BY id LIMIT 1")).scalar()
         lot = session.execute(sa.text("SELECT id FROM lot ORDER BY id LIMIT 1")).scalar()
@@ -215,6 +220,18 @@ def _b_files(session, provider_id: int, contract_id: int) -> tuple[int, int]:
     session.add_all([attachment, document])
     session.flush()
     return attachment.id, document.id
+
+
+# B's question on the first tender: only procurement and B see it until it is published.
+B_QUESTION = "Hvad koster B's hemmelige bus pr. kilometer?"
+
+
+def _b_question(session, provider_id: int) -> int:
+    tender_id = session.scalar(sa.select(Lot.tender_id).order_by(Lot.id).limit(1))
+    question = TenderQuestion(tender_id=tender_id, provider_id=provider_id, question=B_QUESTION)
+    session.add(question)
+    session.flush()
+    return question.id
 
 
 def dump(app: Flask) -> dict[str, list]:

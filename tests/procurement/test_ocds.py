@@ -185,3 +185,54 @@ def test_procurement_downloads_the_same_export_from_the_tenders_page(
     assert _errors(validator, package) == []
     assert package["uri"] == by_api[1]["uri"]
     assert [r["ocid"] for r in package["releases"]] == [r["ocid"] for r in by_api[1]["releases"]]
+
+
+def test_a_tender_s_material_and_answers_are_its_documents(app, api, make_token, validator, client):
+    """tender.documents: the current version of each document (its type, media type, when it
+    became public and, after a new version, when it changed) and the answers as one
+    `clarifications` document, valid against OCDS 1.1.5 with the Lots extension."""
+    from contracts.rules.file_checks import DOCX
+    from tests.api.conftest import bearer
+    from tests.files import samples
+    from tests.files.conftest import World
+
+    set_clock(app, date(2019, 1, 24))
+    staff = make_token(app, "indkob@example.dk", "procurement")
+    provider_id = api(
+        "POST", "/api/v1/providers", staff, {"name": "Nyt Spor ApS", "cvr": "13585628"}
+    )[1]["id"]
+    asker = make_token(app, "b@example.dk", "provider", provider_id)
+    world = World(app, client, api, staff, asker, asker, asker, staff, [provider_id])
+    tender = world.tender(publish=False)
+    world.upload(tender, samples.pdf(), "betingelser.pdf")
+    world.upload(
+        tender,
+        samples.xlsx(),
+        "tilbudsliste.xlsx",
+        title="Tilbudsliste",
+        document_type="billOfQuantity",
+    )
+    assert api("POST", f"/api/v1/tenders/{tender}/publish", staff)[0] == 200
+    set_clock(app, date(2019, 2, 1))
+    world.upload(tender, samples.docx(), "betingelser.docx", change_note="Nyt afsnit 4")
+    question = api("POST", f"/api/v1/tenders/{tender}/questions", asker, {"question": "Moms?"})
+    answer = {"answer": "Priser er uden moms.", "publish": True}
+    url = f"/api/v1/tenders/{tender}/questions/{question[1]['id']}/answer"
+    assert api("POST", url, staff, answer)[0] == 200
+    package = api("GET", "/api/v1/ocds/releases", staff)[1]
+    assert _errors(validator, package) == []
+    [release] = [r for r in package["releases"] if "tender" in r["tag"]]
+    documents = {d["title"]: d for d in release["tender"]["documents"]}
+    conditions = documents["Udbudsbetingelser"]
+    assert conditions["documentType"] == "biddingDocuments"
+    assert conditions["format"] == DOCX
+    assert conditions["datePublished"] == "2019-01-24T08:00:00Z"  # the publication
+    assert conditions["dateModified"] == "2019-02-01T08:00:00Z"  # the new version
+    assert documents["Tilbudsliste"]["documentType"] == "billOfQuantity"
+    assert "dateModified" not in documents["Tilbudsliste"]
+    download = client.get(conditions["url"], headers=bearer(asker))
+    assert download.status_code in (302, 403)  # a page address: the provider logs in first
+    clarifications = documents["Spørgsmål og svar"]
+    assert clarifications["documentType"] == "clarifications"
+    assert clarifications["url"].endswith(f"/procurement/tenders/{tender}#questions")
+    assert "Moms?" not in json.dumps(package) and "Nyt Spor" not in json.dumps(release["tender"])

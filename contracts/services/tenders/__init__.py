@@ -38,7 +38,7 @@ from .drafting import (
     update_draft,
     update_lot,
 )
-from .ocds_export import CONTRACT_OCDS_STATUS, ocds_processes
+from .ocds_export import CONTRACT_OCDS_STATUS, TenderLinks, ocds_processes
 from .questions import question_deadline
 from .reading import (
     get_tender,
@@ -77,6 +77,7 @@ __all__ = [
     "LotEvaluation",
     "LotTerms",
     "QualityScore",
+    "TenderLinks",
     "TenderTerms",
     "award",
     "awarded_bids",

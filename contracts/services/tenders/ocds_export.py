@@ -5,13 +5,24 @@ Drafts are internal and never exported; bids never are.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from ...documents import ocds
-from ...models import AuditEvent, Contract, ContractDocument, Lot, Tender
+from ...models import (
+    AuditEvent,
+    Contract,
+    ContractDocument,
+    Lot,
+    Tender,
+    TenderDocument,
+    TenderDocumentVersion,
+    TenderQuestion,
+)
 from ...rules.problems import N_
 from .. import DomainError, contract_lists, scope
 from ..scope import Viewer
@@ -73,10 +84,76 @@ def _process_key(contract: Contract, tender_of_lot: dict[int, int]) -> str:
     return f"contract-{contract.id}"
 
 
-def ocds_processes(session: Session, viewer: Viewer, now: datetime) -> list[ocds.Process]:
+@dataclass(frozen=True)
+class TenderLinks:
+    """Where the portal serves a tender's material: (tender id, document id) -> the current
+    version's download, and tender id -> the page with the published answers."""
+
+    document: Callable[[int, int], str]
+    answers: Callable[[int], str]
+
+
+def _tender_documents(
+    session: Session, tenders: list[Tender], links: TenderLinks | None
+) -> dict[int, list[ocds.TenderDocumentData]]:
+    """Each tender's material (current versions) and its answers as one `clarifications`
+    document: two statements (and the versions' load) for all tenders."""
+    ids = [t.id for t in tenders]
+    published = {t.id: t.published_at for t in tenders}
+    found: dict[int, list[ocds.TenderDocumentData]] = {i: [] for i in ids}
+    if not ids:
+        return found
+    documents = session.scalars(
+        sa.select(TenderDocument)
+        .where(TenderDocument.tender_id.in_(ids))
+        .options(selectinload(TenderDocument.versions).selectinload(TenderDocumentVersion.file))
+        .order_by(TenderDocument.tender_id, TenderDocument.title, TenderDocument.id)
+    )
+    for document in documents:
+        current, tender_id = document.current, document.tender_id
+        found[tender_id].append(
+            ocds.TenderDocumentData(
+                id=f"tender-document-{document.id}",
+                document_type=document.document_type,
+                title=document.title,
+                media_type=current.file.media_type,
+                # Public from the publication, or from its upload when that came later.
+                published_at=max(document.versions[0].uploaded_at, published[tender_id]),
+                modified_at=current.uploaded_at if current.after_publication else None,
+                url=links.document(tender_id, document.id) if links else None,
+            )
+        )
+    answered = session.execute(
+        sa.select(
+            TenderQuestion.tender_id,
+            sa.func.min(TenderQuestion.published_at),
+            sa.func.max(TenderQuestion.published_at),
+        )
+        .where(TenderQuestion.tender_id.in_(ids), TenderQuestion.status == "published")
+        .group_by(TenderQuestion.tender_id)
+    )
+    for tender_id, first, last in answered:
+        found[tender_id].append(
+            ocds.TenderDocumentData(
+                id="clarifications",
+                document_type="clarifications",
+                title="Spørgsmål og svar",
+                media_type="text/html",
+                published_at=first,
+                modified_at=last if last != first else None,
+                url=links.answers(tender_id) if links else None,
+            )
+        )
+    return found
+
+
+def ocds_processes(
+    session: Session, viewer: Viewer, now: datetime, links: TenderLinks | None = None
+) -> list[ocds.Process]:
     """Every published tender and every contract the viewer may see, as OCDS processes.
 
-    Drafts are internal and never exported; bids never are.
+    Drafts are internal and never exported; bids never are. `links` gives the material's
+    addresses (left out without them).
     """
     if viewer.role not in ("procurement", "finance"):
         raise DomainError(N_("only the job centre's staff export OCDS"), status=403)
@@ -112,6 +189,7 @@ def ocds_processes(session: Session, viewer: Viewer, now: datetime) -> list[ocds
         .options(selectinload(Tender.lots).selectinload(Lot.programme))
         .order_by(Tender.published_at, Tender.id)
     ).all()
+    material = _tender_documents(session, list(tenders), links)
     for tender in tenders:
         status = status_now(tender, now)
         cancelled_at = None
@@ -143,6 +221,7 @@ def ocds_processes(session: Session, viewer: Viewer, now: datetime) -> list[ocds
             ],
             cancelled_at=cancelled_at,
             cancelled_reason=tender.cancelled_reason,
+            documents=material[tender.id],
         )
         awards, award_of_bid = [], {}
         if tender.awarded_at is not None:
