@@ -1,7 +1,7 @@
-"""A contract's documents on the pages: procurement attaches the signed contract, its annexes
-and each amendment's document on the contract page; whoever sees the contract downloads them,
-the contract's provider from its own documents page. Another provider's contract and its
-documents do not exist for a provider (404).
+"""A contract's documents on the staff's contract page: procurement attaches the signed
+contract, its annexes and each amendment's document, and removes one attached by mistake;
+procurement and finance download them. The contract's provider reads its own on its pages
+(provider/contract_documents.py).
 """
 
 from __future__ import annotations
@@ -96,14 +96,6 @@ def _contract_or_404(contract_id: int):
         abort(404)
 
 
-@bp.route("/contracts/<int:contract_id>/documents")
-@allow("procurement", "finance", "provider")
-def contract_documents_page(contract_id: int):
-    """The contract's documents on a page of their own: the provider's way to its contract's."""
-    contract = _contract_or_404(contract_id)
-    return render_template("procurement/contract_documents.html", contract=contract, problem=None)
-
-
 @bp.route("/contracts/<int:contract_id>/documents", methods=["POST"])
 @accepts_files
 @allow("procurement")
@@ -134,6 +126,7 @@ def add_contract_document(contract_id: int):
             transaction.rollback()
             problem = say(error)
     if problem is not None:
+        # The documents part of the contract page on its own, with the refusal and the form.
         return render_template(
             "procurement/contract_documents.html", contract=contract, problem=problem
         ), 422
@@ -158,9 +151,9 @@ def remove_contract_document(contract_id: int, document_id: int):
 
 
 @bp.route("/contracts/<int:contract_id>/documents/<int:document_id>")
-@allow("procurement", "finance", "provider")
+@allow("procurement", "finance")
 def contract_document(contract_id: int, document_id: int):
-    """Download a document of a contract the viewer sees."""
+    """Download a document of a contract (the provider's own are on its pages)."""
     try:
         document = contract_documents.get_document(db.session, viewer(), contract_id, document_id)
     except NotFound:

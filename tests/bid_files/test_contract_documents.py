@@ -119,12 +119,15 @@ def test_the_contract_page_attaches_and_the_provider_downloads_from_its_page(
     refused = staff.post(f"{page_url}/documents", data=bad, content_type="multipart/form-data")
     assert refused.status_code == 422
     assert count(app, StoredFile) == 1
+    mine_url = f"/provider/contracts/{signed['id']}/documents"
     provider = app.test_client()
     login(provider, "a@example.dk")
-    mine = provider.get(f"{page_url}/documents")
+    mine = provider.get(mine_url)
     assert mine.status_code == 200 and "Underskrevet kontrakt" in mine.get_data(as_text=True)
+    assert provider.get(f"{mine_url}/1").data == pdf()
+    # Another provider: the contract and its documents do not exist; the staff's URLs are not its.
     other = app.test_client()
     login(other, "b@example.dk")
-    assert other.get(f"{page_url}/documents").status_code == 404
-    assert other.get(f"{page_url}/documents/1").status_code == 404
-    assert provider.get(f"{page_url}/documents/1").data == pdf()
+    assert other.get(mine_url).status_code == 404
+    assert other.get(f"{mine_url}/1").status_code == 404
+    assert other.get(f"{page_url}/documents/1").status_code == 403

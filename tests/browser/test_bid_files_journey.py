@@ -1,7 +1,8 @@
-"""A tender's bid files and a contract's documents in chromium: a provider bids and attaches its
-method description on the bid page; after the deadline procurement evaluates with the files in
-view (points and a written reason per bid) and awards; procurement attaches the signed contract
-to a contract and the contract's provider finds it on its own documents page."""
+"""Issue 18's journey in chromium: procurement publishes a tender with its material; a provider
+reads it, asks a question, reads the published answer, bids and attaches its method
+description; after the deadline procurement evaluates with every bid's files in view (points
+and a written reason per bid) and awards. Then procurement attaches the signed contract to a
+contract and the contract's provider finds it on its own documents page."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from playwright.sync_api import Page, expect
 
 from contracts.models import Contract, Provider, User
 from contracts.services.accounts import create_token, create_user
-from tests.api.conftest import bearer
 from tests.bid_files.conftest import send_file
 from tests.bodies import PRICES, TENDER
 from tests.browser.conftest import demo_app, serving
@@ -27,8 +27,8 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def portal(sqlite_template, redis_server, tmp_path_factory):
-    """The demo portal, a published tender, and a second bidder (another demo provider) that
-    bids with a CV through the API; yields (url, app, tender id)."""
+    """The demo portal with a draft tender, and a second bidder (another demo provider) with a
+    token; yields (url, app, tender, rival's token)."""
     from provider_portal.extensions import db
 
     app = demo_app(sqlite_template, redis_server, tmp_path_factory.mktemp("bid-files"))
@@ -47,34 +47,72 @@ def portal(sqlite_template, redis_server, tmp_path_factory):
         staff_token = create_token(db.session, TEST_ACTOR, staff, "journey")[1]
         rival_token = create_token(db.session, TEST_ACTOR, rival, "journey")[1]
         db.session.commit()
-    client = app.test_client()
-    api = Api(client)
-    status, tender = api("POST", "/api/v1/tenders", staff_token, TENDER)
+    status, tender = Api(app.test_client())("POST", "/api/v1/tenders", staff_token, TENDER)
     assert status == 201, tender
-    url = f"/api/v1/tenders/{tender['id']}"
-    assert api("POST", f"{url}/publish", staff_token)[0] == 200
-    set_clock(app, date(2019, 3, 1), time(10, 0))
-    lot = tender["lots"][0]["id"]
-    assert api("PUT", f"{url}/lots/{lot}/bid", rival_token, PRICES)[0] == 200
-    sent = send_file(
-        client, f"{url}/lots/{lot}/bid/attachments", rival_token, pdf(), "CV.pdf", kind="cv"
-    )
-    assert sent.status_code == 201
-    assert client.get("/api/v1/tenders", headers=bearer(staff_token)).status_code == 200
     with serving(app, "bid-files-portal") as live:
-        yield live, app, tender["id"]
+        yield live, app, tender, rival_token
 
 
-def test_a_bid_with_its_method_description_is_evaluated_with_the_files_in_view(
+def _rival_bids_with_a_cv(app, tender: dict, token: str) -> None:
+    client = app.test_client()
+    url = f"/api/v1/tenders/{tender['id']}/lots/{tender['lots'][0]['id']}/bid"
+    assert Api(client)("PUT", url, token, PRICES)[0] == 200
+    sent = send_file(client, f"{url}/attachments", token, pdf(), "CV.pdf", kind="cv")
+    assert sent.status_code == 201
+
+
+def test_a_tender_from_its_material_to_an_award_with_the_bid_files_in_view(
     page: Page, portal, tmp_path
 ):
-    live, app, tender_id = portal
+    live, app, tender, rival_token = portal
+    tender_page = f"{live}/procurement/tenders/{tender['id']}"
     watch = ConsoleWatch(page)
     page.set_viewport_size({"width": 1366, "height": 900})
-    log_in(page, live, "leverandor@demo.dk")
-    page.goto(f"{live}/procurement/tenders/{tender_id}")
-    page.get_by_role("link", name="Tilbud på delaftale 1").click()
     main = page.locator("main")
+
+    # Procurement puts the tender conditions up and publishes.
+    log_in(page, live, "indkob@demo.dk")
+    page.goto(tender_page)
+    conditions = tmp_path / "Udbudsbetingelser.pdf"
+    conditions.write_bytes(pdf())
+    page.get_by_label("Titel").fill("Udbudsbetingelser")
+    page.get_by_label("Dokumenttype").select_option("biddingDocuments")
+    page.get_by_label("Fil (PDF, Word, Excel, ODT eller ODS, højst 25 MB)").set_input_files(
+        conditions
+    )
+    main.get_by_role("button", name="Læg op").click()
+    expect(main.get_by_role("link", name="Udbudsbetingelser")).to_be_visible()
+    main.get_by_role("button", name="Offentliggør", exact=True).click()
+    expect(page.get_by_role("status").first).to_contain_text("Gemt")
+
+    # A provider reads the material and asks a question.
+    set_clock(app, date(2019, 2, 1), time(10, 0))
+    page.context.clear_cookies()
+    log_in(page, live, "leverandor@demo.dk")
+    page.goto(tender_page)
+    with page.expect_download() as material:
+        main.get_by_role("link", name="Udbudsbetingelser").click()
+    assert material.value.suggested_filename == conditions.name
+    page.get_by_label("Dit spørgsmål").fill("Må CV'erne være anonymiserede?")
+    main.get_by_role("button", name="Send spørgsmålet").click()
+    expect(main).to_contain_text("Må CV'erne være anonymiserede?")
+
+    # Procurement answers, published to every provider without the asker's name.
+    page.context.clear_cookies()
+    log_in(page, live, "indkob@demo.dk")
+    page.goto(tender_page)
+    main.locator("textarea[id^=answer-text-]").fill("Ja, når erfaringen fremgår.")
+    main.get_by_role("button", name="Offentliggør svaret for alle leverandører").click()
+    expect(main).to_contain_text("Ja, når erfaringen fremgår.")
+
+    # The provider reads the answer, bids and attaches its method description.
+    set_clock(app, date(2019, 3, 1), time(10, 0))
+    _rival_bids_with_a_cv(app, tender, rival_token)
+    page.context.clear_cookies()
+    log_in(page, live, "leverandor@demo.dk")
+    page.goto(tender_page)
+    expect(main).to_contain_text("Ja, når erfaringen fremgår.")
+    page.get_by_role("link", name="Tilbud på delaftale 1").click()
     expect(main).to_contain_text("Send først dine priser")
     page.get_by_label("Månedspris pr. deltager").fill("8750")
     page.get_by_label("Timepris").fill("42")
@@ -91,10 +129,11 @@ def test_a_bid_with_its_method_description_is_evaluated_with_the_files_in_view(
     assert_accessible(page, "bid-files")
     screenshot(page, "bid-files")
 
+    # After the deadline procurement evaluates with the files in view, and awards.
     set_clock(app, date(2019, 3, 16))
     page.context.clear_cookies()
     log_in(page, live, "indkob@demo.dk")
-    page.goto(f"{live}/procurement/tenders/{tender_id}")
+    page.goto(tender_page)
     expect(main.get_by_role("link", name=method.name)).to_be_visible()
     expect(main.get_by_role("link", name="CV.pdf")).to_be_visible()
     with page.expect_download() as download:
@@ -111,13 +150,14 @@ def test_a_bid_with_its_method_description_is_evaluated_with_the_files_in_view(
     screenshot(page, "evaluation-with-files")
     main.get_by_role("button", name="Tildel").click()
     expect(main).to_contain_text("Klar metode")
+    expect(main).to_contain_text("Tildelt, nr. 1")
     assert watch.problems == []
 
 
 def test_procurement_attaches_the_signed_contract_and_its_provider_downloads_it(
     page: Page, portal, tmp_path
 ):
-    live, app, _ = portal
+    live, app, _, _ = portal
     from provider_portal.extensions import db
 
     with app.app_context():
@@ -149,7 +189,7 @@ def test_procurement_attaches_the_signed_contract_and_its_provider_downloads_it(
     log_in(page, live, "leverandor@demo.dk")
     page.get_by_role("link", name="Aftalens dokumenter").first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Dokumenter til")
-    page.goto(f"{live}/procurement/contracts/{contract_id}/documents")
+    page.goto(f"{live}/provider/contracts/{contract_id}/documents")
     expect(main).to_contain_text(reference)
     with page.expect_download() as download:
         main.get_by_role("link", name=signed.name).click()

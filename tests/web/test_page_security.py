@@ -25,6 +25,11 @@ SAMPLE_ARGUMENTS = {
     "year": 2019,
     "month": "2019-01",
     "job_id": "aggregate-2019-01",
+    # A tender's document (its versions by number), a bid's file, a contract's document: none
+    # in the demo, so not found where the role may look.
+    "document_id": 1,
+    "number": 1,
+    "attachment_id": 1,
     # An outbox mail's file name (the admin's outbox): none such in the demo, so 404 there.
     "name": "20190124-000000-1.eml",
 }
