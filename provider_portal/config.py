@@ -102,6 +102,14 @@ def from_environment(instance_path: Path) -> dict:
         # first use when not given. Keep it with the database's backups: without it every
         # second factor must be enrolled again.
         "TWO_FACTOR_KEY": _secret("TWO_FACTOR_KEY", instance_path),
+        # Time budgets (issue 16), in seconds, for each statement on PostgreSQL: a web request's
+        # (answered 503 when it runs out), and a job's on the workers, which read whole months.
+        "STATEMENT_TIMEOUT": float(env("STATEMENT_TIMEOUT") or 10),
+        "JOB_STATEMENT_TIMEOUT": float(env("JOB_STATEMENT_TIMEOUT") or 600),
+        # Per user on the API (Flask-Limiter's notation): every call, and the calls that start
+        # work on the queue or render a PDF. Counted in Redis, so across every web process.
+        "API_RATE_LIMIT": env("API_RATE_LIMIT") or "1200 per minute",
+        "API_EXPENSIVE_LIMIT": env("API_EXPENSIVE_LIMIT") or "30 per minute",
         "SAML_STAFF_IDPS": tuple(
             name.strip() for name in (env("SAML_STAFF_IDPS") or "").split(",") if name.strip()
         ),

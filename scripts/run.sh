@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Run Provider Portal locally: private redis-server + RQ worker + rq cron + Flask.
+# Run Provider Portal locally: private redis-server + RQ worker + rq cron + gunicorn.
 #
 # Usually started through `make run` (which installs system packages and the
 # virtualenv first).  Stops everything on Ctrl-C / SIGTERM.
@@ -8,6 +8,7 @@
 #   REDIS_PORT    port for the private redis-server (default 6379; an already
 #                 running redis on that port that answers PING is reused)
 #   WEB_PORT      port for the web app (default 5000)
+#   WEB_WORKERS   gunicorn's web processes (default 2)
 #   PORTAL_TODAY  the app's "today" (default 2019-01-24, the demo's date)
 #   IDP_PORT      port for the demo's test identity provider (default: a free one); set
 #                 SAML_IDP_METADATA to a real identity provider's metadata to start none
@@ -195,7 +196,10 @@ fi
 # Exactly one scheduler; cron strings are in Copenhagen time (TZ above).
 # The URL (with the password) from the environment, not the command line.
 RQ_REDIS_URL="$REDIS_URL" start cron "$VENV/bin/rq" cron --path "$ROOT" provider_portal.jobs.schedule
-start web "${FLASK[@]}" run --host 127.0.0.1 --port "$WEB_PORT"
+# The web under gunicorn, as in production (deploy/gunicorn.conf.py): request timeouts, two
+# processes; it stops gracefully on the SIGTERM that Ctrl-C's cleanup sends.
+WEB_BIND="127.0.0.1:${WEB_PORT}" WEB_WORKERS="${WEB_WORKERS:-2}" \
+    start web "$VENV/bin/gunicorn" -c "$ROOT/deploy/gunicorn.conf.py"
 
 cat <<EOF
 

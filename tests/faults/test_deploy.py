@@ -1,0 +1,116 @@
+"""deploy/ as far as this machine allows (issue 16): the example environment names every
+setting the code reads, systemd accepts the units, and gunicorn with deploy/gunicorn.conf.py
+serves the login page and stops cleanly on SIGTERM, as `systemctl stop` asks."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.error import URLError
+from urllib.request import urlopen
+
+import pytest
+
+from tests.backing_services import free_port
+from tests.conftest import PSEUDONYM_KEY, SECRET_KEY
+
+ROOT = Path(__file__).resolve().parents[2]
+DEPLOY = ROOT / "deploy"
+
+
+def settings_read_by_the_code() -> set[str]:
+    """Every name the portal reads from the environment: config.py's env()/_secret(), the mail
+    settings, and os.environ.get() anywhere in provider_portal."""
+    names: set[str] = set()
+    for path in (ROOT / "provider_portal").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        names |= set(re.findall(r'os\.environ\.get\(\s*"([A-Z][A-Z0-9_]+)"', text))
+        if path.name == "config.py":
+            names |= set(re.findall(r'\b(?:env|_secret)\(\s*"([A-Z][A-Z0-9_]+)"', text))
+    from provider_portal.mail import SETTINGS
+
+    return names | set(SETTINGS)
+
+
+def test_the_example_environment_names_every_setting_the_code_reads():
+    example = (DEPLOY / "portal.env.example").read_text(encoding="utf-8")
+    named = set(re.findall(r"^#?([A-Z][A-Z0-9_]+)=", example, flags=re.MULTILINE))
+    read = settings_read_by_the_code()
+    assert {"DATABASE_URL", "REDIS_URL", "PSEUDONYM_KEY", "STATEMENT_TIMEOUT"} <= read
+    assert read - named == set(), "not in deploy/portal.env.example"
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="no systemd-analyze here")
+def test_systemd_accepts_the_units(tmp_path):
+    """Verified as installed: paths pointed at this checkout, run as the current user."""
+    user = os.environ.get("USER") or "root"
+    units = []
+    for unit in sorted((DEPLOY / "systemd").glob("*.service")):
+        text = unit.read_text(encoding="utf-8")
+        text = text.replace("/opt/provider-portal/.venv", sys.prefix)
+        text = text.replace("/opt/provider-portal", str(ROOT))
+        text = text.replace("/etc/provider-portal/portal.env", str(DEPLOY / "portal.env.example"))
+        text = re.sub(r"^(User|Group)=portal$", rf"\1={user}", text, flags=re.MULTILINE)
+        name = unit.name.replace("@.service", "@aggregation.service")
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        units.append(f"./{name}")
+    result = subprocess.run(
+        ["systemd-analyze", "verify", "--man=no", *units],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0 and not result.stderr.strip(), result.stderr
+    assert len(units) == 3
+
+
+def test_gunicorn_with_the_deploy_configuration_serves_and_stops_cleanly(
+    sqlite_url, own_redis, tmp_path
+):
+    port = free_port()
+    env = dict(
+        os.environ,
+        SECRET_KEY=SECRET_KEY,
+        PSEUDONYM_KEY=PSEUDONYM_KEY,
+        DATABASE_URL=sqlite_url,
+        REDIS_URL=own_redis.url,
+        WEB_BIND=f"127.0.0.1:{port}",
+        WEB_WORKERS="2",
+        WEB_ACCESS_LOG=str(tmp_path / "access.log"),
+    )
+    log = open(tmp_path / "gunicorn.log", "wb")
+    web = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", str(DEPLOY / "gunicorn.conf.py")],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urlopen(f"http://127.0.0.1:{port}/login", timeout=30) as answer:  # nosec B310
+                    page = answer.read().decode("utf-8")
+                    break
+            except (URLError, OSError):  # refused, or not answered while the workers boot
+                assert web.poll() is None, (tmp_path / "gunicorn.log").read_text()
+                assert time.monotonic() < deadline, (tmp_path / "gunicorn.log").read_text()
+                time.sleep(0.2)
+        assert "Log ind" in page
+    finally:
+        web.send_signal(signal.SIGTERM)
+        status = web.wait(timeout=40)
+        log.close()
+    output = (tmp_path / "gunicorn.log").read_text()
+    assert status == 0, output
+    assert "Booting worker" in output and "Shutting down: Master" in output
+    assert "Traceback" not in output, output
