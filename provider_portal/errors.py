@@ -7,6 +7,7 @@ import logging
 from flask import Flask, g, jsonify, render_template
 from flask_babel import gettext as _
 from markupsafe import escape
+from psycopg.errors import QueryCanceled
 from redis.exceptions import RedisError
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -33,9 +34,17 @@ API_MESSAGES = {
     422: "The request has errors.",
     429: "Too many requests; wait a moment and try again.",
     500: "Something went wrong on our side; nothing was changed.",
-    503: "The job queue cannot be reached just now; nothing was changed. Try again in a minute.",
+    503: (
+        "The database or the job queue cannot be reached just now, or the request took too "
+        "long; nothing was changed. Try again."
+    ),
 }
+QUEUE_DOWN = "The job queue cannot be reached just now; nothing was changed. Try again in a minute."
 DATABASE_DOWN = "The database could not be reached just now. Try again in a moment."
+TOO_LONG = (
+    "The request took too long and was stopped. Nothing was changed. "
+    "Try again, or ask for less at a time."
+)
 # How long a client is asked to wait when a backing service is out of reach, in seconds.
 RETRY_AFTER = 60
 MONTH_PROBLEM = "The month must be written YYYY-MM, such as 2019-01."
@@ -62,14 +71,20 @@ def _page_message(status: int) -> str:
     }.get(status, _("Something went wrong on our side. Nothing was changed."))
 
 
-def _page_without_database() -> str:
+def _page_without_database(too_long: bool) -> str:
     """The error page drawn as for a visitor: the person (and their language) cannot be read from
     the database, and a page that tried would fail again. The language cookie still counts."""
     from flask_login import AnonymousUserMixin
 
     g._login_user = AnonymousUserMixin()  # Flask-Login's slot: no user loader runs
     g.user = None
-    message = _("The database could not be reached just now. Try again in a moment.")
+    if too_long:  # the statement ran out of its budget (STATEMENT_TIMEOUT)
+        message = _(
+            "The request took too long and was stopped. Nothing was changed. "
+            "Try again, or ask for less at a time."
+        )
+    else:
+        message = _("The database could not be reached just now. Try again in a moment.")
     try:
         return render_template("errors/error.html", status=503, message=message)
     except Exception:
@@ -119,7 +134,7 @@ def init_app(app: Flask) -> None:
 
         db.session.rollback()
         if is_api_request():
-            body, status = api_error(503)
+            body, status = api_error(503, QUEUE_DOWN)
         else:
             message = _("The job queue cannot be reached just now. Try again in a minute.")
             body, status = render_template("errors/error.html", status=503, message=message), 503
@@ -132,8 +147,9 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(DisconnectionError)
     @app.errorhandler(PoolTimeout)
     def database_unreachable(error: Exception):
-        # The database went away (restarted, failed over, out of connections) or is busy: the
-        # transaction is rolled back whole, so the person asks again once it is back.
+        # The database went away (restarted, failed over, out of connections), is busy, or a
+        # statement ran out of its time budget: the transaction is rolled back whole, and the
+        # person asks again.
         log.warning("the database could not be reached: %s", error)
         from .extensions import db
 
@@ -141,10 +157,11 @@ def init_app(app: Flask) -> None:
             db.session.rollback()
         except Exception:  # the connection is gone; the pool replaces it on its next lending
             db.session.close()
+        too_long = isinstance(getattr(error, "orig", None), QueryCanceled)
         if is_api_request():
-            body, status = api_error(503, DATABASE_DOWN)
+            body, status = api_error(503, TOO_LONG if too_long else DATABASE_DOWN)
         else:
-            body, status = _page_without_database(), 503
+            body, status = _page_without_database(too_long), 503
         response = app.make_response((body, status))
         response.headers["Retry-After"] = "5"
         return response

@@ -1,5 +1,6 @@
 """The Flask extensions, created unbound and initialised in create_app."""
 
+import sqlalchemy as sa
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -10,7 +11,25 @@ from flask_wtf import CSRFProtect
 
 from contracts.models import Base
 
-db = SQLAlchemy(model_class=Base)
+
+class PortalSQLAlchemy(SQLAlchemy):
+    """Flask-SQLAlchemy with a time budget on every PostgreSQL statement (STATEMENT_TIMEOUT,
+    seconds), set when each connection opens, so no web request holds the database long;
+    jobs raise it for their own transaction (queues.AppContextJob)."""
+
+    def _make_engine(self, bind_key, options: dict, app):
+        if sa.engine.make_url(options["url"]).get_backend_name() == "postgresql":
+            budget = int(float(app.config.get("STATEMENT_TIMEOUT") or 0) * 1000)
+            if budget > 0:
+                connect_args = dict(options.get("connect_args") or {})
+                connect_args["options"] = (
+                    connect_args.get("options", "") + f" -c statement_timeout={budget}"
+                ).strip()
+                options = {**options, "connect_args": connect_args}
+        return super()._make_engine(bind_key, options, app)
+
+
+db = PortalSQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

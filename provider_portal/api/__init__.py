@@ -22,6 +22,7 @@ from . import (  # noqa: F401  # noqa: F401  # noqa: F401
     openapi,
     postings,
     providers,
+    quotas,
     referrals,
     reports,
     tasks,

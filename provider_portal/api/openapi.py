@@ -128,9 +128,10 @@ def _operation(op: Operation, refs: dict) -> dict:
     if op.status != 204:  # No Content has no body, so no media type
         success["content"] = {op.media_type: {"schema": success_schema}}
     responses = {str(op.status): success}
-    errors = set(op.extra_errors)
+    # Any call may find the database or the queue away (503); a user's calls are limited (429).
+    errors = set(op.extra_errors) | {503}
     if not op.public:
-        errors |= {401, 403}
+        errors |= {401, 403, 429}
     if op.path_parameters:
         errors.add(404)
     if op.month_in_path:

@@ -26,9 +26,10 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from flask import current_app
-from limits import parse
+from limits import parse, parse_many
 from limits.errors import StorageError
 from limits.storage import MemoryStorage, Storage
+from limits.strategies import FixedWindowRateLimiter
 
 from ..extensions import limiter
 
@@ -51,6 +52,17 @@ def _with_storage(use: Callable[[Storage], T]) -> T:
             "login counters kept in this process: their storage is out of reach (%s)", error
         )
         return use(_fallback)
+
+
+def hit(limit: str, *identifiers: str) -> bool:
+    """Count one hit against each of `limit`'s items (Flask-Limiter's notation) for the
+    identifiers; False when one of them is used up. Counted where the login counters are."""
+    items = parse_many(limit)
+    return _with_storage(
+        lambda storage: all(
+            [FixedWindowRateLimiter(storage).hit(item, *identifiers) for item in items]
+        )
+    )
 
 
 def _account(email: str) -> str:

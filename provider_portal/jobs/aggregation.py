@@ -16,10 +16,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from redis import Redis
 from rq.job import Dependency, Job, JobStatus
 from sqlalchemy.exc import IntegrityError
 
+from contracts.models import Contract
 from contracts.rules.periods import Month
 from contracts.rules.problems import N_
 from contracts.rules.report_calendar import has_ended, month_ends_on
@@ -99,7 +101,8 @@ def _group(month_job: Job, connection: Redis) -> list[Job]:
 def start(month: str, started_by: int | None, connection: Redis | None = None) -> str:
     """Enqueue the month's jobs, once what they read is committed (transaction.after_writes);
     returns the month's job id. Refuses a month that is running (AlreadyRunning) at once, and
-    a month that has not ended on the portal's today (DomainError, 422, nothing enqueued)."""
+    a month that has not ended on the portal's today or that no contract's period (up to its
+    latest possible end) reaches (DomainError, 422, nothing enqueued)."""
     month = Month.parse(month)
     if not has_ended(month, today()):
         raise DomainError(
@@ -111,6 +114,13 @@ def start(month: str, started_by: int | None, connection: Redis | None = None) -
             month=month,
             from_day=month_ends_on(month),
         )
+    if not _any_contract_runs(month):
+        # A quota too: nobody queues the months 0001-01 to 9999-12 (issue 16).
+        raise DomainError(
+            N_("No contract runs in %(month)s, so there is nothing to aggregate"),
+            "month",
+            month=month,
+        )
     connection = connection or redis_connection()
     reap_abandoned(connection)
     existing = fetch(month_job_id(month), connection)
@@ -118,6 +128,13 @@ def start(month: str, started_by: int | None, connection: Redis | None = None) -
         raise AlreadyRunning(month)
     after_writes(_enqueue, month, started_by, connection)
     return month_job_id(month)
+
+
+def _any_contract_runs(month: Month) -> bool:
+    first, last = month.first_day, month.last_day
+    return db.session.scalar(
+        sa.select(sa.exists().where(Contract.start_on <= last, Contract.max_end_on >= first))
+    )
 
 
 def _enqueue(month: str, started_by: int | None, connection: Redis) -> None:

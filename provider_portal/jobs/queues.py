@@ -11,6 +11,7 @@ import io
 import pickle  # nosec B403 # written by RQ, read back only through _PlainUnpickler
 from smtplib import SMTPException
 
+import sqlalchemy as sa
 from flask import Flask, current_app
 from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -106,6 +107,7 @@ class AppContextJob(Job):
             raise NotAPortalJob(f"{self.func_name} is not one of the portal's jobs")
         with AppContextJob.app.app_context():
             try:
+                _job_budget()
                 result = super().perform()
                 transaction.commit()
                 return result
@@ -119,6 +121,17 @@ class AppContextJob(Job):
                 raise
             finally:
                 db.session.remove()
+
+
+def _job_budget() -> None:
+    """A job's statements get JOB_STATEMENT_TIMEOUT instead of a web request's budget, for the
+    job's transaction (set_config(…, true) is SET LOCAL): a month reads every contract."""
+    seconds = float(current_app.config.get("JOB_STATEMENT_TIMEOUT") or 0)
+    if seconds > 0 and db.engine.dialect.name == "postgresql":
+        db.session.execute(
+            sa.text("SELECT set_config('statement_timeout', :budget, true)"),
+            {"budget": f"{int(seconds * 1000)}ms"},
+        )
 
 
 def redis_connection(url: str | None = None) -> Redis:
