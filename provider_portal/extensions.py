@@ -1,6 +1,7 @@
 """The Flask extensions, created unbound and initialised in create_app."""
 
 import sqlalchemy as sa
+from flask import current_app, has_request_context
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -8,28 +9,25 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
+from sqlalchemy.orm import Session
 
 from contracts.models import Base
 
 
-class PortalSQLAlchemy(SQLAlchemy):
-    """Flask-SQLAlchemy with a time budget on every PostgreSQL statement (STATEMENT_TIMEOUT,
-    seconds), set when each connection opens, so no web request holds the database long;
-    jobs raise it for their own transaction (queues.AppContextJob)."""
-
-    def _make_engine(self, bind_key, options: dict, app):
-        if sa.engine.make_url(options["url"]).get_backend_name() == "postgresql":
-            budget = int(float(app.config.get("STATEMENT_TIMEOUT") or 0) * 1000)
-            if budget > 0:
-                connect_args = dict(options.get("connect_args") or {})
-                connect_args["options"] = (
-                    connect_args.get("options", "") + f" -c statement_timeout={budget}"
-                ).strip()
-                options = {**options, "connect_args": connect_args}
-        return super()._make_engine(bind_key, options, app)
+def _web_budget(session, transaction, connection) -> None:
+    """Every transaction begun while serving a web request runs each PostgreSQL statement at most
+    STATEMENT_TIMEOUT seconds (SET LOCAL: this transaction only), so no request holds the
+    database long. Commands, jobs (which set their own, queues.AppContextJob) and benchmarks
+    serve no request and keep PostgreSQL's default."""
+    if transaction.nested or not has_request_context() or connection.dialect.name != "postgresql":
+        return
+    budget = int(float(current_app.config.get("STATEMENT_TIMEOUT") or 0) * 1000)
+    if budget > 0:
+        connection.exec_driver_sql(f"SET LOCAL statement_timeout = {budget}")
 
 
-db = PortalSQLAlchemy(model_class=Base)
+sa.event.listen(Session, "after_begin", _web_budget)
+db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
