@@ -99,9 +99,10 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from . import formatting, i18n, security
+    from . import clock, formatting, i18n, security
     from .extensions import csrf, db, limiter, login_manager, migrate
 
+    clock.init_app(app)
     db.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":

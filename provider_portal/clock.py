@@ -1,11 +1,17 @@
-"""The portal's "today": the PORTAL_TODAY setting, or the real date in Copenhagen."""
+"""The portal's "today": the PORTAL_TODAY setting, or the real date in Copenhagen.
+
+With PORTAL_TODAY set (the demo; never in production) the moments the domain stamps and people
+are shown (audit events, logins, reads, rows made, mails) are on the portal's clock too, so no
+page puts 2026 beside 2019; what security measures (TOTP, session limits, one-time links,
+throttles) keeps the real time (contracts.models.base.real_utcnow)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
-from flask import current_app
+from flask import Flask, current_app, has_app_context
 
+from contracts.models.base import stamp_with
 from contracts.rules.periods import COPENHAGEN
 
 
@@ -35,3 +41,16 @@ def now() -> datetime:
     if fixed_day is None:
         return real
     return datetime.combine(fixed_day, real.timetz().replace(tzinfo=None), tzinfo=COPENHAGEN)
+
+
+def stamp() -> datetime:
+    """The moment the domain stamps things with: the portal's clock when PORTAL_TODAY fixes it,
+    else (and outside an app) the real time."""
+    if has_app_context() and is_fixed():
+        return now()
+    return datetime.now(UTC)
+
+
+def init_app(app: Flask) -> None:
+    """Point the domain's stamping (contracts.models.base.utcnow) at the portal's clock."""
+    stamp_with(stamp)

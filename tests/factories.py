@@ -8,11 +8,12 @@ The named data sets built from these are in `tests.scenarios`.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
 from contracts.models import Contract, MonthlyReport, Programme
+from contracts.rules.periods import COPENHAGEN
 from contracts.rules.report_format import read_csv, read_json
 from contracts.services import reports
 from contracts.services.accounts import create_user
@@ -101,10 +102,13 @@ def make_report(
     assert status in ("draft", "submitted", "accepted"), status
     read = read_json(data) if json else read_csv(data)
     report = reports.save_draft(session, actor, contract, month, read, today, "test")
+    # Sent and decided on `today` (the domain's default is the portal's clock, the test's
+    # 24 January 2019, when January has not ended).
+    moment = datetime.combine(today, time(9), tzinfo=COPENHAGEN)
     if status in ("submitted", "accepted"):
-        reports.submit(session, actor, report)
+        reports.submit(session, actor, report, now=moment)
     if status == "accepted":
-        reports.accept(session, actor, report)
+        reports.accept(session, actor, report, now=moment)
     return report
 
 

@@ -5,6 +5,7 @@ Named constraints keep Alembic migrations stable and identical on SQLite and Pos
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated
@@ -21,9 +22,27 @@ NAMING_CONVENTION = {
 }
 
 
+# Where stamped moments come from when not from the real clock; the app sets it (stamp_with).
+_clock: Callable[[], datetime] | None = None
+
+
 def utcnow() -> datetime:
-    """The current time in UTC, timezone-aware (stored as UTC everywhere)."""
+    """The moment things are stamped with as people are shown them (rows made, audit events,
+    logins, reads, mails), in UTC, timezone-aware: the real time, or the portal's clock when the
+    app points it there (stamp_with; a fixed PORTAL_TODAY, the demo's, never in production)."""
+    return _clock().astimezone(UTC) if _clock is not None else datetime.now(UTC)
+
+
+def real_utcnow() -> datetime:
+    """The real time in UTC, for what security measures and the portal's clock must never move:
+    TOTP time steps, sessions' idle and age limits, one-time links' and assertions' validity."""
     return datetime.now(UTC)
+
+
+def stamp_with(source: Callable[[], datetime] | None) -> None:
+    """Stamp moments from `source` (an aware datetime) instead of the real clock; None: real."""
+    global _clock
+    _clock = source
 
 
 class UTCDateTime(sa.types.TypeDecorator):

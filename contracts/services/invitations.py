@@ -17,7 +17,8 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from ..models import Invitation, User, utcnow
+from ..models import Invitation, User
+from ..models.base import real_utcnow
 from ..rules.problems import N_
 from . import DomainError
 from .accounts import check_new_user, check_password_length, find_user, hash_password
@@ -41,7 +42,7 @@ def issue_link(
 ) -> str:
     """A new one-time link for `user` (an invitation or a reset); returns its token, which only
     the mail carries. Older unused links of the purpose stop working."""
-    now = now or utcnow()
+    now = now or real_utcnow()
     session.execute(
         sa.update(Invitation)
         .where(
@@ -154,7 +155,7 @@ def decline(session: Session, actor: Actor, approver: User, user_id: int) -> Use
 
 def find_link(session: Session, token: str, now: datetime | None = None) -> Invitation | None:
     """The unused, unexpired link of this token whose user may log in, or None."""
-    now = now or utcnow()
+    now = now or real_utcnow()
     link = session.scalar(sa.select(Invitation).where(Invitation.token_hash == digest(token)))
     if link is None or link.used_at is not None or link.expires_at <= now:
         return None
@@ -172,7 +173,7 @@ def use_link(
 ) -> User:
     """Set the password the person chose through the link, once; the user's sessions end (a
     reset after a stolen password shuts the thief out)."""
-    now = now or utcnow()
+    now = now or real_utcnow()
     link = find_link(session, token, now)
     if link is None:
         raise DomainError(N_("This link has expired or has been used."), "token", status=404)

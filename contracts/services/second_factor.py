@@ -19,7 +19,8 @@ import sqlalchemy as sa
 from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy.orm import Session
 
-from ..models import RecoveryCode, User, utcnow
+from ..models import RecoveryCode, User
+from ..models.base import real_utcnow
 from ..rules.problems import N_
 from . import DomainError
 from .audit import Actor, record
@@ -132,9 +133,9 @@ def confirm_enrolment(
     shown only now. A wrong code raises DomainError (422) and changes nothing."""
     if enrolled(user):
         raise DomainError(N_("The second factor is set up already."), status=409)
-    if not user.totp_secret or not _accept_totp(user, box, _digits(code), now or utcnow()):
+    if not user.totp_secret or not _accept_totp(user, box, _digits(code), now or real_utcnow()):
         raise DomainError(N_("The code is not right. Type the 6 digits the app shows now."), "code")
-    user.totp_enabled_at = now or utcnow()
+    user.totp_enabled_at = now or real_utcnow()
     record(session, actor, "second_factor.enrolled", "user", user.id)
     return _replace_recovery_codes(session, user)
 
@@ -183,7 +184,7 @@ def verify(
     an unused recovery code (used up by this)."""
     if not enrolled(user):
         return False
-    now = now or utcnow()
+    now = now or real_utcnow()
     code = (code or "").strip()
     if _accept_totp(user, box, _digits(code), now):
         return True

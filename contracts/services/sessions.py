@@ -16,7 +16,8 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from ..models import LoginSession, User, utcnow
+from ..models import LoginSession, User
+from ..models.base import real_utcnow
 from .audit import Actor, record
 
 IDLE = timedelta(minutes=30)
@@ -58,7 +59,7 @@ def begin(
 ) -> str:
     """Start a session for `user`, bound to `binding` (a digest of where it is used); returns
     its id, 32 random bytes, which only the browser keeps."""
-    now = now or utcnow()
+    now = now or real_utcnow()
     session_id = secrets.token_urlsafe(32)
     session.add(
         LoginSession(
@@ -106,7 +107,7 @@ def resume(
 ) -> Resumed:
     """The live session of this id, noting that it was used; or, when it is over by now, end
     it and say why."""
-    now = now or utcnow()
+    now = now or real_utcnow()
     row = find(session, session_id)
     if row is None or row.ended_at is not None:
         return Resumed()
@@ -129,7 +130,7 @@ def end(
     """End one session, audited as session.ended with the reason."""
     if row.ended_at is not None:
         return
-    row.ended_at = now or utcnow()
+    row.ended_at = now or real_utcnow()
     row.ended_reason = reason
     user = row.user
     record(
@@ -153,7 +154,7 @@ def end_all(session: Session, actor: Actor, user_id: int, reason: str) -> int:
     session.execute(
         sa.update(LoginSession)
         .where(live, LoginSession.id.in_(ids))
-        .values(ended_at=utcnow(), ended_reason=reason)
+        .values(ended_at=real_utcnow(), ended_reason=reason)
         .execution_options(synchronize_session="fetch")
     )
     record(session, actor, "session.ended", "user", user_id, login_sessions=ids, reason=reason)
@@ -162,11 +163,11 @@ def end_all(session: Session, actor: Actor, user_id: int, reason: str) -> int:
 
 def is_fresh(row: LoginSession, now: datetime | None = None, within: timedelta = FRESH) -> bool:
     """True when the person proved who they are within `within` (5 minutes)."""
-    return (now or utcnow()) - row.last_reauth_at <= within
+    return (now or real_utcnow()) - row.last_reauth_at <= within
 
 
 def confirmed(session: Session, row: LoginSession, remote_addr: str | None) -> None:
     """The person gave their password again: sensitive actions are open for 5 minutes."""
-    row.last_reauth_at = utcnow()
+    row.last_reauth_at = real_utcnow()
     user = row.user
     record(session, Actor(user.email, user.id, remote_addr), "reauth.succeeded", "user", user.id)

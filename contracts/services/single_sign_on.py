@@ -33,6 +33,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..models import Provider, SamlAssertion, User, utcnow
+from ..models.base import real_utcnow
 from .audit import Actor, record
 
 CVR = "https://data.gov.dk/model/core/eid/professional/cvr"
@@ -193,7 +194,7 @@ def remember(session: Session, assertion: Assertion) -> bool:
 
     Kept until it expires, after which the edge refuses it anyway for its validity window.
     """
-    now = utcnow()
+    now = real_utcnow()  # the assertion's validity is real time
     assertion_id = assertion.assertion_id[:200]
     session.execute(sa.delete(SamlAssertion).where(SamlAssertion.not_on_or_after < now))
     if session.get(SamlAssertion, assertion_id) is not None:

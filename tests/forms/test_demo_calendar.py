@@ -1,7 +1,7 @@
 """The demo runs on 24 January 2019: every moment its data records (an audit event, a report
 sent, a notice, an invoice's step, a user made) is on or before that day, so no page of the
-demo shows a 2026 beside a 2019. (A login or a read made while trying the demo carries the
-real time, as the README says.)"""
+demo shows a 2026 beside a 2019. (A login or a read made while trying the demo is on its
+calendar too: tests/demo/test_demo_clock.py.)"""
 
 from __future__ import annotations
 

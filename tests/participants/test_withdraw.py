@@ -213,6 +213,7 @@ def test_refused_while_a_report_that_counts_or_waits_carries_the_participant(pla
         assert db.session.get(MonthlyReport, report_id).status == status
 
 
+@pytest.mark.usefixtures("january_ended")  # January is sent once it has ended
 def test_a_draft_loses_the_line_and_can_then_be_sent(plain):
     report_id = save_january(plain.app, january_with_mistake(), "draft")
     assert post_withdraw(plain, plain.client("procurement")).status_code == 302

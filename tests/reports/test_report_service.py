@@ -90,6 +90,7 @@ def test_a_bad_file_stores_nothing_and_keeps_the_earlier_draft(any_app):
         assert stored(db.session, report) == before
 
 
+@pytest.mark.usefixtures("january_ended")  # January is sent once it has ended
 def test_submit_accept_closes_the_enrolments_of_those_who_left(any_app):
     with any_app.app_context():
         scenario = sample_scenario(db.session)
@@ -149,6 +150,7 @@ def test_submit_accept_closes_the_enrolments_of_those_who_left(any_app):
         assert {"report.submitted", "report.accepted"} <= set(actions)
 
 
+@pytest.mark.usefixtures("january_ended")  # January is sent once it has ended
 def test_reject_needs_a_reason_and_lets_the_provider_fix_the_report(any_app):
     with any_app.app_context():
         scenario = sample_scenario(db.session)

@@ -222,6 +222,7 @@ def test_the_preview_is_the_invoice_the_aggregation_writes_to_the_ore(app, story
     assert invoice.net > Decimal("15000")  # DL-2HB8R's job bonus is in it
 
 
+@pytest.mark.usefixtures("january_ended")  # January is sent once it has ended
 def test_a_correction_shows_its_differences_and_the_credit_note_and_new_invoice(app, story):
     _accept(story.procurement, story.contract_id)
     first = _invoice(app, story.contract_id)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from contracts.models import Contract
+from contracts.rules.periods import COPENHAGEN
 from contracts.rules.report_format import read_csv
 from contracts.services import invoicing, reports
 from contracts.services.audit import Actor
@@ -30,6 +31,10 @@ def _report(refs: list[str], delivered: str) -> bytes:
     ).encode()
 
 
+# The correction is sent on the day it is saved (the test clock is 24 January 2019).
+SENT_ON_20_FEBRUARY = datetime(2019, 2, 20, 9, tzinfo=COPENHAGEN)
+
+
 def correction_of(app, size: int, cvr: str) -> int:
     """A contract of `size` participants: December accepted, January invoiced and its
     correction (every other line changed) submitted; its id."""
@@ -53,7 +58,7 @@ def correction_of(app, size: int, cvr: str) -> int:
             date(2019, 2, 20),
             "test",
         )
-        reports.submit(db.session, ACTOR, corrected)
+        reports.submit(db.session, ACTOR, corrected, now=SENT_ON_20_FEBRUARY)
         db.session.commit()
         return contract.id
 
