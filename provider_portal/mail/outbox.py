@@ -54,6 +54,12 @@ class Stored:
     def kind(self) -> str:
         return str(self.message[KIND_HEADER] or "")
 
+    @property
+    def dated(self) -> datetime | None:
+        """The mail's Date (in the demo, its day of the story), for the pages to show."""
+        dated = self.message["Date"]
+        return parsedate_to_datetime(str(dated)) if dated else None
+
 
 def _readable(message: EmailMessage) -> bool:
     kind = str(message[KIND_HEADER] or "")
