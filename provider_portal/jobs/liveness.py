@@ -64,12 +64,13 @@ def note_abandoned(job: Job, exc_type, exc_value, traceback) -> None:
 
 
 def forget_dead_executions(job: Job) -> None:
-    """Drop the dead worker's execution from the job's own list of executions.
+    """Drop the executions whose record has expired from the job's own list of executions.
 
     RQ 3.0 lets an execution's record expire with its heartbeat but lists it under the job for
-    a minute more; a run that ends within that minute reads the list, fails on the missing
-    record ("Execution … not found in Redis") after its work is done, and is retried: the
-    same mail or PDF a second time. Found by tests/faults/test_worker_killed.py."""
+    a minute more; whatever reads the list within that minute fails on the missing record
+    ("Execution … not found in Redis"): `job.delete()`, and a run handed back after its
+    worker died, which then fails after its work is done and is retried (the same mail or PDF
+    a second time; tests/faults/test_worker_killed.py)."""
     registry = job.execution_registry
     connection = job.connection
     listed = [as_text(execution_id) for execution_id in connection.zrange(registry.key, 0, -1)]
@@ -101,12 +102,7 @@ def delete(job: Job) -> None:
     """`job.delete()`, after dropping the job's executions whose record has expired: RQ keeps
     their entries a minute longer than the records, and `delete` fails on such an entry
     (ValueError) when the job's worker died within the last minute or so."""
-    connection = job.connection
-    registry = job.execution_registry
-    for execution_id in connection.zrange(registry.key, 0, -1):
-        execution = Execution(execution_id.decode(), job.id, connection)
-        if not connection.exists(execution.key):
-            connection.zrem(registry.key, execution_id)
+    forget_dead_executions(job)
     job.delete()
 
 
