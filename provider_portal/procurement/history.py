@@ -56,6 +56,12 @@ ACTIONS = {
     "bid.attachment_downloaded": _l("File of the bid downloaded"),
     "contract.document_added": _l("Document attached"),
     "contract.document_removed": _l("Document removed"),
+    "tender.material_uploaded": _l("Tender material uploaded"),
+    "tender.deadline_moved": _l("Deadline moved"),
+    "tender.question_deadline_set": _l("Deadline for questions set"),
+    "tender.question_asked": _l("Question received"),
+    "tender.question_answered": _l("Answer saved"),
+    "tender.question_published": _l("Answer published"),
 }
 
 FIELDS = {
@@ -112,9 +118,25 @@ FIELDS = {
     "document_type": _l("Kind of document"),
     "amendment": _l("Amendment no."),
     "filename": _l("File name"),
+    "document_id": _l("Document no."),
+    "version": _l("Version"),
+    "change_note": _l("What changed"),
+    "moved_from": _l("From"),
+    "moved_to": _l("To"),
+    "question_id": _l("Question no."),
+    "question_deadline": _l("Deadline for questions"),
 }
 # Details that say nothing a person needs (the page they were read on, internal keys).
-HIDDEN = {"page", "subject", "quality_points", "quality_reasons", "awarded", "previous_end_reason"}
+HIDDEN = {
+    "page",
+    "subject",
+    "quality_points",
+    "quality_reasons",
+    "awarded",
+    "previous_end_reason",
+    "sha256",
+    "stored_file_id",
+}
 # Details whose values are codes with a name.
 CODED = {"programme", "lots", "kind", "contract_kind", "procedure", "document_type"}
 

@@ -199,11 +199,11 @@ def tender_deadline(tender_id: int):
     form = MoveDeadlineForm()
     if not form.validate_on_submit():
         flash(_("Give the deadline."), "error")
-        return _back(tender_id, "deadline")
+        return _back(tender_id, "deadlines")
     deadline = rules.copenhagen_time(form.deadline.data)
     return _act(
         tender_id,
-        "deadline",
+        "deadlines",
         lambda: material.move_deadline(
             db.session, actor(), viewer(), tender_id, deadline, form.reason.data, clock.now()
         ),

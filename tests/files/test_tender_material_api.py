@@ -137,3 +137,14 @@ def test_after_the_deadline_the_material_no_longer_changes(world):
     set_clock(world.app, date(2019, 3, 15), time(12, 0))
     answer = world.upload(tender, samples.pdf(), "sent.pdf", change_note="for sent")
     assert answer.status_code == 409
+
+
+def test_control_characters_in_the_form_are_dropped_not_a_500(world):
+    """Found by schemathesis: PostgreSQL stores no NUL in text."""
+    tender = world.tender()
+    answer = world.upload(
+        tender, samples.pdf(), "a.pdf", title="Bilag\x00 1\x1b", change_note="Ny\x00 tekst\n"
+    )
+    assert answer.status_code == 201, answer.get_json()
+    assert answer.get_json()["title"] == "Bilag 1"
+    assert answer.get_json()["current"]["change_note"] == "Ny tekst"

@@ -6,6 +6,7 @@ the rules forbid it, 409 when the tender's state does), so a refusal changes not
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime
 
 from ...rules import tendering as rules
@@ -33,3 +34,11 @@ def require_state(state: str, allowed: tuple[str, ...], template: str) -> None:
     as `%(state)s`."""
     if state not in allowed:
         raise DomainError(template, "status", status=409, state=state)
+
+
+def plain_text(value: str | None) -> str:
+    """Text as typed, without control characters (NUL cannot be stored in PostgreSQL) but with
+    its line breaks and tabs, stripped."""
+    return "".join(
+        c for c in (value or "") if c in "\n\t" or unicodedata.category(c) not in ("Cc", "Cs")
+    ).strip()

@@ -31,7 +31,7 @@ from ..audit import Actor, record
 from ..scope import Viewer
 from ..stored_files import store_file
 from .drafting import update_draft
-from .guards import _require_procurement, require_state
+from .guards import _require_procurement, plain_text, require_state
 from .reading import get_tender, status_now
 
 # Statuses (now) in which the material may change.
@@ -77,7 +77,7 @@ def upload(
     require_state(
         state, OPEN_FOR_MATERIAL, N_("the tender is %(state)s; its material can no longer change")
     )
-    title = " ".join((title or "").split())[:MAX_TITLE]
+    title = " ".join(plain_text(title).split())[:MAX_TITLE]
     if not title:
         raise DomainError(N_("give the document a title"), "title")
     if document_type not in TENDER_DOCUMENT_TYPES:
@@ -87,7 +87,7 @@ def upload(
             kinds=", ".join(TENDER_DOCUMENT_TYPES),
         )
     published = state == "published"
-    note = (change_note or "").strip()[:MAX_NOTE] or None
+    note = plain_text(change_note)[:MAX_NOTE] or None
     if published and note is None:
         raise DomainError(
             N_("the tender is published; say what changed in this version"), "change_note"
@@ -165,14 +165,15 @@ def version_to_read(
     version = session.scalar(query)
     if version is None:
         raise NotFound(N_("no such document"), "document_id")
+    # On the document, not the tender: the tender's history shows decisions, not every read.
     record(
         session,
         actor,
         "tender.material_downloaded",
-        "tender",
-        tender.id,
+        "tender_document",
+        document_id,
         occurred_at=now,
-        document_id=document_id,
+        tender_id=tender.id,
         version=version.number,
         stored_file_id=version.stored_file_id,
     )
@@ -212,7 +213,7 @@ def move_deadline(
     require_state(
         state, ("published",), N_("the tender is %(state)s; its deadline can no longer be moved")
     )
-    reason = (reason or "").strip()[:MAX_NOTE]
+    reason = plain_text(reason)[:MAX_NOTE]
     if not reason:
         raise DomainError(N_("say why the deadline is moved"), "reason")
     if deadline <= tender.deadline_at:

@@ -25,7 +25,7 @@ from ...rules.problems import N_
 from .. import DomainError, NotFound
 from ..audit import Actor, record
 from ..scope import Viewer
-from .guards import _require_procurement, require_state
+from .guards import _require_procurement, plain_text, require_state
 from .reading import get_tender, status_now
 
 QUESTION_DAYS_BEFORE_DEADLINE = 6
@@ -83,7 +83,7 @@ def set_question_deadline(
 
 
 def _text(value: str | None, field: str, template: str) -> str:
-    text = (value or "").strip()
+    text = plain_text(value)
     if not text:
         raise DomainError(template, field)
     if len(text) > MAX_TEXT:
