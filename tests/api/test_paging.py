@@ -174,6 +174,10 @@ PAGED_ELSEWHERE = {
     "/api/v1/postings": "tests/finance/test_postings.py",
     "/api/v1/audit": "tests/audit/test_audit_log.py",
     "/api/v1/tokens": "tests/api/test_token_lifecycle.py",
+    "/api/v1/tenders/{tender_id}/lots/{lot_id}/bid/attachments": (
+        "tests/bid_files/test_bid_attachments.py"
+    ),
+    "/api/v1/contracts/{contract_id}/documents": "tests/bid_files/test_contract_documents.py",
 }
 
 

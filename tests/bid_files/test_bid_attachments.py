@@ -100,3 +100,16 @@ def _downloads(app) -> list[tuple[str, str]]:
                 .order_by(AuditEvent.id)
             )
         ]
+
+
+def test_the_list_is_answered_a_page_at_a_time(app, client, bidding):
+    api = Api(client)
+    for name in ("CV 1.pdf", "CV 2.pdf", "CV 3.pdf"):
+        assert _attach(client, bidding, filename=name, kind="cv").status_code == 201
+    pages = [api("GET", f"{bidding.files}?per_page=2&page={n}", bidding.a)[1] for n in (1, 2)]
+    assert [(p["page"], p["pages"], p["total"]) for p in pages] == [(1, 2, 3), (2, 2, 3)]
+    assert [i["filename"] for p in pages for i in p["items"]] == [
+        "CV 1.pdf",
+        "CV 2.pdf",
+        "CV 3.pdf",
+    ]

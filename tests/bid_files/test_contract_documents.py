@@ -131,3 +131,18 @@ def test_the_contract_page_attaches_and_the_provider_downloads_from_its_page(
     assert other.get(mine_url).status_code == 404
     assert other.get(f"{mine_url}/1").status_code == 404
     assert other.get(f"{page_url}/documents/1").status_code == 403
+
+
+def test_the_list_is_answered_a_page_at_a_time(app, client, signed):
+    api = Api(client)
+    docs = f"{signed['url']}/documents"
+    for name in ("Bilag 1.pdf", "Bilag 2.pdf", "Bilag 3.pdf"):
+        sent = send_file(client, docs, signed["staff"], pdf(), name, document_type="contractAnnexe")
+        assert sent.status_code == 201
+    pages = [api("GET", f"{docs}?per_page=2&page={n}", signed["a"])[1] for n in (1, 2)]
+    assert [(p["page"], p["pages"], p["total"]) for p in pages] == [(1, 2, 3), (2, 2, 3)]
+    assert [i["title"] for p in pages for i in p["items"]] == [
+        "Bilag 1.pdf",
+        "Bilag 2.pdf",
+        "Bilag 3.pdf",
+    ]
