@@ -81,7 +81,11 @@ def live_portal(
         connection.flushdb()
     name = _fresh_database(postgres_server, postgres_template)
     instance: Path = tmp_path_factory.mktemp("fuzz-instance")
-    app = create_app(app_config(postgres_server.url(name), redis_server, instance))
+    config = app_config(postgres_server.url(name), redis_server, instance)
+    # One token per role sends thousands of requests in a minute: the per-user limits would
+    # answer 429 for most of them (tests/faults/test_quotas.py tests the limits).
+    config.update(API_RATE_LIMIT="100000 per minute", API_EXPENSIVE_LIMIT="100000 per minute")
+    app = create_app(config)
     # Served as in production: errors answered by the app's handlers, not raised to the test.
     app.config.update(TESTING=False, PROPAGATE_EXCEPTIONS=False)
     tokens = _load_demo_and_tokens(app)
