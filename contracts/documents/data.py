@@ -68,7 +68,8 @@ class Seller:
 
 @dataclass(frozen=True)
 class DocumentLine:
-    """One participant's month on the invoice, traceable to the report line it was priced from."""
+    """One participant's month on the invoice, traceable to the report line it was priced from,
+    or one of their milestones paid or taken back (DESIGN.md §15)."""
 
     participant_ref: str
     days: int
@@ -78,6 +79,28 @@ class DocumentLine:
     bonus: Decimal
     amount: Decimal
     report_line_id: int | None
+    # What the line is for (`models.invoices.LINE_ITEMS`): the participant's month, a later
+    # milestone reached (week13, week26), or a milestone taken back (clawback_*, negative).
+    item: str = "month"
+
+    @property
+    def is_month(self) -> bool:
+        return self.item == "month"
+
+    @property
+    def label(self) -> str:
+        """What a milestone line is for, in Danish as the documents print it ("" for a month)."""
+        return MILESTONE_LINE_LABELS.get(self.item, "")
+
+
+# The documents' Danish words for milestone and clawback lines (DESIGN.md §15).
+MILESTONE_LINE_LABELS = {
+    "week13": "Milepæl: job eller uddannelse i 13 uger",
+    "week26": "Milepæl: job eller uddannelse i 26 uger",
+    "clawback_start": "Tilbageført ved tilbagefald: resultatbonus",
+    "clawback_week13": "Tilbageført: milepæl 13 uger",
+    "clawback_week26": "Tilbageført: milepæl 26 uger",
+}
 
 
 @dataclass(frozen=True)
@@ -113,6 +136,9 @@ class InvoiceDocument:
     # Who issues it (the contract's term, DESIGN.md §6): "self_billing", the municipality on the
     # provider's behalf, or "provider_issued".
     invoicing: str = "self_billing"
+    # The contract's later milestones, (code, amount), and its clawback window (DESIGN.md §15).
+    milestones: tuple[tuple[str, Decimal], ...] = ()
+    clawback_days: int | None = None
 
     @property
     def is_credit_note(self) -> bool:

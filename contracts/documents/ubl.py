@@ -222,19 +222,25 @@ def _line(root, doc: InvoiceDocument, position: int, line: DocumentLine) -> None
     credit = doc.is_credit_note
     element = _cac(root, "CreditNoteLine" if credit else "InvoiceLine")
     _cbc(element, "ID", position)
-    _cbc(element, "CreditedQuantity" if credit else "InvoicedQuantity", "1", unitCode=UNIT_ONE)
+    # A milestone taken back is a quantity of -1 at its positive price: a price is never
+    # negative (BR-27), the line's amount is.
+    quantity = "-1" if line.amount < 0 else "1"
+    _cbc(element, "CreditedQuantity" if credit else "InvoicedQuantity", quantity, unitCode=UNIT_ONE)
     _amount(element, "LineExtensionAmount", line.amount)
     item = _cac(element, "Item")
     _cbc(item, "Description", line_description(line))
     _cbc(item, "Name", f"Deltager {line.participant_ref}, {formatting.month(doc.month, 'da')}")
     _cbc(_cac(item, "SellersItemIdentification"), "ID", line.participant_ref)
     _tax_category(item, "ClassifiedTaxCategory", doc.vat_rate)
-    _amount(_cac(element, "Price"), "PriceAmount", line.amount)
+    _amount(_cac(element, "Price"), "PriceAmount", abs(line.amount))
 
 
 def line_description(line: DocumentLine) -> str:
-    """What a line's amount is made of, in Danish: days, base fee, hours and any bonus."""
+    """What a line's amount is made of, in Danish: days, base fee, hours and any bonus; or the
+    milestone paid or taken back."""
     money = formatting.money
+    if not line.is_month:
+        return f"{line.label}: {money(line.amount)}"
     text = f"{line.days} dage: grundbeløb {money(line.base_fee)}, timer {money(line.hours_amount)}"
     if line.bonus:
         text += f", resultatbonus {money(line.bonus)}"

@@ -18,6 +18,7 @@ these functions are the reference the tests hold it to.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -134,10 +135,12 @@ def claim_problems(
     return problems
 
 
-def terms_problems(milestones: dict[str, Decimal], clawback_days: int | None) -> list[Problem]:
+def terms_problems(
+    milestones: Iterable[tuple[str, Decimal]], clawback_days: int | None
+) -> list[Problem]:
     """Why milestone terms cannot be entered: an unknown code, a negative amount, a bad window."""
     problems = []
-    for code, amount in milestones.items():
+    for code, amount in milestones:
         if code not in MILESTONES:
             problems.append(
                 Problem(
@@ -172,3 +175,34 @@ def effective_milestones(
     return [("start", outcome_bonus)] + [
         (code, later[code]) for code in CLAIMED_MILESTONES if code in later
     ]
+
+
+def later_milestones(
+    outcome_bonus: Decimal, rows: tuple[tuple[str, Decimal], ...], clawback_days: int | None
+) -> tuple[dict[str, Decimal], list[Problem]]:
+    """The later milestones of entered terms (`start` is the outcome bonus), and every problem:
+    a code given twice, a `start` that is not the outcome bonus, and `terms_problems`."""
+    given: dict[str, Decimal] = {}
+    problems = []
+    for code, amount in rows:
+        if code in given:
+            problems.append(
+                Problem(
+                    N_("the %(code)s milestone is given twice"), {"code": code}, field="milestones"
+                )
+            )
+        given[code] = amount
+    problems += terms_problems(rows, clawback_days)
+    start = given.pop("start", None)
+    if start is not None and start != outcome_bonus:
+        problems.append(
+            Problem(
+                N_(
+                    "the start milestone is the outcome bonus (%(bonus)s); give the same amount "
+                    "or leave it out"
+                ),
+                {"bonus": outcome_bonus},
+                field="milestones",
+            )
+        )
+    return {code: given[code] for code in CLAIMED_MILESTONES if code in given}, problems

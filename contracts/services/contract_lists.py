@@ -42,6 +42,7 @@ def with_details(stmt: sa.Select) -> sa.Select:
         selectinload(Contract.programme),
         selectinload(Contract.successor),
         selectinload(Contract.amendments),
+        selectinload(Contract.milestones),
     )
 
 

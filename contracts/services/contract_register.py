@@ -16,8 +16,9 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from ..models import Contract, Programme, Provider
+from ..models import Contract, ContractMilestone, Programme, Provider
 from ..models.contract import CONTRACT_KINDS, INVOICING_TERMS
+from ..rules.milestones import later_milestones
 from ..rules.problems import N_, Problem
 from ..rules.succession import succession_warning
 from . import NotFound, Refused, scope
@@ -55,6 +56,10 @@ class ContractTerms:
     # Who issues the invoices (DESIGN.md §6), fixed when the contract is entered: no call changes
     # it later, since the invoices already made under one term would read as the other's.
     invoicing: str = "self_billing"
+    # Milestone terms (DESIGN.md §15): (code, amount) pairs, `start` being the outcome bonus,
+    # and the clawback window; none of them gives the contract of before.
+    milestones: tuple[tuple[str, Decimal], ...] = ()
+    clawback_days: int | None = None
 
 
 @dataclass
@@ -115,6 +120,7 @@ def _problems(session: Session, viewer: Viewer, terms: ContractTerms):
     for name in AMOUNT_FIELDS:
         if getattr(terms, name) < 0:
             problems.append(Problem(N_("Must not be negative."), field=name))
+    problems += later_milestones(terms.outcome_bonus, terms.milestones, terms.clawback_days)[1]
     if not Decimal(0) <= terms.vat_rate < Decimal(1):
         problems.append(
             Problem(N_("The VAT rate is from 0 up to, not including, 100 %."), field="vat_rate")
@@ -187,6 +193,13 @@ def create_contract(
         ceiling=terms.ceiling,
         invoicing=terms.invoicing,
         predecessor_id=predecessor.id if predecessor else None,
+        clawback_days=terms.clawback_days,
+        milestones=[
+            ContractMilestone(code=code, amount=amount)
+            for code, amount in later_milestones(
+                terms.outcome_bonus, terms.milestones, terms.clawback_days
+            )[0].items()
+        ],
     )
     contract.status = contract.status_on(today)
     session.add(contract)
@@ -211,6 +224,8 @@ def create_contract(
         start_on=contract.start_on.isoformat(),
         end_on=contract.end_on.isoformat(),
         predecessor_id=contract.predecessor_id,
+        milestones={m.code: str(m.amount) for m in contract.milestones},
+        clawback_days=contract.clawback_days,
     )
     return NewContract(contract, warnings)
 

@@ -47,11 +47,13 @@ def invoice_lines(session: Session, invoice_ids: list[int]) -> dict[int, list[Do
             InvoiceLine.bonus,
             InvoiceLine.amount,
             InvoiceLine.report_line_id,
+            InvoiceLine.item,
         )
         .join(Participant, Participant.id == InvoiceLine.participant_id)
         .outerjoin(ReportLine, ReportLine.id == InvoiceLine.report_line_id)
         .where(InvoiceLine.invoice_id.in_(invoice_ids))
-        .order_by(InvoiceLine.invoice_id, Participant.ref)
+        # A participant's month first, then milestones paid, then any taken back (as inserted).
+        .order_by(InvoiceLine.invoice_id, Participant.ref, InvoiceLine.id)
     ):
         lines[invoice_id].append(DocumentLine(*line))
     return lines

@@ -20,6 +20,7 @@ from ..rules.money import round_money
 from ..rules.periods import parse_month
 from ..rules.report_calendar import COUNTED_STATUSES
 from .audit import SYSTEM, Actor, record
+from .milestone_lines import insert_milestone_lines
 from .report_versions import newest_counted_version
 from .sql import (
     analyze,
@@ -48,8 +49,9 @@ def invoiceable_report(session: Session, contract_id: int, month: str) -> Monthl
 @cache
 def _newest_report_statement() -> sa.Select:
     # Built once: a month's aggregation asks this for every contract. The contract comes along.
+    # Its milestone terms in the same statement: they decide whether milestone lines are made.
     return newest_counted_version(sa.bindparam("contract_id"), sa.bindparam("month")).options(
-        joinedload(MonthlyReport.contract)
+        joinedload(MonthlyReport.contract).selectinload(Contract.milestones)
     )
 
 
@@ -101,6 +103,8 @@ def invoice_contract_month(
     session.add(invoice)
     session.flush()
     _insert_lines(session, invoice, report)
+    if _paid_by_milestones(contract):
+        insert_milestone_lines(session, invoice, parse_month(month)[1])
     invoiced_before = _set_totals(session, invoice)
     invoice.exceeds_ceiling = invoiced_before + invoice.net > contract.ceiling
     report.status = "invoiced"
@@ -117,6 +121,12 @@ def invoice_contract_month(
         total=str(invoice.total),
     )
     return invoice
+
+
+def _paid_by_milestones(contract: Contract) -> bool:
+    """Whether the contract's terms pay later milestones or take paid ones back (DESIGN.md §15);
+    one without either is invoiced exactly as before, with no statement more."""
+    return contract.clawback_days is not None or bool(contract.milestones)
 
 
 @cache
@@ -141,6 +151,7 @@ def priced_lines() -> sa.Select:
             not_credited(earlier_invoice),
             earlier_invoice.month != sa.bindparam("month"),
             earlier_line.participant_id == ReportLine.participant_id,
+            earlier_line.item == "month",  # a later milestone's line is not the start's
             earlier_line.bonus > 0,
         )
         .exists()
@@ -287,6 +298,7 @@ def credit(
                 "hours_amount",
                 "bonus",
                 "amount",
+                "item",
             ],
             sa.select(
                 sa.literal(note.id),
@@ -297,6 +309,7 @@ def credit(
                 InvoiceLine.hours_amount,
                 InvoiceLine.bonus,
                 InvoiceLine.amount,
+                InvoiceLine.item,
             ).where(InvoiceLine.invoice_id == invoice.id),
         )
     )
@@ -334,6 +347,7 @@ def prepare(session: Session) -> None:
         },
     )
     session.execute(_totals_statement(), {"invoice_id": -1, "contract_id": -1})
+    insert_milestone_lines(session, Invoice(id=-1, contract_id=-1), last)
 
 
 def month_done(session: Session) -> None:

@@ -7,7 +7,9 @@ and e-invoice print; documents of an approved invoice are made from this record,
 the current rows. Amounts and lines need no copy: an approved invoice's own rows never change.
 
 The record is plain JSON (strings for amounts, so nothing is lost to floats). Its shape is
-`RECORD_VERSION` 1; migration 0007 wrote the same shape for invoices approved before it.
+`RECORD_VERSION` 2: version 1 (migration 0007 wrote it for invoices approved before it) plus the
+contract's milestone terms (DESIGN.md §15), `milestones` and `clawback_days`; a version 1
+record reads as a contract without them, which it was.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from sqlalchemy.orm import Session
 from ..documents.data import Municipality, Seller
 from ..models import Contract, Invoice, Programme, Provider
 
-RECORD_VERSION = 1
+RECORD_VERSION = 2
 
 
 def issued_record(session: Session, invoice: Invoice, buyer: Municipality) -> dict[str, Any]:
@@ -72,6 +74,8 @@ def record_of(
             "hourly_rate": str(contract.hourly_rate),
             "outcome_bonus": str(contract.outcome_bonus),
             "vat_rate": str(invoice.vat_rate),
+            "milestones": {m.code: str(m.amount) for m in contract.milestones},
+            "clawback_days": contract.clawback_days,
         },
         "programme": {
             "code": programme.code,
@@ -93,6 +97,10 @@ def parties(record: dict[str, Any], provider_id: int) -> dict[str, Any]:
         "monthly_fee": Decimal(contract["monthly_fee"]),
         "hourly_rate": Decimal(contract["hourly_rate"]),
         "outcome_bonus": Decimal(contract["outcome_bonus"]),
+        "milestones": tuple(
+            (code, Decimal(amount)) for code, amount in contract.get("milestones", {}).items()
+        ),
+        "clawback_days": contract.get("clawback_days"),
         # Version 1 names the parties' fields as the documents' dataclasses do.
         "seller": Seller(id=provider_id, **seller),
         "buyer": Municipality(**buyer),

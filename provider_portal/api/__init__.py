@@ -17,6 +17,7 @@ from . import (  # noqa: F401  # noqa: F401  # noqa: F401
     figures,
     handlers,
     invoices,
+    milestones,
     notices,
     ocds,
     openapi,

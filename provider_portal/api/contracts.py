@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from contracts.models import Contract
+from contracts.rules.milestones import MOST_CLAWBACK_DAYS, effective_milestones
 from contracts.services import contract_lists
 from contracts.services import contract_register as register
 
@@ -28,6 +29,31 @@ INVOICING = Field(
         "after reviewing the draft (Peppol BIS Billing 3.0). Fixed once the contract is entered"
     ),
 )
+
+
+MilestoneCode = Literal["start", "week13", "week26"]
+MILESTONES = Field(
+    default_factory=list,
+    max_length=3,
+    description=(
+        "Milestone terms (DESIGN.md §15): start (the exit to a job or education: the outcome "
+        "bonus), week13 and week26 (the job or education still going 91 and 182 days after it "
+        "started, claimed by the provider). Left out: one start milestone of the outcome bonus"
+    ),
+)
+CLAWBACK_DAYS = Field(
+    default=None,
+    ge=0,
+    le=MOST_CLAWBACK_DAYS,
+    description="A relapse within this many days after a paid milestone takes it back; null: never",
+)
+
+
+class MilestoneTerm(Model):
+    """A milestone and what reaching it pays."""
+
+    code: MilestoneCode
+    amount: Money
 
 
 class ContractIn(Model):
@@ -53,6 +79,8 @@ class ContractIn(Model):
     title: str = Field(default="", max_length=300)
     predecessor_id: Id | None = None
     invoicing: Invoicing = Field(default="self_billing", description=INVOICING.description)
+    milestones: list[MilestoneTerm] = MILESTONES
+    clawback_days: int | None = CLAWBACK_DAYS
 
 
 class ContractFilter(Model):
@@ -107,6 +135,11 @@ class ContractOut(BaseModel):
     vat_rate: Rate
     ceiling: Money
     invoicing: Invoicing = INVOICING
+    milestones: list[MilestoneTerm] = Field(
+        description="What the contract pays for results: always start (the outcome bonus), and "
+        "week13 and week26 where its terms list them"
+    )
+    clawback_days: int | None = Field(description=CLAWBACK_DAYS.description)
     expiring: bool = Field(description="Ends within 90 days and has no successor")
     days_left: int | None = Field(description="Days to the last day; null once ended")
     predecessor_id: int | None
@@ -136,6 +169,13 @@ class ContractOut(BaseModel):
             vat_rate=contract.vat_rate,
             ceiling=contract.ceiling,
             invoicing=contract.invoicing,
+            milestones=[
+                MilestoneTerm(code=code, amount=amount)
+                for code, amount in effective_milestones(
+                    contract.outcome_bonus, {m.code: m.amount for m in contract.milestones}
+                )
+            ],
+            clawback_days=contract.clawback_days,
             expiring=contract.is_expiring(day),
             days_left=contract.days_left(day),
             predecessor_id=contract.predecessor_id,
@@ -197,6 +237,8 @@ def create_contract(body: ContractIn):
         title=body.title,
         predecessor_id=body.predecessor_id,
         invoicing=body.invoicing,
+        milestones=tuple((m.code, m.amount) for m in body.milestones),
+        clawback_days=body.clawback_days,
     )
     created = register.create_contract(db.session, actor(), viewer(), terms, today())
     contract = register.get_contract(db.session, viewer(), created.contract.id)

@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from contracts.models.invoices import INVOICE_KINDS, INVOICE_STATUSES
+from contracts.models.invoices import INVOICE_KINDS, INVOICE_STATUSES, LINE_ITEMS
 from contracts.services import approval, invoice_search, invoice_steps
 
 from .. import downloads as documents
@@ -46,8 +46,12 @@ class InvoiceListQuery(Model):
     )
 
 
+LineItem = Literal[LINE_ITEMS]  # type: ignore[valid-type]
+
+
 class InvoiceLineOut(BaseModel):
-    """One participant's month: days, base fee, hours amount, outcome bonus and their sum."""
+    """One participant's month (days, base fee, hours amount, outcome bonus and their sum), or a
+    milestone of theirs paid or taken back."""
 
     participant_ref: str
     days: int
@@ -56,6 +60,12 @@ class InvoiceLineOut(BaseModel):
     bonus: Money
     amount: Money
     report_line_id: int | None = Field(description="The report line the line was priced from")
+    item: LineItem = Field(
+        default="month",
+        description="month (the participant's month, its bonus the start milestone), week13 or "
+        "week26 (a later milestone reached), or clawback_start, clawback_week13, "
+        "clawback_week26 (a paid milestone taken back: a negative bonus and amount)",
+    )
 
 
 class InvoiceOut(BaseModel):
@@ -119,6 +129,7 @@ class InvoiceOut(BaseModel):
                     bonus=line.bonus,
                     amount=line.amount,
                     report_line_id=line.report_line_id,
+                    item=line.item,
                 )
                 for line in doc.lines
             ],

@@ -6,6 +6,7 @@ from . import (
     contract_documents,  # noqa: F401,E402  (a contract's documents register on the blueprint)
     entry,  # noqa: F401,E402  (a new tender and a contract entered directly register on the blueprint)
     invoices,  # noqa: F401,E402  (the attestation queue and the attestation register on the blueprint)
+    milestones,  # noqa: F401,E402  (the milestone claims and relapses register on the blueprint)
     notices,  # noqa: F401,E402  (the notice queue and the absence list register on the blueprint)
     participants,  # noqa: F401,E402  (a contract's participant list registers on the blueprint)
     providers,  # noqa: F401,E402  (the provider pages register on the blueprint)

@@ -17,6 +17,7 @@ from wtforms.fields.choices import SelectChoice
 
 from contracts.models import Programme
 from contracts.rules import tendering as rules
+from contracts.rules.milestones import CLAIMED_MILESTONES
 from contracts.services import DomainError, contract_lists
 from contracts.services import contract_register as register
 from contracts.services import providers as provider_service
@@ -154,6 +155,8 @@ def _contract_fields(form: ContractForm) -> dict:
         "reference": form.reference,
         "predecessor_id": form.predecessor_id,
         "invoicing": form.invoicing,
+        "milestones": form.week13,
+        "clawback_days": form.clawback_days,
     }
 
 
@@ -202,6 +205,12 @@ def new_contract():
                 title=(form.title.data or "").strip(),
                 predecessor_id=form.predecessor_id.data or None,
                 invoicing=form.invoicing.data,
+                milestones=tuple(
+                    (code, getattr(form, code).data)
+                    for code in CLAIMED_MILESTONES
+                    if getattr(form, code).data is not None
+                ),
+                clawback_days=form.clawback_days.data,
             )
             try:
                 created = register.create_contract(

@@ -26,6 +26,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from contracts.models.procurement import PROCEDURES
+from contracts.rules.milestones import MOST_CLAWBACK_DAYS
 
 from ..form_fields import NumberField, PortalForm, PortalSubform, money_field
 
@@ -221,6 +222,13 @@ class ContractForm(PortalForm):
         message=_l("A percentage from 0 up to 100."),
     )
     ceiling = money_field(_l("Ceiling (the contract's maximum value)"))
+    # Milestone terms (DESIGN.md §15): the outcome bonus is the start milestone.
+    week13 = money_field(_l("Job or education lasted 13 weeks"), required=False)
+    week26 = money_field(_l("Job or education lasted 26 weeks"), required=False)
+    clawback_days = IntegerField(
+        _l("Clawback days (a relapse within them takes a paid milestone back)"),
+        validators=[Optional(), NumberRange(0, MOST_CLAWBACK_DAYS, _l("From 0 to 3660 days."))],
+    )
     predecessor_id = SelectField(_l("Continues the contract"), coerce=int, default=0)
     invoicing = SelectField(_l("Invoicing"), choices=INVOICING_TERMS, default="self_billing")
 

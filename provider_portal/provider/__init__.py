@@ -4,6 +4,7 @@
 from . import (  # noqa: F401,E402
     contract_documents,
     invoices,
+    milestones,
     notices,
     report_files,
     reports,

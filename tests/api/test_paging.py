@@ -178,6 +178,7 @@ PAGED_ELSEWHERE = {
         "tests/bid_files/test_bid_attachments.py"
     ),
     "/api/v1/contracts/{contract_id}/documents": "tests/bid_files/test_contract_documents.py",
+    "/api/v1/claims": "tests/milestones/test_milestone_story.py",
 }
 
 

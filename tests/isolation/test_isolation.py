@@ -36,6 +36,7 @@ from contracts.models import (
     ContractDocument,
     Enrolment,
     Lot,
+    MilestoneClaim,
     MonthlyReport,
     Notice,
     Participant,
@@ -125,6 +126,20 @@ def world(sqlite_template, redis_server, tmp_path_factory) -> World:
             exit_reason="job",
         )
         session.add(notice)
+        # A milestone claim of B's (DESIGN.md §15), for the claim routes.
+        claim = MilestoneClaim(
+            contract_id=b_contract.id,
+            enrolment_id=enrolment.id,
+            participant_id=participant.id,
+            code="week13",
+            employer_cvr="10403782",
+            started_on=enrolment.start_on,
+            weekly_hours=37,
+            milestone_on=enrolment.start_on,
+            made_on=enrolment.start_on,
+            check_required=True,
+        )
+        session.add(claim)
         session.flush()
         line_id = session.scalar(
             sa.select(ReportLine.id).where(ReportLine.report_id == report.id).limit(1)
@@ -147,6 +162,7 @@ def world(sqlite_template, redis_server, tmp_path_factory) -> World:
             "question_id": _b_question(session, b.id),
             # A version of a tender document: not B's, but the route's path needs a number.
             "number": 1,
+            "claim_id": claim.id,
             "report_line_id": line_id,
             "token_id": b_token.id,
             "user_id": b_user.id,

@@ -62,7 +62,7 @@ def test_a_paid_milestone_is_taken_back_within_the_window_or_when_never_reached(
 
 
 def test_terms_refuse_an_unknown_code_a_negative_amount_and_a_negative_window():
-    problems = rules.terms_problems({"week52": Decimal(1), "week13": Decimal(-1)}, -1)
+    problems = rules.terms_problems([("week52", Decimal(1)), ("week13", Decimal(-1))], -1)
     assert [p.field for p in problems] == ["milestones", "milestones", "clawback_days"]
     assert rules.effective_milestones(Decimal(500), {"week26": Decimal(9)}) == [
         ("start", Decimal(500)),
