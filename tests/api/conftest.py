@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 import sqlalchemy as sa
 
 from contracts.models import Programme
-from contracts.services.accounts import create_token
+from contracts.services.accounts import TOKEN_MOST_DAYS, create_token
+from provider_portal import clock
 from tests.conftest import TEST_ACTOR
 
 # The seed's four programmes (DESIGN.md §8), in seed order.
@@ -47,7 +50,10 @@ def make_token(make_user):
 
         with app.app_context():
             user = make_user(db.session, email, role, provider_id)
-            _, token = create_token(db.session, TEST_ACTOR, user, "test")
+            # The longest a token may last: tests that move the portal's clock months ahead
+            # (tests/procurement/test_seed_story.py) keep using it.
+            longest = clock.today() + timedelta(days=TOKEN_MOST_DAYS)
+            _, token = create_token(db.session, TEST_ACTOR, user, "test", longest)
             db.session.commit()
         return token
 

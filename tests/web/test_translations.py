@@ -193,6 +193,7 @@ NAVIGATION = {
         "Konteringer": "/finance/postings",
         "Aftaler": "/procurement/contracts",
         "Resultatmålinger": "/scores/",
+        "Sammenlign kommuner": "/benchmark/",
         "Opgørelse": "/jobs/",
     },
     "provider": {
