@@ -178,6 +178,10 @@ PAGED_ELSEWHERE = {
         "tests/bid_files/test_bid_attachments.py"
     ),
     "/api/v1/contracts/{contract_id}/documents": "tests/bid_files/test_contract_documents.py",
+    "/api/v1/tenders/{tender_id}/documents": "tests/files/test_material_paging.py",
+    "/api/v1/tenders/{tender_id}/questions": "tests/files/test_material_paging.py",
+    "/api/v1/tenders/{tender_id}/answers": "tests/files/test_material_paging.py",
+    "/api/v1/tenders/{tender_id}/deadline-moves": "tests/files/test_material_paging.py",
     "/api/v1/claims": "tests/milestones/test_milestone_story.py",
 }
 
