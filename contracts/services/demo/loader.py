@@ -16,11 +16,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ...models import (
-    AuditEvent,
     Contract,
     Enrolment,
     MonthlyReport,
-    Notification,
     Participant,
     Programme,
     Provider,
@@ -38,7 +36,7 @@ from ..notices import confirm
 from ..notices import record as tell
 from ..referrals import age_allowed
 from ..scope import Viewer
-from . import plan, story
+from . import material, plan, story
 from .benchmark_peers import load_peer_packages
 from .generator import (
     CitizenPlan,
@@ -48,6 +46,7 @@ from .generator import (
     plan_notices,
     plan_reports,
 )
+from .stamping import stamped as _stamped
 
 # When the demo's people were given their accounts: before the special efforts began.
 USERS_CREATED_AT = plan.at(plan.SPECIAL_START - timedelta(days=14), 8)
@@ -142,8 +141,8 @@ def load_demo(session: Session, pseudonym_key: bytes) -> str:
     story.run_days(session, story.FIRST_RUN, plan.EXTENDED_AT.date() - timedelta(days=1))
     with _stamped(session, plan.EXTENDED_AT):
         _extend_special_effort(session, contracts, users["procurement"])
-    with _stamped(session, plan.RETENDER_PUBLISHED_AT):
-        _open_retender(session, contracts, users["procurement"])
+    material.sign_special_efforts(session, users["procurement"], list(contracts.values()))
+    _open_retender(session, contracts, users, providers)
     story.run_days(session, plan.EXTENDED_AT.date(), plan.DEMO_TODAY)
     with _stamped(session, plan.at(plan.DEMO_TODAY, 7)):
         load_peer_packages(session, plan.DEMO_ACTOR)  # Odense and Aarhus (DESIGN.md §12)
@@ -168,35 +167,6 @@ def load_demo(session: Session, pseudonym_key: bytes) -> str:
         f"{len(contracts)} contracts, {len(enrolments)} participants, {report_count} reports, "
         f"{len(notices)} notices (as of {plan.DEMO_TODAY:%d-%m-%Y})."
     )
-
-
-class _stamped:
-    """Within the block, the audit events and the notifications the services record are dated
-    `when`, the moment the demo's calendar gives, not the day the demo is loaded."""
-
-    # Each table the services write a moment of their own into, with that moment's column.
-    STAMPED = ((AuditEvent, "occurred_at"), (Notification, "created_at"))
-
-    def __init__(self, session: Session, when: datetime):
-        self.session, self.when = session, when
-
-    def __enter__(self) -> None:
-        self.session.flush()
-        self.since = {
-            model: self.session.scalar(sa.select(sa.func.max(model.id))) or 0
-            for model, _column in self.STAMPED
-        }
-
-    def __exit__(self, *exc) -> None:
-        if exc[0] is None:
-            self.session.flush()
-            for model, column in self.STAMPED:
-                self.session.execute(
-                    sa.update(model)
-                    .where(model.id > self.since[model])
-                    .values({column: self.when})
-                    .execution_options(synchronize_session=False)
-                )
 
 
 def _registered_at(key: str) -> datetime:
@@ -363,22 +333,27 @@ def _write_reports(
     return reports
 
 
-def _open_retender(session: Session, contracts: dict, procurement: User) -> None:
+def _open_retender(session: Session, contracts: dict, users: dict, providers: dict) -> None:
     """The re-tender under way on 24 January 2019: the four special-effort agreements, one lot per
-    programme, contracts from 1 September 2019, published with a deadline on 15 March 2019."""
-    from ..scope import Viewer
+    programme, contracts from 1 September 2019, its material put up while a draft, published with
+    a deadline on 15 March 2019, then asked about and its material revised (`material`)."""
     from ..tenders import publish, retender
 
+    procurement = users["procurement"]
     actor = Actor(procurement.email, procurement.id)
     viewer = Viewer(procurement.id, "procurement")
     special = [c.id for c in contracts.values() if c.kind == "special_effort"]
-    tender, _ = retender(
-        session,
-        actor,
-        viewer,
-        special,
-        plan.RETENDER_CREATED_AT,
-        title=plan.RETENDER_TITLE,
-        deadline_at=plan.RETENDER_DEADLINE,
-    )
-    publish(session, actor, viewer, tender.id, plan.RETENDER_PUBLISHED_AT)
+    with _stamped(session, plan.RETENDER_CREATED_AT):
+        tender, _ = retender(
+            session,
+            actor,
+            viewer,
+            special,
+            plan.RETENDER_CREATED_AT,
+            title=plan.RETENDER_TITLE,
+            deadline_at=plan.RETENDER_DEADLINE,
+        )
+    material.put_up_material(session, procurement, tender)
+    with _stamped(session, plan.RETENDER_PUBLISHED_AT):
+        publish(session, actor, viewer, tender.id, plan.RETENDER_PUBLISHED_AT)
+    material.questions_and_revision(session, users, providers, tender)
