@@ -13,6 +13,7 @@ from tests.api.conftest import bearer, make_token  # noqa: F401  (the fixture is
 from tests.bodies import PRICES, TENDER, contract_body
 from tests.conftest import VALID_CVRS
 from tests.procurement.conftest import Api, set_clock
+from tests.procurement.ocds_schema import validator  # noqa: F401  (the fixture is shared)
 
 BEFORE_DEADLINE = date(2019, 3, 1)
 AFTER_DEADLINE = date(2019, 3, 16)

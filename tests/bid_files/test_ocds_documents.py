@@ -8,7 +8,7 @@ from contracts.models.attachments import CONTRACT_DOCUMENT_TYPES
 from tests.bid_files.conftest import AFTER_DEADLINE, send_file
 from tests.files.samples import docx, pdf
 from tests.procurement.conftest import Api, set_clock
-from tests.procurement.test_ocds import _errors, validator  # noqa: F401  (the fixture)
+from tests.procurement.ocds_schema import schema_errors
 
 # The codes of the OCDS 1.1.5 documentType codelist's "contract" section (codelists/documentType.csv).
 CONTRACT_CODES = {
@@ -32,7 +32,7 @@ def test_the_contracts_documents_are_exported_valid_with_codelist_types(
     app,
     client,
     signed,
-    validator,  # noqa: F811
+    validator,
 ):
     api = Api(client)
     docs = f"{signed['url']}/documents"
@@ -48,7 +48,7 @@ def test_the_contracts_documents_are_exported_valid_with_codelist_types(
     )
     status, package = api("GET", "/api/v1/ocds/releases", signed["staff"])
     assert status == 200
-    assert _errors(validator, package) == []
+    assert schema_errors(validator, package) == []
     by_tag = {}
     for release in package["releases"]:
         for contract in release.get("contracts", []):
@@ -66,7 +66,7 @@ def test_the_contracts_documents_are_exported_valid_with_codelist_types(
     assert signed_docs[0]["format"] == "application/pdf"
 
 
-def test_a_bids_files_are_never_in_the_export(app, client, bidding, validator):  # noqa: F811
+def test_a_bids_files_are_never_in_the_export(app, client, bidding, validator):
     api = Api(client)
     sent = send_file(
         client, bidding.files, bidding.a, pdf(), "Hemmelig metode.pdf", kind="method_description"
@@ -75,5 +75,5 @@ def test_a_bids_files_are_never_in_the_export(app, client, bidding, validator): 
     set_clock(app, AFTER_DEADLINE)
     for token in (bidding.staff, bidding.finance):
         status, package = api("GET", "/api/v1/ocds/releases", token)
-        assert status == 200 and _errors(validator, package) == []
+        assert status == 200 and schema_errors(validator, package) == []
         assert "Hemmelig metode" not in str(package)

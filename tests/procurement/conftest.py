@@ -8,6 +8,7 @@ import pytest
 
 from contracts.rules.periods import COPENHAGEN
 from tests.api.conftest import bearer, make_token  # noqa: F401  (the fixture is shared)
+from tests.procurement.ocds_schema import validator  # noqa: F401  (the fixture is shared)
 
 
 def set_clock(app, day, at: time = time(9, 0)) -> datetime:

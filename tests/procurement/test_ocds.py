@@ -5,60 +5,14 @@ from __future__ import annotations
 import copy
 import json
 from datetime import date
-from pathlib import Path
 
 import pytest
-from jsonschema import Draft4Validator
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT4
 
 from contracts.services.demo import load_demo
 from provider_portal.extensions import db
 from tests.bodies import PRICES, TENDER
 from tests.procurement.conftest import set_clock
-
-SCHEMAS = Path(__file__).resolve().parent.parent / "data" / "ocds"
-
-
-def _merge(base: dict, patch: dict) -> dict:
-    """RFC 7386 JSON Merge Patch: objects merge, null deletes, anything else replaces."""
-    out = copy.deepcopy(base)
-    for key, value in patch.items():
-        if value is None:
-            out.pop(key, None)
-        elif isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _merge(out[key], value)
-        else:
-            out[key] = copy.deepcopy(value)
-    return out
-
-
-@pytest.fixture(scope="module")
-def validator() -> Draft4Validator:
-    release = json.loads((SCHEMAS / "release-schema.json").read_text("utf-8"))
-    patch = json.loads((SCHEMAS / "lots" / "release-schema.json").read_text("utf-8"))
-    merged = _merge(release, patch)
-    merged["id"] = release["id"]
-    # Defined by the separate Submission terms extension, which the export does not use.
-    merged["definitions"].setdefault("SubmissionTerms", {"type": "object"})
-    package = json.loads((SCHEMAS / "release-package-schema.json").read_text("utf-8"))
-    registry = Registry().with_resources(
-        [
-            (merged["id"], Resource(merged, specification=DRAFT4)),
-            (package["id"], Resource(package, specification=DRAFT4)),
-        ]
-    )
-    checker = Draft4Validator.FORMAT_CHECKER
-    # Without rfc3339-validator jsonschema silently skips date-time; make sure it checks.
-    assert not checker.conforms("2019-03-15 12:00", "date-time")
-    return Draft4Validator(package, registry=registry, format_checker=checker)
-
-
-def _errors(validator, package) -> list[str]:
-    return [
-        f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
-        for e in validator.iter_errors(package)
-    ]
+from tests.procurement.ocds_schema import schema_errors
 
 
 def test_the_demo_export_is_valid_and_links_the_retender_to_its_predecessors(
@@ -71,10 +25,10 @@ def test_the_demo_export_is_valid_and_links_the_retender_to_its_predecessors(
     staff = make_token(app, "ocds@example.dk", "procurement")
     status, package = api("GET", "/api/v1/ocds/releases", staff)
     assert status == 200
-    assert _errors(validator, package) == []
+    assert schema_errors(validator, package) == []
     broken = copy.deepcopy(package)
     broken["releases"][0]["date"] = "2019-01-24"  # a date, not an RFC 3339 date-time
-    assert len(_errors(validator, broken)) == 1
+    assert len(schema_errors(validator, broken)) == 1
     assert package["extensions"] == [
         "https://raw.githubusercontent.com/open-contracting-extensions/ocds_lots_extension/master/extension.json"
     ]
@@ -135,13 +89,13 @@ def test_an_awarded_and_concluded_tender_exports_awards_with_their_lots(
     )
     api("POST", f"{url}/award", staff)
     pending = api("GET", "/api/v1/ocds/releases", staff)[1]
-    assert _errors(validator, pending) == []
+    assert schema_errors(validator, pending) == []
     [award] = [a for r in pending["releases"] if "award" in r["tag"] for a in r["awards"]]
     assert award["status"] == "pending" and award["relatedLots"] == ["1"]
     set_clock(app, date(2019, 3, 27))
     assert api("POST", f"{url}/conclude", staff)[0] == 200
     package = api("GET", "/api/v1/ocds/releases", staff)[1]
-    assert _errors(validator, package) == []
+    assert schema_errors(validator, package) == []
     [award] = [a for r in package["releases"] if "award" in r["tag"] for a in r["awards"]]
     [contract] = [c for r in package["releases"] if "contract" in r["tag"] for c in r["contracts"]]
     assert award["status"] == "active" and contract["awardID"] == award["id"]
@@ -182,7 +136,7 @@ def test_procurement_downloads_the_same_export_from_the_tenders_page(
     assert download.status_code == 200
     assert download.headers["Content-Disposition"] == 'attachment; filename="ocds-2019-01-24.json"'
     package = json.loads(download.get_data())
-    assert _errors(validator, package) == []
+    assert schema_errors(validator, package) == []
     assert package["uri"] == by_api[1]["uri"]
     assert [r["ocid"] for r in package["releases"]] == [r["ocid"] for r in by_api[1]["releases"]]
 
@@ -220,7 +174,7 @@ def test_a_tender_s_material_and_answers_are_its_documents(app, api, make_token,
     url = f"/api/v1/tenders/{tender}/questions/{question[1]['id']}/answer"
     assert api("POST", url, staff, answer)[0] == 200
     package = api("GET", "/api/v1/ocds/releases", staff)[1]
-    assert _errors(validator, package) == []
+    assert schema_errors(validator, package) == []
     [release] = [r for r in package["releases"] if "tender" in r["tag"]]
     documents = {d["title"]: d for d in release["tender"]["documents"]}
     conditions = documents["Udbudsbetingelser"]
