@@ -3,7 +3,7 @@
 One contracting process per tender (its ocid `<prefix>-tender-<id>`) and one per contract
 entered without a tender in the portal (`<prefix>-contract-<id>`, the 2016 and 2018
 agreements), with releases:
-- `tender` when the tender is published (lots from the Lots extension), `tenderCancellation`
+- `tender` when the tender is published (its `tender` object: ocds_tender), `tenderCancellation`
   when it is cancelled;
 - `award` when it is awarded (one award per awarded bid, `relatedLots` naming its lot;
   `pending` during the standstill, `active` once concluded);
@@ -16,40 +16,22 @@ amendment no documents of its own, and its documentType codelist has no code for
 amendment's document, so the document keeps the code of what it is (an annex, a signed
 contract) and its description names the amendment. No `url`: the files are served only to
 whoever may see the contract.
-A tender's material is in `tender.documents` (ocds_tender_documents).
 A re-tender's releases name the processes it replaces in `relatedProcesses` (relationship
 `prior`, scheme `ocid`). Bids are never exported, so the export cannot unseal one.
-Amounts are JSON numbers (the schema says so); dates are RFC 3339: a contract's first day
-starts at 00:00 and its last day ends at 23:59:59, Copenhagen time.
+Amounts, dates and periods are written as ocds_formats says.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal
 
-from ..rules.periods import COPENHAGEN
-from .ocds_tender_documents import TenderDocumentData, tender_document
+from .ocds_formats import money, period, rfc3339
+from .ocds_tender import TenderData, tender_object
 
 OCDS_VERSION = "1.1"
 LOTS_EXTENSION = "https://raw.githubusercontent.com/open-contracting-extensions/ocds_lots_extension/master/extension.json"
-CURRENCY = "DKK"
-METHODS = {
-    "open": "open",
-    "restricted": "selective",
-    "competitive_negotiation": "selective",
-    "light_regime": "limited",
-}
-TENDER_STATUS = {
-    "draft": "planning",
-    "published": "active",
-    "closed": "active",
-    "evaluated": "active",
-    "awarded": "active",
-    "concluded": "complete",
-    "cancelled": "cancelled",
-}
 
 
 @dataclass(frozen=True)
@@ -62,14 +44,6 @@ class Party:
     @property
     def id(self) -> str:
         return f"DK-CVR-{self.cvr}"
-
-
-@dataclass(frozen=True)
-class LotData:
-    number: int
-    title: str
-    programme: str
-    value: Decimal | None
 
 
 @dataclass(frozen=True)
@@ -125,24 +99,6 @@ class ContractData:
 
 
 @dataclass(frozen=True)
-class TenderData:
-    id: int
-    reference: str
-    title: str
-    status: str
-    procedure: str
-    published_at: datetime
-    deadline_at: datetime | None
-    contract_start_on: date | None
-    contract_end_on: date | None
-    contract_max_end_on: date | None
-    lots: list[LotData]
-    cancelled_at: datetime | None = None
-    cancelled_reason: str | None = None
-    documents: list[TenderDocumentData] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
 class Process:
     """One contracting process: a tender (or a contract entered without one), its awards and contracts."""
 
@@ -152,39 +108,6 @@ class Process:
     contracts: list[ContractData]
     awarded_at: datetime | None = None
     prior: list[str] = field(default_factory=list)
-
-
-def rfc3339(moment: datetime) -> str:
-    """An aware moment in UTC, RFC 3339: 2019-01-15T10:30:00Z."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def day_start(day: date) -> str:
-    return rfc3339(datetime.combine(day, time(0, 0), tzinfo=COPENHAGEN))
-
-
-def day_end(day: date) -> str:
-    return rfc3339(datetime.combine(day, time(23, 59, 59), tzinfo=COPENHAGEN))
-
-
-def amount(value: Decimal) -> int | float:
-    """A Decimal amount as a JSON number; two decimals of at most 12 digits survive a float exactly."""
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
-def _value(value: Decimal) -> dict:
-    return {"amount": amount(value), "currency": CURRENCY}
-
-
-def _period(start: date | None, end: date | None, max_end: date | None = None) -> dict:
-    period = {}
-    if start:
-        period["startDate"] = day_start(start)
-    if end:
-        period["endDate"] = day_end(end)
-    if max_end:
-        period["maxExtentDate"] = day_end(max_end)
-    return period
 
 
 def _organization(party: Party, roles: list[str]) -> dict:
@@ -241,61 +164,6 @@ class _Releases:
         self.items.append(release)
 
 
-def _tender_object(tender: TenderData, status: str | None = None) -> dict:
-    out = {
-        "id": tender.reference,
-        "title": tender.title,
-        "status": status or TENDER_STATUS[tender.status],
-        "procuringEntity": None,
-        "procurementMethod": METHODS.get(tender.procedure, "open"),
-        "procurementMethodDetails": tender.procedure,
-        "mainProcurementCategory": "services",
-        "awardCriteria": "ratedCriteria",
-        "awardCriteriaDetails": (
-            "total = w_price × price points + w_quality × quality points; price points = "
-            "10 × lowest evaluation price / evaluation price"
-        ),
-        "submissionMethod": ["electronicSubmission"],
-        "lots": [
-            {
-                "id": str(lot.number),
-                "title": lot.title,
-                "description": lot.programme,
-                "status": TENDER_STATUS[tender.status] if tender.status != "draft" else "planning",
-                **({"value": _value(lot.value)} if lot.value is not None else {}),
-                **(
-                    {
-                        "contractPeriod": _period(
-                            tender.contract_start_on,
-                            tender.contract_end_on,
-                            tender.contract_max_end_on,
-                        )
-                    }
-                    if tender.contract_start_on
-                    else {}
-                ),
-            }
-            for lot in tender.lots
-        ],
-    }
-    del out["procuringEntity"]
-    if tender.deadline_at:
-        out["tenderPeriod"] = {
-            "startDate": rfc3339(tender.published_at),
-            "endDate": rfc3339(tender.deadline_at),
-        }
-    if tender.contract_start_on:
-        out["contractPeriod"] = _period(
-            tender.contract_start_on, tender.contract_end_on, tender.contract_max_end_on
-        )
-    values = [lot.value for lot in tender.lots if lot.value is not None]
-    if values and len(values) == len(tender.lots):
-        out["value"] = _value(sum(values, Decimal(0)))
-    if tender.documents:
-        out["documents"] = [tender_document(d) for d in tender.documents]
-    return out
-
-
 def _award_object(award: AwardData) -> dict:
     out = {
         "id": award.id,
@@ -333,8 +201,8 @@ def _contract_object(
         "awardID": contract.award_id,
         "title": contract.title,
         "status": contract.status,
-        "period": _period(contract.start_on, end_on or contract.end_on, contract.max_end_on),
-        "value": _value(contract.ceiling),
+        "period": period(contract.start_on, end_on or contract.end_on, contract.max_end_on),
+        "value": money(contract.ceiling),
         "dateSigned": rfc3339(contract.signed_at),
     }
     documents = [d for d in contract.documents if d.amendment_id == amendment_id]
@@ -353,10 +221,10 @@ def process_releases(prefix: str, process: Process, buyer: Party) -> list[dict]:
             ["tender"],
             tender.published_at,
             [],
-            tender=_tender_object(tender, "active" if tender.status != "draft" else "planning"),
+            tender=tender_object(tender, "active" if tender.status != "draft" else "planning"),
         )
         if tender.cancelled_at is not None:
-            cancelled = _tender_object(tender, "cancelled")
+            cancelled = tender_object(tender, "cancelled")
             cancelled["statusDetails"] = tender.cancelled_reason or ""
             out.add(
                 "cancellation", ["tenderCancellation"], tender.cancelled_at, [], tender=cancelled

@@ -8,7 +8,9 @@ answers), for a provider who has logged in."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
+
+from .ocds_formats import rfc3339
 
 
 @dataclass(frozen=True)
@@ -23,10 +25,6 @@ class TenderDocumentData:
     published_at: datetime
     modified_at: datetime | None = None
     url: str | None = None
-
-
-def rfc3339(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def tender_document(document: TenderDocumentData) -> dict:

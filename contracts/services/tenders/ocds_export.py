@@ -12,7 +12,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from ...documents import ocds
+from ...documents import ocds, ocds_tender, ocds_tender_documents
 from ...models import (
     AuditEvent,
     Contract,
@@ -95,12 +95,12 @@ class TenderLinks:
 
 def _tender_documents(
     session: Session, tenders: list[Tender], links: TenderLinks | None
-) -> dict[int, list[ocds.TenderDocumentData]]:
+) -> dict[int, list[ocds_tender_documents.TenderDocumentData]]:
     """Each tender's material (current versions) and its answers as one `clarifications`
     document: two statements (and the versions' load) for all tenders."""
     ids = [t.id for t in tenders]
     published = {t.id: t.published_at for t in tenders}
-    found: dict[int, list[ocds.TenderDocumentData]] = {i: [] for i in ids}
+    found: dict[int, list[ocds_tender_documents.TenderDocumentData]] = {i: [] for i in ids}
     if not ids:
         return found
     documents = session.scalars(
@@ -112,7 +112,7 @@ def _tender_documents(
     for document in documents:
         current, tender_id = document.current, document.tender_id
         found[tender_id].append(
-            ocds.TenderDocumentData(
+            ocds_tender_documents.TenderDocumentData(
                 id=f"tender-document-{document.id}",
                 document_type=document.document_type,
                 title=document.title,
@@ -134,7 +134,7 @@ def _tender_documents(
     )
     for tender_id, first, last in answered:
         found[tender_id].append(
-            ocds.TenderDocumentData(
+            ocds_tender_documents.TenderDocumentData(
                 id="clarifications",
                 document_type="clarifications",
                 title="Spørgsmål og svar",
@@ -204,7 +204,7 @@ def ocds_processes(
                 )
                 or now
             )
-        data = ocds.TenderData(
+        data = ocds_tender.TenderData(
             id=tender.id,
             reference=tender.reference,
             title=tender.title,
@@ -216,7 +216,7 @@ def ocds_processes(
             contract_end_on=tender.contract_end_on,
             contract_max_end_on=tender.contract_max_end_on,
             lots=[
-                ocds.LotData(lot.number, lot.title, lot.programme.code, lot.estimated_value)
+                ocds_tender.LotData(lot.number, lot.title, lot.programme.code, lot.estimated_value)
                 for lot in tender.lots
             ],
             cancelled_at=cancelled_at,
