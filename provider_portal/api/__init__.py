@@ -28,6 +28,7 @@ from . import (  # noqa: F401  # noqa: F401  # noqa: F401
     reports,
     tasks,
     tender_material,
+    tender_questions,
     tenders,
     tokens,
     users,
