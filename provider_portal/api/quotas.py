@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, g, request
 
-from ..auth.throttle import hit
+from ..counters import hit
 from .blueprint import bp
 from .declare import REGISTRY
 

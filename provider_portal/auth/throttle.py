@@ -10,59 +10,20 @@ in. The address's own limit (LOGIN_LIMITS[1]) is Flask-Limiter's, on the view.
 The second factor's codes are counted the same way, under the same account and a `kind` of
 their own ("code"), so a guessed code costs as a guessed password does.
 
-The counters live in Flask-Limiter's storage (Redis in production), never in the database.
-While that storage cannot be reached they live in the process's memory instead, as
-Flask-Limiter's own limits do then (extensions.limiter): logging in keeps working and every
-failure still costs its delay in the process that saw it. Counters kept so are forgotten when
-the process ends, and ones in Redis come back with it.
+The counters are the shared ones (provider_portal.counters): while Redis cannot be reached,
+logging in keeps working and every failure still costs its delay in the process that saw it.
 """
 
 from __future__ import annotations
 
-import logging
 import math
 import time
-from collections.abc import Callable
-from typing import TypeVar
 
 from flask import current_app
-from limits import parse, parse_many
-from limits.errors import StorageError
-from limits.storage import MemoryStorage, Storage
-from limits.strategies import FixedWindowRateLimiter
+from limits import parse
+from limits.storage import Storage
 
-from ..extensions import limiter
-
-log = logging.getLogger(__name__)
-T = TypeVar("T")
-# Where the counters go while the shared storage is out of reach (this process only).
-_fallback = MemoryStorage()
-
-
-def _with_storage(use: Callable[[Storage], T]) -> T:
-    """`use` on the shared storage, or on this process's memory while it cannot be reached."""
-    storage = limiter.storage
-    unreachable = storage.base_exceptions
-    if isinstance(unreachable, type):
-        unreachable = (unreachable,)
-    try:
-        return use(storage)
-    except (StorageError, *unreachable) as error:
-        log.warning(
-            "login counters kept in this process: their storage is out of reach (%s)", error
-        )
-        return use(_fallback)
-
-
-def hit(limit: str, *identifiers: str) -> bool:
-    """Count one hit against each of `limit`'s items (Flask-Limiter's notation) for the
-    identifiers; False when one of them is used up. Counted where the login counters are."""
-    items = parse_many(limit)
-    return _with_storage(
-        lambda storage: all(
-            [FixedWindowRateLimiter(storage).hit(item, *identifiers) for item in items]
-        )
-    )
+from ..counters import forget, with_storage
 
 
 def _account(email: str) -> str:
@@ -86,7 +47,7 @@ def seconds_to_wait(email: str, kind: str = "login") -> int:
             return 0
         return max(1, math.ceil(storage.get_expiry(key) - time.time()))
 
-    return _with_storage(left)
+    return with_storage(left)
 
 
 def failed(email: str, kind: str = "login") -> int:
@@ -102,16 +63,10 @@ def failed(email: str, kind: str = "login") -> int:
         storage.incr(_wait_key(email, kind), wait)
         return wait
 
-    return _with_storage(count)
+    return with_storage(count)
 
 
 def succeeded(email: str, kind: str = "login") -> None:
     """The right password (or code): the account's failures are forgotten."""
 
-    def forget(storage: Storage) -> None:
-        storage.clear(_failures_key(email, kind))
-        storage.clear(_wait_key(email, kind))
-
-    _with_storage(forget)
-    _fallback.clear(_failures_key(email, kind))
-    _fallback.clear(_wait_key(email, kind))
+    forget(_failures_key(email, kind), _wait_key(email, kind))
