@@ -4,6 +4,8 @@ for each city."""
 
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 
 from contracts.models import MonthlyReport
@@ -51,6 +53,8 @@ def test_the_comparison_page_and_chart_show_each_city(app):
     text = page.get_data(as_text=True)
     assert all(name in text for name in CITIES)
     assert "Ingen tal" not in text and "Eksportér benchmarkpakke" not in text
+    # Rates as Danes write them, with a decimal comma (was "16.0 %").
+    assert re.search(r"\d,\d %", text) and not re.search(r"\d\.\d %", text)
     chart = client.get("/benchmark/chart.svg").get_data(as_text=True)
     assert "ikke offentliggjort" not in chart
     assert all(name in chart for name in CITIES)
