@@ -33,6 +33,14 @@ from provider_portal.jobs.queues import (
 log = logging.getLogger("worker")
 
 
+class QuietCleanups(logging.Filter):
+    """Drops RQ's lines for each registry cleanup: with cleanups every MAINTENANCE_INTERVAL
+    (15 s, so a dead worker's job is handed back soon) they would be most of the log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return ": cleaning " not in str(record.msg)
+
+
 def warm_up() -> None:
     """Compile the invoicing statements once here, so that each job's forked work horse
     inherits them rather than compiling them again (half of a small contract's job time)."""
@@ -56,6 +64,7 @@ def main(argv: list[str]) -> None:
         db.engine.dispose()
         connection = redis_connection(app.config["REDIS_URL"])
     AppContextJob.app = app
+    logging.getLogger("rq.worker").addFilter(QuietCleanups())
     names = argv or list(QUEUES)
     worker = PortalWorker(
         [queue(name, connection) for name in names],
