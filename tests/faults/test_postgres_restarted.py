@@ -29,8 +29,8 @@ from provider_portal.jobs import aggregation
 from tests.backing_services import PostgresServer, running_postgres
 from tests.conftest import JANUARY_ENDED, _make_app, _migrate
 from tests.faults.services import data_directory, restart_postgres
-from tests.jobs.test_faults import expected_totals, procurement_token, wait_until_started
-from tests.jobs.workers import start_worker, stop_worker
+from tests.jobs.benchmark_month import expected_totals, procurement_token
+from tests.jobs.workers import start_worker, stop_worker, wait_until_started
 from tests.report_files.reporting import API, PAGE, bearer, page_client, people
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"

@@ -32,10 +32,9 @@ from provider_portal.jobs import aggregation
 from provider_portal.jobs.queues import queue
 from tests.conftest import JANUARY_ENDED, TEST_ACTOR, TEST_PASSWORD, csrf_token
 from tests.factories import sample_report
-from tests.jobs.workers import start_worker, stop_worker
+from tests.jobs.workers import start_worker, stop_worker, until
 from tests.notifications.conftest import Inbox, free_port
-from tests.notifications.test_retry_worker import _until as until
-from tests.report_files.reporting import PAGE, bearer, page_client, people, upload
+from tests.report_files.reporting import PAGE, bearer, page_client, people, submit, upload
 
 QUEUE_DOWN_DA = "Jobkøen kan ikke nås lige nu. Prøv igen om et minut."
 QUEUE_DOWN_EN = (
@@ -58,11 +57,6 @@ def office(fault_app):
     found.procurement = page_client(fault_app, "indkob@example.dk")
     found.finance = page_client(fault_app, "okonomi@example.dk")
     return found
-
-
-def submit(client, contract_id: int):
-    token = csrf_token(client.get(PAGE.format(contract_id)).get_data(as_text=True))
-    return client.post(PAGE.format(contract_id) + "/submit", data={"csrf_token": token})
 
 
 def count(app, model, *where) -> int:

@@ -13,22 +13,15 @@ import time
 import pytest
 from aiosmtpd.controller import Controller
 
-from benchmarks.data import make_reports
-from contracts.services import invoicing
-from provider_portal.extensions import db
 from provider_portal.jobs import documents as documents_jobs
 from provider_portal.jobs.queues import queue
 from tests.conftest import JANUARY_ENDED
 from tests.factories import logged_in_client, sample_report
-from tests.faults.test_redis_stopped import submit
 from tests.finance.queue import pdf_text, wait_for_download
-from tests.jobs.test_document_faults import LONG_INVOICE_LINES, danish
-from tests.jobs.test_faults import wait_until_started
-from tests.jobs.workers import kill_worker, start_worker, stop_worker
-from tests.notifications.conftest import Inbox, free_port
-from tests.notifications.test_retry_worker import _pending as pending
-from tests.notifications.test_retry_worker import _until as until
-from tests.report_files.reporting import page_client, people, upload
+from tests.jobs.long_invoice import long_invoice
+from tests.jobs.workers import kill_worker, start_worker, stop_worker, until, wait_until_started
+from tests.notifications.conftest import Inbox, free_port, unsent_notifications
+from tests.report_files.reporting import page_client, people, submit, upload
 
 
 class StallingInbox(Inbox):
@@ -81,7 +74,7 @@ def test_a_worker_killed_while_sending_a_mail_is_replaced_and_the_mail_sent_once
 
         replacement = start_worker(url, redis_url, "mail", today="2019-02-05", **settings)
         try:
-            until(lambda: len(inbox.messages) == 1 and pending(app) == 0, seconds=90)
+            until(lambda: len(inbox.messages) == 1 and unsent_notifications(app) == 0, seconds=90)
             time.sleep(2)  # a second sending would have had its time
         finally:
             log = stop_worker(replacement)
@@ -94,11 +87,7 @@ def test_a_worker_killed_while_sending_a_mail_is_replaced_and_the_mail_sent_once
 @pytest.mark.usefixtures("january_ended")
 def test_a_worker_killed_while_rendering_a_pdf_is_replaced_and_the_pdf_made_once(fault_app):
     app = fault_app
-    with app.app_context():
-        [contract_id] = make_reports(db.session, 1, LONG_INVOICE_LINES, "2019-01", "2019-01")
-        invoice = invoicing.invoice_contract_month(db.session, contract_id, "2019-01")
-        invoice_id, total = invoice.id, danish(invoice.total)
-        db.session.commit()
+    invoice_id, total = long_invoice(app)
     finance = logged_in_client(app, "okonomi@example.dk", "finance")
     job_id = documents_jobs.invoice_job_id(invoice_id)
     url, redis_url = app.config["DATABASE_URL"], app.config["REDIS_URL"]

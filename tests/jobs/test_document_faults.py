@@ -11,21 +11,18 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
-from benchmarks.data import make_reports
-from contracts.services import invoicing
 from provider_portal.extensions import db
 from provider_portal.jobs import documents as documents_jobs
 from provider_portal.jobs import liveness, queues
 from tests.finance.helpers import sample_invoice
 from tests.finance.queue import pdf_text, wait_for_download
+from tests.jobs.long_invoice import long_invoice
 from tests.jobs.workers import kill_worker, start_worker, stop_worker
 from tests.pages import PageParts
 
 STALLED = (
     "Dokumentet kunne ikke laves, fordi der ikke kører nogen baggrundsproces, der kan lave det."
 )
-# Lines enough that the render takes seconds, so the worker can be killed in the middle of it.
-LONG_INVOICE_LINES = 600
 
 
 def page_status(page: str) -> str:
@@ -77,19 +74,10 @@ def test_with_no_worker_the_statement_page_says_it_cannot_be_made_and_asking_aga
         ]
 
 
-def danish(amount) -> str:
-    """An amount as the PDF prints it: 123.898,04."""
-    return f"{amount:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
-
-
 def test_a_worker_killed_mid_render_leaves_a_stalled_page_and_asking_again_makes_the_pdf(
     app, finance, monkeypatch
 ):
-    with app.app_context():
-        [contract_id] = make_reports(db.session, 1, LONG_INVOICE_LINES, "2019-01", "2019-01")
-        invoice = invoicing.invoice_contract_month(db.session, contract_id, "2019-01")
-        invoice_id, total = invoice.id, danish(invoice.total)
-        db.session.commit()
+    invoice_id, total = long_invoice(app)
     # Heartbeats come every 5 s while a job runs; a shorter grace than 45 s keeps the test short.
     monkeypatch.setattr(liveness, "HEARTBEAT_GRACE", timedelta(seconds=8))
     invoice_url = f"/finance/invoices/{invoice_id}.pdf"

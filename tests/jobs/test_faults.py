@@ -10,7 +10,6 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
-from rq.exceptions import NoSuchJobError
 from rq.job import JobStatus
 
 from benchmarks.data import make_reports
@@ -18,37 +17,15 @@ from contracts.models import Invoice, InvoiceLine, Score
 from provider_portal.extensions import db
 from provider_portal.jobs import aggregation, liveness, queues
 from tests.factories import make_report, sample_report
-from tests.jobs.workers import kill_worker, start_worker, stop_worker, wait_until_done
+from tests.jobs.benchmark_month import PROCUREMENT, expected_totals, procurement_token
+from tests.jobs.workers import (
+    kill_worker,
+    start_worker,
+    stop_worker,
+    wait_until_done,
+    wait_until_started,
+)
 from tests.scenarios import accepted_sample_month
-
-
-def expected_totals(app) -> dict[int, Decimal]:
-    """Each contract's invoice total, priced in Python from the same data as the SQL prices."""
-    with app.app_context():
-        rows = db.session.execute(
-            sa.text(
-                "SELECT c.id, rl.hours_delivered, rl.exit_reason FROM report_line rl "
-                "JOIN monthly_report r ON r.id = rl.report_id JOIN contract c ON c.id = r.contract_id"
-            )
-        ).all()
-    from contracts.rules.pricing import invoice_totals, price_line
-
-    amounts: dict[int, list[Decimal]] = {}
-    for contract_id, hours, reason in rows:
-        days = 10 if reason else 31
-        line = price_line(
-            Decimal("9500.00"),
-            Decimal("45.00"),
-            Decimal("15000.00"),
-            days,
-            31,
-            Decimal(str(hours)),
-            reason,
-            False,
-        )
-        amounts.setdefault(contract_id, []).append(line.amount)
-    return {cid: invoice_totals(values, Decimal("0.25"))[2] for cid, values in amounts.items()}
-
 
 MONTH = "2019-01"
 SMALL, LARGE = 150, 20_000
@@ -68,39 +45,6 @@ def make_month(app) -> list[int]:
             ids += make_reports(db.session, count, participants, MONTH, MONTH, first=first)
         db.session.commit()
     return ids
-
-
-PROCUREMENT = "indkob@example.dk"
-
-
-def procurement_token(app) -> str:
-    """The API token of a procurement user, PROCUREMENT."""
-    from contracts.services.accounts import create_token, create_user
-    from tests.conftest import TEST_ACTOR, TEST_PASSWORD
-
-    with app.app_context():
-        user = create_user(db.session, TEST_ACTOR, PROCUREMENT, "procurement", TEST_PASSWORD)
-        _, token = create_token(db.session, TEST_ACTOR, user, "test")
-        db.session.commit()
-    return token
-
-
-def wait_until_started(app, job_id: str, seconds: float = 120) -> None:
-    """Until a worker has started the job: read straight from Redis, as often as it can."""
-    with app.app_context():
-        connection = queues.redis_connection()
-        deadline = time.monotonic() + seconds
-        while True:
-            try:
-                if (
-                    queues.AppContextJob.fetch(job_id, connection=connection).get_status()
-                    == JobStatus.STARTED
-                ):
-                    return
-            except NoSuchJobError:
-                pass
-            assert time.monotonic() < deadline, f"{job_id} never started"
-            time.sleep(0.001)
 
 
 def still_started(app, job_id: str) -> bool:

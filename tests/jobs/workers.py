@@ -11,9 +11,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from rq.exceptions import NoSuchJobError
 from rq.job import JobStatus
 
-from provider_portal.jobs import aggregation
+from provider_portal.jobs import aggregation, queues
 from provider_portal.jobs.queues import redis_connection
 from tests.conftest import PSEUDONYM_KEY, SECRET_KEY
 
@@ -89,6 +90,32 @@ def wait_until_done(job_id, seconds=60):
             return answer
         time.sleep(0.2)
     raise AssertionError(f"still {aggregation.status(job_id)} after {seconds}s")
+
+
+def wait_until_started(app, job_id: str, seconds: float = 120) -> None:
+    """Until a worker has started the job: read straight from Redis, as often as it can."""
+    with app.app_context():
+        connection = queues.redis_connection()
+        deadline = time.monotonic() + seconds
+        while True:
+            try:
+                if (
+                    queues.AppContextJob.fetch(job_id, connection=connection).get_status()
+                    == JobStatus.STARTED
+                ):
+                    return
+            except NoSuchJobError:
+                pass
+            assert time.monotonic() < deadline, f"{job_id} never started"
+            time.sleep(0.001)
+
+
+def until(condition, seconds: float = 60) -> None:
+    """Until the condition holds, as a worker gets on with its jobs."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "still waiting"
+        time.sleep(0.2)
 
 
 def wait_for_a_worker(seconds=60):

@@ -9,9 +9,10 @@ import socket
 from email.message import EmailMessage
 
 import pytest
+import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
-from contracts.models import Contract
+from contracts.models import Contract, Notification
 from contracts.services import reports
 from contracts.services.accounts import create_user
 from contracts.services.audit import Actor
@@ -87,3 +88,13 @@ def rejected_report(app) -> None:
         transaction.commit()
         reports.reject(db.session, PROCUREMENT, report, "Timerne for DL-9XW3M ser for høje ud")
         transaction.commit()
+
+
+def unsent_notifications(app) -> int:
+    """How many notifications wait to be sent."""
+    with app.app_context():
+        return db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Notification)
+            .where(Notification.sent_at.is_(None))
+        )

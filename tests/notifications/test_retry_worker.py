@@ -16,8 +16,8 @@ from contracts.models import Notification
 from provider_portal.extensions import db
 from provider_portal.jobs.queues import queue
 from tests.factories import logged_in_client
-from tests.jobs.workers import start_worker, stop_worker
-from tests.notifications.conftest import Inbox, free_port, rejected_report
+from tests.jobs.workers import start_worker, stop_worker, until
+from tests.notifications.conftest import Inbox, free_port, rejected_report, unsent_notifications
 
 CHECKOUT_OUTBOX = Path(__file__).resolve().parents[2] / "instance" / "outbox"
 # rejected_report: procurement is told of the submission, each of the provider's two users of the
@@ -70,22 +70,6 @@ def refusing(app, tmp_path):
         controller.stop()
 
 
-def _pending(app) -> int:
-    with app.app_context():
-        return db.session.scalar(
-            sa.select(sa.func.count())
-            .select_from(Notification)
-            .where(Notification.sent_at.is_(None))
-        )
-
-
-def _until(condition, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "still waiting"
-        time.sleep(0.2)
-
-
 def test_a_refused_mail_is_retried_by_rq_and_sent_once(app, refusing, tmp_path):
     before = set(CHECKOUT_OUTBOX.glob("*")) if CHECKOUT_OUTBOX.exists() else set()
     inbox, settings = refusing(refusals=2)
@@ -94,7 +78,7 @@ def test_a_refused_mail_is_retried_by_rq_and_sent_once(app, refusing, tmp_path):
         assert queue("mail").count == MAILS  # queued after the commit, none sent yet
     worker = start_worker(app.config["DATABASE_URL"], app.config["REDIS_URL"], "mail", **settings)
     try:
-        _until(lambda: len(inbox.messages) == MAILS and _pending(app) == 0)
+        until(lambda: len(inbox.messages) == MAILS and unsent_notifications(app) == 0)
         time.sleep(2)  # a retry that would send again has had its time
     finally:
         log = stop_worker(worker)
@@ -118,12 +102,12 @@ def test_a_server_that_never_answers_leaves_the_job_failed_and_the_mail_pending(
     try:
         with app.app_context():
             failed = queue("mail").failed_job_registry
-            _until(lambda: failed.count == MAILS)
+            until(lambda: failed.count == MAILS)
     finally:
         log = stop_worker(worker)
     # Each mail was tried once and then once per retry interval.
     assert inbox.refused == MAILS * 4, log
-    assert inbox.messages == [] and _pending(app) == MAILS
+    assert inbox.messages == [] and unsent_notifications(app) == MAILS
     with app.app_context():
         ids = sorted(queue("mail").failed_job_registry.get_job_ids())
         notifications = sorted(f"mail-{i}" for i in db.session.scalars(sa.select(Notification.id)))

@@ -77,6 +77,12 @@ def upload(client, contract_id: int, data: bytes, filename: str = "rapport.csv")
     )
 
 
+def submit(client, contract_id: int):
+    """Submit the contract's January report from its page, as the provider's button does."""
+    token = csrf_token(client.get(PAGE.format(contract_id)).get_data(as_text=True))
+    return client.post(PAGE.format(contract_id) + "/submit", data={"csrf_token": token})
+
+
 def put(client, token: str, contract_id: int, data: bytes, content_type: str):
     """Send the month's report by the API."""
     return client.put(
