@@ -14,6 +14,7 @@ from pathlib import Path
 
 from contracts.models import ROLES
 from contracts.rules.identifiers import cvr_problem, gln_problem
+from contracts.rules.milestones import DEFAULT_CHECK_SHARE
 from contracts.rules.posting_accounts import accounts_problem, cost_centre_problem
 
 
@@ -110,6 +111,9 @@ def from_environment(instance_path: Path) -> dict:
         # work on the queue or render a PDF. Counted in Redis, so across every web process.
         "API_RATE_LIMIT": env("API_RATE_LIMIT") or "1200 per minute",
         "API_EXPENSIVE_LIMIT": env("API_EXPENSIVE_LIMIT") or "30 per minute",
+        # The share of milestone claims drawn for procurement to verify before they are paid
+        # (DESIGN.md §15), from 0 (none) to 1 (all).
+        "CLAIM_CHECK_SHARE": env("CLAIM_CHECK_SHARE") or DEFAULT_CHECK_SHARE,
         "SAML_STAFF_IDPS": tuple(
             name.strip() for name in (env("SAML_STAFF_IDPS") or "").split(",") if name.strip()
         ),
@@ -152,6 +156,7 @@ def check(config: dict) -> None:
         except ValueError:
             raise ConfigError(f"PORTAL_TODAY must be a date YYYY-MM-DD, not {today!r}") from None
     _check_postings(config)
+    _check_claim_share(config)
     roles = config.get("TWO_FACTOR_ROLES") or ()
     if isinstance(roles, str):
         roles = config["TWO_FACTOR_ROLES"] = _roles(roles)
@@ -164,6 +169,18 @@ def check(config: dict) -> None:
         problem = problem_of(str(config.get(name) or ""))
         if problem is not None:
             raise ConfigError(f"{name}: {problem.message}")
+
+
+def _check_claim_share(config: dict) -> None:
+    """CLAIM_CHECK_SHARE as a Decimal from 0 to 1: a share read wrong would pay unchecked claims."""
+    value = config.get("CLAIM_CHECK_SHARE")
+    try:
+        share = Decimal(str(DEFAULT_CHECK_SHARE if value is None else value))
+    except ArithmeticError:
+        share = None
+    if share is None or not share.is_finite() or not 0 <= share <= 1:
+        raise ConfigError(f"CLAIM_CHECK_SHARE must be a number from 0 to 1, not {value!r}")
+    config["CLAIM_CHECK_SHARE"] = share
 
 
 def _check_postings(config: dict) -> None:

@@ -4,7 +4,6 @@ service's problems put beside the fields they concern."""
 
 from __future__ import annotations
 
-import os
 from decimal import Decimal
 
 from flask import current_app
@@ -13,7 +12,7 @@ from wtforms import RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
 
-from contracts.rules.milestones import DEFAULT_CHECK_SHARE, MOST_WEEKLY_HOURS
+from contracts.rules.milestones import MOST_WEEKLY_HOURS
 from contracts.services import DomainError, Refused, milestone_claims
 from contracts.services.relapses import record_relapse
 
@@ -25,9 +24,8 @@ from .security import actor, viewer
 
 
 def check_share() -> Decimal:
-    """CLAIM_CHECK_SHARE from the configuration or the environment, 0.2 when not set."""
-    value = current_app.config.get("CLAIM_CHECK_SHARE") or os.environ.get("CLAIM_CHECK_SHARE")
-    return DEFAULT_CHECK_SHARE if value in (None, "") else Decimal(str(value))
+    """CLAIM_CHECK_SHARE (config.py reads and checks it at start; a test may set it later)."""
+    return Decimal(str(current_app.config["CLAIM_CHECK_SHARE"]))
 
 
 class ClaimForm(PortalForm):
