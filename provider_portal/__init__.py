@@ -11,6 +11,7 @@ from flask import Flask
 
 from . import config as portal_config
 from . import instance_folder
+from .redis_options import redis_options
 
 ROOT = Path(__file__).resolve().parent.parent
 # Where a checkout finds the Peppol BIS 3.0 rules (kept outside the repository): the shared
@@ -56,6 +57,7 @@ def create_app(config: dict | None = None) -> Flask:
                 config["DATABASE_URL"], Path(app.instance_path)
             )
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"])
+    app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", redis_options(app.config))
     if app.config.get("HTTPS_ONLY"):
         # A __Host- cookie is sent only over HTTPS, to this host alone, for every path: no
         # sibling domain or plain-HTTP page can set or read it.

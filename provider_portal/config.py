@@ -57,6 +57,9 @@ def from_environment(instance_path: Path) -> dict:
         "PSEUDONYM_KEY": _secret("PSEUDONYM_KEY", instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url(env("DATABASE_URL"), instance_path),
         "REDIS_URL": env("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        # How long a Redis connection waits for a connect or a reply, in seconds
+        # (provider_portal.redis_options).
+        "REDIS_TIMEOUT": float(env("REDIS_TIMEOUT") or 2),
         "PORTAL_TODAY": env("PORTAL_TODAY") or None,
         "MUNICIPALITY_NAME": env("MUNICIPALITY_NAME", "Københavns Kommune"),
         "MUNICIPALITY_DEPARTMENT": env(

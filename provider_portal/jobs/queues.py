@@ -23,6 +23,7 @@ from sqlalchemy.exc import DisconnectionError, OperationalError
 
 from .. import transaction
 from ..extensions import db
+from ..redis_options import redis_options
 
 QUEUES = ("aggregation", "documents", "default", "mail")
 # Retries for what can pass by itself (TRANSIENT): a refused or lost database connection, a
@@ -135,8 +136,9 @@ def _job_budget() -> None:
 
 
 def redis_connection(url: str | None = None) -> Redis:
-    """A Redis connection to the configured server."""
-    return Redis.from_url(url or current_app.config["REDIS_URL"])
+    """A Redis connection to the configured server, waiting at most REDIS_TIMEOUT for it."""
+    config = current_app.config
+    return Redis.from_url(url or config["REDIS_URL"], **redis_options(config))
 
 
 def fetch(job_id: str, connection: Redis) -> Job | None:
