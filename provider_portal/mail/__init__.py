@@ -24,6 +24,8 @@ SETTINGS = {
     "MAIL_USERNAME": None,
     "MAIL_PASSWORD": None,  # nosec B105 # no password unless configured
     "MAIL_FROM": None,
+    # Seconds the SMTP connection waits to connect or for the server's answer.
+    "MAIL_TIMEOUT": "30",
     "PORTAL_URL": "http://127.0.0.1:5000",
     # Where the outbox is (default instance/outbox/): a test's worker writes to the test's own.
     "OUTBOX_DIR": None,
@@ -49,6 +51,7 @@ def init_app(app: Flask) -> None:
         if name not in app.config:
             app.config[name] = os.environ.get(name) or default
     app.config["MAIL_USE_TLS"] = str(app.config["MAIL_USE_TLS"]).lower() in ("1", "true", "yes")
+    app.config["MAIL_TIMEOUT"] = float(app.config["MAIL_TIMEOUT"] or SETTINGS["MAIL_TIMEOUT"])
     mail.init_app(app)
     app.register_blueprint(bp)
     app.register_blueprint(admin_bp)

@@ -62,7 +62,7 @@ def connection():
         username=config.get("MAIL_USERNAME"),
         password=config.get("MAIL_PASSWORD"),
         use_tls=bool(config.get("MAIL_USE_TLS")),
-        timeout=config.get("MAIL_TIMEOUT") or 30,
+        timeout=float(config["MAIL_TIMEOUT"]),
     )
 
 
