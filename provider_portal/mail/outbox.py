@@ -10,6 +10,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
+from email.parser import BytesHeaderParser
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
@@ -21,7 +22,10 @@ from contracts.services.notifications import KINDS, LINK_KINDS
 # The header naming a mail's kind; the outbox page shows only the kinds it knows and that
 # carry no one-time link.
 KIND_HEADER = "X-Portal-Notification"
-NAME = re.compile(r"^[0-9T]+-[0-9a-f]{8}\.eml$")
+# A mail's file: its Date, a random part and (since issue 15) its kind, so the outbox page
+# leaves the one-time links out by name alone; mails stored before carry no kind and are read.
+NAME = re.compile(r"^[0-9T]+-[0-9a-f]{8}(?:-(?P<kind>[a-z_]+))?\.eml$")
+PER_PAGE = 50
 
 
 def folder() -> Path:
@@ -40,7 +44,9 @@ class OutboxBackend(BaseEmailBackend):
             dated = message.extra_headers.get("Date")
             moment = parsedate_to_datetime(dated) if dated else datetime.now(UTC)
             stamp = moment.astimezone(UTC).strftime("%Y%m%dT%H%M%S%f")
-            path = folder() / f"{stamp}-{secrets.token_hex(4)}.eml"
+            kind = str(message.extra_headers.get(KIND_HEADER) or "")
+            named = f"-{kind}" if re.fullmatch(r"[a-z_]+", kind) else ""
+            path = folder() / f"{stamp}-{secrets.token_hex(4)}{named}.eml"
             path.write_bytes(message.message().as_bytes())
         return len(messages)
 
@@ -61,19 +67,47 @@ class Stored:
         return parsedate_to_datetime(str(dated)) if dated else None
 
 
-def _readable(message: EmailMessage) -> bool:
-    kind = str(message[KIND_HEADER] or "")
+@dataclass(frozen=True)
+class Page:
+    """One page of the outbox: its mails, its number and how many pages there are."""
+
+    mails: list[Stored]
+    page: int
+    pages: int
+
+
+def _readable_kind(kind: str) -> bool:
     return kind in KINDS and kind not in LINK_KINDS
+
+
+def _readable(message: EmailMessage) -> bool:
+    return _readable_kind(str(message[KIND_HEADER] or ""))
+
+
+def _listed(path: Path) -> bool:
+    """Whether the mail is one an admin may read: by its name, or (stored before the names
+    carried the kind) by its headers alone."""
+    named = NAME.match(path.name)
+    if named is None:
+        return False
+    if named["kind"]:
+        return _readable_kind(named["kind"])
+    with path.open("rb") as stored:
+        headers = BytesHeaderParser(policy=email.policy.default).parse(stored)
+    return _readable_kind(str(headers[KIND_HEADER] or ""))
 
 
 def _read(path: Path) -> EmailMessage:
     return email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
 
 
-def listing() -> list[Stored]:
-    """The outbox's mails an admin may read, newest first (never a one-time link's)."""
-    found = [Stored(p.name, _read(p)) for p in sorted(folder().glob("*.eml"), reverse=True)]
-    return [mail for mail in found if _readable(mail.message)]
+def listing(page: int = 1, per_page: int = PER_PAGE) -> Page:
+    """A page of the outbox's mails an admin may read, newest first (never a one-time link's);
+    only the shown page's files are read whole. A page past the last is empty."""
+    paths = [p for p in sorted(folder().glob("*.eml"), reverse=True) if _listed(p)]
+    shown = paths[(page - 1) * per_page : page * per_page]
+    pages = max(1, -(-len(paths) // per_page))
+    return Page([Stored(p.name, _read(p)) for p in shown], page, pages)
 
 
 def one(name: str) -> Stored | None:

@@ -57,8 +57,11 @@ def settings():
 @admin_bp.route("/")
 @allow("admin")
 def listing():
-    """The mails in the outbox, newest first."""
-    return render_template("notifications/outbox.html", mails=outbox.listing())
+    """The mails in the outbox, newest first, 50 to a page (a page past the last is empty)."""
+    page = request.args.get("page", "1")
+    page = int(page) if page.isdigit() and 0 < int(page) < 1_000_000 else 1
+    found = outbox.listing(page)
+    return render_template("notifications/outbox.html", mails=found.mails, found=found)
 
 
 @admin_bp.route("/<name>")
