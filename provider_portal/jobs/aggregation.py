@@ -82,9 +82,13 @@ def finish_month(month: str, contract_ids: list[int]) -> dict[str, Any]:
 
 
 def scheduled_previous_month() -> str | None:
-    """For `rq cron` on the 11th: aggregate the month before, once its reports are due."""
+    """For `rq cron` on the 11th: aggregate the month before, once its reports are due. A month
+    no contract runs in is left alone: nothing to aggregate, and no failed job every month."""
+    month = Month.of(today()).previous()
+    if not _any_contract_runs(month):
+        return None
     try:
-        return start(Month.of(today()).previous(), started_by=None)
+        return start(month, started_by=None)
     except AlreadyRunning:
         return None
 

@@ -233,8 +233,15 @@ def test_the_job_page_refuses_a_month_not_ended_in_danish_and_enqueues_nothing(a
     assert not _nothing_enqueued(app, "2018-12")
 
 
-def test_the_schedule_aggregates_the_month_before_which_has_ended(app):
+def test_the_schedule_aggregates_the_month_before_which_has_ended(app, world):
     _on(app, date(2019, 2, 11))
     with app.app_context():
         assert aggregation.scheduled_previous_month() == "aggregate-2019-01"
     assert not _nothing_enqueued(app)
+
+
+def test_the_schedule_leaves_a_month_no_contract_runs_in_alone(app):
+    _on(app, date(2019, 2, 11))
+    with app.app_context():
+        assert aggregation.scheduled_previous_month() is None
+    assert _nothing_enqueued(app)
