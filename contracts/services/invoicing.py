@@ -20,7 +20,7 @@ from ..rules.money import round_money
 from ..rules.periods import parse_month
 from ..rules.report_calendar import COUNTED_STATUSES
 from .audit import SYSTEM, Actor, record
-from .milestone_lines import insert_milestone_lines
+from .milestone_lines import LINE_COLUMNS, insert_milestone_lines
 from .report_versions import newest_counted_version
 from .sql import (
     analyze,
@@ -289,17 +289,7 @@ def credit(
     session.flush()
     session.execute(
         sa.insert(InvoiceLine).from_select(
-            [
-                "invoice_id",
-                "participant_id",
-                "report_line_id",
-                "days",
-                "base_fee",
-                "hours_amount",
-                "bonus",
-                "amount",
-                "item",
-            ],
+            LINE_COLUMNS,
             sa.select(
                 sa.literal(note.id),
                 InvoiceLine.participant_id,
