@@ -12,7 +12,7 @@ import pickle  # nosec B403 # written by RQ, read back only through _PlainUnpick
 from smtplib import SMTPException
 
 import sqlalchemy as sa
-from flask import Flask, current_app
+from flask import Flask, current_app, has_app_context
 from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -136,8 +136,9 @@ def _job_budget() -> None:
 
 
 def redis_connection(url: str | None = None) -> Redis:
-    """A Redis connection to the configured server, waiting at most REDIS_TIMEOUT for it."""
-    config = current_app.config
+    """A Redis connection to the configured server (or `url`), waiting at most REDIS_TIMEOUT
+    for it; outside an app (a test's or a script's own connection to `url`) the default wait."""
+    config = current_app.config if has_app_context() else {}
     return Redis.from_url(url or config["REDIS_URL"], **redis_options(config))
 
 

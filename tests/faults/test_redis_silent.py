@@ -1,7 +1,7 @@
 """A Redis that does not answer (issue 16): packets dropped rather than the connection refused,
 as when its host is cut off. Every connection the portal makes waits REDIS_TIMEOUT at most, so
 a page that starts a job is refused with its 503 within seconds and logging in counts in the
-process (tests/faults/test_redis_stopped.py says what each kind of request does), never hanging.
+process (test_redis_stopped.py in this folder says what each kind of request does), never hanging.
 
 The silent Redis is a socket on 127.0.0.1 that listens and never accepts, its queue filled:
 the kernel drops further connects and never answers those it let in."""
@@ -17,7 +17,7 @@ from flask import Flask
 
 from provider_portal.config import from_environment
 from tests.conftest import JANUARY_ENDED, _make_app, csrf_token
-from tests.faults.test_redis_stopped import QUEUE_DOWN_DA
+from tests.faults.queue_down import QUEUE_DOWN_DA
 from tests.report_files.reporting import page_client, people
 
 TIMEOUT = 1.0

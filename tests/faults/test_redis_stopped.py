@@ -32,14 +32,10 @@ from provider_portal.jobs import aggregation
 from provider_portal.jobs.queues import queue
 from tests.conftest import JANUARY_ENDED, TEST_ACTOR, TEST_PASSWORD, csrf_token
 from tests.factories import sample_report
+from tests.faults.queue_down import QUEUE_DOWN_DA, QUEUE_DOWN_EN
 from tests.jobs.workers import start_worker, stop_worker, until
 from tests.notifications.conftest import Inbox, free_port
 from tests.report_files.reporting import PAGE, bearer, page_client, people, submit, upload
-
-QUEUE_DOWN_DA = "Jobkøen kan ikke nås lige nu. Prøv igen om et minut."
-QUEUE_DOWN_EN = (
-    "The job queue cannot be reached just now; nothing was changed. Try again in a minute."
-)
 
 
 @pytest.fixture
