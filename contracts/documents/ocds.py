@@ -16,6 +16,7 @@ amendment no documents of its own, and its documentType codelist has no code for
 amendment's document, so the document keeps the code of what it is (an annex, a signed
 contract) and its description names the amendment. No `url`: the files are served only to
 whoever may see the contract.
+A contract paid by milestones carries its terms in `contracts[].milestones` (ocds_milestones).
 A re-tender's releases name the processes it replaces in `relatedProcesses` (relationship
 `prior`, scheme `ocid`). Bids are never exported, so the export cannot unseal one.
 Amounts, dates and periods are written as ocds_formats says.
@@ -28,6 +29,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from .ocds_formats import money, period, rfc3339
+from .ocds_milestones import MilestoneData, milestone_objects
 from .ocds_tender import TenderData, tender_object
 
 OCDS_VERSION = "1.1"
@@ -96,6 +98,10 @@ class ContractData:
     # The signed contract, its annexes, and the amendments' documents (not their files: the
     # portal serves those only to whoever may see the contract).
     documents: list[DocumentData] = field(default_factory=list)
+    # The milestone terms of a contract paid by milestones (none for the others) and its
+    # clawback window.
+    milestones: list[MilestoneData] = field(default_factory=list)
+    clawback_days: int | None = None
 
 
 @dataclass(frozen=True)
@@ -208,6 +214,9 @@ def _contract_object(
     documents = [d for d in contract.documents if d.amendment_id == amendment_id]
     if documents:
         out["documents"] = [_document_object(d) for d in documents]
+    # The terms as signed, with the contract's own documents; amendments do not change them.
+    if amendment_id is None and contract.milestones:
+        out["milestones"] = milestone_objects(contract.milestones, contract.clawback_days)
     return out
 
 

@@ -12,7 +12,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from ...documents import ocds, ocds_tender, ocds_tender_documents
+from ...documents import ocds, ocds_milestones, ocds_tender, ocds_tender_documents
 from ...models import (
     AuditEvent,
     Contract,
@@ -23,6 +23,7 @@ from ...models import (
     TenderDocumentVersion,
     TenderQuestion,
 )
+from ...rules.milestones import effective_milestones
 from ...rules.problems import N_
 from .. import DomainError, contract_lists, scope
 from ..scope import Viewer
@@ -75,6 +76,16 @@ def _contract_data(contract: Contract, award_id: str, today: date) -> ocds.Contr
             )
             for d in contract.documents
         ],
+        # Only a contract paid by milestones (later ones in its terms) exports them.
+        milestones=[
+            ocds_milestones.MilestoneData(code, amount)
+            for code, amount in effective_milestones(
+                contract.outcome_bonus, {m.code: m.amount for m in contract.milestones}
+            )
+        ]
+        if contract.milestones
+        else [],
+        clawback_days=contract.clawback_days,
     )
 
 
