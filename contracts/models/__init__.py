@@ -23,6 +23,7 @@ from .people import (
     User,
 )
 from .procurement import Bid, Lot, Tender, tender_predecessor
+from .report_follow_ups import ReportFollowUp
 from .reports import MonthlyReport, ReportLine
 from .scores import Score
 from .sessions import LoginSession
@@ -58,6 +59,7 @@ __all__ = [
     "ReadMark",
     "RecoveryCode",
     "Relapse",
+    "ReportFollowUp",
     "ReportLine",
     "SamlAssertion",
     "Score",
