@@ -1,4 +1,14 @@
-"""Rates and the composite score from counts (DESIGN.md §7). A zero denominator gives None."""
+"""Rates and the composite score from counts (DESIGN.md §7). A zero denominator gives None.
+
+`sustained_13` and `sustained_26` (§7, §15) are the shares of positive exits whose job or
+education verifiably lasted 13 and 26 weeks, counted only on contracts that pay that milestone
+(`contracts.services.sustained` counts them in SQL). "Verifiably" means a claim of the milestone
+that is payable and not rejected: verified by procurement, or not drawn for a check and so
+payable on the provider's word the day it was made. A claim drawn for a check counts once
+verified; a rejected one never; nor one whose milestone day falls after a recorded relapse
+(never reached). A share is empty ("too early") until a positive exit in scope is old enough to
+tell: its exit date + 91 (+ 182) days on or before the period's end.
+"""
 
 from __future__ import annotations
 
@@ -29,6 +39,36 @@ def wilson_interval(successes: int, trials: int) -> tuple[float, float] | None:
 
 
 @dataclass(frozen=True)
+class Sustained:
+    """Per milestone: positive exits old enough to tell, and those that verifiably lasted.
+
+    None for a milestone no contract in the scope pays (the share does not apply there).
+    """
+
+    old_13: int | None = None
+    lasted_13: int | None = None
+    old_26: int | None = None
+    lasted_26: int | None = None
+
+    @property
+    def applies(self) -> bool:
+        """Whether any contract in the scope pays a later milestone."""
+        return self.old_13 is not None or self.old_26 is not None
+
+
+NOT_APPLICABLE = Sustained()
+
+
+def _share(lasted: int | None, old: int | None) -> Decimal | None:
+    # None where the milestone does not apply, and (a zero denominator) while too early.
+    return None if old is None or lasted is None else rate(lasted, old)
+
+
+def _interval(lasted: int | None, old: int | None) -> tuple[float, float] | None:
+    return None if old is None or lasted is None else wilson_interval(lasted, old)
+
+
+@dataclass(frozen=True)
 class Figures:
     """A scope's figures for a period, with the rates derived from its counts and sums."""
 
@@ -43,6 +83,8 @@ class Figures:
     absence_hours: Decimal
     w_outcome: Decimal = Decimal("0.6")
     w_delivery: Decimal = Decimal("0.4")
+    # Only in cumulated figures: a month's own exits are never 13 weeks old by its end.
+    sustained: Sustained = NOT_APPLICABLE
 
     @property
     def outcome_rate(self) -> Decimal | None:
@@ -65,6 +107,22 @@ class Figures:
         return wilson_interval(self.positive, self.exits)
 
     @property
+    def sustained_13(self) -> Decimal | None:
+        return _share(self.sustained.lasted_13, self.sustained.old_13)
+
+    @property
+    def sustained_13_ci(self) -> tuple[float, float] | None:
+        return _interval(self.sustained.lasted_13, self.sustained.old_13)
+
+    @property
+    def sustained_26(self) -> Decimal | None:
+        return _share(self.sustained.lasted_26, self.sustained.old_26)
+
+    @property
+    def sustained_26_ci(self) -> tuple[float, float] | None:
+        return _interval(self.sustained.lasted_26, self.sustained.old_26)
+
+    @property
     def score(self) -> Decimal | None:
         """100 × (w_outcome × outcome rate + w_delivery × delivery rate); None under 5 exits."""
         if (
@@ -81,7 +139,9 @@ class Figures:
         def fraction(value: Decimal | None) -> str | None:
             return None if value is None else str(value.quantize(Decimal("0.0001")))
 
-        ci = self.outcome_rate_ci
+        def interval(ci: tuple[float, float] | None) -> list[float] | None:
+            return None if ci is None else [round(ci[0], 4), round(ci[1], 4)]
+
         return {
             "participants": self.participants,
             "active_end": self.active_end,
@@ -90,9 +150,13 @@ class Figures:
             "benefit_stopped": self.benefit_stopped,
             "other": self.other,
             "outcome_rate": fraction(self.outcome_rate),
-            "outcome_rate_ci": None if ci is None else [round(ci[0], 4), round(ci[1], 4)],
+            "outcome_rate_ci": interval(self.outcome_rate_ci),
             "placement_rate": fraction(self.placement_rate),
             "delivery_rate": fraction(self.delivery_rate),
             "absence_rate": fraction(self.absence_rate),
             "score": None if self.score is None else str(self.score.quantize(Decimal("0.1"))),
+            "sustained_13": fraction(self.sustained_13),
+            "sustained_13_ci": interval(self.sustained_13_ci),
+            "sustained_26": fraction(self.sustained_26),
+            "sustained_26_ci": interval(self.sustained_26_ci),
         }

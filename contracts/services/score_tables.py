@@ -8,16 +8,18 @@ the whole effort nor the programmes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..models import Contract, Programme, Provider, Score
+from ..rules.periods import Month
 from ..rules.scoring import Figures
 from . import NotFound, contract_lists, contract_register, providers
 from .programmes import all_programmes
 from .scope import Viewer
+from .sustained import sustained_counts
 
 
 def scored_months(
@@ -45,7 +47,9 @@ def _with_weights(kind: str, stmt: sa.Select) -> sa.Select:
 
 
 # What a stored score row and the figures share: everything but the programme's weights.
-STORED = tuple(f.name for f in fields(Figures) if f.name not in ("w_outcome", "w_delivery"))
+STORED = tuple(
+    f.name for f in fields(Figures) if f.name not in ("w_outcome", "w_delivery", "sustained")
+)
 
 
 def _figures_by(session: Session, kind: str, key: str, *where: sa.ColumnElement[bool]) -> dict:
@@ -60,6 +64,14 @@ def _figures_by(session: Session, kind: str, key: str, *where: sa.ColumnElement[
     return found
 
 
+def _with_sustained(found: dict, counts: dict, key) -> dict:
+    """The figures with their sustained shares (`sustained.py`, counted on read) where they apply."""
+    return {
+        at: replace(f, sustained=counts[key(at)]) if key(at) in counts else f
+        for at, f in found.items()
+    }
+
+
 def figures(
     session: Session, kind: str, scope_id: int, month: str, cumulative: bool
 ) -> Figures | None:
@@ -72,25 +84,39 @@ def figures(
         Score.month == month,
         Score.cumulative == cumulative,
     )
+    if found and cumulative:
+        counts = sustained_counts(session, kind, {month: Month.parse(month).last_day}, scope_id)
+        found = _with_sustained(found, counts, lambda at: (at, month))
     return found.get(scope_id)
 
 
 def figures_by_scope(
     session: Session, kind: str, month: str, cumulative: bool
 ) -> dict[int, Figures]:
-    """Every stored scope of a kind's figures for a month, by scope id: one statement."""
-    return _figures_by(
+    """Every stored scope of a kind's figures for a month, by scope id: one statement (two
+    when cumulated, with the sustained shares)."""
+    found = _figures_by(
         session, kind, "scope_id", Score.month == month, Score.cumulative == cumulative
     )
+    if not found or not cumulative:
+        return found
+    counts = sustained_counts(session, kind, {month: Month.parse(month).last_day})
+    return _with_sustained(found, counts, lambda at: (at, month))
 
 
 def figures_by_month(
     session: Session, kind: str, scope_id: int, cumulative: bool
 ) -> dict[str, Figures]:
-    """One scope's stored figures for every scored month, by month: one statement."""
-    return _figures_by(
+    """One scope's stored figures for every scored month, by month: one statement (two when
+    cumulated, with the sustained shares of every month at once)."""
+    found = _figures_by(
         session, kind, "month", Score.scope_id == scope_id, Score.cumulative == cumulative
     )
+    if not found or not cumulative:
+        return found
+    periods = {month: Month.parse(month).last_day for month in found}
+    counts = sustained_counts(session, kind, periods, scope_id)
+    return _with_sustained(found, counts, lambda at: (scope_id, at))
 
 
 @dataclass(frozen=True)

@@ -119,6 +119,14 @@ class ScoreOut(BaseModel):
     delivery_rate: str | None
     absence_rate: str | None
     score: str | None = Field(description='null with fewer than 5 exits: "too few exits to score"')
+    sustained_13: str | None = Field(
+        description="Share of positive exits whose job or education verifiably lasted 13 weeks, on "
+        "contracts paying that milestone; null in a month alone, where no contract pays it, and "
+        "until an exit is 91 days old at the month's end"
+    )
+    sustained_13_ci: list[float] | None = Field(description="Its 95 % Wilson interval")
+    sustained_26: str | None = Field(description="The same for 26 weeks (182 days)")
+    sustained_26_ci: list[float] | None = Field(description="Its 95 % Wilson interval")
 
 
 def _visible_scope_id(query: ScoreQuery) -> int:
