@@ -37,10 +37,15 @@ _RC = {
 
 @dataclass(frozen=True)
 class Series:
-    """One line of a chart: its label and a value per month (a fraction from 0 to 1, or None)."""
+    """One line of a chart: its label and a value per month (a fraction from 0 to 1, or None).
+
+    `band`, if given, is an interval per month (low, high, or None), drawn as error bars in
+    the line's colour: the 95 % interval of a share.
+    """
 
     label: str
     values: Sequence[float | Decimal | None]
+    band: Sequence[tuple[float, float] | None] | None = None
 
 
 def rate_axis(axes, percent_sign: str) -> None:
@@ -72,7 +77,9 @@ def trend_chart(
     if not month_labels:
         raise ValueError("a trend chart needs at least one month")
     for line in series:
-        if len(line.values) != len(month_labels):
+        if len(line.values) != len(month_labels) or (
+            line.band is not None and len(line.band) != len(month_labels)
+        ):
             raise ValueError(
                 f"series {line.label!r} has {len(line.values)} values for {len(month_labels)} months"
             )
@@ -83,6 +90,29 @@ def trend_chart(
         axes = figure.add_subplot()
         positions = list(range(len(month_labels)))
         for n, line in enumerate(series):
+            if line.band is not None:
+                # Error bars rather than a shaded band: a share known for one month alone
+                # still shows its interval.
+                middle = [_number(v) for v in line.values]
+                axes.errorbar(
+                    positions,
+                    middle,
+                    yerr=[
+                        [
+                            math.nan if b is None else m - b[0]
+                            for m, b in zip(middle, line.band, strict=True)
+                        ],
+                        [
+                            math.nan if b is None else b[1] - m
+                            for m, b in zip(middle, line.band, strict=True)
+                        ],
+                    ],
+                    fmt="none",
+                    ecolor=PALETTE[n % len(PALETTE)],
+                    alpha=0.6,
+                    capsize=3,
+                    linewidth=1,
+                )
             axes.plot(
                 positions,
                 [_number(v) for v in line.values],

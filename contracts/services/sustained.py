@@ -128,3 +128,13 @@ def sustained_counts(
         )
         for scope, label, p13, old_13, lasted_13, p26, old_26, lasted_26 in session.execute(stmt)
     }
+
+
+def pays_later_milestones(session: Session, kind: str, scope_id: int) -> bool:
+    """Whether a contract in the scope pays a later milestone (so the sustained shares apply)."""
+    stmt = sa.select(ContractMilestone.id).join(
+        Contract, Contract.id == ContractMilestone.contract_id
+    )
+    if kind != "all":
+        stmt = stmt.where(SCOPE_COLUMNS[kind] == scope_id)
+    return session.scalar(stmt.limit(1)) is not None

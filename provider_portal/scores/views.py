@@ -20,6 +20,7 @@ from contracts.documents.charts import Series, trend_chart
 from contracts.rules.periods import Month, is_month
 from contracts.rules.scoring import Figures
 from contracts.services import contract_lists, score_tables
+from contracts.services.sustained import pays_later_milestones
 
 from ..extensions import db
 from ..formatting import month as month_name
@@ -116,7 +117,14 @@ def index():
         view=view,
         sections=sections,
         problem=problem,
+        sustained=_any_sustained(f for _title, rows in sections for f in (r.figures for r in rows)),
     )
+
+
+def _any_sustained(figures) -> bool:
+    """Whether the sustained shares' columns belong on the page: a scope in view has a contract
+    paying later milestones (cumulated figures only); pages without one look as they always did."""
+    return any(f is not None and f.sustained.applies for f in figures)
 
 
 def _record(kind: str, scope_id: int):
@@ -148,6 +156,8 @@ def detail(kind: str, scope_id: int):
         rows=rows,
         view=view,
         contracts=contracts,
+        sustained=_any_sustained(f for _m, f in rows),
+        has_milestones=bool(rows) and pays_later_milestones(db.session, kind, scope_id),
         programme_name=programme_name(record.programme) if kind == "contract" else None,
     )
 
@@ -184,4 +194,33 @@ def chart(kind: str, scope_id: int):
             Series(_("Absence rate (month)"), values(monthly, "absence_rate")),
         ],
     )
+    return Response(svg, mimetype="image/svg+xml")
+
+
+@bp.route("/contract/<int:scope_id>/sustained.svg", defaults={"kind": "contract"})
+@bp.route("/provider/<int:scope_id>/sustained.svg", defaults={"kind": "provider"})
+@allow(*READERS)
+def sustained_chart(kind: str, scope_id: int):
+    """The sustained shares, cumulated, with their 95 % intervals: 404 where no contract pays
+    later milestones (the page then shows no such chart)."""
+    _record(kind, scope_id)
+    by_month = score_tables.figures_by_month(db.session, kind, scope_id, True)
+    months = sorted(by_month)
+    if not _any_sustained(by_month.values()):
+        abort(404)
+    cumulated = [by_month[m] for m in months]
+    # A line for each milestone a contract in scope pays; a gap while too early to tell.
+    lines = [
+        Series(
+            label,
+            [getattr(f, name) for f in cumulated],
+            band=[getattr(f, name + "_ci") for f in cumulated],
+        )
+        for label, name, old in (
+            (_("Sustained 13 weeks"), "sustained_13", "old_13"),
+            (_("Sustained 26 weeks"), "sustained_26", "old_26"),
+        )
+        if any(getattr(f.sustained, old) is not None for f in cumulated)
+    ]
+    svg = trend_chart([_short_month(m) for m in months], lines)
     return Response(svg, mimetype="image/svg+xml")

@@ -26,7 +26,9 @@ from contracts.rules.scoring import wilson_interval
 from contracts.services.scoring import compute_month
 from provider_portal.extensions import db
 from tests.conftest import login
+from tests.factories import logged_in_client
 from tests.milestones.story import line, new_story, report_month
+from tests.scenarios import scored_sample_month
 
 EXITS = {
     "P1": ("2019-01-15", "job"),
@@ -132,7 +134,7 @@ def test_the_score_pages_show_the_shares_where_a_contract_pays_milestones(app):
     shown = _page(app, "/scores/?month=2019-05&view=cumulative")
     assert "Varig 13 uger" in shown and "Varig 26 uger" in shown
     assert 'data-figure="sustained_13">40,0 %' in shown
-    assert 'data-figure="sustained_26"><span class="too-early">for tidligt</span>' in shown
+    assert 'data-figure="sustained_26"><span class="too-few too-early">for tidligt</span>' in shown
     # The month alone has no shares, so no columns for them.
     assert "Varig 13 uger" not in _page(app, "/scores/?month=2019-05&view=monthly")
     detail = _page(app, f"/scores/contract/{story.contract_id}?view=cumulative")
@@ -144,10 +146,13 @@ def test_the_score_pages_show_the_shares_where_a_contract_pays_milestones(app):
     assert "Varig 13 uger" in chart.get_data(as_text=True)
 
 
+@pytest.mark.usefixtures("january_ended")
 @pytest.mark.parametrize("view", ["cumulative", "monthly"])
-def test_scores_without_milestone_contracts_show_nothing_new(app, view):
-    new_story(app)  # referred, but no report yet: no scores of a milestone contract
-    with app.app_context():
-        pass
-    shown = _page(app, f"/scores/?view={view}")
-    assert "Varig 13 uger" not in shown
+def test_scores_of_contracts_without_milestones_show_nothing_new(app, view):
+    [contract_id] = scored_sample_month(app)
+    client = logged_in_client(app, "staff@example.dk", "procurement")
+    for url in (f"/scores/?view={view}", f"/scores/contract/{contract_id}?view={view}"):
+        shown = " ".join(html.unescape(client.get(url).get_data(as_text=True)).split())
+        assert "Resultatrate" in shown and "Varig 13 uger" not in shown
+        assert "sustained.svg" not in shown
+    assert client.get(f"/scores/contract/{contract_id}/sustained.svg").status_code == 404
