@@ -80,6 +80,19 @@ class Lot(Base):
             name="expected_outcome_rate",
         ),
         sa.CheckConstraint("max_awards >= 1", name="max_awards_positive"),
+        # Milestone prices (DESIGN.md §15): both later shares or neither; fewer reach each later
+        # milestone than the one before it (the outcome rate is the start share).
+        sa.CheckConstraint(
+            "(expected_week13_rate IS NULL) = (expected_week26_rate IS NULL)"
+            " AND expected_week26_rate >= 0"
+            " AND expected_week26_rate <= expected_week13_rate"
+            " AND expected_week13_rate <= expected_outcome_rate",
+            name="milestone_shares",
+        ),
+        sa.CheckConstraint(
+            "clawback_days IS NULL OR (clawback_days >= 0 AND expected_week13_rate IS NOT NULL)",
+            name="clawback_days",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -94,10 +107,29 @@ class Lot(Base):
     w_quality: Mapped[Rate]
     # A framework lot may be awarded to several ranked providers.
     max_awards: Mapped[int] = mapped_column(default=1)
+    # A lot that asks for milestone prices: the shares of participants expected to reach the
+    # week13 and week26 milestones (start's is `expected_outcome_rate`), and the clawback days
+    # its contracts get. Null: the lot prices one outcome bonus, as before.
+    expected_week13_rate: Mapped[Decimal | None] = mapped_column(sa.Numeric(6, 4))
+    expected_week26_rate: Mapped[Decimal | None] = mapped_column(sa.Numeric(6, 4))
+    clawback_days: Mapped[int | None]
 
     tender: Mapped[Tender] = relationship(back_populates="lots")
     programme: Mapped[Programme] = relationship()
     bids: Mapped[list[Bid]] = relationship(back_populates="lot")
+
+    @property
+    def milestone_prices(self) -> bool:
+        """Whether bids on the lot price the week13 and week26 milestones besides the start."""
+        return self.expected_week13_rate is not None
+
+    @property
+    def later_shares(self) -> dict[str, Decimal]:
+        """The shares expected to reach the later milestones the lot prices (start's is the
+        outcome rate); none on a lot without milestone prices."""
+        if not self.milestone_prices:
+            return {}
+        return {"week13": self.expected_week13_rate, "week26": self.expected_week26_rate}
 
 
 class Bid(Base):
@@ -115,6 +147,11 @@ class Bid(Base):
             name="quality_points_range",
         ),
         sa.CheckConstraint("award_rank IS NULL OR award_rank >= 1", name="award_rank_positive"),
+        sa.CheckConstraint(
+            "(week13_amount IS NULL) = (week26_amount IS NULL)"
+            " AND week13_amount >= 0 AND week26_amount >= 0",
+            name="milestone_amounts",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -122,7 +159,11 @@ class Bid(Base):
     provider_id: Mapped[int] = mapped_column(sa.ForeignKey("provider.id"), index=True)
     monthly_fee: Mapped[Money]
     hourly_rate: Mapped[Money]
+    # The start milestone's amount on a lot that asks for milestone prices.
     outcome_bonus: Mapped[Money]
+    # The later milestones' amounts, on (and only on) a lot that asks for milestone prices.
+    week13_amount: Mapped[Decimal | None] = mapped_column(sa.Numeric(12, 2))
+    week26_amount: Mapped[Decimal | None] = mapped_column(sa.Numeric(12, 2))
     vat_rate: Mapped[Rate] = mapped_column(default=Decimal("0.25"))
     quality_points: Mapped[Decimal | None] = mapped_column(sa.Numeric(4, 2))
     # The evaluators' written reason for the quality points, entered with them.
@@ -136,3 +177,10 @@ class Bid(Base):
     attachments: Mapped[list[BidAttachment]] = relationship(
         back_populates="bid", order_by="BidAttachment.id"
     )
+
+    @property
+    def later_milestones(self) -> dict[str, Decimal]:
+        """The week13 and week26 amounts the bid prices (none on a lot without milestone prices)."""
+        if self.week13_amount is None:
+            return {}
+        return {"week13": self.week13_amount, "week26": self.week26_amount}

@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from .milestones import MOST_CLAWBACK_DAYS
 from .money import round_money
 from .periods import COPENHAGEN
+from .problems import N_, Problem
 
 STANDSTILL_DAYS = 10
 POINTS = Decimal("0.01")
@@ -64,11 +66,76 @@ def evaluation_price(
     outcome_bonus: Decimal,
     expected_hours: Decimal,
     expected_outcome_rate: Decimal,
+    later: tuple[tuple[Decimal, Decimal], ...] = (),
 ) -> Decimal:
-    """monthly_fee + expected_hours × hourly_rate + expected_outcome_rate × outcome_bonus, in øre."""
-    return round_money(
-        monthly_fee + expected_hours * hourly_rate + expected_outcome_rate * outcome_bonus
+    """monthly_fee + expected_hours × hourly_rate + Σ share × amount over the milestones, in øre.
+
+    The start milestone is the outcome bonus, reached by `expected_outcome_rate`; `later` holds
+    the (expected share, amount) of each later milestone a lot asks prices for (DESIGN.md §15).
+    Without them this is §3's formula. Rounded once, at the end, as the formula is one price.
+    """
+    milestones = expected_outcome_rate * outcome_bonus + sum(
+        (share * amount for share, amount in later), Decimal(0)
     )
+    return round_money(monthly_fee + expected_hours * hourly_rate + milestones)
+
+
+def milestone_shares_problems(
+    where: str,
+    outcome_rate: Decimal,
+    week13: Decimal | None,
+    week26: Decimal | None,
+    clawback_days: int | None,
+) -> list[Problem]:
+    """Why a lot's milestone shares cannot be entered (fields under `where`): both later shares
+    or neither, each from 0 to 1, none above the one before (week26 ≤ week13 ≤ the outcome
+    rate, start's share); clawback days only with milestone prices."""
+    problems = []
+    if (week13 is None) != (week26 is None):
+        missing = "expected_week13_rate" if week13 is None else "expected_week26_rate"
+        problems.append(
+            Problem(
+                N_(
+                    "A lot that asks for milestone prices gives the expected shares reaching "
+                    "both 13 and 26 weeks."
+                ),
+                field=f"{where}.{missing}",
+            )
+        )
+    elif week13 is not None and week26 is not None:
+        for name, share in (("expected_week13_rate", week13), ("expected_week26_rate", week26)):
+            if not 0 <= share <= 1:
+                problems.append(
+                    Problem(N_("An expected share is from 0 to 100 %."), field=f"{where}.{name}")
+                )
+        if not week26 <= week13 <= outcome_rate:
+            problems.append(
+                Problem(
+                    N_(
+                        "Fewer reach a later milestone than an earlier one: the expected shares "
+                        "must be 26 weeks (%(week26)s) ≤ 13 weeks (%(week13)s) ≤ start, the "
+                        "outcome rate (%(start)s)."
+                    ),
+                    {"week26": week26, "week13": week13, "start": outcome_rate},
+                    field=f"{where}.expected_week13_rate",
+                )
+            )
+    if clawback_days is not None and week13 is None:
+        problems.append(
+            Problem(
+                N_("Clawback days belong to a lot that asks for milestone prices."),
+                field=f"{where}.clawback_days",
+            )
+        )
+    elif clawback_days is not None and not 0 <= clawback_days <= MOST_CLAWBACK_DAYS:
+        problems.append(
+            Problem(
+                N_("clawback days are from 0 to %(most)s"),
+                {"most": MOST_CLAWBACK_DAYS},
+                field=f"{where}.clawback_days",
+            )
+        )
+    return problems
 
 
 @dataclass(frozen=True)
@@ -81,6 +148,8 @@ class BidTerms:
     outcome_bonus: Decimal
     quality_points: Decimal | None
     submitted_at: datetime
+    # The later milestones' amounts (week13, week26) on a lot that asks for milestone prices.
+    later: tuple[tuple[str, Decimal], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -106,6 +175,7 @@ def score_lot(
     expected_outcome_rate: Decimal,
     w_price: Decimal,
     w_quality: Decimal,
+    later_shares: dict[str, Decimal] | None = None,
 ) -> list[Scored]:
     """The lot's evaluation table, best first.
 
@@ -114,10 +184,17 @@ def score_lot(
     from the shown points, so anyone can redo the sum from the table. Ties are broken by the
     lower evaluation price, then the earlier bid. A bid without quality points has no total
     and no rank yet. A lowest price of 0 gives every free bid 10 points and any other 0.
+    `later_shares` are the expected shares of a lot that asks for milestone prices.
     """
+    shares = later_shares or {}
     prices = {
         b.bid_id: evaluation_price(
-            b.monthly_fee, b.hourly_rate, b.outcome_bonus, expected_hours, expected_outcome_rate
+            b.monthly_fee,
+            b.hourly_rate,
+            b.outcome_bonus,
+            expected_hours,
+            expected_outcome_rate,
+            tuple((shares[code], dict(b.later).get(code, Decimal(0))) for code in shares),
         )
         for b in bids
     }

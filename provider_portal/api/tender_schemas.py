@@ -14,8 +14,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, Field, PlainSerializer, WithJsonSchema
 
-from contracts.models import Bid, Lot, Tender
+from contracts.models import Lot, Tender
 from contracts.rules import tendering as rules
+from contracts.rules.milestones import MOST_CLAWBACK_DAYS
 from contracts.services import tenders as service
 
 from ..clock import now
@@ -99,6 +100,30 @@ Moment = Annotated[
 ]
 
 
+# A lot that asks for milestone prices (DESIGN.md §15) gives both later shares.
+WEEK13_SHARE = Field(
+    default=None,
+    description=(
+        "Asks for milestone prices: the share of participants expected to still be in the job "
+        "or education 13 weeks after it started (at most the expected outcome rate, the start "
+        "milestone's share). Given with expected_week26_rate, or neither"
+    ),
+)
+WEEK26_SHARE = Field(
+    default=None,
+    description="The share expected to reach 26 weeks (at most expected_week13_rate)",
+)
+LOT_CLAWBACK_DAYS = Field(
+    default=None,
+    ge=0,
+    le=MOST_CLAWBACK_DAYS,
+    description=(
+        "A lot with milestone prices: its contracts take back a paid milestone when the "
+        "participant is back on benefit within this many days; null: never"
+    ),
+)
+
+
 class LotIn(Model):
     """A lot: one programme, the expected values that price the bids, the award weights."""
 
@@ -117,6 +142,9 @@ class LotIn(Model):
     max_awards: int = Field(
         default=1, ge=1, le=20, description="Providers awarded (framework: several)"
     )
+    expected_week13_rate: Rate | None = WEEK13_SHARE
+    expected_week26_rate: Rate | None = WEEK26_SHARE
+    clawback_days: int | None = LOT_CLAWBACK_DAYS
 
 
 class TenderIn(Model):
@@ -159,6 +187,9 @@ class LotChange(Model):
     w_price: Rate = None
     w_quality: Rate = None
     max_awards: int = Field(default=None, ge=1, le=20)
+    expected_week13_rate: Rate | None = WEEK13_SHARE
+    expected_week26_rate: Rate | None = WEEK26_SHARE
+    clawback_days: int | None = LOT_CLAWBACK_DAYS
 
 
 class RetenderIn(Model):
@@ -171,32 +202,6 @@ class RetenderIn(Model):
 
 class CancelIn(Model):
     reason: str = Field(min_length=1, max_length=2000)
-
-
-class BidIn(Model):
-    """A bid's full price terms."""
-
-    monthly_fee: Money
-    hourly_rate: Money
-    outcome_bonus: Money
-    vat_rate: Rate = Decimal("0.25")
-
-
-class QualityPoints(Model):
-    bid_id: Id
-    points: Decimal2 = Field(description="0 to 10")
-    reason: str = Field(
-        min_length=1,
-        max_length=4000,
-        pattern=r"\S",
-        description="The evaluators' written reason for the points",
-    )
-
-
-class EvaluationIn(Model):
-    """The evaluators' quality points and their written reason, one for every bid."""
-
-    quality_points: list[QualityPoints] = Field(max_length=500)
 
 
 class TenderFilter(Model):
@@ -214,6 +219,10 @@ class LotOut(BaseModel):
     w_price: Rate
     w_quality: Rate
     max_awards: int
+    milestone_prices: bool = Field(description="Bids price the week13 and week26 milestones too")
+    expected_week13_rate: Rate | None
+    expected_week26_rate: Rate | None
+    clawback_days: int | None
 
     @classmethod
     def of(cls, lot: Lot) -> LotOut:
@@ -228,6 +237,10 @@ class LotOut(BaseModel):
             w_price=lot.w_price,
             w_quality=lot.w_quality,
             max_awards=lot.max_awards,
+            milestone_prices=lot.milestone_prices,
+            expected_week13_rate=lot.expected_week13_rate,
+            expected_week26_rate=lot.expected_week26_rate,
+            clawback_days=lot.clawback_days,
         )
 
 
@@ -292,80 +305,6 @@ class TenderOut(BaseModel):
 class BidderRef(BaseModel):
     id: int
     name: str
-
-
-class BidOut(BaseModel):
-    """A bid with its price terms; quality points and award rank once evaluated and awarded."""
-
-    id: int
-    tender_id: int
-    lot_id: int
-    lot_number: int
-    provider: BidderRef
-    monthly_fee: Money
-    hourly_rate: Money
-    outcome_bonus: Money
-    vat_rate: Rate
-    submitted_at: Moment
-    quality_points: Decimal2 | None
-    quality_reason: str | None
-    award_rank: int | None
-
-    @classmethod
-    def of(cls, bid: Bid) -> BidOut:
-        return cls(
-            id=bid.id,
-            tender_id=bid.lot.tender_id,
-            lot_id=bid.lot_id,
-            lot_number=bid.lot.number,
-            provider=BidderRef(id=bid.provider.id, name=bid.provider.name),
-            monthly_fee=bid.monthly_fee,
-            hourly_rate=bid.hourly_rate,
-            outcome_bonus=bid.outcome_bonus,
-            vat_rate=bid.vat_rate,
-            submitted_at=bid.submitted_at,
-            quality_points=bid.quality_points,
-            quality_reason=bid.quality_reason,
-            award_rank=bid.award_rank,
-        )
-
-
-class EvaluationLine(BaseModel):
-    """One bid's arithmetic: price points = 10 × lowest / evaluation price; total = weighted sum."""
-
-    bid_id: int
-    provider: BidderRef
-    monthly_fee: Money
-    hourly_rate: Money
-    outcome_bonus: Money
-    evaluation_price: Money
-    price_points: Decimal2
-    quality_points: Decimal2 | None
-    quality_reason: str | None
-    total: Decimal2 | None
-    rank: int | None
-    awarded: bool
-
-
-class LotEvaluationOut(BaseModel):
-    lot_id: int
-    number: int
-    programme: ProgrammeCode
-    expected_hours: Decimal2
-    expected_outcome_rate: Rate
-    w_price: Rate
-    w_quality: Rate
-    max_awards: int
-    lowest_evaluation_price: Money | None
-    lines: list[EvaluationLine]
-
-
-class EvaluationOut(BaseModel):
-    """The ranked table of every lot."""
-
-    tender_id: int
-    status: Status
-    lots: list[LotEvaluationOut]
 
 
 class ConcludedOut(BaseModel):

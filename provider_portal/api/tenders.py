@@ -1,7 +1,7 @@
 """API calls on tenders: enter, re-tender, publish, bid, evaluate, award, conclude, cancel.
 
 The calls load, act through one service step and commit once; their request and answer
-shapes are in `tender_schemas`. Bids are sealed: before the deadline a bid is seen by the
+shapes are in `tender_schemas` and `bid_schemas`. Bids are sealed: before the deadline a bid is seen by the
 provider that made it and by nobody else.
 """
 
@@ -16,21 +16,24 @@ from contracts.services import tenders as service
 from ..clock import now
 from ..extensions import db
 from ..security import actor, viewer
+from .bid_schemas import (
+    BidIn,
+    BidOut,
+    EvaluationIn,
+    EvaluationLine,
+    EvaluationOut,
+    LotEvaluationOut,
+    milestone_terms,
+)
 from .contracts import ContractOut
 from .declare import operation
 from .tender_schemas import (
     READERS,
     STAFF,
     BidderRef,
-    BidIn,
-    BidOut,
     CancelIn,
     ConcludedOut,
-    EvaluationIn,
-    EvaluationLine,
-    EvaluationOut,
     LotChange,
-    LotEvaluationOut,
     LotIn,
     LotOut,
     RetenderIn,
@@ -52,6 +55,8 @@ def _evaluation_out(tender: Tender) -> EvaluationOut:
                 programme=lot.programme.code,
                 expected_hours=lot.expected_hours,
                 expected_outcome_rate=lot.expected_outcome_rate,
+                expected_week13_rate=lot.expected_week13_rate,
+                expected_week26_rate=lot.expected_week26_rate,
                 w_price=lot.w_price,
                 w_quality=lot.w_quality,
                 max_awards=lot.max_awards,
@@ -63,6 +68,7 @@ def _evaluation_out(tender: Tender) -> EvaluationOut:
                         monthly_fee=bid.monthly_fee,
                         hourly_rate=bid.hourly_rate,
                         outcome_bonus=bid.outcome_bonus,
+                        milestones=milestone_terms(bid),
                         evaluation_price=line.evaluation_price,
                         price_points=line.price_points,
                         quality_points=line.quality_points,
@@ -280,9 +286,14 @@ def cancel_tender(tender_id: int, body: CancelIn):
     conflicts="The tender is not open for bids (not published, or the deadline has passed).",
 )
 def put_bid(tender_id: int, lot_id: int, body: BidIn):
-    """Sealed until the deadline: nobody but your own provider's staff sees it before then."""
+    """Sealed until the deadline: nobody but your own provider's staff sees it before then. On a
+    lot that asks for milestone prices the bid gives the week13 and week26 amounts (422 without)."""
     prices = service.BidPrices(
-        body.monthly_fee, body.hourly_rate, body.outcome_bonus, body.vat_rate
+        body.monthly_fee,
+        body.hourly_rate,
+        body.outcome_bonus,
+        body.vat_rate,
+        tuple((m.code, m.amount) for m in body.milestones),
     )
     bid = service.submit_bid(db.session, actor(), viewer(), tender_id, lot_id, prices, now())
     return BidOut.of(bid)

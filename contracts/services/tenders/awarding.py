@@ -78,6 +78,7 @@ def evaluation(
                     b.outcome_bonus,
                     b.quality_points,
                     b.submitted_at,
+                    tuple(b.later_milestones.items()),
                 )
                 for b in of_lot.values()
             ],
@@ -85,6 +86,7 @@ def evaluation(
             lot.expected_outcome_rate,
             lot.w_price,
             lot.w_quality,
+            lot.later_shares,
         )
         tables.append(LotEvaluation(lot, [(line, of_lot[line.bid_id]) for line in scored]))
     return tables
@@ -299,6 +301,10 @@ def conclude(
             monthly_fee=bid.monthly_fee,
             hourly_rate=bid.hourly_rate,
             outcome_bonus=bid.outcome_bonus,
+            # A lot that asked for milestone prices: the bid's later milestones, the lot's
+            # clawback days (DESIGN.md §15).
+            milestones=tuple(bid.later_milestones.items()),
+            clawback_days=lot.clawback_days,
             vat_rate=bid.vat_rate,
             ceiling=lot.estimated_value or Decimal(0),
             title=f"{tender.title}: {lot.title}"[:300],

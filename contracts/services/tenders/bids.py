@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ...models import Bid, Lot, Tender
 from ...rules import tendering as rules
+from ...rules.milestones import CLAIMED_MILESTONES, later_milestones
 from ...rules.problems import N_, Problem
 from .. import DomainError, NotFound, scope
 from ..audit import Actor, record
@@ -36,6 +37,9 @@ class BidPrices:
     hourly_rate: Decimal
     outcome_bonus: Decimal
     vat_rate: Decimal = Decimal("0.25")
+    # Milestone amounts as entered, (code, amount): week13 and week26 required on a lot that
+    # asks for milestone prices, refused on any other; start, if given, is the outcome bonus.
+    milestones: tuple[tuple[str, Decimal], ...] = ()
 
 
 def submit_bid(
@@ -58,6 +62,8 @@ def submit_bid(
         problems.append(
             Problem(N_("The VAT rate is from 0 up to, not including, 100 %."), field="vat_rate")
         )
+    later, milestone_problems = later_milestones(prices.outcome_bonus, prices.milestones, None)
+    problems += milestone_problems or _milestone_problems(lot, later)
     _refuse(problems)
     bid = own_bid(session, viewer, lot.id)
     action = "bid.revised" if bid is not None else "bid.submitted"
@@ -66,12 +72,40 @@ def submit_bid(
         session.add(bid)
     bid.monthly_fee, bid.hourly_rate = prices.monthly_fee, prices.hourly_rate
     bid.outcome_bonus, bid.vat_rate, bid.submitted_at = prices.outcome_bonus, prices.vat_rate, now
+    bid.week13_amount, bid.week26_amount = later.get("week13"), later.get("week26")
     session.flush()
     # Sealed: the event names the lot, never a price.
     record(
         session, actor, action, "bid", bid.id, occurred_at=now, tender_id=tender.id, lot=lot.number
     )
     return bid
+
+
+def _milestone_problems(lot: Lot, later: dict[str, Decimal]) -> list[Problem]:
+    """A lot that asks for milestone prices needs both later amounts; any other takes none
+    (`later_milestones` has refused an unknown code, a negative amount or one given twice)."""
+    if not lot.milestone_prices:
+        return [
+            Problem(
+                N_(
+                    "lot %(lot)s does not ask for milestone prices; the outcome bonus is the only "
+                    "milestone (leave out %(code)s)"
+                ),
+                {"lot": lot.number, "code": code},
+                field="milestones",
+            )
+            for code in later
+        ]
+    problems = [
+        Problem(
+            N_("lot %(lot)s asks for milestone prices: give the amount of the %(code)s milestone"),
+            {"lot": lot.number, "code": code},
+            field="milestones",
+        )
+        for code in CLAIMED_MILESTONES
+        if code not in later
+    ]
+    return problems
 
 
 def own_bid(session: Session, viewer: Viewer, lot_id: int) -> Bid | None:

@@ -89,6 +89,9 @@ def create_tender(
                 w_price=lot.w_price,
                 w_quality=lot.w_quality,
                 max_awards=lot.max_awards,
+                expected_week13_rate=lot.expected_week13_rate,
+                expected_week26_rate=lot.expected_week26_rate,
+                clawback_days=lot.clawback_days,
             )
         )
     session.flush()
@@ -123,6 +126,9 @@ LOT_FIELDS = (
     "w_price",
     "w_quality",
     "max_awards",
+    "expected_week13_rate",
+    "expected_week26_rate",
+    "clawback_days",
 )
 
 
@@ -190,7 +196,8 @@ def update_lot(
     changes: dict[str, Any],
     now: datetime,
 ) -> Lot:
-    """Change a draft lot's title, estimated value, expected values, weights or number of awards."""
+    """Change a draft lot's title, estimated value, expected values, weights or number of awards,
+    or its milestone prices (both later shares null: the lot no longer asks for them)."""
     _require_procurement(viewer)
     tender = get_tender(session, viewer, tender_id)
     _require_draft(tender, now, N_("the tender is %(state)s; only a draft can be changed"))
@@ -207,6 +214,13 @@ def update_lot(
             merged["w_price"],
             merged["w_quality"],
             merged["max_awards"],
+        )
+        + rules.milestone_shares_problems(
+            "lot",
+            merged["expected_outcome_rate"],
+            merged["expected_week13_rate"],
+            merged["expected_week26_rate"],
+            merged["clawback_days"],
         )
     )
     changed = {}

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from ...models import Programme
 from ...models.procurement import PROCEDURES
+from ...rules import tendering as rules
 from ...rules.problems import N_, Problem
 
 REFERENCE_PREFIX = "UDB"
@@ -42,6 +43,11 @@ class LotTerms:
     w_price: Decimal = DEFAULT_W_PRICE
     w_quality: Decimal = DEFAULT_W_QUALITY
     max_awards: int = 1
+    # Milestone prices (DESIGN.md §15): the shares expected to reach 13 and 26 weeks (start's is
+    # the outcome rate) and the contracts' clawback days; None: one outcome bonus, as before.
+    expected_week13_rate: Decimal | None = None
+    expected_week26_rate: Decimal | None = None
+    clawback_days: int | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +95,13 @@ def _lot_problems(
             lot.w_price,
             lot.w_quality,
             lot.max_awards,
+        )
+        problems += rules.milestone_shares_problems(
+            where,
+            lot.expected_outcome_rate,
+            lot.expected_week13_rate,
+            lot.expected_week26_rate,
+            lot.clawback_days,
         )
     return problems, programmes
 
