@@ -5,14 +5,15 @@ Every problem is collected, not just the first, so a provider can fix the whole 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from .money import round_money
 from .periods import overlap_days, parse_month
 from .problems import N_, InputRejected, Problem
+from .report_follow_ups import FollowUp, check_follow_ups, is_follow_up, stray_cells
 from .report_format import ReadReport
 
 WEEKLY_CEILING = Decimal("37")
@@ -45,6 +46,14 @@ class CheckedLine:
     exit_on: date | None
     exit_reason: str | None
     enrolled_days: int
+
+
+@dataclass(frozen=True)
+class CheckedReport:
+    """A report's lines that keep every rule, and its follow-up lines (report_follow_ups)."""
+
+    lines: list[CheckedLine]
+    follow_ups: list[FollowUp] = field(default_factory=list)
 
 
 def enrolled_days(start_on: date, end_on: date | None, month: str) -> int:
@@ -114,19 +123,37 @@ def check_report(
     `confirmed_exits` (participant reference → day and reason) are the month's exits confirmed
     by notices: each must be on its participant's line with the same day and reason.
     """
+    return check_lines(read, month, enrolled, weekly, confirmed_exits).lines
+
+
+def check_lines(
+    read: ReadReport,
+    month: str,
+    enrolled: list[Enrolled],
+    weekly: Decimal = WEEKLY_CEILING,
+    confirmed_exits: Mapping[str, tuple[date, str]] | None = None,
+    claim_problems: Callable[[list[FollowUp]], list[Problem]] | None = None,
+) -> CheckedReport:
+    """`check_report` with the follow-up lines: each checked here for its cells, then by
+    `claim_problems` (the claims' own rules) when given."""
     confirmed_exits = confirmed_exits or {}
     first, last = parse_month(month)
     by_ref = {e.participant_ref: e for e in enrolled}
     problems = list(read.problems)
     seen: dict[str, int] = {}
     checked: list[CheckedLine] = []
+    follow_up_lines = []
 
     def problem(line: int | None, field: str | None, template: str, **params) -> None:
         problems.append(Problem(template, params, line, field))
 
     for position, line in enumerate(read.lines, start=1):
+        if is_follow_up(line):
+            follow_up_lines.append((position, line))
+            continue
         n = line.line
         ok = True
+        problems += stray_cells(line)
         for column in ("participant_ref", "hours_planned", "hours_delivered", "status"):
             if getattr(line, column) is None and not any(
                 p.line == n and p.field == column for p in problems
@@ -274,10 +301,14 @@ def check_report(
                 ref=ref,
                 month=month,
             )
+    follow_ups, found = check_follow_ups(follow_up_lines, read.problems)
+    problems += found
+    if claim_problems is not None and follow_ups:
+        problems += claim_problems(follow_ups)
     if problems:
         problems.sort(key=lambda p: (p.line is None, p.line or 0))
         raise InputRejected(problems)
-    return checked
+    return CheckedReport(checked, follow_ups)
 
 
 def _has(problems: list[Problem], line: int, column: str | None, any_field: bool = False) -> bool:

@@ -18,11 +18,11 @@ from functools import partial
 from typing import Any
 
 from .problems import N_, InputRejected, Problem
-from .report_words import COLUMNS, ENGLISH, EXIT_REASON_CHOICES, ReportWords, fold
+from .report_words import ALL_COLUMNS, ENGLISH, EXIT_REASON_CHOICES, ReportWords, fold
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_LINES = 20_000
-# A report has 7 columns; a header (or a JSON line) of more names is refused before any is read.
+# A report has 7 columns (11 with follow-up lines); a header (or a JSON line) of more names is refused before any is read.
 MAX_COLUMNS = 64
 
 REQUIRED_COLUMNS = ("participant_ref", "hours_planned", "hours_delivered", "status")
@@ -46,6 +46,11 @@ class RawLine:
     status: str | None
     exit_date: date | None
     exit_reason: str | None
+    # A follow-up line's (report_follow_ups): the milestone claimed and its evidence.
+    milestone: str | None = None
+    employer: str | None = None
+    started_on: date | None = None
+    weekly_hours: Decimal | None = None
 
 
 @dataclass
@@ -155,28 +160,36 @@ def read_date(text: str | None) -> date | None:
     raise CellError(N_("'%(value)s' is not a date (write 2019-01-31, 31-01-2019 or 31.01.2019)"))
 
 
-def read_status(text: str | None, words: ReportWords = ENGLISH) -> str | None:
-    """active or exited, also as the pages show them (aktiv, afgået)."""
+def _read_word(text: str | None, known: dict[str, str], refusal: str) -> str | None:
+    """The code a word names (folded, as `report_words` lists them); None when empty."""
     if text is None or not str(text).strip():
         return None
-    status = words.statuses.get(fold(str(text)))
-    if status is None:
-        raise CellError(N_("'%(value)s' is not a status (active or exited; aktiv or afgået)"))
-    return status
+    code = known.get(fold(str(text)))
+    if code is None:
+        raise CellError(refusal)
+    return code
+
+
+def read_status(text: str | None, words: ReportWords = ENGLISH) -> str | None:
+    """active or exited (or follow_up), also as the pages show them (aktiv, afgået)."""
+    refusal = N_("'%(value)s' is not a status (active or exited; aktiv or afgået)")
+    return _read_word(text, words.statuses, refusal)
 
 
 def read_exit_reason(text: str | None, words: ReportWords = ENGLISH) -> str | None:
     """One of the exit reason codes, or its label as the pages show it (uddannelse, ...)."""
-    if text is None or not str(text).strip():
-        return None
-    reason = words.reasons.get(fold(str(text)))
-    if reason is None:
-        raise CellError(N_("'%(value)s' is not an exit reason (%(codes)s)"))
-    return reason
+    return _read_word(text, words.reasons, N_("'%(value)s' is not an exit reason (%(codes)s)"))
 
 
-def read_ref(text: str | None) -> str | None:
-    """A participant reference, as given."""
+def read_milestone(text: str | None, words: ReportWords = ENGLISH) -> str | None:
+    """A follow-up line's week13 or week26, also as the pages show them (13 uger, 26 uger)."""
+    refusal = N_("'%(value)s' is not a milestone (week13 or week26; 13 uger or 26 uger)")
+    return _read_word(text, words.milestones, refusal)
+
+
+def read_ref(text: str | Decimal | int | None) -> str | None:
+    """A participant reference (or an employer), as given; a number as its digits (a CVR
+    number in an xlsx cell)."""
     if text is None or not str(text).strip():
         return None
     return str(text).strip()
@@ -192,6 +205,10 @@ def _readers(words: ReportWords) -> dict[str, Any]:
         "status": partial(read_status, words=words),
         "exit_date": read_date,
         "exit_reason": partial(read_exit_reason, words=words),
+        "milestone": partial(read_milestone, words=words),
+        "employer": read_ref,
+        "started_on": read_date,
+        "weekly_hours": read_hours,
     }
 
 
@@ -272,7 +289,7 @@ def read_table(
     columns = [words.column(name) for name in header]
     problems = []
     for position, column in enumerate(columns, start=1):
-        if column not in COLUMNS:
+        if column not in ALL_COLUMNS:
             problems.append(
                 Problem(
                     N_("unknown column '%(name)s' (column %(position)s)"),
@@ -282,7 +299,7 @@ def read_table(
                 )
             )
     counted = Counter(columns)
-    for column in sorted(c for c, n in counted.items() if c in COLUMNS and n > 1):
+    for column in sorted(c for c, n in counted.items() if c in ALL_COLUMNS and n > 1):
         problems.append(
             Problem(N_("the column '%(name)s' appears twice"), {"name": column}, 1, column)
         )
@@ -347,13 +364,13 @@ def read_json(data: bytes | dict, words: ReportWords = ENGLISH) -> ReadReport:
                 )
             )
             continue
-        unknown = sorted(set(item) - set(COLUMNS))
+        unknown = sorted(set(item) - set(ALL_COLUMNS))
         for name in unknown:
             problems.append(
                 Problem(N_("unknown field '%(name)s'"), {"name": str(name)[:40]}, number, None)
             )
         cells = {}
-        for column in COLUMNS:
+        for column in ALL_COLUMNS:
             value = item.get(column)
             if (
                 value is not None

@@ -25,6 +25,10 @@ COLUMNS = (
     "exit_date",
     "exit_reason",
 )
+# A follow-up line's columns (a milestone claimed for a participant who left earlier): optional,
+# and not in the month's template.
+FOLLOW_UP_COLUMNS = ("milestone", "employer", "started_on", "weekly_hours")
+ALL_COLUMNS = COLUMNS + FOLLOW_UP_COLUMNS
 # The column names people see, in the report's own order.
 COLUMN_LABELS = {
     "participant_ref": N_("Participant"),
@@ -34,6 +38,10 @@ COLUMN_LABELS = {
     "status": N_("Status"),
     "exit_date": N_("Exit date"),
     "exit_reason": N_("Exit reason"),
+    "milestone": N_("Milestone"),
+    "employer": N_("Employer"),
+    "started_on": N_("Start date"),
+    "weekly_hours": N_("Weekly hours"),
 }
 # §4's Danish column names, as providers' systems write them.
 COLUMN_ALIASES = {
@@ -43,10 +51,17 @@ COLUMN_ALIASES = {
     "fravær_timer": "absence_hours",
     "afgangsdato": "exit_date",
     "afgangsårsag": "exit_reason",
+    "milepæl": "milestone",
+    "arbejdsgiver": "employer",
+    "startdato": "started_on",
+    "ugetimer": "weekly_hours",
 }
-STATUS_LABELS = {"active": N_("Active"), "exited": N_("Exited")}
+STATUS_LABELS = {"active": N_("Active"), "exited": N_("Exited"), "follow_up": N_("Follow-up")}
 # §4's Danish status words.
-STATUS_ALIASES = {"aktiv": "active", "afgået": "exited"}
+STATUS_ALIASES = {"aktiv": "active", "afgået": "exited", "opfølgning": "follow_up"}
+FOLLOW_UP = "follow_up"
+# The milestones a follow-up line claims, as the pages name them.
+MILESTONE_LABELS = {"week13": N_("13 weeks"), "week26": N_("26 weeks")}
 # Every way an enrolment ends, as the pages name it; a report may give only the exit reasons.
 END_REASON_LABELS = {
     "job": N_("Job"),
@@ -80,6 +95,7 @@ class ReportWords:
     columns: dict[str, str]
     statuses: dict[str, str]
     reasons: dict[str, str]
+    milestones: dict[str, str]
 
     def column(self, name: str) -> str:
         """The column a header names; the folded name itself when it names none."""
@@ -106,6 +122,7 @@ def report_words(translations: Iterable[Callable[[str], str]] = ()) -> ReportWor
         columns=_words(COLUMN_LABELS, COLUMN_ALIASES, languages),
         statuses=_words(STATUS_LABELS, STATUS_ALIASES, languages),
         reasons=_words(EXIT_REASON_LABELS, {}, languages),
+        milestones=_words(MILESTONE_LABELS, {}, languages),
     )
 
 

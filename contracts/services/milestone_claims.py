@@ -83,6 +83,101 @@ def make(
     employer_cvr = compact_cvr(employer_cvr) if employer_cvr and employer_cvr.strip() else None
     institution = (institution or "").strip() or None
     found = positive_enrolment(session, contract.id, ref)
+    problems = claim_problems(
+        contract, ref, found, code, employer_cvr, institution, started_on, weekly_hours, today
+    )
+    if problems:
+        raise ClaimRefused(problems)
+    enrolment = found[0]
+    if session.scalar(_claimed(contract.id, enrolment.participant_id, code)) is not None:
+        raise ClaimRefused([twice(ref, code)])
+    return add_claim(
+        session,
+        actor,
+        contract.id,
+        enrolment,
+        ref,
+        code,
+        (employer_cvr, institution, started_on, weekly_hours),
+        today,
+        now,
+        check_share,
+        actor.user_id,
+    )
+
+
+def add_claim(
+    session: Session,
+    actor: Actor,
+    contract_id: int,
+    enrolment: Enrolment,
+    ref: str,
+    code: str,
+    evidence: tuple[str | None, str | None, date, Decimal],
+    today: date,
+    now: datetime,
+    check_share: Decimal,
+    made_by_id: int | None,
+    **audit,
+) -> MilestoneClaim:
+    """Store a claim whose rules were checked, drawn for a check, and audit it (`audit` adds to
+    the event). `evidence` is (employer CVR, institution, started_on, weekly hours)."""
+    employer_cvr, institution, started_on, weekly_hours = evidence
+    required = rules.check_required(contract_id, ref, code, check_share)
+    claim = MilestoneClaim(
+        contract_id=contract_id,
+        enrolment_id=enrolment.id,
+        participant_id=enrolment.participant_id,
+        code=code,
+        employer_cvr=employer_cvr,
+        institution=institution,
+        started_on=started_on,
+        weekly_hours=weekly_hours,
+        milestone_on=rules.milestone_on(code, started_on),
+        made_on=today,
+        made_at=now,
+        made_by_id=made_by_id,
+        check_required=required,
+        status="claimed",
+        payable_on=rules.payable_on(required, "claimed", today, None),
+    )
+    try:
+        # A savepoint: the unique constraint settles a race with the same claim made at once.
+        with session.begin_nested():
+            session.add(claim)
+    except IntegrityError:
+        raise ClaimRefused([twice(ref, code)]) from None
+    record(
+        session,
+        actor,
+        "milestone_claim.made",
+        "milestone_claim",
+        claim.id,
+        occurred_at=now,
+        contract_id=contract_id,
+        participant_ref=ref,
+        milestone=code,
+        check_required=required,
+        **audit,
+    )
+    return claim
+
+
+def claim_problems(
+    contract: Contract,
+    ref: str,
+    found: tuple[Enrolment, date | None] | None,
+    code: str,
+    employer_cvr: str | None,
+    institution: str | None,
+    started_on: date,
+    weekly_hours: Decimal,
+    today: date,
+) -> list[Problem]:
+    """Why a claim cannot be made today, each with its field: the one home of a claim's rules,
+    for a claim made by page or API (`make`) and one in a report's follow-up line
+    (`report_claims`). `found` is the participant's `positive_enrolment`; a second claim of
+    the same milestone is the caller's to find."""
     problems: list[Problem] = []
     if found is None:
         problems.append(
@@ -107,48 +202,7 @@ def make(
     )
     if employer_cvr and (wrong := cvr_problem(employer_cvr)) is not None:
         problems.append(Problem(wrong.template, wrong.params, field="employer_cvr"))
-    if problems:
-        raise ClaimRefused(problems)
-    enrolment = found[0]
-    if session.scalar(_claimed(contract.id, enrolment.participant_id, code)) is not None:
-        raise ClaimRefused([_twice(ref, code)])
-    required = rules.check_required(contract.id, ref, code, check_share)
-    claim = MilestoneClaim(
-        contract_id=contract.id,
-        enrolment_id=enrolment.id,
-        participant_id=enrolment.participant_id,
-        code=code,
-        employer_cvr=employer_cvr,
-        institution=institution,
-        started_on=started_on,
-        weekly_hours=weekly_hours,
-        milestone_on=rules.milestone_on(code, started_on),
-        made_on=today,
-        made_at=now,
-        made_by_id=actor.user_id,
-        check_required=required,
-        status="claimed",
-        payable_on=rules.payable_on(required, "claimed", today, None),
-    )
-    try:
-        # A savepoint: the unique constraint settles a race with the same claim made at once.
-        with session.begin_nested():
-            session.add(claim)
-    except IntegrityError:
-        raise ClaimRefused([_twice(ref, code)]) from None
-    record(
-        session,
-        actor,
-        "milestone_claim.made",
-        "milestone_claim",
-        claim.id,
-        occurred_at=now,
-        contract_id=contract.id,
-        participant_ref=ref,
-        milestone=code,
-        check_required=required,
-    )
-    return claim
+    return problems
 
 
 def _claimed(contract_id: int, participant_id: int, code: str) -> sa.Select:
@@ -159,7 +213,7 @@ def _claimed(contract_id: int, participant_id: int, code: str) -> sa.Select:
     )
 
 
-def _twice(ref: str, code: str) -> Problem:
+def twice(ref: str, code: str) -> Problem:
     return Problem(
         N_("%(ref)s's %(milestone)s milestone is already claimed"),
         {"ref": ref, "milestone": code},

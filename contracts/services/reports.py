@@ -7,20 +7,23 @@ one set of rules decides and every stored report looks the same.
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..models import Contract, Enrolment, MonthlyReport, Participant, ReportLine, utcnow
 from ..rules.exits import TRANSFERRED
+from ..rules.milestones import DEFAULT_CHECK_SHARE
 from ..rules.periods import COPENHAGEN, Month, month_of, parse_month
 from ..rules.problems import N_, InputRejected
 from ..rules.report_calendar import has_ended, month_ends_on
-from ..rules.report_checks import Enrolled, check_report
+from ..rules.report_checks import Enrolled, check_lines
 from ..rules.report_format import ReadReport
 from . import DomainError, notification_events
 from .audit import Actor, record
 from .notice_lists import ExitsDisagree, confirmed_exits, stored_exit_problems
+from .report_claims import make_from_report, report_claim_problems, store_follow_ups
 from .report_versions import latest_report
 
 EDITABLE = ("draft", "rejected")
@@ -105,13 +108,15 @@ def save_draft(
         raise DomainError(
             N_("the report for %(month)s is accepted and locked"), status=409, month=month
         )
-    lines = check_report(
+    checked = check_lines(
         read,
         month,
         enrolled_for_month(session, contract.id, month),
         contract.programme.weekly_hours_ceiling,
         confirmed_exits(session, contract.id, month),
+        lambda follow_ups: report_claim_problems(session, contract, follow_ups, today),
     )
+    lines = checked.lines
     if latest is None or latest.status == "invoiced":
         report = MonthlyReport(
             contract_id=contract.id, month=month, version=latest.version + 1 if latest else 1
@@ -143,6 +148,7 @@ def save_draft(
             for line in lines
         ],
     )
+    store_follow_ups(session, report.id, checked.follow_ups)
     session.expire(report, ["lines"])
     record(
         session,
@@ -154,6 +160,7 @@ def save_draft(
         month=month,
         version=report.version,
         lines=len(lines),
+        follow_ups=len(checked.follow_ups),
         source=source,
     )
     return report
@@ -206,9 +213,15 @@ def submit(
 
 
 def accept(
-    session: Session, actor: Actor, report: MonthlyReport, now: datetime | None = None
+    session: Session,
+    actor: Actor,
+    report: MonthlyReport,
+    now: datetime | None = None,
+    check_share: Decimal = DEFAULT_CHECK_SHARE,
 ) -> None:
-    """Accept a submitted report: it is locked, and its exits end their enrolments."""
+    """Accept a submitted report: it is locked, its exits end their enrolments, and its
+    follow-up lines' milestone claims are made (`report_claims.make_from_report`; 409 when
+    they no longer hold), drawn for a check with `check_share`."""
     if report.status != "submitted":
         raise DomainError(
             N_("only a submitted report can be accepted; this report is %(state)s"),
@@ -224,8 +237,12 @@ def accept(
         enrolment = session.get(Enrolment, enrolment_id)
         if enrolment.end_on is None or enrolment.end_reason != TRANSFERRED:
             enrolment.end_on, enrolment.end_reason = exit_on, reason
+    now = now or utcnow()
+    claims = make_from_report(
+        session, actor, report, now.astimezone(COPENHAGEN).date(), now, check_share
+    )
     report.status = "accepted"
-    report.decided_at = now or utcnow()
+    report.decided_at = now
     report.decided_by_id = actor.user_id
     record(
         session,
@@ -237,6 +254,7 @@ def accept(
         month=report.month,
         version=report.version,
         exits=len(exits),
+        claims=claims,
     )
     notification_events.report_decided(session, report)
 

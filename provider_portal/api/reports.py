@@ -27,6 +27,7 @@ from contracts.services.report_templates import month_template
 from .. import clock
 from ..clock import today
 from ..extensions import db
+from ..milestone_pages import check_share
 from ..reads import participants_read
 from ..report_template_files import template_response
 from ..report_vocabulary import report_words
@@ -260,7 +261,7 @@ def submit_report(contract_id: int, month: Month):
 def accept_report(contract_id: int, month: Month):
     """Locks the report; its exits end their enrolments."""
     report = _report(_contract(contract_id), month)
-    reports.accept(db.session, actor(), report, now=clock.now())
+    reports.accept(db.session, actor(), report, now=clock.now(), check_share=check_share())
     return StatusOut(status=report.status, version=report.version)
 
 

@@ -20,6 +20,7 @@ from .. import clock, transaction
 from ..extensions import db
 from ..form_fields import PortalForm
 from ..i18n import say
+from ..milestone_pages import check_share
 from ..reads import participants_read
 from ..security import actor, allow, viewer
 from .views import bp
@@ -95,7 +96,7 @@ def accept_report(contract_id: int, month: Month):
     if not AcceptForm().validate_on_submit():
         abort(400)
     try:
-        reports.accept(db.session, actor(), report, now=clock.now())
+        reports.accept(db.session, actor(), report, now=clock.now(), check_share=check_share())
     except DomainError as error:
         transaction.rollback()
         flash(say(error), "error")
