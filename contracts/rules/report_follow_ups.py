@@ -32,12 +32,23 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from .identifiers import compact_cvr
+from .milestones import milestone_on
 from .problems import N_, Problem
 from .report_format import RawLine
 from .report_words import FOLLOW_UP, FOLLOW_UP_COLUMNS
 
 # What a claim's problem is about, as the report's column.
 CLAIM_FIELD_COLUMNS = {"evidence": "employer", "employer_cvr": "employer"}
+
+
+def split_employer(text: str) -> tuple[str | None, str | None]:
+    """The evidence's employer cell as (CVR number, institution): digits (spaces, dashes or a DK
+    prefix aside) are a CVR number, checked as one; anything else names an institution."""
+    number = compact_cvr(text)
+    if number.isdigit():
+        return number, None
+    return None, text.strip()[:200]
 
 
 @dataclass(frozen=True)
@@ -51,6 +62,18 @@ class FollowUp:
     employer: str
     started_on: date
     weekly_hours: Decimal
+
+    @property
+    def employer_cvr(self) -> str | None:
+        return split_employer(self.employer)[0]
+
+    @property
+    def institution(self) -> str | None:
+        return split_employer(self.employer)[1]
+
+    @property
+    def milestone_on(self) -> date:
+        return milestone_on(self.milestone, self.started_on)
 
 
 def is_follow_up(line: RawLine) -> bool:

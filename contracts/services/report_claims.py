@@ -24,20 +24,10 @@ from ..models import (
     ReportFollowUp,
 )
 from ..rules.exits import POSITIVE_EXITS
-from ..rules.identifiers import compact_cvr
 from ..rules.problems import N_, Problem
-from ..rules.report_follow_ups import FollowUp, on_line
+from ..rules.report_follow_ups import FollowUp, on_line, split_employer
 from .audit import Actor
 from .milestone_claims import ClaimRefused, add_claim, claim_problems, twice
-
-
-def split_employer(text: str) -> tuple[str | None, str | None]:
-    """The evidence's employer cell as (CVR number, institution): digits (spaces, dashes or a DK
-    prefix aside) are a CVR number, checked as one; anything else names an institution."""
-    number = compact_cvr(text)
-    if number.isdigit():
-        return number, None
-    return None, text.strip()[:200]
 
 
 def _positive_enrolments(

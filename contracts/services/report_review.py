@@ -16,11 +16,12 @@ accepts. A fixed number of statements however many lines the report has.
   as such) or ended otherwise (by procurement, or by an exit dated last month that last
   month's report did not carry): these are the ones to look into.
 - `invoice_preview.preview`: what it will invoice.
+- `follow_ups`: the milestones its follow-up lines claim (`report_claims`), made on acceptance.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -30,11 +31,13 @@ from sqlalchemy.orm import Session, aliased
 from ..models import Contract, Enrolment, MonthlyReport, Participant, ReportLine
 from ..rules.exits import BENEFIT_STOPPED_EXITS, OTHER_EXITS, POSITIVE_EXITS, TRANSFERRED
 from ..rules.periods import Month
+from ..rules.report_follow_ups import FollowUp
 from ..rules.review_flags import FLAG_KINDS, Flag, line_flags
 from ..rules.scoring import Figures
 from . import score_tables
 from .invoice_preview import InvoicePreview, preview
 from .notices import absence_hours_by_participant
+from .report_claims import stored_follow_ups
 from .report_versions import newest_counted_version
 from .scoring import effective_lines
 from .sql import decimal_from_hundredths, sum_hundredths
@@ -113,6 +116,8 @@ class Review:
     disappeared: list[Gone]
     invoice: InvoicePreview
     absence_notices: int  # how many participants have absence notices in the month
+    # The milestones the report's follow-up lines claim: made when it is accepted.
+    follow_ups: list[FollowUp] = field(default_factory=list)
 
     @property
     def flag_counts(self) -> dict[str, int]:
@@ -282,4 +287,5 @@ def review(session: Session, report: MonthlyReport, contract: Contract) -> Revie
         disappeared=disappeared(session, report),
         invoice=invoice,
         absence_notices=len(notified),
+        follow_ups=stored_follow_ups(session, report.id),
     )

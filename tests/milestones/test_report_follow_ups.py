@@ -132,7 +132,13 @@ def test_a_danish_csv_from_the_page_carries_follow_up_lines_made_claims_on_accep
     procurement = app.test_client()
     assert login(procurement, "procurement@example.dk").status_code == 302
     review = f"/procurement/contracts/{story.contract_id}/reports/{APRIL}"
-    token = csrf_token(procurement.get(review).get_data(as_text=True))
+    shown = procurement.get(review).get_data(as_text=True)
+    # Procurement sees what accepting will claim.
+    follow_ups = " ".join(html.unescape(shown).split())
+    assert "Milepæle krævet i opfølgningslinjer" in follow_ups
+    assert f'{story.refs["P1"]}</th> <td>13 uger</td> <td class="num">17-04-2019</td>' in follow_ups
+    assert "CVR 10403782" in follow_ups
+    token = csrf_token(shown)
     assert procurement.post(review + "/accept", data={"csrf_token": token}).status_code == 302
     assert _claims(app, story.contract_id) == [
         ("week13", "10403782", None, date(2019, 1, 16), 37.5, date(2019, 5, 2))
