@@ -55,17 +55,44 @@ class Sustained:
         """Whether any contract in the scope pays a later milestone."""
         return self.old_13 is not None or self.old_26 is not None
 
+    # Each share is None where its milestone does not apply, and while too early to tell.
+    @property
+    def share_13(self) -> Decimal | None:
+        return None if self.old_13 is None else rate(self.lasted_13 or 0, self.old_13)
+
+    @property
+    def share_13_ci(self) -> tuple[float, float] | None:
+        return None if self.old_13 is None else wilson_interval(self.lasted_13 or 0, self.old_13)
+
+    @property
+    def share_26(self) -> Decimal | None:
+        return None if self.old_26 is None else rate(self.lasted_26 or 0, self.old_26)
+
+    @property
+    def share_26_ci(self) -> tuple[float, float] | None:
+        return None if self.old_26 is None else wilson_interval(self.lasted_26 or 0, self.old_26)
+
+    def as_json(self) -> dict:
+        """The shares as the API gives them: fractions (strings) and intervals, null where empty."""
+        return {
+            "sustained_13": fraction(self.share_13),
+            "sustained_13_ci": interval(self.share_13_ci),
+            "sustained_26": fraction(self.share_26),
+            "sustained_26_ci": interval(self.share_26_ci),
+        }
+
 
 NOT_APPLICABLE = Sustained()
 
 
-def _share(lasted: int | None, old: int | None) -> Decimal | None:
-    # None where the milestone does not apply, and (a zero denominator) while too early.
-    return None if old is None or lasted is None else rate(lasted, old)
+def fraction(value: Decimal | None) -> str | None:
+    """A rate as the API gives it: a decimal string rounded to 4 places, null where undefined."""
+    return None if value is None else str(value.quantize(Decimal("0.0001")))
 
 
-def _interval(lasted: int | None, old: int | None) -> tuple[float, float] | None:
-    return None if old is None or lasted is None else wilson_interval(lasted, old)
+def interval(ci: tuple[float, float] | None) -> list[float] | None:
+    """An interval as the API gives it: two fractions rounded to 4 places, null where undefined."""
+    return None if ci is None else [round(ci[0], 4), round(ci[1], 4)]
 
 
 @dataclass(frozen=True)
@@ -107,22 +134,6 @@ class Figures:
         return wilson_interval(self.positive, self.exits)
 
     @property
-    def sustained_13(self) -> Decimal | None:
-        return _share(self.sustained.lasted_13, self.sustained.old_13)
-
-    @property
-    def sustained_13_ci(self) -> tuple[float, float] | None:
-        return _interval(self.sustained.lasted_13, self.sustained.old_13)
-
-    @property
-    def sustained_26(self) -> Decimal | None:
-        return _share(self.sustained.lasted_26, self.sustained.old_26)
-
-    @property
-    def sustained_26_ci(self) -> tuple[float, float] | None:
-        return _interval(self.sustained.lasted_26, self.sustained.old_26)
-
-    @property
     def score(self) -> Decimal | None:
         """100 × (w_outcome × outcome rate + w_delivery × delivery rate); None under 5 exits."""
         if (
@@ -135,12 +146,6 @@ class Figures:
 
     def as_json(self) -> dict:
         """The §8 score object: counts, rates as fractions (strings rounded to 4 places), null where undefined."""
-
-        def fraction(value: Decimal | None) -> str | None:
-            return None if value is None else str(value.quantize(Decimal("0.0001")))
-
-        def interval(ci: tuple[float, float] | None) -> list[float] | None:
-            return None if ci is None else [round(ci[0], 4), round(ci[1], 4)]
 
         return {
             "participants": self.participants,
@@ -155,8 +160,5 @@ class Figures:
             "delivery_rate": fraction(self.delivery_rate),
             "absence_rate": fraction(self.absence_rate),
             "score": None if self.score is None else str(self.score.quantize(Decimal("0.1"))),
-            "sustained_13": fraction(self.sustained_13),
-            "sustained_13_ci": interval(self.sustained_13_ci),
-            "sustained_26": fraction(self.sustained_26),
-            "sustained_26_ci": interval(self.sustained_26_ci),
+            **self.sustained.as_json(),
         }

@@ -21,6 +21,10 @@ What counts, as of a day D, in a scope (all, a programme, a provider, a contract
 - An enrolment ended as `withdrawn` (registered by mistake) counts for nothing, on any day
   (`Enrolment.counts`).
 
+With a contract paying later milestones in the scope, the figures carry the sustained shares
+(`sustained.py`): the positive exits up to the day that are old enough on it (exit + 91 or
++ 182 days on or before it), and those with a payable, unrejected claim, as the claims stand now.
+
 Each figure set is one aggregate statement over the enrolments, however many contracts and
 citizens the scope holds, the same on SQLite and PostgreSQL; `figures_as_of` scopes it to the
 viewer through `scope.enrolments` as the score pages are scoped.
@@ -29,7 +33,7 @@ viewer through `scope.enrolments` as the score pages are scoped.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import sqlalchemy as sa
@@ -43,8 +47,10 @@ from ..rules.exits import (
     TRANSFERRED,
 )
 from ..rules.problems import N_
+from ..rules.scoring import NOT_APPLICABLE, Sustained
 from . import DomainError, NotFound, scope
 from .scope import Viewer
+from .sustained import sustained_counts
 
 SCOPE_KINDS: tuple[str, ...] = ("all", "programme", "provider", "contract")
 
@@ -59,6 +65,7 @@ class EffortTotals:
     positive: int
     benefit_stopped: int
     other: int
+    sustained: Sustained = NOT_APPLICABLE
 
 
 def _totals_statement(on: date) -> sa.Select:
@@ -159,7 +166,7 @@ def figures_as_of(
 
     Raises DomainError (403 for a provider asking for the whole effort or a programme) or
     NotFound for a scope it may not see. The check is one statement (none for the whole
-    effort); the figures are one more.
+    effort); the figures are one more, and the sustained shares a third.
     """
     check_scope(session, viewer, kind, scope_id)
     stmt = _totals_statement(on)
@@ -177,4 +184,7 @@ def figures_as_of(
         )
     elif kind == "contract":
         stmt = stmt.where(Enrolment.contract_id == scope_id)
-    return _read(session, scope.enrolments(viewer, stmt))
+    totals = _read(session, scope.enrolments(viewer, stmt))
+    key = 0 if kind == "all" else scope_id
+    found = sustained_counts(session, kind, {"on": on}, key).get((key, "on"))
+    return totals if found is None else replace(totals, sustained=found)

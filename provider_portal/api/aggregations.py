@@ -14,6 +14,7 @@ from ..extensions import db
 from ..jobs import aggregation
 from ..security import current, viewer
 from .declare import operation
+from .figures import ShareInterval, Sustained13, Sustained26
 from .types import MAX_ID, Model, Month, MonthText
 
 
@@ -119,14 +120,10 @@ class ScoreOut(BaseModel):
     delivery_rate: str | None
     absence_rate: str | None
     score: str | None = Field(description='null with fewer than 5 exits: "too few exits to score"')
-    sustained_13: str | None = Field(
-        description="Share of positive exits whose job or education verifiably lasted 13 weeks, on "
-        "contracts paying that milestone; null in a month alone, where no contract pays it, and "
-        "until an exit is 91 days old at the month's end"
-    )
-    sustained_13_ci: list[float] | None = Field(description="Its 95 % Wilson interval")
-    sustained_26: str | None = Field(description="The same for 26 weeks (182 days)")
-    sustained_26_ci: list[float] | None = Field(description="Its 95 % Wilson interval")
+    sustained_13: Sustained13
+    sustained_13_ci: ShareInterval
+    sustained_26: Sustained26
+    sustained_26_ci: ShareInterval
 
 
 def _visible_scope_id(query: ScoreQuery) -> int:

@@ -9,7 +9,7 @@ programmes are refused with 403), and a scope the viewer may not see is not foun
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
@@ -36,6 +36,20 @@ class FiguresQuery(Model):
     )
 
 
+# The sustained shares (DESIGN §7, §15), in the figures as of a day and in a month's scores.
+Sustained13 = Annotated[
+    str | None,
+    Field(
+        description="Share of the positive exits old enough at the period's end (the day, or the "
+        "month's end: exit + 91 days on or before it) whose job or education verifiably lasted "
+        "13 weeks, on contracts paying that milestone; null where none does, in a month alone, "
+        "and until an exit is old enough"
+    ),
+]
+Sustained26 = Annotated[str | None, Field(description="The same for 26 weeks (exit + 182 days)")]
+ShareInterval = Annotated[list[float] | None, Field(description="Its 95 % Wilson interval")]
+
+
 class FiguresOut(BaseModel):
     """The figures as of the end of the day `on`; exits split by the categories of DESIGN.md §7."""
 
@@ -48,6 +62,10 @@ class FiguresOut(BaseModel):
     positive: int
     benefit_stopped: int
     other: int
+    sustained_13: Sustained13
+    sustained_13_ci: ShareInterval
+    sustained_26: Sustained26
+    sustained_26_ci: ShareInterval
 
 
 @operation(
@@ -83,4 +101,5 @@ def get_figures(query: FiguresQuery):
         positive=totals.positive,
         benefit_stopped=totals.benefit_stopped,
         other=totals.other,
+        **totals.sustained.as_json(),
     )

@@ -213,14 +213,11 @@ def sustained_chart(kind: str, scope_id: int):
     lines = [
         Series(
             label,
-            [getattr(f, name) for f in cumulated],
-            band=[getattr(f, name + "_ci") for f in cumulated],
+            [getattr(f.sustained, f"share_{weeks}") for f in cumulated],
+            band=[getattr(f.sustained, f"share_{weeks}_ci") for f in cumulated],
         )
-        for label, name, old in (
-            (_("Sustained 13 weeks"), "sustained_13", "old_13"),
-            (_("Sustained 26 weeks"), "sustained_26", "old_26"),
-        )
-        if any(getattr(f.sustained, old) is not None for f in cumulated)
+        for label, weeks in ((_("Sustained 13 weeks"), 13), (_("Sustained 26 weeks"), 26))
+        if any(getattr(f.sustained, f"old_{weeks}") is not None for f in cumulated)
     ]
     svg = trend_chart([_short_month(m) for m in months], lines)
     return Response(svg, mimetype="image/svg+xml")

@@ -112,6 +112,14 @@ def test_the_shares_count_verified_and_unchecked_claims_of_exits_old_enough(any_
     # A month alone never has an exit 13 weeks old by its end: no share there.
     assert _scores(story, "2019-02", cumulative="false")["sustained_13"] is None
 
+    # The figures as of a day judge the exits old enough on that day, in the same way.
+    url = f"/figures?scope=contract&id={story.contract_id}&on="
+    status, on_may_31 = story.call("GET", url + "2019-05-31", "procurement")
+    assert status == 200, on_may_31
+    assert (on_may_31["sustained_13"], on_may_31["sustained_26"]) == ("0.4000", None)
+    on_aug_31 = story.call("GET", url + "2019-08-31", "procurement")[1]
+    assert (on_aug_31["sustained_26"], on_aug_31["sustained_26_ci"]) == ("0.2000", _ci(1, 5))
+
     # Verified after the aggregation, P5's claim counts at once, in every month that can tell.
     assert story.call("POST", f"/claims/{story.waiting}/verify", "procurement")[0] == 200
     assert _scores(story, "2019-08")["sustained_13"] == "0.6000"
