@@ -223,7 +223,12 @@ def _read_lines(
     numbers = [number for number, _ in rows]
     readers = _readers(words)
     columns = []
+    # Every row has the header's columns (a file's) or all of them (JSON): one row says which.
+    given = set(rows[0][1]) if rows else set()
     for column in _FIELDS:
+        if column not in given:  # the follow-up columns of an old report, say
+            columns.append([None] * len(rows))
+            continue
         reader, cells = readers[column], [row.get(column) for _, row in rows]
         values, refusals = {}, {}
         for cell in set(cells):
