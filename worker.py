@@ -19,7 +19,6 @@ from provider_portal.jobs.liveness import (
     JOB_MONITORING_INTERVAL,
     MAINTENANCE_INTERVAL,
     WORKER_TTL,
-    PortalWorker,
     note_abandoned,
 )
 from provider_portal.jobs.queues import (
@@ -29,6 +28,7 @@ from provider_portal.jobs.queues import (
     queue,
     redis_connection,
 )
+from provider_portal.jobs.worker_class import PortalWorker
 
 log = logging.getLogger("worker")
 
@@ -42,8 +42,9 @@ class QuietCleanups(logging.Filter):
 
 
 def warm_up() -> None:
-    """Compile the invoicing statements once here, so that each job's forked work horse
-    inherits them rather than compiling them again (half of a small contract's job time)."""
+    """Compile the invoicing statements once here, so that no job compiles them again (half
+    of a small contract's job time): the aggregation queue's jobs run in this process, and
+    the other queues' forked horses inherit them."""
     try:
         invoicing.prepare(db.session)
     except SQLAlchemyError:
@@ -60,7 +61,7 @@ def main(argv: list[str]) -> None:
     configure_mappers()
     with app.app_context():
         warm_up()
-        # Forked work horses must not share the parent's database connections.
+        # Nothing pooled yet when RQ forks its scheduler; the jobs open the pool's connections.
         db.engine.dispose()
         connection = redis_connection(app.config["REDIS_URL"])
     AppContextJob.app = app

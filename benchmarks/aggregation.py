@@ -5,8 +5,8 @@ The program is the portal's own invoicing (`invoice_contract_month` per contract
 connection); the floor is one hand-written INSERT … SELECT writing
 the same invoice lines and one UPDATE writing the same totals, in one transaction. Both run
 on SQLite and PostgreSQL; the year (1.2 million report lines) shows whether the time per
-line stays flat as the data grows. The month is then run once more on a real worker
-(benchmarks.workers), to show what the queue adds.
+line stays flat as the data grows. The month is then run again on real workers
+(benchmarks.workers: one on SQLite, 1, 2 and 4 on PostgreSQL), to show what the queue adds.
 """
 
 from __future__ import annotations
@@ -164,8 +164,15 @@ def run_on(app, dialect: str) -> list[str]:
         f"aggregation per-line time year/month ({dialect}): "
         f"ratio={per_line['year'] / per_line['month']:.2f}"
     )
-    _reset(engine)
-    lines.append(workers.run_on(app, dialect, months[0], floors["month"], _size(1)))
+    lines += workers.run_on(
+        app,
+        dialect,
+        months[0],
+        _size(1),
+        reset=lambda: _reset(engine),
+        bare_sql=lambda: _floor(engine, dialect, months[:1]),
+        counts=workers.WORKERS if dialect == "postgresql" else (1,),
+    )
     _agree(_check_same(engine), results["month"])
     return lines
 

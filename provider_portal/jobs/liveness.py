@@ -40,16 +40,6 @@ _WAITING = (JobStatus.QUEUED, JobStatus.SCHEDULED)
 _ENDED = (JobStatus.FINISHED, JobStatus.FAILED, JobStatus.CANCELED, JobStatus.STOPPED)
 
 
-class PortalWorker(Worker):
-    """RQ's worker with a short slack on each job heartbeat (see EXECUTION_SLACK)."""
-
-    def get_heartbeat_ttl(self, job: Job, working_time: float = 0.0) -> int:
-        interval = self.job_monitoring_interval
-        if job.timeout and job.timeout > 0:
-            interval = min(job.timeout - working_time, interval)
-        return int(interval) + EXECUTION_SLACK
-
-
 def note_abandoned(job: Job, exc_type, exc_value, traceback) -> None:
     """Exception handler for RQ's cleanup of a job whose worker died: count it in the job's
     meta (the job pages say so), and have its retry run at once, since nothing is wrong with

@@ -25,3 +25,12 @@ def slow(seconds: float) -> None:
     import time
 
     time.sleep(seconds)
+
+
+def reads_the_database() -> int:
+    """Reads through the worker's database connection, as every real job does."""
+    import sqlalchemy as sa
+
+    from provider_portal.extensions import db
+
+    return db.session.scalar(sa.select(sa.literal(1)))
