@@ -21,6 +21,7 @@ from contracts.rules.problems import N_, InputRejected, Problem
 from contracts.rules.report_format import read_json
 from contracts.rules.report_xlsx import XLSX, read_upload
 from contracts.services import DomainError, NotFound, contract_register, report_versions, reports
+from contracts.services.report_claims import stored_follow_ups
 from contracts.services.report_lines import stored_lines
 from contracts.services.report_templates import month_template
 
@@ -51,6 +52,17 @@ class ReportLineOut(BaseModel):
     exit_reason: Literal[EXIT_REASONS] | None  # type: ignore[valid-type]
 
 
+class FollowUpOut(BaseModel):
+    """A follow-up line: a milestone claimed for a participant who left earlier (made as a claim
+    when the report is accepted), by the README's names."""
+
+    participant_ref: str
+    milestone: Literal["week13", "week26"]
+    employer: str = Field(description="The employer's CVR number or the education institution")
+    started_on: date
+    weekly_hours: str
+
+
 class ReportOut(BaseModel):
     """A contract's report for a month (its newest version)."""
 
@@ -61,6 +73,7 @@ class ReportOut(BaseModel):
     submitted_at: datetime | None
     rejection_reason: str | None
     lines: list[ReportLineOut]
+    follow_ups: list[FollowUpOut] = []
 
 
 class StatusOut(BaseModel):
@@ -110,6 +123,16 @@ def report_out(report: MonthlyReport) -> ReportOut:
                 exit_reason=line.exit_reason,
             )
             for line in lines
+        ],
+        follow_ups=[
+            FollowUpOut(
+                participant_ref=f.participant_ref,
+                milestone=f.milestone,
+                employer=f.employer,
+                started_on=f.started_on,
+                weekly_hours=str(f.weekly_hours),
+            )
+            for f in stored_follow_ups(db.session, report.id)
         ],
     )
 

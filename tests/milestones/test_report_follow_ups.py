@@ -76,6 +76,15 @@ def test_follow_up_lines_sent_by_api_become_claims_when_the_report_is_accepted(a
     )
     status, body = story.call("PUT", url, "provider", {"lines": lines})
     assert status == 200, body
+    # The report reads back its follow-up lines, its own lines as they were.
+    status, stored = story.call("GET", url, "provider")
+    assert len(stored["lines"]) == 5
+    assert [
+        (f["participant_ref"], f["milestone"], f["employer"]) for f in stored["follow_ups"]
+    ] == [
+        (story.refs["P1"], "week13", "10403782"),
+        (story.refs["P3"], "week13", "Aarhus Universitet"),
+    ]
     assert story.call("POST", url + "/submit", "provider")[0] == 200
     # Nothing is claimed before procurement accepts the report.
     assert _claims(app, story.contract_id) == []
