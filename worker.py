@@ -1,7 +1,8 @@
 """The RQ worker: create the app, prepare the mappers and statements, run the worker. Nothing else.
 
-Run one or more with `python worker.py` (queues: aggregation, documents, default); all use
-REDIS_URL and DATABASE_URL from the environment, as the web app does.
+Run one or more with `python worker.py` (queues: aggregation, documents, default, mail; all of
+them unless named, `aggregation:2` naming the aggregation queue too); all use REDIS_URL and
+DATABASE_URL from the environment, as the web app does.
 """
 
 from __future__ import annotations
@@ -56,6 +57,12 @@ def warm_up() -> None:
         db.session.rollback()
 
 
+def queue_names(argv: list[str]) -> list[str]:
+    """The queues named (every queue when none). `aggregation:2` is the aggregation queue: the
+    suffix only tells apart several systemd units of one queue on a machine."""
+    return list(dict.fromkeys(arg.split(":", 1)[0] for arg in argv)) or list(QUEUES)
+
+
 def main(argv: list[str]) -> None:
     app = create_app({"SQLITE_BEGIN_IMMEDIATE": True})
     configure_mappers()
@@ -66,9 +73,8 @@ def main(argv: list[str]) -> None:
         connection = redis_connection(app.config["REDIS_URL"])
     AppContextJob.app = app
     logging.getLogger("rq.worker").addFilter(QuietCleanups())
-    names = argv or list(QUEUES)
     worker = PortalWorker(
-        [queue(name, connection) for name in names],
+        [queue(name, connection) for name in queue_names(argv)],
         connection=connection,
         job_class=AppContextJob,
         serializer=PlainSerializer,

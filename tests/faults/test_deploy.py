@@ -114,3 +114,19 @@ def test_gunicorn_with_the_deploy_configuration_serves_and_stops_cleanly(
     assert status == 0, output
     assert "Booting worker" in output and "Shutting down: Master" in output
     assert "Traceback" not in output, output
+
+
+def test_every_worker_unit_the_deploy_folder_names_listens_on_a_queue():
+    """`provider-portal-worker@aggregation:2`, a second aggregation worker on one machine, is
+    the aggregation queue (worker.py would refuse a queue it does not know)."""
+    from provider_portal.jobs.queues import QUEUES
+    from worker import queue_names
+
+    named = set()
+    for path in (DEPLOY / "systemd" / "provider-portal-worker@.service", DEPLOY / "README.md"):
+        named |= set(re.findall(r"provider-portal-worker@([\w:]+)", path.read_text("utf-8")))
+    assert "aggregation:2" in named
+    for instance in named:
+        assert queue_names([instance]) == [instance.split(":")[0]]
+        assert queue_names([instance])[0] in QUEUES
+    assert queue_names([]) == list(QUEUES)
