@@ -24,6 +24,9 @@ The decision (§15 allows claims "in the monthly report's follow-up lines"; §4 
   again that day, and a report whose claims no longer hold cannot be accepted (procurement
   rejects it with the reason). The invoice for the month holding a claim's payable day pays it,
   as for a claim made by page or API.
+- A correction of an invoiced report is a new version like any other: its follow-up lines are
+  new claims, so it leaves out those an earlier version already made (one repeated is refused
+  as already claimed, on its line).
 """
 
 from __future__ import annotations
