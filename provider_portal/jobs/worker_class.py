@@ -85,6 +85,8 @@ class PortalWorker(Worker):
         execution = self.prepare_execution(job)
         self._beats = Beats(self, job, execution)
         try:
+            # A job stopped by its timeout mid-statement still leaves the kept connection
+            # usable for the next job (rolled back; tests/jobs/test_in_process.py).
             self.perform_job(job, queue, execution)
         finally:
             self._stop_beats()

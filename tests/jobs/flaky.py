@@ -34,3 +34,12 @@ def reads_the_database() -> int:
     from provider_portal.extensions import db
 
     return db.session.scalar(sa.select(sa.literal(1)))
+
+
+def waits_in_the_database(seconds: float) -> None:
+    """A statement that runs longer than its job may (its timeout stops it mid-statement)."""
+    import sqlalchemy as sa
+
+    from provider_portal.extensions import db
+
+    db.session.execute(sa.text("SELECT pg_sleep(:seconds)"), {"seconds": seconds})

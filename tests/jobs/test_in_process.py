@@ -16,13 +16,30 @@ from provider_portal.jobs.worker_class import PortalWorker
 from tests.jobs.workers import start_worker, stop_worker, wait_for
 
 
+def run_here(connection) -> None:
+    """Run the aggregation queue's jobs in this process, as worker.py's worker would, until
+    the queue is empty (the worker's signal handlers are taken back afterwards)."""
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    worker = PortalWorker(
+        [queue("aggregation", connection)],
+        connection=connection,
+        job_class=AppContextJob,
+        serializer=PlainSerializer,
+        job_monitoring_interval=1,
+    )
+    try:
+        worker.work(burst=True)
+    finally:
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+
+
 def test_a_long_in_process_job_keeps_beating_and_is_not_handed_back(app, monkeypatch):
     """Its execution outlives each beat by 2 s; the job takes 4 s while the workers' cleanup
     runs all the time. Without the beats it was handed back as abandoned and run again."""
     monkeypatch.setattr(worker_class, "EXECUTION_SLACK", 1)
     monkeypatch.setattr(AppContextJob, "app", app)
     app.config["EXTRA_JOB_MODULES"] = ("tests.jobs.",)
-    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
     readings: list[bool] = []
     with app.app_context():
         connection = redis_connection()
@@ -41,20 +58,11 @@ def test_a_long_in_process_job_keeps_beating_and_is_not_handed_back(app, monkeyp
 
         watcher = threading.Thread(target=cleanups)
         watcher.start()
-        worker = PortalWorker(
-            [queue("aggregation", connection)],
-            connection=connection,
-            job_class=AppContextJob,
-            serializer=PlainSerializer,
-            job_monitoring_interval=1,
-        )
         try:
-            worker.work(burst=True)
+            run_here(connection)
         finally:
             done.set()
             watcher.join()
-            for number, handler in handlers.items():
-                signal.signal(number, handler)
         job = AppContextJob.fetch("long", connection=connection)
         assert job.get_status() == JobStatus.FINISHED, job.latest_result().exc_string
         assert job.meta.get("abandoned") is None, "the running job was handed back"
@@ -85,3 +93,25 @@ def test_one_worker_runs_aggregation_jobs_in_process_and_documents_in_a_horse(an
         assert [job.return_value() for job in jobs] == [1] * 6
     finally:
         stop_worker(process)
+
+
+def test_after_a_job_stopped_mid_statement_the_next_job_reaches_the_database(pg_app, monkeypatch):
+    """A job's timeout stops it inside a statement, on the connection the worker keeps; the
+    job after it on the same worker gets a working connection."""
+    monkeypatch.setattr(AppContextJob, "app", pg_app)
+    pg_app.config["EXTRA_JOB_MODULES"] = ("tests.jobs.",)
+    with pg_app.app_context():
+        connection = redis_connection()
+        aggregation = queue("aggregation", connection)
+        stopped = aggregation.enqueue(
+            "tests.jobs.flaky.waits_in_the_database", 30, job_id="stopped", job_timeout=1
+        )
+        after = aggregation.enqueue("tests.jobs.flaky.reads_the_database", job_id="after")
+        run_here(connection)
+        stopped = AppContextJob.fetch(stopped.id, connection=connection)
+        after = AppContextJob.fetch(after.id, connection=connection)
+        assert stopped.get_status() == JobStatus.FAILED
+        assert "JobTimeoutException" in stopped.latest_result().exc_string
+        assert after.get_status() == JobStatus.FINISHED, after.latest_result().exc_string
+        assert after.return_value() == 1
+        connection.close()
