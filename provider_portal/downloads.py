@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from flask import Response, current_app, redirect, request
+from flask import Response, abort, current_app, redirect, request
 
 from contracts.documents import pdf, ubl
 from contracts.documents.data import InvoiceDocument, Municipality
@@ -62,13 +62,38 @@ def attachment(data: bytes, mimetype: str, name: str) -> Response:
     return response
 
 
-def stored_download(job_id: str, page_url: str):
-    """A PDF made on the documents queue; back to its page while it is not (or no longer) kept."""
+def readable_document(job_id: str, budget_readers: tuple[str, ...] = ("finance",)) -> str:
+    """The id of a document made on the queue that the viewer may have: an invoice's when the
+    viewer sees the invoice (404 otherwise, as if it did not exist), a provider statement's for
+    finance, a budget statement's for `budget_readers` (403 for anyone else)."""
+    if not documents_jobs.JOB_ID.match(job_id):
+        raise NotFound(N_("No such document."))
+    invoice_id = documents_jobs.invoice_of(job_id)
+    if invoice_id is not None:
+        visible_invoice(invoice_id)
+        return job_id
+    readers = budget_readers if job_id.startswith("pdf-budget-") else ("finance",)
+    if not viewer().may(*readers):
+        abort(403)
+    return job_id
+
+
+def made_document(job_id: str) -> Response | None:
+    """A PDF made on the documents queue as a download, or None while it is not (or no longer)
+    kept. An invoice's names its participants: handing it out is audited as reading them."""
     found = documents_jobs.stored(job_id)
     if found is None:
-        return redirect(page_url)
+        return None
     data, filename = found
+    invoice_id = documents_jobs.invoice_of(job_id)
+    if invoice_id is not None:
+        participants_read(request.endpoint or "invoice", "invoice", invoice_id)
     return attachment(data, "application/pdf", filename)
+
+
+def stored_download(job_id: str, page_url: str):
+    """A PDF made on the documents queue; back to its page while it is not (or no longer) kept."""
+    return made_document(job_id) or redirect(page_url)
 
 
 def pdf_response(invoice_id: int) -> Response:

@@ -14,6 +14,7 @@ from . import (  # noqa: F401  # noqa: F401  # noqa: F401
     contract_actions,
     contract_documents,
     contracts,
+    documents,
     figures,
     handlers,
     invoices,

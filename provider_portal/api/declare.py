@@ -112,6 +112,8 @@ class Operation:
     raw_body: dict[str, dict] | None = None
     # The success answer's media type; a call that answers a file (PDF, XML) returns a Response.
     media_type: str = "application/json"
+    # A call whose work may go to the queue instead: answered 202 with this model (a Response).
+    queued: type[BaseModel] | None = None
 
     @property
     def public(self) -> bool:
@@ -171,6 +173,7 @@ def operation(
     extra_errors: tuple[int, ...] = (),
     raw_body: dict[str, dict] | None = None,
     media_type: str = "application/json",
+    queued: type[BaseModel] | None = None,
 ) -> Callable:
     """Declare an API call and register its route on the API blueprint.
 
@@ -181,7 +184,8 @@ def operation(
     response-model instances, answered as `{items, page, pages, total}`.
     `roles=None` makes a public call; it must be listed in `security.PUBLIC_ENDPOINTS`.
     `conflicts` describes when the call answers 409. A call with another `media_type` (a PDF,
-    an XML file) returns a ready Flask `Response`, which is answered as it is.
+    an XML file) returns a ready Flask `Response`, which is answered as it is; one declared
+    `queued` may instead answer 202 with that model, when its work went to the queue.
     """
 
     def decorate(view: Callable) -> Callable:
@@ -204,6 +208,7 @@ def operation(
             extra_errors=extra_errors,
             raw_body=raw_body,
             media_type=media_type,
+            queued=queued,
         )
         if declared.public and f"{bp.name}.{endpoint}" not in PUBLIC_ENDPOINTS:
             raise ValueError(f"{endpoint} has no roles and is not a public endpoint")

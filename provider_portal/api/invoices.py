@@ -15,9 +15,11 @@ from contracts.services import approval, invoice_search, invoice_steps
 from .. import downloads as documents
 from ..clock import now
 from ..extensions import db
+from ..jobs import documents as documents_jobs
 from ..reads import participants_read
 from ..security import actor, viewer
 from .declare import operation
+from .documents import QueuedDocument, queued_pdf
 from .types import MAX_ID, Model, Money, Month, MonthText, Rate
 
 READERS = ("finance", "procurement", "provider")
@@ -205,9 +207,17 @@ def _answer(invoice_id: int) -> InvoiceOut:
     response=None,
     media_type="application/pdf",
     response_description="The PDF (a draft is marked as one on its face)",
+    queued=QueuedDocument,
 )
 def get_invoice_pdf(invoice_id: int):
-    """Danish formats, the provider's CVR, the municipality's EAN, page numbers on every page."""
+    """Danish formats, the provider's CVR, the municipality's EAN, page numbers on every page.
+
+    A long invoice (more lines than are rendered in the answer) is made on the queue: answered
+    202 with the document to follow (`GET /documents/{job_id}`) until its `file` is ready.
+    """
+    if documents_jobs.invoice_goes_to_queue(invoice_id):
+        documents.visible_invoice(invoice_id)
+        return queued_pdf(documents_jobs.invoice_job_id(invoice_id), "render_invoice", invoice_id)
     return documents.pdf_response(invoice_id)
 
 

@@ -30,6 +30,8 @@ def _model_schemas() -> tuple[dict, dict]:
             wanted.append((op.body, "validation"))
         if op.response is not None:
             wanted.append((op.response, "serialization"))
+        if op.queued is not None:
+            wanted.append((op.queued, "serialization"))
     unique = list(dict.fromkeys(wanted))
     refs, top = models_json_schema(unique, ref_template=REF, schema_generator=_AsServed)
     return refs, top.get("$defs", {})
@@ -128,6 +130,12 @@ def _operation(op: Operation, refs: dict) -> dict:
     if op.status != 204:  # No Content has no body, so no media type
         success["content"] = {op.media_type: {"schema": success_schema}}
     responses = {str(op.status): success}
+    if op.queued is not None:
+        responses["202"] = {
+            "description": "Made on the queue: follow the document at Location until it is ready",
+            "headers": {"Location": {"schema": {"type": "string"}}},
+            "content": {"application/json": {"schema": refs[(op.queued, "serialization")]}},
+        }
     # Any call may find the database or the queue away (503); a user's calls are limited (429).
     errors = set(op.extra_errors) | {503}
     if not op.public:

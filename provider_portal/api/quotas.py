@@ -15,14 +15,17 @@ from ..counters import hit
 from .blueprint import bp
 from .declare import REGISTRY
 
-# Calls that start work on the workers, besides every call answering a PDF.
-STARTS_WORK = frozenset({"start_aggregation"})
+# The one PDF answered from what the queue made already: collecting it costs nothing.
+COLLECTS = frozenset({"get_document_pdf"})
 
 
 def _expensive(endpoint: str) -> bool:
+    """A call that starts work on the workers (answered 202), or may render a PDF in its answer."""
     name = endpoint.removeprefix(f"{bp.name}.")
-    return name in STARTS_WORK or any(
-        op.endpoint == name and op.media_type == "application/pdf" for op in REGISTRY
+    return name not in COLLECTS and any(
+        op.endpoint == name
+        and (op.status == 202 or op.queued is not None or op.media_type == "application/pdf")
+        for op in REGISTRY
     )
 
 

@@ -11,7 +11,7 @@ PDFs go this way and why).
 
 from __future__ import annotations
 
-from flask import Response, abort, redirect, render_template, url_for
+from flask import Response, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from contracts.rules.problems import N_
@@ -20,7 +20,7 @@ from contracts.services import NotFound
 from .. import clock
 from .. import downloads as documents
 from ..jobs import documents as documents_jobs
-from ..security import allow, viewer
+from ..security import allow
 from .views import bp
 
 
@@ -28,18 +28,6 @@ def queued(job_id: str, function: str, *args) -> Response:
     """Start (or join) the render of a document and send the user to its page."""
     documents_jobs.start(job_id, function, *args)
     return redirect(url_for("finance.document", job_id=job_id))
-
-
-def _readable(job_id: str) -> str:
-    """The job id of a document this viewer may have: any for finance, an invoice's for procurement."""
-    if not documents_jobs.JOB_ID.match(job_id):
-        raise NotFound(N_("No such document."))
-    invoice_id = documents_jobs.invoice_of(job_id)
-    if invoice_id is not None:
-        documents.visible_invoice(invoice_id)
-    elif not viewer().may("finance"):
-        abort(403)
-    return job_id
 
 
 def _ask_again_url(job_id: str) -> str:
@@ -78,7 +66,7 @@ def budget_pdf(year: int):
 def document(job_id: str):
     """A queued document: being made (the page reloads itself), ready to download, failed, or
     stalled (no worker will make it: the page stops reloading and offers to ask again)."""
-    found = documents_jobs.state(_readable(job_id))
+    found = documents_jobs.state(documents.readable_document(job_id))
     if found is None:
         raise NotFound(N_("No such document; it may have expired. Ask for it again."))
     return render_template(
@@ -94,4 +82,6 @@ def document(job_id: str):
 @allow("finance", "procurement")
 def document_download(job_id: str):
     """The made PDF; back to the document's page while it is not (or no longer) there."""
-    return documents.stored_download(_readable(job_id), url_for("finance.document", job_id=job_id))
+    return documents.stored_download(
+        documents.readable_document(job_id), url_for("finance.document", job_id=job_id)
+    )

@@ -68,3 +68,21 @@ def wait_for_download(client, page_url: str, seconds: float = 60) -> bytes:
         assert parts.find_all("meta", **{"http-equiv": "refresh"}), page
         time.sleep(0.2)
     raise AssertionError(f"{page_url} was not ready after {seconds}s")
+
+
+def queued_api_pdf(app, client, monkeypatch, url: str, headers: dict) -> bytes:
+    """Follow a PDF the API makes on the queue: 202 and its Location, the state while it waits,
+    the queue run, the state ready with its `file`, and the file."""
+    started = client.get(url, headers=headers)
+    assert started.status_code == 202, started.get_data(as_text=True)
+    location = started.headers["Location"]
+    assert started.get_json()["status"] == "queued" and started.headers["Retry-After"]
+    waiting = client.get(location, headers=headers).get_json()
+    assert waiting["status"] == "queued" and waiting["file"] is None and waiting["retry_after"]
+    run_documents(app, monkeypatch)
+    ready = client.get(location, headers=headers).get_json()
+    assert ready["status"] == "ready", ready
+    download = client.get(ready["file"], headers=headers)
+    assert download.status_code == 200 and download.mimetype == "application/pdf"
+    assert ready["filename"] in download.headers["Content-Disposition"]
+    return download.data
