@@ -38,32 +38,46 @@ OVERRUN = 60
 
 
 class Beats:
-    """Heartbeats for a job run in the worker's own process, from a thread of their own."""
+    """Heartbeats for the job a worker runs in its own process, from one thread per worker
+    that lives as long as the worker (a thread per job cost a few milliseconds each)."""
 
-    def __init__(self, worker: PortalWorker, job: Job, execution: Execution):
-        self._stopped = threading.Event()
-        self._thread = threading.Thread(
-            target=self._beat, args=(worker, job, execution), name=f"beats {job.id}", daemon=True
-        )
-        self._thread.start()
+    def __init__(self, worker: PortalWorker):
+        self._worker = worker
+        # Held while beating: once `stop` has it, no beat for that job comes any more.
+        self._lock = threading.Lock()
+        self._job: tuple[Job, Execution, float | None] | None = None
+        self._thread: threading.Thread | None = None
 
-    def _beat(self, worker: PortalWorker, job: Job, execution: Execution) -> None:
+    def start(self, job: Job, execution: Execution) -> None:
         timeout = job.timeout if job.timeout and job.timeout > 0 else None
         give_up = time.monotonic() + timeout + OVERRUN if timeout else None
-        while not self._stopped.wait(worker.job_monitoring_interval):
-            if give_up is not None and time.monotonic() > give_up:
-                # Stuck past its timeout: without beats it is handed back (it is safe to run twice).
-                worker.log.error("job %s overran its timeout; no more heartbeats for it", job.id)
-                return
-            try:
-                worker.maintain_heartbeats(job, execution)
-            except RedisError:
-                worker.log.warning("heartbeat for job %s failed", job.id, exc_info=True)
+        with self._lock:
+            self._job = (job, execution, give_up)
+        if self._thread is None or not self._thread.is_alive():
+            self._thread = threading.Thread(target=self._beat, name="beats", daemon=True)
+            self._thread.start()
 
     def stop(self) -> None:
-        """No beat after this returns (a beat under way is waited for)."""
-        self._stopped.set()
-        self._thread.join()
+        """No beat for the job after this returns (a beat under way is waited for)."""
+        with self._lock:
+            self._job = None
+
+    def _beat(self) -> None:
+        while True:
+            time.sleep(self._worker.job_monitoring_interval)
+            with self._lock:
+                if self._job is None:
+                    continue
+                job, execution, give_up = self._job
+                if give_up is not None and time.monotonic() > give_up:
+                    # Stuck past its timeout: unbeaten, it is handed back (safe to run twice).
+                    self._worker.log.error("job %s overran its timeout; no more beats", job.id)
+                    self._job = None
+                    continue
+                try:
+                    self._worker.maintain_heartbeats(job, execution)
+                except RedisError:
+                    self._worker.log.warning("heartbeat for job %s failed", job.id, exc_info=True)
 
 
 class PortalWorker(Worker):
@@ -71,6 +85,12 @@ class PortalWorker(Worker):
     running the IN_PROCESS queues' jobs without a fork."""
 
     _beats: Beats | None = None
+
+    @property
+    def beats(self) -> Beats:
+        if self._beats is None:
+            self._beats = Beats(self)
+        return self._beats
 
     def get_heartbeat_ttl(self, job: Job, working_time: float = 0.0) -> int:
         interval = self.job_monitoring_interval
@@ -83,24 +103,19 @@ class PortalWorker(Worker):
             super().execute_job(job, queue)
             return
         execution = self.prepare_execution(job)
-        self._beats = Beats(self, job, execution)
+        self.beats.start(job, execution)
         try:
             # A job stopped by its timeout mid-statement still leaves the kept connection
             # usable for the next job (rolled back; tests/jobs/test_in_process.py).
             self.perform_job(job, queue, execution)
         finally:
-            self._stop_beats()
+            self.beats.stop()
         self.set_state(WorkerStatus.IDLE)
 
     def handle_execution_ended(self, job: Job, queue: Queue, heartbeat_ttl: int) -> None:
         # Both a success and a failure are recorded after this: the beats end first.
-        self._stop_beats()
+        self.beats.stop()
         super().handle_execution_ended(job, queue, heartbeat_ttl)
-
-    def _stop_beats(self) -> None:
-        if self._beats is not None:
-            self._beats.stop()
-            self._beats = None
 
     def kill_horse(self, sig: signal.Signals = SHUTDOWN_SIGNAL) -> None:
         # With no horse, RQ's kill_horse would signal the worker's own process group.
@@ -109,7 +124,9 @@ class PortalWorker(Worker):
 
     def main_work_horse(self, job: Job, queue: Queue) -> None:
         """In a forked horse: a pool of its own, leaving the parent's connections open for it
-        (SQLAlchemy's way after a fork, `dispose(close=False)`)."""
+        (SQLAlchemy's way after a fork, `dispose(close=False)`), and no share in the parent's
+        beats (their thread did not come along, and their lock may have been held)."""
+        self._beats = None
         if AppContextJob.app is not None:
             with AppContextJob.app.app_context():
                 db.engine.dispose(close=False)
