@@ -67,6 +67,9 @@ def _tender_fields(form: TenderForm) -> dict:
             "w_quality",
             "estimated_value",
             "max_awards",
+            "expected_week13_rate",
+            "expected_week26_rate",
+            "clawback_days",
         ):
             fields[f"lots.{number}.{name}"] = lot[name]
     return fields
@@ -81,7 +84,19 @@ def _lot_terms(lot) -> tender_service.LotTerms:
         w_price=lot.w_price.data,
         w_quality=lot.w_quality.data,
         max_awards=lot.max_awards.data,
+        **_milestone_shares(lot),
     )
+
+
+def _milestone_shares(lot) -> dict:
+    """A lot's milestone prices as the service takes them; none unless the lot asks for them."""
+    if not lot.milestone_prices.data:
+        return {}
+    return {
+        "expected_week13_rate": lot.expected_week13_rate.data / HUNDRED,
+        "expected_week26_rate": lot.expected_week26_rate.data / HUNDRED,
+        "clawback_days": lot.clawback_days.data,
+    }
 
 
 @bp.route("/tenders/new", methods=["GET", "POST"])

@@ -44,6 +44,20 @@ def _percent(label, default=None, maximum=Decimal(100), message=PERCENT_RANGE):
     )
 
 
+def _share(label):
+    """An expected share of participants in percent, asked for only with milestone prices."""
+    return NumberField(
+        label, [Optional()], maximum=Decimal(100), units=("%",), range_message=PERCENT_RANGE
+    )
+
+
+def _clawback_days(label):
+    return IntegerField(
+        label,
+        validators=[Optional(), NumberRange(0, MOST_CLAWBACK_DAYS, _l("From 0 to 3660 days."))],
+    )
+
+
 def _weight(label, default):
     return NumberField(
         label,
@@ -139,6 +153,13 @@ class LotForm(PortalSubform):
             NumberRange(min=1, max=20, message=_l("From 1 to 20.")),
         ],
     )
+    # Milestone prices (DESIGN.md §15): the outcome rate is the share reaching the start.
+    milestone_prices = BooleanField(_l("Ask for milestone prices (13 and 26 weeks)"))
+    expected_week13_rate = _share(_l("Expected still in the job or education after 13 weeks (%)"))
+    expected_week26_rate = _share(_l("Expected still in the job or education after 26 weeks (%)"))
+    clawback_days = _clawback_days(
+        _l("Clawback days (a relapse within them takes a paid milestone back)")
+    )
 
 
 class TenderForm(PortalForm):
@@ -176,6 +197,10 @@ class TenderForm(PortalForm):
             if not entry.form.chosen.data:
                 for field in entry.form:
                     field.errors = []
+            elif entry.form.milestone_prices.data:
+                for share in (entry.form.expected_week13_rate, entry.form.expected_week26_rate):
+                    if share.data is None and not share.errors:
+                        share.errors = [_l("Give the expected share.")]
         if self.lots.entries and not self.chosen_lots():
             self.lots.errors = [_l("Choose at least one programme: each becomes a lot.")]
         else:
@@ -225,9 +250,8 @@ class ContractForm(PortalForm):
     # Milestone terms (DESIGN.md §15): the outcome bonus is the start milestone.
     week13 = money_field(_l("Job or education lasted 13 weeks"), required=False)
     week26 = money_field(_l("Job or education lasted 26 weeks"), required=False)
-    clawback_days = IntegerField(
-        _l("Clawback days (a relapse within them takes a paid milestone back)"),
-        validators=[Optional(), NumberRange(0, MOST_CLAWBACK_DAYS, _l("From 0 to 3660 days."))],
+    clawback_days = _clawback_days(
+        _l("Clawback days (a relapse within them takes a paid milestone back)")
     )
     predecessor_id = SelectField(_l("Continues the contract"), coerce=int, default=0)
     invoicing = SelectField(_l("Invoicing"), choices=INVOICING_TERMS, default="self_billing")
@@ -239,6 +263,10 @@ class BidForm(PortalForm):
     monthly_fee = money_field(_l("Monthly fee per participant"))
     hourly_rate = money_field(_l("Hourly rate"))
     outcome_bonus = money_field(_l("Outcome bonus (job or education)"))
+    # On a lot that asks for milestone prices (the outcome bonus is the start milestone); the
+    # service refuses a bid on such a lot without them.
+    week13 = money_field(_l("Job or education lasted 13 weeks"), required=False)
+    week26 = money_field(_l("Job or education lasted 26 weeks"), required=False)
     confirmed = HiddenField()
 
 

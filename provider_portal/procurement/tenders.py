@@ -238,6 +238,16 @@ def retender():
     ), answer_status(form, problem)
 
 
+def _milestones_given(form: BidForm, lot) -> bool:
+    """A lot that asks for milestone prices needs both later amounts before the bid is shown back."""
+    if not lot.milestone_prices:
+        return True
+    for amount in (form.week13, form.week26):
+        if amount.data is None:
+            amount.errors = [*amount.errors, _("Give the amount.")]
+    return form.week13.data is not None and form.week26.data is not None
+
+
 @bp.route("/tenders/<int:tender_id>/lots/<int:lot_id>/bid", methods=["GET", "POST"])
 @allow("provider")
 def bid(tender_id: int, lot_id: int):
@@ -251,16 +261,26 @@ def bid(tender_id: int, lot_id: int):
         (b for b in service.visible_bids(db.session, v, found, now) if b.lot_id == lot_id), None
     )
     form = BidForm(obj=mine)
+    if mine is not None and request.method == "GET":
+        form.week13.data, form.week26.data = mine.week13_amount, mine.week26_amount
     problem = None
     # A valid bid is first shown back as it will be stored; "change" returns to the form.
     step = "change" if "change" in request.form else form.confirmed.data
-    if form.validate_on_submit() and step not in ("yes", "change"):
+    valid = form.validate_on_submit() and _milestones_given(form, lot)
+    if valid and step not in ("yes", "change"):
         return render_template(
             "procurement/tenders/bid_confirm.html", tender=found, lot=lot, form=form, bid=mine
         )
-    if form.validate_on_submit() and step == "yes":
+    if valid and step == "yes":
+        later = (("week13", form.week13.data), ("week26", form.week26.data))
         prices = service.BidPrices(
-            form.monthly_fee.data, form.hourly_rate.data, form.outcome_bonus.data
+            form.monthly_fee.data,
+            form.hourly_rate.data,
+            form.outcome_bonus.data,
+            # Left empty, a milestone is left out: the service says which one the lot needs.
+            milestones=tuple((code, amount) for code, amount in later if amount is not None)
+            if lot.milestone_prices
+            else (),
         )
         try:
             service.submit_bid(db.session, actor(), v, tender_id, lot_id, prices, now)

@@ -335,9 +335,10 @@ def _write_reports(
 
 def _open_retender(session: Session, contracts: dict, users: dict, providers: dict) -> None:
     """The re-tender under way on 24 January 2019: the four special-effort agreements, one lot per
-    programme, contracts from 1 September 2019, its material put up while a draft, published with
+    programme (youth placement's asking for milestone prices), contracts from 1 September 2019,
+    its material put up while a draft, published with
     a deadline on 15 March 2019, then asked about and its material revised (`material`)."""
-    from ..tenders import publish, retender
+    from ..tenders import publish, retender, update_lot
 
     procurement = users["procurement"]
     actor = Actor(procurement.email, procurement.id)
@@ -352,6 +353,16 @@ def _open_retender(session: Session, contracts: dict, users: dict, providers: di
             plan.RETENDER_CREATED_AT,
             title=plan.RETENDER_TITLE,
             deadline_at=plan.RETENDER_DEADLINE,
+        )
+        lot = next(x for x in tender.lots if x.programme.code == plan.RETENDER_MILESTONE_LOT)
+        update_lot(
+            session,
+            actor,
+            viewer,
+            tender.id,
+            lot.id,
+            plan.RETENDER_MILESTONE_SHARES,
+            plan.RETENDER_CREATED_AT,
         )
     material.put_up_material(session, procurement, tender)
     with _stamped(session, plan.RETENDER_PUBLISHED_AT):

@@ -193,6 +193,17 @@ RETENDER_PUBLISHED_AT = datetime(2019, 1, 21, 9, 0, tzinfo=UTC)
 # Noon in Copenhagen on 15 March 2019 (winter time, UTC+1).
 RETENDER_DEADLINE = datetime(2019, 3, 15, 11, 0, tzinfo=UTC)
 RETENDER_TITLE = "Genudbud af særindsatsaftaler fra 1. september 2019"
+# The re-tender's lot priced by milestones (DESIGN.md §15), after Aarhus's model of paying for
+# results that last: the education and company placement of the young, whose result is a job or
+# an education that holds. Of the 15 % expected to leave for one (the lot's outcome rate), 10 %
+# are expected to still be in it after 13 weeks and 8 % after 26; a relapse within 91 days of a
+# paid milestone takes it back.
+RETENDER_MILESTONE_LOT = "youth-placement"
+RETENDER_MILESTONE_SHARES = {
+    "expected_week13_rate": Decimal("0.10"),
+    "expected_week26_rate": Decimal("0.08"),
+    "clawback_days": 91,
+}
 
 
 def at(day: date, hour: int) -> datetime:
