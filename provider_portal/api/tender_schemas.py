@@ -177,7 +177,8 @@ class TenderChange(Model):
 
 class LotChange(Model):
     """Changes to a draft's lot; fields left out stay as they are (null removes the estimated
-    value; the other fields take no null)."""
+    value, and null for both expected milestone shares and the clawback days stops asking for
+    milestone prices; the other fields take no null)."""
 
     # Left out, a field keeps its value (the defaults are never stored); sent, it must be one.
     title: str = Field(default=None, min_length=1, max_length=300)
