@@ -56,6 +56,14 @@ class RelapseForm(PortalForm):
     date = DayField(_l("Back on benefit from"), [InputRequired(_l("Give the date."))])
 
 
+def offer_milestones(form: ClaimForm, codes: list[str]) -> None:
+    """Only the later milestones the contract pays are offered, the first of them chosen; a
+    posted code it does not pay is left for the claim's rules to refuse in words."""
+    form.milestone.choices = [c for c in form.milestone.choices if c.value in codes]
+    if codes and not form.milestone.raw_data:  # asked for the page, not posted
+        form.milestone.data = codes[0]
+
+
 def offer_participants(form: ClaimForm, refs: list[str]) -> None:
     """The participants a claim may be about: those who left the contract for a job or education."""
     form.participant_ref.choices = [SelectChoice("", _l("Choose a participant"))] + [

@@ -17,6 +17,7 @@ from ..milestone_pages import (
     ClaimForm,
     RelapseForm,
     make_claim,
+    offer_milestones,
     offer_participants,
     record_posted_relapse,
 )
@@ -37,6 +38,8 @@ def _contract(contract_id: int):
 def _page(contract, claim_form: ClaimForm, relapse_form: RelapseForm, status: int = 200):
     refs = milestone_claims.positive_refs(db.session, viewer(), contract.id)
     offer_participants(claim_form, refs)
+    paid = sorted(m.code for m in contract.milestones)
+    offer_milestones(claim_form, paid)
     found = milestone_claims.claims_page(
         db.session,
         viewer(),
@@ -51,6 +54,7 @@ def _page(contract, claim_form: ClaimForm, relapse_form: RelapseForm, status: in
         claim_form=claim_form,
         relapse_form=relapse_form,
         refs=refs,
+        paid=paid,
         found=found,
         lapsed=milestone_claims.lapsed_ids(db.session, [c.id for c in found.items]),
     ), status

@@ -102,3 +102,34 @@ def test_procurement_verifies_and_rejects_claims_and_records_a_relapse(app):
     assert again.status_code == 422 and "allerede registreret" in _text(again)
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Relapse)) == 1
+
+
+def test_the_provider_is_offered_only_the_milestones_its_contract_pays(app):
+    from contracts.models import Contract, ContractMilestone
+
+    story = new_story(app)
+    january_exits(story)
+    provider = _client(app, "provider")
+    page = f"/provider/contracts/{story.contract_id}/milestones"
+    with app.app_context():
+        db.session.execute(
+            sa.delete(ContractMilestone).where(
+                ContractMilestone.contract_id == story.contract_id,
+                ContractMilestone.code == "week13",
+            )
+        )
+        db.session.commit()
+    shown = provider.get(page).get_data(as_text=True)
+    assert 'value="week26"' in shown and 'value="week13"' not in shown
+    # A contract paid by its outcome bonus alone, taking nothing back: nothing to claim or record.
+    with app.app_context():
+        db.session.execute(
+            sa.delete(ContractMilestone).where(ContractMilestone.contract_id == story.contract_id)
+        )
+        db.session.get(Contract, story.contract_id).clawback_days = None
+        db.session.commit()
+    shown = provider.get(page)
+    assert shown.status_code == 200
+    assert "betales alene med sin resultatbonus" in _text(shown)
+    assert "/claims" not in shown.get_data(as_text=True)
+    assert "/relapses" not in shown.get_data(as_text=True)
