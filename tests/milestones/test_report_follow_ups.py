@@ -10,6 +10,7 @@ from datetime import date
 from io import BytesIO
 
 import sqlalchemy as sa
+from openpyxl import Workbook
 
 from contracts.models import MilestoneClaim, MonthlyReport, ReportFollowUp
 from provider_portal.extensions import db
@@ -221,3 +222,38 @@ def test_a_relapse_recorded_before_acceptance_refuses_it_and_claims_nothing(app)
     assert [(e["line"], e["field"]) for e in body["errors"]] == [(len(lines), "milestone")]
     assert story.call("GET", url, "procurement")[1]["status"] == "submitted"
     assert _claims(app, story.contract_id) == []
+
+
+def test_an_xlsx_report_carries_follow_up_lines_with_excel_s_numbers_and_dates(app):
+    story = new_story(app)
+    january_exits(story)
+    story.on(date(2019, 5, 2))
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Deltager", "Timer planlagt", "Timer leveret", "Status", "Milepæl",
+                  "Arbejdsgiver", "Startdato", "Ugetimer"])  # fmt: skip
+    for name, ref in story.refs.items():
+        if name not in ("P1", "P3"):
+            sheet.append([ref, 10, 10, "Aktiv", None, None, None, None])
+    # Excel keeps the CVR number as a number, the day as a date, the hours as a float.
+    sheet.append([story.refs["P1"], None, None, "Opfølgning", "13 uger", 10403782,
+                  date(2019, 1, 16), 37.5])  # fmt: skip
+    data = BytesIO()
+    book.save(data)
+    url = f"/api/v1/contracts/{story.contract_id}/reports/{APRIL}"
+    sent = app.test_client().put(
+        url,
+        data=data.getvalue(),
+        headers={"Authorization": f"Bearer {story.tokens['provider']}"},
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    assert sent.status_code == 200, sent.get_json()
+    assert sent.get_json()["follow_ups"] == [
+        {
+            "participant_ref": story.refs["P1"],
+            "milestone": "week13",
+            "employer": "10403782",
+            "started_on": "2019-01-16",
+            "weekly_hours": "37.50",
+        }
+    ]
