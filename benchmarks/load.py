@@ -7,7 +7,8 @@ providers get a coordinator; gunicorn serves the portal with `--web-workers` pro
 workers take the month's aggregation, and locust (benchmarks/locustfile.py, in a process of its
 own) runs the sessions for `--seconds`: browsing, downloading the report template and uploading
 February's report through the page. Printed: p50/p95/p99 per kind of request, the error rate,
-the uploads answered against the reports stored (each stored once, whole), and whether the
+the uploads sent and answered against the reports stored (each stored once, whole; an upload
+still on its way when the sessions stop is stored without an answer), and whether the
 month was aggregated exactly once. `--json` prints the figures as JSON for the test in
 `make test` (tests/load), which runs a short version.
 """
@@ -150,7 +151,8 @@ def _failures(prefix: Path) -> list[str]:
 
 
 def _stored(app, accounts: dict) -> dict:
-    """The reports of the uploaded month: how many, how many twice, how many not whole."""
+    """The reports of the uploaded month: for which contracts, how many twice, how many not
+    whole."""
     from contracts.models import MonthlyReport, ReportLine
     from provider_portal.extensions import db
 
@@ -168,8 +170,31 @@ def _stored(app, accounts: dict) -> dict:
         ).all()
     return {
         "reports": len(rows),
+        "contracts": sorted(c for c, _r, _l in rows),
         "twice": sum(1 for _c, reports, _l in rows if reports > 1),
         "not_whole": sum(1 for c, reports, lines in rows if lines != expected[c] * reports),
+    }
+
+
+def _uploads(ledger: Path) -> dict:
+    """The uploads' ledger the sessions wrote: the contracts whose report was sent, and those
+    whose upload was answered as stored."""
+    sent, answered = set(), set()
+    if ledger.exists():
+        for line in ledger.read_text(encoding="utf-8").splitlines():
+            what, _, contract = line.partition(" ")
+            (sent if what == "sent" else answered).add(int(contract))
+    return {"sent": sorted(sent), "answered": sorted(answered)}
+
+
+def _accounted(uploads: dict, stored: dict) -> dict:
+    """Every report answered as stored is stored, and every one stored was sent; those stored
+    without an answer were on their way when the sessions stopped."""
+    sent, answered, kept = set(uploads["sent"]), set(uploads["answered"]), set(stored["contracts"])
+    return {
+        "answered_not_stored": len(answered - kept),
+        "stored_not_sent": len(kept - sent),
+        "in_flight_at_stop": len(kept - answered),
     }
 
 
@@ -234,6 +259,7 @@ def run(
             started = time.perf_counter()
             month_job = aggregation.start(MONTH, started_by=None)
         prefix = folder / "locust"
+        ledger = folder / "uploads.txt"
         locust = [sys.executable, "-m", "locust", "-f", str(ROOT / "benchmarks/locustfile.py")]
         locust += ["--headless", "--host", url, "-u", str(users), "-r", str(spawn_rate)]
         locust += [
@@ -247,7 +273,7 @@ def run(
         ]
         subprocess.run(  # nosec B603 # locust with fixed arguments, no shell
             locust,
-            env={**env, "LOAD_ACCOUNTS": str(accounts_file)},
+            env={**env, "LOAD_ACCOUNTS": str(accounts_file), "LOAD_UPLOADS": str(ledger)},
             cwd=ROOT,
             check=False,
             stdout=subprocess.DEVNULL,
@@ -255,6 +281,7 @@ def run(
         )
         month_seconds = _await_month(app, month_job, started)
         kinds = _stats(prefix)
+        uploads, stored = _uploads(ledger), _stored(app, accounts)
         requests = sum(k["requests"] for k in kinds.values())
         failures = sum(k["failures"] for k in kinds.values())
         return {
@@ -268,7 +295,9 @@ def run(
             "error_rate": failures / requests if requests else 1.0,
             "uploads_answered": kinds.get("upload: report", {}).get("requests", 0)
             - kinds.get("upload: report", {}).get("failures", 0),
-            "stored": _stored(app, accounts),
+            "uploads": uploads,
+            "stored": stored,
+            "accounted": _accounted(uploads, stored),
             "month": {**_aggregated(app, accounts["contracts"]), "seconds": month_seconds},
         }
 
@@ -306,11 +335,14 @@ def report(figures: dict) -> list[str]:
         f"{figures['requests']}); worst page p95 {worst:.0f} ms (target {PAGE_P95_TARGET_MS} ms)"
     )
     lines += [f"  failed: {failure}" for failure in figures["failed"]]
-    stored = figures["stored"]
+    stored, uploads, accounted = figures["stored"], figures["uploads"], figures["accounted"]
     lines.append(
-        f"  uploads answered {figures['uploads_answered']}; February reports stored "
-        f"{stored['reports']} (one per session that uploaded), stored twice {stored['twice']}, "
-        f"not whole {stored['not_whole']}"
+        f"  uploads answered {figures['uploads_answered']} (sessions that sent one "
+        f"{len(uploads['sent'])}, answered {len(uploads['answered'])}); February reports stored "
+        f"{stored['reports']}, stored twice {stored['twice']}, not whole {stored['not_whole']}; "
+        f"answered but not stored {accounted['answered_not_stored']}, stored but never sent "
+        f"{accounted['stored_not_sent']}, stored while their answer was on its way at the stop "
+        f"{accounted['in_flight_at_stop']}"
     )
     month = figures["month"]
     lines.append(

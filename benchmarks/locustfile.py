@@ -5,6 +5,10 @@ browses the home page, the invoices and the month's report page, downloads the r
 and now and then uploads the month's report through the page (CSRF token and all). The accounts
 come from the JSON file LOAD_ACCOUNTS names (benchmarks.load writes it); each person takes the
 next account, so sessions never share a provider, and sends its report once on arrival.
+
+Each upload is written to the ledger LOAD_UPLOADS names, when sent and when answered: locust
+records only answered requests, and one still on its way when the run stops is finished by the
+server all the same, so the reports stored are counted against the uploads sent and answered.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from locust import HttpUser, between, task
 
 _ACCOUNTS = json.loads(open(os.environ["LOAD_ACCOUNTS"], encoding="utf-8").read())  # noqa: SIM115
 _NEXT = itertools.count()
+_LEDGER = os.environ["LOAD_UPLOADS"]
 _CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 
 
@@ -85,6 +90,7 @@ class Coordinator(HttpUser):
     @task(1)
     def upload(self) -> None:
         page = self.client.get(self.report_path, name="page: report")
+        self.note("sent")
         with self.client.post(
             f"{self.report_path}/upload",
             data={"csrf_token": _token(page.text)},
@@ -96,8 +102,14 @@ class Coordinator(HttpUser):
             # A stored report answers by sending the person to its page.
             if answer.status_code == 302:
                 answer.success()
+                self.note("stored")
             else:
                 answer.failure(f"upload answered {answer.status_code}: {_problems(answer.text)}")
+
+    def note(self, what: str) -> None:
+        """One line in the uploads' ledger (appends of one short line each do not interleave)."""
+        with open(_LEDGER, "a", encoding="utf-8") as ledger:
+            ledger.write(f"{what} {self.account['contract_id']}\n")
 
     def account_csv(self) -> bytes:
         return self.account["csv"].encode("cp1252")

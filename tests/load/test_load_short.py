@@ -31,7 +31,12 @@ def test_sessions_and_a_month_together_lose_nothing_and_fail_nothing():
     assert figures["failures"] == 0, figures["failed"]
     # Each session sent its report on arrival: one stored report each, whole, none twice.
     assert figures["uploads_answered"] >= SESSIONS
-    assert figures["stored"] == {"reports": SESSIONS, "twice": 0, "not_whole": 0}
+    stored = figures["stored"]
+    assert (stored["reports"], stored["twice"], stored["not_whole"]) == (SESSIONS, 0, 0)
+    # Each answered upload is stored, and nothing is stored that was not sent.
+    assert figures["accounted"]["answered_not_stored"] == 0
+    assert figures["accounted"]["stored_not_sent"] == 0
+    assert len(figures["uploads"]["sent"]) == SESSIONS
     month = figures["month"]
     assert month["seconds"] is not None, "the month did not finish"
     assert (month["invoiced"], month["invoiced_twice"]) == (CONTRACTS, 0)
