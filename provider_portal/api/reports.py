@@ -171,7 +171,9 @@ def put_report(contract_id: int, month: Month):
     names and values may be written as the pages show them (Danish or English). A file body is
     read by its content: an xlsx workbook (the first sheet) or CSV text; a workbook with macros,
     an encrypted or damaged one is refused with 422 (413 beyond 10 MB or unpacked beyond 64 MB).
-    An invoiced report is corrected by sending it again: a new version."""
+    An invoiced report is corrected by sending it again: a new version. Follow-up lines (status
+    follow_up, with milestone, employer, started_on and weekly_hours; see the README) claim a
+    later milestone for a participant who left earlier, made when the report is accepted."""
     contract = _contract(contract_id)
     data = request.get_data(cache=False)  # 413 beyond the size limit
     if request.mimetype in ("application/json",) or request.mimetype.endswith("+json"):
@@ -282,7 +284,9 @@ def submit_report(contract_id: int, month: Month):
     conflicts="Only a submitted report can be accepted",
 )
 def accept_report(contract_id: int, month: Month):
-    """Locks the report; its exits end their enrolments."""
+    """Locks the report; its exits end their enrolments and its follow-up lines become
+    milestone claims, checked again today: 409 with every problem when one no longer holds (a
+    relapse or a claim recorded since), and the report stays submitted."""
     report = _report(_contract(contract_id), month)
     reports.accept(db.session, actor(), report, now=clock.now(), check_share=check_share())
     return StatusOut(status=report.status, version=report.version)
