@@ -189,6 +189,10 @@ STALLED_ERROR = N_(
 )
 
 
+# States a job waits in before a worker takes it, all "queued" to the people following it.
+WAITING_TO_RUN = (JobStatus.DEFERRED, JobStatus.SCHEDULED, JobStatus.READY_TO_ENQUEUE)
+
+
 def status(job_id: str, connection: Redis | None = None) -> dict[str, Any] | None:
     """The month job's status, progress, error and notice, for the API and the job page; None if unknown.
 
@@ -208,9 +212,7 @@ def status(job_id: str, connection: Redis | None = None) -> dict[str, Any] | Non
         "id": job.id,
         "month": job.meta.get("month"),
         "started_by": job.meta.get("started_by"),
-        "status": {JobStatus.DEFERRED: "queued", JobStatus.SCHEDULED: "queued"}.get(
-            state, str(state.value)
-        ),
+        "status": "queued" if state in WAITING_TO_RUN else str(state.value),
         "progress": {"done": done, "total": len(group)},
     }
     if state == JobStatus.FAILED:

@@ -62,7 +62,13 @@ FAILURE_TTL = 7 * 24 * 3600
 DOCUMENT_TTL = 3600
 JOB_ID = re.compile(r"^pdf-(statement-\d{1,9}-\d{4}-(0[1-9]|1[0-2])|budget-\d{4}|invoice-\d{1,9})$")
 SYSTEM_FINANCE = Viewer(user_id=None, role="finance")
-WAITING = (JobStatus.QUEUED, JobStatus.STARTED, JobStatus.DEFERRED, JobStatus.SCHEDULED)
+WAITING = (
+    JobStatus.QUEUED,
+    JobStatus.STARTED,
+    JobStatus.DEFERRED,
+    JobStatus.SCHEDULED,
+    JobStatus.READY_TO_ENQUEUE,
+)
 
 
 def statement_job_id(provider_id: int, month: str) -> str:

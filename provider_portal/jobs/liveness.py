@@ -36,7 +36,9 @@ MAINTENANCE_INTERVAL = 15
 # worker's last beat, so a dead worker's job is handed back when the worker is known dead.
 WORKER_TTL = 20
 HEARTBEAT_GRACE = timedelta(seconds=15)
-_WAITING = (JobStatus.QUEUED, JobStatus.SCHEDULED)
+# READY_TO_ENQUEUE: a dependent whose jobs are done, on its way from RQ's ready registry to
+# its queue (RQ 3.0); a worker's cleanup finishes the move should the one making it die.
+_WAITING = (JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.READY_TO_ENQUEUE)
 _ENDED = (JobStatus.FINISHED, JobStatus.FAILED, JobStatus.CANCELED, JobStatus.STOPPED)
 
 

@@ -94,3 +94,22 @@ def test_a_started_job_whose_worker_died_is_not_held(app, connection):
 
     fresh = AppContextJob.fetch("orphan", connection=connection)
     assert Liveness(connection).verdict(fresh) is Verdict.NOT_HELD
+
+
+def test_a_month_whose_jobs_are_done_and_is_on_its_way_to_its_queue_is_queued(app, connection):
+    """RQ 3 moves a dependent whose jobs are done through a ready registry on its way to its
+    queue (status ready_to_enqueue): the month is waiting to run, not stuck and not an error."""
+    from provider_portal.jobs import aggregation
+
+    month = queue("aggregation", connection).enqueue(
+        "provider_portal.jobs.queues.ping",
+        job_id=aggregation.month_job_id("2019-01"),
+        meta={"month": "2019-01", "started_by": None, "invoice_jobs": []},
+    )
+    month.set_status(JobStatus.READY_TO_ENQUEUE)
+    with app.app_context():
+        answer = aggregation.status(month.id, connection)
+    assert answer["status"] == "queued" and "error" not in answer
+    assert Liveness(connection).verdict(AppContextJob.fetch(month.id, connection=connection)) is (
+        Verdict.HELD
+    )
