@@ -163,6 +163,15 @@ def add_claim(
     return claim
 
 
+def not_left_for_work(ref: str) -> Problem:
+    """The participant has no positive exit from this contract: nothing to claim or relapse."""
+    return Problem(
+        N_("%(ref)s has not left this contract for a job or education"),
+        {"ref": ref[:40]},
+        field="participant_ref",
+    )
+
+
 def claim_problems(
     contract: Contract,
     ref: str,
@@ -178,15 +187,7 @@ def claim_problems(
     for a claim made by page or API (`make`) and one in a report's follow-up line
     (`report_claims`). `found` is the participant's `positive_enrolment`; a second claim of
     the same milestone is the caller's to find."""
-    problems: list[Problem] = []
-    if found is None:
-        problems.append(
-            Problem(
-                N_("%(ref)s has not left this contract for a job or education"),
-                {"ref": ref[:40]},
-                field="participant_ref",
-            )
-        )
+    problems: list[Problem] = [] if found is not None else [not_left_for_work(ref)]
     paid = {m.code for m in contract.milestones}
     if code in rules.CLAIMED_MILESTONES and code not in paid:
         problems.append(

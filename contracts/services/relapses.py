@@ -20,7 +20,7 @@ from ..rules.problems import N_, Problem
 from . import DomainError, Refused
 from .audit import Actor, record
 from .contract_register import get_contract
-from .milestone_claims import positive_enrolment
+from .milestone_claims import not_left_for_work, positive_enrolment
 from .scope import Viewer
 
 
@@ -47,15 +47,7 @@ def record_relapse(
     contract = get_contract(session, viewer, contract_id)  # NotFound for another's contract
     ref = (participant_ref or "").strip()
     found = positive_enrolment(session, contract.id, ref)
-    problems = []
-    if found is None:
-        problems.append(
-            Problem(
-                N_("%(ref)s has not left this contract for a job or education"),
-                {"ref": ref[:40]},
-                field="participant_ref",
-            )
-        )
+    problems = [] if found is not None else [not_left_for_work(ref)]
     if on > today:
         problems.append(Problem(N_("the day cannot be in the future"), field="date"))
     if found is not None:
