@@ -56,6 +56,13 @@ def _open_lines():
     return line, stmt
 
 
+def _line_values(participant, amount, item) -> tuple:
+    """A milestone or clawback line's values in LINE_COLUMNS' order: on the target invoice, no
+    report line, no days, base or hours; the amount as its bonus and its amount."""
+    target = sa.bindparam("target_invoice", type_=sa.Integer)
+    return (target, participant, sa.null(), ZERO, ZERO, ZERO, amount, amount, item)
+
+
 @cache
 def milestone_statement() -> sa.Insert:
     """INSERT … SELECT of the month's payable milestone claims (parameters: target_invoice,
@@ -75,17 +82,7 @@ def milestone_statement() -> sa.Insert:
     amount = from_hundredths(hundredths(terms.amount))
     return sa.insert(InvoiceLine.__table__).from_select(
         LINE_COLUMNS,
-        sa.select(
-            sa.bindparam("target_invoice", type_=sa.Integer),
-            claim.participant_id,
-            sa.null(),
-            ZERO,
-            ZERO,
-            ZERO,
-            amount,
-            amount,
-            claim.code,
-        )
+        sa.select(*_line_values(claim.participant_id, amount, claim.code))
         .join(terms, sa.and_(terms.contract_id == claim.contract_id, terms.code == claim.code))
         .where(
             claim.contract_id == sa.bindparam("contract_id"),
@@ -128,17 +125,7 @@ def clawback_statement() -> sa.Insert:
     amount = from_hundredths(-hundredths(line.bonus))
     return sa.insert(InvoiceLine.__table__).from_select(
         LINE_COLUMNS,
-        paid.with_only_columns(
-            sa.bindparam("target_invoice", type_=sa.Integer),
-            line.participant_id,
-            sa.null(),
-            ZERO,
-            ZERO,
-            ZERO,
-            amount,
-            amount,
-            item,
-        )
+        paid.with_only_columns(*_line_values(line.participant_id, amount, item))
         .outerjoin(ReportLine, sa.and_(line.item == "month", ReportLine.id == line.report_line_id))
         .outerjoin(
             claim,
