@@ -123,6 +123,34 @@ class AppContextJob(Job):
             finally:
                 db.session.remove()
 
+    def dependencies_are_met(
+        self,
+        parent_job: Job | None = None,
+        pipeline=None,
+        exclude_job_id: str | None = None,
+        refresh_job_status: bool = True,
+    ) -> bool:
+        """RQ's check, after one that can only say no sooner. RQ reads every dependency's status
+        each time one of them finishes: a month job waiting on 100 contract jobs cost 200 Redis
+        commands per contract job (5 ms, issue 16). The jobs are taken about in the order they
+        were enqueued, so the last one still waiting is read first, under the same WATCH that
+        RQ's check puts on every dependency: if it changes before the caller's transaction
+        ends, the caller reads again, as with RQ's check."""
+        if pipeline is not None and parent_job is not None and self._dependency_ids:
+            pipeline.watch(*[self.key_for(i) for i in self._dependency_ids])
+            skip = {parent_job.id, exclude_job_id}
+            last = next((i for i in reversed(self._dependency_ids) if i not in skip), None)
+            if last is not None:
+                status = pipeline.hget(self.key_for(last), "status")
+                allowed = {JobStatus.FINISHED.value}
+                if self.allow_dependency_failures:
+                    allowed.add(JobStatus.FAILED.value)
+                if status is not None and status.decode() not in allowed:
+                    return False
+        return super().dependencies_are_met(
+            parent_job, pipeline, exclude_job_id, refresh_job_status
+        )
+
 
 def _job_budget() -> None:
     """A job's statements get JOB_STATEMENT_TIMEOUT instead of a web request's budget, for the
