@@ -11,7 +11,10 @@ through the same worker processes (same worker class, same queue).
 
 The machine shares its cores (`os.cpu_count()`, printed in the lines: 2 where this was
 written) with Redis, PostgreSQL and the benchmark itself, so more workers than cores
-mostly wait their turn; the figure is how the time falls from 1 to 2 to 4 workers.
+mostly wait their turn; the figure is how the time falls from 1 to 2 to 4 workers (the
+last line). On several workers the floor's no-op jobs run side by side too, but its bare
+SQL is one transaction on one connection, so the program can beat it (a ratio below 1):
+those lines show the time, the single worker's line the cost of the queue.
 Program and floor are measured in turns, ROUNDS times, and the fastest of each is kept
 (the least disturbed by the rest of the machine).
 """
