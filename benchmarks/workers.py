@@ -58,6 +58,23 @@ def _invoice_jobs(month: str) -> list:
     return [AppContextJob.fetch(i, connection=connection) for i in month_job.meta["invoice_jobs"]]
 
 
+def _forget_month(month: str) -> None:
+    """Delete the month's jobs of an earlier round, as if it were aggregated for the first
+    time (starting a month again deletes them itself, which a first start need not do)."""
+    from provider_portal.jobs import aggregation
+    from provider_portal.jobs.liveness import delete
+    from provider_portal.jobs.queues import AppContextJob, fetch, redis_connection
+
+    connection = redis_connection()
+    month_job = fetch(aggregation.month_job_id(month), connection)
+    if month_job is None:
+        return
+    ids = month_job.meta.get("invoice_jobs", [])
+    for job in [*AppContextJob.fetch_many(ids, connection=connection), month_job]:
+        if job is not None:
+            delete(job)
+
+
 def program(app, month: str) -> tuple[float, int]:
     """Seconds from starting the month until its last invoice job is done; how many jobs.
 
@@ -67,6 +84,7 @@ def program(app, month: str) -> tuple[float, int]:
     from provider_portal.jobs.queues import AppContextJob, redis_connection
 
     with app.app_context():
+        _forget_month(month)
         started = time.perf_counter()
         month_job_id = aggregation.start(month, started_by=None)
         jobs = _invoice_jobs(month)
