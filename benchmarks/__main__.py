@@ -3,13 +3,13 @@
 import logging
 import warnings
 
-from . import aggregation, benchmark_export, ingestion, pdf
+from . import aggregation, benchmark_export, ingestion, milestones, pdf
 
 
 def main() -> None:
     warnings.simplefilter("ignore")
     logging.disable(logging.INFO)  # migration chatter
-    for benchmark in (ingestion, aggregation, pdf, benchmark_export):
+    for benchmark in (ingestion, aggregation, milestones, pdf, benchmark_export):
         for line in benchmark.run():
             print(line, flush=True)
 

@@ -65,3 +65,27 @@ def postgres_app() -> Iterator[Flask]:
 
         with app.app_context():
             db.engine.dispose()
+
+
+def on_both_databases(run_on: Callable[[Flask, str], list[str]]) -> list[str]:
+    """`run_on(app, dialect)` on a fresh SQLite file, then on a throwaway PostgreSQL."""
+    out = []
+    with sqlite_app() as (app, _):
+        out += run_on(app, "sqlite")
+    with postgres_app() as app:
+        out += run_on(app, "postgresql")
+    return out
+
+
+def analyze(engine, dialect: str) -> None:
+    """Fresh planner statistics after the bulk inserts (and, on PostgreSQL, a vacuum)."""
+    import sqlalchemy as sa
+
+    if dialect == "postgresql":
+        with engine.connect() as connection:
+            connection.execution_options(isolation_level="AUTOCOMMIT").execute(
+                sa.text("VACUUM ANALYZE")
+            )
+    else:
+        with engine.begin() as connection:
+            connection.execute(sa.text("ANALYZE"))
