@@ -76,7 +76,7 @@ def add_milestones(
     """Milestone terms, exits, claims and relapses for contracts made by `make_reports` over the
     same months (see the module); `leaving` the share who leave early. Flushes; the caller
     commits."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # nosec B311 # seeded benchmark data, reproducible on purpose
     months = months_between(first_month, last_month)
     end = parse_month(last_month)[1]
     terms = _add_terms(session, contract_ids)

@@ -21,12 +21,9 @@ import sqlalchemy as sa
 
 from benchmarks.aggregation import DAYS, FLOOR_HEADERS, FLOOR_LINES, FLOOR_TOTALS
 
-LINE_COLUMNS = (
-    "invoice_id, participant_id, report_line_id, days, base_fee, hours_amount, bonus, amount, item"
-)
-
-FLOOR_MILESTONES = f"""
-INSERT INTO invoice_line ({LINE_COLUMNS})
+FLOOR_MILESTONES = """
+INSERT INTO invoice_line (invoice_id, participant_id, report_line_id, days, base_fee,
+                          hours_amount, bonus, amount, item)
 SELECT i.id, mc.participant_id, NULL, 0, 0, 0, m.ore / 100.0, m.ore / 100.0, mc.code
 FROM milestone_claim mc
 JOIN (SELECT contract_id, code, CAST(round(amount * 100) AS BIGINT) AS ore FROM contract_milestone) m
@@ -43,8 +40,9 @@ SINCE_MILESTONE = {
     "postgresql": "rp.relapsed_on - {day}",
 }
 
-FLOOR_CLAWBACKS = f"""
-INSERT INTO invoice_line ({LINE_COLUMNS})
+FLOOR_CLAWBACKS = """
+INSERT INTO invoice_line (invoice_id, participant_id, report_line_id, days, base_fee,
+                          hours_amount, bonus, amount, item)
 SELECT i.id, x.participant_id, NULL, 0, 0, 0, -x.ore / 100.0, -x.ore / 100.0, x.item
 FROM (
   SELECT pi.contract_id, pl.participant_id, CAST(round(pl.bonus * 100) AS BIGINT) AS ore,
@@ -65,7 +63,7 @@ FROM (
       WHERE status = 'rejected' AND decided_on <= :last)
     AND pl.item IN ('month', 'week13', 'week26') AND pl.bonus > 0
     AND ((mc.status = 'rejected' AND mc.decided_on <= :last)
-         OR {{since}} <= coalesce(c.clawback_days, -1))
+         OR {since} <= coalesce(c.clawback_days, -1))
 ) x
 JOIN invoice i ON i.contract_id = x.contract_id AND i.month = :month
 WHERE NOT EXISTS (
