@@ -172,7 +172,9 @@ def _read_word(text: str | None, known: dict[str, str], refusal: str) -> str | N
 
 def read_status(text: str | None, words: ReportWords = ENGLISH) -> str | None:
     """active or exited (or follow_up), also as the pages show them (aktiv, afgået)."""
-    refusal = N_("'%(value)s' is not a status (active or exited; aktiv or afgået)")
+    refusal = N_(
+        "'%(value)s' is not a status (active, exited or follow_up; aktiv, afgået or opfølgning)"
+    )
     return _read_word(text, words.statuses, refusal)
 
 

@@ -119,6 +119,9 @@ def test_a_word_the_pages_do_not_show_is_still_refused_with_the_words_allowed():
     problems = {(p.line, p.field): p for p in read.problems}
     assert set(problems) == {(2, "exit_reason"), (3, "status")}
     assert "is not an exit reason" in problems[2, "exit_reason"].template
+    # Every status a line may have is named, the follow-up lines' too.
+    assert "follow_up" in problems[3, "status"].template
+    assert "opfølgning" in problems[3, "status"].template
 
 
 def test_a_header_the_pages_do_not_show_is_still_an_unknown_column():
