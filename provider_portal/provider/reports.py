@@ -26,6 +26,7 @@ from contracts.rules.report_checks import Enrolled
 from contracts.rules.report_format import read_json
 from contracts.rules.report_xlsx import read_upload
 from contracts.services import DomainError, report_lines, reports
+from contracts.services.report_claims import stored_follow_ups
 from contracts.services.report_months import ContractMonth, contract_month
 
 from .. import clock, transaction
@@ -180,6 +181,7 @@ def _page(
         "provider/report.html",
         state=state,
         lines=lines,
+        follow_ups=stored_follow_ups(db.session, state.report.id) if state.report else [],
         report_form=report_form
         or (_report_form(state.enrolled, state.report) if changeable(state) else None),
         upload_form=UploadForm(),

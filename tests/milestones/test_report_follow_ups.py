@@ -136,8 +136,16 @@ def test_a_danish_csv_from_the_page_carries_follow_up_lines_made_claims_on_accep
         content_type="multipart/form-data",
     )
     assert sent.status_code == 302, html.unescape(sent.get_data(as_text=True))
-    token = csrf_token(provider.get(page).get_data(as_text=True))
+    stored = provider.get(page).get_data(as_text=True)
+    # The provider reads back the claims its report carries, before and after submitting it.
+    own = " ".join(html.unescape(stored).split())
+    assert "Når indkøb godkender rapporten, oprettes disse krav" in own
+    assert f'{story.refs["P1"]}</th> <td>13 uger</td> <td class="num">17-04-2019</td>' in own
+    token = csrf_token(stored)
     assert provider.post(page + "/submit", data={"csrf_token": token}).status_code == 302
+    assert "Milepæle krævet i opfølgningslinjer" in html.unescape(
+        provider.get(page).get_data(as_text=True)
+    )
 
     procurement = app.test_client()
     assert login(procurement, "procurement@example.dk").status_code == 302
