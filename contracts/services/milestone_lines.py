@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, aliased
 
 from ..models import Contract, Invoice, InvoiceLine, MilestoneClaim, Relapse, ReportLine
 from ..models.milestones import ContractMilestone
+from ..rules.milestones import CLAIMED_MILESTONES
 from .sql import day_number, from_hundredths, hundredths
 
 ZERO = sa.literal(0)
@@ -72,6 +73,9 @@ def milestone_statement() -> sa.Insert:
     paid = paid.with_only_columns(paid_line.id).where(
         paid_line.participant_id == claim.participant_id,
         paid_line.item == claim.code,
+        # Said again as a constant, so PostgreSQL keeps only the milestone lines of the
+        # contract's invoices when it hashes them, not every participant's month (issue 20's bench).
+        paid_line.item.in_(CLAIMED_MILESTONES),
         paid_line.invoice_id != sa.bindparam("target_invoice"),
     )
     lapsed = sa.select(Relapse.id).where(
