@@ -6,7 +6,9 @@ job per contract, `month_done` after each month); the floor is benchmarks.milest
 hand-written SQL, which prices the milestones and clawbacks too. Before each month, program
 or floor, the claims procurement rejects after payment by the month's end are rejected (not
 timed): the invoices read a claim's status as it is when they run. Both must give the same
-invoices, lines by kind and totals, to the øre.
+invoices, lines by kind and totals, to the øre. They run in turns, BENCH_ROUNDS times (3), and
+the fastest of each is kept: on a shared machine the floor's few large statements varied from
+22 to 58 s on PostgreSQL from one run to the next.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import time
 
 import sqlalchemy as sa
 
-from benchmarks import aggregation, milestone_data
+from benchmarks import aggregation, milestone_data, workers
 from benchmarks.common import analyze, on_both_databases, result_line
 from benchmarks.milestone_floor import floor_month
 
@@ -36,10 +38,13 @@ def make_year(session) -> milestone_data.Milestones:
 
 
 def reset(engine, made: milestone_data.Milestones) -> None:
-    """No invoices, every report accepted, the claims rejected after payment not yet rejected."""
+    """No invoices, every report accepted, the claims rejected after payment not yet rejected;
+    vacuumed, so that whichever runs next does not wade through the deleted lines' index entries
+    (on PostgreSQL they made the next year's lines a third slower)."""
     aggregation._reset(engine)
     with engine.begin() as connection:
         milestone_data.unreject(connection, made)
+    analyze(engine, engine.dialect.name)
 
 
 def year(engine, made, months: list[str], invoice_month) -> float:
@@ -85,13 +90,15 @@ def run_on(app, dialect: str) -> list[str]:
         db.session.commit()
         engine = db.engine
         report_lines = db.session.scalar(sa.text("SELECT count(*) FROM report_line"))
-    analyze(engine, dialect)
-    reset(engine, made)
-    program = program_year(app, engine, made, months)
-    program_result = invoiced(engine)
-    reset(engine, made)
-    floor = floor_year(engine, dialect, made, months)
-    aggregation._agree(program_result, invoiced(engine))
+    programs, floors = [], []
+    for _ in range(workers.ROUNDS):  # in turns, the fastest of each kept (a busy machine)
+        reset(engine, made)
+        programs.append(program_year(app, engine, made, months))
+        program_result = invoiced(engine)
+        reset(engine, made)
+        floors.append(floor_year(engine, dialect, made, months))
+        aggregation._agree(program_result, invoiced(engine))
+    program, floor = min(programs), min(floors)
     size = (
         f"{aggregation.CONTRACTS}x{aggregation.PARTICIPANTS}x{len(months)} "
         f"= {report_lines} lines, {made.describe()}"
