@@ -21,7 +21,7 @@ def still_started(app, job_id: str) -> bool:
         )
 
 
-def kill_mid_month_and_finish(app, month: str, target: str, today: str) -> None:
+def kill_mid_month_and_finish(app, month: str, target: str, today: str = "2019-01-24") -> None:
     """Start `month`, kill the worker while `target` runs, and see the month finish on a new one."""
     token = procurement_token(app)
     api = app.test_client()

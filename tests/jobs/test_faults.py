@@ -10,7 +10,6 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
-from rq.job import JobStatus
 
 from benchmarks.data import make_reports
 from contracts.models import Invoice, InvoiceLine, Score
@@ -18,6 +17,7 @@ from provider_portal.extensions import db
 from provider_portal.jobs import aggregation, liveness, queues
 from tests.factories import make_report, sample_report
 from tests.jobs.benchmark_month import PROCUREMENT, expected_totals, procurement_token
+from tests.jobs.mid_month_kill import kill_mid_month_and_finish
 from tests.jobs.workers import (
     kill_worker,
     start_worker,
@@ -45,14 +45,6 @@ def make_month(app) -> list[int]:
             ids += make_reports(db.session, count, participants, MONTH, MONTH, first=first)
         db.session.commit()
     return ids
-
-
-def still_started(app, job_id: str) -> bool:
-    with app.app_context():
-        return (
-            queues.AppContextJob.fetch(job_id, connection=queues.redis_connection()).get_status()
-            == JobStatus.STARTED
-        )
 
 
 def assert_one_right_invoice_per_contract(app, expected: dict[int, Decimal]) -> None:
@@ -91,40 +83,7 @@ def test_a_worker_killed_mid_month_is_replaced_and_the_month_finishes_within_a_m
     kill the month is done, with exactly one right invoice per contract."""
     contract_ids = make_month(any_app)
     expected = expected_totals(any_app)
-    token = procurement_token(any_app)
-    api = any_app.test_client()
-    headers = {"Authorization": f"Bearer {token}"}
-    url, redis_url = any_app.config["DATABASE_URL"], any_app.config["REDIS_URL"]
-
-    worker = start_worker(url, redis_url, "aggregation")
-    started = api.post("/api/v1/aggregations", json={"month": MONTH}, headers=headers)
-    assert started.status_code == 202, started.get_json()
-    job_id = started.get_json()["job_id"]
-    target = MOMENTS[moment](contract_ids)
-    wait_until_started(any_app, target)
-    kill_worker(worker)
-    killed = time.monotonic()
-    assert still_started(any_app, target), f"{target} ended before the kill landed"
-
-    replacement = start_worker(url, redis_url, "aggregation")
-    asked = []
-    try:
-        while True:
-            answer = api.get(f"/api/v1/jobs/{job_id}", headers=headers).get_json()
-            if answer["status"] == "finished":
-                break
-            assert answer["status"] not in ("failed", "stalled"), answer
-            assert time.monotonic() - killed < 60, (
-                f"a minute after the kill: {answer}, asked {asked}"
-            )
-            again = api.post("/api/v1/aggregations", json={"month": MONTH}, headers=headers)
-            assert again.status_code in (202, 409), again.get_json()
-            asked.append(again.status_code)
-            if again.status_code == 202:
-                job_id = again.get_json()["job_id"]
-            time.sleep(2)
-    finally:
-        stop_worker(replacement)
+    kill_mid_month_and_finish(any_app, MONTH, MOMENTS[moment](contract_ids))
     assert_one_right_invoice_per_contract(any_app, expected)
 
 
