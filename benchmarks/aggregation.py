@@ -17,7 +17,7 @@ import time
 import sqlalchemy as sa
 
 from benchmarks import workers
-from benchmarks.common import result_line
+from benchmarks.common import analyze, result_line
 
 CONTRACTS = int(os.environ.get("BENCH_CONTRACTS", 100))
 PARTICIPANTS = int(os.environ.get("BENCH_PARTICIPANTS", 1000))
@@ -135,14 +135,7 @@ def run_on(app, dialect: str) -> list[str]:
         make_reports(db.session, CONTRACTS, PARTICIPANTS, *MONTHS)
         db.session.commit()
         engine = db.engine
-        if dialect == "postgresql":
-            with engine.connect() as connection:
-                connection.execution_options(isolation_level="AUTOCOMMIT").execute(
-                    sa.text("VACUUM ANALYZE")
-                )
-        else:
-            with engine.begin() as connection:
-                connection.execute(sa.text("ANALYZE"))
+        analyze(engine, dialect)
     lines = []
     per_line, floors, results = {}, {}, {}
     for label, chosen in (("month", months[:1]), ("year", months)):

@@ -8,9 +8,24 @@ import time
 
 from rq.job import JobStatus
 
+from benchmarks.data import make_reports
 from provider_portal.jobs import queues
 from tests.jobs.benchmark_month import procurement_token
 from tests.jobs.workers import kill_worker, start_worker, stop_worker, wait_until_started
+
+
+def kill_test_contracts(session, first: str, last: str, small: int, large: int) -> list[int]:
+    """24 contracts with reports from `first` to `last`, in the order their jobs are enqueued;
+    the second and the last are large, so that a kill can land while their jobs run."""
+    ids = []
+    for start, count, participants in (
+        (0, 1, small),
+        (1, 1, large),
+        (2, 21, small),
+        (23, 1, large),
+    ):
+        ids += make_reports(session, count, participants, first, last, first=start)
+    return ids
 
 
 def still_started(app, job_id: str) -> bool:

@@ -16,11 +16,11 @@ from datetime import date
 import sqlalchemy as sa
 
 from benchmarks import milestone_data
-from benchmarks.data import make_reports
 from benchmarks.milestone_floor import floor_month
 from benchmarks.milestones import program_year
 from contracts.rules.periods import months_between, parse_month
 from provider_portal.extensions import db
+from tests.jobs.mid_month_kill import kill_test_contracts
 
 FIRST, MONTH = "2019-01", "2019-07"
 JULY_ENDED = date(2019, 8, 5)
@@ -56,14 +56,7 @@ def make_milestone_months(app) -> list[int]:
     claims rejected after payment by July's end rejected. Returns the contract ids."""
     months = months_between(FIRST, MONTH)
     with app.app_context():
-        ids = []
-        for first, count, participants in (
-            (0, 1, SMALL),
-            (1, 1, LARGE),
-            (2, 21, SMALL),
-            (23, 1, LARGE),
-        ):
-            ids += make_reports(db.session, count, participants, FIRST, MONTH, first=first)
+        ids = kill_test_contracts(db.session, FIRST, MONTH, SMALL, LARGE)
         made = milestone_data.add_milestones(db.session, ids, FIRST, MONTH, leaving=LEAVING)
         db.session.commit()
         engine = db.engine

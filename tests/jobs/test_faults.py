@@ -11,13 +11,12 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from benchmarks.data import make_reports
 from contracts.models import Invoice, InvoiceLine, Score
 from provider_portal.extensions import db
 from provider_portal.jobs import aggregation, liveness, queues
 from tests.factories import make_report, sample_report
 from tests.jobs.benchmark_month import PROCUREMENT, expected_totals, procurement_token
-from tests.jobs.mid_month_kill import kill_mid_month_and_finish
+from tests.jobs.mid_month_kill import kill_mid_month_and_finish, kill_test_contracts
 from tests.jobs.workers import (
     kill_worker,
     start_worker,
@@ -35,14 +34,7 @@ def make_month(app) -> list[int]:
     """24 contracts in the order their jobs are enqueued; the second and the last are large, so
     that a kill can land while their jobs run."""
     with app.app_context():
-        ids = []
-        for first, count, participants in (
-            (0, 1, SMALL),
-            (1, 1, LARGE),
-            (2, 21, SMALL),
-            (23, 1, LARGE),
-        ):
-            ids += make_reports(db.session, count, participants, MONTH, MONTH, first=first)
+        ids = kill_test_contracts(db.session, MONTH, MONTH, SMALL, LARGE)
         db.session.commit()
     return ids
 
