@@ -145,7 +145,9 @@ class InvoiceLine(Base):
     invoice_id: Mapped[int] = mapped_column(sa.ForeignKey("invoice.id"), index=True)
     # Indexed: the outcome bonus looks up whether a participant was paid one before.
     participant_id: Mapped[int] = mapped_column(sa.ForeignKey("participant.id"), index=True)
-    report_line_id: Mapped[int | None] = mapped_column(sa.ForeignKey("report_line.id"))
+    # Indexed: replacing a draft deletes its report lines, and each deletion checks that no
+    # invoice line names it; unindexed, that scans every invoice line there is (issue 16).
+    report_line_id: Mapped[int | None] = mapped_column(sa.ForeignKey("report_line.id"), index=True)
     days: Mapped[int]
     base_fee: Mapped[Money]
     hours_amount: Mapped[Money]

@@ -1,0 +1,164 @@
+"""The figures `make load` prints (benchmarks/load.py): locust's percentiles per kind of
+request, what failed, the uploads sent and answered against the reports stored, and the month's
+invoices."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import sqlalchemy as sa
+
+MONTH = "2019-01"  # aggregated while people work
+UPLOAD_MONTH = "2019-02"  # the month the coordinators report
+PAGE_P95_TARGET_MS = 200
+
+
+def locust_stats(prefix: Path) -> dict:
+    """Locust's own percentiles and counts per kind of request, from its CSV."""
+    kinds = {}
+    with open(f"{prefix}_stats.csv", encoding="utf-8") as file:
+        for row in csv.DictReader(file):
+            if row["Name"] == "Aggregated":
+                continue
+            kinds[row["Name"]] = {
+                "requests": int(row["Request Count"]),
+                "failures": int(row["Failure Count"]),
+                "p50": float(row["50%"]),
+                "p95": float(row["95%"]),
+                "p99": float(row["99%"]),
+            }
+    return kinds
+
+
+def locust_failures(prefix: Path) -> list[str]:
+    """What failed, as locust saw it: kind, error and how often."""
+    with open(f"{prefix}_failures.csv", encoding="utf-8") as file:
+        return [f"{r['Name']}: {r['Error']} ({r['Occurrences']}x)" for r in csv.DictReader(file)]
+
+
+def stored_reports(app, accounts: dict) -> dict:
+    """The reports of the uploaded month: for which contracts, how many twice, how many not
+    whole."""
+    from contracts.models import MonthlyReport, ReportLine
+    from provider_portal.extensions import db
+
+    expected = {p["contract_id"]: p["lines"] for p in accounts["people"]}
+    with app.app_context():
+        rows = db.session.execute(
+            sa.select(
+                MonthlyReport.contract_id,
+                sa.func.count(sa.distinct(MonthlyReport.id)),
+                sa.func.count(ReportLine.id),
+            )
+            .outerjoin(ReportLine, ReportLine.report_id == MonthlyReport.id)
+            .where(MonthlyReport.month == UPLOAD_MONTH)
+            .group_by(MonthlyReport.contract_id)
+        ).all()
+    return {
+        "reports": len(rows),
+        "contracts": sorted(c for c, _r, _l in rows),
+        "twice": sum(1 for _c, reports, _l in rows if reports > 1),
+        "not_whole": sum(1 for c, reports, lines in rows if lines != expected[c] * reports),
+    }
+
+
+def uploads_sent(ledger: Path) -> dict:
+    """The uploads' ledger the sessions wrote: the contracts whose report was sent, and those
+    whose upload was answered as stored."""
+    sent, answered = set(), set()
+    if ledger.exists():
+        for line in ledger.read_text(encoding="utf-8").splitlines():
+            what, _, contract = line.partition(" ")
+            (sent if what == "sent" else answered).add(int(contract))
+    return {"sent": sorted(sent), "answered": sorted(answered)}
+
+
+def accounted(uploads: dict, stored: dict) -> dict:
+    """Every report answered as stored is stored, and every one stored was sent; those stored
+    without an answer were on their way when the sessions stopped."""
+    sent, answered, kept = set(uploads["sent"]), set(uploads["answered"]), set(stored["contracts"])
+    return {
+        "answered_not_stored": len(answered - kept),
+        "stored_not_sent": len(kept - sent),
+        "in_flight_at_stop": len(kept - answered),
+    }
+
+
+def invoiced(app, contracts: list[int]) -> dict:
+    from contracts.models import Invoice
+    from provider_portal.extensions import db
+
+    with app.app_context():
+        per_contract = db.session.execute(
+            sa.select(Invoice.contract_id, sa.func.count())
+            .where(Invoice.month == MONTH)
+            .group_by(Invoice.contract_id)
+        ).all()
+    return {
+        "contracts": len(contracts),
+        "invoiced": len(per_contract),
+        "invoiced_twice": sum(1 for _c, n in per_contract if n > 1),
+    }
+
+
+def collect(app, accounts: dict, prefix: Path, ledger: Path) -> dict:
+    """Locust's figures per kind of request and the reports sent, answered and stored."""
+    kinds = locust_stats(prefix)
+    uploads, stored = uploads_sent(ledger), stored_reports(app, accounts)
+    requests = sum(k["requests"] for k in kinds.values())
+    failures = sum(k["failures"] for k in kinds.values())
+    upload = kinds.get("upload: report", {})
+    return {
+        "kinds": kinds,
+        "requests": requests,
+        "failures": failures,
+        "failed": locust_failures(prefix),
+        "error_rate": failures / requests if requests else 1.0,
+        "uploads_answered": upload.get("requests", 0) - upload.get("failures", 0),
+        "uploads": uploads,
+        "stored": stored,
+        "accounted": accounted(uploads, stored),
+    }
+
+
+def report(figures: dict) -> list[str]:
+    """The lines `make load` prints."""
+    month = figures["month"]
+    meanwhile = (
+        f"a month of {month['contracts']} contracts aggregated by "
+        f"{figures['aggregation_workers']} RQ workers (nice {figures['nice']}) meanwhile"
+        if month
+        else "no month aggregated meanwhile"
+    )
+    lines = [
+        f"load: {figures['users']} provider sessions for {figures['seconds']} s against gunicorn "
+        f"({figures['web_workers']} workers) on PostgreSQL, {meanwhile}"
+    ]
+    for name, kind in sorted(figures["kinds"].items()):
+        lines.append(
+            f"  {name:28} {kind['requests']:6d} requests  p50 {kind['p50']:6.0f} ms  "
+            f"p95 {kind['p95']:6.0f} ms  p99 {kind['p99']:6.0f} ms  failures {kind['failures']}"
+        )
+    pages = [k for n, k in figures["kinds"].items() if n.startswith("page: ")]
+    worst = max((k["p95"] for k in pages), default=0.0)
+    lines.append(
+        f"  error rate {figures['error_rate']:.2%} ({figures['failures']} of "
+        f"{figures['requests']}); worst page p95 {worst:.0f} ms (target {PAGE_P95_TARGET_MS} ms)"
+    )
+    lines += [f"  failed: {failure}" for failure in figures["failed"]]
+    stored, uploads, accounted = figures["stored"], figures["uploads"], figures["accounted"]
+    lines.append(
+        f"  uploads answered {figures['uploads_answered']} (sessions that sent one "
+        f"{len(uploads['sent'])}, answered {len(uploads['answered'])}); February reports stored "
+        f"{stored['reports']}, stored twice {stored['twice']}, not whole {stored['not_whole']}; "
+        f"answered but not stored {accounted['answered_not_stored']}, stored but never sent "
+        f"{accounted['stored_not_sent']}, stored while their answer was on its way at the stop "
+        f"{accounted['in_flight_at_stop']}"
+    )
+    if month:
+        lines.append(
+            f"  month: {month['invoiced']} of {month['contracts']} contracts invoiced, "
+            f"{month['invoiced_twice']} twice, in {month['seconds'] or float('nan'):.1f} s"
+        )
+    return lines
