@@ -7,20 +7,26 @@ the øre, as long as nothing it reads changes in between (an outcome bonus paid 
 month's invoice meanwhile, or the contract's terms). For a correction of an invoiced report
 the month's open invoice is credited whole by a credit note and the new invoice replaces it:
 the preview names both and the difference. Three statements, however many lines.
+
+A contract paid by milestones (DESIGN.md §15) gets its milestone and clawback lines too, from
+the very selects `milestone_lines` inserts them with: the month's own lines taken as the
+invoice's, and other months' open invoices as they stand (one statement more).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from ..models import Contract, Invoice, MonthlyReport
+from ..models import Contract, Invoice, MonthlyReport, Participant
 from ..rules.pricing import PricedLine, invoice_totals
-from .invoicing import not_credited, priced_lines, pricing_parameters
-from .sql import decimal_from_hundredths, sum_hundredths
+from .invoicing import not_credited, paid_by_milestones, priced_lines, pricing_parameters
+from .milestone_lines import clawback_select, milestone_select, open_lines
+from .sql import decimal_from_hundredths, hundredths, sum_hundredths
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,15 @@ class Credited:
 
 
 @dataclass(frozen=True)
+class LaterLine:
+    """A milestone paid (`week13`, `week26`) or taken back (`clawback_*`) on the invoice."""
+
+    participant_ref: str
+    item: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
 class InvoicePreview:
     """The invoice the report will give, its lines by report line id, and what it replaces."""
 
@@ -43,6 +58,7 @@ class InvoicePreview:
     vat: Decimal
     total: Decimal
     lines: dict[int, PricedLine]
+    milestone_lines: list[LaterLine]
     credited: list[Credited]
     # Net invoiced to the contract before this invoice (credit notes deducted, the credited
     # invoices left out), and whether this one takes the contract past its ceiling.
@@ -79,7 +95,11 @@ def preview(session: Session, report: MonthlyReport, contract: Contract) -> Invo
         )
         for row in rows
     }
-    net, vat, total = invoice_totals([line.amount for line in lines.values()], contract.vat_rate)
+    later = _milestone_lines(session, report) if paid_by_milestones(contract) else []
+    net, vat, total = invoice_totals(
+        [line.amount for line in lines.values()] + [line.amount for line in later],
+        contract.vat_rate,
+    )
     credited = [
         Credited(invoice.id, invoice.number, invoice.net, invoice.vat, invoice.total)
         for invoice in session.scalars(
@@ -107,7 +127,53 @@ def preview(session: Session, report: MonthlyReport, contract: Contract) -> Invo
         vat=vat,
         total=total,
         lines=lines,
+        milestone_lines=later,
         credited=credited,
         invoiced_before=invoiced_before,
         exceeds_ceiling=invoiced_before + net > contract.ceiling,
+    )
+
+
+def _milestone_lines(session: Session, report: MonthlyReport) -> list[LaterLine]:
+    rows = session.execute(
+        _milestone_preview(), {**pricing_parameters(report), "target_invoice": 0}
+    ).all()
+    return [LaterLine(row.ref, row.item, decimal_from_hundredths(row.amount)) for row in rows]
+
+
+@cache
+def _milestone_preview() -> sa.Select:
+    """The milestone and clawback lines the report's invoice will get (parameters: those of
+    `priced_lines` and target_invoice, 0: there is no invoice yet).
+
+    Clawbacks take back what other months' open invoices paid and what this invoice is about
+    to pay: the report's outcome bonuses and the milestones just made payable."""
+    priced = priced_lines().subquery()
+    paying = milestone_select(other_months=True)
+    line, paid = open_lines(other_months=True)
+    cols = ("participant_id", "report_line_id", "item", "bonus")
+    already = paid.with_only_columns(
+        line.participant_id, line.report_line_id, line.item, hundredths(line.bonus)
+    )
+    month = sa.select(
+        priced.c.participant_id, priced.c.report_line_id, sa.literal("month"), priced.c.bonus
+    )
+    new = paying.subquery()
+    milestones = sa.select(
+        new.c.participant_id, new.c.report_line_id, new.c.item, hundredths(new.c.bonus)
+    )
+    source = sa.union_all(
+        *(
+            select.with_only_columns(
+                *(c.label(name) for c, name in zip(select.selected_columns, cols, strict=True))
+            )
+            for select in (already, month, milestones)
+        )
+    ).subquery("paid_lines")
+    taken = clawback_select(source.c, sa.select(source), source.c.bonus, other_months=True)
+    both = sa.union_all(paying, taken).subquery()
+    return (
+        sa.select(Participant.ref, both.c.item, hundredths(both.c.amount).label("amount"))
+        .join(Participant, Participant.id == both.c.participant_id)
+        .order_by(Participant.ref, both.c.item)
     )

@@ -103,7 +103,7 @@ def invoice_contract_month(
     session.add(invoice)
     session.flush()
     _insert_lines(session, invoice, report)
-    if _paid_by_milestones(contract):
+    if paid_by_milestones(contract):
         insert_milestone_lines(session, invoice, parse_month(month)[1])
     invoiced_before = _set_totals(session, invoice)
     invoice.exceeds_ceiling = invoiced_before + invoice.net > contract.ceiling
@@ -123,7 +123,7 @@ def invoice_contract_month(
     return invoice
 
 
-def _paid_by_milestones(contract: Contract) -> bool:
+def paid_by_milestones(contract: Contract) -> bool:
     """Whether the contract's terms pay later milestones or take paid ones back (DESIGN.md §15);
     one without either is invoiced exactly as before, with no statement more."""
     return contract.clawback_days is not None or bool(contract.milestones)

@@ -42,8 +42,11 @@ LINE_COLUMNS = [
 ]
 
 
-def _open_lines():
-    """The contract's lines on open invoices (no credit note credits them), and the alias."""
+def open_lines(other_months: bool = False):
+    """The contract's lines on open invoices (no credit note credits them), and the alias.
+
+    With `other_months`, only other months' invoices (parameter `month`): the reviewer's preview
+    sees the month as its aggregation will, once the month's open invoice is credited."""
     line, invoice, note = aliased(InvoiceLine), aliased(Invoice), aliased(Invoice)
     stmt = (
         sa.select(line)
@@ -54,6 +57,8 @@ def _open_lines():
             ~sa.select(note.id).where(note.credited_invoice_id == invoice.id).exists(),
         )
     )
+    if other_months:
+        stmt = stmt.where(invoice.month != sa.bindparam("month"))
     return line, stmt
 
 
@@ -61,15 +66,23 @@ def _line_values(participant, amount, item) -> tuple:
     """A milestone or clawback line's values in LINE_COLUMNS' order: on the target invoice, no
     report line, no days, base or hours; the amount as its bonus and its amount."""
     target = sa.bindparam("target_invoice", type_=sa.Integer)
-    return (target, participant, sa.null(), ZERO, ZERO, ZERO, amount, amount, item)
+    no_line = sa.cast(sa.null(), sa.Integer)  # typed, or PostgreSQL makes it text in a union
+    values = (target, participant, no_line, ZERO, ZERO, ZERO, amount, amount, item)
+    return tuple(value.label(name) for value, name in zip(values, LINE_COLUMNS, strict=True))
 
 
 @cache
 def milestone_statement() -> sa.Insert:
     """INSERT … SELECT of the month's payable milestone claims (parameters: target_invoice,
     contract_id, last)."""
+    return sa.insert(InvoiceLine.__table__).from_select(LINE_COLUMNS, milestone_select())
+
+
+def milestone_select(other_months: bool = False) -> sa.Select:
+    """The month's payable milestone claims as lines of the target invoice (see `open_lines`
+    for `other_months`)."""
     claim, terms = MilestoneClaim, ContractMilestone
-    paid_line, paid = _open_lines()
+    paid_line, paid = open_lines(other_months)
     paid = paid.with_only_columns(paid_line.id).where(
         paid_line.participant_id == claim.participant_id,
         paid_line.item == claim.code,
@@ -84,8 +97,7 @@ def milestone_statement() -> sa.Insert:
         claim.milestone_on > Relapse.relapsed_on,
     )
     amount = from_hundredths(hundredths(terms.amount))
-    return sa.insert(InvoiceLine.__table__).from_select(
-        LINE_COLUMNS,
+    return (
         sa.select(*_line_values(claim.participant_id, amount, claim.code))
         .join(terms, sa.and_(terms.contract_id == claim.contract_id, terms.code == claim.code))
         .where(
@@ -95,7 +107,7 @@ def milestone_statement() -> sa.Insert:
             terms.amount > 0,
             ~lapsed.exists(),
             ~paid.exists(),
-        ),
+        )
     )
 
 
@@ -103,8 +115,21 @@ def milestone_statement() -> sa.Insert:
 def clawback_statement() -> sa.Insert:
     """INSERT … SELECT of the milestones taken back on the target invoice (parameters:
     target_invoice, contract_id, last)."""
+    line, paid = open_lines()
+    return sa.insert(InvoiceLine.__table__).from_select(
+        LINE_COLUMNS, clawback_select(line, paid, hundredths(line.bonus))
+    )
+
+
+def clawback_select(line, paid: sa.Select, bonus, other_months: bool = False) -> sa.Select:
+    """The paid milestones taken back, as lines of the target invoice.
+
+    `paid` selects the paid lines from `line`, whose columns are participant_id, report_line_id,
+    item and bonus (`bonus` in whole øre); the aggregation's are the open invoices' lines, the
+    target invoice's included, and the preview adds the lines the invoice is about to get.
+    `other_months` as in `open_lines`, for the check that a milestone is not taken back twice.
+    """
     last = sa.bindparam("last", type_=sa.Date)
-    line, paid = _open_lines()
     claim = aliased(MilestoneClaim)
     clawback_days = (
         sa.select(Contract.clawback_days)
@@ -121,14 +146,13 @@ def clawback_statement() -> sa.Insert:
         day_number(Relapse.relapsed_on) - day_number(day) <= sa.func.coalesce(clawback_days, -1),
     )
     rejected = sa.and_(claim.status == "rejected", claim.decided_on <= last)
-    taken_line, taken = _open_lines()
+    taken_line, taken = open_lines(other_months)
     taken = taken.with_only_columns(taken_line.id).where(
         taken_line.participant_id == line.participant_id,
         taken_line.item == item,
     )
-    amount = from_hundredths(-hundredths(line.bonus))
-    return sa.insert(InvoiceLine.__table__).from_select(
-        LINE_COLUMNS,
+    amount = from_hundredths(-bonus)
+    return (
         paid.with_only_columns(*_line_values(line.participant_id, amount, item))
         .outerjoin(ReportLine, sa.and_(line.item == "month", ReportLine.id == line.report_line_id))
         .outerjoin(
@@ -141,12 +165,12 @@ def clawback_statement() -> sa.Insert:
         )
         .where(
             line.item.in_(("month", "week13", "week26")),
-            line.bonus > 0,
+            bonus > 0,
             # Only participants with a reason, so a contract without any costs two index probes.
             line.participant_id.in_(_participants_with_reasons(last)),
             sa.or_(rejected, relapsed.exists()),
             ~taken.exists(),
-        ),
+        )
     )
 
 

@@ -12,6 +12,7 @@ from flask import Flask
 
 from contracts.models import ApiToken
 from provider_portal.extensions import db
+from tests.pages import PageParts, text_of
 from tests.scenarios import two_providers
 
 TERMS = {
@@ -118,13 +119,19 @@ def new_story(app: Flask) -> Story:
     return story
 
 
-def report_month(story, month: str, lines: list[dict], day: date) -> None:
-    """The provider sends the month's report and procurement accepts it."""
+def submit_month(story, month: str, lines: list[dict], day: date) -> str:
+    """The provider sends the month's report; the report's address on the API."""
     story.on(day)
     url = f"/contracts/{story.contract_id}/reports/{month}"
     status, body = story.call("PUT", url, "provider", {"lines": lines})
     assert status == 200, body
     assert story.call("POST", url + "/submit", "provider")[0] == 200
+    return url
+
+
+def report_month(story, month: str, lines: list[dict], day: date) -> None:
+    """The provider sends the month's report and procurement accepts it."""
+    url = submit_month(story, month, lines, day)
     assert story.call("POST", url + "/accept", "procurement")[0] == 200
 
 
@@ -149,4 +156,34 @@ def january_exits(story) -> None:
         "2019-01",
         [line(ref, exits.get(name), reasons.get(name, "job")) for name, ref in story.refs.items()],
         date(2019, 2, 1),
+    )
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What procurement's review page says a report will invoice."""
+
+    amounts: dict[str, str]  # net, vat, total as the page writes them
+    lines: list[tuple[str, str, str, str]]  # participant name, item, its words, amount
+    credits: int  # credit notes for the month's invoices
+
+
+def previewed(client, story, month: str) -> Preview:
+    """Procurement's review page of the month's report, read as a reviewer reads it."""
+    response = client.get(f"/procurement/contracts/{story.contract_id}/reports/{month}")
+    assert response.status_code == 200
+    [section] = PageParts(response.get_data(as_text=True)).xpath("//section[@id='invoice-preview']")
+    names = {ref: name for name, ref in story.refs.items()}
+    return Preview(
+        amounts={c.get("data-amount"): text_of(c) for c in section.xpath(".//*[@data-amount]")},
+        lines=sorted(
+            (
+                names[text_of(row.xpath("th")[0])],
+                row.get("data-item"),
+                text_of(row.xpath("td")[0]),
+                text_of(row.xpath("td")[-1]),
+            )
+            for row in section.xpath(".//tr[@data-item]")
+        ),
+        credits=len(section.xpath(".//tr[@data-row='credit']")),
     )

@@ -19,7 +19,8 @@ hour, 2,000.00 at the exit to a job or education (start), 5,000.00 when it laste
 - P7: active all ten months.
 
 Every line delivers 10 hours. Each month is aggregated twice on a real worker; every invoice's
-net, VAT and total are checked against the amounts computed below, to the øre.
+net, VAT and total are checked against the amounts computed below, to the øre, and against what
+procurement's review page said the report would invoice before accepting it.
 """
 
 from __future__ import annotations
@@ -28,9 +29,10 @@ import time
 from datetime import date
 from decimal import Decimal
 
+from contracts.documents.formatting import money as written
 from tests.conftest import login
 from tests.jobs.workers import start_worker, stop_worker
-from tests.milestones.story import line, money, new_story, report_month
+from tests.milestones.story import line, money, new_story, previewed, submit_month
 
 FEE, HOURS, START, WEEK13, WEEK26 = (Decimal(v) for v in ("3100", "1000", "2000", "5000", "8000"))
 MONTHS = [f"2019-{m:02d}" for m in range(1, 11)]
@@ -157,6 +159,9 @@ def test_ten_months_of_milestones_claims_and_relapses_invoice_to_the_ore(any_app
     worker = start_worker(
         config["DATABASE_URL"], config["REDIS_URL"], "aggregation", today="2019-11-30"
     )
+    reviewer = any_app.test_client()
+    assert login(reviewer, "procurement@example.dk").status_code == 302
+    shown = {}
     try:
         left = set(story.refs)
         for month in MONTHS:
@@ -169,7 +174,9 @@ def test_ten_months_of_milestones_claims_and_relapses_invoice_to_the_ore(any_app
                 for name in sorted(left)
             ]
             following = date(2019, int(month[5:]) + 1, 1)
-            report_month(story, month, lines, following)
+            url = submit_month(story, month, lines, following)
+            shown[month] = previewed(reviewer, story, month)
+            assert story.call("POST", url + "/accept", "procurement")[0] == 200
             left -= set(exits)
             _aggregate(story, month)
             [invoice] = _invoices(story, month)
@@ -180,6 +187,12 @@ def test_ten_months_of_milestones_claims_and_relapses_invoice_to_the_ore(any_app
                 f"{vat:.2f}",
                 f"{net + vat:.2f}",
             ), month
+            # The reviewer saw this invoice, milestones and clawbacks included, to the øre.
+            assert shown[month].amounts == {
+                "net": written(net, "da"),
+                "vat": written(vat, "da"),
+                "total": written(net + vat, "da"),
+            }, month
             # Asked again, as finance may: the same one invoice, nothing added.
             _aggregate(story, month)
             assert _invoices(story, month) == [invoice], month
@@ -199,6 +212,16 @@ def test_ten_months_of_milestones_claims_and_relapses_invoice_to_the_ore(any_app
         if x["item"] != "month"
     ]
     assert sorted(taken) == [("P3", "clawback_week13", "-5000.00"), ("P5", "week13", "5000.00")]
+    # The reviewer saw the same lines before accepting.
+    assert [(n, item, amount) for n, item, _, amount in shown["2019-06"].lines] == [
+        ("P3", "clawback_week13", "-5.000,00"),
+        ("P5", "week13", "5.000,00"),
+    ]
+    assert [(n, item, amount) for n, item, _, amount in shown["2019-07"].lines] == [
+        ("P1", "week26", "8.000,00"),
+        ("P5", "clawback_week13", "-5.000,00"),
+    ]
+    assert shown["2019-08"].lines == []
     status, july = story.call(
         "GET", f"/invoices/{_invoices(story, '2019-07')[0]['id']}", "provider"
     )
