@@ -152,21 +152,28 @@ class Setting:
 
 
 def _servers(stack: ExitStack, setting: Setting, database_url: str, redis_url: str, folder: Path):
-    """gunicorn, answering, and the aggregation workers; returns the portal's address."""
+    """gunicorn, answering, and the aggregation workers; returns the portal's address, the
+    environment and the processes by group (for benchmarks.load_cpu)."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     gunicorn = [sys.executable, "-m", "gunicorn", "--workers", str(setting.web_workers)]
     gunicorn += ["--bind", f"127.0.0.1:{port}", "--timeout", "60", "provider_portal:create_app()"]
     env = _environment(database_url, redis_url, folder)
-    stack.enter_context(_process(gunicorn, env, folder / "gunicorn.log"))
+    groups = {
+        "web (gunicorn)": [
+            stack.enter_context(_process(gunicorn, env, folder / "gunicorn.log")).pid
+        ]
+    }
+    groups["aggregation workers"] = []
     _wait_for(f"{url}/login", time.monotonic() + 60)
     worker_env = _environment(database_url, redis_url, folder, name="worker")
     for n in range(setting.aggregation_workers):
         worker = [sys.executable, "worker.py", "aggregation", "default"]
         if setting.nice:
             worker = ["nice", "-n", str(setting.nice), *worker]
-        stack.enter_context(_process(worker, worker_env, folder / f"worker{n}.log"))
-    return url, env
+        process = stack.enter_context(_process(worker, worker_env, folder / f"worker{n}.log"))
+        groups["aggregation workers"].append(process.pid)
+    return url, env, groups
 
 
 def _sessions(setting: Setting, url: str, env: dict, accounts_file: Path, folder: Path) -> None:
@@ -190,6 +197,7 @@ def _sessions(setting: Setting, url: str, env: dict, accounts_file: Path, folder
 def run(setting: Setting) -> dict:
     """Set everything up, run the sessions and the month together, and return the figures."""
     from benchmarks.common import _migrated_app
+    from benchmarks.load_cpu import CpuAccount
     from benchmarks.load_waits import Sampler
     from provider_portal.jobs import aggregation
     from tests.backing_services import running_postgres, running_redis
@@ -204,7 +212,7 @@ def run(setting: Setting) -> dict:
         accounts = _seed(app, setting.contracts, setting.participants, setting.users)
         accounts_file = folder / "accounts.json"
         accounts_file.write_text(json.dumps(accounts), encoding="utf-8")
-        url, env = _servers(stack, setting, database_url, redis_url, folder)
+        url, env, groups = _servers(stack, setting, database_url, redis_url, folder)
         month_job = None
         if setting.aggregation_workers:
             with app.app_context():
@@ -213,7 +221,10 @@ def run(setting: Setting) -> dict:
         sampler = Sampler(database_url) if setting.watch else None
         if sampler:
             sampler.start()
+        cpu = CpuAccount(database_url, groups)
+        cpu.start()
         _sessions(setting, url, env, accounts_file, folder)
+        used = cpu.stop(reaped="locust")
         waits = sampler.stop() if sampler else None
         month = None
         if month_job:
@@ -223,6 +234,7 @@ def run(setting: Setting) -> dict:
             **{k: v for k, v in asdict(setting).items() if k != "watch"},
             **collect(app, accounts, folder / "locust", folder / "uploads.txt"),
             "month": month,
+            "cpu": used,
             "waits": waits.as_dict() if waits else None,
             "waits_summary": waits.summary() if waits else [],
         }

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from benchmarks.load_cpu import summary as cpu_summary
+
 MONTH = "2019-01"  # aggregated while people work
 UPLOAD_MONTH = "2019-02"  # the month the coordinators report
 PAGE_P95_TARGET_MS = 200
@@ -156,6 +158,7 @@ def report(figures: dict) -> list[str]:
         f"{accounted['stored_not_sent']}, stored while their answer was on its way at the stop "
         f"{accounted['in_flight_at_stop']}"
     )
+    lines += cpu_summary(figures["cpu"])
     if month:
         lines.append(
             f"  month: {month['invoiced']} of {month['contracts']} contracts invoiced, "
