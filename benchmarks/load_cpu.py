@@ -1,6 +1,6 @@
 """Where the machine's CPU went while `make load`'s sessions ran (issue 16): gunicorn, the
 aggregation workers, PostgreSQL's backends by whom they serve (`application_name`: web, worker)
-and its own processes, and locust, which shares the machine.
+and its own processes, locust, which shares the machine, and everything else that ran on it.
 
 With these, a slow page is told apart as our own code (gunicorn's share), the month's work
 (the workers' and their backends' share), or the load tool itself.
@@ -27,6 +27,13 @@ def _seconds(pid: int) -> float:
     except psutil.Error:
         return 0.0
     return times.user + times.system
+
+
+def _machine_busy() -> float:
+    """CPU seconds the whole machine spent on anything but idling (and waiting for disks)."""
+    times = psutil.cpu_times()._asdict()
+    busy = ("user", "nice", "system", "irq", "softirq", "steal")  # guest is counted in user
+    return sum(times.get(name, 0.0) for name in busy)
 
 
 def _children_seconds() -> float:
@@ -64,6 +71,7 @@ class CpuAccount:
     def start(self) -> None:
         self._before = self._snapshot()
         self._reaped = _children_seconds()
+        self._busy = _machine_busy()
         self._started = time.monotonic()
 
     def stop(self, reaped: str) -> dict:
@@ -73,6 +81,10 @@ class CpuAccount:
             earlier = self._before.get(pid, (group, 0.0))[1]
             used[group] = used.get(group, 0.0) + max(seconds - earlier, 0.0)
         used[reaped] = _children_seconds() - self._reaped
+        # Other people's processes on a shared machine (and the kernel) disturb the figures.
+        used["everything else on the machine"] = max(
+            _machine_busy() - self._busy - sum(used.values()), 0.0
+        )
         return {
             "seconds": time.monotonic() - self._started,
             "cores": os.cpu_count() or 1,
