@@ -3,14 +3,16 @@ month (issue 16, DESIGN.md §16), all on 127.0.0.1 and bounded in time.
 
 A throwaway PostgreSQL and Redis are started; the month 2019-01 of `--contracts` contracts of
 `--participants` each is made by bulk insert (benchmarks.data), `--users` of those contracts'
-providers get a coordinator; gunicorn serves the portal with `--web-workers` processes, two RQ
-workers take the month's aggregation, and locust (benchmarks/locustfile.py, in a process of its
+providers get a coordinator; gunicorn serves the portal with `--web-workers` processes,
+`--aggregation-workers` RQ workers (2; 0 for the pages alone) take the month's aggregation at
+`--nice` 10 as deploy/ runs them, and locust (benchmarks/locustfile.py, in a process of its
 own) runs the sessions for `--seconds`: browsing, downloading the report template and uploading
 February's report through the page. Printed: p50/p95/p99 per kind of request, the error rate,
 the uploads sent and answered against the reports stored (each stored once, whole; an upload
-still on its way when the sessions stop is stored without an answer), and whether the
-month was aggregated exactly once. `--json` prints the figures as JSON for the test in
-`make test` (tests/load), which runs a short version.
+still on its way when the sessions stop is stored without an answer), the CPU each part used
+(benchmarks.load_cpu), and whether the month was aggregated exactly once; with `--watch`,
+what the database's statements waited on (benchmarks.load_waits). `--json` prints the figures
+as JSON for the test in `make test` (tests/load), which runs a short version.
 """
 
 from __future__ import annotations
@@ -146,7 +148,7 @@ class Setting:
     # The month's aggregation workers and their CPU priority (`nice`, as deploy/ runs them);
     # 0 workers: no month aggregated, to tell our pages' own cost from the month's.
     aggregation_workers: int = 2
-    nice: int = 0
+    nice: int = 10
     spawn_rate: int = 10
     watch: bool = False  # sample what the database's statements wait on (benchmarks.load_waits)
 
