@@ -4,6 +4,7 @@ from . import (
     bid_files,  # noqa: F401,E402  (a bid's files register on the blueprint)
     contract_actions,  # noqa: F401,E402  (a contract's extension and referral register on the blueprint)
     contract_documents,  # noqa: F401,E402  (a contract's documents register on the blueprint)
+    draft_edit,  # noqa: F401,E402  (a draft tender's edit page registers on the blueprint)
     entry,  # noqa: F401,E402  (a new tender and a contract entered directly register on the blueprint)
     invoices,  # noqa: F401,E402  (the attestation queue and the attestation register on the blueprint)
     milestones,  # noqa: F401,E402  (the milestone claims and relapses register on the blueprint)

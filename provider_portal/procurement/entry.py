@@ -9,20 +9,17 @@ user's language with 422, and a page that is refused stores nothing.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
 from contracts.models import Programme
-from contracts.rules import tendering as rules
 from contracts.rules.milestones import CLAIMED_MILESTONES
 from contracts.services import DomainError, contract_lists
 from contracts.services import contract_register as register
 from contracts.services import providers as provider_service
 from contracts.services import tenders as tender_service
-from contracts.services.contract_register import ContractRefused, ContractTerms
+from contracts.services.contract_register import ContractTerms
 from contracts.services.programmes import all_programmes
 
 from .. import clock, transaction
@@ -30,73 +27,25 @@ from ..extensions import db
 from ..formatting import programme_name
 from ..i18n import say
 from ..security import actor, allow, viewer
+from . import tender_terms as terms_of
 from .forms import ContractForm, TenderForm
-from .problems import show_problems
 from .views import bp
 
-HUNDRED = Decimal(100)
-
-
-def _refused(error: DomainError, fields: dict) -> list[str]:
-    """Put a refusal next to its fields; return what belongs to no field."""
-    transaction.rollback()
-    problems = error.problems if isinstance(error, ContractRefused) else [error]
-    return show_problems(problems, fields)
-
+HUNDRED = terms_of.HUNDRED
 
 # --- a new tender ---
 
 
 def _tender_fields(form: TenderForm) -> dict:
     """The service's problem names mapped to this form's fields (lots.N.x: the N-th chosen lot)."""
-    fields = {
-        "title": form.title,
-        "procedure": form.procedure,
-        "contract_kind": form.contract_kind,
-        "deadline": form.deadline,
-        "contract_start_date": form.contract_start_on,
-        "contract_end_date": form.contract_end_on,
-        "contract_max_end_date": form.contract_max_end_on,
-    }
+    fields = terms_of.tender_fields(form)
     for number, lot in enumerate(form.chosen_lots(), start=1):
-        for name in (
-            "programme",
-            "expected_hours",
-            "expected_outcome_rate",
-            "w_price",
-            "w_quality",
-            "estimated_value",
-            "max_awards",
-            "expected_week13_rate",
-            "expected_week26_rate",
-            "clawback_days",
-        ):
-            fields[f"lots.{number}.{name}"] = lot[name]
+        fields.update(terms_of.lot_fields(lot, f"lots.{number}"))
     return fields
 
 
 def _lot_terms(lot) -> tender_service.LotTerms:
-    return tender_service.LotTerms(
-        programme=lot.programme.data,
-        estimated_value=lot.estimated_value.data,
-        expected_hours=lot.expected_hours.data,
-        expected_outcome_rate=lot.expected_outcome_rate.data / HUNDRED,
-        w_price=lot.w_price.data,
-        w_quality=lot.w_quality.data,
-        max_awards=lot.max_awards.data,
-        **_milestone_shares(lot),
-    )
-
-
-def _milestone_shares(lot) -> dict:
-    """A lot's milestone prices as the service takes them; none unless the lot asks for them."""
-    if not lot.milestone_prices.data:
-        return {}
-    return {
-        "expected_week13_rate": lot.expected_week13_rate.data / HUNDRED,
-        "expected_week26_rate": lot.expected_week26_rate.data / HUNDRED,
-        "clawback_days": lot.clawback_days.data,
-    }
+    return tender_service.LotTerms(programme=lot.programme.data, **terms_of.lot_changes(lot))
 
 
 @bp.route("/tenders/new", methods=["GET", "POST"])
@@ -113,7 +62,7 @@ def new_tender():
         status = 422
         if form.validate():
             now = clock.now()
-            deadline = rules.copenhagen_time(form.deadline.data) if form.deadline.data else None
+            deadline = terms_of.deadline(form)
             # create_tender accepts any deadline for a draft (publishing refuses a past one); a
             # new tender is refused one already past, shown with the service's own problems.
             deadline_passed = deadline is not None and deadline <= now
@@ -130,7 +79,7 @@ def new_tender():
             try:
                 tender = tender_service.create_tender(db.session, actor(), viewer(), terms, now)
             except DomainError as error:
-                problems = _refused(error, _tender_fields(form))
+                problems = terms_of.refused(error, _tender_fields(form))
                 status = error.status
             else:
                 if not deadline_passed:
@@ -232,7 +181,7 @@ def new_contract():
                     db.session, actor(), viewer(), terms, clock.today()
                 )
             except DomainError as error:
-                problems = _refused(error, _contract_fields(form))
+                problems = terms_of.refused(error, _contract_fields(form))
                 status = error.status
             else:
                 flash(

@@ -1,4 +1,5 @@
-"""The procurement entry forms: providers, a new tender with its lots, a contract entered directly.
+"""The procurement entry forms: providers, a new tender with its lots (and a draft's changes), a
+contract entered directly.
 
 Forms check shape only (required, types, ranges); what the values mean (a CVR's check digit,
 weights adding up to 1, an end before a start) is the services' to decide, and their
@@ -186,15 +187,18 @@ class TenderForm(PortalForm):
     )
     lots = FieldList(FormField(LotForm))
 
+    def is_chosen(self, lot) -> bool:
+        return bool(lot.chosen.data)
+
     def chosen_lots(self) -> list:
         """The lot subforms whose programme is ticked, in programme order."""
-        return [entry.form for entry in self.lots if entry.form.chosen.data]
+        return [entry.form for entry in self.lots if self.is_chosen(entry.form)]
 
     def validate(self, extra_validators=None) -> bool:
         """Shape only; a programme left unticked is not checked, and at least one must be ticked."""
         super().validate(extra_validators)
         for entry in self.lots:
-            if not entry.form.chosen.data:
+            if not self.is_chosen(entry.form):
                 for field in entry.form:
                     field.errors = []
             elif entry.form.milestone_prices.data:
@@ -215,6 +219,21 @@ class TenderForm(PortalForm):
             elif field.errors:
                 return True
         return False
+
+
+class DraftLotForm(LotForm):
+    """A draft's lot as it stands: its programme is the lot's, not chosen again."""
+
+    chosen = None
+
+
+class DraftForm(TenderForm):
+    """A draft tender's terms and every one of its lots (no lot added or taken away here)."""
+
+    lots = FieldList(FormField(DraftLotForm))
+
+    def is_chosen(self, lot) -> bool:
+        return True
 
 
 class ContractForm(PortalForm):

@@ -35,6 +35,9 @@ SAMPLE_ARGUMENTS = {
 }
 # Pages with only these parameters show the demo's first contract, provider or token: found.
 FOUND_IN_THE_DEMO = {"contract_id", "provider_id", "token_id"}
+# Pages that answer 409 when the sample record is past the state they change: the demo's first
+# tender is no longer a draft.
+STATE_BOUND = {"procurement.edit_tender"}
 
 
 def _page_urls(app: Flask) -> list[tuple[str, str, bool]]:
@@ -119,7 +122,8 @@ def test_every_page_has_security_headers_and_no_inline_code(demo_app, client_as,
         elif allowed:
             # A sample id may be another provider's, or a document not made: not found, or on
             # its way (a PDF made on the queue), never refused and never an error.
-            assert response.status_code in (200, 302, 404), f"{role} {url}: {response.status_code}"
+            answers = (200, 302, 404, 409) if endpoint in STATE_BOUND else (200, 302, 404)
+            assert response.status_code in answers, f"{role} {url}: {response.status_code}"
         else:
             assert response.status_code == 403, (
                 f"{role} may not see {url}, got {response.status_code}"
