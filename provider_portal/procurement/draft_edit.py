@@ -105,5 +105,11 @@ def edit_tender(tender_id: int):
                 flash(_("The draft %(reference)s is saved.", reference=tender.reference), "success")
                 return redirect(url_for("procurement.tender", tender_id=tender.id))
     return render_template(
-        TEMPLATE, tender=tender, state=state, form=form, lots=lots, problems=problems
+        TEMPLATE,
+        tender=tender,
+        state=state,
+        form=form,
+        lots=lots,
+        problems=problems,
+        refused=status != 200,
     ), status

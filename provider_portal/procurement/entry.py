@@ -95,8 +95,13 @@ def new_tender():
             if deadline_passed:
                 form.deadline.errors = [_("The deadline has passed; set a deadline in the future.")]
     names = {p.code: p for p in programmes}
+    # A service's refusal marks fields after the form's own check, so the status tells.
     return render_template(
-        "procurement/tenders/new.html", form=form, programmes=names, problems=problems
+        "procurement/tenders/new.html",
+        form=form,
+        programmes=names,
+        problems=problems,
+        refused=status != 200,
     ), status
 
 

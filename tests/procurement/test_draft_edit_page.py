@@ -200,6 +200,7 @@ def test_weights_not_adding_up_are_refused_in_danish_and_nothing_is_changed(any_
     response = _post(staff, url, refused)
     assert response.status_code == 422
     text = _text(response)
+    assert "Intet er gemt endnu: ret de markerede felter nedenfor." in text
     # Both lots' problems at once, next to their fields, and the form keeps what was typed.
     assert "Vægtene for pris og kvalitet skal tilsammen give 1 (0,7 + 0,4 = 1,1)." in text
     assert "Vægtene for pris og kvalitet skal tilsammen give 1 (0,6 + 0,5 = 1,1)." in text
@@ -265,3 +266,14 @@ def test_the_edit_page_speaks_english_to_a_user_who_chose_it(app):
     refused = _post(staff, url, AS_STORED | {"lots-0-w_price": "0,7"})
     assert refused.status_code == 422
     assert "The price and quality weights must add up to 1 (0.7 + 0.4 = 1.1)." in _text(refused)
+
+
+def test_a_new_tender_refused_by_the_service_says_nothing_is_saved(app):
+    """The notice over the form comes with a service's refusal too, not only the form's own."""
+    set_clock(app, date(2019, 1, 24))
+    staff = logged_in_client(app, STAFF, "procurement")
+    response = _post(staff, "/procurement/tenders/new", NEW_TENDER | {"lots-2-w_price": "0,6"})
+    assert response.status_code == 422
+    text = _text(response)
+    assert "Intet er gemt endnu: ret de markerede felter nedenfor." in text
+    assert "Vægtene for pris og kvalitet skal tilsammen give 1 (0,6 + 0,5 = 1,1)." in text
