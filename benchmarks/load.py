@@ -30,6 +30,7 @@ import time
 import warnings
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.request import urlopen
 
@@ -218,7 +219,7 @@ def run(setting: Setting) -> dict:
         month_job = None
         if setting.aggregation_workers:
             with app.app_context():
-                started = time.perf_counter()
+                started = datetime.now(UTC)
                 month_job = aggregation.start(MONTH, started_by=None)
         sampler = Sampler(database_url) if setting.watch else None
         if sampler:
@@ -242,8 +243,9 @@ def run(setting: Setting) -> dict:
         }
 
 
-def _await_month(app, month_job_id: str, started: float) -> float | None:
-    """Seconds from asking for the month until it was done (None: not within 10 minutes)."""
+def _await_month(app, month_job_id: str, started: datetime) -> float | None:
+    """Seconds from asking for the month until its last job ended, as RQ recorded it (the
+    month usually ends before the sessions do); None: not done within 10 minutes."""
     from provider_portal.jobs.queues import AppContextJob, redis_connection
 
     with app.app_context():
@@ -253,7 +255,8 @@ def _await_month(app, month_job_id: str, started: float) -> float | None:
             if time.monotonic() > deadline or job.get_status() == "failed":
                 return None
             time.sleep(0.2)
-    return time.perf_counter() - started
+        job.refresh()
+    return ((job.ended_at or datetime.now(UTC)) - started).total_seconds()
 
 
 def main() -> None:
