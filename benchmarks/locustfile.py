@@ -1,7 +1,8 @@
 """The provider sessions of `make load` (run by locust in a process of its own, as gevent wants).
 
 Each simulated person is one provider's coordinator: logs in through the login form, then
-browses the home page, the invoices and the month's report page, downloads the report template,
+browses the home page, the invoices and the month's report page (and now and then its web form,
+a page of its own for a month this large), downloads the report template,
 and now and then uploads the month's report through the page (CSRF token and all). The accounts
 come from the JSON file LOAD_ACCOUNTS names (benchmarks.load writes it); each person takes the
 next account, so sessions never share a provider, and sends its report once on arrival.
@@ -82,6 +83,12 @@ class Coordinator(HttpUser):
     @task(3)
     def report(self) -> None:
         self.client.get(self.report_path, name="page: report")
+
+    @task(1)
+    def report_form(self) -> None:
+        # A large month's web form is a page of its own (issue 16): opened now and then, as most
+        # coordinators of many participants upload a file instead.
+        self.client.get(f"{self.report_path}/form", name="page: report form")
 
     @task(2)
     def template(self) -> None:
