@@ -3,6 +3,10 @@
 Both ways in end in the same reader (`read_json` for the form, `read_csv` for the file) and
 the same service (`contracts.services.reports.save_draft`) as the API, so every stored
 report looks the same and a bad report is refused whole with every problem listed.
+
+A month of more than LARGE_MONTH participants is not drawn whole on every view (issue 16): its
+web form is on a page of its own (`/form`, whose POST answers there with the problems) and its
+stored lines are paged, with the totals of all of them.
 """
 
 from __future__ import annotations
