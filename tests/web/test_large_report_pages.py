@@ -17,11 +17,10 @@ from provider_portal.provider.reports import LARGE_MONTH
 from tests.conftest import TEST_ACTOR, TEST_PASSWORD, login
 from tests.pages import PageParts
 from tests.scenarios import sample_scenario
-from tests.web.test_report_pages import _form_fields, _upload
+from tests.web.report_page_client import PAGE, form_fields, upload
 
 COUNT = LARGE_MONTH + 20  # three pages of lines: 50, 50 and 20
 REFS = [f"DL-{n:05d}" for n in range(1, COUNT + 1)]
-PAGE = "/provider/contracts/{}/reports/2019-01"
 FORM = PAGE + "/form"
 
 
@@ -98,7 +97,7 @@ def test_the_form_page_saves_a_draft_and_shows_a_bad_lines_problem_on_itself(app
     assert page.status_code == 200
     assert "Webformular for januar 2019" in PageParts(page.get_data(as_text=True)).text
     assert _reads(app) == {"provider.report_form"}
-    fields = _form_fields(page.get_data(as_text=True))
+    fields = form_fields(page.get_data(as_text=True))
     assert sorted(v for k, v in fields.items() if k.endswith("participant_ref")) == REFS
     for name in list(fields):
         if name.endswith("hours_planned"):
@@ -128,7 +127,7 @@ def test_the_form_page_saves_a_draft_and_shows_a_bad_lines_problem_on_itself(app
 
 def test_the_stored_lines_are_paged_with_the_totals_of_all_lines(app, large):
     client = _client(app)
-    assert _upload(client, large.contract_id, data=_report_csv()).status_code == 302
+    assert upload(client, large.contract_id, data=_report_csv()).status_code == 302
     planned = sum(_planned(n) for n in range(1, COUNT + 1))
     totals = [
         f"{planned:,}".replace(",", ".") + ",00",

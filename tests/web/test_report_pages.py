@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -14,9 +13,8 @@ from provider_portal.extensions import db
 from tests.conftest import TEST_ACTOR, TEST_PASSWORD, csrf_token, login
 from tests.pages import PageParts
 from tests.scenarios import SAMPLE_REFS, sample_scenario
+from tests.web.report_page_client import PAGE, SAMPLES, form_fields, upload
 
-SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
-PAGE = "/provider/contracts/{}/reports/2019-01"
 REVIEW = "/procurement/contracts/{}/reports/2019-01"
 
 
@@ -56,39 +54,6 @@ def _lines(app) -> list[tuple]:
         ).all()
 
 
-def _upload(client, contract_id, name=None, data=None, filename="report.csv"):
-    """Post one file as a browser does. The multipart body is built here, in memory: the test
-    client would spool a large one to a temporary file of its own."""
-    page = client.get(PAGE.format(contract_id))
-    token = csrf_token(page.get_data(as_text=True))
-    content = data if data is not None else (SAMPLES / name).read_bytes()
-    boundary = "----report-boundary-7MA4YWxkTrZu0gW"
-    body = (
-        (
-            f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{token}\r\n'
-            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
-            "Content-Type: text/csv\r\n\r\n"
-        ).encode()
-        + content
-        + f"\r\n--{boundary}--\r\n".encode()
-    )
-    return client.post(
-        PAGE.format(contract_id) + "/upload",
-        data=body,
-        content_type=f"multipart/form-data; boundary={boundary}",
-    )
-
-
-def _form_fields(html: str) -> dict[str, str]:
-    """The web form's fields as a browser would send them (inputs and selected options)."""
-    [form] = [
-        form
-        for form in PageParts(html).xpath("//form[starts-with(@action, '/provider/contracts/')]")
-        if form.get("action").endswith("/form")
-    ]
-    return dict(form.form_values())
-
-
 def test_month_page_lists_every_enrolled_participant_in_an_empty_form(app, scenario):
     client = _client(app, "koordinator@example.dk")
     response = client.get(PAGE.format(scenario.contract_id))
@@ -98,7 +63,7 @@ def test_month_page_lists_every_enrolled_participant_in_an_empty_form(app, scena
     assert "Indberetning for januar 2019" in text
     # January still runs on the portal's 24 January: nothing is missing yet.
     assert "Måneden er i gang" in text and "Mangler" not in text and "10-02-2019" in text
-    fields = _form_fields(html)
+    fields = form_fields(html)
     assert sorted(v for k, v in fields.items() if k.endswith("participant_ref")) == sorted(
         SAMPLE_REFS
     )
@@ -108,11 +73,11 @@ def test_month_page_lists_every_enrolled_participant_in_an_empty_form(app, scena
 @pytest.mark.usefixtures("january_ended")
 def test_good_upload_is_stored_then_prefills_the_form_and_can_be_submitted(app, scenario):
     client = _client(app, "koordinator@example.dk")
-    response = _upload(client, scenario.contract_id, "report-2019-01-excel-da.csv")
+    response = upload(client, scenario.contract_id, "report-2019-01-excel-da.csv")
     assert response.status_code == 302
     page = client.get(PAGE.format(scenario.contract_id)).get_data(as_text=True)
     assert "Kladde" in PageParts(page).text
-    fields = _form_fields(page)
+    fields = form_fields(page)
     first = next(k[: -len("participant_ref")] for k, v in fields.items() if v == "DL-4Q7K2")
     assert fields[first + "hours_delivered"] == "131.50"
     assert len(_lines(app)) == 7
@@ -126,16 +91,16 @@ def test_good_upload_is_stored_then_prefills_the_form_and_can_be_submitted(app, 
         actions = set(db.session.scalars(sa.select(AuditEvent.action)))
     assert {"report.saved", "report.submitted"} <= actions
     # A submitted report is not changed from the page.
-    again = _upload(client, scenario.contract_id, "report-2019-01-excel-da.csv")
+    again = upload(client, scenario.contract_id, "report-2019-01-excel-da.csv")
     assert again.status_code == 409
     assert "venter på behandling" in PageParts(again.get_data(as_text=True)).text
 
 
 def test_bad_upload_shows_every_problem_by_line_in_danish_and_keeps_the_draft(app, scenario):
     client = _client(app, "koordinator@example.dk")
-    _upload(client, scenario.contract_id, "report-2019-01-excel-da.csv")
+    upload(client, scenario.contract_id, "report-2019-01-excel-da.csv")
     before = _lines(app)
-    response = _upload(client, scenario.contract_id, "bad-report-2019-01.csv")
+    response = upload(client, scenario.contract_id, "bad-report-2019-01.csv")
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     lines = {int(n) for n in PageParts(html).xpath("//@data-line")}
@@ -149,7 +114,7 @@ def test_bad_upload_shows_every_problem_by_line_in_danish_and_keeps_the_draft(ap
 
 def test_the_hours_ceiling_in_a_problem_is_written_in_danish(app, scenario):
     client = _client(app, "koordinator@example.dk")
-    response = _upload(client, scenario.contract_id, "bad-report-2019-01.csv")
+    response = upload(client, scenario.contract_id, "bad-report-2019-01.csv")
     text = PageParts(response.get_data(as_text=True)).text
     assert "400 timer er over loftet på 163,86 t" in text
 
@@ -158,13 +123,13 @@ def test_an_unknown_exit_reason_is_answered_with_the_reasons_a_provider_may_writ
     """On a Danish page the reasons are the words the page shows (uddannelse, ydelse ophørt),
     not the API's codes; in English the codes."""
     client = _client(app, "koordinator@example.dk")
-    response = _upload(client, scenario.contract_id, "bad-report-2019-01.csv")
+    response = upload(client, scenario.contract_id, "bad-report-2019-01.csv")
     text = PageParts(response.get_data(as_text=True)).text
     assert "'vacation' er ikke en afgangsårsag (job, uddannelse, ydelse ophørt," in text
     assert "benefit_stopped" not in text
     page = client.get(PAGE.format(scenario.contract_id)).get_data(as_text=True)
     client.post("/language", data={"language": "en", "csrf_token": csrf_token(page)})
-    response = _upload(client, scenario.contract_id, "bad-report-2019-01.csv")
+    response = upload(client, scenario.contract_id, "bad-report-2019-01.csv")
     text = PageParts(response.get_data(as_text=True)).text
     assert "'vacation' is not an exit reason (job, education, benefit stopped," in text
 
@@ -172,7 +137,7 @@ def test_an_unknown_exit_reason_is_answered_with_the_reasons_a_provider_may_writ
 def test_form_saves_through_the_same_rules_and_shows_problems_next_to_the_line(app, scenario):
     client = _client(app, "koordinator@example.dk")
     page = client.get(PAGE.format(scenario.contract_id)).get_data(as_text=True)
-    fields = _form_fields(page)
+    fields = form_fields(page)
     for name in list(fields):
         if name.endswith("hours_planned"):
             fields[name] = "148"
@@ -200,7 +165,7 @@ def test_form_saves_through_the_same_rules_and_shows_problems_next_to_the_line(a
 @pytest.mark.usefixtures("january_ended")
 def test_procurement_accepts_and_exits_end_enrolments(app, scenario):
     provider = _client(app, "koordinator@example.dk")
-    _upload(provider, scenario.contract_id, "report-2019-01-excel-da.csv")
+    upload(provider, scenario.contract_id, "report-2019-01-excel-da.csv")
     page = provider.get(PAGE.format(scenario.contract_id)).get_data(as_text=True)
     provider.post(
         PAGE.format(scenario.contract_id) + "/submit", data={"csrf_token": csrf_token(page)}
@@ -233,7 +198,7 @@ def test_procurement_accepts_and_exits_end_enrolments(app, scenario):
 @pytest.mark.usefixtures("january_ended")
 def test_reject_needs_a_reason_and_sends_the_report_back(app, scenario):
     provider = _client(app, "koordinator@example.dk")
-    _upload(provider, scenario.contract_id, "report-2019-01-excel-da.csv")
+    upload(provider, scenario.contract_id, "report-2019-01-excel-da.csv")
     page = provider.get(PAGE.format(scenario.contract_id)).get_data(as_text=True)
     provider.post(
         PAGE.format(scenario.contract_id) + "/submit", data={"csrf_token": csrf_token(page)}
@@ -277,9 +242,9 @@ def test_another_providers_contract_is_404_and_posts_without_csrf_are_refused(ap
 
 def test_upload_refusals_are_clear_pages(app, scenario):
     client = _client(app, "koordinator@example.dk")
-    xlsx = _upload(client, scenario.contract_id, data=b"PK\x03\x04rest", filename="r.xlsx")
+    xlsx = upload(client, scenario.contract_id, data=b"PK\x03\x04rest", filename="r.xlsx")
     assert xlsx.status_code == 422 and "Excel" in PageParts(xlsx.get_data(as_text=True)).text
-    nothing = _upload(client, scenario.contract_id, data=b"", filename="")
+    nothing = upload(client, scenario.contract_id, data=b"", filename="")
     assert (
         nothing.status_code == 422
         and "Vælg én fil" in PageParts(nothing.get_data(as_text=True)).text
@@ -296,7 +261,7 @@ def test_upload_refusals_are_clear_pages(app, scenario):
     assert (
         two.status_code == 422 and "én fil ad gangen" in PageParts(two.get_data(as_text=True)).text
     )
-    big = _upload(client, scenario.contract_id, data=b"x" * (11 * 1024 * 1024))
+    big = upload(client, scenario.contract_id, data=b"x" * (11 * 1024 * 1024))
     assert big.status_code == 413
     assert "10 MB" in PageParts(big.get_data(as_text=True)).text
     assert _lines(app) == []
@@ -316,6 +281,6 @@ def test_uploads_are_never_written_to_disk(app, scenario, monkeypatch):
     client = _client(app, "koordinator@example.dk")
     good = (SAMPLES / "report-2019-01-excel-da.csv").read_bytes()
     # Padding past Werkzeug's 500 KB in-memory limit, as blank lines the reader skips.
-    response = _upload(client, scenario.contract_id, data=good + b"\r\n" * 400_000)
+    response = upload(client, scenario.contract_id, data=good + b"\r\n" * 400_000)
     assert response.status_code == 302
     assert len(_lines(app)) == 7
