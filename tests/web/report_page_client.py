@@ -42,3 +42,17 @@ def form_fields(html: str) -> dict[str, str]:
         if form.get("action").endswith("/form")
     ]
     return dict(form.form_values())
+
+
+def filled_with_one_bad_line(fields: dict[str, str], bad_ref: str) -> str:
+    """Fill the form in as a coordinator would (148 hours planned, 120,5 delivered on every
+    line), with `bad_ref`'s delivered hours at 400: over any month's ceiling. The bad line's
+    prefix of field names."""
+    for name in list(fields):
+        if name.endswith("hours_planned"):
+            fields[name] = "148"
+        elif name.endswith("hours_delivered"):
+            fields[name] = "120,5"
+    row = next(k[: -len("participant_ref")] for k, v in fields.items() if v == bad_ref)
+    fields[row + "hours_delivered"] = "400"
+    return row

@@ -17,7 +17,7 @@ from provider_portal.provider.reports import LARGE_MONTH
 from tests.conftest import TEST_ACTOR, TEST_PASSWORD, login
 from tests.pages import PageParts
 from tests.scenarios import sample_scenario
-from tests.web.report_page_client import PAGE, form_fields, upload
+from tests.web.report_page_client import PAGE, filled_with_one_bad_line, form_fields, upload
 
 COUNT = LARGE_MONTH + 20  # three pages of lines: 50, 50 and 20
 REFS = [f"DL-{n:05d}" for n in range(1, COUNT + 1)]
@@ -99,13 +99,7 @@ def test_the_form_page_saves_a_draft_and_shows_a_bad_lines_problem_on_itself(app
     assert _reads(app) == {"provider.report_form"}
     fields = form_fields(page.get_data(as_text=True))
     assert sorted(v for k, v in fields.items() if k.endswith("participant_ref")) == REFS
-    for name in list(fields):
-        if name.endswith("hours_planned"):
-            fields[name] = "148"
-        elif name.endswith("hours_delivered"):
-            fields[name] = "120,5"
-    row = next(k[: -len("participant_ref")] for k, v in fields.items() if v == "DL-00007")
-    fields[row + "hours_delivered"] = "400"
+    row = filled_with_one_bad_line(fields, "DL-00007")
     refused = client.post(FORM.format(large.contract_id), data=fields)
     assert refused.status_code == 422
     html = refused.get_data(as_text=True)

@@ -13,7 +13,13 @@ from provider_portal.extensions import db
 from tests.conftest import TEST_ACTOR, TEST_PASSWORD, csrf_token, login
 from tests.pages import PageParts
 from tests.scenarios import SAMPLE_REFS, sample_scenario
-from tests.web.report_page_client import PAGE, SAMPLES, form_fields, upload
+from tests.web.report_page_client import (
+    PAGE,
+    SAMPLES,
+    filled_with_one_bad_line,
+    form_fields,
+    upload,
+)
 
 REVIEW = "/procurement/contracts/{}/reports/2019-01"
 
@@ -138,13 +144,7 @@ def test_form_saves_through_the_same_rules_and_shows_problems_next_to_the_line(a
     client = _client(app, "koordinator@example.dk")
     page = client.get(PAGE.format(scenario.contract_id)).get_data(as_text=True)
     fields = form_fields(page)
-    for name in list(fields):
-        if name.endswith("hours_planned"):
-            fields[name] = "148"
-        elif name.endswith("hours_delivered"):
-            fields[name] = "120,5"
-    row = next(k[: -len("participant_ref")] for k, v in fields.items() if v == "DL-9XW3M")
-    fields[row + "hours_delivered"] = "400"
+    row = filled_with_one_bad_line(fields, "DL-9XW3M")
     response = client.post(PAGE.format(scenario.contract_id) + "/form", data=fields)
     assert response.status_code == 422
     html = response.get_data(as_text=True)
