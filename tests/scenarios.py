@@ -56,6 +56,18 @@ def sample_scenario(
     return SampleScenario(contract.programme_id, provider.id, contract.id, participants, enrolments)
 
 
+def other_provider_scenario(session) -> SampleScenario:
+    """Another provider with a contract (SÆR-OTHER) of one participant, DL-AAAAA: what a
+    provider's user must never see of."""
+    return sample_scenario(
+        session,
+        provider_name="Anden Leverandør ApS",
+        cvr="29403473",
+        refs=["DL-AAAAA"],
+        reference="SÆR-OTHER",
+    )
+
+
 def accepted_sample_month(app, contracts: int = 1) -> list[int]:
     """`contracts` copies of the sample contract, each with the sample report accepted."""
     ids = []

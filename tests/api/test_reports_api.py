@@ -10,7 +10,7 @@ from contracts.services.accounts import create_token, create_user
 from provider_portal.extensions import db
 from tests.api.conftest import bearer
 from tests.conftest import TEST_ACTOR, TEST_PASSWORD
-from tests.scenarios import sample_scenario
+from tests.scenarios import other_provider_scenario, sample_scenario
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 URL = "/api/v1/contracts/{}/reports/2019-01"
@@ -20,13 +20,7 @@ def setup_tokens(app):
     """The sample contract, its provider's user, another provider's user and procurement."""
     with app.app_context():
         scenario = sample_scenario(db.session)
-        other = sample_scenario(
-            db.session,
-            provider_name="Anden Leverandør ApS",
-            cvr="29403473",
-            refs=["DL-AAAAA"],
-            reference="SÆR-OTHER",
-        )
+        other = other_provider_scenario(db.session)
         tokens = {}
         for email, role, provider_id in [
             ("koordinator@example.dk", "provider", scenario.provider_id),

@@ -13,7 +13,7 @@ from contracts.models import MonthlyReport, Participant, ReportLine
 from contracts.services.accounts import create_token, create_user
 from provider_portal.extensions import db
 from tests.conftest import TEST_ACTOR, TEST_PASSWORD, csrf_token, login
-from tests.scenarios import sample_scenario
+from tests.scenarios import other_provider_scenario, sample_scenario
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 PAGE = "/provider/contracts/{}/reports/2019-01"
@@ -36,13 +36,7 @@ def people(app) -> People:
     """The sample scenario, another provider with a contract of its own, and their users."""
     with app.app_context():
         own = sample_scenario(db.session)
-        other = sample_scenario(
-            db.session,
-            provider_name="Anden Leverandør ApS",
-            cvr="29403473",
-            refs=["DL-AAAAA"],
-            reference="SÆR-OTHER",
-        )
+        other = other_provider_scenario(db.session)
         tokens = []
         for email, role, provider_id in [
             ("koordinator@example.dk", "provider", own.provider_id),

@@ -16,7 +16,7 @@ from provider_portal.extensions import db
 from provider_portal.provider.reports import LARGE_MONTH
 from tests.conftest import TEST_ACTOR, TEST_PASSWORD, login
 from tests.pages import PageParts
-from tests.scenarios import sample_scenario
+from tests.scenarios import other_provider_scenario, sample_scenario
 from tests.web.report_page_client import PAGE, filled_with_one_bad_line, form_fields, upload
 
 COUNT = LARGE_MONTH + 20  # three pages of lines: 50, 50 and 20
@@ -29,13 +29,7 @@ def large(app):
     """A contract of COUNT participants and its coordinator; another provider's coordinator."""
     with app.app_context():
         found = sample_scenario(db.session, refs=REFS)
-        other = sample_scenario(
-            db.session,
-            provider_name="Anden Leverandør ApS",
-            cvr="29403473",
-            refs=["DL-AAAAA"],
-            reference="SÆR-OTHER",
-        )
+        other = other_provider_scenario(db.session)
         create_user(
             db.session, TEST_ACTOR, "stor@example.dk", "provider", TEST_PASSWORD, found.provider_id
         )

@@ -12,7 +12,7 @@ from contracts.services.accounts import create_user
 from provider_portal.extensions import db
 from tests.conftest import TEST_ACTOR, TEST_PASSWORD, csrf_token, login
 from tests.pages import PageParts
-from tests.scenarios import SAMPLE_REFS, sample_scenario
+from tests.scenarios import SAMPLE_REFS, other_provider_scenario, sample_scenario
 from tests.web.report_page_client import (
     PAGE,
     SAMPLES,
@@ -29,13 +29,7 @@ def scenario(app):
     """The sample contract, its coordinator, another provider's coordinator and procurement."""
     with app.app_context():
         found = sample_scenario(db.session)
-        other = sample_scenario(
-            db.session,
-            provider_name="Anden Leverandør ApS",
-            cvr="29403473",
-            refs=["DL-AAAAA"],
-            reference="SÆR-OTHER",
-        )
+        other = other_provider_scenario(db.session)
         for email, role, provider_id in [
             ("koordinator@example.dk", "provider", found.provider_id),
             ("anden@example.dk", "provider", other.provider_id),
