@@ -39,7 +39,8 @@ from ..i18n import say
 from ..reads import participants_read
 from ..report_vocabulary import report_words
 from ..security import actor, allow, viewer
-from .report_forms import ReportForm, SubmitForm, UploadForm
+from .report_form_rows import form_rows
+from .report_forms import ReportForm, SubmitForm, UploadForm, posted_lines
 from .views import bp
 
 # The column names people see, in the report's own order (DESIGN.md §4): the report words',
@@ -52,6 +53,8 @@ UPLOAD_ENDPOINT = "provider.upload_report"
 # lines are paged: 1,000 lines drawn as a form took 0.6 s of CPU and 2.4 MB on every view.
 LARGE_MONTH = 100
 LINES_PER_PAGE = PER_PAGE
+
+bp.add_app_template_global(form_rows, "form_rows")
 
 
 def stored_lines(report: MonthlyReport | None) -> list[ReportLine]:
@@ -86,15 +89,15 @@ def _cell(value) -> str:
     return str(value)
 
 
-def _report_form(enrolled: list[Enrolled], report: MonthlyReport | None) -> ReportForm:
-    """The web form with a line per enrolled participant, prefilled from the editable report."""
+def _form_lines(enrolled: list[Enrolled], report: MonthlyReport | None) -> list[dict[str, str]]:
+    """The web form's lines, a line per enrolled participant, prefilled from the editable report."""
     by_ref = {}
     if report is not None and report.status in reports.EDITABLE + CORRECTABLE:
         by_ref = {line.participant.ref: line for line in stored_lines(report)}
-    data = []
+    lines = []
     for e in enrolled:
         line = by_ref.get(e.participant_ref)
-        data.append(
+        lines.append(
             {
                 "participant_ref": e.participant_ref,
                 "hours_planned": _cell(line.hours_planned) if line else "",
@@ -105,7 +108,7 @@ def _report_form(enrolled: list[Enrolled], report: MonthlyReport | None) -> Repo
                 "exit_reason": (line.exit_reason or "") if line else "",
             }
         )
-    return ReportForm(formdata=None, data={"lines": data})
+    return lines
 
 
 def _state(contract_id: int, month: Month) -> ContractMonth:
@@ -165,7 +168,7 @@ def _stored_table(state: ContractMonth) -> dict:
 def _page(
     state: ContractMonth,
     *,
-    report_form: ReportForm | None = None,
+    form_lines: list[dict] | None = None,
     problems: list[Problem] = (),
     problem_source: str | None = None,
     read_lines=None,
@@ -181,8 +184,10 @@ def _page(
         state=state,
         **_stored_table(state),
         follow_ups=stored_follow_ups(db.session, state.report.id) if state.report else [],
-        report_form=report_form
-        or (_report_form(state.enrolled, state.report) if inline_form else None),
+        report_form=ReportForm(),
+        form_lines=form_lines
+        if form_lines is not None
+        else (_form_lines(state.enrolled, state.report) if inline_form else None),
         upload_form=UploadForm(),
         submit_form=SubmitForm(),
         **_shown_problems(problems),
@@ -199,7 +204,7 @@ def _page(
 def _form_page(
     state: ContractMonth,
     *,
-    report_form: ReportForm | None = None,
+    form_lines: list[dict] | None = None,
     problems: list[Problem] = (),
     problem_source: str = "form",
     status: int = 200,
@@ -209,7 +214,10 @@ def _form_page(
     return render_template(
         "provider/report_form.html",
         state=state,
-        report_form=report_form or _report_form(state.enrolled, state.report),
+        report_form=ReportForm(),
+        form_lines=form_lines
+        if form_lines is not None
+        else _form_lines(state.enrolled, state.report),
         **_shown_problems(problems),
         problem_source=problem_source,
         column_labels=COLUMN_LABELS,
@@ -271,22 +279,18 @@ def save_report_form(contract_id: int, month: Month):
     answer = _form_page if large(state) else _page
     if not changeable(state):
         return _refuse_change(state)
-    form = ReportForm()
-    if not form.validate_on_submit():
+    if not ReportForm().validate_on_submit():
         abort(400)
     # The same reader as the API's JSON: a line's position in the form is its line number.
-    body = {
-        "lines": [
-            {key: (value or None) for key, value in entry.data.items()} for entry in form.lines
-        ]
-    }
+    posted = posted_lines(request.form)
+    body = {"lines": posted}
     try:
         _save(state, read_json(body), source="form")
     except InputRejected as error:
         transaction.rollback()
         return answer(
             state,
-            report_form=form,
+            form_lines=posted,
             problems=error.problems,
             problem_source="form",
             status=error.status,
@@ -294,7 +298,7 @@ def save_report_form(contract_id: int, month: Month):
     except DomainError as error:
         transaction.rollback()
         flash(_("The report could not be saved: %(reason)s", reason=say(error)), "error")
-        return answer(state, report_form=form, status=error.status)
+        return answer(state, form_lines=posted, status=error.status)
     flash(_("The report is saved as a draft. Submit it when it is complete."), "success")
     return redirect(url_for("provider.report", contract_id=contract_id, month=state.month))
 
