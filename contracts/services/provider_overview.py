@@ -1,4 +1,5 @@
-"""A provider's overview: its contracts with every reported month's state, and its participants.
+"""A provider's overview: its contracts with every reported month's state, and its participants
+a page at a time (issue 16: a provider of a thousand participants is not drawn whole on every view).
 
 Every query goes through `scope`, so a provider user sees its own provider's records only.
 """
@@ -14,18 +15,17 @@ from sqlalchemy.orm import Session, selectinload
 from ..models import Contract, Enrolment, MonthlyReport, Participant
 from ..rules.report_calendar import ReportMonth, report_month, reported_months
 from . import scope
+from .paging import PER_PAGE, Page, page_count
 from .report_versions import newest_by_contract
 from .scope import Viewer
 
 
 @dataclass(frozen=True)
 class ProviderOverview:
-    """The contracts (oldest first), each one's months newest first, and the enrolments."""
+    """The contracts (oldest first) and each one's months newest first."""
 
     contracts: list[Contract]
     months: dict[int, list[ReportMonth]]
-    # Rows of participant ref, contract reference, start_on, end_on and end_reason.
-    enrolments: list[sa.Row]
 
     @property
     def late_count(self) -> int:
@@ -52,18 +52,37 @@ def provider_overview(session: Session, viewer: Viewer, today: date) -> Provider
     )
     latest = newest_by_contract(session, viewer)
     months = {c.id: contract_months(c, latest.get(c.id, {}), today) for c in contracts}
-    enrolments = session.execute(
-        scope.contracts(
-            viewer,
-            sa.select(
-                Participant.ref,
-                Contract.reference,
-                Enrolment.start_on,
-                Enrolment.end_on,
-                Enrolment.end_reason,
-            )
-            .join(Contract, Enrolment.contract_id == Contract.id)
-            .join(Participant, Enrolment.participant_id == Participant.id),
-        ).order_by(Contract.reference, Enrolment.start_on, Participant.ref)
+    return ProviderOverview(contracts, months)
+
+
+def participant_page(
+    session: Session, viewer: Viewer, page: int, per_page: int = PER_PAGE
+) -> Page[sa.Row]:
+    """Page `page` (from 1) of the viewer's enrolments by contract reference, start and
+    participant ref: rows of participant ref, contract reference, start_on, end_on and end_reason.
+
+    Two statements, both in SQL whatever the provider's size: the count, and the page's rows. A
+    page past the last is empty and asks for no rows (nor an offset the database cannot hold).
+    """
+    rows = scope.contracts(
+        viewer,
+        sa.select(
+            Participant.ref,
+            Contract.reference,
+            Enrolment.start_on,
+            Enrolment.end_on,
+            Enrolment.end_reason,
+        )
+        .join(Contract, Enrolment.contract_id == Contract.id)
+        .join(Participant, Enrolment.participant_id == Participant.id),
+    )
+    total = int(session.scalar(sa.select(sa.func.count()).select_from(rows.subquery())))
+    page = max(1, page)
+    if page > page_count(total, per_page):
+        return Page([], page, per_page, total)
+    shown = session.execute(
+        rows.order_by(Contract.reference, Enrolment.start_on, Participant.ref)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
     ).all()
-    return ProviderOverview(contracts, months, list(enrolments))
+    return Page(list(shown), page, per_page, total)
