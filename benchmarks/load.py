@@ -189,7 +189,12 @@ def _sessions(setting: Setting, url: str, env: dict, accounts_file: Path, folder
     with open(folder / "locust.log", "wb") as log:
         subprocess.run(  # nosec B603 # locust with fixed arguments, no shell
             locust,
-            env={**env, "LOAD_ACCOUNTS": str(accounts_file), "LOAD_UPLOADS": str(ledger)},
+            env={
+                **env,
+                "LOAD_ACCOUNTS": str(accounts_file),
+                "LOAD_UPLOADS": str(ledger),
+                "LOAD_TIMINGS": str(folder / "timings.json"),
+            },
             cwd=ROOT,
             check=False,
             stdout=subprocess.DEVNULL,
@@ -235,7 +240,9 @@ def run(setting: Setting) -> dict:
             month = {**invoiced(app, accounts["contracts"]), "seconds": seconds}
         return {
             **{k: v for k, v in asdict(setting).items() if k != "watch"},
-            **collect(app, accounts, folder / "locust", folder / "uploads.txt"),
+            **collect(
+                app, accounts, folder / "locust", folder / "uploads.txt", folder / "timings.json"
+            ),
             "month": month,
             "cpu": used,
             "waits": waits.as_dict() if waits else None,

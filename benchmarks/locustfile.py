@@ -10,6 +10,10 @@ next account, so sessions never share a provider, and sends its report once on a
 Each upload is written to the ledger LOAD_UPLOADS names, when sent and when answered: locust
 records only answered requests, and one still on its way when the run stops is finished by the
 server all the same, so the reports stored are counted against the uploads sent and answered.
+
+Every request's start, kind, time and outcome, and when each session had arrived (logged in and
+sent its first report), are written to LOAD_TIMINGS at the end, so benchmarks.load_figures can
+tell the browsing once everyone is in from the arrivals' logins and first uploads.
 """
 
 from __future__ import annotations
@@ -18,12 +22,16 @@ import itertools
 import json
 import os
 import re
+import time
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, events, task
 
 _ACCOUNTS = json.loads(open(os.environ["LOAD_ACCOUNTS"], encoding="utf-8").read())  # noqa: SIM115
 _NEXT = itertools.count()
 _LEDGER = os.environ["LOAD_UPLOADS"]
+_TIMINGS = os.environ["LOAD_TIMINGS"]
+_REQUESTS: list[tuple[float, str, float, bool]] = []
+_ARRIVALS: list[float] = []
 _CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 
 
@@ -44,6 +52,17 @@ def _problems(html: str) -> str:
         main = html.partition("<main")[2].partition("</main>")[0]
         text = " ".join(re.sub(r"<[^>]+>", " ", main).split())
     return text[:600]
+
+
+@events.request.add_listener
+def _timed(name: str, response_time: float, exception=None, **_kwargs) -> None:
+    _REQUESTS.append((time.time() - response_time / 1000, name, response_time, exception is None))
+
+
+@events.quitting.add_listener
+def _write_timings(**_kwargs) -> None:
+    with open(_TIMINGS, "w", encoding="utf-8") as file:
+        json.dump({"arrivals": _ARRIVALS, "requests": _REQUESTS}, file)
 
 
 class Coordinator(HttpUser):
@@ -71,6 +90,7 @@ class Coordinator(HttpUser):
         # Every session sends its report once at least, so the reports stored can be counted
         # against the sessions.
         self.upload()
+        _ARRIVALS.append(time.time())
 
     @task(5)
     def home(self) -> None:

@@ -42,3 +42,8 @@ def test_sessions_and_a_month_together_lose_nothing_and_fail_nothing():
     assert (month["invoiced"], month["invoiced_twice"]) == (CONTRACTS, 0)
     for kind in ("page: home", "page: invoices", "page: report", "upload: report"):
         assert figures["kinds"][kind]["requests"] > 0, kind
+    # Every session arrived, and the browsing after is measured on its own, failing nothing.
+    steady = figures["arrived"]
+    assert steady["sessions"] == SESSIONS and steady["after_seconds"] < 15
+    assert steady["kinds"]["page: home"]["requests"] > 0
+    assert sum(kind["failures"] for kind in steady["kinds"].values()) == 0
