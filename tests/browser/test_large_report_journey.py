@@ -58,6 +58,22 @@ def test_a_large_month_is_reported_through_the_form_page(page: Page, large_serve
           for (const i of document.querySelectorAll("input[name$='-absence_hours']")) i.value = "2";
         }"""
     )
+    # One line over the hours ceiling: the form comes back with it in its cell, as typed.
+    bad = page.locator("input[name='lines-4-hours_delivered']")
+    bad.fill("400")
+    page.get_by_role("button", name="Gem som kladde").click()
+    expect(page).to_have_url(f"{report}/form")
+    expect(bad).to_have_value("400")
+    expect(bad).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#err-5-hours_delivered")).to_contain_text("loftet")
+    expect(page.locator("input[name='lines-3-hours_delivered']")).to_have_value("18")
+    assert_accessible(page, "large report form page with a refused line")
+    screenshot(page, "large-form-refused")
+    # The refusal's own answer (422), as the console reports it too, and nothing else.
+    assert watch.problems[0] == f"422 {report}/form"
+    assert all("422" in problem for problem in watch.problems), watch.problems
+    watch.problems.clear()
+    bad.fill("18")
     page.get_by_role("button", name="Gem som kladde").click()
     expect(page).to_have_url(report)
     expect(page.get_by_text("Linje 1–50 af 150")).to_be_visible()
