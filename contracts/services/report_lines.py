@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload
 
-from ..models import ReportLine
+from ..models import Participant, ReportLine
 
 
 def stored_lines(session: Session, report_id: int) -> list[ReportLine]:
@@ -21,3 +23,16 @@ def stored_lines(session: Session, report_id: int) -> list[ReportLine]:
             .order_by(ReportLine.position)
         )
     )
+
+
+def stored_exits(session: Session, report_id: int) -> dict[str, tuple[date, str]]:
+    """The exits the report's lines give: participant reference → (day, reason), a line that
+    exits without both left out. Rows, not entities: a report may have a thousand lines, few of
+    them exits. The caller has found the report through what the viewer may see."""
+    rows = session.execute(
+        sa.select(Participant.ref, ReportLine.exit_on, ReportLine.exit_reason)
+        .join(Participant, Participant.id == ReportLine.participant_id)
+        .where(ReportLine.report_id == report_id, ReportLine.status == "exited")
+        .order_by(ReportLine.position)
+    ).all()
+    return {ref: (day, reason) for ref, day, reason in rows if day and reason}

@@ -4,19 +4,61 @@ participants enrolled in it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy.orm import Session
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, joinedload
 
-from ..models import Contract, MonthlyReport
+from ..models import Contract, Enrolment, MonthlyReport
+from ..rules.periods import parse_month
 from ..rules.report_calendar import ReportMonth, is_reported_month, report_month
 from ..rules.report_checks import Enrolled
-from . import NotFound
-from .contract_register import get_contract
+from . import scope
 from .report_versions import latest_report
 from .reports import enrolled_for_month
 from .scope import Viewer
+
+
+class MonthEnrolled(Sequence[Enrolled]):
+    """The participants enrolled in a contract's month (`enrolled_for_month`), read when first
+    needed and once: their number alone is counted in SQL, so a page that only says how many of
+    a thousand there are does not read them (issue 16)."""
+
+    def __init__(self, session: Session, contract_id: int, month: str) -> None:
+        self._session, self._contract_id, self._month = session, contract_id, month
+        self._rows: list[Enrolled] | None = None
+        self._count: int | None = None
+
+    def _all(self) -> list[Enrolled]:
+        if self._rows is None:
+            self._rows = enrolled_for_month(self._session, self._contract_id, self._month)
+        return self._rows
+
+    def __len__(self) -> int:
+        if self._rows is not None:
+            return len(self._rows)
+        if self._count is None:
+            self._count = self._session.scalar(_count(self._contract_id, self._month))
+        return self._count
+
+    def __getitem__(self, index):
+        return self._all()[index]
+
+    def __iter__(self) -> Iterator[Enrolled]:
+        return iter(self._all())
+
+
+def _count(contract_id: int, month: str) -> sa.Select:
+    """The number of enrolments `enrolled_for_month` lists (tests pin that they agree)."""
+    first, last = parse_month(month)
+    return sa.select(sa.func.count(Enrolment.id)).where(
+        Enrolment.contract_id == contract_id,
+        Enrolment.start_on <= last,
+        sa.or_(Enrolment.end_on.is_(None), Enrolment.end_on >= first),
+        Enrolment.counts,
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -25,7 +67,7 @@ class ContractMonth(ReportMonth):
 
     contract: Contract
     report: MonthlyReport | None
-    enrolled: list[Enrolled]
+    enrolled: Sequence[Enrolled]
 
 
 def contract_month(
@@ -34,9 +76,14 @@ def contract_month(
     """The month of a contract the viewer may see; None when there is no such contract for the
     viewer or the contract is not reported for that month (not a month, not begun, outside it).
     """
-    try:
-        contract = get_contract(session, viewer, contract_id)
-    except NotFound:
+    # With what every page of the month shows beside it (its programme; the provider, whose name
+    # the page's header shows) in the same statement; the rest of its details load when read.
+    contract = session.scalar(
+        scope.contracts(viewer)
+        .where(Contract.id == contract_id)
+        .options(joinedload(Contract.programme), joinedload(Contract.provider))
+    )
+    if contract is None:
         return None
     if not is_reported_month(contract.start_on, contract.end_on, month, today):
         return None
@@ -46,5 +93,5 @@ def contract_month(
         **vars(report_month(month, report, today)),
         contract=contract,
         report=report,
-        enrolled=enrolled_for_month(session, contract.id, month),
+        enrolled=MonthEnrolled(session, contract.id, month),
     )

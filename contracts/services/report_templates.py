@@ -22,7 +22,7 @@ from ..rules.problems import N_
 from . import NotFound
 from .audit import Actor, record
 from .notice_lists import confirmed_exits
-from .report_lines import stored_lines
+from .report_lines import stored_exits
 from .report_months import contract_month
 from .scope import Viewer
 
@@ -53,13 +53,12 @@ class ReportTemplate:
         return f"rapport-{safe}-{self.month}"
 
 
-def _ended_enrolments(session: Session, enrolment_ids: list[int], month: Month) -> dict:
-    """Enrolments of the list that ended in the month by an exit: id → (day, reason)."""
-    if not enrolment_ids:
-        return {}
+def _ended_enrolments(session: Session, contract_id: int, month: Month) -> dict:
+    """The contract's enrolments that ended in the month by an exit: id → (day, reason). By
+    contract, not by a list of a thousand ids; the caller keeps those it lists."""
     rows = session.execute(
         sa.select(Enrolment.id, Enrolment.end_on, Enrolment.end_reason).where(
-            Enrolment.id.in_(enrolment_ids),
+            Enrolment.contract_id == contract_id,
             Enrolment.end_on.between(month.first_day, month.last_day),
             Enrolment.end_reason.in_(EXIT_REASONS),
         )
@@ -78,14 +77,12 @@ def month_template(
         raise NotFound(N_("No such contract or month."))
     month = Month.parse(month)
     known: dict[str, tuple[date, str]] = {}
-    ended = _ended_enrolments(session, [e.enrolment_id for e in state.enrolled], month)
+    ended = _ended_enrolments(session, state.contract.id, month)
     for enrolled in state.enrolled:
         if enrolled.enrolment_id in ended:
             known[enrolled.participant_ref] = ended[enrolled.enrolment_id]
     if state.report is not None:
-        for line in stored_lines(session, state.report.id):
-            if line.status == "exited" and line.exit_on and line.exit_reason:
-                known[line.participant.ref] = (line.exit_on, line.exit_reason)
+        known.update(stored_exits(session, state.report.id))
     known.update(confirmed_exits(session, state.contract.id, month))
     lines = []
     for enrolled in state.enrolled:
