@@ -36,3 +36,24 @@ def stored_exits(session: Session, report_id: int) -> dict[str, tuple[date, str]
         .order_by(ReportLine.position)
     ).all()
     return {ref: (day, reason) for ref, day, reason in rows if day and reason}
+
+
+def stored_values(session: Session, report_id: int) -> dict[str, sa.Row]:
+    """The values of the report's lines by participant reference (hours, status, exit), as
+    rows: the web form prefills a thousand lines from them, and entities with their
+    participants took most of its time. The caller has found the report through what the
+    viewer may see."""
+    rows = session.execute(
+        sa.select(
+            Participant.ref,
+            ReportLine.hours_planned,
+            ReportLine.hours_delivered,
+            ReportLine.absence_hours,
+            ReportLine.status,
+            ReportLine.exit_on,
+            ReportLine.exit_reason,
+        )
+        .join(Participant, Participant.id == ReportLine.participant_id)
+        .where(ReportLine.report_id == report_id)
+    ).all()
+    return {row.ref: row for row in rows}

@@ -93,7 +93,7 @@ def _form_lines(enrolled: list[Enrolled], report: MonthlyReport | None) -> list[
     """The web form's lines, a line per enrolled participant, prefilled from the editable report."""
     by_ref = {}
     if report is not None and report.status in reports.EDITABLE + CORRECTABLE:
-        by_ref = {line.participant.ref: line for line in stored_lines(report)}
+        by_ref = report_lines.stored_values(db.session, report.id)
     lines = []
     for e in enrolled:
         line = by_ref.get(e.participant_ref)
