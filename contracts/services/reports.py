@@ -22,6 +22,7 @@ from ..rules.report_checks import Enrolled, check_lines
 from ..rules.report_format import ReadReport
 from . import DomainError, notification_events
 from .audit import Actor, record
+from .bulk import insert_rows
 from .notice_lists import ExitsDisagree, confirmed_exits, stored_exit_problems
 from .report_claims import make_from_report, report_claim_problems, store_follow_ups
 from .report_versions import latest_report
@@ -129,9 +130,10 @@ def save_draft(
         report.status = "draft"
         report.rejection_reason = None
         report.updated_at = utcnow()
-    # Core executemany: the ORM's bulk path adds nothing here but time.
-    session.execute(
-        ReportLine.__table__.insert(),
+    # Core, one statement: the ORM's bulk path adds nothing here but time.
+    insert_rows(
+        session,
+        ReportLine.__table__,
         [
             {
                 "report_id": report.id,
