@@ -27,6 +27,7 @@ from ..rules.exits import POSITIVE_EXITS
 from ..rules.problems import N_, Problem
 from ..rules.report_follow_ups import FollowUp, on_line, split_employer
 from .audit import Actor
+from .bulk import insert_rows
 from .milestone_claims import ClaimRefused, add_claim, claim_problems, twice
 
 
@@ -142,7 +143,7 @@ def store_follow_ups(session: Session, report_id: int, follow_ups: list[FollowUp
                 "weekly_hours": f.weekly_hours,
             }
         )
-    session.execute(ReportFollowUp.__table__.insert(), rows)
+    insert_rows(session, ReportFollowUp.__table__, rows)
 
 
 def stored_follow_ups(session: Session, report_id: int) -> list[FollowUp]:
