@@ -67,6 +67,9 @@ def form_rows(
     reference."""
     status_labels = {code: escape(line_status(code)) for code in _STATUSES}
     reason_labels = {code: escape(end_reason(code)) for code in exit_reasons}
+    # A select's options by the value chosen: a thousand lines choose among a few.
+    status_options: dict[str | None, str] = {}
+    reason_options: dict[str | None, str] = {}
     rows = []
     for index, line in enumerate(lines):
         row = index + 1
@@ -82,14 +85,19 @@ def form_rows(
             for n, p in enumerate(ref_problems, 1)
         )
         status = line["status"]
-        statuses = _options(status, _STATUSES, status_labels)
-        if status not in _STATUSES:
-            statuses += (
-                f'<option value="{escape(status or "")}" selected>{escape(status or "–")}</option>'
-            )
+        if status not in status_options:
+            statuses = _options(status, _STATUSES, status_labels)
+            if status not in _STATUSES:
+                statuses += (
+                    f'<option value="{escape(status or "")}" selected>'
+                    f"{escape(status or '–')}</option>"
+                )
+            status_options[status] = statuses
         reason = line["exit_reason"]
-        reasons = f'<option value=""{"" if reason else " selected"}>–</option>'
-        reasons += _options(reason, exit_reasons, reason_labels)
+        if reason not in reason_options:
+            reasons = f'<option value=""{"" if reason else " selected"}>–</option>'
+            reason_options[reason] = reasons + _options(reason, exit_reasons, reason_labels)
+        statuses, reasons = status_options[status], reason_options[reason]
         cells = [_input(key, row, name, line[name], by_field.get(name, [])) for name in _HOURS]
         cells.append(_select(key, row, "status", statuses, by_field.get("status", [])))
         cells.append(
