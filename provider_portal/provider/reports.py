@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -81,12 +82,14 @@ def shown(problem: Problem) -> ShownProblem:
     return ShownProblem(problem.line, problem.field, label, say(problem))
 
 
-def _cell(value) -> str:
+def _cell(value, comma: bool = False) -> str:
+    """A stored value as the form's field shows it: a day as the date control takes it, hours
+    with the decimal comma a Danish page is typed with (the reader takes either)."""
     if value is None:
         return ""
     if isinstance(value, date):
         return value.isoformat()
-    return str(value)
+    return str(value).replace(".", ",") if comma else str(value)
 
 
 def _form_lines(enrolled: list[Enrolled], report: MonthlyReport | None) -> list[dict[str, str]]:
@@ -94,15 +97,16 @@ def _form_lines(enrolled: list[Enrolled], report: MonthlyReport | None) -> list[
     by_ref = {}
     if report is not None and report.status in reports.EDITABLE + CORRECTABLE:
         by_ref = report_lines.stored_values(db.session, report.id)
+    comma = str(get_locale()) == "da"
     lines = []
     for e in enrolled:
         line = by_ref.get(e.participant_ref)
         lines.append(
             {
                 "participant_ref": e.participant_ref,
-                "hours_planned": _cell(line.hours_planned) if line else "",
-                "hours_delivered": _cell(line.hours_delivered) if line else "",
-                "absence_hours": _cell(line.absence_hours) if line else "",
+                "hours_planned": _cell(line.hours_planned, comma) if line else "",
+                "hours_delivered": _cell(line.hours_delivered, comma) if line else "",
+                "absence_hours": _cell(line.absence_hours, comma) if line else "",
                 "status": line.status if line else "active",
                 "exit_date": _cell(line.exit_on) if line else "",
                 "exit_reason": (line.exit_reason or "") if line else "",

@@ -57,7 +57,7 @@ def test_provider_uploads_fixes_and_submits_then_procurement_accepts(page: Page,
     expect(page.locator("h1 .badge")).to_have_text("Kladde")
     # The form is now prefilled with the stored draft.
     row = page.locator("tr", has_text="DL-4Q7K2")
-    expect(row.locator("input[name$='hours_delivered']")).to_have_value("131.50")
+    expect(row.locator("input[name$='hours_delivered']")).to_have_value("131,50")
     screenshot(page, "report-draft")
 
     # The bad file: refused whole, every problem next to its line, the draft kept.
@@ -84,7 +84,7 @@ def test_provider_uploads_fixes_and_submits_then_procurement_accepts(page: Page,
     expect(problems.locator("tr[data-line='4']", has_text="390 timer")).to_have_count(1)
     expect(
         page.locator("tr", has_text="DL-4Q7K2").locator("input[name$='hours_delivered']")
-    ).to_have_value("131.50")
+    ).to_have_value("131,50")
     screenshot(page, "report-bad-file")
 
     # Fixed: the good file again, then submit.

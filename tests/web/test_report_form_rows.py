@@ -90,3 +90,29 @@ def test_the_sent_form_keeps_every_value_a_browser_sends_back(client):
     again[row + "hours_delivered"] = "148"
     response = client.post(PAGE.format(client.contract_id) + "/form", data=again)
     assert response.status_code == 302
+
+
+def test_stored_hours_are_shown_as_the_page_language_writes_them_and_saved_unchanged(app, client):
+    """A draft's hours come back with a decimal comma on a Danish page and a point on an
+    English one; saving the form as shown keeps every hour as it was."""
+    _, row, fields = _refused(client, lambda fields, row: None)
+    fields[row + "hours_delivered"] = "120,5"
+    fields[row + "absence_hours"] = "0.25"
+    assert client.post(PAGE.format(client.contract_id) + "/form", data=fields).status_code == 302
+    with app.app_context():
+        before = db.session.execute(
+            sa.select(ReportLine.position, ReportLine.hours_delivered, ReportLine.absence_hours)
+        ).all()
+    page = client.get(PAGE.format(client.contract_id)).get_data(as_text=True)
+    shown = form_fields(page)
+    assert shown[row + "hours_delivered"] == "120,50"
+    assert shown[row + "absence_hours"] == "0,25"
+    assert client.post(PAGE.format(client.contract_id) + "/form", data=shown).status_code == 302
+    with app.app_context():
+        after = db.session.execute(
+            sa.select(ReportLine.position, ReportLine.hours_delivered, ReportLine.absence_hours)
+        ).all()
+    assert sorted(after) == sorted(before)
+    client.post("/language", data={"language": "en", "csrf_token": shown["csrf_token"]})
+    english = form_fields(client.get(PAGE.format(client.contract_id)).get_data(as_text=True))
+    assert english[row + "hours_delivered"] == "120.50"

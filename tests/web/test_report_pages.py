@@ -79,7 +79,7 @@ def test_good_upload_is_stored_then_prefills_the_form_and_can_be_submitted(app, 
     assert "Kladde" in PageParts(page).text
     fields = form_fields(page)
     first = next(k[: -len("participant_ref")] for k, v in fields.items() if v == "DL-4Q7K2")
-    assert fields[first + "hours_delivered"] == "131.50"
+    assert fields[first + "hours_delivered"] == "131,50"  # as a Dane types it
     assert len(_lines(app)) == 7
     submitted = client.post(
         PAGE.format(scenario.contract_id) + "/submit", data={"csrf_token": csrf_token(page)}
