@@ -6,7 +6,8 @@ The lines are priced by the very statement the aggregation inserts an invoice's 
 the øre, as long as nothing it reads changes in between (an outcome bonus paid in another
 month's invoice meanwhile, or the contract's terms). For a correction of an invoiced report
 the month's open invoice is credited whole by a credit note and the new invoice replaces it:
-the preview names both and the difference. Three statements, however many lines.
+the preview names both and the difference. Four statements, however many lines: the lines'
+net is summed in SQL, and only the lines shown (a page of a large report's) are read.
 
 A contract paid by milestones (DESIGN.md §15) gets its milestone and clawback lines too, from
 the very selects `milestone_lines` inserts them with: the month's own lines taken as the
@@ -15,6 +16,7 @@ invoice's, and other months' open invoices as they stand (one statement more).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -83,9 +85,32 @@ class InvoicePreview:
         return self.total - self.credited_total
 
 
-def preview(session: Session, report: MonthlyReport, contract: Contract) -> InvoicePreview:
-    """The invoice the report will give once accepted and aggregated (see the module)."""
-    rows = session.execute(priced_lines(), pricing_parameters(report)).all()
+def preview(
+    session: Session,
+    report: MonthlyReport,
+    contract: Contract,
+    shown: Collection[int] | None = None,
+) -> InvoicePreview:
+    """The invoice the report will give once accepted and aggregated (see the module).
+
+    `lines` holds the report lines `shown` (their ids; None: all of them), a page of a large
+    report's; the amounts are of all lines whatever is shown, summed in SQL."""
+    parameters = pricing_parameters(report)
+    priced = priced_lines().subquery()
+    rows = session.execute(
+        sa.select(priced).where(
+            sa.true() if shown is None else priced.c.report_line_id.in_(list(shown))
+        ),
+        parameters,
+    ).all()
+    lines_net = decimal_from_hundredths(
+        session.scalar(
+            sa.select(
+                sa.func.coalesce(sa.func.sum(priced.c.base + priced.c.hours + priced.c.bonus), 0)
+            ),
+            parameters,
+        )
+    )
     lines = {
         row.report_line_id: PricedLine(
             days=int(row.days),
@@ -96,8 +121,9 @@ def preview(session: Session, report: MonthlyReport, contract: Contract) -> Invo
         for row in rows
     }
     later = _milestone_lines(session, report) if paid_by_milestones(contract) else []
+    # The lines' net is the sum of their amounts, each in whole øre: as `invoice_totals` sums.
     net, vat, total = invoice_totals(
-        [line.amount for line in lines.values()] + [line.amount for line in later],
+        [lines_net] + [line.amount for line in later],
         contract.vat_rate,
     )
     credited = [

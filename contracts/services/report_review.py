@@ -9,7 +9,9 @@ accepts. A fixed number of statements however many lines the report has.
   when that month is aggregated, else from that month's accepted report's lines, counted as
   the scores count them (`scoring.effective_lines`); `source` says which.
 - `flags`: each line's flags (`rules.review_flags`), with the enrolled days the invoice counts
-  and the month's absence notices (`notices.absence_hours_by_participant`).
+  and the month's absence notices (`notices.absence_hours_by_participant`). `flag_counts` are
+  counted in SQL over all lines, by the same comparisons in whole hundredths, so a large
+  report's page flags only the lines it shows (issue 16) and still counts them all.
 - `disappeared`: participants active on last month's accepted report who have no line now.
   The report's check lets no enrolled participant out, so each has an enrolment that ended
   before this month without an exit line: moved to a successor contract (`transferred`, told
@@ -21,6 +23,7 @@ accepts. A fixed number of statements however many lines the report has.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -28,19 +31,20 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
-from ..models import Contract, Enrolment, MonthlyReport, Participant, ReportLine
+from ..models import Contract, Enrolment, MonthlyReport, Notice, Participant, ReportLine
 from ..rules.exits import BENEFIT_STOPPED_EXITS, OTHER_EXITS, POSITIVE_EXITS, TRANSFERRED
-from ..rules.periods import Month
+from ..rules.periods import Month, parse_month
 from ..rules.report_follow_ups import FollowUp
-from ..rules.review_flags import FLAG_KINDS, Flag, line_flags
+from ..rules.review_flags import FLAG_KINDS, NEAR_CEILING_SHARE, Flag, line_flags
 from ..rules.scoring import Figures
 from . import score_tables
 from .invoice_preview import InvoicePreview, preview
+from .invoicing import priced_lines, pricing_parameters
 from .notices import absence_hours_by_participant
 from .report_claims import stored_follow_ups
 from .report_versions import newest_counted_version
 from .scoring import effective_lines
-from .sql import decimal_from_hundredths, sum_hundredths
+from .sql import decimal_from_hundredths, hundredths, sum_hundredths
 
 COMPARED = ("hours_planned", "hours_delivered", "absence_hours", "status", "exit_on", "exit_reason")
 
@@ -116,17 +120,10 @@ class Review:
     disappeared: list[Gone]
     invoice: InvoicePreview
     absence_notices: int  # how many participants have absence notices in the month
+    # How many of all the report's lines have each kind of flag, every kind named.
+    flag_counts: dict[str, int] = field(default_factory=dict)
     # The milestones the report's follow-up lines claim: made when it is accepted.
     follow_ups: list[FollowUp] = field(default_factory=list)
-
-    @property
-    def flag_counts(self) -> dict[str, int]:
-        """How many lines have each kind of flag, every kind named (0 when none)."""
-        counts = dict.fromkeys(FLAG_KINDS, 0)
-        for _line, flags in self.flags:
-            for flag in flags:
-                counts[flag.kind] += 1
-        return counts
 
 
 def _line_columns():
@@ -143,11 +140,14 @@ def _line_columns():
     )
 
 
-def _lines(session: Session, report_id: int) -> list[Line]:
+def _lines(session: Session, report_id: int, shown: Collection[int] | None = None) -> list[Line]:
     rows = session.execute(
         sa.select(*_line_columns())
         .join(Participant, Participant.id == ReportLine.participant_id)
-        .where(ReportLine.report_id == report_id)
+        .where(
+            ReportLine.report_id == report_id,
+            sa.true() if shown is None else ReportLine.id.in_(list(shown)),
+        )
         .order_by(ReportLine.position)
     ).all()
     return [Line(*row) for row in rows]
@@ -162,11 +162,12 @@ def _version_before(session: Session, report: MonthlyReport) -> MonthlyReport | 
     )
 
 
-def differences(session: Session, report: MonthlyReport, lines: list[Line]) -> Differences | None:
+def differences(session: Session, report: MonthlyReport) -> Differences | None:
     """The report against the version it corrects; None for a first version."""
     before = _version_before(session, report) if report.version > 1 else None
     if before is None:
         return None
+    lines = _lines(session, report.id)
     old = {line.ref: line for line in _lines(session, before.id)}
     new_refs = {line.ref for line in lines}
     added, changed, unchanged = [], [], 0
@@ -259,10 +260,62 @@ def disappeared(session: Session, report: MonthlyReport) -> list[Gone]:
     return [Gone(*row) for row in rows]
 
 
-def review(session: Session, report: MonthlyReport, contract: Contract) -> Review:
-    """Every aid for the report, which the caller found through what its viewer may see."""
-    lines = _lines(session, report.id)
-    invoice = preview(session, report, contract)
+def flag_counts(
+    session: Session, report: MonthlyReport, weekly: Decimal, notified: bool
+) -> dict[str, int]:
+    """How many of the report's lines have each kind of flag, in one statement: `line_flags`'s
+    comparisons in whole hundredths (near the ceiling: hours × 7 ≥ 0.95 × weekly × days is
+    700 × hours ≥ 95 × weekly × days), the days those the invoice counts; the absence is compared
+    only in a month with any absence notice (`notified`)."""
+    first, last = parse_month(report.month)
+    priced = priced_lines().subquery()
+    told = (
+        sa.select(Notice.participant_id, sum_hundredths(Notice.hours_missed).label("hours"))
+        .where(
+            Notice.contract_id == report.contract_id,
+            Notice.kind == "absence",
+            Notice.on.between(first, last),
+        )
+        .group_by(Notice.participant_id)
+        .subquery()
+    )
+    planned, delivered = (
+        hundredths(ReportLine.hours_planned),
+        hundredths(ReportLine.hours_delivered),
+    )
+    days = sa.func.coalesce(priced.c.days, 0)
+    ceiling = int(NEAR_CEILING_SHARE * 100) * int(weekly * 100) * days
+
+    def near(hours):
+        return sa.and_(days > 0, hours > 0, hours * 700 >= ceiling)
+
+    absent = sa.func.coalesce(hundredths(ReportLine.absence_hours), 0)
+    row = session.execute(
+        sa.select(
+            _counted(delivered > planned),
+            _counted(sa.or_(near(planned), near(delivered))),
+            _counted(absent != sa.func.coalesce(told.c.hours, 0) if notified else sa.false()),
+        )
+        .select_from(ReportLine)
+        .outerjoin(priced, priced.c.report_line_id == ReportLine.id)
+        .outerjoin(told, told.c.participant_id == ReportLine.participant_id)
+        .where(ReportLine.report_id == report.id),
+        pricing_parameters(report),
+    ).one()
+    return dict(zip(FLAG_KINDS, (int(count) for count in row), strict=True))
+
+
+def review(
+    session: Session,
+    report: MonthlyReport,
+    contract: Contract,
+    shown: Collection[int] | None = None,
+) -> Review:
+    """Every aid for the report, which the caller found through what its viewer may see. The
+    lines' flags and prices are of the lines `shown` (ids; None: all), a page of a large
+    report's; every figure and count is of all lines."""
+    lines = _lines(session, report.id, shown)
+    invoice = preview(session, report, contract, shown)
     notified = absence_hours_by_participant(session, contract.id, report.month)
     weekly = contract.programme.weekly_hours_ceiling
     flagged = []
@@ -281,11 +334,12 @@ def review(session: Session, report: MonthlyReport, contract: Contract) -> Revie
             flagged.append((line, flags))
     return Review(
         report=report,
-        differences=differences(session, report, lines),
+        differences=differences(session, report),
         last_month=last_month(session, contract.id, report.month),
         flags=flagged,
         disappeared=disappeared(session, report),
         invoice=invoice,
         absence_notices=len(notified),
+        flag_counts=flag_counts(session, report, weekly, bool(notified)),
         follow_ups=stored_follow_ups(session, report.id),
     )

@@ -6,7 +6,7 @@ back to the provider with the reason. Both are the service's decisions and audit
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import TextAreaField
@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, Length
 from contracts.models import MonthlyReport
 from contracts.rules.periods import Month, report_due_on
 from contracts.services import DomainError, report_lines, report_review, report_versions, reports
+from contracts.services import report_line_pages as line_pages
 
 from .. import clock, transaction
 from ..extensions import db
@@ -55,9 +56,28 @@ def _report(contract_id: int, month: Month) -> MonthlyReport:
 REVIEWED = ("submitted", "accepted")
 
 
+def _shown_lines(report: MonthlyReport) -> dict:
+    """The lines the page draws: all of a small report's; a page of a large one's (issue 16),
+    with the totals of all its lines summed in SQL. The review aids' per-line tables list the
+    same lines in the same order, so one page number serves both."""
+    totals = line_pages.line_totals(db.session, report.id)
+    if totals.lines <= line_pages.LARGE_MONTH:
+        lines = report_lines.stored_lines(db.session, report.id)
+        return {"lines": lines, "line_totals": totals, "line_page": None}
+    found = line_pages.line_page_as_asked(
+        db.session,
+        report.id,
+        totals,
+        request.args.get("page", 1, type=int) or 1,
+        line_pages.LINES_PER_PAGE,
+    )
+    return {"lines": found.items, "line_totals": totals, "line_page": found}
+
+
 def _page(report: MonthlyReport, reject_form: RejectForm | None = None, status: int = 200):
-    lines = report_lines.stored_lines(db.session, report.id)
-    # Reading a report's participants is an audit event (GDPR art. 10 data).
+    shown = _shown_lines(report)
+    lines = shown["lines"]
+    # Reading a report's participants is an audit event (GDPR art. 10 data): the lines shown.
     participants_read(
         "procurement.report",
         "monthly_report",
@@ -67,12 +87,17 @@ def _page(report: MonthlyReport, reject_form: RejectForm | None = None, status: 
     )
     review = None
     if report.status in REVIEWED:
-        review = report_review.review(db.session, report, report.contract)
+        review = report_review.review(
+            db.session,
+            report,
+            report.contract,
+            None if shown["line_page"] is None else [line.id for line in lines],
+        )
     return render_template(
         "procurement/report.html",
         report=report,
         contract=report.contract,
-        lines=lines,
+        **shown,
         review=review,
         due_on=report_due_on(report.month),
         accept_form=AcceptForm(),
