@@ -12,12 +12,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload
 
 from ..models import Contract, Enrolment, MonthlyReport
-from ..rules.periods import parse_month
 from ..rules.report_calendar import ReportMonth, is_reported_month, report_month
 from ..rules.report_checks import Enrolled
 from . import scope
 from .report_versions import latest_report
-from .reports import enrolled_for_month
+from .reports import enrolled_for_month, in_month
 from .scope import Viewer
 
 
@@ -51,14 +50,8 @@ class MonthEnrolled(Sequence[Enrolled]):
 
 
 def _count(contract_id: int, month: str) -> sa.Select:
-    """The number of enrolments `enrolled_for_month` lists (tests pin that they agree)."""
-    first, last = parse_month(month)
-    return sa.select(sa.func.count(Enrolment.id)).where(
-        Enrolment.contract_id == contract_id,
-        Enrolment.start_on <= last,
-        sa.or_(Enrolment.end_on.is_(None), Enrolment.end_on >= first),
-        Enrolment.counts,
-    )
+    """The number of enrolments `enrolled_for_month` lists."""
+    return sa.select(sa.func.count(Enrolment.id)).where(in_month(contract_id, month))
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -30,10 +30,20 @@ from .report_versions import latest_report
 EDITABLE = ("draft", "rejected")
 
 
-def enrolled_for_month(session: Session, contract_id: int, month: str) -> list[Enrolled]:
-    """Every enrolment of the contract that overlaps the month, in order of reference; not one
-    registered by mistake (`withdrawn`), which no report carries."""
+def in_month(contract_id: int, month: str) -> sa.ColumnElement[bool]:
+    """The contract's enrolments that overlap the month; not one registered by mistake
+    (`withdrawn`), which no report carries."""
     first, last = parse_month(month)
+    return sa.and_(
+        Enrolment.contract_id == contract_id,
+        Enrolment.start_on <= last,
+        sa.or_(Enrolment.end_on.is_(None), Enrolment.end_on >= first),
+        Enrolment.counts,
+    )
+
+
+def enrolled_for_month(session: Session, contract_id: int, month: str) -> list[Enrolled]:
+    """Every enrolment of the contract in the month (`in_month`), in order of reference."""
     # Core rows, not ORM entities: a report may have thousands of lines.
     rows = (
         session.connection()
@@ -42,12 +52,7 @@ def enrolled_for_month(session: Session, contract_id: int, month: str) -> list[E
                 Participant.ref, Participant.id, Enrolment.id, Enrolment.start_on, Enrolment.end_on
             )
             .join(Participant, Participant.id == Enrolment.participant_id)
-            .where(
-                Enrolment.contract_id == contract_id,
-                Enrolment.start_on <= last,
-                sa.or_(Enrolment.end_on.is_(None), Enrolment.end_on >= first),
-                Enrolment.counts,
-            )
+            .where(in_month(contract_id, month))
             .order_by(Participant.ref)
         )
         .all()
