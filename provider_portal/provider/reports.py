@@ -30,9 +30,8 @@ from contracts.rules.report_format import read_json
 from contracts.rules.report_xlsx import read_upload
 from contracts.services import DomainError, report_lines, reports
 from contracts.services import report_line_pages as line_pages
-from contracts.services.paging import PER_PAGE
 from contracts.services.report_claims import stored_follow_ups
-from contracts.services.report_line_pages import LARGE_MONTH
+from contracts.services.report_line_pages import LARGE_MONTH, LINES_PER_PAGE
 from contracts.services.report_months import ContractMonth, contract_month
 
 from .. import clock, transaction
@@ -51,7 +50,6 @@ COLUMN_LABELS = {column: _l(label) for column, label in report_words_.COLUMN_LAB
 # An invoiced report is corrected by a new version: a credit note and a new invoice follow.
 CORRECTABLE = ("invoiced",)
 UPLOAD_ENDPOINT = "provider.upload_report"
-LINES_PER_PAGE = PER_PAGE
 
 bp.add_app_template_global(form_rows, "form_rows")
 
