@@ -51,9 +51,10 @@ def test_the_invoiced_reports_page_offers_the_correction_and_says_what_follows(a
     correction = " ".join(page.xpath("//section[contains(@class, 'correction')]//text()"))
     assert "kreditnota" in correction and "ny faktura" in correction
     assert page.find_all("input", type="file") and page.find_all("table", class_="report-form")
-    # The form starts from what was invoiced.
+    # The form starts from what was invoiced, with the decimal comma of a Danish page.
     planned = page.xpath("//input[contains(@name, '-hours_planned')]/@value")
-    assert sorted(planned) == sorted(str(line[1]) for line in stored(app, team.contract_id))
+    invoiced = [f"{line[1]:.2f}".replace(".", ",") for line in stored(app, team.contract_id)]
+    assert sorted(planned) == sorted(invoiced)
 
 
 def test_a_correction_from_the_page_gives_one_credit_note_and_one_new_invoice(app):
