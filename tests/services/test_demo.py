@@ -273,8 +273,11 @@ def test_no_cpr_number_is_stored_anywhere(demo, any_app):
     values = _every_stored_value(demo)
     assert any("DL-" in v for v in values) and any("demo.loaded" in v for v in values)
     key = any_app.config["PSEUDONYM_KEY"].encode("utf-8")
-    digests = {v for v in values if re.fullmatch(r"[0-9a-f]{64}", v)}
-    text = "\n".join(v for v in values if v not in digests)
+    # Hex digests and key ids, bare (pseudonyms, file checksums) or within a value (an audit
+    # event's document checksum, a benchmark key's id), are left out: they change from run to
+    # run, a random one holds ten decimal digits in a row now and then, and a CPR number is not
+    # written in hex (a run of 16 or more hex digits with a letter among them).
+    text = re.sub(r"(?=[0-9a-f]*[a-f])[0-9a-f]{16,}", "<digest>", "\n".join(values))
     # A run of exactly ten digits, or DDMMYY-XXXX, in anything but a hex digest.
     assert not re.search(r"(?<!\d)\d{10}(?!\d)", text)
     assert not re.search(r"(?<!\d)\d{6}-\d{4}(?!\d)", text)
