@@ -119,4 +119,6 @@ def test_every_field_refuses_in_the_page_language(app, form_class):
 
 def test_the_walk_reaches_the_money_forms_and_a_field_of_each_kind():
     names = {c.__name__ for c in FORMS}
-    assert {"BidForm", "ContractForm", "LotForm", "TenderForm", "ReportLineForm"} <= names
+    # The report's web form lines are no WTForms fields: the report reader checks them, in the
+    # page's language (tests/web/test_report_pages.py: a bad line's problem in Danish).
+    assert {"BidForm", "ContractForm", "LotForm", "TenderForm"} <= names
