@@ -38,21 +38,25 @@ def stored_exits(session: Session, report_id: int) -> dict[str, tuple[date, str]
     return {ref: (day, reason) for ref, day, reason in rows if day and reason}
 
 
+# A line's participant reference and the values sent for it, in the report's column order.
+LINE_VALUES = (
+    Participant.ref,
+    ReportLine.hours_planned,
+    ReportLine.hours_delivered,
+    ReportLine.absence_hours,
+    ReportLine.status,
+    ReportLine.exit_on,
+    ReportLine.exit_reason,
+)
+
+
 def stored_values(session: Session, report_id: int) -> dict[str, sa.Row]:
     """The values of the report's lines by participant reference (hours, status, exit), as
     rows: the web form prefills a thousand lines from them, and entities with their
     participants took most of its time. The caller has found the report through what the
     viewer may see."""
     rows = session.execute(
-        sa.select(
-            Participant.ref,
-            ReportLine.hours_planned,
-            ReportLine.hours_delivered,
-            ReportLine.absence_hours,
-            ReportLine.status,
-            ReportLine.exit_on,
-            ReportLine.exit_reason,
-        )
+        sa.select(*LINE_VALUES)
         .join(Participant, Participant.id == ReportLine.participant_id)
         .where(ReportLine.report_id == report_id)
     ).all()

@@ -42,6 +42,7 @@ from .invoice_preview import InvoicePreview, preview
 from .invoicing import priced_lines, pricing_parameters
 from .notices import absence_hours_by_participant
 from .report_claims import stored_follow_ups
+from .report_lines import LINE_VALUES
 from .report_versions import newest_counted_version
 from .scoring import effective_lines
 from .sql import decimal_from_hundredths, hundredths, sum_hundredths
@@ -127,17 +128,7 @@ class Review:
 
 
 def _line_columns():
-    return (
-        ReportLine.id,
-        ReportLine.position,
-        Participant.ref,
-        ReportLine.hours_planned,
-        ReportLine.hours_delivered,
-        ReportLine.absence_hours,
-        ReportLine.status,
-        ReportLine.exit_on,
-        ReportLine.exit_reason,
-    )
+    return (ReportLine.id, ReportLine.position, *LINE_VALUES)
 
 
 def _lines(session: Session, report_id: int, shown: Collection[int] | None = None) -> list[Line]:

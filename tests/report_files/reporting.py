@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from contracts.models import MonthlyReport, Participant, ReportLine
 from contracts.services.accounts import create_token, create_user
+from contracts.services.report_lines import LINE_VALUES
 from provider_portal.extensions import db
 from tests.conftest import TEST_ACTOR, TEST_PASSWORD, csrf_token, login
 from tests.scenarios import other_provider_scenario, sample_scenario
@@ -93,15 +94,7 @@ def stored(app, contract_id: int, month: str = "2019-01") -> list[tuple]:
             )
         )
         return db.session.execute(
-            sa.select(
-                Participant.ref,
-                ReportLine.hours_planned,
-                ReportLine.hours_delivered,
-                ReportLine.absence_hours,
-                ReportLine.status,
-                ReportLine.exit_on,
-                ReportLine.exit_reason,
-            )
+            sa.select(*LINE_VALUES)
             .join(Participant, Participant.id == ReportLine.participant_id)
             .where(ReportLine.report_id == newest)
             .order_by(ReportLine.position)
