@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, timedelta
+from functools import lru_cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
@@ -35,17 +36,27 @@ SCOPE_COLUMNS = {
 }
 
 
-def _periods(periods: Mapping[str, date]) -> sa.Subquery:
-    """The periods as rows: label, and the latest exit day old enough for each milestone."""
+def _periods(count: int) -> sa.Subquery:
+    """`count` periods as rows: label, and the latest exit day old enough for each milestone,
+    each a bound parameter (`_period_values` gives them)."""
     rows = [
         sa.select(
-            sa.literal(label, sa.String).label("label"),
-            sa.literal(last - timedelta(days=MILESTONE_DAYS["week13"]), sa.Date).label("cut_13"),
-            sa.literal(last - timedelta(days=MILESTONE_DAYS["week26"]), sa.Date).label("cut_26"),
+            sa.bindparam(f"label_{n}", type_=sa.String).label("label"),
+            sa.bindparam(f"cut_13_{n}", type_=sa.Date).label("cut_13"),
+            sa.bindparam(f"cut_26_{n}", type_=sa.Date).label("cut_26"),
         )
-        for label, last in periods.items()
+        for n in range(count)
     ]
-    return (rows[0] if len(rows) == 1 else sa.union_all(*rows)).subquery("period")
+    return (rows[0] if count == 1 else sa.union_all(*rows)).subquery("period")
+
+
+def _period_values(periods: Mapping[str, date]) -> dict[str, object]:
+    values: dict[str, object] = {}
+    for n, (label, last) in enumerate(periods.items()):
+        values[f"label_{n}"] = label
+        values[f"cut_13_{n}"] = last - timedelta(days=MILESTONE_DAYS["week13"])
+        values[f"cut_26_{n}"] = last - timedelta(days=MILESTONE_DAYS["week26"])
+    return values
 
 
 def sustained_counts(
@@ -58,6 +69,25 @@ def sustained_counts(
     holding a contract that pays a later milestone: one statement for all periods."""
     if not periods:
         return {}
+    scoped = scope_id is not None and kind != "all"
+    values = _period_values(periods) | ({"scope_id": scope_id} if scoped else {})
+    return {
+        (scope, label): Sustained(
+            old_13=old_13 if p13 else None,
+            lasted_13=lasted_13 if p13 else None,
+            old_26=old_26 if p26 else None,
+            lasted_26=lasted_26 if p26 else None,
+        )
+        for scope, label, p13, old_13, lasted_13, p26, old_26, lasted_26 in session.execute(
+            _statement(kind, len(periods), scoped), values
+        )
+    }
+
+
+@lru_cache(maxsize=64)
+def _statement(kind: str, periods: int, scoped: bool) -> sa.Select:
+    """The counting statement for a scope kind and number of periods, built once: building it
+    costs several times what PostgreSQL takes to run it (the home page shows it every time)."""
     key = SCOPE_COLUMNS[kind]
     period = _periods(periods)
     pays = (
@@ -117,17 +147,7 @@ def sustained_counts(
         .outerjoin(Relapse, Relapse.enrolment_id == Enrolment.id)
         .group_by(key, period.c.label)
     )
-    if scope_id is not None and kind != "all":
-        stmt = stmt.where(key == scope_id)
-    return {
-        (scope, label): Sustained(
-            old_13=old_13 if p13 else None,
-            lasted_13=lasted_13 if p13 else None,
-            old_26=old_26 if p26 else None,
-            lasted_26=lasted_26 if p26 else None,
-        )
-        for scope, label, p13, old_13, lasted_13, p26, old_26, lasted_26 in session.execute(stmt)
-    }
+    return stmt.where(key == sa.bindparam("scope_id")) if scoped else stmt
 
 
 def pays_later_milestones(session: Session, kind: str, scope_id: int) -> bool:
