@@ -35,6 +35,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -50,7 +51,7 @@ from ..rules.problems import N_
 from ..rules.scoring import NOT_APPLICABLE, Sustained
 from . import DomainError, NotFound, scope
 from .scope import Viewer
-from .sustained import sustained_counts
+from .sustained import SCOPE_COLUMNS, sustained_counts
 
 SCOPE_KINDS: tuple[str, ...] = ("all", "programme", "provider", "contract")
 
@@ -68,8 +69,10 @@ class EffortTotals:
     sustained: Sustained = NOT_APPLICABLE
 
 
-def _totals_statement(on: date) -> sa.Select:
-    """The figures of the enrolments a caller's conditions admit, as of `on`: one row."""
+def _totals_statement() -> sa.Select:
+    """The figures of the enrolments a caller's conditions admit, as of the parameter `on`: one
+    row."""
+    on = sa.bindparam("on", type_=sa.Date)
     started = Enrolment.start_on <= on
     running = sa.and_(
         started,
@@ -97,8 +100,8 @@ def _totals_statement(on: date) -> sa.Select:
     )
 
 
-def _read(session: Session, stmt: sa.Select) -> EffortTotals:
-    participants, active, positive, benefit_stopped, other = session.execute(stmt).one()
+def _read(session: Session, stmt: sa.Select, values: dict[str, object]) -> EffortTotals:
+    participants, active, positive, benefit_stopped, other = session.execute(stmt, values).one()
     return EffortTotals(
         participants=participants,
         active=active,
@@ -117,10 +120,10 @@ def effort_totals(
     `contract_ids` narrows the figures to those contracts, unscoped (the caller has scoped
     them, or is a command or a test); None means every contract. One statement.
     """
-    stmt = _totals_statement(up_to)
+    stmt = _totals_statement()
     if contract_ids is not None:
         stmt = stmt.where(Enrolment.contract_id.in_(list(contract_ids)))
-    return _read(session, stmt)
+    return _read(session, stmt, {"on": up_to})
 
 
 def check_scope(session: Session, viewer: Viewer, kind: str, scope_id: int | None) -> None:
@@ -155,6 +158,20 @@ def check_scope(session: Session, viewer: Viewer, kind: str, scope_id: int | Non
             raise NotFound(N_("no such contract"), "id")
 
 
+# Built once for a viewer and scope kind, as the provider's home page shows them every time:
+# building the statement costs more than running it. The day and the scope's id are parameters.
+@lru_cache(maxsize=256)
+def _scoped_totals(viewer: Viewer, kind: str) -> sa.Select:
+    stmt = _totals_statement()
+    scope_id = sa.bindparam("scope_id", type_=sa.Integer)
+    if kind in ("programme", "provider"):
+        within = sa.select(Contract.id).where(SCOPE_COLUMNS[kind] == scope_id)
+        stmt = stmt.where(Enrolment.contract_id.in_(within))
+    elif kind == "contract":
+        stmt = stmt.where(Enrolment.contract_id == scope_id)
+    return scope.enrolments(viewer, stmt)
+
+
 def figures_as_of(
     session: Session,
     viewer: Viewer,
@@ -169,22 +186,8 @@ def figures_as_of(
     effort); the figures are one more, and the sustained shares a third.
     """
     check_scope(session, viewer, kind, scope_id)
-    stmt = _totals_statement(on)
-    if kind == "programme":
-        stmt = stmt.where(
-            Enrolment.contract_id.in_(
-                sa.select(Contract.id).where(Contract.programme_id == scope_id)
-            )
-        )
-    elif kind == "provider":
-        stmt = stmt.where(
-            Enrolment.contract_id.in_(
-                sa.select(Contract.id).where(Contract.provider_id == scope_id)
-            )
-        )
-    elif kind == "contract":
-        stmt = stmt.where(Enrolment.contract_id == scope_id)
-    totals = _read(session, scope.enrolments(viewer, stmt))
+    values = {"on": on, "scope_id": scope_id}
+    totals = _read(session, _scoped_totals(viewer, kind), values)
     key = 0 if kind == "all" else scope_id
     found = sustained_counts(session, kind, {"on": on}, key).get((key, "on"))
     return totals if found is None else replace(totals, sustained=found)

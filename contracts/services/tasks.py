@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
@@ -87,6 +88,14 @@ def _months_unsent(session: Session, viewer: Viewer, today: date) -> list[sa.Row
     """Each (contract, ended month) whose newest report is not sent in: (contract id,
     reference, month number, newest status or None), in one statement."""
     last = _index(Month.of(today).previous())
+    return list(session.execute(_unsent_statement(viewer), {"last": last}))
+
+
+# Built once for a viewer, as the provider's home page shows the tasks every time: building the
+# statement costs more than running it. The last month is a parameter.
+@lru_cache(maxsize=256)
+def _unsent_statement(viewer: Viewer) -> sa.Select:
+    last = sa.bindparam("last", type_=sa.Integer)
     months = sa.select(sa.cast(sa.literal(_index(FIRST_REPORT_MONTH)), sa.Integer).label("n"))
     months = months.cte("months", recursive=True)
     months = months.union_all(sa.select(months.c.n + 1).where(months.c.n < last))
@@ -115,7 +124,7 @@ def _months_unsent(session: Session, viewer: Viewer, today: date) -> list[sa.Row
         )
         .subquery()
     )
-    statement = (
+    return (
         scope.contracts(
             viewer, sa.select(Contract.id, Contract.reference, months.c.n, latest.c.status)
         )
@@ -126,7 +135,6 @@ def _months_unsent(session: Session, viewer: Viewer, today: date) -> list[sa.Row
         .where(sa.or_(latest.c.status.is_(None), latest.c.status.not_in(DONE_STATUSES)))
         .order_by(months.c.n, Contract.reference)
     )
-    return list(session.execute(statement))
 
 
 def _task(kind: str, items: list[Item]) -> Task:
@@ -147,15 +155,18 @@ def _provider_tasks(session: Session, viewer: Viewer, today: date) -> list[Task]
         else:
             kind = "reports_overdue" if due_on < today else "reports_due"
         kinds[kind].append(Item(contract_id, reference, month, due_on))
-    to_issue = session.scalar(
-        scope.invoices(viewer, sa.select(sa.func.count(Invoice.id))).where(
-            stage_condition("awaiting_provider")
-        )
-    )
+    to_issue = session.scalar(_to_issue_statement(viewer))
     return [
         *(_task(kind, items) for kind, items in kinds.items()),
         Task("invoices_to_issue", int(to_issue or 0)),
     ]
+
+
+@lru_cache(maxsize=256)
+def _to_issue_statement(viewer: Viewer) -> sa.Select:
+    return scope.invoices(viewer, sa.select(sa.func.count(Invoice.id))).where(
+        stage_condition("awaiting_provider")
+    )
 
 
 def _procurement_tasks(session: Session, viewer: Viewer, today: date) -> list[Task]:
