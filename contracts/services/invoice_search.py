@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import lru_cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased, selectinload
@@ -139,23 +140,27 @@ def _where(stmt: sa.Select, found: InvoiceFilter) -> sa.Select:
 
 def sums(session: Session, viewer: Viewer, found: InvoiceFilter) -> InvoiceSums:
     """Count, net, VAT and total of everything the filter finds, in one aggregate query."""
-    row = session.execute(
-        _where(
-            scope.invoices(
-                viewer,
-                sa.select(
-                    sa.func.count(Invoice.id),
-                    *(
-                        sum_hundredths(Invoice.signed(amount))
-                        for amount in (Invoice.net, Invoice.vat, Invoice.total)
-                    ),
+    count, *ore = session.execute(_sums(viewer, found)).one()
+    return InvoiceSums(int(count), *(decimal_from_hundredths(x) for x in ore))
+
+
+# The lists' statements are built once for a viewer and filter (the invoice pages ask the same
+# few again and again): building them costs more than running them.
+@lru_cache(maxsize=128)
+def _sums(viewer: Viewer, found: InvoiceFilter) -> sa.Select:
+    return _where(
+        scope.invoices(
+            viewer,
+            sa.select(
+                sa.func.count(Invoice.id),
+                *(
+                    sum_hundredths(Invoice.signed(amount))
+                    for amount in (Invoice.net, Invoice.vat, Invoice.total)
                 ),
             ),
-            found,
-        )
-    ).one()
-    count, *ore = row
-    return InvoiceSums(int(count), *(decimal_from_hundredths(x) for x in ore))
+        ),
+        found,
+    )
 
 
 # The credit note joined to an invoice. One alias for the module: SQLAlchemy adapts an alias's
@@ -163,6 +168,7 @@ def sums(session: Session, viewer: Viewer, found: InvoiceFilter) -> InvoiceSums:
 credited = aliased(Invoice, name="credited")
 
 
+@lru_cache(maxsize=128)
 def _rows(viewer: Viewer, found: InvoiceFilter) -> sa.Select:
     return (
         _where(scope.invoices(viewer, sa.select(Invoice, ~not_credited(Invoice), credited)), found)

@@ -34,11 +34,13 @@ from .sql import (
     sum_hundredths,
 )
 
+# One alias for the module: SQLAlchemy adapts an alias's columns once and remembers them.
+_note = aliased(Invoice, name="credit_note")
+
 
 def not_credited(invoice) -> sa.ColumnElement[bool]:
     """No credit note credits this invoice (the invoice itself is never edited to say so)."""
-    note = aliased(Invoice)
-    return ~sa.select(note.id).where(note.credited_invoice_id == invoice.id).exists()
+    return ~sa.select(_note.id).where(_note.credited_invoice_id == invoice.id).exists()
 
 
 def invoiceable_report(session: Session, contract_id: int, month: str) -> MonthlyReport | None:
