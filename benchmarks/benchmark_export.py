@@ -10,11 +10,13 @@ from datetime import UTC, datetime
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from contracts.services.benchmark import package
-from contracts.services.demo.benchmark_peers import MONTHS, PEERS, synthetic_values
+from contracts.services.demo.benchmark_peers import PEERS, synthetic_values
 
 from .common import best_of, result_line, sqlite_app
 
 RUNS = 3
+# A year, as issue 19 measures it: the demo's peers begin in March, and the bench must not follow.
+MONTHS = [f"2018-{month:02d}" for month in range(1, 13)]
 
 
 def _store(session, values: dict) -> None:
@@ -61,7 +63,8 @@ def run() -> list[str]:
 
         program = best_of(RUNS, lambda: None, export)
         bare = best_of(RUNS, lambda: None, floor)
-    return [result_line("benchmark export", "12 months x 4 programmes", program, bare)]
+    size = f"{len(MONTHS)} months x 4 programmes"
+    return [result_line("benchmark export", size, program, bare)]
 
 
 if __name__ == "__main__":
