@@ -168,8 +168,12 @@ def _prove(
     cells = {k for r in relations for k, _c in r.terms if k[1] in periods}
     linked = _linked(relations)
     escalated = 0
+    # Cells already shown wide enough stay so: each round only suppresses more.
+    wide: dict[Key, tuple[float, float]] = {}
     for _ in range(MAX_ADDED):
-        found = bounds(values, suppressed, relations, memo, enough=min_cell)
+        found = bounds(values, suppressed, relations, memo, enough=min_cell, wide=wide)
+        pinned = set(narrow(found, min_cell))
+        wide.update((k, v) for k, v in found.items() if k not in pinned)
         # A secondary cell the published ones determine exactly tells nothing new when
         # published (it is 0 or min_cell or more): it is published at the end.
         known = {k for k in found if k not in small and found[k][1] - found[k][0] < TOLERANCE}

@@ -152,11 +152,14 @@ def bounds(
     relations: Sequence[Relation],
     memo: dict | None = None,
     enough: float | None = None,
+    wide: Mapping[Key, tuple[float, float]] | None = None,
 ) -> dict[Key, tuple[float, float]]:
     """The interval each suppressed count can be narrowed to from the published ones: one linear
     program per bound, per group of suppressed counts the relations tie together. With
     `enough`, an interval shown at least that wide by the solutions met on the way is given as
-    those solutions span it (no narrower than `enough`, perhaps narrower than it is)."""
+    those solutions span it (no narrower than `enough`, perhaps narrower than it is), and so is
+    one in `wide` (an interval found before under the same relations with fewer counts
+    suppressed: hiding more only widens it)."""
     hidden = sorted(set(suppressed))
     index = {key: i for i, key in enumerate(hidden)}
     parent = list(range(len(hidden)))
@@ -204,7 +207,7 @@ def bounds(
         if memo is not None and signature in memo:
             found.update(memo[signature])
             continue
-        solved = _group_bounds(keys, members, group_of, enough)
+        solved = _group_bounds(keys, members, group_of, enough, wide)
         if memo is not None:
             memo[signature] = solved
         found.update(solved)
@@ -212,7 +215,11 @@ def bounds(
 
 
 def _group_bounds(
-    keys: list[Key], members: list[int], rows: list, enough: float | None = None
+    keys: list[Key],
+    members: list[int],
+    rows: list,
+    enough: float | None = None,
+    wide: Mapping[Key, tuple[float, float]] | None = None,
 ) -> dict[Key, tuple[float, float]]:
     """Each cell's least and greatest value: one model, its objective changed per bound, so
     each solve starts from the last one's basis."""
@@ -220,9 +227,6 @@ def _group_bounds(
     size = len(members)
     highs = highspy.Highs()
     highs.silent()
-    # Primal simplex: only the objective changes between solves, so the last basis stays
-    # feasible and each solve goes on from it (a fifth faster than HiGHS's choice here).
-    highs.setOptionValue("simplex_strategy", 4)
     infinity = highspy.kHighsInf
     highs.addVars(size, np.zeros(size), np.full(size, infinity))
     for coefs, constant, equal in rows:
@@ -252,6 +256,9 @@ def _group_bounds(
         highs.changeColsCost(size, np.arange(size, dtype=np.int32), np.zeros(size))
     found = {}
     for n, key in enumerate(keys):
+        if enough is not None and wide and key in wide:
+            found[key] = wide[key]
+            continue
         if spread(n):
             found[key] = (float(seen_low[n]), float(seen_high[n]))
             continue
