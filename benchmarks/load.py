@@ -146,6 +146,7 @@ class Setting:
     contracts: int = 100
     participants: int = 1000
     web_workers: int = 4
+    web_threads: int = 12  # deploy/gunicorn.conf.py's default
     # The month's aggregation workers and their CPU priority (`nice`, as deploy/ runs them);
     # 0 workers: no month aggregated, to tell our pages' own cost from the month's.
     aggregation_workers: int = 2
@@ -159,9 +160,16 @@ def _servers(stack: ExitStack, setting: Setting, database_url: str, redis_url: s
     environment and the processes by group (for benchmarks.load_cpu)."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    gunicorn = [sys.executable, "-m", "gunicorn", "--workers", str(setting.web_workers)]
-    gunicorn += ["--bind", f"127.0.0.1:{port}", "--timeout", "60", "provider_portal:create_app()"]
+    # The deployment's own settings (deploy/gunicorn.conf.py), so the load measures what runs.
+    gunicorn = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy/gunicorn.conf.py")]
     env = _environment(database_url, redis_url, folder)
+    env.update(
+        WEB_BIND=f"127.0.0.1:{port}",
+        WEB_WORKERS=str(setting.web_workers),
+        WEB_THREADS=str(setting.web_threads),
+        WEB_TIMEOUT="60",
+        WEB_ACCESS_LOG=str(folder / "access.log"),
+    )
     groups = {
         "web (gunicorn)": [
             stack.enter_context(_process(gunicorn, env, folder / "gunicorn.log")).pid
@@ -274,6 +282,7 @@ def main() -> None:
     parser.add_argument("--contracts", type=int, default=default.contracts)
     parser.add_argument("--participants", type=int, default=default.participants)
     parser.add_argument("--web-workers", type=int, default=default.web_workers)
+    parser.add_argument("--web-threads", type=int, default=default.web_threads)
     parser.add_argument(
         "--aggregation-workers",
         type=int,
@@ -298,6 +307,7 @@ def main() -> None:
         contracts=options.contracts,
         participants=options.participants,
         web_workers=options.web_workers,
+        web_threads=options.web_threads,
         aggregation_workers=options.aggregation_workers,
         nice=options.nice,
         watch=options.watch,

@@ -173,7 +173,7 @@ def report(figures: dict) -> list[str]:
     )
     lines = [
         f"load: {figures['users']} provider sessions for {figures['seconds']} s against gunicorn "
-        f"({figures['web_workers']} workers) on PostgreSQL, {meanwhile}"
+        f"({figures['web_workers']} workers of {figures['web_threads']} threads) on PostgreSQL, {meanwhile}"
     ]
     lines.append(
         "  the whole run, the sessions' arrivals (login and a first upload each) included:"

@@ -12,12 +12,19 @@ import os
 wsgi_app = "provider_portal:create_app()"
 # Behind the proxy that ends TLS; 127.0.0.1 unless the proxy is on another machine.
 bind = os.environ.get("WEB_BIND", "127.0.0.1:8000")
-# Synchronous workers: a request holds one database connection; (2 x cores) + 1 is gunicorn's
-# own advice. Each process keeps SQLAlchemy's pool (5 + 10 overflow): size PostgreSQL's
+# (2 x cores) + 1 processes, gunicorn's own advice, each with threads: a login waits for its
+# argon2 hashing (two at a time per process, at a lower CPU priority, contracts/services/accounts)
+# on a thread while the process's other threads serve pages, so a burst of logins does not hold
+# up the people already in (`make load`). Each thread at work holds one database connection:
+# keep WEB_THREADS within SQLAlchemy's pool per process (5 + 10 overflow), and size PostgreSQL's
 # max_connections for every process on every machine, plus the workers.
 workers = int(os.environ.get("WEB_WORKERS") or multiprocessing.cpu_count() * 2 + 1)
-# A request that takes longer than this is killed and its worker replaced. The database's own
-# budget (STATEMENT_TIMEOUT, 10 s) ends a slow statement first and answers 503 in time.
+threads = int(os.environ.get("WEB_THREADS", "12"))
+if not 1 <= threads <= 15:
+    raise SystemExit(f"WEB_THREADS is {threads}; use 1 to 15 (the database pool per process)")
+# A worker process that has not told the master it lives for this long is killed and replaced.
+# With threads this bounds a stuck process, not one slow request: a request is bounded by the
+# database's budget (STATEMENT_TIMEOUT, 10 s, answered 503) and the caps on what it may send.
 timeout = int(os.environ.get("WEB_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("WEB_GRACEFUL_TIMEOUT", "30"))
 keepalive = 5

@@ -7,6 +7,7 @@ from exactly what `init-db` makes, quickly.
 
 from __future__ import annotations
 
+import os
 import secrets
 import shutil
 from collections.abc import Callable, Iterator
@@ -28,6 +29,18 @@ TEST_PASSWORD = "correct-horse-battery"
 SECRET_KEY = secrets.token_hex(32)
 PSEUDONYM_KEY = secrets.token_hex(32)
 TEST_ACTOR = Actor("test")
+
+
+def process_environment(database_url: str, redis_url: str, **settings: str) -> dict[str, str]:
+    """The environment a portal process the suite starts gets (gunicorn, worker.py)."""
+    return dict(
+        os.environ,
+        SECRET_KEY=SECRET_KEY,
+        PSEUDONYM_KEY=PSEUDONYM_KEY,
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        **settings,
+    )
 
 
 def app_config(database_url: str, redis_url: str, instance: Path, **extra) -> dict:

@@ -1,7 +1,8 @@
 """Users, passwords and personal API tokens.
 
-Passwords are hashed with argon2id; tokens are random and only their SHA-256 digest is kept
-(a token has 256 bits of entropy, so a fast digest is safe and lets a lookup use an index).
+Passwords are hashed with argon2id (services.passwords); tokens are random and only their SHA-256
+digest is kept (a token has 256 bits of entropy, so a fast digest is safe and lets a lookup use
+an index).
 """
 
 from __future__ import annotations
@@ -11,8 +12,6 @@ import secrets
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
 from ..models import ROLES, ApiToken, Provider, User, utcnow
@@ -20,29 +19,20 @@ from ..rules.periods import COPENHAGEN
 from ..rules.problems import N_
 from . import DomainError
 from .audit import Actor, record
+from .passwords import hash_password, matches
 from .sessions import end_all
 
-_hasher = PasswordHasher()
 TOKEN_PREFIX = "pp_"  # nosec B105 # the tokens' visible prefix, not a secret
 MIN_PASSWORD_LENGTH = 10
 # Verified against when the email is unknown, so a wrong email costs as much time as a wrong
 # password and does not reveal which accounts exist.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
-
-
-def hash_password(password: str) -> str:
-    """An argon2id hash of the password."""
-    return _hasher.hash(password)
+_DUMMY_HASH = hash_password("not-a-real-password")
 
 
 def check_password(user: User | None, password: str) -> bool:
     """True when the password is the user's; constant work whether or not the user exists."""
-    try:
-        return _hasher.verify(user.password_hash if user else _DUMMY_HASH, password) and bool(
-            user and user.is_active
-        )
-    except (VerificationError, InvalidHashError):
-        return False
+    right = matches(user.password_hash if user else _DUMMY_HASH, password)
+    return right and bool(user and user.is_active)
 
 
 def find_user(session: Session, email: str) -> User | None:

@@ -21,8 +21,9 @@ from ..models import Invitation, User
 from ..models.base import real_utcnow
 from ..rules.problems import N_
 from . import DomainError
-from .accounts import check_new_user, check_password_length, find_user, hash_password
+from .accounts import check_new_user, check_password_length, find_user
 from .audit import Actor, record
+from .passwords import hash_password
 from .sessions import digest, end_all
 from .user_admin import check_approve, check_invite, is_provider_admin, needs_approval
 

@@ -7,18 +7,14 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
-from urllib.error import URLError
 from urllib.request import urlopen
 
 import pytest
 
-from tests.backing_services import free_port
-from tests.conftest import PSEUDONYM_KEY, SECRET_KEY
+from tests.faults.web import deployed_web
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -74,44 +70,12 @@ def test_systemd_accepts_the_units(tmp_path):
 def test_gunicorn_with_the_deploy_configuration_serves_and_stops_cleanly(
     sqlite_url, own_redis, tmp_path
 ):
-    port = free_port()
-    env = dict(
-        os.environ,
-        SECRET_KEY=SECRET_KEY,
-        PSEUDONYM_KEY=PSEUDONYM_KEY,
-        DATABASE_URL=sqlite_url,
-        REDIS_URL=own_redis.url,
-        WEB_BIND=f"127.0.0.1:{port}",
-        WEB_WORKERS="2",
-        WEB_ACCESS_LOG=str(tmp_path / "access.log"),
-    )
-    log = open(tmp_path / "gunicorn.log", "wb")
-    web = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", str(DEPLOY / "gunicorn.conf.py")],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urlopen(f"http://127.0.0.1:{port}/login", timeout=30) as answer:  # nosec B310
-                    page = answer.read().decode("utf-8")
-                    break
-            except (URLError, OSError):  # refused, or not answered while the workers boot
-                assert web.poll() is None, (tmp_path / "gunicorn.log").read_text()
-                assert time.monotonic() < deadline, (tmp_path / "gunicorn.log").read_text()
-                time.sleep(0.2)
+    with deployed_web(sqlite_url, own_redis.url, tmp_path, workers=2) as (web, address):
+        with urlopen(f"{address}/login", timeout=30) as answer:  # nosec B310
+            page = answer.read().decode("utf-8")
         assert "Log ind" in page
-    finally:
-        web.send_signal(signal.SIGTERM)
-        status = web.wait(timeout=40)
-        log.close()
     output = (tmp_path / "gunicorn.log").read_text()
-    assert status == 0, output
+    assert web.returncode == 0, output
     assert "Booting worker" in output and "Shutting down: Master" in output
     assert "Traceback" not in output, output
 

@@ -16,7 +16,7 @@ from rq.job import JobStatus
 
 from provider_portal.jobs import aggregation, queues
 from provider_portal.jobs.queues import redis_connection
-from tests.conftest import PSEUDONYM_KEY, SECRET_KEY
+from tests.conftest import process_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,12 +31,9 @@ def start_worker(
     Its log goes to a file, not a pipe: a pipe nobody reads fills up after a few hundred jobs
     and then blocks the worker.
     """
-    env = dict(
-        os.environ,
-        SECRET_KEY=SECRET_KEY,
-        PSEUDONYM_KEY=PSEUDONYM_KEY,
-        DATABASE_URL=database_url,
-        REDIS_URL=redis_url,
+    env = process_environment(
+        database_url,
+        redis_url,
         PORTAL_TODAY=str(today),
         # The suite's own job functions (tests/jobs/flaky.py) may run too.
         EXTRA_JOB_MODULES="tests.jobs.",

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from contracts.models import User
 from contracts.services import sessions
-from contracts.services.accounts import hash_password
 from contracts.services.audit import Actor
+from contracts.services.passwords import hash_password
 from tests.conftest import csrf_token, login
 from tests.factories import logged_in_client
 from tests.sessions.conftest import age, events, minutes, rows
