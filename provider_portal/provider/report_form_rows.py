@@ -20,8 +20,11 @@ _STATUSES = ("active", "exited")
 _HOURS = ("hours_planned", "hours_delivered", "absence_hours")
 
 
-def _messages(problems, attributes: str = "") -> str:
-    return "".join(f'<p class="cell-error"{attributes}>{escape(p.message)}</p>' for p in problems)
+_NONE: tuple = ()  # a cell's problems, most often
+
+
+def _messages(problems) -> str:
+    return "".join(f'<p class="cell-error">{escape(p.message)}</p>' for p in problems)
 
 
 def _td(cell: list, control: str, after: str = "") -> str:
@@ -36,7 +39,7 @@ def _input(key: str, row: int, name: str, value, cell: list) -> str:
     control = (
         f'<input{described} aria-invalid="{"true" if cell else "false"}"'
         f' aria-labelledby="row-{row} col-{name}" id="{key}{name}"{decimal}'
-        f' name="{key}{name}"{shape} value="{escape(value or "")}">'
+        f' name="{key}{name}"{shape} value="{escape(value) if value else ""}">'
     )
     errors = f'<div id="err-{row}-{name}">{_messages(cell)}</div>' if cell else ""
     return _td(cell, control, errors)
@@ -47,7 +50,7 @@ def _select(key: str, row: int, name: str, options: str, cell: list) -> str:
         f'<select name="{key}{name}" id="{key}{name}" aria-labelledby="row-{row} col-{name}"'
         f' aria-invalid="{"true" if cell else "false"}">{options}</select>'
     )
-    return _td(cell, control, _messages(cell))
+    return _td(cell, control, _messages(cell) if cell else "")
 
 
 def _options(chosen, codes: Sequence[str], labels: Mapping[str, str]) -> str:
@@ -76,14 +79,16 @@ def form_rows(
         key = f"lines-{index}-"
         here = problems_by_line.get(row, ())
         by_field: dict[str | None, list] = {}
-        for p in here:
-            by_field.setdefault(p.field, []).append(p)
+        ref_errors = ""
+        if here:
+            for p in here:
+                by_field.setdefault(p.field, []).append(p)
+            ref_problems = [p for p in here if p.field in (None, "participant_ref")]
+            ref_errors = "".join(
+                f'<p class="cell-error" id="p-{row}-ref-{n}">{escape(p.message)}</p>'
+                for n, p in enumerate(ref_problems, 1)
+            )
         ref = escape(line["participant_ref"] or "")
-        ref_problems = [p for p in here if p.field in (None, "participant_ref")]
-        ref_errors = "".join(
-            f'<p class="cell-error" id="p-{row}-ref-{n}">{escape(p.message)}</p>'
-            for n, p in enumerate(ref_problems, 1)
-        )
         status = line["status"]
         if status not in status_options:
             statuses = _options(status, _STATUSES, status_labels)
@@ -98,12 +103,12 @@ def form_rows(
             reasons = f'<option value=""{"" if reason else " selected"}>–</option>'
             reason_options[reason] = reasons + _options(reason, exit_reasons, reason_labels)
         statuses, reasons = status_options[status], reason_options[reason]
-        cells = [_input(key, row, name, line[name], by_field.get(name, [])) for name in _HOURS]
-        cells.append(_select(key, row, "status", statuses, by_field.get("status", [])))
+        cells = [_input(key, row, name, line[name], by_field.get(name, _NONE)) for name in _HOURS]
+        cells.append(_select(key, row, "status", statuses, by_field.get("status", _NONE)))
         cells.append(
-            _input(key, row, "exit_date", line["exit_date"], by_field.get("exit_date", []))
+            _input(key, row, "exit_date", line["exit_date"], by_field.get("exit_date", _NONE))
         )
-        cells.append(_select(key, row, "exit_reason", reasons, by_field.get("exit_reason", [])))
+        cells.append(_select(key, row, "exit_reason", reasons, by_field.get("exit_reason", _NONE)))
         marked = ' class="has-problems"' if here else ""
         rows.append(
             f'<tr id="line-{row}"{marked}>'
