@@ -157,10 +157,11 @@ def _shown(value: Decimal, grouped: bool, places: int) -> str:
 
 class NumberField(StringField):
     """A number typed as text, read as Danes write it (danish_numbers.read_number): 4.500,50,
-    4500,50 and 4500.50 alike. `data` is a Decimal with at most two decimals (rounded only by
-    round_money), None when empty. A value that is no number, is ambiguous, has more decimals or
-    is out of [minimum, maximum] is refused with one message, in the page's language, that
-    quotes it and says what to write; nothing else is checked after it.
+    4500,50 and 4500.50 alike. `data` is a Decimal with at most `places` decimals (two, or four
+    for a weight, as the columns keep them; an amount rounded only by round_money), None when
+    empty. A value that is no number, is ambiguous, has more decimals or is out of [minimum,
+    maximum] is refused with one message, in the page's language, that quotes it and says what
+    to write; nothing else is checked after it.
 
     A text box, not type="number": a browser's number field drops or misreads a decimal comma
     depending on the browser's language, and takes 1e5.
@@ -177,12 +178,13 @@ class NumberField(StringField):
         maximum: Decimal = MONEY_MAX,
         units: tuple[str, ...] = (),
         money: bool = False,
+        places: int = 2,
         range_message=None,
         **kwargs,
     ):
         kwargs.setdefault("render_kw", dict(NUMBER_INPUT))
         super().__init__(label, validators, **kwargs)
-        self.minimum, self.maximum = minimum, maximum
+        self.minimum, self.maximum, self.places = minimum, maximum, places
         self.units, self.money, self.range_message = units, money, range_message
         self.problem: str | None = None
 
@@ -201,8 +203,14 @@ class NumberField(StringField):
         except NotANumber as refused:
             self.problem = refused.kind
             return
-        if value != round_money(value):
+        # A number with more whole digits than the maximum is refused by its range, before its
+        # decimals are counted (a 40-digit number has more digits than Decimal keeps).
+        fits = value.adjusted() <= self.maximum.adjusted()
+        if fits and value != value.quantize(Decimal(1).scaleb(-self.places)):
             self.problem = "decimals"
+            return
+        if not fits:
+            self.data = value
             return
         # Amounts are kept to the øre, as stored; other numbers as typed (0,5 stays 0.5).
         self.data = round_money(value) if self.money else value
@@ -230,6 +238,8 @@ class NumberField(StringField):
                 whole=str(whole),
                 fraction=self._show(fraction),
             )
+        if self.problem == "decimals" and self.places == 4:
+            return _("“%(value)s” has more than four decimals.", value=value)
         if self.problem == "decimals":
             return _("“%(value)s” has more than two decimals.", value=value)
         below = self.minimum is not None and self.data < self.minimum

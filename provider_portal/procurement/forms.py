@@ -65,6 +65,9 @@ def _weight(label, default):
         [InputRequired(_l("Give the weight."))],
         default=default,
         maximum=Decimal(1),
+        # As the column keeps it (Numeric(6, 4)): a weight of 0.625 set through the API is
+        # saved again as it stands when the draft is edited on the page.
+        places=4,
         range_message=_l("A weight from 0 to 1."),
     )
 

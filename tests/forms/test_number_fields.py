@@ -128,6 +128,15 @@ def test_an_amount_with_ore_fractions_or_beyond_the_column_or_negative_is_refuse
     assert _bid(app, "da", monthly_fee="   ")[1] == ["Angiv beløbet."]
 
 
+def test_a_number_longer_than_decimal_keeps_is_refused_by_its_range_not_a_500(app):
+    forty = "1" * 30  # with ",5", 32 digits: more than Decimal keeps (28)
+    assert _bid(app, "da", monthly_fee=forty)[1] == [f"“{forty}” er mere end 9.999.999.999,99."]
+    assert _bid(app, "da", monthly_fee=f"{forty},5")[1] == [
+        f"“{forty},5” er mere end 9.999.999.999,99."
+    ]
+    assert _bid(app, "da", monthly_fee=f"-{forty}")[1] == ["Må ikke være negativt."]
+
+
 def test_the_million_of_the_issue_is_read_with_no_second_wrong_sentence(app):
     with app.test_request_context():
         form = ContractForm(formdata=MultiDict({"ceiling": "1.250.000,00"}), meta={"csrf": False})

@@ -277,3 +277,34 @@ def test_a_new_tender_refused_by_the_service_says_nothing_is_saved(app):
     text = _text(response)
     assert "Intet er gemt endnu: ret de markerede felter nedenfor." in text
     assert "Vægtene for pris og kvalitet skal tilsammen give 1 (0,6 + 0,5 = 1,1)." in text
+
+
+def test_weights_set_through_the_api_to_four_decimals_are_saved_again_as_they_stand(
+    any_app, draft, make_token
+):
+    """A weight of 0.625 (the API and the column take four decimals) is shown on the edit page
+    and saved again unchanged, not refused as having more than two decimals."""
+    staff, tender_id, url = draft
+    token = make_token(any_app, "api@example.dk", "procurement")
+    api = any_app.test_client()
+    lot_id = _lots(any_app, tender_id)[0].id
+    patched = api.patch(
+        f"/api/v1/tenders/{tender_id}/lots/{lot_id}",
+        headers=bearer(token),
+        json={"w_price": "0.625", "w_quality": "0.375"},
+    )
+    assert patched.status_code == 200, patched.get_data(as_text=True)
+    page = PageParts(staff.get(url).get_data(as_text=True))
+    shown = {attrs["name"]: attrs.get("value") for tag, attrs in page.tags if tag == "input"}
+    assert (shown["lots-0-w_price"], shown["lots-0-w_quality"]) == ("0,625", "0,375")
+
+    kept = AS_STORED | {"title": "Nyt navn", "lots-0-w_price": "0,625", "lots-0-w_quality": "0,375"}
+    assert _post(staff, url, kept).status_code == 302
+    lot = _lots(any_app, tender_id)[0]
+    assert (lot.w_price, lot.w_quality) == (Decimal("0.625"), Decimal("0.375"))
+
+    five = AS_STORED | {"lots-0-w_price": "0,62505", "lots-0-w_quality": "0,37495"}
+    refused = _post(staff, url, five)
+    assert refused.status_code == 422
+    assert "“0,62505” har mere end fire decimaler." in _text(refused)
+    assert _lots(any_app, tender_id)[0].w_price == Decimal("0.625")
