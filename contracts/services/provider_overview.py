@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 from ..models import Contract, Enrolment, MonthlyReport, Participant
 from ..rules.report_calendar import ReportMonth, report_month, reported_months
 from . import scope
-from .paging import PER_PAGE, Page, page_count
+from .paging import PER_PAGE, Page, page_of
 from .report_versions import newest_by_contract
 from .scope import Viewer
 
@@ -61,8 +61,8 @@ def participant_page(
     """Page `page` (from 1) of the viewer's enrolments by contract reference, start and
     participant ref: rows of participant ref, contract reference, start_on, end_on and end_reason.
 
-    Two statements, both in SQL whatever the provider's size: the count, and the page's rows. A
-    page past the last is empty and asks for no rows (nor an offset the database cannot hold).
+    Two statements, both in SQL whatever the provider's size: the count, and the page's rows
+    (paging.page_of: a page past the last is empty).
     """
     rows = scope.contracts(
         viewer,
@@ -76,13 +76,5 @@ def participant_page(
         .join(Contract, Enrolment.contract_id == Contract.id)
         .join(Participant, Enrolment.participant_id == Participant.id),
     )
-    total = int(session.scalar(sa.select(sa.func.count()).select_from(rows.subquery())))
-    page = max(1, page)
-    if page > page_count(total, per_page):
-        return Page([], page, per_page, total)
-    shown = session.execute(
-        rows.order_by(Contract.reference, Enrolment.start_on, Participant.ref)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    return Page(list(shown), page, per_page, total)
+    ordered = rows.order_by(Contract.reference, Enrolment.start_on, Participant.ref)
+    return page_of(session, ordered, page, per_page, rows=True)

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload
 
 from ..models import ReportLine
-from .paging import PER_PAGE, Page, page_count
+from .paging import PER_PAGE, Page, page_at
 
 HUNDREDTH = Decimal("0.01")
 # Above this many enrolled participants (lines, on procurement's review) a month's pages show its
@@ -58,28 +58,18 @@ def line_totals(session: Session, report_id: int) -> LineTotals:
 def line_page(
     session: Session, report_id: int, totals: LineTotals, page: int, per_page: int
 ) -> Page[ReportLine]:
-    """Page `page` (from 1; one past the last is the last) of the report's lines in the order
-    sent, their participants joined in. The caller has found the report through what the viewer
-    may see, and counted its lines in `totals`."""
-    page = min(max(1, page), page_count(totals.lines, per_page))
-    rows = session.scalars(
+    """Page `page` (from 1; a page past the last is empty, as every list's) of the report's lines
+    in the order sent, their participants joined in. The caller has found the report through
+    what the viewer may see, and counted its lines in `totals`."""
+    lines = (
         sa.select(ReportLine)
         .where(ReportLine.report_id == report_id)
         .options(joinedload(ReportLine.participant))
         .order_by(ReportLine.position)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    return Page(list(rows), page, per_page, totals.lines)
-
-
-def line_page_as_asked(
-    session: Session, report_id: int, totals: LineTotals, page: int, per_page: int
-) -> Page[ReportLine]:
-    """Page `page` of the report's lines as `line_page` reads them, but a page past the last is
-    that page, empty (procurement's review: a stale link shows the pager, not other lines);
-    below 1 is the first."""
-    page = max(1, page)
-    if page > page_count(totals.lines, per_page):
-        return Page([], page, per_page, totals.lines)
-    return line_page(session, report_id, totals, page, per_page)
+    )
+    return page_at(
+        totals.lines,
+        page,
+        per_page,
+        lambda limit, offset: session.scalars(lines.limit(limit).offset(offset)).all(),
+    )

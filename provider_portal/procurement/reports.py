@@ -64,7 +64,7 @@ def _shown_lines(report: MonthlyReport) -> dict:
     if totals.lines <= line_pages.LARGE_MONTH:
         lines = report_lines.stored_lines(db.session, report.id)
         return {"lines": lines, "line_totals": totals, "line_page": None}
-    found = line_pages.line_page_as_asked(
+    found = line_pages.line_page(
         db.session,
         report.id,
         totals,

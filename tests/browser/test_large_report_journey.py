@@ -84,6 +84,13 @@ def test_a_large_month_is_reported_through_the_form_page(page: Page, large_serve
     expect(page.get_by_text("Linje 51–100 af 150")).to_be_visible()
     expect(foot).to_contain_text("3.000,00")
     assert_accessible(page, "large report page, lines page 2")
+    # A stale link past the last page: no lines, the totals of all, and the way back.
+    page.goto(f"{report}?page=9")
+    expect(page.get_by_text("Der er ingen linjer på denne side.")).to_be_visible()
+    expect(foot).to_contain_text("3.000,00")
+    page.get_by_role("link", name="Forrige side").click()
+    expect(page.locator("table.report-lines tbody tr").first).to_be_visible()
+    assert_accessible(page, "large report page, a page past the last")
     assert watch.problems == []
 
     shots = os.environ.get("BROWSER_SCREENSHOTS")
@@ -99,6 +106,10 @@ def test_a_large_month_is_reported_through_the_form_page(page: Page, large_serve
                 db.session.commit()
             for width in (1366, 390):
                 page.set_viewport_size({"width": width, "height": 900})
-                for name, address in [("report", report + "?page=2"), ("form", report + "/form")]:
+                for name, address in [
+                    ("report", report + "?page=2"),
+                    ("past", report + "?page=9"),
+                    ("form", report + "/form"),
+                ]:
                     page.goto(address)
                     screenshot(page, f"large-{name}-{locale}-{width}")

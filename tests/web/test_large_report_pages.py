@@ -137,9 +137,19 @@ def test_the_stored_lines_are_paged_with_the_totals_of_all_lines(app, large):
         assert all(total in foot for total in totals), foot
         assert parts.xpath("//nav//a[@rel='next' or @rel='prev']")
     assert seen == REFS[:PER_PAGE] + REFS[2 * PER_PAGE :]
-    # A page past the last is the last.
-    last = PageParts(client.get(PAGE.format(large.contract_id) + "?page=99").get_data(as_text=True))
-    assert len(last.xpath("//table[contains(@class, 'report-lines')]/tbody/tr")) == rows
+    # A page past the last (a stale link) is empty, with the pager back and the totals of all
+    # lines, as on procurement's review and every other list.
+    for past in ("99", "99999999999999999999"):
+        response = client.get(PAGE.format(large.contract_id) + f"?page={past}")
+        assert response.status_code == 200
+        last = PageParts(response.get_data(as_text=True))
+        assert last.xpath("//table[contains(@class, 'report-lines')]/tbody/tr") == []
+        assert "Der er ingen linjer på denne side." in last.text
+        assert last.xpath("//nav//a[@rel='prev']/@href") == [
+            f"{PAGE.format(large.contract_id)}?page=3"
+        ]
+        foot = " ".join(last.xpath("//table[contains(@class, 'report-lines')]/tfoot")[0].itertext())
+        assert all(total in foot for total in totals), foot
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.sum(ReportLine.hours_planned))) == Decimal(
             planned
