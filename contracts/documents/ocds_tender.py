@@ -34,6 +34,52 @@ class LotData:
     title: str
     programme: str
     value: Decimal | None
+    # The evaluation price's terms (rules.tendering.evaluation_price): hours and the outcome
+    # rate, and for a lot asking for milestone prices the shares expected at 13 and 26 weeks.
+    expected_hours: Decimal | None = None
+    expected_outcome_rate: Decimal | None = None
+    later_shares: tuple[Decimal, Decimal] | None = None
+    clawback_days: int | None = None
+
+
+AWARD_CRITERIA = (
+    "total = w_price × price points + w_quality × quality points; price points = "
+    "10 × lowest evaluation price / evaluation price; evaluation price = monthly fee + "
+    "expected hours × hourly rate + expected outcome rate × outcome bonus (+ each later "
+    "milestone's expected share × its amount, where a lot asks for milestone prices)"
+)
+
+
+def _plain(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+def _lot_terms(lot: LotData) -> str | None:
+    """A lot's evaluation terms in words, or None when they are not given."""
+    if lot.expected_hours is None or lot.expected_outcome_rate is None:
+        return None
+    terms = (
+        f"lot {lot.number}: expected hours {_plain(lot.expected_hours)}, expected outcome rate "
+        f"{_plain(lot.expected_outcome_rate)}"
+    )
+    if lot.later_shares is not None:
+        week13, week26 = lot.later_shares
+        terms += (
+            f", milestone prices: expected share {_plain(week13)} still in a job or education "
+            f"at 13 weeks and {_plain(week26)} at 26 weeks"
+        )
+        if lot.clawback_days is not None:
+            terms += (
+                "; a milestone paid is paid back when the participant returns within "
+                f"{lot.clawback_days} days"
+            )
+    return terms
+
+
+def award_criteria(lots: list[LotData]) -> str:
+    """The award criteria, with each lot's evaluation terms."""
+    terms = [t for t in (_lot_terms(lot) for lot in lots) if t]
+    return AWARD_CRITERIA + ("; " + "; ".join(terms) if terms else "")
 
 
 @dataclass(frozen=True)
@@ -64,10 +110,7 @@ def tender_object(tender: TenderData, status: str | None = None) -> dict:
         "procurementMethodDetails": tender.procedure,
         "mainProcurementCategory": "services",
         "awardCriteria": "ratedCriteria",
-        "awardCriteriaDetails": (
-            "total = w_price × price points + w_quality × quality points; price points = "
-            "10 × lowest evaluation price / evaluation price"
-        ),
+        "awardCriteriaDetails": award_criteria(tender.lots),
         "submissionMethod": ["electronicSubmission"],
         "lots": [
             {

@@ -42,6 +42,15 @@ def test_the_demo_export_is_valid_and_links_the_retender_to_its_predecessors(
         "adult-employment",
         "utility-work",
     ]
+    # The youth-placement lot asks for milestone prices: its shares are in the award criteria.
+    criteria = retender["tender"]["awardCriteriaDetails"]
+    assert "evaluation price = monthly fee + expected hours × hourly rate" in criteria
+    assert (
+        "lot 2: expected hours 80, expected outcome rate 0.15, milestone prices: expected share "
+        "0.1 still in a job or education at 13 weeks and 0.08 at 26 weeks; a milestone paid is "
+        "paid back when the participant returns within 91 days"
+    ) in criteria
+    assert "lot 3: expected hours" in criteria and criteria.count("milestone prices:") == 1
     assert (
         retender["tender"]["contractPeriod"]["startDate"] == "2019-08-31T22:00:00Z"
     )  # 1 Sept., Copenhagen

@@ -227,7 +227,18 @@ def ocds_processes(
             contract_end_on=tender.contract_end_on,
             contract_max_end_on=tender.contract_max_end_on,
             lots=[
-                ocds_tender.LotData(lot.number, lot.title, lot.programme.code, lot.estimated_value)
+                ocds_tender.LotData(
+                    lot.number,
+                    lot.title,
+                    lot.programme.code,
+                    lot.estimated_value,
+                    lot.expected_hours,
+                    lot.expected_outcome_rate,
+                    (lot.expected_week13_rate, lot.expected_week26_rate)
+                    if lot.milestone_prices
+                    else None,
+                    lot.clawback_days,
+                )
                 for lot in tender.lots
             ],
             cancelled_at=cancelled_at,
