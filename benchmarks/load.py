@@ -146,7 +146,7 @@ class Setting:
     contracts: int = 100
     participants: int = 1000
     web_workers: int = 4
-    web_threads: int = 12  # deploy/gunicorn.conf.py's default
+    web_threads: int = 1  # deploy/gunicorn.conf.py's default: synchronous processes
     # The month's aggregation workers and their CPU priority (`nice`, as deploy/ runs them);
     # 0 workers: no month aggregated, to tell our pages' own cost from the month's.
     aggregation_workers: int = 2
@@ -282,7 +282,12 @@ def main() -> None:
     parser.add_argument("--contracts", type=int, default=default.contracts)
     parser.add_argument("--participants", type=int, default=default.participants)
     parser.add_argument("--web-workers", type=int, default=default.web_workers)
-    parser.add_argument("--web-threads", type=int, default=default.web_threads)
+    parser.add_argument(
+        "--web-threads",
+        type=int,
+        default=default.web_threads,
+        help="threads per web process (WEB_THREADS; 1: synchronous, as deployed by default)",
+    )
     parser.add_argument(
         "--aggregation-workers",
         type=int,

@@ -12,19 +12,23 @@ import os
 wsgi_app = "provider_portal:create_app()"
 # Behind the proxy that ends TLS; 127.0.0.1 unless the proxy is on another machine.
 bind = os.environ.get("WEB_BIND", "127.0.0.1:8000")
-# (2 x cores) + 1 processes, gunicorn's own advice, each with threads: a login waits for its
-# argon2 hashing (two at a time per process, at a lower CPU priority, contracts/services/accounts)
-# on a thread while the process's other threads serve pages, so a burst of logins does not hold
-# up the people already in (`make load`). Each thread at work holds one database connection:
-# keep WEB_THREADS within SQLAlchemy's pool per process (5 + 10 overflow), and size PostgreSQL's
-# max_connections for every process on every machine, plus the workers.
+# (2 x cores) + 1 synchronous processes, gunicorn's own advice: a process serves one request at
+# a time, the next waiting in the shared queue for whichever process is free first. That keeps
+# pages fastest from minute to minute (`make load`: threads share a process's GIL, and its pages
+# took 40-100 ms more at p95). WEB_THREADS above 1 serves each process with threads instead,
+# for an installation whose logins come in bursts: a login then waits on its thread for its
+# password hashing (two at a time, at a lower CPU priority) while the other threads serve pages,
+# and the people already in are not held up. Each thread at work holds one database
+# connection: keep WEB_THREADS within SQLAlchemy's pool per process (5 + 10 overflow), and size
+# PostgreSQL's max_connections for every process on every machine, plus the workers.
 workers = int(os.environ.get("WEB_WORKERS") or multiprocessing.cpu_count() * 2 + 1)
-threads = int(os.environ.get("WEB_THREADS", "12"))
+threads = int(os.environ.get("WEB_THREADS", "1"))
 if not 1 <= threads <= 15:
     raise SystemExit(f"WEB_THREADS is {threads}; use 1 to 15 (the database pool per process)")
-# A worker process that has not told the master it lives for this long is killed and replaced.
-# With threads this bounds a stuck process, not one slow request: a request is bounded by the
-# database's budget (STATEMENT_TIMEOUT, 10 s, answered 503) and the caps on what it may send.
+# A request (a synchronous process) that takes longer than this is killed and its process
+# replaced; with threads this only replaces a process that stops answering its master, and one
+# slow request is ended by the database's budget (STATEMENT_TIMEOUT, 10 s, answered 503) and
+# the caps on what a request may send.
 timeout = int(os.environ.get("WEB_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("WEB_GRACEFUL_TIMEOUT", "30"))
 keepalive = 5
@@ -43,3 +47,11 @@ loglevel = os.environ.get("WEB_LOG_LEVEL", "info")
 control_socket_disable = True
 # The app is made in each worker after the fork: no database or Redis connection is shared.
 preload_app = False
+
+
+def post_worker_init(worker) -> None:
+    # Threaded processes hash passwords on a thread of their own at a lower priority.
+    if threads > 1:
+        from contracts.services import passwords
+
+        passwords.hash_aside()

@@ -1,11 +1,12 @@
-"""argon2id password hashes, worked out so that they cannot starve a web process.
+"""argon2id password hashes, worked out so that they cannot starve a threaded web process.
 
 argon2id (argon2-cffi's defaults, RFC 9106's low-memory profile) costs a fifth of a second of
-CPU on two threads and 64 MiB. Each hash runs on a thread of its own at a lower CPU priority, so
-a burst of logins (nine o'clock, or someone guessing passwords) slows the logins, not the pages
-of the people already in: a threaded web process serves its other requests meanwhile, as argon2
-lets go of the GIL. And two at a time per process, so a flood of logins cannot take the
-machine's memory; the others wait their turn, using no CPU.
+CPU on two threads and 64 MiB. A synchronous web process hashes in the request, as it serves
+one request at a time. A threaded one (deploy/gunicorn.conf.py, WEB_THREADS) calls
+`hash_aside`: each hash then runs on a thread of its own at a lower CPU priority, so a burst of
+logins (nine o'clock, or someone guessing passwords) slows the logins, not the pages its other
+threads serve meanwhile, as argon2 lets go of the GIL; and two at a time per process, so a
+flood of logins cannot take the machine's memory (the others wait their turn, using no CPU).
 """
 
 from __future__ import annotations
@@ -25,6 +26,13 @@ T = TypeVar("T")
 
 _hasher = PasswordHasher()
 _turns = threading.BoundedSemaphore(HASHING_AT_ONCE)
+_aside = False
+
+
+def hash_aside() -> None:
+    """From now on this process hashes on threads of their own (a threaded web process)."""
+    global _aside
+    _aside = True
 
 
 def _fresh_turns() -> None:
@@ -47,6 +55,8 @@ def _lower_priority() -> None:
 
 
 def _at_low_priority(work: Callable[[], T]) -> T:
+    if not _aside:
+        return work()
     # A fresh thread each time (tens of µs beside argon2's 100 ms): a thread's nice cannot be
     # raised back without privilege, and no pool's threads are carried across a fork.
     with (

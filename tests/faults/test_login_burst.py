@@ -1,6 +1,7 @@
 """A burst of logins (nine o'clock, or someone guessing passwords) does not hold up the pages
-(issue 16): under deploy/gunicorn.conf.py a web process serves a page while the logins before
-it still wait for their argon2 hashing, which runs two at a time at a lower CPU priority."""
+of a threaded web process (issue 16): under deploy/gunicorn.conf.py with WEB_THREADS, a process
+serves a page while the logins before it still wait for their argon2 hashing, which runs two at
+a time at a lower CPU priority. (A synchronous process serves them in turn, the page last.)"""
 
 from __future__ import annotations
 
@@ -33,7 +34,10 @@ def test_a_page_is_served_while_a_burst_of_logins_is_hashed(app, sqlite_url, cle
             )
         db.session.commit()
     # One web process, so the page and the logins meet in it.
-    with deployed_web(sqlite_url, clean_redis, tmp_path, workers=1) as (_web, address):
+    with deployed_web(sqlite_url, clean_redis, tmp_path, workers=1, WEB_THREADS="12") as (
+        _web,
+        address,
+    ):
         ready = threading.Barrier(LOGINS + 1)
 
         def log_in(number: int) -> float:

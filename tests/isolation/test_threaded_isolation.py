@@ -1,5 +1,5 @@
-"""Isolation holds when one web process serves many people at once (issue 16): the deployment's
-web processes are threaded (deploy/gunicorn.conf.py), so two providers' coordinators whose
+"""Isolation holds when one web process serves many people at once (issue 16): with WEB_THREADS
+the deployment's web processes are threaded (deploy/gunicorn.conf.py), and two providers' coordinators whose
 requests are served side by side by the threads of one process each see their own contract and
 participants only, on every answer."""
 
@@ -47,7 +47,13 @@ def test_two_providers_served_side_by_side_by_one_process_see_only_their_own(
             create_user(db.session, TEST_ACTOR, email, "provider", TEST_PASSWORD, provider_id)
         db.session.commit()
     with deployed_web(
-        sqlite_url, clean_redis, tmp_path, workers=1, TWO_FACTOR_ROLES="", PORTAL_TODAY="2019-01-24"
+        sqlite_url,
+        clean_redis,
+        tmp_path,
+        workers=1,
+        WEB_THREADS="12",
+        TWO_FACTOR_ROLES="",
+        PORTAL_TODAY="2019-01-24",
     ) as (_web, address):
         people = {email: _logged_in(address, email) for email in OWN}
 

@@ -1,5 +1,6 @@
-"""Password hashing does not starve the pages (issue 16): argon2id runs on a thread of its own at
-a lower CPU priority, two at a time per process, and its answers are the same as before."""
+"""Password hashing does not starve a threaded web process's pages (issue 16): set aside, argon2id
+runs on a thread of its own at a lower CPU priority, two at a time per process, and its answers
+are the same; a synchronous process hashes in the request, at the request's priority."""
 
 from __future__ import annotations
 
@@ -46,6 +47,11 @@ def test_a_password_is_checked_at_a_lower_priority_and_the_request_keeps_its_own
     user = SimpleNamespace(password_hash=hash_password(PASSWORD), is_active=True)
     watched = _Watched()
     monkeypatch.setattr(passwords, "_hasher", watched)
+    monkeypatch.setattr(passwords, "_aside", False)
+    assert check_password(user, PASSWORD) is True
+    assert watched.priorities == [_priority()]  # synchronous: in the request, as it is
+    watched.priorities.clear()
+    monkeypatch.setattr(passwords, "_aside", True)
     own = _priority()
     assert check_password(user, PASSWORD) is True
     assert check_password(user, "not-the-password") is False
@@ -58,6 +64,7 @@ def test_at_most_two_passwords_are_hashed_at_once_in_a_process(monkeypatch):
     user = SimpleNamespace(password_hash=hash_password(PASSWORD), is_active=True)
     watched = _Watched(pause=0.1)
     monkeypatch.setattr(passwords, "_hasher", watched)
+    monkeypatch.setattr(passwords, "_aside", True)
     with ThreadPoolExecutor(6) as pool:
         answers = list(pool.map(lambda _: check_password(user, PASSWORD), range(6)))
     assert answers == [True] * 6
