@@ -54,7 +54,9 @@ def _lower_priority() -> None:
         pass
 
 
-def _at_low_priority(work: Callable[[], T]) -> T:
+def _hashed(work: Callable[[], T]) -> T:
+    """`work` (a hash or its check) here, or set aside: on a thread of its own at a lower
+    priority, when a turn is free."""
     if not _aside:
         return work()
     # A fresh thread each time (tens of µs beside argon2's 100 ms): a thread's nice cannot be
@@ -68,12 +70,12 @@ def _at_low_priority(work: Callable[[], T]) -> T:
 
 def hash_password(password: str) -> str:
     """An argon2id hash of the password."""
-    return _at_low_priority(lambda: _hasher.hash(password))
+    return _hashed(lambda: _hasher.hash(password))
 
 
 def matches(stored: str, password: str) -> bool:
     """Whether the password is the one `stored` is the hash of (False for a malformed hash)."""
     try:
-        return _at_low_priority(lambda: _hasher.verify(stored, password))
+        return _hashed(lambda: _hasher.verify(stored, password))
     except (VerificationError, InvalidHashError):
         return False

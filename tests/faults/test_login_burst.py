@@ -5,7 +5,6 @@ a time at a lower CPU priority. (A synchronous process serves them in turn, the 
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -14,11 +13,10 @@ import requests
 
 from contracts.services.accounts import create_user
 from provider_portal.extensions import db
-from tests.conftest import TEST_ACTOR, TEST_PASSWORD
+from tests.conftest import TEST_ACTOR, TEST_PASSWORD, csrf_token
 from tests.faults.web import deployed_web
 
 LOGINS = 6
-_CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 
 
 def test_a_page_is_served_while_a_burst_of_logins_is_hashed(app, sqlite_url, clean_redis, tmp_path):
@@ -43,7 +41,7 @@ def test_a_page_is_served_while_a_burst_of_logins_is_hashed(app, sqlite_url, cle
         def log_in(number: int) -> float:
             with requests.Session() as person:
                 page = person.get(f"{address}/login", timeout=30)
-                token = _CSRF.search(page.text).group(1)
+                token = csrf_token(page.text)
                 ready.wait()
                 answer = person.post(
                     f"{address}/login",

@@ -5,18 +5,16 @@ participants only, on every answer."""
 
 from __future__ import annotations
 
-import re
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
 from contracts.services.accounts import create_user
 from provider_portal.extensions import db
-from tests.conftest import TEST_ACTOR, TEST_PASSWORD
+from tests.conftest import TEST_ACTOR, TEST_PASSWORD, csrf_token
 from tests.faults.web import deployed_web
 from tests.scenarios import other_provider_scenario, sample_scenario
 
-_CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 ROUNDS = 25
 # What each provider's home page names of its own, and what the other's must never show.
 OWN = {"a@example.dk": ("SÆR-2018-03", "Nyt Fodfæste"), "b@example.dk": ("SÆR-OTHER", "Anden Lev")}
@@ -24,7 +22,7 @@ OWN = {"a@example.dk": ("SÆR-2018-03", "Nyt Fodfæste"), "b@example.dk": ("SÆR
 
 def _logged_in(address: str, email: str) -> requests.Session:
     person = requests.Session()
-    token = _CSRF.search(person.get(f"{address}/login", timeout=30).text).group(1)
+    token = csrf_token(person.get(f"{address}/login", timeout=30).text)
     answer = person.post(
         f"{address}/login",
         data={"email": email, "password": TEST_PASSWORD, "csrf_token": token},
