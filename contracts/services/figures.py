@@ -51,6 +51,7 @@ from ..rules.problems import N_
 from ..rules.scoring import NOT_APPLICABLE, Sustained
 from . import DomainError, NotFound, scope
 from .scope import Viewer
+from .sql import count_where
 from .sustained import SCOPE_COLUMNS, sustained_counts
 
 SCOPE_KINDS: tuple[str, ...] = ("all", "programme", "provider", "contract")
@@ -85,7 +86,7 @@ def _totals_statement() -> sa.Select:
 
     def exits_in(reasons: tuple[str, ...]) -> sa.ColumnElement[int]:
         ended = sa.and_(Enrolment.end_on <= on, Enrolment.end_reason.in_(reasons))
-        return sa.func.coalesce(sa.func.sum(sa.case((ended, 1), else_=0)), 0)
+        return count_where(ended)
 
     return (
         sa.select(

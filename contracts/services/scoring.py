@@ -15,7 +15,7 @@ from ..models.base import UTCDateTime
 from ..rules.exits import BENEFIT_STOPPED_EXITS, OTHER_EXITS, POSITIVE_EXITS
 from ..rules.periods import Month
 from .report_versions import is_version_in, newest_counted_versions
-from .sql import from_hundredths, hundredths
+from .sql import count_where, from_hundredths, hundredths
 
 SCOPE_KEYS = {
     "all": lambda lines: sa.literal(0),
@@ -50,10 +50,6 @@ def effective_lines(up_to: str, only_month: bool) -> sa.Subquery:
     )
 
 
-def _count(condition) -> sa.ColumnElement:
-    return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
-
-
 def compute_month(session: Session, month: str) -> int:
     """Write the month's scores for every scope, monthly and cumulated; returns the rows written."""
     month = Month.parse(month)
@@ -80,10 +76,10 @@ def compute_month(session: Session, month: str) -> int:
                         )
                     )
                 ),
-                _count(exited),
-                _count(sa.and_(exited, lines.c.exit_reason.in_(POSITIVE_EXITS))),
-                _count(sa.and_(exited, lines.c.exit_reason.in_(BENEFIT_STOPPED_EXITS))),
-                _count(sa.and_(exited, lines.c.exit_reason.in_(OTHER_EXITS))),
+                count_where(exited),
+                count_where(sa.and_(exited, lines.c.exit_reason.in_(POSITIVE_EXITS))),
+                count_where(sa.and_(exited, lines.c.exit_reason.in_(BENEFIT_STOPPED_EXITS))),
+                count_where(sa.and_(exited, lines.c.exit_reason.in_(OTHER_EXITS))),
                 from_hundredths(
                     sa.func.coalesce(sa.func.sum(hundredths(lines.c.hours_planned)), 0)
                 ),

@@ -71,6 +71,11 @@ def hundredths(amount) -> sa.ColumnElement:
     return sa.cast(sa.func.round(amount * 100), sa.BigInteger)
 
 
+def count_where(condition) -> sa.ColumnElement:
+    """How many rows meet `condition`, 0 for none (an aggregate)."""
+    return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+
 def half_up_div(numerator, denominator) -> sa.ColumnElement:
     """numerator / denominator rounded half up, for non-negative integers."""
     return (numerator * 2 + denominator) // (denominator * 2)

@@ -27,6 +27,7 @@ from ..models import Contract, ContractMilestone, Enrolment, MilestoneClaim, Rel
 from ..rules.exits import POSITIVE_EXITS
 from ..rules.milestones import MILESTONE_DAYS
 from ..rules.scoring import Sustained
+from .sql import count_where
 
 SCOPE_COLUMNS = {
     "all": sa.literal(0),
@@ -118,7 +119,7 @@ def _statement(kind: str, periods: int, scoped: bool) -> sa.Select:
                 claim.id.is_not(None),
                 sa.or_(Relapse.relapsed_on.is_(None), claim.milestone_on <= Relapse.relapsed_on),
             )
-        return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+        return count_where(condition)
 
     stmt = (
         sa.select(
