@@ -12,7 +12,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
-from contracts.models import Contract, MonthlyReport, Programme
+from contracts.models import Contract, Enrolment, MonthlyReport, Participant, Programme
 from contracts.rules.periods import COPENHAGEN
 from contracts.rules.report_format import read_csv, read_json
 from contracts.services import reports
@@ -110,6 +110,24 @@ def make_report(
     if status == "accepted":
         reports.accept(session, actor, report, now=moment)
     return report
+
+
+def enrol_newcomer(session, contract_id: int, ref: str, start_on: date) -> int:
+    """A new participant `ref` enrolled on the contract from `start_on` (a referral after a
+    report was made); the participant's id."""
+    participant = Participant(ref=ref, pseudonym=ref.encode().hex().ljust(64, "0")[:64])
+    session.add(participant)
+    session.flush()
+    session.add(
+        Enrolment(
+            participant_id=participant.id,
+            contract_id=contract_id,
+            start_on=start_on,
+            age_at_start=33,
+        )
+    )
+    session.flush()
+    return participant.id
 
 
 def logged_in_client(app, email: str, role: str, provider_id: int | None = None):

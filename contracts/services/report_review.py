@@ -1,10 +1,8 @@
 """The reviewer's aids beside a submitted report (issue 12): what procurement reads before it
 accepts. A fixed number of statements however many lines the report has.
 
-- `differences`: for a correction, the report against the version it replaces (the newest
-  accepted or invoiced version before it), line by line by participant: added, removed, and
-  changed fields (old → new); unchanged lines are only counted. A line without absence hours
-  and one with 0 say the same and are not a change.
+- `differences`: for a correction, the report against the version it replaces
+  (`report_differences`).
 - `last_month`: the contract's figures for the month before, from the stored monthly scores
   when that month is aggregated, else from that month's accepted report's lines, counted as
   the scores count them (`scoring.effective_lines`); `source` says which.
@@ -42,53 +40,10 @@ from .invoice_preview import InvoicePreview, preview
 from .invoicing import priced_lines, pricing_parameters
 from .notices import absence_hours_by_participant
 from .report_claims import stored_follow_ups
-from .report_lines import LINE_VALUES
+from .report_differences import Differences, Line, differences, review_lines
 from .report_versions import newest_counted_version
 from .scoring import effective_lines
-from .sql import decimal_from_hundredths, hundredths, sum_hundredths
-
-COMPARED = ("hours_planned", "hours_delivered", "absence_hours", "status", "exit_on", "exit_reason")
-
-
-@dataclass(frozen=True)
-class Line:
-    """A report line as the reviewer compares it."""
-
-    report_line_id: int
-    position: int
-    ref: str
-    hours_planned: Decimal
-    hours_delivered: Decimal
-    absence_hours: Decimal | None
-    status: str
-    exit_on: date | None
-    exit_reason: str | None
-
-    def value(self, name: str):
-        value = getattr(self, name)
-        return Decimal(0) if name == "absence_hours" and value is None else value
-
-
-@dataclass(frozen=True)
-class Change:
-    field: str
-    old: object
-    new: object
-
-
-@dataclass(frozen=True)
-class Differences:
-    """A correction against the version before it."""
-
-    before_version: int
-    added: list[Line]
-    removed: list[Line]
-    changed: list[tuple[Line, list[Change]]]
-    unchanged: int
-
-    @property
-    def any(self) -> bool:
-        return bool(self.added or self.removed or self.changed)
+from .sql import count_where, decimal_from_hundredths, hundredths, sum_hundredths
 
 
 @dataclass(frozen=True)
@@ -127,63 +82,6 @@ class Review:
     follow_ups: list[FollowUp] = field(default_factory=list)
 
 
-def _line_columns():
-    return (ReportLine.id, ReportLine.position, *LINE_VALUES)
-
-
-def _lines(session: Session, report_id: int, shown: Collection[int] | None = None) -> list[Line]:
-    rows = session.execute(
-        sa.select(*_line_columns())
-        .join(Participant, Participant.id == ReportLine.participant_id)
-        .where(
-            ReportLine.report_id == report_id,
-            sa.true() if shown is None else ReportLine.id.in_(list(shown)),
-        )
-        .order_by(ReportLine.position)
-    ).all()
-    return [Line(*row) for row in rows]
-
-
-def _version_before(session: Session, report: MonthlyReport) -> MonthlyReport | None:
-    """The newest accepted or invoiced version before this one: what a correction replaces."""
-    return session.scalar(
-        newest_counted_version(report.contract_id, report.month).where(
-            MonthlyReport.version < report.version
-        )
-    )
-
-
-def differences(session: Session, report: MonthlyReport) -> Differences | None:
-    """The report against the version it corrects; None for a first version."""
-    before = _version_before(session, report) if report.version > 1 else None
-    if before is None:
-        return None
-    lines = _lines(session, report.id)
-    old = {line.ref: line for line in _lines(session, before.id)}
-    new_refs = {line.ref for line in lines}
-    added, changed, unchanged = [], [], 0
-    for line in lines:
-        was = old.get(line.ref)
-        if was is None:
-            added.append(line)
-            continue
-        changes = [
-            Change(name, was.value(name), line.value(name))
-            for name in COMPARED
-            if was.value(name) != line.value(name)
-        ]
-        if changes:
-            changed.append((line, changes))
-        else:
-            unchanged += 1
-    removed = [line for ref, line in old.items() if ref not in new_refs]
-    return Differences(before.version, added, removed, changed, unchanged)
-
-
-def _counted(condition) -> sa.ColumnElement:
-    return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
-
-
 def last_month(session: Session, contract_id: int, month: str) -> LastMonth:
     """The contract's figures for the month before `month` (see the module)."""
     previous = Month.parse(month).previous()
@@ -195,11 +93,11 @@ def last_month(session: Session, contract_id: int, month: str) -> LastMonth:
     row = session.execute(
         sa.select(
             sa.func.count(sa.distinct(lines.c.participant_id)),
-            _counted(lines.c.status == "active"),
-            _counted(exited),
-            _counted(sa.and_(exited, lines.c.exit_reason.in_(POSITIVE_EXITS))),
-            _counted(sa.and_(exited, lines.c.exit_reason.in_(BENEFIT_STOPPED_EXITS))),
-            _counted(sa.and_(exited, lines.c.exit_reason.in_(OTHER_EXITS))),
+            count_where(lines.c.status == "active"),
+            count_where(exited),
+            count_where(sa.and_(exited, lines.c.exit_reason.in_(POSITIVE_EXITS))),
+            count_where(sa.and_(exited, lines.c.exit_reason.in_(BENEFIT_STOPPED_EXITS))),
+            count_where(sa.and_(exited, lines.c.exit_reason.in_(OTHER_EXITS))),
             sum_hundredths(lines.c.hours_planned),
             sum_hundredths(lines.c.hours_delivered),
             sum_hundredths(sa.func.coalesce(lines.c.absence_hours, 0)),
@@ -283,9 +181,9 @@ def flag_counts(
     absent = sa.func.coalesce(hundredths(ReportLine.absence_hours), 0)
     row = session.execute(
         sa.select(
-            _counted(delivered > planned),
-            _counted(sa.or_(near(planned), near(delivered))),
-            _counted(absent != sa.func.coalesce(told.c.hours, 0) if notified else sa.false()),
+            count_where(delivered > planned),
+            count_where(sa.or_(near(planned), near(delivered))),
+            count_where(absent != sa.func.coalesce(told.c.hours, 0) if notified else sa.false()),
         )
         .select_from(ReportLine)
         .outerjoin(priced, priced.c.report_line_id == ReportLine.id)
@@ -305,7 +203,7 @@ def review(
     """Every aid for the report, which the caller found through what its viewer may see. The
     lines' flags and prices are of the lines `shown` (ids; None: all), a page of a large
     report's; every figure and count is of all lines."""
-    lines = _lines(session, report.id, shown)
+    lines = review_lines(session, report.id, shown)
     invoice = preview(session, report, contract, shown)
     notified = absence_hours_by_participant(session, contract.id, report.month)
     weekly = contract.programme.weekly_hours_ceiling
@@ -325,7 +223,7 @@ def review(
             flagged.append((line, flags))
     return Review(
         report=report,
-        differences=differences(session, report),
+        differences=differences(session, report, shown),
         last_month=last_month(session, contract.id, report.month),
         flags=flagged,
         disappeared=disappeared(session, report),

@@ -19,7 +19,7 @@ from contracts.services.audit import Actor
 from contracts.services.scope import Viewer
 from provider_portal.extensions import db
 from tests.conftest import csrf_token
-from tests.factories import logged_in_client, make_report
+from tests.factories import enrol_newcomer, logged_in_client, make_report
 from tests.pages import PageParts, text_of
 from tests.scenarios import SAMPLE_REFS, sample_scenario
 
@@ -230,17 +230,7 @@ def test_a_correction_shows_its_differences_and_the_credit_note_and_new_invoice(
         contract = db.session.get(Contract, story.contract_id)
         # Since: a referral on 20 January (added) and DL-5MR2F's enrolment ended as made by
         # mistake before January (removed).
-        newcomer = Participant(ref="DL-NEW01", pseudonym="n" * 64)
-        db.session.add(newcomer)
-        db.session.flush()
-        db.session.add(
-            Enrolment(
-                participant_id=newcomer.id,
-                contract_id=contract.id,
-                start_on=date(2019, 1, 20),
-                age_at_start=33,
-            )
-        )
+        enrol_newcomer(db.session, contract.id, "DL-NEW01", date(2019, 1, 20))
         mistaken = db.session.scalar(
             sa.select(Enrolment).where(Enrolment.id == story.enrolment_ids["DL-5MR2F"])
         )
