@@ -22,7 +22,7 @@ from .. import clock, mail
 from ..extensions import db
 from ..security import actor, current
 from .declare import operation
-from .types import Model
+from .types import Id, Model
 
 MANAGERS = ("admin", "procurement", "provider")
 RoleName = Literal["procurement", "provider", "provider_admin", "finance", "admin"]
@@ -34,7 +34,7 @@ class UserIn(Model):
 
     email: str = Field(min_length=3, max_length=254, examples=["kollega@leverandor.dk"])
     role: RoleName
-    provider_id: int | None = Field(default=None, ge=1)
+    provider_id: Id | None = None
     name: str = Field(default="", max_length=200)
 
 

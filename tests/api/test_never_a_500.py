@@ -122,6 +122,21 @@ def test_a_next_with_a_line_break_is_ignored_after_login(app, client, make_user,
     assert login  # the plain login helper is the same form
 
 
+@pytest.mark.parametrize("provider_id", [2**31, 2**63, 34764523748.0])
+def test_an_invitation_naming_a_provider_id_too_large_for_the_database_is_refused(
+    any_app, make_token, provider_id
+):
+    """Found by `make fuzz` (PostgreSQL's integer overflowed): refused by field, as every id."""
+    staff = make_token(any_app, "indkob@example.dk", "procurement")
+    response = any_app.test_client().post(
+        "/api/v1/users",
+        json={"email": "ny@leverandor.dk", "role": "provider", "provider_id": provider_id},
+        headers=bearer(staff),
+    )
+    errors = assert_json_error(response, 422)
+    assert [error["field"] for error in errors] == ["provider_id"]
+
+
 def test_options_is_answered_as_json(app, client, staff):
     response = client.options("/api/v1/providers", headers=bearer(staff))
     assert response.mimetype == "application/json"
