@@ -12,6 +12,9 @@ COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 # Whole text only (`fullmatch`: `$` alone lets a trailing newline through); the pattern is also
 # the JSON schema's.
 MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+# The years a month read from text may fall in: any contract's, and far from year 0000 (no
+# calendar year for Python's dates) and 9999 (the last), so a month's neighbours are dates too.
+FIRST_YEAR, LAST_YEAR = 1000, 2999
 
 
 class Month(str):
@@ -19,8 +22,9 @@ class Month(str):
 
     It is the text it is written as (a str), so it is stored, sent as JSON, put in a URL and
     compared with months read back as text without conversion; and as that text is always
-    YYYY-MM, ordering the text orders the months. Made only from a well-formed month:
-    `Month.parse` (or `Month(text)`) raises ValueError for anything else.
+    YYYY-MM, ordering the text orders the months. Made only from a well-formed month of the
+    years FIRST_YEAR to LAST_YEAR: `Month.parse` (or `Month(text)`) raises ValueError for
+    anything else.
     """
 
     __slots__ = ()
@@ -28,8 +32,11 @@ class Month(str):
     def __new__(cls, text: object) -> Month:
         if isinstance(text, Month):
             return text
-        if not isinstance(text, str) or not MONTH_RE.fullmatch(text):
+        # Python's \d takes any script's digits; a month's are ASCII.
+        if not isinstance(text, str) or not text.isascii() or not MONTH_RE.fullmatch(text):
             raise ValueError(f"{text!r} is not a month in the form YYYY-MM")
+        if not FIRST_YEAR <= int(text[:4]) <= LAST_YEAR:
+            raise ValueError(f"{text!r} is not a month from {FIRST_YEAR} to {LAST_YEAR}")
         return super().__new__(cls, text)
 
     @classmethod
@@ -39,8 +46,9 @@ class Month(str):
 
     @classmethod
     def of(cls, day: date) -> Month:
-        """The month a day falls in."""
-        return cls(f"{day.year:04d}-{day.month:02d}")
+        """The month a day falls in: any date's, so that a month read within the years has its
+        neighbours (2999-12 its next) without a check."""
+        return str.__new__(cls, f"{day.year:04d}-{day.month:02d}")
 
     @property
     def year(self) -> int:
@@ -69,10 +77,12 @@ class Month(str):
 
 
 def is_month(text: object) -> bool:
-    """True for a month written YYYY-MM."""
-    return isinstance(text, Month) or (
-        isinstance(text, str) and MONTH_RE.fullmatch(text) is not None
-    )
+    """True for a month written YYYY-MM (of the years a Month may be)."""
+    try:
+        Month.parse(text)
+    except ValueError:
+        return False
+    return True
 
 
 def parse_month(text: str) -> tuple[date, date]:

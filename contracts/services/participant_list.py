@@ -31,7 +31,7 @@ from ..rules.problems import N_
 from . import DomainError, scope
 from .audit import Actor, participants_read
 from .contract_register import get_contract
-from .paging import MAX_PER_PAGE, Page
+from .paging import MAX_PER_PAGE, Page, page_at
 from .scope import Viewer
 
 # A status names the end reason where the end is a transfer or a withdrawal.
@@ -111,7 +111,6 @@ def participant_list(
         )
     contract = get_contract(session, viewer, contract_id)
     search = _search(search)
-    page = max(1, page)
     per_page = min(max(1, per_page), MAX_PER_PAGE)
     state = status_on(today).label("status")
     conditions = [Enrolment.contract_id == contract.id]
@@ -126,7 +125,7 @@ def participant_list(
 
     counts = dict.fromkeys(STATUSES, 0)
     counts.update(session.execute(scoped(state, sa.func.count(Enrolment.id)).group_by(state)).all())
-    rows = session.execute(
+    rows = (
         scoped(
             Enrolment.id,
             Participant.ref,
@@ -138,13 +137,19 @@ def participant_list(
         )
         .where(*([status_on(today) == status] if status else []))
         .order_by(Enrolment.start_on, Participant.ref, Enrolment.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
+    )
     found = counts[status] if status else sum(counts.values())
+    page_rows = page_at(
+        found,
+        page,
+        per_page,
+        lambda limit, offset: [
+            ParticipantRow(*row) for row in session.execute(rows.limit(limit).offset(offset))
+        ],
+    )
     return ParticipantList(
         contract=contract,
-        rows=Page([ParticipantRow(*row) for row in rows], page, per_page, found),
+        rows=page_rows,
         counts=counts,
         search=search,
         status=status,

@@ -26,9 +26,10 @@ from pydantic import (
 )
 
 from contracts.rules.money import parse_money
+from contracts.rules.periods import Month as PeriodMonth
 from contracts.rules.programmes import STANDARD_PROGRAMMES
 
-from ..converters import MAX_ID, MONTH_PATTERN, read_month
+from ..converters import MAX_ID, MONTH_PATTERN
 
 # Numeric(12, 2): the largest amount a money column holds.
 MAX_AMOUNT = Decimal("9999999999.99")
@@ -142,7 +143,7 @@ IsoDate = Annotated[
 
 def _month(value: object) -> str:
     try:
-        return read_month(value)
+        return PeriodMonth.parse(value)
     except ValueError:
         raise ValueError("must be a month written YYYY-MM, such as 2019-01") from None
 

@@ -97,6 +97,25 @@ def test_ids_too_large_for_the_database_are_not_found_on_pages(app, big):
         assert pages.get(path).status_code == 404, path
 
 
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/scores/?month=0000-01",
+        "/benchmark/?from=0000-01&to=2019-01",
+        "/benchmark/?from=2019-01&to=9999-12",
+    ],
+)
+def test_a_month_outside_the_years_is_refused_on_pages(app, address):
+    """Found by walking every page's links with odd values: year 0000 is no date's, and 9999-12
+    has no next month; each answered 500."""
+    client = logged_in_client(app, "indkob@example.dk", "procurement")
+    response = client.get(address)
+    assert response.status_code == 200
+    assert "Skriv måneden som ÅÅÅÅ-MM, fx 2019-01." in response.get_data(as_text=True)
+    if address.startswith("/benchmark/"):  # its chart of the same range
+        assert client.get(address.replace("/?", "/chart.svg?")).status_code == 404
+
+
 @pytest.mark.parametrize("target", ["/home%0d%0aSet-Cookie:%20x=1", "/a%0Ab", "/a%0Db"])
 def test_a_next_with_a_line_break_is_ignored_after_login(app, client, make_user, target):
     from provider_portal.extensions import db

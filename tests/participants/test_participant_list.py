@@ -116,6 +116,19 @@ def test_a_long_list_is_paged_in_start_order(world):
     assert any("page=2" in href and "q=DL-M" in href for href in hrefs)
 
 
+def test_a_page_past_the_last_is_empty_with_the_way_back(world):
+    """A stale link, or a page number too large for the database (which answered 500)."""
+    client = world.client("procurement")
+    for page in (4, 99999999999999999999):
+        response = client.get(world.list_url(world.b_contract_id, page=page))
+        assert response.status_code == 200
+        parts = PageParts(response.get_data(as_text=True))
+        assert refs(response.get_data(as_text=True)) == []
+        assert "Der er ingen deltagere på denne side." in parts.text
+        assert "Ingen borgere er henvist" not in parts.text
+        assert parts.xpath("//nav//a[@rel='prev']")
+
+
 def test_reading_the_list_is_audited_once_per_user_and_day(world):
     app = world.app
     app.config["PORTAL_NOW"] = datetime.combine(app.config["PORTAL_TODAY"], time(9), COPENHAGEN)

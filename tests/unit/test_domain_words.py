@@ -64,6 +64,20 @@ def test_anything_else_is_not_a_month(text):
     assert not is_month(text)
 
 
+@pytest.mark.parametrize("text", ["0000-01", "0999-12", "3000-01", "9999-12", "２０１９-01"])
+def test_a_month_outside_the_years_or_of_other_digits_is_not_a_month(text):
+    """Year 0000 is no date's and 9999-12 has no next month: both answered 500 on pages."""
+    with pytest.raises(ValueError, match="is not a month"):
+        Month.parse(text)
+    assert not is_month(text)
+
+
+def test_the_years_first_and_last_months_have_neighbours():
+    assert Month.parse("2999-12").next() == "3000-01"
+    assert Month.parse("1000-01").previous() == "0999-12"
+    assert months_between("2999-11", "2999-12") == ["2999-11", "2999-12"]
+
+
 # CVR and GLN.
 
 
