@@ -15,7 +15,7 @@ PYTEST_ARGS ?=
 help:
 	@echo "make run          install everything and start the portal on http://127.0.0.1:5000"
 	@echo "make test         run the test-suite (PYTEST_ARGS='-k foo -x' to narrow it)"
-	@echo "make fuzz         schemathesis against the live API, far longer than make test's run"
+	@echo "make fuzz         schemathesis against the live API and odd values on every page, far longer than make test's run"
 	@echo "make lint         ruff check, ruff format --check and bandit (make test runs it first)"
 	@echo "make bench        run the benchmarks"
 	@echo "make load         50 provider sessions against gunicorn on PostgreSQL while 2 workers aggregate a month (LOAD_ARGS='--seconds 120')"
@@ -49,8 +49,9 @@ run: system-deps install
 test: system-deps install lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# make test runs a few examples per API call and role; this runs many, with a new seed each
-# time unless FUZZ_SEED is given (the seed is printed to run a failure again).
+# make test runs a few examples per API call and role, and a few odd query values on every page
+# each role reaches; this runs many, with a new seed each time unless FUZZ_SEED is given (the
+# seed is printed to run a failure again), and every odd value.
 FUZZ_EXAMPLES ?= 200
 fuzz: system-deps install
 	@seed=$${FUZZ_SEED:-$$RANDOM}; echo "FUZZ_SEED=$$seed"; \

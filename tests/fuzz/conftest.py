@@ -11,6 +11,7 @@ import logging
 import secrets
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,38 +71,47 @@ def _load_demo_and_tokens(app) -> dict[str, str]:
     return tokens
 
 
-@pytest.fixture(scope="module")
-def live_portal(
-    postgres_server, postgres_template, redis_server, tmp_path_factory
-) -> Iterator[LivePortal]:
-    """The portal on the demo's data, served on 127.0.0.1 by a threaded server."""
+@contextmanager
+def demo_portal(postgres_server, postgres_template, redis_server, instance: Path):
+    """The app on a fresh PostgreSQL database with the demo's data, served as in production
+    (errors answered by the app's handlers, not raised to the test); yields (app, tokens)."""
     import redis
 
     with redis.Redis.from_url(redis_server) as connection:
         connection.flushdb()
     name = _fresh_database(postgres_server, postgres_template)
-    instance: Path = tmp_path_factory.mktemp("fuzz-instance")
     config = app_config(postgres_server.url(name), redis_server, instance)
     # One token per role sends thousands of requests in a minute: the per-user limits would
     # answer 429 for most of them (tests/faults/test_quotas.py tests the limits).
     config.update(API_RATE_LIMIT="100000 per minute", API_EXPENSIVE_LIMIT="100000 per minute")
     app = create_app(config)
-    # Served as in production: errors answered by the app's handlers, not raised to the test.
     app.config.update(TESTING=False, PROPAGATE_EXCEPTIONS=False)
     tokens = _load_demo_and_tokens(app)
-    # Thousands of requests: the server's own line per request would bury a failure's story.
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="fuzz-server", daemon=True)
-    thread.start()
     try:
-        yield LivePortal(f"http://127.0.0.1:{server.server_port}", tokens)
+        yield app, tokens
     finally:
-        server.shutdown()
-        thread.join(timeout=10)
         from provider_portal.extensions import db
 
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
         postgres_server.drop_database(name)
+
+
+@pytest.fixture(scope="module")
+def live_portal(
+    postgres_server, postgres_template, redis_server, tmp_path_factory
+) -> Iterator[LivePortal]:
+    """The portal on the demo's data, served on 127.0.0.1 by a threaded server."""
+    instance: Path = tmp_path_factory.mktemp("fuzz-instance")
+    with demo_portal(postgres_server, postgres_template, redis_server, instance) as (app, tokens):
+        # Thousands of requests: the server's own line per request would bury a failure's story.
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, name="fuzz-server", daemon=True)
+        thread.start()
+        try:
+            yield LivePortal(f"http://127.0.0.1:{server.server_port}", tokens)
+        finally:
+            server.shutdown()
+            thread.join(timeout=10)
