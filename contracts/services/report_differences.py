@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session, aliased
 
 from ..models import MonthlyReport, Participant, ReportLine
 from .paging import PER_PAGE
-from .report_lines import LINE_VALUES
 from .report_versions import newest_counted_version
 from .sql import count_where, hundredths
 
@@ -95,7 +94,7 @@ def review_lines(
 ) -> list[Line]:
     """The report's lines in the order sent: those `shown` (ids; None: all)."""
     rows = session.execute(
-        sa.select(ReportLine.id, ReportLine.position, *LINE_VALUES)
+        sa.select(*_columns(ReportLine))
         .join(Participant, Participant.id == ReportLine.participant_id)
         .where(
             ReportLine.report_id == report_id,
