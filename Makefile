@@ -8,13 +8,17 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 TRANSLATIONS := provider_portal/translations
 PYTEST_ARGS ?=
+# make test runs its tests in this many processes (pytest-xdist), each with a Redis and a
+# PostgreSQL of its own: much of the suite waits (on workers killed and replaced, servers
+# started, a browser), so two halves a two-core machine's run share its cores well.
+TEST_PROCESSES ?= 2
 
 .DEFAULT_GOAL := help
 .PHONY: help venv install translations system-deps run test fuzz bench load lint clean
 
 help:
 	@echo "make run          install everything and start the portal on http://127.0.0.1:5000"
-	@echo "make test         run the test-suite (PYTEST_ARGS='-k foo -x' to narrow it)"
+	@echo "make test         run the test-suite in TEST_PROCESSES (2) processes (PYTEST_ARGS='-k foo -x' to narrow it)"
 	@echo "make fuzz         schemathesis against the live API and odd values on every page, far longer than make test's run"
 	@echo "make lint         ruff check, ruff format --check and bandit (make test runs it first)"
 	@echo "make bench        run the benchmarks"
@@ -47,7 +51,7 @@ run: system-deps install
 
 # The style is part of the build: lint runs first, so CI keeps it.
 test: system-deps install lint
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_PROCESSES) $(PYTEST_ARGS)
 
 # make test runs a few examples per API call and role, and a few odd query values on every page
 # each role reaches; this runs many, with a new seed each time unless FUZZ_SEED is given (the
