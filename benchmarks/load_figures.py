@@ -172,7 +172,8 @@ def report(figures: dict) -> list[str]:
         else "no month aggregated meanwhile"
     )
     lines = [
-        f"load: {figures['users']} provider sessions for {figures['seconds']} s against gunicorn "
+        f"load: {figures['users']} provider sessions ({figures['spawn_rate']:g} arriving a second) "
+        f"for {figures['seconds']} s against gunicorn "
         f"({figures['web_workers']} workers of {figures['web_threads']} threads) on PostgreSQL, {meanwhile}"
     ]
     lines.append(
