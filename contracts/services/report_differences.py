@@ -21,10 +21,12 @@ from sqlalchemy.orm import Session, aliased
 
 from ..models import MonthlyReport, Participant, ReportLine
 from .paging import PER_PAGE
+from .report_lines import LINE_FIELDS
 from .report_versions import newest_counted_version
 from .sql import count_where, hundredths
 
-COMPARED = ("hours_planned", "hours_delivered", "absence_hours", "status", "exit_on", "exit_reason")
+# Every value sent is compared; the first three are hours, compared in whole hundredths.
+COMPARED = LINE_FIELDS
 # A correction removing more lines than a page's is one to ask about, not to read line by line:
 # the rest are counted.
 REMOVED_LISTED = PER_PAGE

@@ -38,16 +38,17 @@ def stored_exits(session: Session, report_id: int) -> dict[str, tuple[date, str]
     return {ref: (day, reason) for ref, day, reason in rows if day and reason}
 
 
-# A line's participant reference and the values sent for it, in the report's column order.
-LINE_VALUES = (
-    Participant.ref,
-    ReportLine.hours_planned,
-    ReportLine.hours_delivered,
-    ReportLine.absence_hours,
-    ReportLine.status,
-    ReportLine.exit_on,
-    ReportLine.exit_reason,
+# The values sent for a line, in the report's column order: the hours first, then the rest.
+LINE_FIELDS = (
+    "hours_planned",
+    "hours_delivered",
+    "absence_hours",
+    "status",
+    "exit_on",
+    "exit_reason",
 )
+# A line's participant reference and those values.
+LINE_VALUES = (Participant.ref, *(getattr(ReportLine, name) for name in LINE_FIELDS))
 
 
 def stored_values(session: Session, report_id: int) -> dict[str, sa.Row]:
