@@ -55,11 +55,20 @@ def launch_pdf() -> bytes:
     return _written(writer)
 
 
+# Entries stamped with a fixed time, so the same sample is the same bytes whenever it is made:
+# a file stored and a sample made a second later compare equal.
+STAMP = (2019, 1, 24, 9, 0, 0)
+
+
+def _entry(name: str) -> zipfile.ZipInfo:
+    return zipfile.ZipInfo(name, date_time=STAMP)
+
+
 def _zip(entries: dict[str, str]) -> bytes:
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(buffer, "w") as archive:
         for name, text in entries.items():
-            archive.writestr(name, text)
+            archive.writestr(_entry(name), text, compress_type=zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
 
@@ -108,6 +117,6 @@ def xlsx() -> bytes:
 def odt() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text", zipfile.ZIP_STORED)
-        archive.writestr("content.xml", "<office:document-content/>")
+        archive.writestr(_entry("mimetype"), "application/vnd.oasis.opendocument.text")
+        archive.writestr(_entry("content.xml"), "<office:document-content/>")
     return buffer.getvalue()
