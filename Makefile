@@ -8,17 +8,18 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 TRANSLATIONS := provider_portal/translations
 PYTEST_ARGS ?=
-# make test runs its tests in this many processes (pytest-xdist), each with a Redis and a
+# TEST_PROCESSES=2 runs the tests in two processes (pytest-xdist), each with a Redis and a
 # PostgreSQL of its own: much of the suite waits (on workers killed and replaced, servers
-# started, a browser), so two halves a two-core machine's run share its cores well.
-TEST_PROCESSES ?= 2
+# started, a browser), so on two cores a run takes about 35 minutes instead of an hour. One
+# process until a mail test seen failing in two (tests/faults/test_redis_stopped) is understood.
+TEST_PROCESSES ?= 1
 
 .DEFAULT_GOAL := help
 .PHONY: help venv install translations system-deps run test fuzz bench load lint clean
 
 help:
 	@echo "make run          install everything and start the portal on http://127.0.0.1:5000"
-	@echo "make test         run the test-suite in TEST_PROCESSES (2) processes (PYTEST_ARGS='-k foo -x' to narrow it)"
+	@echo "make test         run the test-suite (TEST_PROCESSES=2 for two processes; PYTEST_ARGS='-k foo -x' to narrow it)"
 	@echo "make fuzz         schemathesis against the live API and odd values on every page, far longer than make test's run"
 	@echo "make lint         ruff check, ruff format --check and bandit (make test runs it first)"
 	@echo "make bench        run the benchmarks"
@@ -51,7 +52,7 @@ run: system-deps install
 
 # The style is part of the build: lint runs first, so CI keeps it.
 test: system-deps install lint
-	$(PY) -m pytest -n $(TEST_PROCESSES) $(PYTEST_ARGS)
+	$(PY) -m pytest $(if $(filter-out 1,$(TEST_PROCESSES)),-n $(TEST_PROCESSES)) $(PYTEST_ARGS)
 
 # make test runs a few examples per API call and role, and a few odd query values on every page
 # each role reaches; this runs many, with a new seed each time unless FUZZ_SEED is given (the
