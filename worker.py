@@ -29,7 +29,7 @@ from provider_portal.jobs.queues import (
     queue,
     redis_connection,
 )
-from provider_portal.jobs.worker_class import PortalWorker
+from provider_portal.jobs.worker_class import PortalWorker, work_until_stopped
 
 log = logging.getLogger("worker")
 
@@ -73,20 +73,24 @@ def main(argv: list[str]) -> None:
         connection = redis_connection(app.config["REDIS_URL"])
     AppContextJob.app = app
     logging.getLogger("rq.worker").addFilter(QuietCleanups())
-    worker = PortalWorker(
-        [queue(name, connection) for name in queue_names(argv)],
-        connection=connection,
-        job_class=AppContextJob,
-        serializer=PlainSerializer,
-        # Heartbeats every 5 s, in a job or idle, and frequent cleanups hand a dead
-        # worker's jobs back within a minute (see provider_portal.jobs).
-        job_monitoring_interval=JOB_MONITORING_INTERVAL,
-        worker_ttl=WORKER_TTL,
-        maintenance_interval=MAINTENANCE_INTERVAL,
-        exception_handlers=[note_abandoned],
-    )
+    queues = [queue(name, connection) for name in queue_names(argv)]
+
+    def worker() -> PortalWorker:
+        return PortalWorker(
+            queues,
+            connection=connection,
+            job_class=AppContextJob,
+            serializer=PlainSerializer,
+            # Heartbeats every 5 s, in a job or idle, and frequent cleanups hand a dead
+            # worker's jobs back within a minute (see provider_portal.jobs).
+            job_monitoring_interval=JOB_MONITORING_INTERVAL,
+            worker_ttl=WORKER_TTL,
+            maintenance_interval=MAINTENANCE_INTERVAL,
+            exception_handlers=[note_abandoned],
+        )
+
     # The scheduler runs the retries that Retry(interval=...) schedules; RQ lets one worker hold it.
-    worker.work(with_scheduler=True, logging_level="INFO")
+    work_until_stopped(worker, with_scheduler=True, logging_level="INFO")
 
 
 if __name__ == "__main__":

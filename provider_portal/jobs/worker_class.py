@@ -12,6 +12,10 @@ What the forking parent does for its horse is done for an in-process job by a th
 beats every JOB_MONITORING_INTERVAL, so a job whose worker died is handed back as soon as
 before (liveness.py), and stops before the job's end is recorded, so that a late beat never
 puts a finished job back among the started ones.
+
+A worker lives through Redis going away (`work_until_stopped`): RQ's loop quits on an error it
+does not expect, and a connection lost while a job runs or ends is one, so a fresh worker takes
+over once Redis answers again.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from __future__ import annotations
 import signal
 import threading
 import time
+from collections.abc import Callable
 
 from redis.exceptions import RedisError
 from rq import Worker
@@ -47,6 +52,7 @@ class Beats:
         self._lock = threading.Lock()
         self._job: tuple[Job, Execution, float | None] | None = None
         self._thread: threading.Thread | None = None
+        self._retired = False
 
     def start(self, job: Job, execution: Execution) -> None:
         timeout = job.timeout if job.timeout and job.timeout > 0 else None
@@ -62,8 +68,13 @@ class Beats:
         with self._lock:
             self._job = None
 
+    def retire(self) -> None:
+        """The worker is done: the thread ends at its next wake."""
+        self.stop()
+        self._retired = True
+
     def _beat(self) -> None:
-        while True:
+        while not self._retired:
             time.sleep(self._worker.job_monitoring_interval)
             with self._lock:
                 if self._job is None:
@@ -85,6 +96,8 @@ class PortalWorker(Worker):
     running the IN_PROCESS queues' jobs without a fork."""
 
     _beats: Beats | None = None
+    # Asked to stop (SIGTERM or SIGINT), rather than quitting its loop on an error.
+    stopping = False
 
     @property
     def beats(self) -> Beats:
@@ -117,6 +130,20 @@ class PortalWorker(Worker):
         self.beats.stop()
         super().handle_execution_ended(job, queue, heartbeat_ttl)
 
+    def request_stop(self, signum, frame) -> None:
+        self.stopping = True
+        super().request_stop(signum, frame)
+
+    def retire(self) -> None:
+        """After the loop quit on an error: the horse is waited for (its job ends or its timeout
+        ends it) and the worker's threads end, so that a fresh worker starts clean."""
+        if self.horse_pid:
+            self.wait_for_horse()
+        if self._beats is not None:
+            self._beats.retire()
+        if self.pubsub_thread is not None:
+            self.pubsub_thread.stop()
+
     def kill_horse(self, sig: signal.Signals = SHUTDOWN_SIGNAL) -> None:
         # With no horse, RQ's kill_horse would signal the worker's own process group.
         if self.horse_pid:
@@ -131,3 +158,45 @@ class PortalWorker(Worker):
             with AppContextJob.app.app_context():
                 db.engine.dispose(close=False)
         super().main_work_horse(job, queue)
+
+
+# The first wait for Redis after a worker quit, doubled to the longest.
+FIRST_PAUSE = 1.0
+LONGEST_PAUSE = 30.0
+
+
+def work_until_stopped(make: Callable[[], PortalWorker], **work) -> None:
+    """Run workers made by `make` until one is asked to stop. One whose loop quit (Redis went
+    away while a job ran or ended) is retired, and a fresh one starts once Redis answers; the
+    job whose end could not be recorded is handed back by the cleanup (liveness.py), as a dead
+    worker's is. systemd would start the process again too, but `make run` has no systemd."""
+    while True:
+        worker = make()
+        try:
+            worker.work(**work)
+        except RedisError:
+            # RQ's goodbye (the worker's death in Redis) met Redis still away.
+            worker.log.warning("worker %s ended without Redis", worker.name)
+        if worker.stopping:
+            return
+        worker.retire()
+        if not _redis_back(worker):
+            return
+        worker.log.warning("worker %s quit; a fresh worker takes over", worker.name)
+
+
+def _redis_back(worker: PortalWorker) -> bool:
+    """Whether Redis answers again (False: the worker was asked to stop meanwhile; its signal
+    handlers are still the ones installed)."""
+    pause = FIRST_PAUSE
+    while not worker.stopping:
+        try:
+            if worker.connection.ping():
+                return True
+        except RedisError:
+            pass
+        waited_until = time.monotonic() + pause
+        while not worker.stopping and time.monotonic() < waited_until:
+            time.sleep(0.2)
+        pause = min(pause * 2, LONGEST_PAUSE)
+    return False

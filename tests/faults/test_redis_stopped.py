@@ -206,3 +206,32 @@ def test_mails_queued_before_and_stored_during_the_stop_are_sent_once_after_it(
         ).all()
     assert sorted(m["To"] for m in inbox.messages) == sorted(owed), log
     assert {"indkob@example.dk", "koordinator@example.dk"} <= set(owed)
+
+
+@pytest.mark.parametrize("fault_app", ["sqlite"], indirect=True)
+def test_a_worker_whose_job_ends_while_redis_is_stopped_works_on_once_it_is_back(
+    fault_app, running_redis
+):
+    """The stop falls in the middle of a job: the worker cannot record the job's end, and RQ's
+    loop quits on that. The worker process goes on: the job is handed back and done again, and
+    a job asked for after the stop is done too."""
+    from rq import Retry
+
+    from tests.jobs.workers import wait_for, wait_until_started
+
+    with fault_app.app_context():
+        first = queue("default").enqueue("tests.jobs.flaky.slow", 2, retry=Retry(max=1))
+    worker = start_worker(fault_app.config["DATABASE_URL"], running_redis.url, "default")
+    try:
+        wait_until_started(fault_app, first.id)
+        running_redis.stop()
+        time.sleep(4)  # the job ends while Redis is away
+        running_redis.start()
+        with fault_app.app_context():
+            second = queue("default").enqueue("tests.jobs.flaky.reads_the_database")
+            assert wait_for(second, 60) == "finished"
+            assert wait_for(first, 60) == "finished"
+        assert worker.poll() is None, "the worker process ended"
+    finally:
+        log = stop_worker(worker)
+    assert "a fresh worker takes over" in log

@@ -19,6 +19,8 @@ from provider_portal.jobs.queues import redis_connection
 from tests.conftest import process_environment
 
 ROOT = Path(__file__).resolve().parents[2]
+# Workers started and not yet stopped: when a wait runs out, their logs say why.
+_LIVE: list[subprocess.Popen] = []
 
 
 def start_worker(
@@ -50,11 +52,27 @@ def start_worker(
         start_new_session=True,
     )
     process.log = log
+    _LIVE.append(process)
     return process
+
+
+def _tail(process: subprocess.Popen, size: int = 6000) -> str:
+    """The end of what the worker has logged so far (read in place: it goes on writing)."""
+    if process.log.closed:
+        return "(log closed)"
+    end = os.fstat(process.log.fileno()).st_size
+    return os.pread(process.log.fileno(), size, max(0, end - size)).decode("utf-8", "replace")
+
+
+def _waited(what: str) -> str:
+    """What ran out, and the logs of the workers that should have done it."""
+    logs = [f"--- worker {p.pid} (running: {p.poll() is None}):\n{_tail(p)}" for p in _LIVE]
+    return "\n".join([what, *logs])
 
 
 def stop_worker(process: subprocess.Popen) -> str:
     """Stop the worker (and its work horse) and return what it logged."""
+    _forget(process)
     os.killpg(process.pid, signal.SIGTERM)
     try:
         process.wait(timeout=20)
@@ -75,7 +93,7 @@ def wait_for(job, seconds: float = 30):
         if status in (JobStatus.FINISHED, JobStatus.FAILED):
             return status
         time.sleep(0.1)
-    raise AssertionError(f"job still {job.get_status()} after {seconds}s")
+    raise AssertionError(_waited(f"job still {job.get_status()} after {seconds}s"))
 
 
 def wait_until_done(job_id, seconds=60):
@@ -86,7 +104,7 @@ def wait_until_done(job_id, seconds=60):
         if answer["status"] in ("finished", "failed"):
             return answer
         time.sleep(0.2)
-    raise AssertionError(f"still {aggregation.status(job_id)} after {seconds}s")
+    raise AssertionError(_waited(f"still {aggregation.status(job_id)} after {seconds}s"))
 
 
 def wait_until_started(app, job_id: str, seconds: float = 120) -> None:
@@ -103,7 +121,7 @@ def wait_until_started(app, job_id: str, seconds: float = 120) -> None:
                     return
             except NoSuchJobError:
                 pass
-            assert time.monotonic() < deadline, f"{job_id} never started"
+            assert time.monotonic() < deadline, _waited(f"{job_id} never started")
             time.sleep(0.001)
 
 
@@ -111,7 +129,7 @@ def until(condition, seconds: float = 60) -> None:
     """Until the condition holds, as a worker gets on with its jobs."""
     deadline = time.monotonic() + seconds
     while not condition():
-        assert time.monotonic() < deadline, "still waiting"
+        assert time.monotonic() < deadline, _waited(f"still waiting after {seconds}s")
         time.sleep(0.2)
 
 
@@ -133,6 +151,7 @@ def children(pid: int) -> list[int]:
 
 def kill_worker(process: subprocess.Popen) -> None:
     """SIGKILL the worker and its work horse, which RQ moves to a process group of its own."""
+    _forget(process)
     horses = children(process.pid)
     os.killpg(process.pid, signal.SIGKILL)
     for horse in horses:
@@ -142,3 +161,8 @@ def kill_worker(process: subprocess.Popen) -> None:
             pass
     process.wait()
     process.log.close()
+
+
+def _forget(process: subprocess.Popen) -> None:
+    if process in _LIVE:
+        _LIVE.remove(process)
