@@ -23,7 +23,7 @@ help:
 	@echo "make fuzz         schemathesis against the live API and odd values on every page, far longer than make test's run"
 	@echo "make lint         ruff check, ruff format --check and bandit (make test runs it first)"
 	@echo "make bench        run the benchmarks"
-	@echo "make load         50 provider sessions against gunicorn on PostgreSQL while 2 workers aggregate a month (LOAD_ARGS='--seconds 120')"
+	@echo "make load         50 provider sessions against gunicorn on PostgreSQL while 2 workers aggregate a month (LOAD_ARGS='--spawn-rate 10')"
 	@echo "make system-deps  install the Debian packages (redis, postgresql, chromium, ...)"
 	@echo "make install      create .venv and install the app with its dev extras"
 	@echo "make clean        remove .venv, the local database and caches (keeps instance/ keys)"

@@ -6,8 +6,10 @@ A throwaway PostgreSQL and Redis are started; the month 2019-01 of `--contracts`
 providers get a coordinator; gunicorn serves the portal with `--web-workers` processes,
 `--aggregation-workers` RQ workers (2; 0 for the pages alone) take the month's aggregation at
 `--nice` 10 as deploy/ runs them, and locust (benchmarks/locustfile.py, in a process of its
-own) runs the sessions for `--seconds`: browsing, downloading the report template and uploading
-February's report through the page. Printed: p50/p95/p99 per kind of request, the error rate,
+own) runs the sessions for `--seconds`, `--spawn-rate` arriving a second: browsing, downloading
+the report template and uploading February's report through the page; the month is asked for
+once every session has sent its first report. Printed: p50/p95/p99 per kind of request (the whole run,
+once every session had arrived, while the month was aggregated), the error rate,
 the uploads sent and answered against the reports stored (each stored once, whole; an upload
 still on its way when the sessions stop is stored without an answer), the CPU each part used
 (benchmarks.load_cpu), and whether the month was aggregated exactly once; with `--watch`,
@@ -36,7 +38,14 @@ from urllib.request import urlopen
 
 import sqlalchemy as sa
 
-from benchmarks.load_figures import MONTH, UPLOAD_MONTH, collect, invoiced, report
+from benchmarks.load_figures import (
+    MONTH,
+    UPLOAD_MONTH,
+    collect,
+    invoiced,
+    report,
+    uploads_sent,
+)
 from tests.backing_services import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -142,7 +151,7 @@ class Setting:
     """What one run puts together: the sessions, the data, and the month's workers."""
 
     users: int = 50
-    seconds: int = 60
+    seconds: int = 120
     contracts: int = 100
     participants: int = 1000
     web_workers: int = 4
@@ -151,9 +160,11 @@ class Setting:
     # 0 workers: no month aggregated, to tell our pages' own cost from the month's.
     aggregation_workers: int = 2
     nice: int = 10
-    # Sessions arriving a second: all fifty within five seconds, 50 argon2 logins and 50 whole
-    # reports at once (the hardest morning); --spawn-rate 1 spreads them over fifty seconds.
-    spawn_rate: float = 10
+    # Sessions arriving a second: one a second, locust's own default (fifty people in fifty
+    # seconds, a busy morning); 10 is the hardest one, fifty argon2 logins (a fifth of a second
+    # of CPU each) and fifty whole reports within five seconds, more than two cores can do
+    # in five.
+    spawn_rate: float = 1
     watch: bool = False  # sample what the database's statements wait on (benchmarks.load_waits)
 
 
@@ -189,15 +200,18 @@ def _servers(stack: ExitStack, setting: Setting, database_url: str, redis_url: s
     return url, env, groups
 
 
-def _sessions(setting: Setting, url: str, env: dict, accounts_file: Path, folder: Path) -> None:
-    """locust, in a process of its own, for the setting's seconds."""
+def _sessions(
+    setting: Setting, url: str, env: dict, accounts_file: Path, folder: Path, meanwhile
+) -> None:
+    """locust, in a process of its own, for the setting's seconds; `meanwhile()` is called once
+    every session has sent its first report (or half the run has passed)."""
     locust = [sys.executable, "-m", "locust", "-f", str(ROOT / "benchmarks/locustfile.py")]
     locust += ["--headless", "--host", url, "-u", str(setting.users)]
     locust += ["-r", str(setting.spawn_rate), "-t", f"{setting.seconds}s"]
     locust += ["--csv", str(folder / "locust"), "--only-summary", "--stop-timeout", "10"]
     ledger = folder / "uploads.txt"
     with open(folder / "locust.log", "wb") as log:
-        subprocess.run(  # nosec B603 # locust with fixed arguments, no shell
+        sessions = subprocess.Popen(  # nosec B603 # locust with fixed arguments, no shell
             locust,
             env={
                 **env,
@@ -206,10 +220,21 @@ def _sessions(setting: Setting, url: str, env: dict, accounts_file: Path, folder
                 "LOAD_TIMINGS": str(folder / "timings.json"),
             },
             cwd=ROOT,
-            check=False,
             stdout=subprocess.DEVNULL,
             stderr=log,
         )
+        try:
+            halfway = time.monotonic() + setting.seconds / 2
+            while len(uploads_sent(ledger)["sent"]) < setting.users:
+                if time.monotonic() > halfway or sessions.poll() is not None:
+                    break
+                time.sleep(0.2)
+            meanwhile()
+            sessions.wait()
+        finally:
+            if sessions.poll() is None:
+                sessions.kill()
+                sessions.wait()
 
 
 def run(setting: Setting) -> dict:
@@ -231,29 +256,41 @@ def run(setting: Setting) -> dict:
         accounts_file = folder / "accounts.json"
         accounts_file.write_text(json.dumps(accounts), encoding="utf-8")
         url, env, groups = _servers(stack, setting, database_url, redis_url, folder)
-        month_job = None
-        if setting.aggregation_workers:
-            with app.app_context():
-                started = datetime.now(UTC)
-                month_job = aggregation.start(MONTH, started_by=None)
+        month: dict = {}
+
+        def ask_for_the_month() -> None:
+            # Once every session is in (or half the run has passed), so that the month's
+            # aggregation meets the whole browsing, not the arrivals alone.
+            if setting.aggregation_workers:
+                with app.app_context():
+                    month["started"] = datetime.now(UTC)
+                    month["job"] = aggregation.start(MONTH, started_by=None)
+
         sampler = Sampler(database_url) if setting.watch else None
         if sampler:
             sampler.start()
         cpu = CpuAccount(database_url, groups)
         cpu.start()
-        _sessions(setting, url, env, accounts_file, folder)
+        _sessions(setting, url, env, accounts_file, folder, ask_for_the_month)
         used = cpu.stop(reaped="locust")
         waits = sampler.stop() if sampler else None
-        month = None
-        if month_job:
-            seconds = _await_month(app, month_job, started)
+        window = None
+        if month:
+            seconds = _await_month(app, month["job"], month["started"])
+            began = month["started"].timestamp()
+            window = (began, began + seconds) if seconds is not None else None
             month = {**invoiced(app, accounts["contracts"]), "seconds": seconds}
         return {
             **{k: v for k, v in asdict(setting).items() if k != "watch"},
             **collect(
-                app, accounts, folder / "locust", folder / "uploads.txt", folder / "timings.json"
+                app,
+                accounts,
+                folder / "locust",
+                folder / "uploads.txt",
+                folder / "timings.json",
+                window,
             ),
-            "month": month,
+            "month": month or None,
             "cpu": used,
             "waits": waits.as_dict() if waits else None,
             "waits_summary": waits.summary() if waits else [],
@@ -285,7 +322,7 @@ def main() -> None:
         "--spawn-rate",
         type=float,
         default=default.spawn_rate,
-        help="sessions arriving a second (10: all fifty within five seconds; 1: within fifty)",
+        help="sessions arriving a second (1: fifty within fifty seconds; 10: within five)",
     )
     parser.add_argument("--contracts", type=int, default=default.contracts)
     parser.add_argument("--participants", type=int, default=default.participants)

@@ -40,6 +40,11 @@ def test_sessions_and_a_month_together_lose_nothing_and_fail_nothing():
     month = figures["month"]
     assert month["seconds"] is not None, "the month did not finish"
     assert (month["invoiced"], month["invoiced_twice"]) == (CONTRACTS, 0)
+    # The month was asked for once every session had sent its report, and the pages while it
+    # ran are measured on their own.
+    during = figures["during_month"]
+    assert abs(during["seconds"] - month["seconds"]) < 0.01
+    assert during["from_seconds"] >= figures["arrived"]["after_seconds"] - 1
     for kind in ("page: home", "page: invoices", "page: report", "upload: report"):
         assert figures["kinds"][kind]["requests"] > 0, kind
     # Every session arrived, and the browsing after is measured on its own, failing nothing.
