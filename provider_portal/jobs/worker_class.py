@@ -98,6 +98,8 @@ class PortalWorker(Worker):
     _beats: Beats | None = None
     # Asked to stop (SIGTERM or SIGINT), rather than quitting its loop on an error.
     stopping = False
+    # Out of RQ's loop: a signal now only asks work_until_stopped to end.
+    done = False
 
     @property
     def beats(self) -> Beats:
@@ -130,9 +132,16 @@ class PortalWorker(Worker):
         self.beats.stop()
         super().handle_execution_ended(job, queue, heartbeat_ttl)
 
+    def work(self, *args, **kwargs) -> bool:
+        try:
+            return super().work(*args, **kwargs)
+        finally:
+            self.done = True
+
     def request_stop(self, signum, frame) -> None:
         self.stopping = True
-        super().request_stop(signum, frame)
+        if not self.done:  # RQ's own would raise StopRequested with no loop to catch it
+            super().request_stop(signum, frame)
 
     def retire(self) -> None:
         """After the loop quit on an error: the horse is waited for (its job ends or its timeout
@@ -160,7 +169,8 @@ class PortalWorker(Worker):
         super().main_work_horse(job, queue)
 
 
-# The first wait for Redis after a worker quit, doubled to the longest.
+# The first wait after a worker quit (so that a loop quitting at once for some other reason
+# does not spin), doubled to the longest while Redis does not answer.
 FIRST_PAUSE = 1.0
 LONGEST_PAUSE = 30.0
 
@@ -189,14 +199,15 @@ def _redis_back(worker: PortalWorker) -> bool:
     """Whether Redis answers again (False: the worker was asked to stop meanwhile; its signal
     handlers are still the ones installed)."""
     pause = FIRST_PAUSE
-    while not worker.stopping:
+    while True:
+        waited_until = time.monotonic() + pause
+        while time.monotonic() < waited_until:
+            if worker.stopping:
+                return False
+            time.sleep(0.2)
         try:
             if worker.connection.ping():
                 return True
         except RedisError:
             pass
-        waited_until = time.monotonic() + pause
-        while not worker.stopping and time.monotonic() < waited_until:
-            time.sleep(0.2)
         pause = min(pause * 2, LONGEST_PAUSE)
-    return False

@@ -235,3 +235,25 @@ def test_a_worker_whose_job_ends_while_redis_is_stopped_works_on_once_it_is_back
     finally:
         log = stop_worker(worker)
     assert "a fresh worker takes over" in log
+
+
+@pytest.mark.parametrize("fault_app", ["sqlite"], indirect=True)
+def test_a_worker_waiting_for_redis_to_come_back_stops_when_asked(fault_app, running_redis):
+    """systemctl stop (SIGTERM) while the worker waits for Redis: it ends at once, cleanly."""
+    import signal
+
+    from tests.jobs.workers import logged_so_far, wait_until_started
+
+    with fault_app.app_context():
+        job = queue("default").enqueue("tests.jobs.flaky.slow", 1)
+    worker = start_worker(fault_app.config["DATABASE_URL"], running_redis.url, "default")
+    try:
+        wait_until_started(fault_app, job.id)
+        running_redis.stop()
+        until(lambda: "quitting" in logged_so_far(worker), 30)
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=10) == 0, logged_so_far(worker)
+    finally:
+        log = stop_worker(worker)
+        running_redis.start()
+    assert "a fresh worker takes over" not in log

@@ -56,7 +56,7 @@ def start_worker(
     return process
 
 
-def _tail(process: subprocess.Popen, size: int = 6000) -> str:
+def logged_so_far(process: subprocess.Popen, size: int = 6000) -> str:
     """The end of what the worker has logged so far (read in place: it goes on writing)."""
     if process.log.closed:
         return "(log closed)"
@@ -66,14 +66,15 @@ def _tail(process: subprocess.Popen, size: int = 6000) -> str:
 
 def _waited(what: str) -> str:
     """What ran out, and the logs of the workers that should have done it."""
-    logs = [f"--- worker {p.pid} (running: {p.poll() is None}):\n{_tail(p)}" for p in _LIVE]
+    logs = [f"--- worker {p.pid} (running: {p.poll() is None}):\n{logged_so_far(p)}" for p in _LIVE]
     return "\n".join([what, *logs])
 
 
 def stop_worker(process: subprocess.Popen) -> str:
     """Stop the worker (and its work horse) and return what it logged."""
     _forget(process)
-    os.killpg(process.pid, signal.SIGTERM)
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
     try:
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
