@@ -8,18 +8,17 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 TRANSLATIONS := provider_portal/translations
 PYTEST_ARGS ?=
-# TEST_PROCESSES=2 runs the tests in two processes (pytest-xdist), each with a Redis and a
-# PostgreSQL of its own: much of the suite waits (on workers killed and replaced, servers
-# started, a browser), so on two cores a run takes about 35 minutes instead of an hour. One
-# process until a mail test seen failing in two (tests/faults/test_redis_stopped) is understood.
-TEST_PROCESSES ?= 1
+# The tests run in two processes (pytest-xdist), each with a Redis and a PostgreSQL of its own:
+# much of the suite waits (on workers killed and replaced, servers started, a browser), so on
+# two cores a run takes 20-35 minutes instead of 40-70. TEST_PROCESSES=1 for one process.
+TEST_PROCESSES ?= 2
 
 .DEFAULT_GOAL := help
 .PHONY: help venv install translations system-deps run test fuzz bench load lint clean
 
 help:
 	@echo "make run          install everything and start the portal on http://127.0.0.1:5000"
-	@echo "make test         run the test-suite (TEST_PROCESSES=2 for two processes; PYTEST_ARGS='-k foo -x' to narrow it)"
+	@echo "make test         run the test-suite in two processes (TEST_PROCESSES=1 for one; PYTEST_ARGS='-k foo -x' to narrow it)"
 	@echo "make fuzz         schemathesis against the live API and odd values on every page, far longer than make test's run"
 	@echo "make lint         ruff check, ruff format --check and bandit (make test runs it first)"
 	@echo "make bench        run the benchmarks"
