@@ -89,6 +89,15 @@ def _worst_page(kinds: dict) -> float:
     return max((k["p95"] for n, k in kinds.items() if n.startswith("page: ")), default=0.0)
 
 
+def _worst_line(kinds: dict) -> str:
+    return f"worst page p95 {_worst_page(kinds):.0f} ms (target {PAGE_P95_TARGET_MS} ms)"
+
+
+def _period(title: str, kinds: dict) -> list[str]:
+    """A period's heading, its lines per kind, and its worst page."""
+    return [f"  {title}:", *_kind_lines(kinds), f"  {_worst_line(kinds)}"]
+
+
 def stored_reports(app, accounts: dict) -> dict:
     """The reports of the uploaded month: for which contracts, how many twice, how many not
     whole."""
@@ -189,7 +198,8 @@ def report(figures: dict) -> list[str]:
     month = figures["month"]
     meanwhile = (
         f"a month of {month['contracts']} contracts aggregated by "
-        f"{figures['aggregation_workers']} RQ workers (nice {figures['nice']}) meanwhile"
+        f"{figures['aggregation_workers']} RQ workers (nice {figures['nice']}), asked for once "
+        "every session had sent its report"
         if month
         else "no month aggregated meanwhile"
     )
@@ -204,34 +214,25 @@ def report(figures: dict) -> list[str]:
     lines += _kind_lines(figures["kinds"])
     lines.append(
         f"  error rate {figures['error_rate']:.2%} ({figures['failures']} of "
-        f"{figures['requests']}); worst page p95 {_worst_page(figures['kinds']):.0f} ms "
-        f"(target {PAGE_P95_TARGET_MS} ms)"
+        f"{figures['requests']}); {_worst_line(figures['kinds'])}"
     )
     lines += [f"  failed: {failure}" for failure in figures["failed"]]
     steady = figures["arrived"]
     if steady["after_seconds"] is None:
         lines.append(f"  only {steady['sessions']} of {figures['users']} sessions arrived")
     else:
-        lines.append(
-            f"  once all {steady['sessions']} sessions had arrived ({steady['after_seconds']:.1f} s"
-            " in) to the end:"
+        title = (
+            f"once all {steady['sessions']} sessions had arrived "
+            f"({steady['after_seconds']:.1f} s in) to the end"
         )
-        lines += _kind_lines(steady["kinds"])
-        lines.append(
-            f"  worst page p95 {_worst_page(steady['kinds']):.0f} ms "
-            f"(target {PAGE_P95_TARGET_MS} ms)"
-        )
+        lines += _period(title, steady["kinds"])
     during = figures.get("during_month")
     if during:
-        lines.append(
-            f"  while the month was aggregated ({during['seconds']:.1f} s, from "
-            f"{during['from_seconds']:.1f} s in):"
+        title = (
+            f"while the month was aggregated ({during['seconds']:.1f} s, "
+            f"from {during['from_seconds']:.1f} s in)"
         )
-        lines += _kind_lines(during["kinds"])
-        lines.append(
-            f"  worst page p95 {_worst_page(during['kinds']):.0f} ms "
-            f"(target {PAGE_P95_TARGET_MS} ms)"
-        )
+        lines += _period(title, during["kinds"])
     stored, uploads, accounted = figures["stored"], figures["uploads"], figures["accounted"]
     lines.append(
         f"  uploads answered {figures['uploads_answered']} (sessions that sent one "
