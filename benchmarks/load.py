@@ -8,9 +8,9 @@ providers get a coordinator; gunicorn serves the portal with `--web-workers` pro
 `--nice` 10 as deploy/ runs them, and locust (benchmarks/locustfile.py, in a process of its
 own) runs the sessions for `--seconds`, `--spawn-rate` arriving a second: browsing, downloading
 the report template and uploading February's report through the page; the month is asked for
-once every session has sent its first report. Printed: p50/p95/p99 per kind of request (the whole run,
-once every session had arrived, while the month was aggregated), the error rate,
-the uploads sent and answered against the reports stored (each stored once, whole; an upload
+once every session has sent its first report. Printed: p50/p95/p99 per kind of request (the
+whole run, once every session had arrived, while the month was aggregated), the error rate, the
+uploads sent and answered against the reports stored (each stored once, whole; an upload
 still on its way when the sessions stop is stored without an answer), the CPU each part used
 (benchmarks.load_cpu), and whether the month was aggregated exactly once; with `--watch`,
 what the database's statements waited on (benchmarks.load_waits). `--json` prints the figures
@@ -30,6 +30,7 @@ import sys
 import tempfile
 import time
 import warnings
+from collections.abc import Callable
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -201,7 +202,12 @@ def _servers(stack: ExitStack, setting: Setting, database_url: str, redis_url: s
 
 
 def _sessions(
-    setting: Setting, url: str, env: dict, accounts_file: Path, folder: Path, meanwhile
+    setting: Setting,
+    url: str,
+    env: dict,
+    accounts_file: Path,
+    folder: Path,
+    meanwhile: Callable[[], None],
 ) -> None:
     """locust, in a process of its own, for the setting's seconds; `meanwhile()` is called once
     every session has sent its first report (or half the run has passed)."""
