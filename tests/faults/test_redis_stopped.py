@@ -220,12 +220,13 @@ def test_a_worker_whose_job_ends_while_redis_is_stopped_works_on_once_it_is_back
     from tests.jobs.workers import wait_for, wait_until_started
 
     with fault_app.app_context():
-        first = queue("default").enqueue("tests.jobs.flaky.slow", 2, retry=Retry(max=1))
+        # Long enough that Redis is stopped before it ends, on a slow machine too.
+        first = queue("default").enqueue("tests.jobs.flaky.slow", 4, retry=Retry(max=1))
     worker = start_worker(fault_app.config["DATABASE_URL"], running_redis.url, "default")
     try:
         wait_until_started(fault_app, first.id)
         running_redis.stop()
-        time.sleep(4)  # the job ends while Redis is away
+        time.sleep(6)  # the job ends while Redis is away
         running_redis.start()
         with fault_app.app_context():
             second = queue("default").enqueue("tests.jobs.flaky.reads_the_database")
@@ -245,7 +246,7 @@ def test_a_worker_waiting_for_redis_to_come_back_stops_when_asked(fault_app, run
     from tests.jobs.workers import logged_so_far, wait_until_started
 
     with fault_app.app_context():
-        job = queue("default").enqueue("tests.jobs.flaky.slow", 1)
+        job = queue("default").enqueue("tests.jobs.flaky.slow", 4)
     worker = start_worker(fault_app.config["DATABASE_URL"], running_redis.url, "default")
     try:
         wait_until_started(fault_app, job.id)
