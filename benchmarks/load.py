@@ -262,15 +262,15 @@ def run(setting: Setting) -> dict:
         accounts_file = folder / "accounts.json"
         accounts_file.write_text(json.dumps(accounts), encoding="utf-8")
         url, env, groups = _servers(stack, setting, database_url, redis_url, folder)
-        month: dict = {}
+        asked: dict = {}  # the month's job and when it was asked for
 
         def ask_for_the_month() -> None:
             # Once every session is in (or half the run has passed), so that the month's
             # aggregation meets the whole browsing, not the arrivals alone.
             if setting.aggregation_workers:
                 with app.app_context():
-                    month["started"] = datetime.now(UTC)
-                    month["job"] = aggregation.start(MONTH, started_by=None)
+                    asked["started"] = datetime.now(UTC)
+                    asked["job"] = aggregation.start(MONTH, started_by=None)
 
         sampler = Sampler(database_url) if setting.watch else None
         if sampler:
@@ -280,10 +280,10 @@ def run(setting: Setting) -> dict:
         _sessions(setting, url, env, accounts_file, folder, ask_for_the_month)
         used = cpu.stop(reaped="locust")
         waits = sampler.stop() if sampler else None
-        window = None
-        if month:
-            seconds = _await_month(app, month["job"], month["started"])
-            began = month["started"].timestamp()
+        month = window = None
+        if asked:
+            seconds = _await_month(app, asked["job"], asked["started"])
+            began = asked["started"].timestamp()
             window = (began, began + seconds) if seconds is not None else None
             month = {**invoiced(app, accounts["contracts"]), "seconds": seconds}
         return {
@@ -296,7 +296,7 @@ def run(setting: Setting) -> dict:
                 folder / "timings.json",
                 window,
             ),
-            "month": month or None,
+            "month": month,
             "cpu": used,
             "waits": waits.as_dict() if waits else None,
             "waits_summary": waits.summary() if waits else [],

@@ -21,12 +21,10 @@ from sqlalchemy.orm import Session, aliased
 
 from ..models import MonthlyReport, Participant, ReportLine
 from .paging import PER_PAGE
-from .report_lines import LINE_FIELDS
+from .report_lines import HOUR_FIELDS, LINE_FIELDS, STATE_FIELDS
 from .report_versions import newest_counted_version
 from .sql import count_where, hundredths
 
-# Every value sent is compared; the first three are hours, compared in whole hundredths.
-COMPARED = LINE_FIELDS
 # A correction removing more lines than a page's is one to ask about, not to read line by line:
 # the rest are counted.
 REMOVED_LISTED = PER_PAGE
@@ -88,7 +86,7 @@ class Differences:
 
 
 def _columns(line) -> tuple:
-    return (line.id, line.position, Participant.ref, *(getattr(line, name) for name in COMPARED))
+    return (line.id, line.position, Participant.ref, *(getattr(line, name) for name in LINE_FIELDS))
 
 
 def review_lines(
@@ -123,8 +121,8 @@ def _differs(new, old) -> sa.ColumnElement[bool]:
         return sa.func.coalesce(hundredths(getattr(line, name)), 0)
 
     return sa.or_(
-        *(centi(new, name) != centi(old, name) for name in COMPARED[:3]),
-        *(getattr(new, name).is_distinct_from(getattr(old, name)) for name in COMPARED[3:]),
+        *(centi(new, name) != centi(old, name) for name in HOUR_FIELDS),
+        *(getattr(new, name).is_distinct_from(getattr(old, name)) for name in STATE_FIELDS),
     )
 
 
@@ -159,7 +157,7 @@ def differences(
         unchanged=int(total) - int(added) - int(changed),
     )
     rows = session.execute(
-        sa.select(*_columns(new), old.id, *(getattr(old, name) for name in COMPARED))
+        sa.select(*_columns(new), old.id, *(getattr(old, name) for name in LINE_FIELDS))
         .join(Participant, Participant.id == new.participant_id)
         .outerjoin(old, matched)
         .where(
@@ -170,7 +168,7 @@ def differences(
         .order_by(new.position)
     ).all()
     listed_added, listed_changed = [], []
-    width = 3 + len(COMPARED)
+    width = 3 + len(LINE_FIELDS)
     for row in rows:
         line = Line(*row[:width])
         if row[width] is None:
@@ -182,7 +180,7 @@ def differences(
                 line,
                 [
                     Change(name, was.value(name), line.value(name))
-                    for name in COMPARED
+                    for name in LINE_FIELDS
                     if was.value(name) != line.value(name)
                 ],
             )

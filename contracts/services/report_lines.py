@@ -38,15 +38,10 @@ def stored_exits(session: Session, report_id: int) -> dict[str, tuple[date, str]
     return {ref: (day, reason) for ref, day, reason in rows if day and reason}
 
 
-# The values sent for a line, in the report's column order: the hours first, then the rest.
-LINE_FIELDS = (
-    "hours_planned",
-    "hours_delivered",
-    "absence_hours",
-    "status",
-    "exit_on",
-    "exit_reason",
-)
+# The values sent for a line, in the report's column order: its hours, then where it stands.
+HOUR_FIELDS = ("hours_planned", "hours_delivered", "absence_hours")
+STATE_FIELDS = ("status", "exit_on", "exit_reason")
+LINE_FIELDS = HOUR_FIELDS + STATE_FIELDS
 # A line's participant reference and those values.
 LINE_VALUES = (Participant.ref, *(getattr(ReportLine, name) for name in LINE_FIELDS))
 
