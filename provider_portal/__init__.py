@@ -84,12 +84,13 @@ def create_app(config: dict | None = None) -> Flask:
     app.url_map.converters.update(CONVERTERS)  # before the routes that use them
     _register_blueprints(app)
 
-    from . import cli, errors, file_uploads, transaction
+    from . import cli, errors, file_uploads, request_text, transaction
 
     # Every view commits once, at the edge: wrapped after all are registered.
     transaction.init_app(app)
     errors.init_app(app)
     file_uploads.init_app(app)
+    request_text.init_app(app)
     cli.init_app(app)
     # What start-up made (modules, mappers, the app) lives as long as the process: keep it out
     # of the garbage collector's full passes, which otherwise rescan it while a large report

@@ -23,7 +23,7 @@ from tests.conftest import csrf_token
 from tests.fuzz.conftest import DEMO_ROLES, demo_portal
 
 # What found a server error before (a month of year 0000 or 9999, a page past a 64-bit
-# integer) first, then the rest.
+# integer) first, then the rest; a NUL, found here later, is kept by web/test_nul_characters.py.
 ODD_VALUES = [
     "0000-01",
     "9999-12",
