@@ -24,6 +24,15 @@ MONTH_PATTERN = MONTH_RE.pattern.replace(r"(\d{4})", r"([12][0-9]{3})", 1)
 JOB_ID_PATTERN = r"^[A-Za-z0-9_-]{1,100}$"
 
 
+def id_of(text: str | None) -> int | None:
+    """The id a form or query value writes, or None: not plain digits, or past what a column
+    holds (such an id names nothing, and the database would refuse to look for it)."""
+    if not text or not text.isascii() or not text.isdigit() or len(text) > len(str(MAX_ID)):
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
+
+
 class NotAMonth(NotFound):
     """The URL's month is not written YYYY-MM."""
 

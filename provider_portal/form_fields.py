@@ -242,9 +242,9 @@ class NumberField(StringField):
             return _("“%(value)s” has more than four decimals.", value=value)
         if self.problem == "decimals":
             return _("“%(value)s” has more than two decimals.", value=value)
-        below = self.minimum is not None and self.data < self.minimum
-        if not (below or self.data > self.maximum):
+        if not self._out_of_range():
             return None
+        below = self.minimum is not None and self.data < self.minimum
         if self.range_message is not None:
             return str(self.range_message)
         if below:
@@ -253,11 +253,18 @@ class NumberField(StringField):
             "“%(value)s” is more than %(maximum)s.", value=value, maximum=self._show(self.maximum)
         )
 
+    def _out_of_range(self) -> bool:
+        if self.data is None:
+            return False
+        return (self.minimum is not None and self.data < self.minimum) or self.data > self.maximum
+
     def _show(self, value: Decimal) -> str:
         return _shown(value, grouped=self.money, places=2)
 
     def _value(self) -> str:
-        if self.raw_data and (self.problem or self.errors):
+        # Refused, or out of range in a row the form did not check (a lot left empty): shown as
+        # typed, since a number of more digits than Decimal keeps cannot be written grouped.
+        if self.raw_data and (self.problem or self.errors or self._out_of_range()):
             return self.raw_data[0]
         if self.data is None:
             return ""

@@ -18,6 +18,7 @@ from contracts.rules.problems import InputRejected
 from contracts.services import DomainError, NotFound, contract_documents, contract_register
 
 from .. import clock, transaction
+from ..converters import id_of
 from ..extensions import db
 from ..file_responses import file_response
 from ..file_uploads import accepts_files
@@ -107,7 +108,7 @@ def add_contract_document(contract_id: int):
     if not form.validate_on_submit() or upload is None or not getattr(upload, "filename", ""):
         problem = _("Choose the file and the kind of document.")
     else:
-        amendment = int(form.amendment.data) if (form.amendment.data or "").isdigit() else None
+        amendment = id_of(form.amendment.data)
         try:
             contract_documents.add_document(
                 db.session,

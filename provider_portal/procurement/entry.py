@@ -23,6 +23,7 @@ from contracts.services.contract_register import ContractTerms
 from contracts.services.programmes import all_programmes
 
 from .. import clock, transaction
+from ..converters import id_of
 from ..extensions import db
 from ..formatting import programme_name
 from ..i18n import say
@@ -152,7 +153,7 @@ def new_contract():
         form = ContractForm()
     else:
         chosen = request.args.get("provider_id", "")
-        form = ContractForm(provider_id=int(chosen) if chosen.isdigit() else None)
+        form = ContractForm(provider_id=id_of(chosen))
     _contract_choices(form, programmes)
     problems, status = [], 200
     if form.is_submitted():

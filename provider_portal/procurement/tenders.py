@@ -21,6 +21,7 @@ from contracts.services import DomainError, contract_lists
 from contracts.services import tenders as service
 
 from .. import clock, transaction
+from ..converters import id_of
 from ..danish_numbers import NotANumber, read_number
 from ..downloads import attachment
 from ..extensions import db
@@ -202,9 +203,9 @@ def retender():
     candidates.sort(key=lambda c: (not c.is_expiring(today), c.end_on, c.reference))
     form = RetenderForm()
     chosen = (
-        [int(i) for i in request.form.getlist("contract_ids") if i.isdigit()]
+        [i for i in map(id_of, request.form.getlist("contract_ids")) if i]
         if request.method == "POST"
-        else [int(i) for i in request.args.getlist("contract_id") if i.isdigit()]
+        else [i for i in map(id_of, request.args.getlist("contract_id")) if i]
         or [c.id for c in candidates if c.is_expiring(today)]
     )
     problem = None

@@ -12,15 +12,12 @@ server errors before (FUZZ_EXAMPLES default 8); `make fuzz` tries them all.
 from __future__ import annotations
 
 import os
-import re
-from collections import deque
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 
-from contracts.services.demo import DEMO_PASSWORD
-from tests.conftest import csrf_token
 from tests.fuzz.conftest import DEMO_ROLES, demo_portal
+from tests.fuzz.walk import logged_in, walk
 
 # What found a server error before (a month of year 0000 or 9999, a page past a 64-bit
 # integer) first, then the rest; a NUL, found here later, is kept by web/test_nul_characters.py.
@@ -44,7 +41,6 @@ ODD_VALUES = [
 TRIED = ODD_VALUES if int(os.environ.get("FUZZ_EXAMPLES", "8")) > 8 else ODD_VALUES[:4]
 # The query values pages read (request.args), tried on every kind of page.
 READ_BY_PAGES = ("page", "month", "from", "to", "next", "view", "status", "q", "contract_id")
-MOST_PAGES = 400
 
 
 @pytest.fixture(scope="module")
@@ -54,59 +50,11 @@ def portal(postgres_server, postgres_template, redis_server, tmp_path_factory):
         yield app
 
 
-def _logged_in(app, email: str):
-    client = app.test_client()
-    token = csrf_token(client.get("/login").get_data(as_text=True))
-    answer = client.post(
-        "/login", data={"email": email, "password": DEMO_PASSWORD, "csrf_token": token}
-    )
-    assert answer.status_code == 302, answer.get_data(as_text=True)[:300]
-    return client
-
-
-def _address(url: str) -> str:
-    parts = urlsplit(url)
-    return parts.path + (f"?{parts.query}" if parts.query else "")
-
-
-def _walk(client) -> tuple[dict[str, str], dict[str, set[str]], list[str]]:
-    """Each kind of page reached (one address of each), the query names each kind takes, and
-    the addresses that answered 500 or more."""
-    seen, queue, failed = set(), deque(["/"]), []
-    kinds: dict[str, str] = {}
-    names: dict[str, set[str]] = {}
-    while queue and len(seen) < MOST_PAGES:
-        address = queue.popleft()
-        if address in seen:
-            continue
-        seen.add(address)
-        answer = client.get(address)
-        if answer.status_code >= 500:
-            failed.append(f"{answer.status_code} {address}")
-        if answer.status_code in (301, 302, 303):
-            queue.append(_address(answer.headers["Location"]))
-            continue
-        kind = re.sub(r"\d+", "N", urlsplit(address).path)
-        kinds.setdefault(kind, address)
-        taken = names.setdefault(kind, set())
-        taken.update(name for name, _ in parse_qsl(urlsplit(address).query))
-        if answer.mimetype != "text/html":
-            continue
-        html = answer.get_data(as_text=True)
-        for form in re.findall(r'<form[^>]*method="get"[^>]*>(.*?)</form>', html, re.S | re.I):
-            taken.update(re.findall(r'name="([a-z_]+)"', form))
-        for href in re.findall(r'href="([^"#]+)"', html):
-            href = href.replace("&amp;", "&")
-            if href.startswith("/") and not href.startswith("/static/"):
-                queue.append(href)
-    return kinds, names, failed
-
-
 @pytest.mark.postgres
 @pytest.mark.parametrize("role", DEMO_ROLES)
 def test_no_page_answers_a_server_error_to_odd_query_values(portal, role):
-    client = _logged_in(portal, DEMO_ROLES[role])
-    kinds, names, failed = _walk(client)
+    client = logged_in(portal, DEMO_ROLES[role])
+    kinds, names, failed = walk(client)
     assert len(kinds) > 5, kinds  # the walk went somewhere
     for kind, address in kinds.items():
         parts = urlsplit(address)
