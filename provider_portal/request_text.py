@@ -17,7 +17,7 @@ from .security import is_api_request
 NUL = "\x00"
 
 
-def field_with_nul() -> str | None:
+def _field_with_nul() -> str | None:
     """The name of the first of the request's values that holds a NUL ("" when the name itself
     does), or None when none does."""
     pairs = [
@@ -37,7 +37,7 @@ def field_with_nul() -> str | None:
 def _refuse_nul():
     if is_api_request():
         return None
-    field = field_with_nul()
+    field = _field_with_nul()
     if field is None:
         return None
     if field:
