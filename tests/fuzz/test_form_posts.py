@@ -87,6 +87,7 @@ def test_no_form_answers_a_server_error_to_an_odd_value(portal, role):
                 answer = client.post(path, data=MultiDict(sent))
                 if answer.status_code >= 500:
                     failed.append(f"{answer.status_code} POST {path} {name}={value[:30]!r}")
-                if client.get("/").status_code == 302 and "/login" in client.get("/").location:
+                home = client.get("/")
+                if home.status_code == 302 and "/login" in home.location:
                     client = logged_in(portal, DEMO_ROLES[role])  # a form ended the session
     assert failed == [], "\n".join(failed[:40])
